@@ -1,0 +1,102 @@
+#include "api/call.h"
+
+namespace cammio {
+namespace {
+
+bool IsXmlContentType(const std::string& ct) {
+  return ct.find("/xml") != std::string::npos || ct.find("+xml") != std::string::npos;
+}
+
+// Unwraps {"root": {...}} to {...}; leaves an unwrapped object as it is.
+// `strict` (XML, where the root element is always named): the single member
+// must be `root`.
+Result<Value> Unwrap(const Value& v, std::string_view root, bool strict) {
+  if (!v.is_object()) {
+    return Status::InvalidArgument("expected a " + std::string(root) + " object");
+  }
+  if (v.members().size() == 1) {
+    const auto& [key, inner] = v.members().front();
+    if (key == root) {
+      if (!inner.is_object()) {
+        return Status::InvalidArgument("'" + std::string(root) + "' must be an object");
+      }
+      return inner;
+    }
+    if (strict) {
+      return Status::InvalidArgument("expected root element <" + std::string(root) + ">, got <" +
+                                     key + ">");
+    }
+    // {"invitation": {...}} sent to a vacancy path: a wrong root, not fields.
+    static const char* const kRoots[] = {"vacancy", "invitation", "interview", "guest",
+                                         "reviewer", "review", "question",
+                                         "notification_settings"};
+    for (const char* r : kRoots) {
+      if (key == r && inner.is_object()) {
+        return Status::InvalidArgument("expected root element '" + std::string(root) +
+                                       "', got '" + key + "'");
+      }
+    }
+  }
+  return v;
+}
+
+}  // namespace
+
+bool Call::BodyIsXml() const {
+  return format_ == Format::kXml ||
+         (req_.path.find(".json") == std::string::npos &&
+          IsXmlContentType(req_.get_header_value("Content-Type")));
+}
+
+Result<Value> Call::ParseBody() const {
+  const std::string& body = req_.body;
+  if (body.find_first_not_of(" \t\r\n") == std::string::npos) {
+    return Status::InvalidArgument("request body is empty");
+  }
+  return BodyIsXml() ? ParseXml(body) : ParseJson(body);
+}
+
+Result<std::vector<Value>> Call::BodyObjects(std::string_view root, bool* was_array) const {
+  auto parsed = ParseBody();
+  if (!parsed.ok()) return parsed.status();
+  std::vector<Value> out;
+  *was_array = parsed->is_array();
+  if (!parsed->is_array()) {
+    auto one = Unwrap(*parsed, root, BodyIsXml());
+    if (!one.ok()) return one.status();
+    out.push_back(std::move(one.value()));
+    return out;
+  }
+  if (parsed->items().empty()) {
+    return Status::InvalidArgument("the array is empty: nothing to create");
+  }
+  for (const Value& item : parsed->items()) {
+    auto one = Unwrap(item, root, BodyIsXml());
+    if (!one.ok()) return one.status();
+    out.push_back(std::move(one.value()));
+  }
+  return out;
+}
+
+Result<Value> Call::BodyObject(std::string_view root) const {
+  bool was_array = false;
+  auto items = BodyObjects(root, &was_array);
+  if (!items.ok()) return items.status();
+  if (items->size() != 1) {
+    return Status::InvalidArgument("expected one " + std::string(root) + ", got an array of " +
+                                   std::to_string(items->size()));
+  }
+  return std::move(items->front());
+}
+
+void Call::Reply(int http_status, const Value& doc, std::string_view list_root) {
+  res_.status = http_status;
+  res_.set_content(Render(doc, format_, list_root), ContentTypeFor(format_));
+}
+
+void Call::ReplyList(const Value& items, std::string_view list_root, int64_t total) {
+  res_.set_header("X-Total-Count", std::to_string(total));
+  Reply(200, items, list_root);
+}
+
+}  // namespace cammio

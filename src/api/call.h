@@ -1,0 +1,82 @@
+// Call: what a handler sees of one request: the parsed route, the caller,
+// the negotiated format, the shared services, and the ways to answer.
+//
+// Handler shape (api/router.h): `Status Handler(Call& call)`. A handler either
+// calls call.Reply(...) and returns OK, or returns an error Status and the
+// pipeline renders it (http/error_render.h). It never writes an error body
+// itself.
+//
+// Thread-safety: a Call belongs to one request thread.
+#pragma once
+
+#include <httplib.h>
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "api/router.h"
+#include "cammio/document.h"
+#include "http/error_render.h"
+#include "store/accounts.h"
+#include "store/store.h"
+#include "util/time.h"
+
+namespace cammio {
+
+class AuthThrottle;
+
+// Services shared by all requests; owned by the server, outlives every Call.
+struct ServerContext {
+  Store* store = nullptr;
+  Clock* clock = nullptr;
+  AuthThrottle* throttle = nullptr;
+  std::string public_url;  // "https://host:8443", no trailing slash
+};
+
+class Call {
+ public:
+  Call(ServerContext& ctx, const httplib::Request& req, httplib::Response& res, Format format,
+       const PathParams& params, const Principal* principal)
+      : ctx_(ctx), req_(req), res_(res), format_(format), params_(params), principal_(principal) {}
+
+  const httplib::Request& req() const { return req_; }
+  httplib::Response& res() { return res_; }
+  Format format() const { return format_; }
+  Store& store() { return *ctx_.store; }
+  int64_t now() const { return ctx_.clock->Now(); }
+  const ServerContext& ctx() const { return ctx_; }
+  // The id bound to `:name` in the route pattern (0 when the route has none).
+  int64_t Param(std::string_view name) const { return params_.Get(name); }
+  // The authenticated caller; only valid on authenticated routes.
+  const Principal& principal() const { return *principal_; }
+  int64_t account_id() const { return principal_->user.account_id; }
+
+  // The request body as one object of resource `root` ("vacancy"): accepts
+  // the wrapped {"vacancy": {...}} and unwrapped {...} forms, an array of one
+  // such element, and XML <vacancy>. InvalidArgument for an empty or malformed
+  // body, a wrong root element, or an array of several.
+  Result<Value> BodyObject(std::string_view root) const;
+  // Same, but an array of several elements is allowed: each is unwrapped.
+  // `*was_array` tells whether the body was an array.
+  Result<std::vector<Value>> BodyObjects(std::string_view root, bool* was_array) const;
+
+  // Sends `doc` with `http_status` in the negotiated format. `list_root`
+  // names a top-level array in XML ("vacancies").
+  void Reply(int http_status, const Value& doc, std::string_view list_root = "");
+  // A list reply: sets X-Total-Count.
+  void ReplyList(const Value& items, std::string_view list_root, int64_t total);
+
+ private:
+  Result<Value> ParseBody() const;
+  bool BodyIsXml() const;
+  ServerContext& ctx_;
+  const httplib::Request& req_;
+  httplib::Response& res_;
+  Format format_;
+  const PathParams& params_;
+  const Principal* principal_;
+};
+
+}  // namespace cammio

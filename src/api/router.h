@@ -1,0 +1,74 @@
+// The route table: each row is (method, path pattern, handler, options); every
+// handler has the one shape `Status Handler(Call&)`. Patterns are literal
+// segments and `:name` id segments ("/api/vacancies/:vacancy_id/invitations/:id").
+// An id segment matches a positive decimal integer that fits int64; anything
+// else does not match, so `/api/vacancies/abc` is a 404 like an unknown id.
+//
+// Matching distinguishes "no such path" (404) from "path exists, method does
+// not" (405 with Allow). HEAD matches GET routes.
+//
+// Thread-safety: a Router is immutable after construction; Match is const.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "cammio/status.h"
+
+namespace cammio {
+
+class Call;
+using Handler = Status (*)(Call&);
+
+struct Route {
+  const char* method;   // "GET", "POST", "PUT", "DELETE"
+  const char* pattern;  // "/api/vacancies/:id"
+  Handler handler;
+  bool authenticated = true;  // needs API credentials (checked before the body is read)
+};
+
+// Path parameters of a matched route, by name.
+class PathParams {
+ public:
+  void Add(std::string_view name, int64_t value) { items_.push_back({name, value}); }
+  // 0 when absent (ids are always positive).
+  int64_t Get(std::string_view name) const;
+  bool Has(std::string_view name) const { return Get(name) != 0; }
+
+ private:
+  std::vector<std::pair<std::string_view, int64_t>> items_;
+};
+
+struct RouteMatch {
+  const Route* route = nullptr;  // null: see `status`
+  PathParams params;
+  Status status;                 // NotFound or MethodNotAllowed when route is null
+  std::string allow;             // for 405: "GET, POST"
+};
+
+class Router {
+ public:
+  explicit Router(std::vector<Route> routes);
+  RouteMatch Match(std::string_view method, std::string_view path) const;
+  const std::vector<Route>& routes() const { return routes_; }
+
+ private:
+  struct Compiled {
+    std::vector<std::string> segments;  // ":name" for parameters
+  };
+  static bool MatchOne(const Compiled& c, const std::vector<std::string_view>& parts,
+                       PathParams* params);
+  std::vector<Route> routes_;
+  std::vector<Compiled> compiled_;
+};
+
+// Splits "/a/b/c" into {"a","b","c"}; empty segments (//) are kept so they do
+// not match. A trailing slash is ignored.
+std::vector<std::string_view> SplitPath(std::string_view path);
+
+// Parses a positive decimal int64 without sign or leading '+'. False otherwise.
+bool ParseId(std::string_view s, int64_t* out);
+
+}  // namespace cammio

@@ -1,0 +1,26 @@
+// Handlers of /api/vacancies and the vacancy document shared by other
+// resources' views.
+#pragma once
+
+#include <string>
+
+#include "api/call.h"
+#include "store/vacancies.h"
+
+namespace cammio {
+
+enum class VacancyView {
+  kListItem,  // list rows: the vacancy's own fields
+  kDetail,    // plus questions (GET one also embeds invitations and interviews)
+};
+
+// {"vacancy": {...}} with the seed's field names and types.
+Value VacancyDocument(const Vacancy& v, const std::string& public_url, VacancyView view);
+
+Status ListVacanciesHandler(Call& call);
+Status CreateVacancyHandler(Call& call);
+Status GetVacancyHandler(Call& call);
+Status UpdateVacancyHandler(Call& call);
+Status DeleteVacancyHandler(Call& call);
+
+}  // namespace cammio

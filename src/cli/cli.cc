@@ -1,0 +1,88 @@
+#include "cli/cli.h"
+
+#include <iostream>
+
+#include "util/log.h"
+
+namespace cammio {
+namespace {
+
+const char kUsage[] =
+    "usage: cammio <command> [options]\n"
+    "  serve [--data DIR] [--listen ADDR:PORT] [--http-listen ADDR:PORT] [--public-url URL] "
+    "[--config FILE]\n"
+    "  demo [--data DIR]\n"
+    "  account create --name NAME | account list | account disable ID | account enable ID\n"
+    "  user create --account ID --email EMAIL --name NAME [--phone PHONE]\n"
+    "  token create --email EMAIL | token revoke --id ID | token list [--email EMAIL]\n"
+    "  version\n"
+    "Every command takes --data DIR (default ./cammio-data) and --config FILE.\n";
+
+}  // namespace
+
+Result<Args> ParseArgs(int argc, char** argv) {
+  Args args;
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    if (a.rfind("--", 0) != 0) {
+      args.words.push_back(a);
+      continue;
+    }
+    std::string name = a.substr(2), value;
+    size_t eq = name.find('=');
+    if (eq != std::string::npos) {
+      value = name.substr(eq + 1);
+      name.resize(eq);
+    } else if (i + 1 < argc) {
+      value = argv[++i];
+    } else {
+      return Status::InvalidArgument("--" + name + " needs a value");
+    }
+    args.flags[name] = value;
+  }
+  return args;
+}
+
+Result<Config> ConfigFromArgs(const Args& args) {
+  Config config;
+  Status s;
+  if (args.Has("config")) s = LoadConfigFile(&config, args.Get("config"));
+  if (s.ok()) s = LoadConfigEnvironment(&config);
+  static const std::pair<const char*, const char*> kFlags[] = {
+      {"data", "data_dir"},
+      {"listen", "listen"},
+      {"http-listen", "http_listen"},
+      {"public-url", "public_url"}};
+  for (const auto& [flag, setting] : kFlags) {
+    if (s.ok() && args.Has(flag)) s = SetConfigValue(&config, setting, args.Get(flag));
+  }
+  if (!s.ok()) return s;
+  return config;
+}
+
+int RunCli(int argc, char** argv) {
+  auto args = ParseArgs(argc, argv);
+  if (!args.ok() || args->words.empty()) {
+    if (!args.ok()) std::cerr << "cammio: " << args.status().details() << "\n";
+    std::cerr << kUsage;
+    return 2;
+  }
+  const std::string& cmd = args->words[0];
+  if (cmd == "version") {
+    std::cout << "cammio " << CAMMIO_VERSION << "\n";
+    return 0;
+  }
+  if (cmd == "help" || cmd == "--help") {
+    std::cout << kUsage;
+    return 0;
+  }
+  auto config = ConfigFromArgs(*args);
+  if (!config.ok()) {
+    std::cerr << "cammio: " << config.status().details() << "\n";
+    return 2;
+  }
+  if (cmd == "serve") return RunServe(*config);
+  return RunAdminCommand(*args, *config);
+}
+
+}  // namespace cammio

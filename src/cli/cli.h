@@ -1,0 +1,58 @@
+// The admin command line (the same binary as the server). Scripts and tests
+// rely on its exact interface:
+//   cammio serve [--data DIR] [--listen ADDR:PORT] [--http-listen ADDR:PORT]
+//                [--public-url URL] [--config FILE]
+//   cammio demo [--data DIR]                       ready demo account + token
+//   cammio account create --name NAME [--data DIR]
+//   cammio account list [--data DIR]
+//   cammio account disable|enable ID [--data DIR]
+//   cammio user create --account ID --email EMAIL --name NAME [--phone P] [--data DIR]
+//   cammio token create --email EMAIL [--data DIR]
+//   cammio token revoke --id ID [--data DIR]
+//   cammio token list [--email EMAIL] [--data DIR]
+//   cammio version
+// Results are JSON on stdout; errors a sentence on stderr and exit code 1
+// (2 for usage errors).
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "cammio/status.h"
+#include "config/config.h"
+
+namespace cammio {
+
+// Parsed command line: positional words and --flags.
+struct Args {
+  std::vector<std::string> words;
+  std::map<std::string, std::string> flags;
+  bool Has(const std::string& f) const { return flags.count(f) > 0; }
+  std::string Get(const std::string& f, const std::string& def = "") const {
+    auto it = flags.find(f);
+    return it == flags.end() ? def : it->second;
+  }
+};
+
+// Every flag takes a value (`--name VALUE` or `--name=VALUE`).
+Result<Args> ParseArgs(int argc, char** argv);
+
+// The layered configuration for a command: defaults, --config file,
+// environment, then --data/--listen/--http-listen/--public-url flags.
+Result<Config> ConfigFromArgs(const Args& args);
+
+class Store;
+
+int RunCli(int argc, char** argv);
+// Creates the data directory (mode 0700) if missing.
+Status EnsureDataDir(const std::string& dir);
+// Opens DATA/cammio.db, applying migrations.
+Result<std::unique_ptr<Store>> OpenDataStore(const Config& config);
+// Creates (once) a demo account and user and prints a fresh token for it.
+int DemoCommand(const Config& config, Store& store);
+int RunServe(const Config& config);
+int RunAdminCommand(const Args& args, const Config& config);
+
+}  // namespace cammio

@@ -1,0 +1,174 @@
+// `cammio serve` and `cammio demo`.
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <iostream>
+
+#include "cli/cli.h"
+#include "http/auth_throttle.h"
+#include "http/certificate.h"
+#include "http/server.h"
+#include "store/accounts.h"
+#include "util/log.h"
+
+namespace cammio {
+namespace {
+
+constexpr const char kDemoEmail[] = "demo@cammio.test";
+
+bool FileExists(const std::string& path) {
+  struct stat st;
+  return ::stat(path.c_str(), &st) == 0;
+}
+
+std::vector<std::string> CertificateNames(const Config& config) {
+  std::vector<std::string> names = {"localhost"};
+  char host[256] = {0};
+  if (::gethostname(host, sizeof host - 1) == 0 && host[0] != '\0' &&
+      std::string(host) != "localhost") {
+    names.push_back(host);
+  }
+  std::string list = config.hostnames;
+  size_t start = 0;
+  while (start < list.size()) {
+    size_t comma = list.find(',', start);
+    std::string name = list.substr(start, comma == std::string::npos ? comma : comma - start);
+    if (!name.empty()) names.push_back(name);
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  return names;
+}
+
+// Resolves the certificate files, generating a self-signed pair on first
+// start when none is configured. Prints the SHA-256 fingerprint.
+Status PrepareCertificate(const Config& config, std::string* cert, std::string* key) {
+  *cert = config.tls_cert;
+  *key = config.tls_key;
+  if (cert->empty() != key->empty()) {
+    return Status::InvalidArgument("tls_cert and tls_key must be configured together");
+  }
+  if (cert->empty()) {
+    std::string dir = config.data_dir + "/tls";
+    Status s = EnsureDataDir(dir);
+    if (!s.ok()) return s;
+    *cert = dir + "/cert.pem";
+    *key = dir + "/key.pem";
+    if (!FileExists(*cert) || !FileExists(*key)) {
+      s = http::GenerateSelfSignedCert(CertificateNames(config), *cert, *key);
+      if (!s.ok()) return s;
+      LogInfo("generated a self-signed certificate " + *cert);
+    }
+  }
+  auto fp = http::CertificateFingerprintSha256(*cert);
+  if (!fp.ok()) return fp.status();
+  std::cerr << "TLS certificate " << *cert << "\nSHA-256 fingerprint " << *fp << "\n";
+  return Status::OK();
+}
+
+ServerOptions ServerOptionsFrom(const Config& c) {
+  ServerOptions o;
+  SplitHostPort(c.listen, &o.listen_host, &o.listen_port);
+  if (!c.http_listen.empty()) SplitHostPort(c.http_listen, &o.http_listen_host, &o.http_listen_port);
+  o.workers = c.workers;
+  o.keep_alive_max_count = c.keep_alive_max_count;
+  o.keep_alive_timeout_s = c.keep_alive_timeout;
+  o.read_timeout_s = c.read_timeout;
+  o.write_timeout_s = c.write_timeout;
+  o.max_body_bytes = static_cast<size_t>(c.max_body_kib) * 1024;
+  o.backlog = c.backlog;
+  return o;
+}
+
+LogLevel ParseLevel(const std::string& s) {
+  if (s == "debug") return LogLevel::kDebug;
+  if (s == "warn") return LogLevel::kWarn;
+  if (s == "error") return LogLevel::kError;
+  return LogLevel::kInfo;
+}
+
+}  // namespace
+
+int RunServe(const Config& config) {
+  // Signals are taken synchronously by this thread (sigwait), so block them
+  // before any other thread exists; the threads inherit the mask.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  ::signal(SIGPIPE, SIG_IGN);
+  SetLogLevel(ParseLevel(config.log_level));
+
+  auto store = OpenDataStore(config);
+  if (!store.ok()) {
+    std::cerr << "cammio: " << store.status().details() << "\n";
+    return 1;
+  }
+  ServerOptions options = ServerOptionsFrom(config);
+  Status s = PrepareCertificate(config, &options.cert_file, &options.key_file);
+  if (!s.ok()) {
+    std::cerr << "cammio: " << s.details() << "\n";
+    return 1;
+  }
+  AuthThrottle throttle;
+  ServerContext ctx;
+  ctx.store = store->get();
+  ctx.clock = &SystemClock();
+  ctx.throttle = &throttle;
+  ctx.public_url = config.public_url.empty()
+                       ? "https://localhost:" + std::to_string(options.listen_port)
+                       : config.public_url;
+  ApiServer server(ctx, options);
+  s = server.Start();
+  if (!s.ok()) {
+    std::cerr << "cammio: " << s.details() << "\n";
+    return 1;
+  }
+  LogInfo("cammio " CAMMIO_VERSION " listening on https://" + options.listen_host + ":" +
+          std::to_string(server.port()) +
+          (server.http_port() ? " and http://" + options.http_listen_host + ":" +
+                                    std::to_string(server.http_port())
+                              : std::string()) +
+          " (data " + config.data_dir + ", schema v" +
+          std::to_string((*store)->schema_version()) + ")");
+  int sig = 0;
+  sigwait(&signals, &sig);
+  LogInfo(std::string("received ") + (sig == SIGINT ? "SIGINT" : "SIGTERM") +
+          ", finishing requests in flight");
+  server.Stop();
+  (*store)->Close();
+  LogInfo("stopped cleanly");
+  return 0;
+}
+
+int DemoCommand(const Config& config, Store& store) {
+  int64_t now = SystemClock().Now();
+  std::string token;
+  Status s = store.Write([&](Db& db) {
+    auto user = GetUserByEmail(db, kDemoEmail);
+    if (!user.ok()) {
+      auto account = CreateAccount(db, "Demo Recruitment Agency", now);
+      if (!account.ok()) return account.status();
+      user = CreateUser(db, account->id, kDemoEmail, "Demo Recruiter", "+31 85 401 3118", now);
+      if (!user.ok()) return user.status();
+    }
+    auto t = CreateToken(db, user->id, now, nullptr);
+    if (!t.ok()) return t.status();
+    token = *t;
+    return Status::OK();
+  });
+  if (!s.ok()) {
+    std::cerr << "cammio: " << s.details() << "\n";
+    return 1;
+  }
+  std::string port = config.listen.substr(config.listen.rfind(':') + 1);
+  std::cout << "Demo account ready.\n  username:     " << kDemoEmail
+            << "\n  access token: " << token << "\nTry:\n  curl --cacert " << config.data_dir
+            << "/tls/cert.pem -u '" << kDemoEmail << ":" << token << "' https://localhost:"
+            << port << "/api/vacancies\n";
+  return 0;
+}
+
+}  // namespace cammio

@@ -1,0 +1,192 @@
+// JSON rendering (rapidjson::Writer, compact, UTF-8 as is) and parsing
+// (rapidjson::Reader SAX events straight into a Value tree).
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include <rapidjson/error/en.h>
+#include <rapidjson/memorystream.h>
+#include <rapidjson/reader.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include "cammio/document.h"
+
+namespace cammio {
+
+namespace {
+
+constexpr size_t kMaxDepth = 64;  // Nested arrays/objects accepted in a body.
+
+using JsonWriter = rapidjson::Writer<rapidjson::StringBuffer>;
+
+// Strings are written as they are when valid UTF-8 (the common case), repaired
+// otherwise so that the output is always valid JSON.
+template <typename WriteFn>
+void WriteText(const std::string& s, WriteFn write) {
+  if (IsValidUtf8(s)) {
+    write(s.data(), s.size());
+  } else {
+    const std::string fixed = ToValidUtf8(s);
+    write(fixed.data(), fixed.size());
+  }
+}
+
+void Write(const Value& v, JsonWriter* w) {
+  using SizeType = rapidjson::SizeType;
+  switch (v.type()) {
+    case Value::Type::kNull: w->Null(); break;
+    case Value::Type::kBool: w->Bool(v.as_bool()); break;
+    case Value::Type::kInt: w->Int64(v.as_int()); break;
+    case Value::Type::kDouble:
+      // JSON has no NaN or Infinity.
+      if (std::isfinite(v.as_double())) w->Double(v.as_double()); else w->Null();
+      break;
+    case Value::Type::kString:
+    case Value::Type::kDatetime:
+      WriteText(v.as_string(), [w](const char* s, size_t n) {
+        w->String(s, static_cast<SizeType>(n));
+      });
+      break;
+    case Value::Type::kObject:
+      w->StartObject();
+      for (const Value::Member& m : v.members()) {
+        WriteText(m.first, [w](const char* s, size_t n) { w->Key(s, static_cast<SizeType>(n)); });
+        Write(m.second, w);
+      }
+      w->EndObject();
+      break;
+    case Value::Type::kArray:
+      w->StartArray();
+      for (const Value& item : v.items()) Write(item, w);
+      w->EndArray();
+      break;
+  }
+}
+
+// SAX handler for rapidjson::Reader: keeps a stack of open containers.
+class TreeBuilder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, TreeBuilder> {
+ public:
+  TreeBuilder() { stack_.reserve(kMaxDepth); }
+
+  bool Null() { return Add(Value()); }
+  bool Bool(bool b) { return Add(Value::Bool(b)); }
+  bool Int(int i) { return Add(Value::Int(i)); }
+  bool Uint(unsigned u) { return Add(Value::Int(u)); }
+  bool Int64(int64_t i) { return Add(Value::Int(i)); }
+  bool Uint64(uint64_t u) {
+    if (u <= static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) {
+      return Add(Value::Int(static_cast<int64_t>(u)));
+    }
+    return Add(Value::Double(static_cast<double>(u)));
+  }
+  bool Double(double d) { return Add(Value::Double(d)); }
+  bool String(const char* s, rapidjson::SizeType n, bool) {
+    return Add(Value::String(std::string(s, n)));
+  }
+  bool StartObject() { return Open(Value::Object()); }
+  bool Key(const char* s, rapidjson::SizeType n, bool) {
+    stack_.back().key.assign(s, n);
+    return true;
+  }
+  bool EndObject(rapidjson::SizeType) { return Close(); }
+  bool StartArray() { return Open(Value::Array()); }
+  bool EndArray(rapidjson::SizeType) { return Close(); }
+
+  bool too_deep() const { return too_deep_; }
+  Value TakeRoot() { return std::move(root_); }
+
+ private:
+  struct Frame {
+    Value container;
+    std::string key;  // Object member whose value comes next.
+    std::unordered_map<std::string, size_t> index;  // For SetIndexed.
+  };
+
+  bool Add(Value v) {
+    if (stack_.empty()) {
+      root_ = std::move(v);
+    } else if (stack_.back().container.is_array()) {
+      stack_.back().container.Push(std::move(v));
+    } else {
+      Frame& f = stack_.back();
+      SetIndexed(&f.container, &f.index, std::move(f.key), std::move(v));  // Last one wins.
+    }
+    return true;
+  }
+
+  bool Open(Value container) {
+    if (stack_.size() >= kMaxDepth) {
+      too_deep_ = true;
+      return false;  // Stops the reader.
+    }
+    stack_.push_back(Frame{std::move(container), {}, {}});
+    return true;
+  }
+
+  bool Close() {
+    Value done = std::move(stack_.back().container);
+    stack_.pop_back();
+    return Add(std::move(done));
+  }
+
+  std::vector<Frame> stack_;
+  Value root_;
+  bool too_deep_ = false;
+};
+
+bool IsJsonSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
+std::string ParseErrorText(const rapidjson::ParseResult& r, size_t base) {
+  const std::string offset = std::to_string(base + r.Offset());
+  if (r.Code() == rapidjson::kParseErrorStringInvalidEncoding) {
+    return "invalid UTF-8 in JSON string at offset " + offset;
+  }
+  return "malformed JSON at offset " + offset + ": " + rapidjson::GetParseError_En(r.Code());
+}
+
+}  // namespace
+
+std::string RenderJson(const Value& v) {
+  rapidjson::StringBuffer buffer;
+  JsonWriter writer(buffer);
+  Write(v, &writer);
+  return std::string(buffer.GetString(), buffer.GetSize());
+}
+
+Result<Value> ParseJson(std::string_view text) {
+  // A UTF-8 byte order mark, as some Windows clients send, is skipped; offsets in
+  // messages still count from the first byte of the body.
+  const size_t bom = text.substr(0, 3) == "\xEF\xBB\xBF" ? 3 : 0;
+  text.remove_prefix(bom);
+  size_t first = 0;
+  while (first < text.size() && IsJsonSpace(text[first])) ++first;
+  if (first == text.size()) return Status::InvalidArgument("request body is empty");
+  // The reader treats a NUL byte as the end of the input.
+  if (const size_t nul = text.find('\0'); nul != std::string_view::npos) {
+    return Status::InvalidArgument("malformed JSON at offset " + std::to_string(bom + nul) +
+                                   ": NUL byte");
+  }
+
+  constexpr unsigned kFlags = rapidjson::kParseValidateEncodingFlag |
+                              rapidjson::kParseFullPrecisionFlag |
+                              rapidjson::kParseIterativeFlag;
+  rapidjson::MemoryStream stream(text.data(), text.size());
+  rapidjson::Reader reader;
+  TreeBuilder builder;
+  const rapidjson::ParseResult result = reader.Parse<kFlags>(stream, builder);
+  if (builder.too_deep()) {
+    return Status::InvalidArgument("JSON nested too deeply (more than " +
+                                   std::to_string(kMaxDepth) + " levels)");
+  }
+  if (result.IsError()) return Status::InvalidArgument(ParseErrorText(result, bom));
+  // The reader validated every string; this also covers bytes it never decoded.
+  if (!IsValidUtf8(text)) return Status::InvalidArgument("request body is not valid UTF-8");
+  return builder.TakeRoot();
+}
+
+}  // namespace cammio

@@ -1,0 +1,32 @@
+// The one place that turns a Status into an HTTP status code and an error
+// body (DECISIONS.md "Errors"):
+//   {"error": {"code": 412, "message": "Precondition failed", "details": "..."}}
+//   <error><code type="integer">412</code><message>..</message><details>..</details></error>
+// Internal failures (500) never carry internal details to the client.
+#pragma once
+
+#include <string>
+
+#include "cammio/document.h"
+#include "cammio/status.h"
+
+namespace cammio {
+
+enum class Format { kJson, kXml };
+
+// HTTP status for a non-OK Status.
+int HttpStatusFor(const Status& status);
+// The seed's message for an HTTP status ("Precondition failed", ...).
+const char* MessageForHttpStatus(int http_status);
+
+// The error document for `http_status` with `details` (already client-safe).
+Value ErrorDocument(int http_status, const std::string& details);
+// ErrorDocument for a Status; 5xx details are replaced by a generic text.
+Value ErrorDocumentFor(const Status& status);
+
+// "application/json; charset=utf-8" or "application/xml; charset=utf-8".
+const char* ContentTypeFor(Format format);
+// Renders a document in `format`; `list_root` names a top-level array in XML.
+std::string Render(const Value& v, Format format, std::string_view list_root = "");
+
+}  // namespace cammio

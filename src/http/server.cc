@@ -1,0 +1,312 @@
+#include "http/server.h"
+
+#include <sys/socket.h>
+
+#include <strings.h>
+
+#include <cctype>
+#include <chrono>
+#include <optional>
+
+#include "http/auth_throttle.h"
+#include "http/error_render.h"
+#include "http/tls_server.h"
+#include "util/crypto.h"
+#include "util/log.h"
+#include "util/random.h"
+
+namespace cammio {
+namespace {
+
+constexpr const char kForbiddenDetails[] =
+    "User does not have access to the API. Please check your authentication header";
+
+// Per-request state carried from the pre-routing hook to the handler and the
+// logger. cpp-httplib runs all hooks of one request on the same thread, so a
+// thread_local is exact. Invariant: `active` is set from the first hook that
+// sees a request until its log line is written.
+struct RequestState {
+  bool active = false;
+  std::string id;
+  int64_t start_ms = 0;
+  Format format = Format::kJson;
+  RouteMatch match;
+  std::optional<Principal> principal;
+};
+thread_local RequestState t_state;
+
+RequestState& Begin(httplib::Response& res) {
+  if (!t_state.active) {
+    t_state.active = true;
+    t_state.id = RandomToken(10);
+    t_state.start_ms = SystemClock().NowMillis();
+    t_state.format = Format::kJson;
+    t_state.match = RouteMatch();
+    t_state.principal.reset();
+  }
+  if (!res.has_header("X-Request-Id")) res.set_header("X-Request-Id", t_state.id);
+  return t_state;
+}
+
+bool EndsWith(std::string_view s, std::string_view suffix) {
+  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
+}
+
+bool AcceptsXml(const httplib::Request& req) {
+  std::string accept = req.get_header_value("Accept");
+  size_t xml = accept.find("/xml");
+  if (xml == std::string::npos) return false;
+  size_t json = accept.find("/json");
+  return json == std::string::npos || xml < json;
+}
+
+// Strips a .xml/.json suffix from the last segment and picks the format.
+std::string_view NegotiateFormat(const httplib::Request& req, Format* format) {
+  std::string_view path = req.path;
+  if (EndsWith(path, ".xml")) {
+    *format = Format::kXml;
+    return path.substr(0, path.size() - 4);
+  }
+  if (EndsWith(path, ".json")) {
+    *format = Format::kJson;
+    return path.substr(0, path.size() - 5);
+  }
+  *format = AcceptsXml(req) ? Format::kXml : Format::kJson;
+  return path;
+}
+
+void ReplyError(httplib::Response& res, Format format, const Status& status) {
+  int http = HttpStatusFor(status);
+  if (http == 500) LogError("request " + t_state.id + " failed: " + status.ToString());
+  res.status = http;
+  res.set_content(Render(ErrorDocumentFor(status), format), ContentTypeFor(format));
+}
+
+// Parses "Basic base64(user:token)". False when absent or malformed.
+bool ParseBasic(const httplib::Request& req, std::string* user, std::string* token) {
+  std::string h = req.get_header_value("Authorization");
+  if (h.empty()) h = req.get_header_value("Authentication");
+  if (h.size() < 6 || strncasecmp(h.c_str(), "Basic ", 6) != 0) return false;
+  std::string decoded;
+  if (!Base64Decode(std::string_view(h).substr(6), &decoded)) return false;
+  size_t colon = decoded.find(':');
+  if (colon == std::string::npos) return false;
+  *user = decoded.substr(0, colon);
+  *token = decoded.substr(colon + 1);
+  return !user->empty() && !token->empty();
+}
+
+// Linux lets listen(2) be called again on a listening socket to change its
+// backlog; cpp-httplib 0.11.4 hard-codes 5.
+template <class Base>
+class Listener : public Base {
+ public:
+  using Base::Base;
+  void SetBacklog(int backlog) { ::listen(this->svr_sock_, backlog); }
+};
+
+}  // namespace
+
+struct ApiServer::Impl {
+  ServerContext ctx;
+  ServerOptions options;
+  std::shared_ptr<const http::TlsServerContext> tls;
+  std::unique_ptr<httplib::Server> https;
+  std::unique_ptr<httplib::Server> plain;
+  std::thread https_thread;
+  std::thread plain_thread;
+
+  Status Authenticate(const httplib::Request& req, RequestState& st);
+  httplib::Server::HandlerResponse PreRouting(const httplib::Request& req,
+                                              httplib::Response& res);
+  void Dispatch(const httplib::Request& req, httplib::Response& res);
+  void Install(httplib::Server& svr);
+  Status Bind(httplib::Server& svr, const std::string& host, int port, int* bound);
+};
+
+Status ApiServer::Impl::Authenticate(const httplib::Request& req, RequestState& st) {
+  std::string user, token;
+  if (!ParseBasic(req, &user, &token)) return Status::Unauthenticated(kForbiddenDetails);
+  int64_t now = ctx.clock->Now();
+  int64_t wait = ctx.throttle->RetryAfter(user, req.remote_addr, now);
+  if (wait > 0) {
+    LogWarn("request " + st.id + " refused: too many failed logins for user=" + user +
+            " addr=" + req.remote_addr);
+    return Status::TooManyRequests("too many failed authentication attempts; retry in " +
+                                   std::to_string(wait) + " seconds");
+  }
+  Result<Principal> p = Status::Internal("unset");
+  Status s = ctx.store->Read([&](Db& db) {
+    p = cammio::Authenticate(db, user, token);
+    return Status::OK();
+  });
+  if (!s.ok()) return s;
+  if (p.status().code() == Status::Code::kUnauthenticated) {
+    ctx.throttle->RecordFailure(user, req.remote_addr, now);
+    LogWarn("request " + st.id + " authentication failed for user=" + user +
+            " addr=" + req.remote_addr);
+    return Status::Unauthenticated(kForbiddenDetails);
+  }
+  if (!p.ok()) return p.status();
+  // Keep last-used roughly current without a write on every request.
+  if (!p->token_last_used_at || *p->token_last_used_at < now - 60) {
+    int64_t token_id = p->token_id;
+    ctx.store->WriteAsync([token_id, now](Db& db) { return TouchToken(db, token_id, now); });
+  }
+  st.principal = std::move(p.value());
+  return Status::OK();
+}
+
+httplib::Server::HandlerResponse ApiServer::Impl::PreRouting(const httplib::Request& req,
+                                                             httplib::Response& res) {
+  RequestState& st = Begin(res);
+  std::string_view path = NegotiateFormat(req, &st.format);
+  st.match = ApiRouter().Match(req.method, path);
+  Status s = st.match.status;
+  if (st.match.route == nullptr) {
+    if (!st.match.allow.empty()) res.set_header("Allow", st.match.allow);
+  } else if (st.match.route->authenticated) {
+    s = Authenticate(req, st);
+    if (s.code() == Status::Code::kTooManyRequests) {
+      res.set_header("Retry-After", "60");
+    }
+  }
+  if (s.ok()) return httplib::Server::HandlerResponse::Unhandled;
+  ReplyError(res, st.format, s);
+  return httplib::Server::HandlerResponse::Handled;
+}
+
+void ApiServer::Impl::Dispatch(const httplib::Request& req, httplib::Response& res) {
+  RequestState& st = Begin(res);
+  // The pre-routing hook matched this request, or answered it itself.
+  if (st.match.route == nullptr) {
+    ReplyError(res, st.format, Status::Internal("dispatch without a route"));
+    return;
+  }
+  Call call(ctx, req, res, st.format, st.match.params,
+            st.principal ? &*st.principal : nullptr);
+  Status s = st.match.route->handler(call);
+  if (!s.ok()) ReplyError(res, st.format, s);
+}
+
+void ApiServer::Impl::Install(httplib::Server& svr) {
+  svr.new_task_queue = [n = options.workers] { return new httplib::ThreadPool(n); };
+  svr.set_tcp_nodelay(true);
+  svr.set_keep_alive_max_count(options.keep_alive_max_count);
+  svr.set_keep_alive_timeout(options.keep_alive_timeout_s);
+  svr.set_read_timeout(options.read_timeout_s);
+  svr.set_write_timeout(options.write_timeout_s);
+  svr.set_payload_max_length(options.max_body_bytes);
+  svr.set_pre_routing_handler(
+      [this](const httplib::Request& req, httplib::Response& res) { return PreRouting(req, res); });
+  auto dispatch = [this](const httplib::Request& req, httplib::Response& res) {
+    Dispatch(req, res);
+  };
+  svr.Get(".*", dispatch);
+  svr.Post(".*", dispatch);
+  svr.Put(".*", dispatch);
+  svr.Delete(".*", dispatch);
+  svr.Patch(".*", dispatch);
+  svr.Options(".*", dispatch);
+  // Errors cpp-httplib raises itself (400 bad request line, 413, 414, 416)
+  // and any status a handler set without a body get the error document.
+  svr.set_error_handler(httplib::Server::HandlerWithResponse(
+      [](const httplib::Request& req, httplib::Response& res) {
+    RequestState& st = Begin(res);
+    if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
+    Format format = st.format;
+    NegotiateFormat(req, &format);
+    std::string details = res.status == 413 ? "the request body is larger than the limit"
+                                            : MessageForHttpStatus(res.status);
+    res.set_content(Render(ErrorDocument(res.status, details), format), ContentTypeFor(format));
+    return httplib::Server::HandlerResponse::Handled;
+  }));
+  svr.set_exception_handler(
+      [](const httplib::Request&, httplib::Response& res, std::exception_ptr ep) {
+        RequestState& st = Begin(res);
+        std::string what = "unknown exception";
+        try {
+          std::rethrow_exception(ep);
+        } catch (const std::exception& e) {
+          what = e.what();
+        } catch (...) {
+        }
+        LogError("request " + st.id + " threw: " + what);
+        res.status = 500;
+        res.set_content(Render(ErrorDocument(500, "Internal server error"), st.format),
+                        ContentTypeFor(st.format));
+      });
+  svr.set_logger([](const httplib::Request& req, const httplib::Response& res) {
+    RequestState& st = t_state;
+    std::string account = st.principal ? std::to_string(st.principal->user.account_id) : "-";
+    int64_t ms = SystemClock().NowMillis() - st.start_ms;
+    size_t bytes = res.body.size() ? res.body.size() : res.content_length_;
+    LogInfo("access id=" + (st.id.empty() ? std::string("-") : st.id) + " account=" + account +
+            " " + req.method + " " + req.path + " " + std::to_string(res.status) + " " +
+            std::to_string(bytes) + "B " + std::to_string(ms) + "ms addr=" + req.remote_addr);
+    st.active = false;
+  });
+}
+
+Status ApiServer::Impl::Bind(httplib::Server& svr, const std::string& host, int port,
+                             int* bound) {
+  int p = port == 0 ? svr.bind_to_any_port(host) : (svr.bind_to_port(host, port) ? port : -1);
+  if (p <= 0) {
+    return Status::IoError("cannot listen on " + host + ":" + std::to_string(port) +
+                           " (in use, or not allowed)");
+  }
+  *bound = p;
+  return Status::OK();
+}
+
+ApiServer::ApiServer(ServerContext ctx, ServerOptions options) : impl_(new Impl) {
+  impl_->ctx = std::move(ctx);
+  impl_->options = std::move(options);
+}
+
+ApiServer::~ApiServer() { Stop(); }
+
+Status ApiServer::Start() {
+  Impl& m = *impl_;
+  auto tls = http::TlsServerContext::Load(m.options.cert_file, m.options.key_file);
+  if (!tls.ok()) return tls.status();
+  m.tls = tls.value();
+  auto https = std::make_unique<Listener<http::TlsServer>>(m.tls);
+  m.Install(*https);
+  Status s = m.Bind(*https, m.options.listen_host, m.options.listen_port, &port_);
+  if (!s.ok()) return s;
+  https->SetBacklog(m.options.backlog);
+  if (!m.options.http_listen_host.empty()) {
+    auto plain = std::make_unique<Listener<httplib::Server>>();
+    m.Install(*plain);
+    s = m.Bind(*plain, m.options.http_listen_host, m.options.http_listen_port, &http_port_);
+    if (!s.ok()) return s;
+    plain->SetBacklog(m.options.backlog);
+    m.plain = std::move(plain);
+    m.plain_thread = std::thread([&m] { m.plain->listen_after_bind(); });
+  }
+  m.https = std::move(https);
+  m.https_thread = std::thread([&m] { m.https->listen_after_bind(); });
+  return Status::OK();
+}
+
+// stop() is a no-op on a server whose accept loop has not started yet, so wait
+// (briefly) until it runs.
+static void StopRunning(httplib::Server* svr) {
+  if (svr == nullptr) return;
+  for (int i = 0; i < 500 && !svr->is_running(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  svr->stop();
+}
+
+void ApiServer::Stop() {
+  if (!impl_) return;
+  Impl& m = *impl_;
+  if (m.https_thread.joinable()) StopRunning(m.https.get());
+  if (m.plain_thread.joinable()) StopRunning(m.plain.get());
+  if (m.https_thread.joinable()) m.https_thread.join();
+  if (m.plain_thread.joinable()) m.plain_thread.join();
+}
+
+}  // namespace cammio

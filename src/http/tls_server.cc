@@ -1,0 +1,318 @@
+#include "http/tls_server.h"
+
+#include <mbedtls/error.h>
+#include <mbedtls/net_sockets.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <sys/socket.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <climits>
+#include <cstring>
+#include <utility>
+
+#include "util/random.h"
+
+namespace cammio::http {
+
+namespace {
+
+using std::chrono::microseconds;
+using std::chrono::steady_clock;
+
+// Upper bound on consecutive WANT_READ/WANT_WRITE results (renegotiation
+// refusals and similar non-progress); the BIO itself never returns them.
+constexpr int kMaxRetries = 64;
+// The keep-alive wait re-checks for server shutdown this often.
+constexpr auto kStopCheckInterval = std::chrono::milliseconds(100);
+
+bool IsRetry(int rc) { return rc == MBEDTLS_ERR_SSL_WANT_READ || rc == MBEDTLS_ERR_SSL_WANT_WRITE; }
+
+microseconds Duration(time_t sec, time_t usec) {
+  return std::chrono::seconds(sec) + microseconds(usec);
+}
+
+bool IsFileError(int rc) {
+  return rc == MBEDTLS_ERR_PK_FILE_IO_ERROR || rc == MBEDTLS_ERR_X509_FILE_IO_ERROR;
+}
+
+}  // namespace
+
+const int kTlsCipherSuites[] = {
+    MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
+    MBEDTLS_TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
+    MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
+    MBEDTLS_TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
+    MBEDTLS_TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
+    MBEDTLS_TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
+    0,
+};
+
+const mbedtls_ecp_group_id kTlsCurves[] = {
+    MBEDTLS_ECP_DP_SECP256R1,
+    MBEDTLS_ECP_DP_CURVE25519,
+    MBEDTLS_ECP_DP_SECP384R1,
+    MBEDTLS_ECP_DP_NONE,
+};
+
+std::string MbedtlsErrorText(int code) {
+  char text[200];
+  mbedtls_strerror(code, text, sizeof(text));
+  char hex[16];
+  std::snprintf(hex, sizeof(hex), "%s0x%04X", code < 0 ? "-" : "", code < 0 ? -code : code);
+  return std::string(text) + " (" + hex + ")";
+}
+
+// ---------------------------------------------------------------------------
+// TlsServerContext
+
+TlsServerContext::TlsServerContext() {
+  mbedtls_x509_crt_init(&chain_);
+  mbedtls_pk_init(&key_);
+  mbedtls_ssl_config_init(&conf_);
+}
+
+TlsServerContext::~TlsServerContext() {
+  mbedtls_ssl_config_free(&conf_);
+  mbedtls_pk_free(&key_);
+  mbedtls_x509_crt_free(&chain_);
+}
+
+Result<std::shared_ptr<TlsServerContext>> TlsServerContext::Load(const std::string& cert_pem_path,
+                                                                const std::string& key_pem_path) {
+  std::shared_ptr<TlsServerContext> ctx(new TlsServerContext());
+  Status s = ctx->Init(cert_pem_path, key_pem_path);
+  if (!s.ok()) return s;
+  return ctx;
+}
+
+Status TlsServerContext::Init(const std::string& cert_pem_path, const std::string& key_pem_path) {
+  int rc = mbedtls_x509_crt_parse_file(&chain_, cert_pem_path.c_str());
+  if (IsFileError(rc)) return Status::IoError("cannot read certificate file " + cert_pem_path);
+  if (rc != 0) {
+    return Status::InvalidArgument("bad certificate file " + cert_pem_path + ": " +
+                                   (rc > 0 ? "unparsable certificate" : MbedtlsErrorText(rc)));
+  }
+  rc = mbedtls_pk_parse_keyfile(&key_, key_pem_path.c_str(), nullptr);
+  if (IsFileError(rc)) return Status::IoError("cannot read key file " + key_pem_path);
+  if (rc != 0) {
+    return Status::InvalidArgument("bad private key file " + key_pem_path + ": " +
+                                   MbedtlsErrorText(rc));
+  }
+  if (mbedtls_pk_check_pair(&chain_.pk, &key_) != 0) {
+    return Status::InvalidArgument("private key " + key_pem_path + " does not match certificate " +
+                                   cert_pem_path);
+  }
+  // mbedTLS 2.28 builds an EC key's fixed-point table lazily inside the key
+  // (ecp_mul_comb writes grp->T) on its first signature. Sign once now, on one
+  // thread, so concurrent handshakes later only read the shared key.
+  unsigned char digest[32] = {0};
+  unsigned char sig[MBEDTLS_PK_SIGNATURE_MAX_SIZE];
+  size_t sig_len = 0;
+  rc = mbedtls_pk_sign(&key_, MBEDTLS_MD_SHA256, digest, sizeof(digest), sig, &sig_len,
+                       MbedtlsRandom, nullptr);
+  if (rc != 0) return Status::InvalidArgument("key cannot sign: " + MbedtlsErrorText(rc));
+
+  rc = mbedtls_ssl_config_defaults(&conf_, MBEDTLS_SSL_IS_SERVER, MBEDTLS_SSL_TRANSPORT_STREAM,
+                                   MBEDTLS_SSL_PRESET_DEFAULT);
+  if (rc == 0) rc = mbedtls_ssl_conf_own_cert(&conf_, &chain_, &key_);
+  if (rc != 0) return Status::Internal("TLS server config: " + MbedtlsErrorText(rc));
+  mbedtls_ssl_conf_rng(&conf_, MbedtlsRandom, nullptr);
+  mbedtls_ssl_conf_min_version(&conf_, MBEDTLS_SSL_MAJOR_VERSION_3, MBEDTLS_SSL_MINOR_VERSION_3);
+  mbedtls_ssl_conf_max_version(&conf_, MBEDTLS_SSL_MAJOR_VERSION_3, MBEDTLS_SSL_MINOR_VERSION_3);
+  mbedtls_ssl_conf_ciphersuites(&conf_, kTlsCipherSuites);
+  mbedtls_ssl_conf_curves(&conf_, kTlsCurves);
+  return Status::OK();
+}
+
+// ---------------------------------------------------------------------------
+// TlsConnection
+
+TlsConnection::TlsConnection(int fd, microseconds read_timeout, microseconds write_timeout,
+                             std::shared_ptr<const void> config_owner)
+    : fd_(fd),
+      read_timeout_(read_timeout),
+      write_timeout_(write_timeout),
+      config_owner_(std::move(config_owner)) {
+  mbedtls_ssl_init(&ssl_);
+  const int one = 1;
+  ::setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+}
+
+TlsConnection::~TlsConnection() { mbedtls_ssl_free(&ssl_); }
+
+int TlsConnection::Setup(const mbedtls_ssl_config* conf, const char* hostname) {
+  int rc = mbedtls_ssl_setup(&ssl_, conf);
+  if (rc == 0 && hostname != nullptr) rc = mbedtls_ssl_set_hostname(&ssl_, hostname);
+  if (rc == 0) mbedtls_ssl_set_bio(&ssl_, this, BioSend, BioRecv, nullptr);
+  return rc;
+}
+
+int TlsConnection::Handshake(microseconds budget) {
+  has_deadline_ = true;
+  deadline_ = steady_clock::now() + budget;
+  int rc = MBEDTLS_ERR_SSL_WANT_READ;
+  for (int i = 0; i < kMaxRetries && IsRetry(rc); ++i) rc = mbedtls_ssl_handshake(&ssl_);
+  has_deadline_ = false;
+  handshake_done_ = rc == 0;
+  if (rc != 0) failed_ = true;
+  return rc;
+}
+
+ssize_t TlsConnection::Read(char* buf, size_t size) {
+  if (closed_ || failed_) return -1;
+  for (int i = 0; i < kMaxRetries; ++i) {
+    int rc = mbedtls_ssl_read(&ssl_, reinterpret_cast<unsigned char*>(buf), size);
+    if (rc >= 0) return rc;
+    if (rc == MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY) return 0;
+    if (!IsRetry(rc)) break;
+  }
+  failed_ = true;
+  return -1;
+}
+
+ssize_t TlsConnection::Write(const char* buf, size_t size) {
+  if (closed_ || failed_) return -1;
+  if (size == 0) return 0;
+  for (int i = 0; i < kMaxRetries; ++i) {
+    int rc = mbedtls_ssl_write(&ssl_, reinterpret_cast<const unsigned char*>(buf), size);
+    if (rc > 0) return rc;
+    if (!IsRetry(rc)) break;
+  }
+  failed_ = true;
+  return -1;
+}
+
+bool TlsConnection::HasBufferedData() const {
+  return mbedtls_ssl_get_bytes_avail(&ssl_) > 0 || mbedtls_ssl_check_pending(&ssl_) != 0;
+}
+
+int TlsConnection::Wait(short events, microseconds timeout) const {
+  auto limit = steady_clock::now() + std::max(timeout, microseconds(0));
+  if (has_deadline_ && deadline_ < limit) limit = deadline_;
+  for (;;) {
+    auto left = std::chrono::ceil<std::chrono::milliseconds>(limit - steady_clock::now());
+    int ms = static_cast<int>(std::clamp<int64_t>(left.count(), 0, INT_MAX));
+    pollfd pfd{fd_, events, 0};
+    int r = ::poll(&pfd, 1, ms);
+    if (r >= 0 || errno != EINTR) return r;
+  }
+}
+
+void TlsConnection::Close(bool send_close_notify) {
+  if (closed_) return;
+  if (send_close_notify && handshake_done_ && !failed_) mbedtls_ssl_close_notify(&ssl_);
+  closed_ = true;
+}
+
+int TlsConnection::BioSend(void* ctx, const unsigned char* buf, size_t len) {
+  auto* self = static_cast<TlsConnection*>(ctx);
+  len = std::min<size_t>(len, INT_MAX);
+  for (;;) {
+    ssize_t n = ::send(self->fd_, buf, len, MSG_NOSIGNAL | MSG_DONTWAIT);
+    if (n >= 0) return static_cast<int>(n);
+    if (errno == EINTR) continue;
+    if (errno == EAGAIN || errno == EWOULDBLOCK) {
+      int r = self->Wait(POLLOUT, self->write_timeout_);
+      if (r > 0) continue;
+      return r == 0 ? MBEDTLS_ERR_SSL_TIMEOUT : MBEDTLS_ERR_NET_SEND_FAILED;
+    }
+    return errno == EPIPE || errno == ECONNRESET ? MBEDTLS_ERR_NET_CONN_RESET
+                                                 : MBEDTLS_ERR_NET_SEND_FAILED;
+  }
+}
+
+int TlsConnection::BioRecv(void* ctx, unsigned char* buf, size_t len) {
+  auto* self = static_cast<TlsConnection*>(ctx);
+  len = std::min<size_t>(len, INT_MAX);
+  for (;;) {
+    ssize_t n = ::recv(self->fd_, buf, len, MSG_DONTWAIT);
+    if (n >= 0) return static_cast<int>(n);  // 0: EOF, mbedTLS reports CONN_EOF.
+    if (errno == EINTR) continue;
+    if (errno == EAGAIN || errno == EWOULDBLOCK) {
+      int r = self->Wait(POLLIN, self->read_timeout_);
+      if (r > 0) continue;
+      return r == 0 ? MBEDTLS_ERR_SSL_TIMEOUT : MBEDTLS_ERR_NET_RECV_FAILED;
+    }
+    return errno == ECONNRESET ? MBEDTLS_ERR_NET_CONN_RESET : MBEDTLS_ERR_NET_RECV_FAILED;
+  }
+}
+
+// ---------------------------------------------------------------------------
+// TlsStream
+
+bool TlsStream::is_readable() const {
+  return conn_->HasBufferedData() || conn_->Wait(POLLIN, conn_->read_timeout()) > 0;
+}
+
+bool TlsStream::is_writable() const { return conn_->Wait(POLLOUT, conn_->write_timeout()) > 0; }
+
+ssize_t TlsStream::read(char* ptr, size_t size) { return conn_->Read(ptr, size); }
+
+ssize_t TlsStream::write(const char* ptr, size_t size) { return conn_->Write(ptr, size); }
+
+void TlsStream::get_remote_ip_and_port(std::string& ip, int& port) const {
+  httplib::detail::get_remote_ip_and_port(conn_->fd(), ip, port);
+}
+
+void TlsStream::get_local_ip_and_port(std::string& ip, int& port) const {
+  httplib::detail::get_local_ip_and_port(conn_->fd(), ip, port);
+}
+
+// ---------------------------------------------------------------------------
+// TlsServer
+
+TlsServer::TlsServer(std::shared_ptr<const TlsServerContext> context)
+    : context_(std::move(context)) {}
+
+bool TlsServer::process_and_close_socket(socket_t sock) {
+  connections_accepted_.fetch_add(1);
+  bool ret = false;
+  if (context_ != nullptr) {
+    const microseconds read_timeout = Duration(read_timeout_sec_, read_timeout_usec_);
+    auto conn = std::make_shared<TlsConnection>(
+        sock, read_timeout, Duration(write_timeout_sec_, write_timeout_usec_), context_);
+    // The whole handshake must fit in one read timeout: a silent or trickling
+    // client cannot hold a worker thread longer than that.
+    if (conn->Setup(context_->config(), nullptr) == 0 && conn->Handshake(read_timeout) == 0) {
+      handshakes_completed_.fetch_add(1);
+      ret = ServeRequests(conn);
+      // Like httplib's SSLServer: close_notify only if the peer seemed alive.
+      conn->Close(/*send_close_notify=*/ret);
+    } else {
+      handshakes_failed_.fetch_add(1);
+    }
+  }
+  httplib::detail::shutdown_socket(sock);
+  httplib::detail::close_socket(sock);
+  return ret;
+}
+
+bool TlsServer::ServeRequests(const std::shared_ptr<TlsConnection>& conn) {
+  TlsStream strm(conn);
+  bool ret = false;
+  size_t count = keep_alive_max_count_;
+  while (svr_sock_ != INVALID_SOCKET && count > 0 && WaitForNextRequest(*conn)) {
+    const bool close_connection = count == 1;
+    bool connection_closed = false;
+    ret = process_request(strm, close_connection, connection_closed, nullptr);
+    if (!ret || connection_closed) break;
+    --count;
+  }
+  return ret;
+}
+
+bool TlsServer::WaitForNextRequest(const TlsConnection& conn) const {
+  if (conn.HasBufferedData()) return true;
+  const auto deadline = steady_clock::now() + std::chrono::seconds(keep_alive_timeout_sec_);
+  for (;;) {
+    auto left = std::chrono::duration_cast<microseconds>(deadline - steady_clock::now());
+    int r = conn.Wait(POLLIN, std::clamp<microseconds>(left, microseconds(0), kStopCheckInterval));
+    if (r != 0) return r > 0;
+    if (svr_sock_ == INVALID_SOCKET || steady_clock::now() >= deadline) return false;
+  }
+}
+
+}  // namespace cammio::http

@@ -1,0 +1,178 @@
+// HTTPS for cpp-httplib on top of mbedTLS 2.28 (httplib 0.11.4 only knows
+// OpenSSL, which this project never links).
+//
+// TlsServerContext is the immutable TLS configuration of a server: the
+// certificate chain, the private key and an mbedtls_ssl_config restricted to
+// TLS 1.2 with ECDHE + AEAD cipher suites. It is loaded once and then shared,
+// read-only, by every connection of every worker thread.
+//
+// TlsServer is an httplib::Server whose connections speak TLS: it replaces the
+// per-connection loop (process_and_close_socket) with one that performs the
+// handshake and then runs httplib's request parser over a TLS stream, with the
+// same keep-alive semantics as httplib's own SSLServer.
+//
+// TlsConnection and TlsStream are the socket-level pieces shared with
+// TlsClient (tls_client.h): an mbedtls_ssl_context bound to a connected socket
+// whose I/O waits with poll(2) and gives up after the configured timeouts.
+//
+// Thread-safety: TlsServerContext is immutable after Load() and safe to share.
+// TlsServer has httplib::Server's thread-safety (configure it, then listen()
+// on one thread; stop() from any thread). A TlsConnection / TlsStream belongs
+// to one thread at a time.
+#pragma once
+
+#include <httplib.h>
+#include <mbedtls/pk.h>
+#include <mbedtls/ssl.h>
+#include <mbedtls/x509_crt.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "cammio/status.h"
+
+namespace cammio::http {
+
+// Cipher suites and curves both ends accept (0 / MBEDTLS_ECP_DP_NONE ended).
+extern const int kTlsCipherSuites[];
+extern const mbedtls_ecp_group_id kTlsCurves[];
+
+// mbedtls error code -> "SSL - Verification of the message MAC failed (-0x7180)".
+std::string MbedtlsErrorText(int code);
+
+class TlsServerContext {
+ public:
+  // Reads a PEM certificate chain (leaf first) and its PEM private key
+  // (unencrypted), checks they match, and builds the server configuration.
+  // Returns IoError when a file cannot be read, InvalidArgument when its
+  // content is not a certificate / key or the two do not belong together.
+  static Result<std::shared_ptr<TlsServerContext>> Load(const std::string& cert_pem_path,
+                                                        const std::string& key_pem_path);
+
+  ~TlsServerContext();
+  TlsServerContext(const TlsServerContext&) = delete;
+  TlsServerContext& operator=(const TlsServerContext&) = delete;
+
+  // Valid for the lifetime of this object; read-only.
+  const mbedtls_ssl_config* config() const { return &conf_; }
+
+ private:
+  TlsServerContext();
+  Status Init(const std::string& cert_pem_path, const std::string& key_pem_path);
+
+  mbedtls_x509_crt chain_;
+  mbedtls_pk_context key_;
+  mbedtls_ssl_config conf_;
+};
+
+// An mbedtls_ssl_context on a connected socket. Does not own the socket (the
+// caller closes it after this object is gone or Close()d). Socket I/O waits
+// with poll(2): each wait lasts at most read_timeout / write_timeout, and all
+// waits together at most the budget passed to Handshake() while it runs.
+class TlsConnection {
+ public:
+  // `config_owner` keeps the object that owns `conf` alive as long as this.
+  // Turns on TCP_NODELAY: every Stream::write becomes its own TLS record, and
+  // with Nagle a response's header record and body record would wait for the
+  // peer's delayed ACK (40 ms per request on Linux).
+  TlsConnection(int fd, std::chrono::microseconds read_timeout,
+                std::chrono::microseconds write_timeout,
+                std::shared_ptr<const void> config_owner);
+  ~TlsConnection();
+  TlsConnection(const TlsConnection&) = delete;
+  TlsConnection& operator=(const TlsConnection&) = delete;
+
+  // Binds the session to `conf` (which must outlive this object) and, when
+  // non-null, sets the SNI / expected certificate name. 0 or an mbedtls error.
+  int Setup(const mbedtls_ssl_config* conf, const char* hostname);
+  // Runs the whole handshake within `budget`. 0 or an mbedtls error
+  // (MBEDTLS_ERR_SSL_TIMEOUT when the peer is too slow or silent).
+  int Handshake(std::chrono::microseconds budget);
+
+  // mbedtls_ssl_read / _write retried until they make progress. Read returns
+  // the byte count, 0 at end of stream (close_notify or FIN), -1 on error or
+  // timeout; Write returns the bytes accepted (> 0) or -1.
+  ssize_t Read(char* buf, size_t size);
+  ssize_t Write(const char* buf, size_t size);
+
+  // Bytes mbedTLS has already taken off the socket (decrypted or not).
+  bool HasBufferedData() const;
+  // poll(2) on the socket for `events` (POLLIN / POLLOUT) for at most
+  // `timeout`, shortened to the handshake deadline while one runs.
+  // > 0 ready (or hung up: the next I/O reports it), 0 timed out, < 0 error.
+  int Wait(short events, std::chrono::microseconds timeout) const;
+  // Sends close_notify (best effort, if the handshake completed), then marks
+  // the session unusable: later Read/Write return -1.
+  void Close(bool send_close_notify);
+
+  int fd() const { return fd_; }
+  std::chrono::microseconds read_timeout() const { return read_timeout_; }
+  std::chrono::microseconds write_timeout() const { return write_timeout_; }
+  const mbedtls_ssl_context* ssl() const { return &ssl_; }
+
+ private:
+  static int BioSend(void* ctx, const unsigned char* buf, size_t len);
+  static int BioRecv(void* ctx, unsigned char* buf, size_t len);
+
+  const int fd_;
+  const std::chrono::microseconds read_timeout_;
+  const std::chrono::microseconds write_timeout_;
+  std::shared_ptr<const void> config_owner_;
+  mbedtls_ssl_context ssl_;
+  bool handshake_done_ = false;
+  bool failed_ = false;  // mbedTLS reported a fatal error: no more I/O.
+  bool closed_ = false;
+  bool has_deadline_ = false;
+  std::chrono::steady_clock::time_point deadline_;
+};
+
+// httplib::Stream over a TlsConnection; keeps the connection alive.
+class TlsStream final : public httplib::Stream {
+ public:
+  explicit TlsStream(std::shared_ptr<TlsConnection> conn) : conn_(std::move(conn)) {}
+
+  bool is_readable() const override;  // true at once if mbedTLS holds bytes.
+  bool is_writable() const override;
+  ssize_t read(char* ptr, size_t size) override;
+  ssize_t write(const char* ptr, size_t size) override;
+  void get_remote_ip_and_port(std::string& ip, int& port) const override;
+  void get_local_ip_and_port(std::string& ip, int& port) const override;
+  socket_t socket() const override { return conn_->fd(); }
+
+ private:
+  std::shared_ptr<TlsConnection> conn_;
+};
+
+class TlsServer : public httplib::Server {
+ public:
+  // A null context makes the server invalid (bind fails, is_valid() false).
+  explicit TlsServer(std::shared_ptr<const TlsServerContext> context);
+  ~TlsServer() override = default;
+
+  bool is_valid() const override { return context_ != nullptr; }
+
+  // Counters for tests and metrics: sockets handed to a worker, TLS
+  // handshakes that completed (one per kept-alive connection) and that failed
+  // (garbage, timeouts, clients rejecting the certificate).
+  uint64_t connections_accepted() const { return connections_accepted_.load(); }
+  uint64_t handshakes_completed() const { return handshakes_completed_.load(); }
+  uint64_t handshakes_failed() const { return handshakes_failed_.load(); }
+
+ private:
+  bool process_and_close_socket(socket_t sock) override;
+  // httplib's keep-alive loop (detail::process_server_socket_core) over TLS.
+  bool ServeRequests(const std::shared_ptr<TlsConnection>& conn);
+  // True when a request's first byte is available before the keep-alive
+  // timeout; false on timeout, error, or server stop.
+  bool WaitForNextRequest(const TlsConnection& conn) const;
+
+  std::shared_ptr<const TlsServerContext> context_;
+  std::atomic<uint64_t> connections_accepted_{0};
+  std::atomic<uint64_t> handshakes_completed_{0};
+  std::atomic<uint64_t> handshakes_failed_{0};
+};
+
+}  // namespace cammio::http

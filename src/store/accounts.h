@@ -1,0 +1,79 @@
+// Accounts (customers), their users (recruiters) and users' access tokens.
+// Every function takes the Db of a Store::Read or Store::Write callback;
+// writers must be called from Store::Write.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cammio/status.h"
+#include "store/db.h"
+
+namespace cammio {
+
+struct Account {
+  int64_t id = 0;
+  std::string name;
+  bool disabled = false;
+  int64_t created_at = 0;
+};
+
+struct User {
+  int64_t id = 0;
+  int64_t account_id = 0;
+  std::string email;
+  std::string name;
+  std::optional<std::string> phone;
+};
+
+struct TokenInfo {
+  int64_t id = 0;
+  int64_t user_id = 0;
+  std::string email;
+  std::string prefix;  // first characters of the token, to tell tokens apart
+  int64_t created_at = 0;
+  std::optional<int64_t> last_used_at;
+  std::optional<int64_t> revoked_at;
+};
+
+// Who is calling: the authenticated user, their account and the token used.
+struct Principal {
+  User user;
+  int64_t token_id = 0;
+  std::optional<int64_t> token_last_used_at;
+};
+
+Result<Account> CreateAccount(Db& db, const std::string& name, int64_t now);
+// NotFound when there is no such account.
+Result<Account> GetAccount(Db& db, int64_t id);
+Result<std::vector<Account>> ListAccounts(Db& db);
+Status SetAccountDisabled(Db& db, int64_t id, bool disabled);
+
+// PreconditionFailed when the email is taken (emails are logins, unique
+// across accounts) or the account does not exist.
+Result<User> CreateUser(Db& db, int64_t account_id, const std::string& email,
+                        const std::string& name, const std::optional<std::string>& phone,
+                        int64_t now);
+Result<User> GetUserByEmail(Db& db, const std::string& email);
+
+// Creates a token for the user and returns its plaintext: the only time it
+// exists outside the client. `info` (optional) receives its row.
+Result<std::string> CreateToken(Db& db, int64_t user_id, int64_t now, TokenInfo* info);
+// Revokes by id, or by the token's prefix. NotFound when nothing matched.
+Status RevokeToken(Db& db, int64_t token_id, int64_t now);
+// All tokens of one user (email) or, with an empty email, of everyone.
+Result<std::vector<TokenInfo>> ListTokens(Db& db, const std::string& email);
+Status TouchToken(Db& db, int64_t token_id, int64_t now);
+
+// Authentication lookup: the user with that email whose active (unrevoked)
+// token hashes to SHA-256(token), compared in constant time.
+//   Unauthenticated: no such user or no matching token.
+//   Disabled: the credentials are right but the account is disabled.
+Result<Principal> Authenticate(Db& db, const std::string& email, const std::string& token);
+
+// Validates an email address (RFC 5321-ish: local@domain.tld, <= 254 chars).
+bool IsValidEmail(const std::string& email);
+
+}  // namespace cammio

@@ -1,0 +1,141 @@
+#include "store/db.h"
+
+#include <cassert>
+
+namespace cammio {
+
+Stmt::~Stmt() {
+  if (stmt_ == nullptr) return;
+  if (owned_) {
+    sqlite3_finalize(stmt_);
+    return;
+  }
+  sqlite3_reset(stmt_);
+  sqlite3_clear_bindings(stmt_);
+}
+
+Stmt& Stmt::Bind(int i, int64_t v) {
+  sqlite3_bind_int64(stmt_, i, v);
+  return *this;
+}
+
+Stmt& Stmt::Bind(int i, std::string_view v) {
+  sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+  return *this;
+}
+
+Stmt& Stmt::BindBlob(int i, std::string_view v) {
+  sqlite3_bind_blob(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+  return *this;
+}
+
+Stmt& Stmt::BindNull(int i) {
+  sqlite3_bind_null(stmt_, i);
+  return *this;
+}
+
+bool Stmt::Step(Status* status) {
+  int rc = sqlite3_step(stmt_);
+  if (rc == SQLITE_ROW) return true;
+  if (rc != SQLITE_DONE) *status = db_->Error(rc, sqlite3_sql(stmt_));
+  return false;
+}
+
+Status Stmt::Run() {
+  Status s;
+  while (Step(&s)) {
+  }
+  return s;
+}
+
+bool Stmt::IsNull(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
+int64_t Stmt::Int(int col) const { return sqlite3_column_int64(stmt_, col); }
+
+std::string Stmt::Text(int col) const {
+  const auto* p = reinterpret_cast<const char*>(sqlite3_column_blob(stmt_, col));
+  int n = sqlite3_column_bytes(stmt_, col);
+  return p ? std::string(p, static_cast<size_t>(n)) : std::string();
+}
+
+std::optional<std::string> Stmt::OptText(int col) const {
+  if (IsNull(col)) return std::nullopt;
+  return Text(col);
+}
+
+std::optional<int64_t> Stmt::OptInt(int col) const {
+  if (IsNull(col)) return std::nullopt;
+  return Int(col);
+}
+
+Result<std::unique_ptr<Db>> Db::Open(const std::string& path, const Options& options) {
+  sqlite3* raw = nullptr;
+  int flags = SQLITE_OPEN_NOMUTEX |
+              (options.read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+  int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
+  std::unique_ptr<Db> db(new Db(raw));
+  if (rc != SQLITE_OK) return db->Error(rc, "open " + path);
+  sqlite3_extended_result_codes(raw, 1);
+  sqlite3_busy_timeout(raw, options.busy_timeout_ms);
+  std::string pragmas =
+      "PRAGMA foreign_keys=ON; PRAGMA synchronous=FULL; PRAGMA cache_size=-" +
+      std::to_string(options.cache_size_kib) + "; PRAGMA temp_store=MEMORY;";
+  if (!options.read_only) pragmas = "PRAGMA journal_mode=WAL; " + pragmas;
+  Status s = db->Exec(pragmas.c_str());
+  if (!s.ok()) return s;
+  return db;
+}
+
+Db::~Db() {
+  for (auto& [sql, stmt] : cache_) sqlite3_finalize(stmt);
+  sqlite3_close_v2(db_);
+}
+
+Status Db::Exec(const char* sql) {
+  char* err = nullptr;
+  int rc = sqlite3_exec(db_, sql, nullptr, nullptr, &err);
+  if (rc == SQLITE_OK) return Status::OK();
+  std::string msg = err ? err : sqlite3_errstr(rc);
+  sqlite3_free(err);
+  return Error(rc, msg);
+}
+
+Stmt Db::Prepare(const char* sql) {
+  auto it = cache_.find(sql);
+  if (it != cache_.end()) return Stmt(this, it->second);
+  sqlite3_stmt* stmt = nullptr;
+  int rc = sqlite3_prepare_v3(db_, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
+  // A named SQL constant that does not prepare is a programming error, caught
+  // by the first test that runs it.
+  assert(rc == SQLITE_OK && "SQL constant failed to prepare");
+  (void)rc;
+  cache_.emplace(sql, stmt);
+  return Stmt(this, stmt);
+}
+
+Result<Stmt> Db::PrepareDynamic(const std::string& sql) {
+  sqlite3_stmt* stmt = nullptr;
+  int rc = sqlite3_prepare_v2(db_, sql.c_str(), -1, &stmt, nullptr);
+  if (rc != SQLITE_OK) return Error(rc, sql);
+  return Stmt(this, stmt, /*owned=*/true);
+}
+
+Status Db::Error(int rc, std::string_view what) const {
+  std::string msg = std::string(what) + ": " + sqlite3_errmsg(db_);
+  switch (rc & 0xff) {
+    case SQLITE_FULL:
+      return Status::InsufficientStorage("the data disk is full");
+    case SQLITE_READONLY:
+    case SQLITE_CANTOPEN:
+    case SQLITE_PERM:
+      return Status::Unavailable("the data directory is not writable: " + msg);
+    case SQLITE_CONSTRAINT:
+      return Status::PreconditionFailed(msg);
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+      return Status::Unavailable("the database is busy: " + msg);
+    default:
+      return Status::IoError(msg);
+  }
+}
+
+}  // namespace cammio

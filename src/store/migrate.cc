@@ -1,0 +1,79 @@
+#include "store/migrate.h"
+
+#include <algorithm>
+#include <cstdlib>
+#include <string>
+
+#include "util/embedded.h"
+#include "util/log.h"
+
+namespace cammio {
+namespace {
+
+constexpr const char kUserVersion[] = "PRAGMA user_version";
+
+Status ReadUserVersion(Db& db, int* version) {
+  Stmt st = db.Prepare(kUserVersion);
+  Status s;
+  if (st.Step(&s)) *version = static_cast<int>(st.Int(0));
+  return s;
+}
+
+Status ApplyOne(Db& db, const Migration& m) {
+  Status s = db.Exec("BEGIN IMMEDIATE");
+  if (!s.ok()) return s;
+  std::string sql(m.sql);
+  sql += "\nPRAGMA user_version = " + std::to_string(m.version) + ";";
+  s = db.Exec(sql.c_str());
+  if (s.ok()) s = db.Exec("COMMIT");
+  if (!s.ok()) {
+    db.Exec("ROLLBACK");
+    return Status::IoError("migration " + std::string(m.name) + " failed: " + s.details());
+  }
+  return s;
+}
+
+}  // namespace
+
+std::vector<Migration> EmbeddedMigrations() {
+  std::vector<Migration> out;
+  for (const auto& f : EmbeddedFiles()) {
+    if (f.path.substr(0, 7) != "schema/" || f.path.size() < 12 ||
+        f.path.substr(f.path.size() - 4) != ".sql") {
+      continue;
+    }
+    std::string_view name = f.path.substr(7);
+    out.push_back({std::atoi(std::string(name.substr(0, 3)).c_str()), name, f.data});
+  }
+  std::sort(out.begin(), out.end(),
+            [](const Migration& a, const Migration& b) { return a.version < b.version; });
+  return out;
+}
+
+Status Migrate(Db& db, const std::vector<Migration>& migrations, int* version) {
+  int current = 0;
+  Status s = ReadUserVersion(db, &current);
+  if (!s.ok()) return s;
+  int latest = migrations.empty() ? 0 : migrations.back().version;
+  if (current > latest) {
+    return Status::Unavailable("database schema version " + std::to_string(current) +
+                               " is newer than this cammio (" + std::to_string(latest) +
+                               "); refusing to touch it");
+  }
+  for (size_t i = 0; i < migrations.size(); ++i) {
+    const Migration& m = migrations[i];
+    // Versions are dense and ordered; a gap is a packaging bug.
+    if (m.version != static_cast<int>(i) + 1) {
+      return Status::Internal("migration numbering has a gap at " + std::string(m.name));
+    }
+    if (m.version <= current) continue;
+    s = ApplyOne(db, m);
+    if (!s.ok()) return s;
+    LogInfo("applied migration " + std::string(m.name));
+    current = m.version;
+  }
+  *version = current;
+  return Status::OK();
+}
+
+}  // namespace cammio

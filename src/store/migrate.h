@@ -1,0 +1,29 @@
+// Schema migrations: schema/NNN_name.sql files embedded in the binary, applied
+// in order. Each migration and the `PRAGMA user_version = NNN` that records it
+// run in one transaction, so a failed migration leaves the database exactly
+// as it was.
+#pragma once
+
+#include <string_view>
+#include <vector>
+
+#include "cammio/status.h"
+#include "store/db.h"
+
+namespace cammio {
+
+struct Migration {
+  int version;
+  std::string_view name;
+  std::string_view sql;
+};
+
+// The embedded migrations, ascending by version. Versions must be 1, 2, 3...
+std::vector<Migration> EmbeddedMigrations();
+
+// Applies every migration newer than the database's user_version. On success
+// *version is the resulting user_version. A database newer than this binary
+// (user_version above the last migration) is refused with Unavailable.
+Status Migrate(Db& db, const std::vector<Migration>& migrations, int* version);
+
+}  // namespace cammio

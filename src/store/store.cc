@@ -1,0 +1,168 @@
+#include "store/store.h"
+
+#include <cassert>
+
+#include "store/migrate.h"
+#include "util/log.h"
+
+namespace cammio {
+namespace {
+
+constexpr const char kBegin[] = "BEGIN";
+constexpr const char kBeginImmediate[] = "BEGIN IMMEDIATE";
+constexpr const char kCommit[] = "COMMIT";
+constexpr const char kRollback[] = "ROLLBACK";
+constexpr const char kSavepoint[] = "SAVEPOINT job";
+constexpr const char kRelease[] = "RELEASE job";
+constexpr const char kRollbackTo[] = "ROLLBACK TO job";
+
+Db::Options DbOptions(const StoreOptions& o) {
+  Db::Options d;
+  d.busy_timeout_ms = o.busy_timeout_ms;
+  d.cache_size_kib = o.cache_size_kib;
+  return d;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Store>> Store::Open(const StoreOptions& options) {
+  std::unique_ptr<Store> store(new Store(options));
+  Status s = store->Init();
+  if (!s.ok()) return s;
+  return store;
+}
+
+Status Store::Init() {
+  auto db = Db::Open(options_.path, DbOptions(options_));
+  if (!db.ok()) return db.status();
+  writer_db_ = std::move(db.value());
+  if (options_.run_migrations) {
+    Status s = Migrate(*writer_db_, EmbeddedMigrations(), &schema_version_);
+    if (!s.ok()) return s;
+  }
+  writer_ = std::thread([this] { WriterLoop(); });
+  return Status::OK();
+}
+
+Store::~Store() { Close(); }
+
+void Store::Close() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (closing_ && !writer_.joinable()) return;
+    closing_ = true;
+  }
+  work_cv_.notify_all();
+  if (writer_.joinable()) writer_.join();
+  writer_db_.reset();
+  std::lock_guard<std::mutex> lock(readers_mu_);
+  readers_.clear();
+}
+
+Result<std::unique_ptr<Db>> Store::AcquireReader() {
+  {
+    std::lock_guard<std::mutex> lock(readers_mu_);
+    if (!readers_.empty()) {
+      auto db = std::move(readers_.back());
+      readers_.pop_back();
+      return db;
+    }
+  }
+  auto db = Db::Open(options_.path, DbOptions(options_));
+  if (!db.ok()) return db.status();
+  Status s = db.value()->Exec("PRAGMA query_only=1");
+  if (!s.ok()) return s;
+  return std::move(db.value());
+}
+
+void Store::ReleaseReader(std::unique_ptr<Db> db) {
+  std::lock_guard<std::mutex> lock(readers_mu_);
+  readers_.push_back(std::move(db));
+}
+
+Status Store::Read(const ReadFn& fn) {
+  auto db = AcquireReader();
+  if (!db.ok()) return db.status();
+  Db& conn = *db.value();
+  Status s = conn.Prepare(kBegin).Run();
+  if (s.ok()) {
+    s = fn(conn);
+    Status end = conn.Prepare(kCommit).Run();
+    if (s.ok()) s = end;
+  }
+  ReleaseReader(std::move(db.value()));
+  return s;
+}
+
+Status Store::Write(WriteFn fn) {
+  auto job = std::make_shared<Job>();
+  job->fn = std::move(fn);
+  std::unique_lock<std::mutex> lock(mu_);
+  if (closing_) return Status::Unavailable("the server is shutting down");
+  queue_.push_back(job);
+  work_cv_.notify_one();
+  done_cv_.wait(lock, [&] { return job->done; });
+  return job->result;
+}
+
+void Store::WriteAsync(WriteFn fn) {
+  auto job = std::make_shared<Job>();
+  job->fn = std::move(fn);
+  job->wait = false;
+  std::lock_guard<std::mutex> lock(mu_);
+  if (closing_) return;
+  queue_.push_back(job);
+  work_cv_.notify_one();
+}
+
+void Store::WriterLoop() {
+  std::vector<std::shared_ptr<Job>> group;
+  for (;;) {
+    {
+      std::unique_lock<std::mutex> lock(mu_);
+      work_cv_.wait(lock, [&] { return closing_ || !queue_.empty(); });
+      if (queue_.empty()) return;  // closing, and everything queued is done
+      while (!queue_.empty() && group.size() < options_.max_group) {
+        group.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
+    }
+    CommitGroup(group);
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      for (auto& job : group) job->done = true;
+    }
+    done_cv_.notify_all();
+    group.clear();
+  }
+}
+
+// Runs each job in its own savepoint inside one transaction, then commits
+// once. Invariant: a job's result is OK only if the COMMIT that covers it
+// succeeded.
+void Store::CommitGroup(std::vector<std::shared_ptr<Job>>& group) {
+  Db& db = *writer_db_;
+  Status s = db.Prepare(kBeginImmediate).Run();
+  if (!s.ok()) {
+    for (auto& job : group) job->result = s;
+    return;
+  }
+  for (auto& job : group) {
+    s = db.Prepare(kSavepoint).Run();
+    if (s.ok()) s = job->fn(db);
+    if (!s.ok()) db.Prepare(kRollbackTo).Run();
+    Status released = db.Prepare(kRelease).Run();
+    job->result = s.ok() ? released : s;
+    if (!job->wait && !job->result.ok()) LogWarn("background write failed: " + s.ToString());
+  }
+  Status commit = db.Prepare(kCommit).Run();
+  if (!commit.ok()) {
+    db.Prepare(kRollback).Run();
+    LogError("commit failed: " + commit.ToString());
+    for (auto& job : group) {
+      if (job->result.ok()) job->result = commit;
+    }
+  }
+}
+
+}  // namespace cammio

@@ -1,0 +1,98 @@
+// Store: the SQLite database in the data directory, shared by all request
+// threads (and, through its own Store, by the admin CLI in another process).
+//
+// Reads run on a pooled read-only connection (WAL lets them proceed while a
+// write commits). Writes are queued to one writer thread that commits queued
+// writes in groups: it opens one IMMEDIATE transaction, runs each write inside
+// its own SAVEPOINT (a failed write is rolled back alone), commits once with
+// synchronous=FULL, and only then wakes each caller. So a Write() that returns
+// OK is durable against kill -9 and power loss, and 32 concurrent writers pay
+// for one fsync between them, not 32.
+//
+// Thread-safety: all methods are thread-safe. Callbacks run on the calling
+// thread (Read) or the writer thread (Write) and must not call back into the
+// Store.
+#pragma once
+
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "cammio/status.h"
+#include "store/db.h"
+
+namespace cammio {
+
+struct StoreOptions {
+  std::string path;                 // the SQLite file, e.g. DATA/cammio.db
+  int busy_timeout_ms = 5000;       // waiting for the CLI's transactions
+  int cache_size_kib = 2048;        // page cache per connection
+  size_t max_group = 256;           // writes committed together at most
+  bool run_migrations = true;       // apply schema/*.sql at open
+};
+
+class Store {
+ public:
+  using ReadFn = std::function<Status(Db&)>;
+  using WriteFn = std::function<Status(Db&)>;
+
+  // Opens the database, applies pending migrations (each in a transaction,
+  // PRAGMA user_version tracking the last one) and starts the writer thread.
+  static Result<std::unique_ptr<Store>> Open(const StoreOptions& options);
+  ~Store();  // Close()s.
+
+  // Runs `fn` on a read connection inside a read transaction (a consistent
+  // snapshot). Returns fn's status.
+  Status Read(const ReadFn& fn);
+
+  // Queues `fn` for the writer thread and waits until its transaction is
+  // committed (OK) or rolled back (fn's error, or the commit's). Whatever fn
+  // wrote is visible to reads started after Write returns.
+  Status Write(WriteFn fn);
+
+  // Queues `fn` without waiting (bookkeeping such as token last-used times).
+  void WriteAsync(WriteFn fn);
+
+  // The schema version after migrations.
+  int schema_version() const { return schema_version_; }
+
+  // Finishes queued writes, stops the writer, closes every connection.
+  // Later Write()s fail with Unavailable. Idempotent.
+  void Close();
+
+ private:
+  struct Job {
+    WriteFn fn;
+    Status result;
+    bool done = false;
+    bool wait = true;
+  };
+
+  explicit Store(StoreOptions options) : options_(std::move(options)) {}
+  Status Init();
+  void WriterLoop();
+  void CommitGroup(std::vector<std::shared_ptr<Job>>& group);
+  Result<std::unique_ptr<Db>> AcquireReader();
+  void ReleaseReader(std::unique_ptr<Db> db);
+
+  StoreOptions options_;
+  int schema_version_ = 0;
+  std::unique_ptr<Db> writer_db_;
+
+  std::mutex mu_;
+  std::condition_variable work_cv_;
+  std::condition_variable done_cv_;
+  std::deque<std::shared_ptr<Job>> queue_;
+  bool closing_ = false;
+  std::thread writer_;
+
+  std::mutex readers_mu_;
+  std::vector<std::unique_ptr<Db>> readers_;
+};
+
+}  // namespace cammio

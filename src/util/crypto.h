@@ -1,0 +1,26 @@
+// Small wrappers over mbedTLS's hashing and base64, and constant-time
+// comparison. All functions are pure and thread-safe.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace cammio {
+
+// Raw 32-byte SHA-256 digest.
+std::string Sha256(std::string_view data);
+// Raw 32-byte HMAC-SHA256.
+std::string HmacSha256(std::string_view key, std::string_view data);
+// Lowercase hex.
+std::string HexEncode(std::string_view bytes);
+
+std::string Base64Encode(std::string_view bytes);
+// False on malformed input (then *out is unspecified).
+bool Base64Decode(std::string_view text, std::string* out);
+
+// Compares without an early exit, so the time taken does not reveal where two
+// secrets of equal length differ. Different lengths compare unequal at once
+// (lengths are not secret here: all token hashes are 32 bytes).
+bool ConstantTimeEquals(std::string_view a, std::string_view b);
+
+}  // namespace cammio

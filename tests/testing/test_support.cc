@@ -1,0 +1,107 @@
+#include "testing/test_support.h"
+
+#include <doctest/doctest.h>
+#include <stdlib.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "http/certificate.h"
+#include "store/accounts.h"
+
+namespace cammio::testing {
+
+TempDir::TempDir() {
+  char tmpl[] = "/tmp/cammio-test-XXXXXX";
+  char* p = mkdtemp(tmpl);
+  REQUIRE(p != nullptr);
+  path_ = p;
+}
+
+TempDir::~TempDir() {
+  std::error_code ec;
+  std::filesystem::remove_all(path_, ec);
+}
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+Value Json(const std::string& body) {
+  auto v = ParseJson(body);
+  INFO("body: " << body);
+  REQUIRE(v.ok());
+  return v.value();
+}
+
+TestServer::TestServer(ServerOptions options) {
+  std::string cert = dir_.path() + "/cert.pem", key = dir_.path() + "/key.pem";
+  REQUIRE(http::GenerateSelfSignedCert({"localhost"}, cert, key).ok());
+  cert_pem_ = ReadFile(cert);
+  StoreOptions so;
+  so.path = dir_.path() + "/cammio.db";
+  auto store = Store::Open(so);
+  REQUIRE(store.ok());
+  store_ = std::move(store.value());
+  creds_ = NewAccount("Test Agency", "recruiter@agency.test");
+  options.listen_host = "127.0.0.1";
+  options.listen_port = 0;
+  options.cert_file = cert;
+  options.key_file = key;
+  if (options.workers == ServerOptions().workers) options.workers = 8;
+  ServerContext ctx;
+  ctx.store = store_.get();
+  ctx.clock = &clock_;
+  ctx.throttle = &throttle_;
+  ctx.public_url = "https://cammio.test";
+  server_ = std::make_unique<ApiServer>(ctx, options);
+  Status s = server_->Start();
+  INFO(s.ToString());
+  REQUIRE(s.ok());
+}
+
+TestServer::~TestServer() {
+  server_->Stop();
+  store_->Close();
+}
+
+Credentials TestServer::NewAccount(const std::string& name, const std::string& email) {
+  Credentials c;
+  c.email = email;
+  Status s = store_->Write([&](Db& db) {
+    auto a = CreateAccount(db, name, clock_.Now());
+    if (!a.ok()) return a.status();
+    auto u = CreateUser(db, a->id, email, name + " Recruiter", "+31 6 1234 5678", clock_.Now());
+    if (!u.ok()) return u.status();
+    auto t = CreateToken(db, u->id, clock_.Now(), nullptr);
+    if (!t.ok()) return t.status();
+    c.account_id = a->id;
+    c.user_id = u->id;
+    c.token = *t;
+    return Status::OK();
+  });
+  REQUIRE(s.ok());
+  return c;
+}
+
+std::unique_ptr<http::TlsClient> TestServer::Client() const {
+  http::TlsClientOptions o;
+  o.ca_pem = cert_pem_;
+  o.server_name = "localhost";
+  auto c = std::make_unique<http::TlsClient>("127.0.0.1", port(), o);
+  c->set_keep_alive(true);
+  c->set_read_timeout(10, 0);
+  return c;
+}
+
+std::unique_ptr<http::TlsClient> TestServer::AuthedClient(const Credentials& cr) const {
+  auto c = Client();
+  c->set_basic_auth(cr.email.c_str(), cr.token.c_str());
+  return c;
+}
+
+}  // namespace cammio::testing

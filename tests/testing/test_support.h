@@ -1,0 +1,73 @@
+// Test support: temporary directories, and a real server over TLS on a free
+// port with a temporary data directory, with an account, a user and a token
+// ready, talked to through the real mbedTLS client.
+#pragma once
+
+#include <httplib.h>
+
+#include <memory>
+#include <string>
+
+#include "api/call.h"
+#include "cammio/document.h"
+#include "http/auth_throttle.h"
+#include "http/server.h"
+#include "http/tls_client.h"
+#include "store/store.h"
+#include "util/time.h"
+
+namespace cammio::testing {
+
+// A fresh directory under /tmp, removed (recursively) on destruction.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+struct Credentials {
+  int64_t account_id = 0;
+  int64_t user_id = 0;
+  std::string email;
+  std::string token;
+};
+
+class TestServer {
+ public:
+  explicit TestServer(ServerOptions options = ServerOptions());
+  ~TestServer();
+
+  int port() const { return server_->port(); }
+  Store& store() { return *store_; }
+  ManualClock& clock() { return clock_; }
+  const std::string& data_dir() const { return dir_.path(); }
+  const std::string& cert_pem() const { return cert_pem_; }
+  const Credentials& creds() const { return creds_; }
+
+  // Creates another account with a user and token.
+  Credentials NewAccount(const std::string& name, const std::string& email);
+  // A client verifying the server's certificate as "localhost".
+  std::unique_ptr<http::TlsClient> Client() const;
+  // A client that sends Basic credentials on every request.
+  std::unique_ptr<http::TlsClient> AuthedClient(const Credentials& c) const;
+  std::unique_ptr<http::TlsClient> AuthedClient() const { return AuthedClient(creds_); }
+
+ private:
+  TempDir dir_;
+  ManualClock clock_{1700000000};
+  AuthThrottle throttle_;
+  std::unique_ptr<Store> store_;
+  std::unique_ptr<ApiServer> server_;
+  std::string cert_pem_;
+  Credentials creds_;
+};
+
+// Parses a JSON response body; fails the test on bad JSON.
+Value Json(const std::string& body);
+std::string ReadFile(const std::string& path);
+
+}  // namespace cammio::testing
