@@ -67,8 +67,10 @@ Status SubjectAltNameDer(const std::vector<std::string>& names, std::vector<unsi
   size_t len = 0;
   int rc = 0;
   auto add = [&](int r) {
-    if (r < 0) rc = r;
-    else len += static_cast<size_t>(r);
+    if (r < 0)
+      rc = r;
+    else
+      len += static_cast<size_t>(r);
   };
   for (auto it = names.rbegin(); it != names.rend() && rc == 0; ++it) {
     const size_t before = len;
@@ -134,7 +136,8 @@ Status FillCertificate(const std::vector<std::string>& dns_names, CertBuilder* b
   if (rc == 0) rc = mbedtls_x509write_crt_set_serial(crt, &b->serial);
   if (rc == 0) rc = mbedtls_x509write_crt_set_subject_name(crt, name.c_str());
   if (rc == 0) rc = mbedtls_x509write_crt_set_issuer_name(crt, name.c_str());
-  if (rc == 0) rc = mbedtls_x509write_crt_set_validity(crt, X509Time(from).c_str(), X509Time(to).c_str());
+  if (rc == 0)
+    rc = mbedtls_x509write_crt_set_validity(crt, X509Time(from).c_str(), X509Time(to).c_str());
   if (rc == 0) rc = mbedtls_x509write_crt_set_basic_constraints(crt, 1, -1);
   if (rc == 0) rc = mbedtls_x509write_crt_set_subject_key_identifier(crt);
   if (rc == 0) rc = mbedtls_x509write_crt_set_authority_key_identifier(crt);
@@ -183,7 +186,9 @@ Status Commit(const std::string& tmp, const std::string& path) {
     return Status::IoError("rename to " + path + ": " + std::strerror(err));
   }
   const size_t slash = path.rfind('/');
-  const std::string dir = slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
+  const std::string dir = slash == std::string::npos ? "."
+                          : slash == 0               ? "/"
+                                                     : path.substr(0, slash);
   int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (fd >= 0) {
     ::fsync(fd);  // Best effort: makes the rename durable where supported.
@@ -243,8 +248,8 @@ Status GenerateSelfSignedCert(const std::vector<std::string>& dns_names,
   if (!s.ok()) return s;
 
   std::vector<unsigned char> cert_buf(4096 + 4 * dns_names.size() * 260);
-  int rc = mbedtls_x509write_crt_pem(&b.crt, cert_buf.data(), cert_buf.size(), MbedtlsRandom,
-                                     nullptr);
+  int rc =
+      mbedtls_x509write_crt_pem(&b.crt, cert_buf.data(), cert_buf.size(), MbedtlsRandom, nullptr);
   if (rc != 0) return MbedtlsFailure("certificate signing", rc);
   unsigned char key_buf[1024];
   rc = mbedtls_pk_write_key_pem(&b.key, key_buf, sizeof(key_buf));

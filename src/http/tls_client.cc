@@ -53,8 +53,8 @@ struct TlsClient::Config {
 
   // Returns "" or why the configuration is unusable.
   std::string Init(const TlsClientOptions& opts) {
-    int rc = mbedtls_ssl_config_defaults(&conf, MBEDTLS_SSL_IS_CLIENT,
-                                         MBEDTLS_SSL_TRANSPORT_STREAM, MBEDTLS_SSL_PRESET_DEFAULT);
+    int rc = mbedtls_ssl_config_defaults(&conf, MBEDTLS_SSL_IS_CLIENT, MBEDTLS_SSL_TRANSPORT_STREAM,
+                                         MBEDTLS_SSL_PRESET_DEFAULT);
     if (rc != 0) return "TLS client config: " + MbedtlsErrorText(rc);
     mbedtls_ssl_conf_rng(&conf, MbedtlsRandom, nullptr);
     mbedtls_ssl_conf_min_version(&conf, MBEDTLS_SSL_MAJOR_VERSION_3, MBEDTLS_SSL_MINOR_VERSION_3);
@@ -131,9 +131,9 @@ bool TlsClient::create_and_connect_socket(Socket& socket, httplib::Error& error)
   }
   if (!ClientImpl::create_and_connect_socket(socket, error)) return false;
 
-  auto conn = std::make_shared<TlsConnection>(
-      socket.sock, Duration(read_timeout_sec_, read_timeout_usec_),
-      Duration(write_timeout_sec_, write_timeout_usec_), config_);
+  auto conn =
+      std::make_shared<TlsConnection>(socket.sock, Duration(read_timeout_sec_, read_timeout_usec_),
+                                      Duration(write_timeout_sec_, write_timeout_usec_), config_);
   int rc = conn->Setup(&config_->conf, config_->server_name.c_str());
   if (rc == 0) rc = conn->Handshake(Duration(connection_timeout_sec_, connection_timeout_usec_));
 

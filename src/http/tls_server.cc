@@ -81,7 +81,7 @@ TlsServerContext::~TlsServerContext() {
 }
 
 Result<std::shared_ptr<TlsServerContext>> TlsServerContext::Load(const std::string& cert_pem_path,
-                                                                const std::string& key_pem_path) {
+                                                                 const std::string& key_pem_path) {
   std::shared_ptr<TlsServerContext> ctx(new TlsServerContext());
   Status s = ctx->Init(cert_pem_path, key_pem_path);
   if (!s.ok()) return s;

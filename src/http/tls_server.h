@@ -79,8 +79,7 @@ class TlsConnection {
   // with Nagle a response's header record and body record would wait for the
   // peer's delayed ACK (40 ms per request on Linux).
   TlsConnection(int fd, std::chrono::microseconds read_timeout,
-                std::chrono::microseconds write_timeout,
-                std::shared_ptr<const void> config_owner);
+                std::chrono::microseconds write_timeout, std::shared_ptr<const void> config_owner);
   ~TlsConnection();
   TlsConnection(const TlsConnection&) = delete;
   TlsConnection& operator=(const TlsConnection&) = delete;

@@ -130,7 +130,7 @@ Result<Datetime> ParseDatetime(std::string_view s, std::string_view field) {
   }
   Datetime out;
   out.epoch = DaysFromCivil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec - offset_min * 60;
-  char buf[40];
+  char buf[96];
   std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d%s", y, mo, d, h, mi, sec,
                 suffix.c_str());
   out.text = buf;
@@ -143,7 +143,7 @@ std::string FormatUtc(int64_t epoch) {
   int64_t y;
   unsigned m, d;
   CivilFromDays(days, y, m, d);
-  char buf[32];
+  char buf[96];
   std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02lld:%02lld:%02lldZ",
                 static_cast<long long>(y), m, d, static_cast<long long>(rem / 3600),
                 static_cast<long long>(rem % 3600 / 60), static_cast<long long>(rem % 60));
@@ -153,7 +153,7 @@ std::string FormatUtc(int64_t epoch) {
 std::string FormatUtcMillis(int64_t ms) {
   int64_t secs = ms >= 0 ? ms / 1000 : (ms - 999) / 1000;
   std::string s = FormatUtc(secs);
-  char frac[8];
+  char frac[32];
   std::snprintf(frac, sizeof frac, ".%03lld", static_cast<long long>(ms - secs * 1000));
   s.insert(s.size() - 1, frac);
   return s;

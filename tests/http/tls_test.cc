@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdlib>
 #include <ctime>
@@ -102,7 +103,8 @@ class TestServer {
 
   static std::string BigBody() {
     std::string body(200 * 1024, '\0');
-    for (size_t i = 0; i < body.size(); ++i) body[i] = static_cast<char>('a' + (i * 7 + i / 251) % 26);
+    for (size_t i = 0; i < body.size(); ++i)
+      body[i] = static_cast<char>('a' + (i * 7 + i / 251) % 26);
     return body;
   }
 
@@ -115,8 +117,8 @@ class TestServer {
 
 std::unique_ptr<TlsClient> MakeClient(int port, const std::string& ca_pem,
                                       const std::string& server_name = "localhost") {
-  auto client = std::make_unique<TlsClient>("127.0.0.1", port,
-                                            TlsClientOptions{ca_pem, true, server_name});
+  auto client =
+      std::make_unique<TlsClient>("127.0.0.1", port, TlsClientOptions{ca_pem, true, server_name});
   client->set_connection_timeout(5);
   client->set_read_timeout(5);
   client->set_write_timeout(5);
@@ -164,7 +166,8 @@ std::vector<std::string> SubjectAltNames(const mbedtls_x509_crt& crt) {
 TEST_CASE("GenerateSelfSignedCert writes a usable CA certificate and a private key") {
   TempDir dir;
   const std::string cert = dir.File("cert.pem"), key = dir.File("key.pem");
-  REQUIRE(GenerateSelfSignedCert({"cam.example.org", "localhost", "*.lan.example"}, cert, key).ok());
+  REQUIRE(
+      GenerateSelfSignedCert({"cam.example.org", "localhost", "*.lan.example"}, cert, key).ok());
 
   struct stat st {};
   REQUIRE(::stat(key.c_str(), &st) == 0);
@@ -172,7 +175,8 @@ TEST_CASE("GenerateSelfSignedCert writes a usable CA certificate and a private k
   REQUIRE(::stat(cert.c_str(), &st) == 0);
   CHECK((st.st_mode & 0077 & ~0044) == 0);  // Not writable by others.
   size_t files = 0;
-  for (const auto& entry : std::filesystem::directory_iterator(dir.path)) files += !entry.is_directory();
+  for (const auto& entry : std::filesystem::directory_iterator(dir.path))
+    files += !entry.is_directory();
   CHECK(files == 2);  // No temporary files left behind.
   CHECK(ReadFile(key).find("-----BEGIN EC PRIVATE KEY-----") == 0);
 
@@ -250,6 +254,9 @@ TEST_CASE("certificate helpers and TlsServerContext report bad input") {
   TlsServer invalid(nullptr);
   CHECK(!invalid.is_valid());
   CHECK(invalid.bind_to_any_port("127.0.0.1") < 0);
+  if (std::filesystem::exists("/etc/ssl/certs/ca-certificates.crt")) {
+    CHECK(TlsClient("example.org", 443, TlsClientOptions{}).is_valid());  // System store.
+  }
   TlsClient bad_ca("127.0.0.1", 1, TlsClientOptions{"garbage", true, ""});
   CHECK(!bad_ca.is_valid());
   auto res = bad_ca.Get("/");
@@ -326,6 +333,26 @@ TEST_CASE("keep-alive reuses one TLS connection; an idle-closed one is replaced"
   start = Clock::now();
   srv.Stop();
   CHECK(SecondsSince(start) < 1.0);
+}
+
+TEST_CASE("concurrent handshakes share one TlsServerContext") {
+  Pki pki;
+  TestServer srv(
+      pki, [](TlsServer& s) { s.new_task_queue = [] { return new httplib::ThreadPool(4); }; });
+  std::atomic<int> ok{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < 5; ++i) {
+        auto client = MakeClient(srv.port, pki.cert_pem);  // A new connection each time.
+        auto res = client->Get("/big");
+        if (res && res->body.size() == 200 * 1024) ++ok;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  CHECK(ok == 20);
+  CHECK(srv.server.handshakes_completed() == 20);
 }
 
 TEST_CASE("TlsClient refuses an untrusted certificate and a wrong name") {

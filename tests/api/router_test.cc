@@ -1,0 +1,235 @@
+// Tests for src/api/router: SplitPath, ParseId and Router::Match (literal and
+// :id segments, 404 vs 405 + Allow, HEAD -> GET, ids that must not match).
+#include "api/router.h"
+
+#include <doctest/doctest.h>
+
+#include <string>
+#include <vector>
+
+#include "http/server.h"
+
+namespace cammio {
+namespace {
+
+Status HandlerA(Call&) { return Status::OK(); }
+Status HandlerB(Call&) { return Status::OK(); }
+
+// A small table shaped like the real one.
+const Router& TestRouter() {
+  static const Router router({
+      {"GET", "/", HandlerA, false},
+      {"GET", "/healthz", HandlerA, false},
+      {"GET", "/api/vacancies", HandlerA},
+      {"POST", "/api/vacancies", HandlerB},
+      {"GET", "/api/vacancies/:id", HandlerA},
+      {"PUT", "/api/vacancies/:id", HandlerB},
+      {"DELETE", "/api/vacancies/:id", HandlerB},
+      {"GET", "/api/vacancies/:vacancy_id/invitations", HandlerA},
+      {"GET", "/api/vacancies/:vacancy_id/invitations/:id", HandlerA},
+      {"POST", "/api/forward", HandlerB},
+  });
+  return router;
+}
+
+std::vector<std::string> Split(std::string_view path) {
+  std::vector<std::string> out;
+  for (auto s : SplitPath(path)) out.emplace_back(s);
+  return out;
+}
+
+using Strings = std::vector<std::string>;
+
+TEST_CASE("router: SplitPath") {
+  CHECK(Split("") == Strings{});
+  CHECK(Split("/") == Strings{});
+  CHECK(Split("/api") == Strings{"api"});
+  CHECK(Split("/api/vacancies/12") == Strings{"api", "vacancies", "12"});
+  CHECK(Split("api/vacancies") == Strings{"api", "vacancies"});
+  // One trailing slash is ignored.
+  CHECK(Split("/api/vacancies/") == Strings{"api", "vacancies"});
+  // Empty segments are kept, so that they do not match anything.
+  CHECK(Split("/api//vacancies") == Strings{"api", "", "vacancies"});
+  CHECK(Split("/api/vacancies//") == Strings{"api", "vacancies", ""});
+}
+
+TEST_CASE("router: ParseId accepts positive decimal int64 only") {
+  int64_t id = -7;
+  CHECK(ParseId("1", &id));
+  CHECK(id == 1);
+  CHECK(ParseId("3484", &id));
+  CHECK(id == 3484);
+  CHECK(ParseId("9223372036854775807", &id));  // INT64_MAX
+  CHECK(id == INT64_MAX);
+  // Leading zeros are read as decimal.
+  CHECK(ParseId("007", &id));
+  CHECK(id == 7);
+
+  id = 42;
+  for (const char* bad : {"", "0", "00", "-1", "+1", " 1", "1 ", "1.0", "1e3", "0x10", "abc",
+                          "12abc", "9223372036854775808", "18446744073709551616",
+                          "99999999999999999999", "00000000000000000001"}) {
+    CAPTURE(bad);
+    CHECK_FALSE(ParseId(bad, &id));
+  }
+  CHECK(id == 42);  // untouched on failure
+}
+
+TEST_CASE("router: literal and :id segments") {
+  const Router& r = TestRouter();
+  RouteMatch m = r.Match("GET", "/api/vacancies");
+  REQUIRE(m.route != nullptr);
+  CHECK(m.route->handler == &HandlerA);
+  CHECK(m.status.ok());
+
+  m = r.Match("POST", "/api/vacancies");
+  REQUIRE(m.route != nullptr);
+  CHECK(m.route->handler == &HandlerB);
+  CHECK(std::string(m.route->method) == "POST");
+
+  m = r.Match("GET", "/api/vacancies/12");
+  REQUIRE(m.route != nullptr);
+  CHECK(std::string(m.route->pattern) == "/api/vacancies/:id");
+  CHECK(m.params.Get("id") == 12);
+  CHECK(m.params.Has("id"));
+  CHECK_FALSE(m.params.Has("vacancy_id"));
+  CHECK(m.params.Get("nothing") == 0);
+
+  m = r.Match("GET", "/api/vacancies/12/invitations/34");
+  REQUIRE(m.route != nullptr);
+  CHECK(m.params.Get("vacancy_id") == 12);
+  CHECK(m.params.Get("id") == 34);
+
+  m = r.Match("GET", "/api/vacancies/5/invitations");
+  REQUIRE(m.route != nullptr);
+  CHECK(m.params.Get("vacancy_id") == 5);
+  CHECK_FALSE(m.params.Has("id"));
+
+  m = r.Match("GET", "/");
+  REQUIRE(m.route != nullptr);
+  CHECK_FALSE(m.route->authenticated);
+
+  m = r.Match("GET", "/healthz");
+  REQUIRE(m.route != nullptr);
+  CHECK_FALSE(m.route->authenticated);
+  CHECK(r.Match("GET", "/api/vacancies").route->authenticated);
+}
+
+TEST_CASE("router: a trailing slash is ignored, other variations are not") {
+  const Router& r = TestRouter();
+  RouteMatch m = r.Match("GET", "/api/vacancies/");
+  REQUIRE(m.route != nullptr);
+  CHECK(std::string(m.route->pattern) == "/api/vacancies");
+  m = r.Match("DELETE", "/api/vacancies/9/");
+  REQUIRE(m.route != nullptr);
+  CHECK(m.params.Get("id") == 9);
+
+  for (const char* path : {"/api//vacancies", "/api/vacancies//", "/API/vacancies",
+                           "/api/Vacancies", "/api/vacancies/1/2", "/api", "/api/vacancie",
+                           "/api/vacancies/12/invitations/34/x", "/nothing", "/api/vacancies.xml"}) {
+    CAPTURE(path);
+    RouteMatch nm = r.Match("GET", path);
+    CHECK(nm.route == nullptr);
+    CHECK(nm.status.code() == Status::Code::kNotFound);
+    CHECK(nm.allow.empty());
+  }
+}
+
+TEST_CASE("router: ids that are not positive int64 do not match (404, never 405)") {
+  const Router& r = TestRouter();
+  for (const char* id : {"0", "-1", "abc", "1a", "9223372036854775808",
+                         "123456789012345678901234567890", "%31", "1.5", "+3"}) {
+    CAPTURE(id);
+    std::string path = std::string("/api/vacancies/") + id;
+    for (const char* method : {"GET", "PUT", "DELETE", "POST", "PATCH"}) {
+      CAPTURE(method);
+      RouteMatch m = r.Match(method, path);
+      CHECK(m.route == nullptr);
+      CHECK(m.status.code() == Status::Code::kNotFound);
+      CHECK(m.allow.empty());
+    }
+    RouteMatch nested = r.Match("GET", std::string("/api/vacancies/") + id + "/invitations");
+    CHECK(nested.route == nullptr);
+    CHECK(nested.status.code() == Status::Code::kNotFound);
+  }
+  // The largest id still matches; 007 is the id 7.
+  RouteMatch m = r.Match("GET", "/api/vacancies/9223372036854775807");
+  REQUIRE(m.route != nullptr);
+  CHECK(m.params.Get("id") == INT64_MAX);
+  m = r.Match("GET", "/api/vacancies/007");
+  REQUIRE(m.route != nullptr);
+  CHECK(m.params.Get("id") == 7);
+}
+
+TEST_CASE("router: 405 with the Allow list for a known path and another method") {
+  const Router& r = TestRouter();
+  RouteMatch m = r.Match("PATCH", "/api/vacancies");
+  CHECK(m.route == nullptr);
+  CHECK(m.status.code() == Status::Code::kMethodNotAllowed);
+  CHECK(m.allow == "GET, POST");
+  CHECK(m.status.details().find("GET, POST") != std::string::npos);
+
+  m = r.Match("POST", "/api/vacancies/3");
+  CHECK(m.status.code() == Status::Code::kMethodNotAllowed);
+  CHECK(m.allow == "GET, PUT, DELETE");
+
+  m = r.Match("DELETE", "/api/vacancies/3/invitations");
+  CHECK(m.status.code() == Status::Code::kMethodNotAllowed);
+  CHECK(m.allow == "GET");
+
+  m = r.Match("GET", "/api/forward");
+  CHECK(m.status.code() == Status::Code::kMethodNotAllowed);
+  CHECK(m.allow == "POST");
+
+  m = r.Match("OPTIONS", "/api/vacancies/3/");
+  CHECK(m.status.code() == Status::Code::kMethodNotAllowed);
+  CHECK(m.allow == "GET, PUT, DELETE");
+  // Method names are case-sensitive (RFC 9110).
+  m = r.Match("get", "/api/vacancies");
+  CHECK(m.status.code() == Status::Code::kMethodNotAllowed);
+}
+
+TEST_CASE("router: HEAD matches GET routes") {
+  const Router& r = TestRouter();
+  RouteMatch m = r.Match("HEAD", "/api/vacancies/4");
+  REQUIRE(m.route != nullptr);
+  CHECK(std::string(m.route->method) == "GET");
+  CHECK(m.params.Get("id") == 4);
+  m = r.Match("HEAD", "/healthz");
+  REQUIRE(m.route != nullptr);
+  // A POST-only path: HEAD is not allowed there.
+  m = r.Match("HEAD", "/api/forward");
+  CHECK(m.route == nullptr);
+  CHECK(m.status.code() == Status::Code::kMethodNotAllowed);
+  CHECK(m.allow == "POST");
+}
+
+TEST_CASE("router: the server's route table") {
+  const Router& r = ApiRouter();
+  RouteMatch m = r.Match("GET", "/healthz");
+  REQUIRE(m.route != nullptr);
+  CHECK_FALSE(m.route->authenticated);
+  for (const auto& route : r.routes()) {
+    CAPTURE(route.pattern);
+    std::string p = route.pattern;
+    // Every /api/ route needs credentials.
+    if (p.rfind("/api/", 0) == 0) CHECK(route.authenticated);
+  }
+  m = r.Match("PATCH", "/api/vacancies");
+  CHECK(m.allow == "GET, POST");
+  m = r.Match("POST", "/api/vacancies/1");
+  CHECK(m.allow == "GET, PUT, DELETE");
+  m = r.Match("GET", "/api/vacancies/12");
+  REQUIRE(m.route != nullptr);
+  CHECK(m.params.Get("id") == 12);
+  // No two rows share a method and a pattern.
+  for (size_t i = 0; i < r.routes().size(); ++i) {
+    for (size_t j = i + 1; j < r.routes().size(); ++j) {
+      CHECK_FALSE((std::string(r.routes()[i].method) == r.routes()[j].method &&
+                   std::string(r.routes()[i].pattern) == r.routes()[j].pattern));
+    }
+  }
+}
+
+}  // namespace
+}  // namespace cammio

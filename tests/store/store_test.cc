@@ -1,0 +1,496 @@
+// Tests for src/store: migrations, the group-committing writer (a failed job
+// is rolled back alone, acknowledged writes survive a reopen, two Stores on one
+// file), and accounts / users / access tokens.
+#include "store/store.h"
+
+#include <doctest/doctest.h>
+
+#include <atomic>
+#include <chrono>
+#include <filesystem>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "store/accounts.h"
+#include "store/db.h"
+#include "store/migrate.h"
+#include "testing/test_support.h"
+#include "util/crypto.h"
+
+namespace cammio {
+namespace {
+
+using testing::TempDir;
+
+constexpr const char kUserVersion[] = "PRAGMA user_version";
+constexpr const char kCountAccounts[] = "SELECT COUNT(*) FROM accounts";
+constexpr const char kAccountNames[] = "SELECT name FROM accounts ORDER BY id";
+constexpr const char kInsertProbe[] = "INSERT INTO accounts (name, created_at) VALUES (?1, 0)";
+constexpr const char kBadDisabled[] = "UPDATE accounts SET disabled = 5 WHERE id = ?1";
+constexpr const char kTokenRows[] = "SELECT token_hash, prefix FROM access_tokens ORDER BY id";
+
+std::unique_ptr<Store> OpenStore(const std::string& path) {
+  StoreOptions o;
+  o.path = path;
+  auto s = Store::Open(o);
+  REQUIRE_MESSAGE(s.ok(), s.status().ToString());
+  return std::move(s.value());
+}
+
+int UserVersion(Store& store) {
+  int v = -1;
+  Status s = store.Read([&](Db& db) {
+    Stmt st = db.Prepare(kUserVersion);
+    Status r;
+    if (st.Step(&r)) v = static_cast<int>(st.Int(0));
+    return r;
+  });
+  REQUIRE(s.ok());
+  return v;
+}
+
+int64_t CountAccounts(Store& store) {
+  int64_t n = -1;
+  Status s = store.Read([&](Db& db) {
+    Stmt st = db.Prepare(kCountAccounts);
+    Status r;
+    if (st.Step(&r)) n = st.Int(0);
+    return r;
+  });
+  REQUIRE(s.ok());
+  return n;
+}
+
+std::set<std::string> AccountNames(Store& store) {
+  std::set<std::string> names;
+  Status s = store.Read([&](Db& db) {
+    Stmt st = db.Prepare(kAccountNames);
+    Status r;
+    while (st.Step(&r)) names.insert(st.Text(0));
+    return r;
+  });
+  REQUIRE(s.ok());
+  return names;
+}
+
+int SchemaFileCount() {
+  int n = 0;
+  for (const auto& e : std::filesystem::directory_iterator(CAMMIO_SOURCE_DIR "/schema")) {
+    if (e.path().extension() == ".sql") ++n;
+  }
+  return n;
+}
+
+TEST_CASE("store: migrations set user_version to the number of schema files; reopen is a no-op") {
+  TempDir dir;
+  const std::string path = dir.path() + "/cammio.db";
+  const int files = SchemaFileCount();
+  REQUIRE(files >= 1);
+  CHECK(static_cast<int>(EmbeddedMigrations().size()) == files);
+  for (size_t i = 0; i < EmbeddedMigrations().size(); ++i) {
+    CHECK(EmbeddedMigrations()[i].version == static_cast<int>(i) + 1);
+  }
+  {
+    auto store = OpenStore(path);
+    CHECK(store->schema_version() == files);
+    CHECK(UserVersion(*store) == files);
+    REQUIRE(store->Write([](Db& db) { return CreateAccount(db, "kept", 1).status(); }).ok());
+  }
+  {
+    // Re-running a CREATE TABLE migration would fail; a reopen must not.
+    auto store = OpenStore(path);
+    CHECK(store->schema_version() == files);
+    CHECK(UserVersion(*store) == files);
+    CHECK(AccountNames(*store) == std::set<std::string>{"kept"});
+  }
+}
+
+TEST_CASE("store: a database newer than this binary is refused and left alone") {
+  TempDir dir;
+  const std::string path = dir.path() + "/cammio.db";
+  OpenStore(path)->Close();
+  {
+    auto db = Db::Open(path, Db::Options());
+    REQUIRE(db.ok());
+    REQUIRE(db.value()->Exec("PRAGMA user_version = 99").ok());
+  }
+  StoreOptions o;
+  o.path = path;
+  auto refused = Store::Open(o);
+  REQUIRE_FALSE(refused.ok());
+  CHECK(refused.status().code() == Status::Code::kUnavailable);
+  CHECK(refused.status().details().find("99") != std::string::npos);
+  auto db = Db::Open(path, Db::Options());
+  REQUIRE(db.ok());
+  int v = 0;
+  CHECK(Migrate(*db.value(), EmbeddedMigrations(), &v).code() == Status::Code::kUnavailable);
+  Stmt st = db.value()->Prepare(kUserVersion);
+  Status r;
+  REQUIRE(st.Step(&r));
+  CHECK(st.Int(0) == 99);
+}
+
+TEST_CASE("store: a failed migration leaves the database as it was") {
+  TempDir dir;
+  const std::string path = dir.path() + "/m.db";
+  auto db = Db::Open(path, Db::Options());
+  REQUIRE(db.ok());
+  std::vector<Migration> ms = {
+      {1, "001_ok.sql", "CREATE TABLE a (x INTEGER);"},
+      {2, "002_bad.sql", "CREATE TABLE b (y INTEGER); INSERT INTO nowhere VALUES (1);"},
+  };
+  int v = -1;
+  Status s = Migrate(*db.value(), ms, &v);
+  CHECK_FALSE(s.ok());
+  {
+    Stmt st = db.value()->Prepare(kUserVersion);
+    Status r;
+    REQUIRE(st.Step(&r));
+    CHECK(st.Int(0) == 1);
+  }
+  // Table b of the failed migration does not exist: creating it works.
+  CHECK(db.value()->Exec("CREATE TABLE b (y INTEGER)").ok());
+  // A gap in the numbering is refused.
+  std::vector<Migration> gap = {{1, "001_ok.sql", "SELECT 1;"}, {3, "003_x.sql", "SELECT 1;"}};
+  CHECK_FALSE(Migrate(*db.value(), gap, &v).ok());
+}
+
+TEST_CASE("store: a Write is visible to a following Read") {
+  TempDir dir;
+  auto store = OpenStore(dir.path() + "/cammio.db");
+  for (int i = 0; i < 20; ++i) {
+    int64_t id = 0;
+    REQUIRE(store->Write([&](Db& db) {
+      auto a = CreateAccount(db, "a" + std::to_string(i), 100 + i);
+      if (!a.ok()) return a.status();
+      id = a->id;
+      return Status::OK();
+    }).ok());
+    Status s = store->Read([&](Db& db) {
+      auto a = GetAccount(db, id);
+      if (!a.ok()) return a.status();
+      CHECK(a->name == "a" + std::to_string(i));
+      CHECK(a->created_at == 100 + i);
+      return Status::OK();
+    });
+    CHECK(s.ok());
+  }
+  CHECK(CountAccounts(*store) == 20);
+  // The Read's status is the callback's.
+  CHECK(store->Read([](Db&) { return Status::NotFound("x"); }).code() ==
+        Status::Code::kNotFound);
+  // Reads are read-only.
+  CHECK_FALSE(store->Read([](Db& db) { return db.Exec("DELETE FROM accounts"); }).ok());
+  CHECK(CountAccounts(*store) == 20);
+}
+
+TEST_CASE("store: a failing job in a group is rolled back alone, the others commit") {
+  TempDir dir;
+  auto store = OpenStore(dir.path() + "/cammio.db");
+  constexpr int kThreads = 16;
+  constexpr int kPerThread = 30;
+  // Hold the writer briefly so that the first writes queue up into one group.
+  std::atomic<bool> gate_running{false};
+  std::thread gate([&] {
+    Status s = store->Write([&](Db&) {
+      gate_running = true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      return Status::OK();
+    });
+    CHECK(s.ok());
+  });
+  while (!gate_running) std::this_thread::yield();
+
+  std::vector<std::thread> threads;
+  std::vector<std::vector<Status>> results(kThreads, std::vector<Status>(kPerThread));
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kPerThread; ++i) {
+        const int n = t * kPerThread + i;
+        const std::string name = "job-" + std::to_string(n);
+        results[t][i] = store->Write([n, name](Db& db) {
+          Status s = db.Prepare(kInsertProbe).Bind(1, name).Run();
+          if (!s.ok()) return s;
+          if (n % 3 != 2) return Status::OK();
+          // Every third job fails after inserting: by returning an error, or
+          // by a constraint violation inside SQLite.
+          if (n % 2 == 0) return Status::PreconditionFailed("job " + std::to_string(n));
+          return db.Prepare(kBadDisabled).Bind(1, db.LastInsertId()).Run();
+        });
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  gate.join();
+
+  std::set<std::string> expected;
+  for (int t = 0; t < kThreads; ++t) {
+    for (int i = 0; i < kPerThread; ++i) {
+      const int n = t * kPerThread + i;
+      CAPTURE(n);
+      if (n % 3 == 2) {
+        CHECK(results[t][i].code() == Status::Code::kPreconditionFailed);
+      } else {
+        CHECK(results[t][i].ok());
+        expected.insert("job-" + std::to_string(n));
+      }
+    }
+  }
+  CHECK(AccountNames(*store) == expected);
+}
+
+TEST_CASE("store: 16 threads x 200 acknowledged writes are all there after Close and reopen") {
+  TempDir dir;
+  const std::string path = dir.path() + "/cammio.db";
+  constexpr int kThreads = 16;
+  constexpr int kPerThread = 200;
+  std::atomic<int> failures{0};
+  {
+    auto store = OpenStore(path);
+    std::vector<std::thread> threads;
+    for (int t = 0; t < kThreads; ++t) {
+      threads.emplace_back([&, t] {
+        for (int i = 0; i < kPerThread; ++i) {
+          std::string name = "t" + std::to_string(t) + "-" + std::to_string(i);
+          Status s = store->Write([&](Db& db) { return CreateAccount(db, name, i).status(); });
+          if (!s.ok()) ++failures;
+        }
+      });
+    }
+    for (auto& th : threads) th.join();
+    store->Close();
+    // After Close, writes are refused.
+    CHECK(store->Write([](Db&) { return Status::OK(); }).code() == Status::Code::kUnavailable);
+    store->Close();  // idempotent
+  }
+  CHECK(failures == 0);
+  auto store = OpenStore(path);
+  CHECK(CountAccounts(*store) == kThreads * kPerThread);
+  std::set<std::string> names = AccountNames(*store);
+  CHECK(names.size() == static_cast<size_t>(kThreads * kPerThread));
+  CHECK(names.count("t0-0") == 1);
+  CHECK(names.count("t15-199") == 1);
+}
+
+TEST_CASE("store: WriteAsync jobs queued before Close are committed") {
+  TempDir dir;
+  const std::string path = dir.path() + "/cammio.db";
+  {
+    auto store = OpenStore(path);
+    for (int i = 0; i < 50; ++i) {
+      store->WriteAsync([i](Db& db) { return CreateAccount(db, "async" + std::to_string(i), 0).status(); });
+    }
+    store->Close();
+  }
+  auto store = OpenStore(path);
+  CHECK(CountAccounts(*store) == 50);
+}
+
+TEST_CASE("store: two Stores on one file (CLI and server) write concurrently") {
+  TempDir dir;
+  const std::string path = dir.path() + "/cammio.db";
+  auto a = OpenStore(path);
+  auto b = OpenStore(path);
+  constexpr int kThreads = 4;
+  constexpr int kPerThread = 40;
+  std::atomic<int> failures{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 2 * kThreads; ++t) {
+    Store* store = t % 2 == 0 ? a.get() : b.get();
+    threads.emplace_back([&, store, t] {
+      for (int i = 0; i < kPerThread; ++i) {
+        std::string name = "s" + std::to_string(t) + "-" + std::to_string(i);
+        Status s = store->Write([&](Db& db) { return CreateAccount(db, name, 0).status(); });
+        if (!s.ok()) {
+          ++failures;
+          MESSAGE(s.ToString());
+        }
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  CHECK(failures == 0);
+  CHECK(CountAccounts(*a) == 2 * kThreads * kPerThread);
+  CHECK(CountAccounts(*b) == 2 * kThreads * kPerThread);
+}
+
+// ------------------------------------------------------------------ accounts
+
+struct Seeded {
+  int64_t account_id = 0;
+  int64_t user_id = 0;
+  std::string token;
+  TokenInfo info;
+};
+
+Seeded Seed(Store& store, const std::string& email) {
+  Seeded out;
+  Status s = store.Write([&](Db& db) {
+    auto a = CreateAccount(db, "Agency " + email, 10);
+    if (!a.ok()) return a.status();
+    auto u = CreateUser(db, a->id, email, "Recruiter", std::nullopt, 10);
+    if (!u.ok()) return u.status();
+    auto t = CreateToken(db, u->id, 10, &out.info);
+    if (!t.ok()) return t.status();
+    out.account_id = a->id;
+    out.user_id = u->id;
+    out.token = *t;
+    return Status::OK();
+  });
+  REQUIRE_MESSAGE(s.ok(), s.ToString());
+  return out;
+}
+
+Result<Principal> Auth(Store& store, const std::string& email, const std::string& token) {
+  Result<Principal> p = Status::Internal("unset");
+  REQUIRE(store.Read([&](Db& db) {
+    p = Authenticate(db, email, token);
+    return Status::OK();
+  }).ok());
+  return p;
+}
+
+TEST_CASE("store: CreateUser refuses a taken email, whatever its case") {
+  TempDir dir;
+  auto store = OpenStore(dir.path() + "/cammio.db");
+  Seeded s = Seed(*store, "bas@cammio.test");
+  for (const char* email : {"bas@cammio.test", "BAS@cammio.test", "Bas@Cammio.Test"}) {
+    CAPTURE(email);
+    Status w = store->Write([&](Db& db) {
+      return CreateUser(db, s.account_id, email, "Other", std::nullopt, 11).status();
+    });
+    CHECK(w.code() == Status::Code::kPreconditionFailed);
+  }
+  // Emails are unique across accounts too.
+  Status w = store->Write([&](Db& db) {
+    auto other = CreateAccount(db, "Other agency", 11);
+    if (!other.ok()) return other.status();
+    return CreateUser(db, other->id, "BAS@CAMMIO.TEST", "Other", std::nullopt, 11).status();
+  });
+  CHECK(w.code() == Status::Code::kPreconditionFailed);
+  // Invalid email, unknown account.
+  CHECK(store->Write([&](Db& db) {
+    return CreateUser(db, s.account_id, "not-an-email", "X", std::nullopt, 11).status();
+  }).code() == Status::Code::kPreconditionFailed);
+  CHECK_FALSE(store->Write([&](Db& db) {
+    return CreateUser(db, 9999, "new@cammio.test", "X", std::nullopt, 11).status();
+  }).ok());
+}
+
+TEST_CASE("store: Authenticate") {
+  TempDir dir;
+  auto store = OpenStore(dir.path() + "/cammio.db");
+  Seeded s = Seed(*store, "bas@cammio.test");
+  Seeded other = Seed(*store, "eva@cammio.test");
+
+  SUBCASE("the right token gives the principal") {
+    auto p = Auth(*store, "bas@cammio.test", s.token);
+    REQUIRE_MESSAGE(p.ok(), p.status().ToString());
+    CHECK(p->user.id == s.user_id);
+    CHECK(p->user.account_id == s.account_id);
+    CHECK(p->user.email == "bas@cammio.test");
+    CHECK(p->token_id == s.info.id);
+    // The login is case-insensitive, like the email's uniqueness.
+    auto upper = Auth(*store, "BAS@cammio.test", s.token);
+    CHECK(upper.ok());
+  }
+  SUBCASE("wrong token, another user's token, unknown user") {
+    CHECK(Auth(*store, "bas@cammio.test", s.token + "x").status().code() ==
+          Status::Code::kUnauthenticated);
+    CHECK(Auth(*store, "bas@cammio.test", s.token.substr(0, s.token.size() - 1)).status().code() ==
+          Status::Code::kUnauthenticated);
+    CHECK(Auth(*store, "bas@cammio.test", "").status().code() == Status::Code::kUnauthenticated);
+    CHECK(Auth(*store, "bas@cammio.test", other.token).status().code() ==
+          Status::Code::kUnauthenticated);
+    CHECK(Auth(*store, "nobody@cammio.test", s.token).status().code() ==
+          Status::Code::kUnauthenticated);
+  }
+  SUBCASE("several tokens per user; a revoked one stops working, the others do not") {
+    std::string second;
+    REQUIRE(store->Write([&](Db& db) {
+      auto t = CreateToken(db, s.user_id, 20, nullptr);
+      if (!t.ok()) return t.status();
+      second = *t;
+      return Status::OK();
+    }).ok());
+    CHECK(second != s.token);
+    CHECK(Auth(*store, "bas@cammio.test", second).ok());
+    REQUIRE(store->Write([&](Db& db) { return RevokeToken(db, s.info.id, 30); }).ok());
+    CHECK(Auth(*store, "bas@cammio.test", s.token).status().code() ==
+          Status::Code::kUnauthenticated);
+    CHECK(Auth(*store, "bas@cammio.test", second).ok());
+    // Revoking twice: nothing matched.
+    CHECK(store->Write([&](Db& db) { return RevokeToken(db, s.info.id, 31); }).code() ==
+          Status::Code::kNotFound);
+    std::vector<TokenInfo> list;
+    REQUIRE(store->Read([&](Db& db) {
+      auto l = ListTokens(db, "bas@cammio.test");
+      if (!l.ok()) return l.status();
+      list = *l;
+      return Status::OK();
+    }).ok());
+    REQUIRE(list.size() == 2);
+    CHECK(list[0].revoked_at == std::optional<int64_t>(30));
+    CHECK_FALSE(list[1].revoked_at.has_value());
+  }
+  SUBCASE("a disabled account: Disabled with the right token, Unauthenticated with a wrong one") {
+    REQUIRE(store->Write([&](Db& db) { return SetAccountDisabled(db, s.account_id, true); }).ok());
+    CHECK(Auth(*store, "bas@cammio.test", s.token).status().code() == Status::Code::kDisabled);
+    CHECK(Auth(*store, "bas@cammio.test", "cmo_wrong").status().code() ==
+          Status::Code::kUnauthenticated);
+    // The other account is not affected.
+    CHECK(Auth(*store, "eva@cammio.test", other.token).ok());
+    REQUIRE(store->Write([&](Db& db) { return SetAccountDisabled(db, s.account_id, false); }).ok());
+    CHECK(Auth(*store, "bas@cammio.test", s.token).ok());
+    CHECK(store->Write([&](Db& db) { return SetAccountDisabled(db, 9999, true); }).code() ==
+          Status::Code::kNotFound);
+  }
+}
+
+TEST_CASE("store: tokens are random, long, and stored only as a hash") {
+  TempDir dir;
+  auto store = OpenStore(dir.path() + "/cammio.db");
+  Seeded s = Seed(*store, "bas@cammio.test");
+  std::vector<std::string> tokens = {s.token};
+  REQUIRE(store->Write([&](Db& db) {
+    for (int i = 0; i < 20; ++i) {
+      auto t = CreateToken(db, s.user_id, 10, nullptr);
+      if (!t.ok()) return t.status();
+      tokens.push_back(*t);
+    }
+    return Status::OK();
+  }).ok());
+  CHECK(std::set<std::string>(tokens.begin(), tokens.end()).size() == tokens.size());
+  for (const auto& t : tokens) CHECK(t.size() >= 26);
+
+  std::vector<std::pair<std::string, std::string>> rows;
+  REQUIRE(store->Read([&](Db& db) {
+    Stmt st = db.Prepare(kTokenRows);
+    Status r;
+    while (st.Step(&r)) rows.emplace_back(st.Text(0), st.Text(1));
+    return r;
+  }).ok());
+  REQUIRE(rows.size() == tokens.size());
+  for (size_t i = 0; i < rows.size(); ++i) {
+    const auto& [hash, prefix] = rows[i];
+    CAPTURE(i);
+    CHECK(hash.find(tokens[i]) == std::string::npos);
+    CHECK(hash != tokens[i]);
+    CHECK(hash.size() == 32);
+    CHECK(hash == Sha256(tokens[i]));
+    // The listed prefix is a short start of the token, not the token.
+    CHECK(tokens[i].rfind(prefix, 0) == 0);
+    CHECK(prefix.size() < tokens[i].size());
+    CHECK(tokens[i].size() - prefix.size() >= 26);  // >= 128 secret bits remain
+  }
+  CHECK(s.info.prefix == rows[0].second);
+  // Nowhere else in the database either.
+  std::string file = testing::ReadFile(dir.path() + "/cammio.db") +
+                     testing::ReadFile(dir.path() + "/cammio.db-wal");
+  for (const auto& t : tokens) CHECK(file.find(t) == std::string::npos);
+}
+
+}  // namespace
+}  // namespace cammio
