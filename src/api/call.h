@@ -33,6 +33,7 @@ struct ServerContext {
   Clock* clock = nullptr;
   AuthThrottle* throttle = nullptr;
   std::string public_url;  // "https://host:8443", no trailing slash
+  std::string data_dir;    // media files live in data_dir/media
 };
 
 class Call {

@@ -1,22 +1,81 @@
-// The route table: every path the server answers, one row each. Order
-// matters only for readability; patterns never overlap.
+// The route table: every path the server answers, one row each. The nested
+// /api/vacancies/:vacancy_id/... rows use the same handlers as the flat ones;
+// the handlers restrict themselves to the vacancy (api/scope.h).
 #include "api/health.h"
+#include "api/interviews.h"
+#include "api/invitations.h"
+#include "api/meta.h"
 #include "api/vacancies.h"
+#include "api/videos.h"
 #include "http/server.h"
 
 namespace cammio {
 
+#define V "/api/vacancies/:vacancy_id"
+
 const Router& ApiRouter() {
   static const Router router({
       {"GET", "/healthz", HealthHandler, false},
+      {"GET", "/api/openapi.json", OpenApiHandler, false},
 
       {"GET", "/api/vacancies", ListVacanciesHandler},
       {"POST", "/api/vacancies", CreateVacancyHandler},
       {"GET", "/api/vacancies/:id", GetVacancyHandler},
       {"PUT", "/api/vacancies/:id", UpdateVacancyHandler},
       {"DELETE", "/api/vacancies/:id", DeleteVacancyHandler},
+
+      {"GET", "/api/invitations", ListInvitationsHandler},
+      {"POST", "/api/invitations", CreateInvitationHandler},
+      {"GET", "/api/invitations/:id", GetInvitationHandler},
+      {"PUT", "/api/invitations/:id", UpdateInvitationHandler},
+      {"DELETE", "/api/invitations/:id", DeleteInvitationHandler},
+      {"GET", "/api/invitations/:invitation_id/guests", ListGuestsHandler},
+      {"POST", "/api/invitations/:invitation_id/guests", CreateGuestHandler},
+      {"GET", "/api/invitations/:invitation_id/guests/:id", GetGuestHandler},
+      {"PUT", "/api/invitations/:invitation_id/guests/:id", UpdateGuestHandler},
+      {"DELETE", "/api/invitations/:invitation_id/guests/:id", DeleteGuestHandler},
+
+      {"GET", "/api/interviews", ListInterviewsHandler},
+      {"GET", "/api/interviews/:id", GetInterviewHandler},
+      {"GET", "/api/interviews/:interview_id/reviewers", ListReviewersHandler},
+      {"POST", "/api/interviews/:interview_id/reviewers", CreateReviewerHandler},
+      {"GET", "/api/interviews/:interview_id/reviewers/:id", GetReviewerHandler},
+      {"PUT", "/api/interviews/:interview_id/reviewers/:id", UpdateReviewerHandler},
+      {"DELETE", "/api/interviews/:interview_id/reviewers/:id", DeleteReviewerHandler},
+      {"GET", "/api/interviews/:interview_id/reviews", ListReviewsHandler},
+      {"POST", "/api/interviews/:interview_id/reviews", CreateReviewHandler},
+      {"GET", "/api/interviews/:interview_id/reviews/:id", GetReviewHandler},
+      {"DELETE", "/api/interviews/:interview_id/reviews/:id", DeleteReviewHandler},
+      {"GET", "/api/interviews/:interview_id/forward_url", ForwardUrlHandler},
+
+      {"GET", V "/invitations", ListInvitationsHandler},
+      {"POST", V "/invitations", CreateInvitationHandler},
+      {"GET", V "/invitations/:id", GetInvitationHandler},
+      {"PUT", V "/invitations/:id", UpdateInvitationHandler},
+      {"DELETE", V "/invitations/:id", DeleteInvitationHandler},
+      {"GET", V "/invitations/:invitation_id/guests", ListGuestsHandler},
+      {"POST", V "/invitations/:invitation_id/guests", CreateGuestHandler},
+      {"GET", V "/invitations/:invitation_id/guests/:id", GetGuestHandler},
+      {"PUT", V "/invitations/:invitation_id/guests/:id", UpdateGuestHandler},
+      {"DELETE", V "/invitations/:invitation_id/guests/:id", DeleteGuestHandler},
+      {"GET", V "/interviews", ListInterviewsHandler},
+      {"GET", V "/interviews/:id", GetInterviewHandler},
+      {"GET", V "/interviews/:interview_id/reviews", ListReviewsHandler},
+      {"POST", V "/interviews/:interview_id/reviews", CreateReviewHandler},
+      {"GET", V "/interviews/:interview_id/reviews/:id", GetReviewHandler},
+      {"DELETE", V "/interviews/:interview_id/reviews/:id", DeleteReviewHandler},
+      {"GET", V "/interviews/:interview_id/reviewers", ListReviewersHandler},
+      {"POST", V "/interviews/:interview_id/reviewers", CreateReviewerHandler},
+      {"GET", V "/interviews/:interview_id/reviewers/:id", GetReviewerHandler},
+      {"PUT", V "/interviews/:interview_id/reviewers/:id", UpdateReviewerHandler},
+      {"DELETE", V "/interviews/:interview_id/reviewers/:id", DeleteReviewerHandler},
+      {"GET", V "/interviews/:interview_id/forward_url", ForwardUrlHandler},
+
+      {"GET", "/api/videos/:video_id", GetVideoHandler},
   });
   return router;
 }
+
+#undef V
 
 }  // namespace cammio

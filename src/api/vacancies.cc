@@ -3,6 +3,8 @@
 #include "api/vacancies.h"
 
 #include "api/fields.h"
+#include "api/interviews.h"
+#include "api/invitations.h"
 #include "api/list_query.h"
 
 namespace cammio {
@@ -150,9 +152,7 @@ Status NewVacancy(Db& db, const Call& call, const Value& body, Vacancy* v) {
   return s;
 }
 
-}  // namespace
-
-Value VacancyDocument(const Vacancy& v, const std::string& public_url, VacancyView view) {
+Value VacancyObject(const Vacancy& v, const std::string& public_url, VacancyView view) {
   Value o = Value::Object();
   o.Set("id", Value::Int(v.id));
   o.Set("title", Value::String(v.title));
@@ -185,7 +185,35 @@ Value VacancyDocument(const Vacancy& v, const std::string& public_url, VacancyVi
     for (const auto& q : v.questions) qs.Push(QuestionDocument(q));
     o.Set("questions", std::move(qs));
   }
-  return Value::Wrap("vacancy", std::move(o));
+  return o;
+}
+
+}  // namespace
+
+Value VacancyDocument(const Vacancy& v, const std::string& public_url, VacancyView view) {
+  return Value::Wrap("vacancy", VacancyObject(v, public_url, view));
+}
+
+Status VacancyDetail(Db& db, const Vacancy& v, const std::string& public_url, Value* doc) {
+  std::vector<Invitation> invitations;
+  std::vector<Interview> interviews;
+  int64_t total = 0;
+  InvitationFilter inv_filter;
+  inv_filter.vacancy_id = v.id;
+  InterviewFilter int_filter;
+  int_filter.vacancy_id = v.id;
+  Status s = ListOpenInvitations(db, v.account_id, inv_filter, &invitations, &total);
+  if (s.ok()) s = ListInterviews(db, v.account_id, int_filter, &interviews, &total);
+  if (!s.ok()) return s;
+  Value o = VacancyObject(v, public_url, VacancyView::kDetail);
+  Value list = Value::Array();
+  for (const auto& i : invitations) list.Push(InvitationDocument(i, public_url, nullptr));
+  o.Set("invitations", std::move(list));
+  list = Value::Array();
+  for (const auto& w : interviews) list.Push(InterviewDocument(w, public_url));
+  o.Set("interviews", std::move(list));
+  *doc = Value::Wrap("vacancy", std::move(o));
+  return Status::OK();
 }
 
 Status ListVacanciesHandler(Call& call) {
@@ -256,8 +284,7 @@ Status GetVacancyHandler(Call& call) {
   Status s = call.store().Read([&](Db& db) {
     auto v = GetVacancy(db, call.account_id(), call.Param("id"));
     if (!v.ok()) return v.status();
-    doc = VacancyDocument(*v, call.ctx().public_url, VacancyView::kDetail);
-    return Status::OK();
+    return VacancyDetail(db, *v, call.ctx().public_url, &doc);
   });
   if (!s.ok()) return s;
   call.Reply(200, doc);

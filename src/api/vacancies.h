@@ -17,6 +17,9 @@ enum class VacancyView {
 // {"vacancy": {...}} with the seed's field names and types.
 Value VacancyDocument(const Vacancy& v, const std::string& public_url, VacancyView view);
 
+// The GET-one view: questions, open invitations and interviews embedded.
+Status VacancyDetail(Db& db, const Vacancy& v, const std::string& public_url, Value* doc);
+
 Status ListVacanciesHandler(Call& call);
 Status CreateVacancyHandler(Call& call);
 Status GetVacancyHandler(Call& call);

@@ -117,6 +117,7 @@ int RunServe(const Config& config) {
   ctx.store = store->get();
   ctx.clock = &SystemClock();
   ctx.throttle = &throttle;
+  ctx.data_dir = config.data_dir;
   ctx.public_url = config.public_url.empty()
                        ? "https://localhost:" + std::to_string(options.listen_port)
                        : config.public_url;

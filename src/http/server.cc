@@ -8,6 +8,7 @@
 #include <chrono>
 #include <optional>
 
+#include "api/idempotency.h"
 #include "http/auth_throttle.h"
 #include "http/error_render.h"
 #include "http/tls_server.h"
@@ -185,7 +186,9 @@ void ApiServer::Impl::Dispatch(const httplib::Request& req, httplib::Response& r
   }
   Call call(ctx, req, res, st.format, st.match.params,
             st.principal ? &*st.principal : nullptr);
-  Status s = st.match.route->handler(call);
+  const Route& route = *st.match.route;
+  Status s = (route.authenticated && req.method == "POST") ? RunIdempotent(call, route.handler)
+                                                           : route.handler(call);
   if (!s.ok()) ReplyError(res, st.format, s);
 }
 

@@ -9,6 +9,8 @@
 // is produced. With set_keep_alive(true) the TLS session is reused across
 // requests on the same socket; a kept-alive connection the server closed
 // while idle is noticed before the next request and replaced transparently.
+// Not supported: proxies (set_proxy would handshake with the proxy itself)
+// and client certificates.
 //
 // Thread-safety: like httplib::ClientImpl. Requests from several threads are
 // serialised by ClientImpl; the accessors may be called from any thread.

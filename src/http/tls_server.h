@@ -49,6 +49,8 @@ class TlsServerContext {
   // (unencrypted), checks they match, and builds the server configuration.
   // Returns IoError when a file cannot be read, InvalidArgument when its
   // content is not a certificate / key or the two do not belong together.
+  // Signs once with the key, so that mbedTLS 2.28's lazily cached EC tables
+  // are built here rather than raced for by the first concurrent handshakes.
   static Result<std::shared_ptr<TlsServerContext>> Load(const std::string& cert_pem_path,
                                                         const std::string& key_pem_path);
 
@@ -145,6 +147,14 @@ class TlsStream final : public httplib::Stream {
   std::shared_ptr<TlsConnection> conn_;
 };
 
+// Per connection (one worker thread each): the TLS handshake must complete
+// within the read timeout (set_read_timeout), else the socket is closed; then
+// requests are served as by httplib::Server: each socket wait is bounded by
+// the read / write timeout, at most set_keep_alive_max_count requests per
+// connection, an idle connection is closed after set_keep_alive_timeout, and
+// stop() ends idle connections within ~100 ms. Connections end with
+// close_notify when the peer is still there. Garbage (plain HTTP, random
+// bytes) fails the handshake at once and is counted in handshakes_failed().
 class TlsServer : public httplib::Server {
  public:
   // A null context makes the server invalid (bind fails, is_valid() false).

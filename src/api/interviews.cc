@@ -1,0 +1,336 @@
+// /api/interviews (and nested under /api/vacancies/:vacancy_id): completed
+// interviews, their reviewer invitations, reviews and forward links.
+#include "api/interviews.h"
+
+#include "api/fields.h"
+#include "api/list_query.h"
+#include "api/scope.h"
+#include "util/random.h"
+
+namespace cammio {
+namespace {
+
+constexpr int64_t kForwardLinkSeconds = 72 * 3600;
+constexpr int64_t kForwardLinkOpens = 3;
+
+Value OptString(const std::optional<std::string>& s) {
+  return s ? Value::String(*s) : Value::Null();
+}
+
+Value MediaUrl(const std::string& public_url, const std::optional<int64_t>& id) {
+  return id ? Value::String(public_url + "/api/videos/" + std::to_string(*id)) : Value::Null();
+}
+
+Value ReviewerDocument(const Reviewer& r, const std::string& public_url) {
+  Value o = Value::Object();
+  o.Set("id", Value::Int(r.id));
+  o.Set("name", Value::String(r.name));
+  o.Set("email", Value::String(r.email));
+  o.Set("phone", OptString(r.phone));
+  o.Set("url", Value::String(public_url + "/public/reviews/" + r.token));
+  return Value::Wrap("reviewer", std::move(o));
+}
+
+Value ReviewDocument(const Review& r) {
+  Value o = Value::Object();
+  o.Set("id", Value::Int(r.id));
+  o.Set("rating", Value::Int(r.rating));
+  o.Set("remarks", OptString(r.remarks));
+  o.Set("reviewer_name", Value::String(r.reviewer_name));
+  return Value::Wrap("review", std::move(o));
+}
+
+Value RecordingDocument(const Recording& r, const std::string& public_url) {
+  Value o = Value::Object();
+  o.Set("title", Value::String(r.title));
+  o.Set("index", Value::Int(r.index));
+  o.Set("required", Value::Int(r.required ? 1 : 0));
+  o.Set("video_id", r.video_id ? Value::Int(*r.video_id) : Value::Null());
+  o.Set("thumbnail", MediaUrl(public_url, r.thumbnail_id));
+  o.Set("video_url", MediaUrl(public_url, r.video_id));
+  return Value::Wrap("recording", std::move(o));
+}
+
+// The interview of an /interviews/:interview_id/... path, in scope.
+Result<Interview> LoadScoped(Db& db, const Call& call, int64_t id) {
+  auto w = GetInterview(db, call.account_id(), id);
+  if (!w.ok()) return w.status();
+  Status s = CheckVacancyScope(db, call, w->vacancy_id);
+  if (!s.ok()) return s;
+  return w;
+}
+
+Result<Interview> Parent(Db& db, const Call& call) {
+  return LoadScoped(db, call, call.Param("interview_id"));
+}
+
+// Replies a list held in memory with limit/offset applied.
+template <typename T, typename F>
+Status ReplySmallList(Call& call, const std::vector<T>& rows, const char* root, F render) {
+  ListQuery q;
+  Status s = ParseListQuery(call, {}, &q);
+  if (!s.ok()) return s;
+  Value list = Value::Array();
+  int64_t total = static_cast<int64_t>(rows.size());
+  for (int64_t i = q.offset; i < total && (q.limit < 0 || i < q.offset + q.limit); ++i) {
+    list.Push(render(rows[i]));
+  }
+  call.ReplyList(list, root, total);
+  return Status::OK();
+}
+
+// The interview's own fields, unwrapped.
+Value InterviewObject(const Interview& w, const std::string& public_url) {
+  Value o = Value::Object();
+  o.Set("id", Value::Int(w.id));
+  o.Set("vacancy_id", Value::Int(w.vacancy_id));
+  o.Set("invitation_id", w.invitation_id ? Value::Int(*w.invitation_id) : Value::Null());
+  o.Set("candidate_id", Value::Int(w.candidate_id));
+  o.Set("candidate_email", Value::String(w.candidate_email));
+  o.Set("candidate_name", Value::String(w.candidate_name));
+  o.Set("candidate_phone", OptString(w.candidate_phone));
+  o.Set("candidate_gender", OptString(w.candidate_gender));
+  o.Set("datetime_scheduled",
+        w.datetime_scheduled ? Value::Datetime(*w.datetime_scheduled) : Value::Null());
+  o.Set("datetime_start", Value::Datetime(FormatUtc(w.datetime_start_ts)));
+  o.Set("datetime_end", Value::Datetime(FormatUtc(w.datetime_end_ts)));
+  o.Set("datetime_synchronized", w.datetime_synchronized_ts
+                                     ? Value::Datetime(FormatUtc(*w.datetime_synchronized_ts))
+                                     : Value::Null());
+  int64_t seconds = w.datetime_end_ts - w.datetime_start_ts;
+  o.Set("duration_in_minutes", Value::Int(seconds <= 0 ? 0 : (seconds + 59) / 60));
+  o.Set("kind", Value::String(w.kind));
+  o.Set("scope", Value::String(w.scope));
+  o.Set("title", Value::String(w.title));
+  o.Set("num_of_questions", Value::Int(w.num_of_questions));
+  o.Set("num_of_recordings", Value::Int(w.num_of_recordings));
+  o.Set("num_of_review_invitations", Value::Int(w.num_of_review_invitations));
+  o.Set("num_of_reviews", Value::Int(w.num_of_reviews));
+  o.Set("thumbnail", MediaUrl(public_url, w.thumbnail_video_id));
+  o.Set("url", Value::String(public_url + "/recruiter/reviews/" + std::to_string(w.id)));
+  o.Set("datetime_updated", Value::Datetime(FormatUtc(w.updated_at)));
+  return o;
+}
+
+}  // namespace
+
+Value InterviewDocument(const Interview& w, const std::string& public_url) {
+  return Value::Wrap("interview", InterviewObject(w, public_url));
+}
+
+Status InterviewDetail(Db& db, const Interview& w, const std::string& public_url, Value* doc) {
+  std::vector<Reviewer> reviewers;
+  std::vector<Review> reviews;
+  std::vector<Recording> recordings;
+  Status s = ListReviewers(db, w.account_id, w.id, &reviewers);
+  if (s.ok()) s = ListReviews(db, w.account_id, w.id, &reviews);
+  if (s.ok()) s = ListRecordings(db, w.id, &recordings);
+  if (!s.ok()) return s;
+  Value o = InterviewObject(w, public_url);
+  Value list = Value::Array();
+  for (const auto& r : reviewers) list.Push(ReviewerDocument(r, public_url));
+  o.Set("reviewers", std::move(list));
+  list = Value::Array();
+  for (const auto& r : reviews) list.Push(ReviewDocument(r));
+  o.Set("reviews", std::move(list));
+  list = Value::Array();
+  for (const auto& r : recordings) list.Push(RecordingDocument(r, public_url));
+  o.Set("recordings", std::move(list));
+  *doc = Value::Wrap("interview", std::move(o));
+  return Status::OK();
+}
+
+Status ListInterviewsHandler(Call& call) {
+  ListQuery q;
+  Status s = ParseListQuery(call, {}, &q);
+  if (!s.ok()) return s;
+  InterviewFilter f{std::nullopt, q.from, q.to, q.updated_since, q.limit, q.offset};
+  std::vector<Interview> rows;
+  int64_t total = 0;
+  s = call.store().Read([&](Db& db) {
+    Status st = CheckVacancyScope(db, call, 0);
+    if (st.ok() && call.Param("vacancy_id")) f.vacancy_id = call.Param("vacancy_id");
+    if (st.ok()) st = ListInterviews(db, call.account_id(), f, &rows, &total);
+    return st;
+  });
+  if (!s.ok()) return s;
+  Value list = Value::Array();
+  for (const auto& w : rows) list.Push(InterviewDocument(w, call.ctx().public_url));
+  call.ReplyList(list, "interviews", total);
+  return Status::OK();
+}
+
+Status GetInterviewHandler(Call& call) {
+  Value doc;
+  Status s = call.store().Read([&](Db& db) {
+    auto w = LoadScoped(db, call, call.Param("id"));
+    if (!w.ok()) return w.status();
+    return InterviewDetail(db, *w, call.ctx().public_url, &doc);
+  });
+  if (!s.ok()) return s;
+  call.Reply(200, doc);
+  return Status::OK();
+}
+
+Status ListReviewersHandler(Call& call) {
+  std::vector<Reviewer> rows;
+  Status s = call.store().Read([&](Db& db) {
+    auto w = Parent(db, call);
+    if (!w.ok()) return w.status();
+    return ListReviewers(db, call.account_id(), w->id, &rows);
+  });
+  if (!s.ok()) return s;
+  const std::string& base = call.ctx().public_url;
+  return ReplySmallList(call, rows, "reviewers",
+                        [&](const Reviewer& r) { return ReviewerDocument(r, base); });
+}
+
+Status CreateReviewerHandler(Call& call) {
+  auto body = call.BodyObject("reviewer");
+  if (!body.ok()) return body.status();
+  Reviewer r;
+  Status s = call.store().Write([&](Db& db) {
+    auto w = Parent(db, call);
+    if (!w.ok()) return w.status();
+    Fields f(*body);
+    r.name = f.RequiredString("name", 200);
+    f.Require("email");
+    r.email = f.Email("email").value_or("");
+    r.phone = f.String("phone", 40, true);
+    if (!f.ok()) return f.status();
+    r.interview_id = w->id;
+    r.token = RandomToken(20);
+    return InsertReviewer(db, call.account_id(), &r, call.now());
+  });
+  if (!s.ok()) return s;
+  call.Reply(201, ReviewerDocument(r, call.ctx().public_url));
+  return Status::OK();
+}
+
+Status GetReviewerHandler(Call& call) {
+  Reviewer r;
+  Status s = call.store().Read([&](Db& db) {
+    auto w = Parent(db, call);
+    if (!w.ok()) return w.status();
+    auto found = GetReviewer(db, call.account_id(), w->id, call.Param("id"));
+    if (found.ok()) r = found.value();
+    return found.status();
+  });
+  if (!s.ok()) return s;
+  call.Reply(200, ReviewerDocument(r, call.ctx().public_url));
+  return Status::OK();
+}
+
+Status UpdateReviewerHandler(Call& call) {
+  auto body = call.BodyObject("reviewer");
+  if (!body.ok()) return body.status();
+  Reviewer r;
+  Status s = call.store().Write([&](Db& db) {
+    auto w = Parent(db, call);
+    if (!w.ok()) return w.status();
+    auto found = GetReviewer(db, call.account_id(), w->id, call.Param("id"));
+    if (!found.ok()) return found.status();
+    r = found.value();
+    Fields f(*body);
+    if (f.Has("name")) r.name = f.RequiredString("name", 200);
+    if (f.Has("email")) {
+      f.Require("email");
+      r.email = f.Email("email").value_or("");
+    }
+    if (f.Has("phone")) r.phone = f.String("phone", 40, true);
+    if (!f.ok()) return f.status();
+    return UpdateReviewer(db, call.account_id(), r);
+  });
+  if (!s.ok()) return s;
+  call.Reply(200, ReviewerDocument(r, call.ctx().public_url));
+  return Status::OK();
+}
+
+Status DeleteReviewerHandler(Call& call) {
+  Status s = call.store().Write([&](Db& db) {
+    auto w = Parent(db, call);
+    if (!w.ok()) return w.status();
+    return DeleteReviewer(db, call.account_id(), w->id, call.Param("id"));
+  });
+  if (!s.ok()) return s;
+  call.Reply(200, Value::Wrap("result", Value::String("REVIEWER_DELETED")));
+  return Status::OK();
+}
+
+Status ListReviewsHandler(Call& call) {
+  std::vector<Review> rows;
+  Status s = call.store().Read([&](Db& db) {
+    auto w = Parent(db, call);
+    if (!w.ok()) return w.status();
+    return ListReviews(db, call.account_id(), w->id, &rows);
+  });
+  if (!s.ok()) return s;
+  return ReplySmallList(call, rows, "reviews", ReviewDocument);
+}
+
+Status CreateReviewHandler(Call& call) {
+  auto body = call.BodyObject("review");
+  if (!body.ok()) return body.status();
+  Review r;
+  Status s = call.store().Write([&](Db& db) {
+    auto w = Parent(db, call);
+    if (!w.ok()) return w.status();
+    Fields f(*body);
+    f.Require("rating");
+    r.rating = f.Int("rating", 1, 5).value_or(0);
+    r.remarks = f.String("remarks", 65535);
+    if (!f.ok()) return f.status();
+    r.interview_id = w->id;
+    r.reviewer_name = call.principal().user.name;
+    return InsertReview(db, call.account_id(), &r, call.principal().user.id, call.now());
+  });
+  if (!s.ok()) return s;
+  call.Reply(201, ReviewDocument(r));
+  return Status::OK();
+}
+
+Status GetReviewHandler(Call& call) {
+  Review r;
+  Status s = call.store().Read([&](Db& db) {
+    auto w = Parent(db, call);
+    if (!w.ok()) return w.status();
+    auto found = GetReview(db, call.account_id(), w->id, call.Param("id"));
+    if (found.ok()) r = found.value();
+    return found.status();
+  });
+  if (!s.ok()) return s;
+  call.Reply(200, ReviewDocument(r));
+  return Status::OK();
+}
+
+Status DeleteReviewHandler(Call& call) {
+  Status s = call.store().Write([&](Db& db) {
+    auto w = Parent(db, call);
+    if (!w.ok()) return w.status();
+    return DeleteReview(db, call.account_id(), w->id, call.Param("id"));
+  });
+  if (!s.ok()) return s;
+  call.Reply(200, Value::Wrap("result", Value::String("REVIEW_DELETED")));
+  return Status::OK();
+}
+
+Status ForwardUrlHandler(Call& call) {
+  ForwardLink link;
+  Status s = call.store().Write([&](Db& db) {
+    auto w = Parent(db, call);
+    if (!w.ok()) return w.status();
+    link.account_id = call.account_id();
+    link.interview_id = w->id;
+    link.token = RandomToken(20);
+    link.created_at = call.now();
+    link.expires_at = call.now() + kForwardLinkSeconds;
+    link.opens_left = kForwardLinkOpens;
+    return InsertForwardLink(db, &link);
+  });
+  if (!s.ok()) return s;
+  call.Reply(200, Value::Wrap("url", Value::String(call.ctx().public_url + "/public/video/v/" +
+                                                   link.token)));
+  return Status::OK();
+}
+
+}  // namespace cammio

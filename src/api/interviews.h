@@ -1,0 +1,30 @@
+// Handlers of /api/interviews[/:id], reviewers, reviews and forward_url,
+// flat and nested under /api/vacancies/:vacancy_id.
+#pragma once
+
+#include <string>
+
+#include "api/call.h"
+#include "store/interviews.h"
+
+namespace cammio {
+
+// {"interview": {...}}: the list view.
+Value InterviewDocument(const Interview& w, const std::string& public_url);
+// The detail view: with reviewers, reviews and recordings embedded.
+Status InterviewDetail(Db& db, const Interview& w, const std::string& public_url, Value* doc);
+
+Status ListInterviewsHandler(Call& call);
+Status GetInterviewHandler(Call& call);
+Status ListReviewersHandler(Call& call);
+Status CreateReviewerHandler(Call& call);
+Status GetReviewerHandler(Call& call);
+Status UpdateReviewerHandler(Call& call);
+Status DeleteReviewerHandler(Call& call);
+Status ListReviewsHandler(Call& call);
+Status CreateReviewHandler(Call& call);
+Status GetReviewHandler(Call& call);
+Status DeleteReviewHandler(Call& call);
+Status ForwardUrlHandler(Call& call);
+
+}  // namespace cammio

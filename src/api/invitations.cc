@@ -1,0 +1,363 @@
+// /api/invitations (and /api/vacancies/:vacancy_id/invitations): candidate
+// invitations and, for live vacancies, their guests.
+#include "api/invitations.h"
+
+#include "api/fields.h"
+#include "api/list_query.h"
+#include "api/scope.h"
+#include "store/vacancies.h"
+#include "util/random.h"
+
+namespace cammio {
+namespace {
+
+constexpr size_t kMaxCallbackParams = 50;
+
+Value OptString(const std::optional<std::string>& s) {
+  return s ? Value::String(*s) : Value::Null();
+}
+
+// callback_params: an object whose values are strings, numbers, booleans or
+// null (kept as given). Stored as compact JSON text.
+Status ParseCallbackParams(const Value& v, std::optional<std::string>* out) {
+  if (v.is_null()) {
+    out->reset();
+    return Status::OK();
+  }
+  if (!v.is_object()) return Status::InvalidArgument("callback_params must be an object");
+  if (v.members().size() > kMaxCallbackParams) {
+    return Status::PreconditionFailed("callback_params has more than 50 parameters");
+  }
+  Value clean = Value::Object();
+  for (const auto& [key, val] : v.members()) {
+    if (key.empty() || key.size() > 100) {
+      return Status::PreconditionFailed("callback_params names must be 1 to 100 characters");
+    }
+    switch (val.type()) {
+      case Value::Type::kString:
+      case Value::Type::kDatetime:
+        if (val.as_string().size() > 2000) {
+          return Status::PreconditionFailed("callback_params." + key + " is too long");
+        }
+        clean.Set(key, Value::String(val.as_string()));
+        break;
+      case Value::Type::kInt:
+      case Value::Type::kDouble:
+      case Value::Type::kBool:
+      case Value::Type::kNull:
+        clean.Set(key, val);  // kept as given; notifications use its text form
+        break;
+      default:
+        return Status::InvalidArgument("callback_params." + key +
+                                       " must be a string or a number");
+    }
+  }
+  *out = RenderJson(clean);
+  return Status::OK();
+}
+
+// Applies the body's fields onto `inv` (create or update). `kind` is the
+// vacancy's kind, for the live-only rules.
+Status ApplyInvitationBody(const Value& body, const std::string& kind, Invitation* inv) {
+  Fields f(body);
+  if (auto e = f.Email("candidate_email")) inv->candidate_email = *e;
+  auto first = f.String("candidate_firstname", 100);
+  auto last = f.String("candidate_lastname", 100);
+  auto full = f.String("candidate_name", 200);
+  if (first || last) {
+    std::string name = first.value_or("");
+    if (last) name += (name.empty() ? "" : " ") + *last;
+    inv->candidate_name = name;
+  } else if (full) {
+    inv->candidate_name = *full;
+  }
+  if (f.Has("candidate_phone")) inv->candidate_phone = f.String("candidate_phone", 40, true);
+  if (f.Has("candidate_gender")) inv->candidate_gender = f.String("candidate_gender", 32);
+  if (f.Has("datetime_scheduled")) {
+    auto d = f.Date("datetime_scheduled");
+    inv->datetime_scheduled = d ? std::optional<std::string>(d->text) : std::nullopt;
+    inv->datetime_scheduled_ts = d ? std::optional<int64_t>(d->epoch) : std::nullopt;
+  }
+  if (f.Has("interviewer_name")) inv->interviewer_name = f.String("interviewer_name", 200);
+  if (f.Has("interviewer_email")) inv->interviewer_email = f.Email("interviewer_email");
+  if (f.Has("redirect_url")) inv->redirect_url = f.Url("redirect_url");
+  if (!f.ok()) return f.status();
+  if (const Value* cp = f.Raw("callback_params")) {
+    Status s = ParseCallbackParams(*cp, &inv->callback_params);
+    if (!s.ok()) return s;
+  }
+  if (inv->candidate_email.empty()) return Status::PreconditionFailed("candidate_email is required");
+  if (inv->candidate_name.find_first_not_of(' ') == std::string::npos) {
+    return Status::PreconditionFailed(
+        "candidate_name (or candidate_firstname / candidate_lastname) is required");
+  }
+  if (kind == "live" && !inv->datetime_scheduled) {
+    return Status::PreconditionFailed("datetime_scheduled is required for live vacancies");
+  }
+  return Status::OK();
+}
+
+// Loads the invitation `id` of the caller, checking the nested vacancy scope.
+Result<Invitation> LoadScoped(Db& db, const Call& call, int64_t id) {
+  auto inv = GetInvitation(db, call.account_id(), id);
+  if (!inv.ok()) return inv.status();
+  Status s = CheckVacancyScope(db, call, inv->vacancy_id);
+  if (!s.ok()) return s;
+  return inv;
+}
+
+Value GuestDocument(const Guest& g) {
+  Value o = Value::Object();
+  o.Set("id", Value::Int(g.id));
+  o.Set("name", Value::String(g.name));
+  o.Set("email", Value::String(g.email));
+  return Value::Wrap("guest", std::move(o));
+}
+
+// The invitation whose guests a guest path addresses.
+Result<Invitation> GuestParent(Db& db, const Call& call) {
+  return LoadScoped(db, call, call.Param("invitation_id"));
+}
+
+}  // namespace
+
+Value InvitationDocument(const Invitation& inv, const std::string& public_url,
+                         const std::vector<Guest>* guests) {
+  Value o = Value::Object();
+  o.Set("id", Value::Int(inv.id));
+  o.Set("vacancy_id", Value::Int(inv.vacancy_id));
+  o.Set("reference_id", OptString(inv.reference_id));
+  o.Set("datetime_scheduled",
+        inv.datetime_scheduled ? Value::Datetime(*inv.datetime_scheduled) : Value::Null());
+  o.Set("candidate_id", Value::Int(inv.candidate_id));
+  o.Set("candidate_email", Value::String(inv.candidate_email));
+  o.Set("candidate_name", Value::String(inv.candidate_name));
+  o.Set("candidate_phone", OptString(inv.candidate_phone));
+  o.Set("candidate_gender", OptString(inv.candidate_gender));
+  o.Set("title", Value::String(inv.title));
+  o.Set("kind", Value::String(inv.kind));
+  o.Set("num_of_questions", inv.kind == "automated" ? Value::Int(inv.num_of_questions)
+                                                    : Value::Null());
+  o.Set("interviewer_name", OptString(inv.interviewer_name));
+  o.Set("interviewer_email", OptString(inv.interviewer_email));
+  Value params = Value::Null();
+  if (inv.callback_params) {
+    auto parsed = ParseJson(*inv.callback_params);
+    if (parsed.ok()) params = std::move(parsed.value());
+  }
+  o.Set("callback_params", std::move(params));
+  o.Set("redirect_url", OptString(inv.redirect_url));
+  o.Set("status", Value::String(inv.status));
+  o.Set("url", Value::String(public_url + "/public/job_interviews/" + inv.token));
+  o.Set("datetime_updated", Value::Datetime(FormatUtc(inv.updated_at)));
+  if (guests != nullptr) {
+    Value list = Value::Array();
+    for (const auto& g : *guests) list.Push(GuestDocument(g));
+    o.Set("guests", std::move(list));
+  }
+  return Value::Wrap("invitation", std::move(o));
+}
+
+Status ListInvitationsHandler(Call& call) {
+  ListQuery q;
+  Status s = ParseListQuery(call, {}, &q);
+  if (!s.ok()) return s;
+  InvitationFilter f{std::nullopt, q.from, q.to, q.updated_since, q.limit, q.offset};
+  std::vector<Invitation> rows;
+  int64_t total = 0;
+  s = call.store().Read([&](Db& db) {
+    Status st = CheckVacancyScope(db, call, 0);
+    if (st.ok() && call.Param("vacancy_id")) f.vacancy_id = call.Param("vacancy_id");
+    if (st.ok()) st = ListOpenInvitations(db, call.account_id(), f, &rows, &total);
+    return st;
+  });
+  if (!s.ok()) return s;
+  Value list = Value::Array();
+  for (const auto& inv : rows) list.Push(InvitationDocument(inv, call.ctx().public_url, nullptr));
+  call.ReplyList(list, "invitations", total);
+  return Status::OK();
+}
+
+Status CreateInvitationHandler(Call& call) {
+  auto body = call.BodyObject("invitation");
+  if (!body.ok()) return body.status();
+  Invitation inv;
+  Status s = call.store().Write([&](Db& db) {
+    int64_t vacancy_id = call.Param("vacancy_id");
+    if (vacancy_id == 0) {
+      Fields f(*body);
+      f.Require("vacancy_id");
+      vacancy_id = f.Id("vacancy_id").value_or(0);
+      if (!f.ok()) return f.status();
+    }
+    auto vacancy = GetVacancy(db, call.account_id(), vacancy_id);
+    if (!vacancy.ok()) return vacancy.status();
+    inv.account_id = call.account_id();
+    inv.vacancy_id = vacancy_id;
+    inv.recruiter_id = call.principal().user.id;
+    inv.token = RandomToken(20);
+    inv.created_at = inv.updated_at = call.now();
+    Status st = ApplyInvitationBody(*body, vacancy->kind, &inv);
+    if (st.ok()) st = InsertInvitation(db, &inv);
+    if (!st.ok()) return st;
+    auto stored = GetInvitation(db, call.account_id(), inv.id);
+    if (!stored.ok()) return stored.status();
+    inv = std::move(stored.value());
+    return Status::OK();
+  });
+  if (!s.ok()) return s;
+  std::vector<Guest> none;
+  call.Reply(201, InvitationDocument(inv, call.ctx().public_url, &none));
+  return Status::OK();
+}
+
+Status GetInvitationHandler(Call& call) {
+  Value doc;
+  Status s = call.store().Read([&](Db& db) {
+    auto inv = LoadScoped(db, call, call.Param("id"));
+    if (!inv.ok()) return inv.status();
+    std::vector<Guest> guests;
+    Status st = ListGuests(db, call.account_id(), inv->id, &guests);
+    doc = InvitationDocument(*inv, call.ctx().public_url, &guests);
+    return st;
+  });
+  if (!s.ok()) return s;
+  call.Reply(200, doc);
+  return Status::OK();
+}
+
+Status UpdateInvitationHandler(Call& call) {
+  auto body = call.BodyObject("invitation");
+  if (!body.ok()) return body.status();
+  Value doc;
+  Status s = call.store().Write([&](Db& db) {
+    auto inv = LoadScoped(db, call, call.Param("id"));
+    if (!inv.ok()) return inv.status();
+    if (inv->status != "open") {
+      return Status::PreconditionFailed("invitation " + std::to_string(inv->id) +
+                                        " is completed and cannot be changed");
+    }
+    Invitation updated = inv.value();
+    Status st = ApplyInvitationBody(*body, inv->kind, &updated);
+    updated.updated_at = call.now();
+    if (st.ok()) st = UpdateInvitation(db, updated);
+    if (!st.ok()) return st;
+    auto stored = GetInvitation(db, call.account_id(), updated.id);
+    if (!stored.ok()) return stored.status();
+    std::vector<Guest> guests;
+    st = ListGuests(db, call.account_id(), updated.id, &guests);
+    doc = InvitationDocument(*stored, call.ctx().public_url, &guests);
+    return st;
+  });
+  if (!s.ok()) return s;
+  call.Reply(200, doc);
+  return Status::OK();
+}
+
+Status DeleteInvitationHandler(Call& call) {
+  Status s = call.store().Write([&](Db& db) {
+    auto inv = LoadScoped(db, call, call.Param("id"));
+    if (!inv.ok()) return inv.status();
+    return RevokeInvitation(db, call.account_id(), inv->id, call.now());
+  });
+  if (!s.ok()) return s;
+  call.Reply(200, Value::Wrap("result", Value::String("INVITATION_DELETED")));
+  return Status::OK();
+}
+
+Status ListGuestsHandler(Call& call) {
+  ListQuery q;
+  Status s = ParseListQuery(call, {}, &q);
+  if (!s.ok()) return s;
+  std::vector<Guest> guests;
+  s = call.store().Read([&](Db& db) {
+    auto inv = GuestParent(db, call);
+    if (!inv.ok()) return inv.status();
+    return ListGuests(db, call.account_id(), inv->id, &guests);
+  });
+  if (!s.ok()) return s;
+  Value list = Value::Array();
+  int64_t total = static_cast<int64_t>(guests.size());
+  for (int64_t i = q.offset; i < total && (q.limit < 0 || i < q.offset + q.limit); ++i) {
+    list.Push(GuestDocument(guests[i]));
+  }
+  call.ReplyList(list, "guests", total);
+  return Status::OK();
+}
+
+Status CreateGuestHandler(Call& call) {
+  auto body = call.BodyObject("guest");
+  if (!body.ok()) return body.status();
+  Guest g;
+  Status s = call.store().Write([&](Db& db) {
+    auto inv = GuestParent(db, call);
+    if (!inv.ok()) return inv.status();
+    if (inv->kind != "live") {
+      return Status::PreconditionFailed("guests can only be invited to live vacancies");
+    }
+    if (inv->status != "open") {
+      return Status::PreconditionFailed("the invitation is completed");
+    }
+    Fields f(*body);
+    g.name = f.RequiredString("name", 200);
+    f.Require("email");
+    g.email = f.Email("email").value_or("");
+    if (!f.ok()) return f.status();
+    g.invitation_id = inv->id;
+    return InsertGuest(db, call.account_id(), &g, call.now());
+  });
+  if (!s.ok()) return s;
+  call.Reply(201, GuestDocument(g));
+  return Status::OK();
+}
+
+Status GetGuestHandler(Call& call) {
+  Guest g;
+  Status s = call.store().Read([&](Db& db) {
+    auto inv = GuestParent(db, call);
+    if (!inv.ok()) return inv.status();
+    auto found = GetGuest(db, call.account_id(), inv->id, call.Param("id"));
+    if (found.ok()) g = found.value();
+    return found.status();
+  });
+  if (!s.ok()) return s;
+  call.Reply(200, GuestDocument(g));
+  return Status::OK();
+}
+
+Status UpdateGuestHandler(Call& call) {
+  auto body = call.BodyObject("guest");
+  if (!body.ok()) return body.status();
+  Guest g;
+  Status s = call.store().Write([&](Db& db) {
+    auto inv = GuestParent(db, call);
+    if (!inv.ok()) return inv.status();
+    auto found = GetGuest(db, call.account_id(), inv->id, call.Param("id"));
+    if (!found.ok()) return found.status();
+    g = found.value();
+    Fields f(*body);
+    if (f.Has("name")) g.name = f.RequiredString("name", 200);
+    if (f.Has("email")) {
+      f.Require("email");
+      g.email = f.Email("email").value_or("");
+    }
+    if (!f.ok()) return f.status();
+    return UpdateGuest(db, call.account_id(), g);
+  });
+  if (!s.ok()) return s;
+  call.Reply(200, GuestDocument(g));
+  return Status::OK();
+}
+
+Status DeleteGuestHandler(Call& call) {
+  Status s = call.store().Write([&](Db& db) {
+    auto inv = GuestParent(db, call);
+    if (!inv.ok()) return inv.status();
+    return DeleteGuest(db, call.account_id(), inv->id, call.Param("id"));
+  });
+  if (!s.ok()) return s;
+  call.Reply(200, Value::Wrap("result", Value::String("GUEST_DELETED")));
+  return Status::OK();
+}
+
+}  // namespace cammio

@@ -1,0 +1,30 @@
+// Handlers of /api/invitations[/:id] and guests, flat and nested under
+// /api/vacancies/:vacancy_id. Every handler reads the optional :vacancy_id
+// and restricts itself to that vacancy.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "api/call.h"
+#include "store/invitations.h"
+
+namespace cammio {
+
+// {"invitation": {...}}; `guests` (when not null) are embedded.
+Value InvitationDocument(const Invitation& inv, const std::string& public_url,
+                         const std::vector<Guest>* guests);
+
+Status ListInvitationsHandler(Call& call);
+Status CreateInvitationHandler(Call& call);
+Status GetInvitationHandler(Call& call);
+Status UpdateInvitationHandler(Call& call);
+Status DeleteInvitationHandler(Call& call);
+
+Status ListGuestsHandler(Call& call);
+Status CreateGuestHandler(Call& call);
+Status GetGuestHandler(Call& call);
+Status UpdateGuestHandler(Call& call);
+Status DeleteGuestHandler(Call& call);
+
+}  // namespace cammio

@@ -1,0 +1,349 @@
+#include "store/interviews.h"
+
+namespace cammio {
+namespace {
+
+#define INTERVIEW_SELECT                                                                     \
+  "SELECT w.id, w.account_id, w.vacancy_id, w.invitation_id, w.candidate_id, c.email, "      \
+  "COALESCE(i.candidate_name, c.name), COALESCE(i.candidate_phone, c.phone), "               \
+  "COALESCE(i.candidate_gender, c.gender), i.datetime_scheduled, w.datetime_start_ts, "      \
+  "w.datetime_end_ts, w.datetime_synchronized_ts, w.thumbnail_video_id, w.updated_at, "      \
+  "v.title, v.kind, v.scope, "                                                               \
+  "(SELECT COUNT(*) FROM questions q WHERE q.vacancy_id = w.vacancy_id), "                   \
+  "(SELECT COUNT(*) FROM recordings r WHERE r.interview_id = w.id), "                        \
+  "(SELECT COUNT(*) FROM reviewers r WHERE r.interview_id = w.id), "                         \
+  "(SELECT COUNT(*) FROM reviews r WHERE r.interview_id = w.id) "                            \
+  "FROM interviews w JOIN candidates c ON c.id = w.candidate_id "                            \
+  "JOIN vacancies v ON v.id = w.vacancy_id "                                                 \
+  "LEFT JOIN invitations i ON i.id = w.invitation_id "
+
+#define INTERVIEW_FILTER                                                                    \
+  "WHERE w.account_id = ?1 AND (?2 IS NULL OR w.vacancy_id = ?2) "                          \
+  "AND (?3 IS NULL OR w.datetime_end_ts >= ?3) AND (?4 IS NULL OR w.datetime_end_ts <= ?4) " \
+  "AND (?5 IS NULL OR w.updated_at >= ?5) "
+
+constexpr const char kSelectInterview[] = INTERVIEW_SELECT "WHERE w.account_id = ?1 AND w.id = ?2";
+constexpr const char kListInterviews[] =
+    INTERVIEW_SELECT INTERVIEW_FILTER "ORDER BY w.id LIMIT ?6 OFFSET ?7";
+constexpr const char kCountInterviews[] = "SELECT COUNT(*) FROM interviews w " INTERVIEW_FILTER;
+constexpr const char kInsertInterview[] =
+    "INSERT INTO interviews (account_id, vacancy_id, invitation_id, candidate_id, "
+    "datetime_start_ts, datetime_end_ts, thumbnail_video_id, created_at, updated_at) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)";
+constexpr const char kInsertRecording[] =
+    "INSERT INTO recordings (account_id, interview_id, idx, title, required, video_id, "
+    "thumbnail_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+constexpr const char kListRecordings[] =
+    "SELECT id, idx, title, required, video_id, thumbnail_id FROM recordings "
+    "WHERE interview_id = ?1 ORDER BY idx, id";
+constexpr const char kSelectInvitationState[] =
+    "SELECT account_id, vacancy_id, candidate_id, status FROM invitations WHERE id = ?1";
+constexpr const char kSetSynchronized[] =
+    "UPDATE interviews SET datetime_synchronized_ts = ?2, updated_at = ?2 WHERE id = ?1";
+constexpr const char kTouchInterview[] = "UPDATE interviews SET updated_at = ?2 WHERE id = ?1";
+
+constexpr const char kInsertReviewer[] =
+    "INSERT INTO reviewers (account_id, interview_id, name, email, phone, token, created_at) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+constexpr const char kSelectReviewer[] =
+    "SELECT id, interview_id, name, email, phone, token FROM reviewers "
+    "WHERE account_id = ?1 AND interview_id = ?2 AND id = ?3";
+constexpr const char kSelectReviewerByToken[] =
+    "SELECT id, interview_id, name, email, phone, token FROM reviewers WHERE token = ?1";
+constexpr const char kListReviewers[] =
+    "SELECT id, interview_id, name, email, phone, token FROM reviewers "
+    "WHERE account_id = ?1 AND interview_id = ?2 ORDER BY id";
+constexpr const char kUpdateReviewer[] =
+    "UPDATE reviewers SET name = ?3, email = ?4, phone = ?5 WHERE account_id = ?1 AND id = ?2";
+constexpr const char kDeleteReviewer[] = "DELETE FROM reviewers WHERE id = ?1";
+
+constexpr const char kInsertReview[] =
+    "INSERT INTO reviews (account_id, interview_id, reviewer_name, user_id, rating, remarks, "
+    "created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+constexpr const char kSelectReview[] =
+    "SELECT id, interview_id, reviewer_name, rating, remarks FROM reviews "
+    "WHERE account_id = ?1 AND interview_id = ?2 AND id = ?3";
+constexpr const char kListReviews[] =
+    "SELECT id, interview_id, reviewer_name, rating, remarks FROM reviews "
+    "WHERE account_id = ?1 AND interview_id = ?2 ORDER BY id";
+constexpr const char kDeleteReview[] = "DELETE FROM reviews WHERE id = ?1";
+
+constexpr const char kInsertForwardLink[] =
+    "INSERT INTO forward_links (account_id, interview_id, token, created_at, expires_at, "
+    "opens_left) VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
+constexpr const char kSelectForwardLink[] =
+    "SELECT id, account_id, interview_id, token, created_at, expires_at, opens_left "
+    "FROM forward_links WHERE token = ?1";
+constexpr const char kUseForwardLink[] =
+    "UPDATE forward_links SET opens_left = opens_left - 1 WHERE id = ?1 AND opens_left > 0";
+
+Interview FromRow(const Stmt& st) {
+  Interview w;
+  w.id = st.Int(0);
+  w.account_id = st.Int(1);
+  w.vacancy_id = st.Int(2);
+  w.invitation_id = st.OptInt(3);
+  w.candidate_id = st.Int(4);
+  w.candidate_email = st.Text(5);
+  w.candidate_name = st.Text(6);
+  w.candidate_phone = st.OptText(7);
+  w.candidate_gender = st.OptText(8);
+  w.datetime_scheduled = st.OptText(9);
+  w.datetime_start_ts = st.Int(10);
+  w.datetime_end_ts = st.Int(11);
+  w.datetime_synchronized_ts = st.OptInt(12);
+  w.thumbnail_video_id = st.OptInt(13);
+  w.updated_at = st.Int(14);
+  w.title = st.Text(15);
+  w.kind = st.Text(16);
+  w.scope = st.Text(17);
+  w.num_of_questions = st.Int(18);
+  w.num_of_recordings = st.Int(19);
+  w.num_of_review_invitations = st.Int(20);
+  w.num_of_reviews = st.Int(21);
+  return w;
+}
+
+Reviewer ReviewerFromRow(const Stmt& st) {
+  return Reviewer{st.Int(0), st.Int(1), st.Text(2), st.Text(3), st.OptText(4), st.Text(5)};
+}
+
+Review ReviewFromRow(const Stmt& st) {
+  return Review{st.Int(0), st.Int(1), st.Text(2), st.Int(3), st.OptText(4)};
+}
+
+void BindFilter(Stmt& st, int64_t account_id, const InterviewFilter& f) {
+  st.Bind(1, account_id).Bind(2, f.vacancy_id).Bind(3, f.from).Bind(4, f.to).Bind(5, f.updated_since);
+}
+
+Status CountInterviews(Db& db, int64_t account_id, const InterviewFilter& f, int64_t* total) {
+  Stmt count = db.Prepare(kCountInterviews);
+  BindFilter(count, account_id, f);
+  Status s;
+  if (count.Step(&s)) *total = count.Int(0);
+  return s;
+}
+
+template <typename T>
+Result<T> OneRow(Stmt& st, T (*from_row)(const Stmt&), const std::string& what) {
+  Status s;
+  if (st.Step(&s)) return from_row(st);
+  if (!s.ok()) return s;
+  return Status::NotFound("no " + what);
+}
+
+}  // namespace
+
+Status CompleteInvitation(Db& db, int64_t invitation_id, const Completion& c,
+                          int64_t* interview_id) {
+  Stmt find = db.Prepare(kSelectInvitationState);
+  find.Bind(1, invitation_id);
+  Status s;
+  if (!find.Step(&s)) return s.ok() ? Status::NotFound("no such invitation") : s;
+  if (find.Text(3) != "open") {
+    return Status::PreconditionFailed("the invitation is " + find.Text(3) + ", not open");
+  }
+  int64_t account_id = find.Int(0), vacancy_id = find.Int(1), candidate_id = find.Int(2);
+  std::optional<int64_t> thumb;
+  for (const auto& r : c.recordings) {
+    if (r.thumbnail_id) {
+      thumb = r.thumbnail_id;
+      break;
+    }
+  }
+  s = db.Prepare(kInsertInterview)
+          .Bind(1, account_id)
+          .Bind(2, vacancy_id)
+          .Bind(3, invitation_id)
+          .Bind(4, candidate_id)
+          .Bind(5, c.started_at)
+          .Bind(6, c.ended_at)
+          .Bind(7, thumb)
+          .Bind(8, c.ended_at)
+          .Run();
+  if (!s.ok()) return s;
+  *interview_id = db.LastInsertId();
+  for (const auto& r : c.recordings) {
+    s = db.Prepare(kInsertRecording)
+            .Bind(1, account_id)
+            .Bind(2, *interview_id)
+            .Bind(3, r.index)
+            .Bind(4, r.title)
+            .Bind(5, r.required ? 1 : 0)
+            .Bind(6, r.video_id)
+            .Bind(7, r.thumbnail_id)
+            .Run();
+    if (!s.ok()) return s;
+  }
+  return MarkInvitationCompleted(db, invitation_id, c.ended_at);
+}
+
+Result<Interview> GetInterview(Db& db, int64_t account_id, int64_t id) {
+  Stmt st = db.Prepare(kSelectInterview);
+  st.Bind(1, account_id).Bind(2, id);
+  return OneRow<Interview>(st, FromRow, "interview with id " + std::to_string(id));
+}
+
+Status ForEachInterview(Db& db, int64_t account_id, const InterviewFilter& f,
+                        const std::function<bool(const Interview&)>& fn, int64_t* total) {
+  Status s = CountInterviews(db, account_id, f, total);
+  if (!s.ok()) return s;
+  Stmt st = db.Prepare(kListInterviews);
+  BindFilter(st, account_id, f);
+  st.Bind(6, f.limit).Bind(7, f.offset);
+  while (st.Step(&s)) {
+    if (!fn(FromRow(st))) break;
+  }
+  return s;
+}
+
+Status ListInterviews(Db& db, int64_t account_id, const InterviewFilter& f,
+                      std::vector<Interview>* out, int64_t* total) {
+  return ForEachInterview(
+      db, account_id, f,
+      [out](const Interview& w) {
+        out->push_back(w);
+        return true;
+      },
+      total);
+}
+
+Status ListRecordings(Db& db, int64_t interview_id, std::vector<Recording>* out) {
+  Stmt st = db.Prepare(kListRecordings);
+  st.Bind(1, interview_id);
+  Status s;
+  while (st.Step(&s)) {
+    out->push_back(
+        Recording{st.Int(0), st.Int(1), st.Text(2), st.Int(3) != 0, st.OptInt(4), st.OptInt(5)});
+  }
+  return s;
+}
+
+Status SetInterviewSynchronized(Db& db, int64_t interview_id, int64_t when) {
+  return db.Prepare(kSetSynchronized).Bind(1, interview_id).Bind(2, when).Run();
+}
+
+Status InsertReviewer(Db& db, int64_t account_id, Reviewer* r, int64_t now) {
+  Status s = db.Prepare(kInsertReviewer)
+                 .Bind(1, account_id)
+                 .Bind(2, r->interview_id)
+                 .Bind(3, r->name)
+                 .Bind(4, r->email)
+                 .Bind(5, r->phone)
+                 .Bind(6, r->token)
+                 .Bind(7, now)
+                 .Run();
+  r->id = db.LastInsertId();
+  if (s.ok()) s = db.Prepare(kTouchInterview).Bind(1, r->interview_id).Bind(2, now).Run();
+  return s;
+}
+
+Result<Reviewer> GetReviewer(Db& db, int64_t account_id, int64_t interview_id, int64_t id) {
+  Stmt st = db.Prepare(kSelectReviewer);
+  st.Bind(1, account_id).Bind(2, interview_id).Bind(3, id);
+  return OneRow<Reviewer>(st, ReviewerFromRow, "reviewer with id " + std::to_string(id));
+}
+
+Result<Reviewer> GetReviewerByToken(Db& db, const std::string& token) {
+  Stmt st = db.Prepare(kSelectReviewerByToken);
+  st.Bind(1, token);
+  return OneRow<Reviewer>(st, ReviewerFromRow, "reviewer invitation with that link");
+}
+
+Status ListReviewers(Db& db, int64_t account_id, int64_t interview_id,
+                     std::vector<Reviewer>* out) {
+  Stmt st = db.Prepare(kListReviewers);
+  st.Bind(1, account_id).Bind(2, interview_id);
+  Status s;
+  while (st.Step(&s)) out->push_back(ReviewerFromRow(st));
+  return s;
+}
+
+Status UpdateReviewer(Db& db, int64_t account_id, const Reviewer& r) {
+  return db.Prepare(kUpdateReviewer)
+      .Bind(1, account_id)
+      .Bind(2, r.id)
+      .Bind(3, r.name)
+      .Bind(4, r.email)
+      .Bind(5, r.phone)
+      .Run();
+}
+
+Status DeleteReviewer(Db& db, int64_t account_id, int64_t interview_id, int64_t id) {
+  auto r = GetReviewer(db, account_id, interview_id, id);
+  if (!r.ok()) return r.status();
+  return db.Prepare(kDeleteReviewer).Bind(1, id).Run();
+}
+
+Status InsertReview(Db& db, int64_t account_id, Review* r, std::optional<int64_t> user_id,
+                    int64_t now) {
+  Status s = db.Prepare(kInsertReview)
+                 .Bind(1, account_id)
+                 .Bind(2, r->interview_id)
+                 .Bind(3, r->reviewer_name)
+                 .Bind(4, user_id)
+                 .Bind(5, r->rating)
+                 .Bind(6, r->remarks)
+                 .Bind(7, now)
+                 .Run();
+  r->id = db.LastInsertId();
+  if (s.ok()) s = db.Prepare(kTouchInterview).Bind(1, r->interview_id).Bind(2, now).Run();
+  return s;
+}
+
+Result<Review> GetReview(Db& db, int64_t account_id, int64_t interview_id, int64_t id) {
+  Stmt st = db.Prepare(kSelectReview);
+  st.Bind(1, account_id).Bind(2, interview_id).Bind(3, id);
+  return OneRow<Review>(st, ReviewFromRow, "review with id " + std::to_string(id));
+}
+
+Status ListReviews(Db& db, int64_t account_id, int64_t interview_id, std::vector<Review>* out) {
+  Stmt st = db.Prepare(kListReviews);
+  st.Bind(1, account_id).Bind(2, interview_id);
+  Status s;
+  while (st.Step(&s)) out->push_back(ReviewFromRow(st));
+  return s;
+}
+
+Status DeleteReview(Db& db, int64_t account_id, int64_t interview_id, int64_t id) {
+  auto r = GetReview(db, account_id, interview_id, id);
+  if (!r.ok()) return r.status();
+  return db.Prepare(kDeleteReview).Bind(1, id).Run();
+}
+
+Status InsertForwardLink(Db& db, ForwardLink* link) {
+  Status s = db.Prepare(kInsertForwardLink)
+                 .Bind(1, link->account_id)
+                 .Bind(2, link->interview_id)
+                 .Bind(3, link->token)
+                 .Bind(4, link->created_at)
+                 .Bind(5, link->expires_at)
+                 .Bind(6, link->opens_left)
+                 .Run();
+  link->id = db.LastInsertId();
+  return s;
+}
+
+static ForwardLink LinkFromRow(const Stmt& st) {
+  return ForwardLink{st.Int(0), st.Int(1), st.Int(2), st.Text(3), st.Int(4), st.Int(5), st.Int(6)};
+}
+
+Result<ForwardLink> GetForwardLink(Db& db, const std::string& token) {
+  Stmt st = db.Prepare(kSelectForwardLink);
+  st.Bind(1, token);
+  return OneRow<ForwardLink>(st, LinkFromRow, "forward link");
+}
+
+Status UseForwardLink(Db& db, const std::string& token, int64_t now, ForwardLink* link) {
+  auto l = GetForwardLink(db, token);
+  if (!l.ok()) return l.status();
+  if (now > l->expires_at) return Status::Gone("this link expired");
+  if (l->opens_left <= 0) return Status::Gone("this link was used up");
+  Status s = db.Prepare(kUseForwardLink).Bind(1, l->id).Run();
+  if (!s.ok()) return s;
+  *link = l.value();
+  link->opens_left -= 1;
+  return Status::OK();
+}
+
+}  // namespace cammio

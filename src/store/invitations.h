@@ -1,0 +1,73 @@
+// Candidates, invitations and guests. Scoped to one account: rows of other
+// accounts are NotFound. Writers run inside Store::Write.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cammio/status.h"
+#include "store/db.h"
+
+namespace cammio {
+
+struct Guest {
+  int64_t id = 0;
+  int64_t invitation_id = 0;
+  std::string name, email;
+};
+
+struct Invitation {
+  int64_t id = 0;
+  int64_t account_id = 0;
+  int64_t vacancy_id = 0;
+  int64_t candidate_id = 0;
+  int64_t recruiter_id = 0;
+  std::string status = "open";  // open | completed | revoked
+  std::optional<std::string> datetime_scheduled;
+  std::optional<int64_t> datetime_scheduled_ts;
+  std::string candidate_email, candidate_name;
+  std::optional<std::string> candidate_phone, candidate_gender;
+  std::optional<std::string> interviewer_name, interviewer_email;
+  std::optional<std::string> callback_params;  // JSON object text
+  std::optional<std::string> redirect_url;
+  std::string token;
+  int64_t created_at = 0, updated_at = 0;
+  // From the vacancy, on read.
+  std::string title, kind, scope;
+  std::optional<std::string> reference_id;
+  int64_t num_of_questions = 0;
+};
+
+struct InvitationFilter {
+  std::optional<int64_t> vacancy_id;
+  std::optional<int64_t> from, to;  // on datetime_scheduled
+  std::optional<int64_t> updated_since;
+  int64_t limit = -1, offset = 0;
+};
+
+// Finds or creates the candidate with that email in the account, updating
+// name/phone/gender to the latest invitation's; sets inv->candidate_id.
+Status UpsertCandidate(Db& db, Invitation* inv);
+// Inserts an open invitation (token and timestamps assigned by the caller).
+Status InsertInvitation(Db& db, Invitation* inv);
+Status UpdateInvitation(Db& db, const Invitation& inv);
+// Any status except revoked; NotFound otherwise.
+Result<Invitation> GetInvitation(Db& db, int64_t account_id, int64_t id);
+// By the candidate link's token, any status and account (the public pages).
+Result<Invitation> GetInvitationByToken(Db& db, const std::string& token);
+// Open invitations only, ordered by id.
+Status ListOpenInvitations(Db& db, int64_t account_id, const InvitationFilter& f,
+                           std::vector<Invitation>* out, int64_t* total);
+// open -> revoked. PreconditionFailed for a completed one.
+Status RevokeInvitation(Db& db, int64_t account_id, int64_t id, int64_t now);
+Status MarkInvitationCompleted(Db& db, int64_t id, int64_t now);
+
+Status InsertGuest(Db& db, int64_t account_id, Guest* g, int64_t now);
+Result<Guest> GetGuest(Db& db, int64_t account_id, int64_t invitation_id, int64_t id);
+Status ListGuests(Db& db, int64_t account_id, int64_t invitation_id, std::vector<Guest>* out);
+Status UpdateGuest(Db& db, int64_t account_id, const Guest& g);
+Status DeleteGuest(Db& db, int64_t account_id, int64_t invitation_id, int64_t id);
+
+}  // namespace cammio
