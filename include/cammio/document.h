@@ -96,6 +96,26 @@ std::string RenderJson(const Value& v);
 // name becomes the root element. Starts with the XML declaration.
 std::string RenderXml(const Value& v, std::string_view list_root);
 
+// Renders a top-level list piece by piece, for lists too large to hold in
+// memory: Open(), then Item() per element, then Close(). The concatenation is
+// a document equal to rendering the whole array at once (in XML an empty
+// list comes out as an open and a close tag instead of a self-closing one).
+class ListWriter {
+ public:
+  enum Format { kJson, kXml };
+  // `root` names the XML container ("interviews").
+  ListWriter(Format format, std::string root) : format_(format), root_(std::move(root)) {}
+  std::string Open() const;
+  // Appends one element ({"interview": {...}}) to *out.
+  void Item(const Value& item, std::string* out);
+  std::string Close() const;
+
+ private:
+  Format format_;
+  std::string root_;
+  size_t items_ = 0;
+};
+
 // Parse a request body. Errors are InvalidArgument with a details text saying
 // what is wrong and where (line/offset). Invalid UTF-8 is refused.
 Result<Value> ParseJson(std::string_view text);

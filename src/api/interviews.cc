@@ -140,11 +140,70 @@ Status InterviewDetail(Db& db, const Interview& w, const std::string& public_url
   return Status::OK();
 }
 
+// The unpaginated list can hold a million rows: it is streamed from one read
+// snapshot in chunks of kStreamBatch rows, so memory stays flat.
+constexpr int kStreamBatch = 256;
+
+struct InterviewStream {
+  std::unique_ptr<Store::ReadSnapshot> snapshot;  // declared first: outlives the cursor
+  std::unique_ptr<InterviewCursor> cursor;
+  ListWriter writer;
+  std::string public_url;
+  bool opened = false;
+};
+
+Status StreamInterviews(Call& call, const InterviewFilter& f) {
+  auto snapshot = call.store().Snapshot();
+  if (!snapshot.ok()) return snapshot.status();
+  int64_t total = 0;
+  Status s = CountInterviews(snapshot.value()->db(), call.account_id(), f, &total);
+  if (!s.ok()) return s;
+  auto stream = std::make_shared<InterviewStream>(InterviewStream{
+      std::move(snapshot.value()), nullptr,
+      ListWriter(call.format() == Format::kXml ? ListWriter::kXml : ListWriter::kJson,
+                 "interviews"),
+      call.ctx().public_url});
+  stream->cursor =
+      std::make_unique<InterviewCursor>(stream->snapshot->db(), call.account_id(), f);
+  call.res().status = 200;
+  call.res().set_header("X-Total-Count", std::to_string(total));
+  call.res().set_chunked_content_provider(
+      ContentTypeFor(call.format()), [stream](size_t, httplib::DataSink& sink) {
+        std::string chunk;
+        if (!stream->opened) {
+          chunk = stream->writer.Open();
+          stream->opened = true;
+        }
+        Interview w;
+        Status st;
+        int n = 0;
+        while (n < kStreamBatch && stream->cursor->Next(&w, &st)) {
+          stream->writer.Item(InterviewDocument(w, stream->public_url), &chunk);
+          ++n;
+        }
+        if (!st.ok()) return false;  // aborts the response; the client sees a cut stream
+        if (n < kStreamBatch) {
+          chunk += stream->writer.Close();
+          if (!sink.write(chunk.data(), chunk.size())) return false;
+          sink.done();
+          return true;
+        }
+        return sink.write(chunk.data(), chunk.size());
+      });
+  return Status::OK();
+}
+
 Status ListInterviewsHandler(Call& call) {
   ListQuery q;
   Status s = ParseListQuery(call, {}, &q);
   if (!s.ok()) return s;
   InterviewFilter f{std::nullopt, q.from, q.to, q.updated_since, q.limit, q.offset};
+  if (q.limit < 0) {
+    s = call.store().Read([&](Db& db) { return CheckVacancyScope(db, call, 0); });
+    if (!s.ok()) return s;
+    if (call.Param("vacancy_id")) f.vacancy_id = call.Param("vacancy_id");
+    return StreamInterviews(call, f);
+  }
   std::vector<Interview> rows;
   int64_t total = 0;
   s = call.store().Read([&](Db& db) {

@@ -183,15 +183,20 @@ class XmlWriter {
   // Each item is {"name": inner} -> <name>inner</name>; anything else is <item>.
   void Items(const Value& v, int depth) {
     *out_ += ">\n";
-    for (const Value& item : v.items()) {
-      if (item.is_object() && item.members().size() == 1) {
-        Element(item.members()[0].first, item.members()[0].second, depth + 1);
-      } else {
-        Element("item", item, depth + 1);
-      }
-    }
+    for (const Value& item : v.items()) Item(item, depth + 1);
     out_->append(2 * depth, ' ');
   }
+
+ public:
+  void Item(const Value& item, int depth) {
+    if (item.is_object() && item.members().size() == 1) {
+      Element(item.members()[0].first, item.members()[0].second, depth);
+    } else {
+      Element("item", item, depth);
+    }
+  }
+
+ private:
 
   std::string* out_;
 };
@@ -209,6 +214,32 @@ std::string RenderXml(const Value& v, std::string_view list_root) {
     writer.Element(v.is_array() ? "items" : "hash", v, 0);
   }
   return out;
+}
+
+std::string ListWriter::Open() const {
+  if (format_ == kJson) return "[";
+  std::string out = kDeclaration;
+  std::string storage;
+  out += '<';
+  out.append(ElementName(root_, &storage));
+  out += " type=\"array\">\n";
+  return out;
+}
+
+void ListWriter::Item(const Value& item, std::string* out) {
+  if (format_ == kJson) {
+    if (items_ > 0) *out += ',';
+    *out += RenderJson(item);
+  } else {
+    XmlWriter(out).Item(item, 1);
+  }
+  ++items_;
+}
+
+std::string ListWriter::Close() const {
+  if (format_ == kJson) return "]";
+  std::string storage;
+  return "</" + std::string(ElementName(root_, &storage)) + ">\n";
 }
 
 namespace {

@@ -306,6 +306,7 @@ static void StopRunning(httplib::Server* svr) {
 void ApiServer::Stop() {
   if (!impl_) return;
   Impl& m = *impl_;
+  // Stop each listener once (cpp-httplib asserts on a second stop()).
   if (m.https_thread.joinable()) StopRunning(m.https.get());
   if (m.plain_thread.joinable()) StopRunning(m.plain.get());
   if (m.https_thread.joinable()) m.https_thread.join();

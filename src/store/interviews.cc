@@ -116,6 +116,8 @@ void BindFilter(Stmt& st, int64_t account_id, const InterviewFilter& f) {
   st.Bind(1, account_id).Bind(2, f.vacancy_id).Bind(3, f.from).Bind(4, f.to).Bind(5, f.updated_since);
 }
 
+}  // namespace
+
 Status CountInterviews(Db& db, int64_t account_id, const InterviewFilter& f, int64_t* total) {
   Stmt count = db.Prepare(kCountInterviews);
   BindFilter(count, account_id, f);
@@ -123,6 +125,8 @@ Status CountInterviews(Db& db, int64_t account_id, const InterviewFilter& f, int
   if (count.Step(&s)) *total = count.Int(0);
   return s;
 }
+
+namespace {
 
 template <typename T>
 Result<T> OneRow(Stmt& st, T (*from_row)(const Stmt&), const std::string& what) {
@@ -184,28 +188,26 @@ Result<Interview> GetInterview(Db& db, int64_t account_id, int64_t id) {
   return OneRow<Interview>(st, FromRow, "interview with id " + std::to_string(id));
 }
 
-Status ForEachInterview(Db& db, int64_t account_id, const InterviewFilter& f,
-                        const std::function<bool(const Interview&)>& fn, int64_t* total) {
-  Status s = CountInterviews(db, account_id, f, total);
-  if (!s.ok()) return s;
-  Stmt st = db.Prepare(kListInterviews);
-  BindFilter(st, account_id, f);
-  st.Bind(6, f.limit).Bind(7, f.offset);
-  while (st.Step(&s)) {
-    if (!fn(FromRow(st))) break;
-  }
-  return s;
+InterviewCursor::InterviewCursor(Db& db, int64_t account_id, const InterviewFilter& f)
+    : st_(db.Prepare(kListInterviews)) {
+  BindFilter(st_, account_id, f);
+  st_.Bind(6, f.limit).Bind(7, f.offset);
+}
+
+bool InterviewCursor::Next(Interview* out, Status* status) {
+  if (!st_.Step(status)) return false;
+  *out = FromRow(st_);
+  return true;
 }
 
 Status ListInterviews(Db& db, int64_t account_id, const InterviewFilter& f,
                       std::vector<Interview>* out, int64_t* total) {
-  return ForEachInterview(
-      db, account_id, f,
-      [out](const Interview& w) {
-        out->push_back(w);
-        return true;
-      },
-      total);
+  Status s = CountInterviews(db, account_id, f, total);
+  if (!s.ok()) return s;
+  InterviewCursor cursor(db, account_id, f);
+  Interview w;
+  while (cursor.Next(&w, &s)) out->push_back(w);
+  return s;
 }
 
 Status ListRecordings(Db& db, int64_t interview_id, std::vector<Recording>* out) {

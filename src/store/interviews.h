@@ -82,9 +82,20 @@ Status CompleteInvitation(Db& db, int64_t invitation_id, const Completion& c,
 Result<Interview> GetInterview(Db& db, int64_t account_id, int64_t id);
 Status ListInterviews(Db& db, int64_t account_id, const InterviewFilter& f,
                       std::vector<Interview>* out, int64_t* total);
-// Streams rows one at a time (the unpaginated list of a large account).
-Status ForEachInterview(Db& db, int64_t account_id, const InterviewFilter& f,
-                        const std::function<bool(const Interview&)>& fn, int64_t* total);
+Status CountInterviews(Db& db, int64_t account_id, const InterviewFilter& f, int64_t* total);
+
+// The rows of ListInterviews one at a time, for streaming the unpaginated
+// list of a large account. `db` must stay in one read transaction (a
+// Store::ReadSnapshot) for the cursor's lifetime.
+class InterviewCursor {
+ public:
+  InterviewCursor(Db& db, int64_t account_id, const InterviewFilter& f);
+  // false at the end or on error (*status set).
+  bool Next(Interview* out, Status* status);
+
+ private:
+  Stmt st_;
+};
 Status ListRecordings(Db& db, int64_t interview_id, std::vector<Recording>* out);
 Status SetInterviewSynchronized(Db& db, int64_t interview_id, int64_t when);
 

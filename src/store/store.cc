@@ -94,6 +94,22 @@ Status Store::Read(const ReadFn& fn) {
   return s;
 }
 
+Result<std::unique_ptr<Store::ReadSnapshot>> Store::Snapshot() {
+  auto db = AcquireReader();
+  if (!db.ok()) return db.status();
+  Status s = db.value()->Prepare(kBegin).Run();
+  if (!s.ok()) {
+    ReleaseReader(std::move(db.value()));
+    return s;
+  }
+  return std::unique_ptr<ReadSnapshot>(new ReadSnapshot(this, std::move(db.value())));
+}
+
+Store::ReadSnapshot::~ReadSnapshot() {
+  db_->Prepare(kCommit).Run();
+  store_->ReleaseReader(std::move(db_));
+}
+
 Status Store::Write(WriteFn fn) {
   auto job = std::make_shared<Job>();
   job->fn = std::move(fn);

@@ -50,6 +50,22 @@ class Store {
   // snapshot). Returns fn's status.
   Status Read(const ReadFn& fn);
 
+  // A read transaction that outlives a callback, for streaming a large
+  // result after the handler has returned. Holds a pooled connection (and its
+  // snapshot) until destroyed; destroy it before the Store.
+  class ReadSnapshot {
+   public:
+    ~ReadSnapshot();
+    Db& db() { return *db_; }
+
+   private:
+    friend class Store;
+    ReadSnapshot(Store* store, std::unique_ptr<Db> db) : store_(store), db_(std::move(db)) {}
+    Store* store_;
+    std::unique_ptr<Db> db_;
+  };
+  Result<std::unique_ptr<ReadSnapshot>> Snapshot();
+
   // Queues `fn` for the writer thread and waits until its transaction is
   // committed (OK) or rolled back (fn's error, or the commit's). Whatever fn
   // wrote is visible to reads started after Write returns.
