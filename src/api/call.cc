@@ -49,7 +49,7 @@ bool Call::BodyIsXml() const {
 }
 
 Result<Value> Call::ParseBody() const {
-  const std::string& body = req_.body;
+  const std::string& body = body_;
   if (body.find_first_not_of(" \t\r\n") == std::string::npos) {
     return Status::InvalidArgument("request body is empty");
   }

@@ -38,11 +38,20 @@ struct ServerContext {
 
 class Call {
  public:
-  Call(ServerContext& ctx, const httplib::Request& req, httplib::Response& res, Format format,
-       const PathParams& params, const Principal* principal)
-      : ctx_(ctx), req_(req), res_(res), format_(format), params_(params), principal_(principal) {}
+  // `body` is the request body as read under the payload limit.
+  Call(ServerContext& ctx, const httplib::Request& req, const std::string& body,
+       httplib::Response& res, Format format, const PathParams& params,
+       const Principal* principal)
+      : ctx_(ctx),
+        req_(req),
+        body_(body),
+        res_(res),
+        format_(format),
+        params_(params),
+        principal_(principal) {}
 
   const httplib::Request& req() const { return req_; }
+  const std::string& body() const { return body_; }
   httplib::Response& res() { return res_; }
   Format format() const { return format_; }
   Store& store() { return *ctx_.store; }
@@ -74,6 +83,7 @@ class Call {
   bool BodyIsXml() const;
   ServerContext& ctx_;
   const httplib::Request& req_;
+  const std::string& body_;
   httplib::Response& res_;
   Format format_;
   const PathParams& params_;

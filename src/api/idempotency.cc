@@ -37,7 +37,7 @@ Status RunIdempotent(Call& call, Handler handler) {
     return Status::InvalidArgument(
         "Idempotency-Key must be 1 to 255 printable ASCII characters without spaces");
   }
-  std::string hash = Sha256(call.req().method + " " + call.req().path + "\n" + call.req().body);
+  std::string hash = Sha256(call.req().method + " " + call.req().path + "\n" + call.body());
   int64_t now = call.now();
   std::lock_guard<std::mutex> lock(StripeFor(call.account_id(), key));
   Result<StoredResponse> stored = Status::NotFound("");

@@ -1,6 +1,7 @@
 #include "http/auth_throttle.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 
 namespace cammio {
@@ -42,16 +43,24 @@ void AuthThrottle::PruneLocked(int64_t now) {
   }
 }
 
+// Logins are emails, matched case-insensitively (users.email COLLATE
+// NOCASE), so their buckets are too.
+static std::string UserKey(const std::string& user) {
+  std::string key = "u:" + user;
+  for (char& c : key) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return key;
+}
+
 int64_t AuthThrottle::RetryAfter(const std::string& user, const std::string& address,
                                  int64_t now) {
   std::lock_guard<std::mutex> lock(mu_);
-  return std::max(RetryAfterLocked("u:" + user, now), RetryAfterLocked("a:" + address, now));
+  return std::max(RetryAfterLocked(UserKey(user), now), RetryAfterLocked("a:" + address, now));
 }
 
 void AuthThrottle::RecordFailure(const std::string& user, const std::string& address,
                                  int64_t now) {
   std::lock_guard<std::mutex> lock(mu_);
-  if (!user.empty()) FailLocked("u:" + user, now);
+  if (!user.empty()) FailLocked(UserKey(user), now);
   FailLocked("a:" + address, now);
 }
 

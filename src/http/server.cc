@@ -10,6 +10,7 @@
 
 #include "api/idempotency.h"
 #include "http/auth_throttle.h"
+#include "http/connection_control.h"
 #include "http/error_render.h"
 #include "http/tls_server.h"
 #include "util/crypto.h"
@@ -106,6 +107,32 @@ class Listener : public Base {
   void SetBacklog(int backlog) { ::listen(this->svr_sock_, backlog); }
 };
 
+// The plain-HTTP listener: cpp-httplib's keep-alive loop, plus closing the
+// connection when the pipeline asks (http/connection_control.h). The TLS
+// listener does the same in its own loop.
+class PlainListener : public Listener<httplib::Server> {
+ private:
+  bool process_and_close_socket(socket_t sock) override {
+    bool ret = httplib::detail::process_server_socket(
+        svr_sock_, sock, keep_alive_max_count_, keep_alive_timeout_sec_, read_timeout_sec_,
+        read_timeout_usec_, write_timeout_sec_, write_timeout_usec_,
+        [this](httplib::Stream& strm, bool close_connection, bool& connection_closed) {
+          bool ok = process_request(strm, close_connection, connection_closed, nullptr);
+          if (http::TakeConnectionCloseRequest()) connection_closed = true;
+          return ok;
+        });
+    httplib::detail::shutdown_socket(sock);
+    httplib::detail::close_socket(sock);
+    return ret;
+  }
+};
+
+bool HasBody(const httplib::Request& req) {
+  const std::string length = req.get_header_value("Content-Length");
+  return (!length.empty() && length.find_first_not_of('0') != std::string::npos) ||
+         req.has_header("Transfer-Encoding");
+}
+
 }  // namespace
 
 struct ApiServer::Impl {
@@ -120,7 +147,9 @@ struct ApiServer::Impl {
   Status Authenticate(const httplib::Request& req, RequestState& st);
   httplib::Server::HandlerResponse PreRouting(const httplib::Request& req,
                                               httplib::Response& res);
-  void Dispatch(const httplib::Request& req, httplib::Response& res);
+  void Dispatch(const httplib::Request& req, httplib::Response& res, const std::string& body);
+  void DispatchWithBody(const httplib::Request& req, httplib::Response& res,
+                        const httplib::ContentReader& reader);
   void Install(httplib::Server& svr);
   Status Bind(httplib::Server& svr, const std::string& host, int port, int* bound);
 };
@@ -174,17 +203,56 @@ httplib::Server::HandlerResponse ApiServer::Impl::PreRouting(const httplib::Requ
   }
   if (s.ok()) return httplib::Server::HandlerResponse::Unhandled;
   ReplyError(res, st.format, s);
+  if (HasBody(req)) {  // its body is still unread on the connection
+    res.set_header("Connection", "close");
+    http::RequestConnectionClose();
+  }
   return httplib::Server::HandlerResponse::Handled;
 }
 
-void ApiServer::Impl::Dispatch(const httplib::Request& req, httplib::Response& res) {
+// Reads the body ourselves so the payload limit holds however it is framed:
+// cpp-httplib 0.11.4 checks only Content-Length, and buffers chunked or
+// unframed bodies without any limit.
+void ApiServer::Impl::DispatchWithBody(const httplib::Request& req, httplib::Response& res,
+                                       const httplib::ContentReader& reader) {
+  std::string body;
+  bool too_large = false;
+  bool complete = reader([&](const char* data, size_t len) {
+    if (body.size() + len > options.max_body_bytes) {
+      too_large = true;
+      return false;
+    }
+    body.append(data, len);
+    return true;
+  });
+  if (!complete) {
+    RequestState& st = Begin(res);
+    if (res.status == 413) {
+      too_large = true;  // cpp-httplib refused a Content-Length over the limit and skipped it
+    } else {
+      // The rest of the body is unread: this connection cannot carry another request.
+      res.set_header("Connection", "close");
+      http::RequestConnectionClose();
+    }
+    ReplyError(res, st.format,
+               too_large ? Status::PayloadTooLarge("the request body is larger than " +
+                                                   std::to_string(options.max_body_bytes) +
+                                                   " bytes")
+                         : Status::InvalidArgument("the request body could not be read"));
+    return;
+  }
+  Dispatch(req, res, body);
+}
+
+void ApiServer::Impl::Dispatch(const httplib::Request& req, httplib::Response& res,
+                               const std::string& body) {
   RequestState& st = Begin(res);
   // The pre-routing hook matched this request, or answered it itself.
   if (st.match.route == nullptr) {
     ReplyError(res, st.format, Status::Internal("dispatch without a route"));
     return;
   }
-  Call call(ctx, req, res, st.format, st.match.params,
+  Call call(ctx, req, body, res, st.format, st.match.params,
             st.principal ? &*st.principal : nullptr);
   const Route& route = *st.match.route;
   Status s = (route.authenticated && req.method == "POST") ? RunIdempotent(call, route.handler)
@@ -203,14 +271,22 @@ void ApiServer::Impl::Install(httplib::Server& svr) {
   svr.set_pre_routing_handler(
       [this](const httplib::Request& req, httplib::Response& res) { return PreRouting(req, res); });
   auto dispatch = [this](const httplib::Request& req, httplib::Response& res) {
-    Dispatch(req, res);
+    // cpp-httplib leaves the body of a GET/OPTIONS unread; if one came, the
+    // connection cannot carry another request.
+    if (HasBody(req)) http::RequestConnectionClose();
+    Dispatch(req, res, req.body);
+  };
+  auto with_body = [this](const httplib::Request& req, httplib::Response& res,
+                          const httplib::ContentReader& reader) {
+    DispatchWithBody(req, res, reader);
   };
   svr.Get(".*", dispatch);
-  svr.Post(".*", dispatch);
-  svr.Put(".*", dispatch);
-  svr.Delete(".*", dispatch);
-  svr.Patch(".*", dispatch);
   svr.Options(".*", dispatch);
+  svr.Delete(".*", dispatch);  // a DELETE without Content-Length has no body
+  svr.Post(".*", with_body);
+  svr.Put(".*", with_body);
+  svr.Patch(".*", with_body);
+  svr.Delete(".*", with_body);
   // Errors cpp-httplib raises itself (400 bad request line, 413, 414, 416)
   // and any status a handler set without a body get the error document.
   svr.set_error_handler(httplib::Server::HandlerWithResponse(
@@ -280,7 +356,7 @@ Status ApiServer::Start() {
   if (!s.ok()) return s;
   https->SetBacklog(m.options.backlog);
   if (!m.options.http_listen_host.empty()) {
-    auto plain = std::make_unique<Listener<httplib::Server>>();
+    auto plain = std::make_unique<PlainListener>();
     m.Install(*plain);
     s = m.Bind(*plain, m.options.http_listen_host, m.options.http_listen_port, &http_port_);
     if (!s.ok()) return s;

@@ -1,5 +1,7 @@
 #include "http/tls_server.h"
 
+#include "http/connection_control.h"
+
 #include <mbedtls/error.h>
 #include <mbedtls/net_sockets.h>
 #include <netinet/in.h>
@@ -298,7 +300,7 @@ bool TlsServer::ServeRequests(const std::shared_ptr<TlsConnection>& conn) {
     const bool close_connection = count == 1;
     bool connection_closed = false;
     ret = process_request(strm, close_connection, connection_closed, nullptr);
-    if (!ret || connection_closed) break;
+    if (!ret || connection_closed || TakeConnectionCloseRequest()) break;
     --count;
   }
   return ret;
