@@ -89,6 +89,15 @@ Result<Value> Call::BodyObject(std::string_view root) const {
   return std::move(items->front());
 }
 
+bool Call::ReadBody(const std::function<bool(const char*, size_t)>& sink) {
+  if (reader_ == nullptr) {
+    body_consumed_ = true;
+    return body_.empty() || sink(body_.data(), body_.size());
+  }
+  body_consumed_ = (*reader_)([&](const char* data, size_t len) { return sink(data, len); });
+  return body_consumed_;
+}
+
 void Call::Reply(int http_status, const Value& doc, std::string_view list_root) {
   res_.status = http_status;
   res_.set_content(Render(doc, format_, list_root), ContentTypeFor(format_));

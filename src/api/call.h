@@ -11,6 +11,7 @@
 
 #include <httplib.h>
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -59,6 +60,8 @@ class Call {
   const ServerContext& ctx() const { return ctx_; }
   // The id bound to `:name` in the route pattern (0 when the route has none).
   int64_t Param(std::string_view name) const { return params_.Get(name); }
+  // The text bound to `{name}` ("" when the route has none).
+  std::string Token(std::string_view name) const { return params_.Token(name); }
   // The authenticated caller; only valid on authenticated routes.
   const Principal& principal() const { return *principal_; }
   int64_t account_id() const { return principal_->user.account_id; }
@@ -71,6 +74,14 @@ class Call {
   // Same, but an array of several elements is allowed: each is unwrapped.
   // `*was_array` tells whether the body was an array.
   Result<std::vector<Value>> BodyObjects(std::string_view root, bool* was_array) const;
+
+  // Routes with stream_body: reads the body piece by piece into `sink`
+  // (return false to stop). True when the whole body was read.
+  bool ReadBody(const std::function<bool(const char*, size_t)>& sink);
+  void set_reader(const httplib::ContentReader* reader) { reader_ = reader; }
+  // False when a streamed body was not read to its end (the connection must
+  // then be closed).
+  bool body_consumed() const { return reader_ == nullptr || body_consumed_; }
 
   // Sends `doc` with `http_status` in the negotiated format. `list_root`
   // names a top-level array in XML ("vacancies").
@@ -88,6 +99,8 @@ class Call {
   Format format_;
   const PathParams& params_;
   const Principal* principal_;
+  const httplib::ContentReader* reader_ = nullptr;
+  bool body_consumed_ = false;
 };
 
 }  // namespace cammio

@@ -11,6 +11,21 @@ int64_t PathParams::Get(std::string_view name) const {
   return 0;
 }
 
+std::string PathParams::Token(std::string_view name) const {
+  for (const auto& [n, v] : tokens_) {
+    if (n == name) return v;
+  }
+  return "";
+}
+
+bool IsToken(std::string_view s) {
+  if (s.size() < 16 || s.size() > 64) return false;
+  for (char c : s) {
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))) return false;
+  }
+  return true;
+}
+
 std::vector<std::string_view> SplitPath(std::string_view path) {
   std::vector<std::string_view> out;
   if (!path.empty() && path.front() == '/') path.remove_prefix(1);
@@ -52,7 +67,10 @@ bool Router::MatchOne(const Compiled& c, const std::vector<std::string_view>& pa
   if (c.segments.size() != parts.size()) return false;
   for (size_t i = 0; i < parts.size(); ++i) {
     const std::string& seg = c.segments[i];
-    if (!seg.empty() && seg[0] == ':') {
+    if (!seg.empty() && seg[0] == '{') {
+      if (!IsToken(parts[i])) return false;
+      if (params) params->AddToken(std::string_view(seg).substr(1, seg.size() - 2), parts[i]);
+    } else if (!seg.empty() && seg[0] == ':') {
       int64_t id = 0;
       if (!ParseId(parts[i], &id)) return false;
       if (params) params->Add(std::string_view(seg).substr(1), id);

@@ -27,18 +27,25 @@ struct Route {
   const char* pattern;  // "/api/vacancies/:id"
   Handler handler;
   bool authenticated = true;  // needs API credentials (checked before the body is read)
+  bool stream_body = false;   // the handler reads the body itself (Call::ReadBody), unbuffered
 };
 
 // Path parameters of a matched route, by name.
 class PathParams {
  public:
   void Add(std::string_view name, int64_t value) { items_.push_back({name, value}); }
+  void AddToken(std::string_view name, std::string_view value) {
+    tokens_.emplace_back(name, std::string(value));
+  }
   // 0 when absent (ids are always positive).
   int64_t Get(std::string_view name) const;
   bool Has(std::string_view name) const { return Get(name) != 0; }
+  // "" when absent.
+  std::string Token(std::string_view name) const;
 
  private:
   std::vector<std::pair<std::string_view, int64_t>> items_;
+  std::vector<std::pair<std::string_view, std::string>> tokens_;
 };
 
 struct RouteMatch {
@@ -67,6 +74,9 @@ class Router {
 // Splits "/a/b/c" into {"a","b","c"}; empty segments (//) are kept so they do
 // not match. A trailing slash is ignored.
 std::vector<std::string_view> SplitPath(std::string_view path);
+
+// True for a token segment value: 16..64 characters of [a-z0-9].
+bool IsToken(std::string_view s);
 
 // Parses a positive decimal int64 without sign or leading '+'. False otherwise.
 bool ParseId(std::string_view s, int64_t* out);

@@ -5,6 +5,7 @@
 #include "api/interviews.h"
 #include "api/invitations.h"
 #include "api/meta.h"
+#include "api/uploads.h"
 #include "api/vacancies.h"
 #include "api/videos.h"
 #include "http/server.h"
@@ -72,6 +73,13 @@ const Router& ApiRouter() {
       {"GET", V "/interviews/:interview_id/forward_url", ForwardUrlHandler},
 
       {"GET", "/api/videos/:video_id", GetVideoHandler},
+
+      // Candidate pages' resumable uploads (tus), authorised by the link token.
+      {"OPTIONS", "/public/job_interviews/{token}/uploads", UploadOptionsHandler, false},
+      {"POST", "/public/job_interviews/{token}/uploads", CreateUploadHandler, false},
+      {"GET", "/public/job_interviews/{token}/uploads/:upload_id", UploadStatusHandler, false},
+      {"PATCH", "/public/job_interviews/{token}/uploads/:upload_id", UploadChunkHandler, false,
+       true},
   });
   return router;
 }

@@ -147,7 +147,8 @@ struct ApiServer::Impl {
   Status Authenticate(const httplib::Request& req, RequestState& st);
   httplib::Server::HandlerResponse PreRouting(const httplib::Request& req,
                                               httplib::Response& res);
-  void Dispatch(const httplib::Request& req, httplib::Response& res, const std::string& body);
+  void Dispatch(const httplib::Request& req, httplib::Response& res, const std::string& body,
+                const httplib::ContentReader* reader = nullptr);
   void DispatchWithBody(const httplib::Request& req, httplib::Response& res,
                         const httplib::ContentReader& reader);
   void Install(httplib::Server& svr);
@@ -190,6 +191,13 @@ Status ApiServer::Impl::Authenticate(const httplib::Request& req, RequestState& 
 httplib::Server::HandlerResponse ApiServer::Impl::PreRouting(const httplib::Request& req,
                                                              httplib::Response& res) {
   RequestState& st = Begin(res);
+  // HTTP/1.1: a request with neither Content-Length nor Transfer-Encoding has
+  // an empty body (RFC 9112 6.3). cpp-httplib 0.11.4 would instead read a
+  // POST until the client closes (or the read timeout). The Request object is
+  // cpp-httplib's own non-const local, so adding the header is well-defined.
+  if (!req.has_header("Content-Length") && !req.has_header("Transfer-Encoding")) {
+    const_cast<httplib::Request&>(req).set_header("Content-Length", "0");
+  }
   std::string_view path = NegotiateFormat(req, &st.format);
   st.match = ApiRouter().Match(req.method, path);
   Status s = st.match.status;
@@ -215,6 +223,10 @@ httplib::Server::HandlerResponse ApiServer::Impl::PreRouting(const httplib::Requ
 // unframed bodies without any limit.
 void ApiServer::Impl::DispatchWithBody(const httplib::Request& req, httplib::Response& res,
                                        const httplib::ContentReader& reader) {
+  if (t_state.match.route != nullptr && t_state.match.route->stream_body) {
+    Dispatch(req, res, req.body, &reader);
+    return;
+  }
   std::string body;
   bool too_large = false;
   bool complete = reader([&](const char* data, size_t len) {
@@ -245,7 +257,7 @@ void ApiServer::Impl::DispatchWithBody(const httplib::Request& req, httplib::Res
 }
 
 void ApiServer::Impl::Dispatch(const httplib::Request& req, httplib::Response& res,
-                               const std::string& body) {
+                               const std::string& body, const httplib::ContentReader* reader) {
   RequestState& st = Begin(res);
   // The pre-routing hook matched this request, or answered it itself.
   if (st.match.route == nullptr) {
@@ -254,10 +266,15 @@ void ApiServer::Impl::Dispatch(const httplib::Request& req, httplib::Response& r
   }
   Call call(ctx, req, body, res, st.format, st.match.params,
             st.principal ? &*st.principal : nullptr);
+  call.set_reader(reader);
   const Route& route = *st.match.route;
   Status s = (route.authenticated && req.method == "POST") ? RunIdempotent(call, route.handler)
                                                            : route.handler(call);
   if (!s.ok()) ReplyError(res, st.format, s);
+  if (!call.body_consumed()) {  // part of a streamed body is still on the wire
+    res.set_header("Connection", "close");
+    http::RequestConnectionClose();
+  }
 }
 
 void ApiServer::Impl::Install(httplib::Server& svr) {

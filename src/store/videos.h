@@ -21,6 +21,8 @@ struct MediaFile {
 };
 
 Status InsertMediaFile(Db& db, MediaFile* f);
+// Names the file once its id is known (files are named after their id).
+Status SetMediaFilePath(Db& db, int64_t id, const std::string& path);
 // NotFound unless the file belongs to `account_id`.
 Result<MediaFile> GetMediaFile(Db& db, int64_t account_id, int64_t id);
 

@@ -1,0 +1,288 @@
+// Resumable uploads for the candidate pages: the tus 1.0 core protocol with
+// the creation extension, under the candidate's invitation link
+// (/public/job_interviews/{token}/uploads). The server checks what it gets:
+// declared size limits, the Content-Type, and the file's magic bytes (WebM's
+// EBML header, JPEG, PDF/Office); files are named by the server.
+#include "api/uploads.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "store/invitations.h"
+#include "store/uploads.h"
+#include "store/videos.h"
+#include "util/crypto.h"
+
+namespace cammio {
+namespace {
+
+constexpr const char kTusVersion[] = "1.0.0";
+constexpr int64_t kMaxRecording = int64_t{512} << 20;
+constexpr int64_t kMaxThumbnail = int64_t{2} << 20;
+constexpr int64_t kMaxCv = int64_t{10} << 20;
+
+struct KindInfo {
+  const char* kind;
+  int64_t max_size;
+  const char* extension;
+  const char* content_type;
+};
+
+const KindInfo kKinds[] = {
+    {"recording", kMaxRecording, "webm", "video/webm"},
+    {"thumbnail", kMaxThumbnail, "jpg", "image/jpeg"},
+    {"cv", kMaxCv, "bin", "application/octet-stream"},
+};
+
+const KindInfo* FindKind(const std::string& kind) {
+  for (const auto& k : kKinds) {
+    if (kind == k.kind) return &k;
+  }
+  return nullptr;
+}
+
+std::string MediaDir(const Call& call) { return call.ctx().data_dir + "/media"; }
+
+std::string PartPath(const Call& call, int64_t upload_id) {
+  return MediaDir(call) + "/uploads/" + std::to_string(upload_id) + ".part";
+}
+
+Status MakeDir(const std::string& path) {
+  if (::mkdir(path.c_str(), 0700) == 0 || errno == EEXIST) return Status::OK();
+  if (errno == ENOSPC) return Status::InsufficientStorage("the data disk is full");
+  return Status::Unavailable("cannot create " + path + ": " + std::strerror(errno));
+}
+
+// Parses tus Upload-Metadata: "key base64,key base64".
+std::string MetadataValue(const std::string& header, const std::string& key) {
+  size_t start = 0;
+  while (start < header.size()) {
+    size_t comma = header.find(',', start);
+    std::string pair = header.substr(start, comma == std::string::npos ? comma : comma - start);
+    size_t b = pair.find_first_not_of(' ');
+    if (b != std::string::npos) pair = pair.substr(b);
+    size_t space = pair.find(' ');
+    if (pair.substr(0, space) == key) {
+      std::string value;
+      if (space != std::string::npos && Base64Decode(pair.substr(space + 1), &value)) return value;
+      return "";
+    }
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  return "";
+}
+
+bool ParseLength(const std::string& text, int64_t* out) {
+  if (text.empty() || text.size() > 15) return false;
+  int64_t v = 0;
+  for (char c : text) {
+    if (c < '0' || c > '9') return false;
+    v = v * 10 + (c - '0');
+  }
+  *out = v;
+  return true;
+}
+
+// The open invitation behind the link. Gone when it is completed or revoked.
+Result<Invitation> OpenInvitation(Call& call) {
+  Result<Invitation> inv = Status::NotFound("");
+  Status s = call.store().Read([&](Db& db) {
+    inv = GetInvitationByToken(db, call.Token("token"));
+    return inv.ok() || inv.status().IsNotFound() ? Status::OK() : inv.status();
+  });
+  if (!s.ok()) return s;
+  if (!inv.ok()) return Status::NotFound("this interview link is not known");
+  if (inv->status != "open") return Status::Gone("this interview is no longer open");
+  return inv;
+}
+
+Status RequireTus(Call& call) {
+  call.res().set_header("Tus-Resumable", kTusVersion);
+  if (call.req().get_header_value("Tus-Resumable") != kTusVersion) {
+    call.res().set_header("Tus-Version", kTusVersion);
+    return Status::PreconditionFailed("Tus-Resumable: 1.0.0 is required");
+  }
+  return Status::OK();
+}
+
+Result<Upload> LoadUpload(Call& call, const Invitation& inv) {
+  Result<Upload> u = Status::NotFound("");
+  Status s = call.store().Read([&](Db& db) {
+    u = GetUpload(db, inv.id, call.Param("upload_id"));
+    return u.ok() || u.status().IsNotFound() ? Status::OK() : u.status();
+  });
+  if (!s.ok()) return s;
+  return u;
+}
+
+bool HasMagic(const std::string& kind, const unsigned char* b, ssize_t n) {
+  if (kind == "recording") return n >= 4 && b[0] == 0x1A && b[1] == 0x45 && b[2] == 0xDF && b[3] == 0xA3;
+  if (kind == "thumbnail") return n >= 3 && b[0] == 0xFF && b[1] == 0xD8 && b[2] == 0xFF;
+  // CV: PDF, Office Open XML (zip) or legacy Office.
+  return n >= 4 && ((b[0] == '%' && b[1] == 'P' && b[2] == 'D' && b[3] == 'F') ||
+                    (b[0] == 'P' && b[1] == 'K' && b[2] == 3 && b[3] == 4) ||
+                    (b[0] == 0xD0 && b[1] == 0xCF && b[2] == 0x11 && b[3] == 0xE0));
+}
+
+// The last byte arrived: check the content and move it into the media store.
+Status Finish(Call& call, const Upload& u) {
+  const KindInfo* kind = FindKind(u.kind);
+  std::string part = PartPath(call, u.id);
+  unsigned char head[8] = {0};
+  int fd = ::open(part.c_str(), O_RDONLY | O_CLOEXEC);
+  ssize_t n = fd >= 0 ? ::pread(fd, head, sizeof head, 0) : -1;
+  if (fd >= 0) ::close(fd);
+  if (!HasMagic(u.kind, head, n)) {
+    ::unlink(part.c_str());
+    return Status::InvalidArgument(u.kind == std::string("recording")
+                                       ? "the recording is not a WebM file"
+                                       : "the " + u.kind + " is not a supported file type");
+  }
+  std::string dir = std::to_string(u.account_id);
+  Status s = MakeDir(MediaDir(call) + "/" + dir);
+  if (!s.ok()) return s;
+  MediaFile media;
+  media.account_id = u.account_id;
+  media.kind = u.kind;
+  media.content_type = kind->content_type;
+  media.size = u.length;
+  media.created_at = call.now();
+  return call.store().Write([&](Db& db) {
+    media.path = "pending";
+    Status st = InsertMediaFile(db, &media);
+    if (!st.ok()) return st;
+    media.path = dir + "/" + std::to_string(media.id) + "." + kind->extension;
+    st = SetMediaFilePath(db, media.id, media.path);
+    if (st.ok()) st = SetUploadVideo(db, u.id, media.id, call.now());
+    // Renamed inside the transaction: if the rename fails nothing is recorded.
+    if (st.ok() && ::rename(part.c_str(), (MediaDir(call) + "/" + media.path).c_str()) != 0) {
+      st = Status::IoError("cannot move the upload into the media store");
+    }
+    return st;
+  });
+}
+
+}  // namespace
+
+Status UploadOptionsHandler(Call& call) {
+  call.res().status = 204;
+  call.res().set_header("Tus-Resumable", kTusVersion);
+  call.res().set_header("Tus-Version", kTusVersion);
+  call.res().set_header("Tus-Extension", "creation");
+  call.res().set_header("Tus-Max-Size", std::to_string(kMaxRecording));
+  return Status::OK();
+}
+
+Status CreateUploadHandler(Call& call) {
+  Status s = RequireTus(call);
+  if (!s.ok()) return s;
+  auto inv = OpenInvitation(call);
+  if (!inv.ok()) return inv.status();
+  const std::string meta = call.req().get_header_value("Upload-Metadata");
+  const KindInfo* kind = FindKind(MetadataValue(meta, "kind"));
+  if (kind == nullptr) {
+    return Status::InvalidArgument("Upload-Metadata must name kind: recording, thumbnail or cv");
+  }
+  Upload u;
+  if (!ParseLength(call.req().get_header_value("Upload-Length"), &u.length) || u.length == 0) {
+    return Status::InvalidArgument("Upload-Length must be a positive number of bytes");
+  }
+  if (u.length > kind->max_size) {
+    return Status::PayloadTooLarge("a " + std::string(kind->kind) + " may be at most " +
+                                   std::to_string(kind->max_size) + " bytes");
+  }
+  int64_t question = 0;
+  if (ParseLength(MetadataValue(meta, "question"), &question)) u.question_index = question;
+  u.account_id = inv->account_id;
+  u.invitation_id = inv->id;
+  u.kind = kind->kind;
+  u.created_at = call.now();
+  s = MakeDir(MediaDir(call));
+  if (s.ok()) s = MakeDir(MediaDir(call) + "/uploads");
+  if (s.ok()) s = call.store().Write([&](Db& db) { return InsertUpload(db, &u); });
+  if (!s.ok()) return s;
+  int fd = ::open(PartPath(call, u.id).c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) return Status::Unavailable("cannot create the upload file");
+  ::close(fd);
+  call.res().status = 201;
+  call.res().set_header("Location", "/public/job_interviews/" + call.Token("token") +
+                                        "/uploads/" + std::to_string(u.id));
+  return Status::OK();
+}
+
+Status UploadStatusHandler(Call& call) {
+  Status s = RequireTus(call);
+  if (!s.ok()) return s;
+  auto inv = OpenInvitation(call);
+  if (!inv.ok()) return inv.status();
+  auto u = LoadUpload(call, *inv);
+  if (!u.ok()) return u.status();
+  call.res().status = 200;
+  call.res().set_header("Upload-Offset", std::to_string(u->received));
+  call.res().set_header("Upload-Length", std::to_string(u->length));
+  call.res().set_header("Cache-Control", "no-store");
+  return Status::OK();
+}
+
+Status UploadChunkHandler(Call& call) {
+  Status s = RequireTus(call);
+  if (!s.ok()) return s;
+  if (call.req().get_header_value("Content-Type") != "application/offset+octet-stream") {
+    return Status::InvalidArgument("Content-Type must be application/offset+octet-stream");
+  }
+  auto inv = OpenInvitation(call);
+  if (!inv.ok()) return inv.status();
+  auto u = LoadUpload(call, *inv);
+  if (!u.ok()) return u.status();
+  int64_t offset = -1;
+  if (!ParseLength(call.req().get_header_value("Upload-Offset"), &offset) ||
+      offset != u->received) {
+    return Status::Conflict("Upload-Offset must be " + std::to_string(u->received));
+  }
+  if (u->video_id) return Status::Conflict("this upload is already complete");
+  int fd = ::open(PartPath(call, u->id).c_str(), O_WRONLY | O_CLOEXEC);
+  if (fd < 0) return Status::Gone("this upload's data is gone; start a new upload");
+  int64_t at = offset;
+  Status write_status;
+  call.ReadBody([&](const char* data, size_t len) {
+    if (at + static_cast<int64_t>(len) > u->length) {
+      write_status = Status::PayloadTooLarge("more bytes than Upload-Length");
+      return false;
+    }
+    while (len > 0) {
+      ssize_t n = ::pwrite(fd, data, len, at);
+      if (n < 0) {
+        write_status = errno == ENOSPC ? Status::InsufficientStorage("the data disk is full")
+                                       : Status::IoError("cannot write the upload");
+        return false;
+      }
+      data += n;
+      len -= static_cast<size_t>(n);
+      at += n;
+    }
+    return true;
+  });
+  // What is on disk counts, even when the client went away mid-request:
+  // resuming continues from here.
+  bool synced = ::fdatasync(fd) == 0;
+  ::close(fd);
+  if (!synced) return Status::IoError("cannot sync the upload");
+  s = call.store().Write([&](Db& db) { return SetUploadReceived(db, u->id, at, call.now()); });
+  if (!s.ok()) return s;
+  if (!write_status.ok()) return write_status;
+  u->received = at;
+  if (at == u->length) {
+    s = Finish(call, *u);
+    if (!s.ok()) return s;
+  }
+  call.res().status = 204;
+  call.res().set_header("Upload-Offset", std::to_string(at));
+  return Status::OK();
+}
+
+}  // namespace cammio

@@ -1,0 +1,49 @@
+#include "store/uploads.h"
+
+namespace cammio {
+namespace {
+constexpr const char kInsert[] =
+    "INSERT INTO uploads (account_id, invitation_id, kind, question_index, length, received, "
+    "created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, 0, ?6, ?6)";
+constexpr const char kSelect[] =
+    "SELECT id, account_id, invitation_id, kind, question_index, length, received, video_id, "
+    "created_at FROM uploads WHERE invitation_id = ?1 AND id = ?2";
+constexpr const char kSetReceived[] =
+    "UPDATE uploads SET received = ?2, updated_at = ?3 WHERE id = ?1 AND received <= ?2";
+constexpr const char kSetVideo[] = "UPDATE uploads SET video_id = ?2, updated_at = ?3 WHERE id = ?1";
+}  // namespace
+
+Status InsertUpload(Db& db, Upload* u) {
+  Status s = db.Prepare(kInsert)
+                 .Bind(1, u->account_id)
+                 .Bind(2, u->invitation_id)
+                 .Bind(3, u->kind)
+                 .Bind(4, u->question_index)
+                 .Bind(5, u->length)
+                 .Bind(6, u->created_at)
+                 .Run();
+  u->id = db.LastInsertId();
+  return s;
+}
+
+Result<Upload> GetUpload(Db& db, int64_t invitation_id, int64_t id) {
+  Stmt st = db.Prepare(kSelect);
+  st.Bind(1, invitation_id).Bind(2, id);
+  Status s;
+  if (st.Step(&s)) {
+    return Upload{st.Int(0),    st.Int(1), st.Int(2),    st.Text(3), st.OptInt(4),
+                  st.Int(5),    st.Int(6), st.OptInt(7), st.Int(8)};
+  }
+  if (!s.ok()) return s;
+  return Status::NotFound("no upload with id " + std::to_string(id));
+}
+
+Status SetUploadReceived(Db& db, int64_t id, int64_t received, int64_t now) {
+  return db.Prepare(kSetReceived).Bind(1, id).Bind(2, received).Bind(3, now).Run();
+}
+
+Status SetUploadVideo(Db& db, int64_t id, int64_t video_id, int64_t now) {
+  return db.Prepare(kSetVideo).Bind(1, id).Bind(2, video_id).Bind(3, now).Run();
+}
+
+}  // namespace cammio
