@@ -27,6 +27,7 @@
 namespace cammio {
 
 class AuthThrottle;
+struct CompletionEvents;
 
 // Services shared by all requests; owned by the server, outlives every Call.
 struct ServerContext {
@@ -35,6 +36,7 @@ struct ServerContext {
   AuthThrottle* throttle = nullptr;
   std::string public_url;  // "https://host:8443", no trailing slash
   std::string data_dir;    // media files live in data_dir/media
+  const CompletionEvents* completion_events = nullptr;  // see api/candidate.h
 };
 
 class Call {

@@ -1,6 +1,7 @@
 // The route table: every path the server answers, one row each. The nested
 // /api/vacancies/:vacancy_id/... rows use the same handlers as the flat ones;
 // the handlers restrict themselves to the vacancy (api/scope.h).
+#include "api/candidate.h"
 #include "api/health.h"
 #include "api/interviews.h"
 #include "api/invitations.h"
@@ -74,6 +75,9 @@ const Router& ApiRouter() {
 
       {"GET", "/api/videos/:video_id", GetVideoHandler},
 
+      // The candidate pages' JSON, authorised by the link token.
+      {"GET", "/public/job_interviews/{token}/state", CandidateStateHandler, false},
+      {"POST", "/public/job_interviews/{token}/complete", CandidateCompleteHandler, false},
       // Candidate pages' resumable uploads (tus), authorised by the link token.
       {"OPTIONS", "/public/job_interviews/{token}/uploads", UploadOptionsHandler, false},
       {"POST", "/public/job_interviews/{token}/uploads", CreateUploadHandler, false},

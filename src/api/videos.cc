@@ -13,8 +13,11 @@ namespace {
 
 // Closes the descriptor when the last copy of the provider is gone.
 struct Fd {
-  int fd;
+  explicit Fd(int f) : fd(f) {}
+  Fd(const Fd&) = delete;
+  Fd& operator=(const Fd&) = delete;
   ~Fd() { ::close(fd); }
+  int fd;
 };
 
 }  // namespace
@@ -22,7 +25,7 @@ struct Fd {
 Status ReplyWithFile(Call& call, const std::string& path, const std::string& content_type) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return Status::IoError("cannot open media file " + path);
-  auto file = std::make_shared<Fd>(Fd{fd});
+  auto file = std::make_shared<Fd>(fd);
   struct stat st;
   if (::fstat(fd, &st) != 0) return Status::IoError("cannot stat media file " + path);
   size_t size = static_cast<size_t>(st.st_size);

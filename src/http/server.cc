@@ -127,6 +127,14 @@ class PlainListener : public Listener<httplib::Server> {
   }
 };
 
+// cpp-httplib applies a request's Range to whatever body is answered, error
+// documents included. Only file responses (a content provider with 200) may
+// be sliced; everything else ignores Range, as RFC 9110 allows. The Request
+// is cpp-httplib's own non-const local.
+void DropRanges(const httplib::Request& req) {
+  const_cast<httplib::Request&>(req).ranges.clear();
+}
+
 bool HasBody(const httplib::Request& req) {
   const std::string length = req.get_header_value("Content-Length");
   return (!length.empty() && length.find_first_not_of('0') != std::string::npos) ||
@@ -210,6 +218,7 @@ httplib::Server::HandlerResponse ApiServer::Impl::PreRouting(const httplib::Requ
     }
   }
   if (s.ok()) return httplib::Server::HandlerResponse::Unhandled;
+  DropRanges(req);
   ReplyError(res, st.format, s);
   if (HasBody(req)) {  // its body is still unread on the connection
     res.set_header("Connection", "close");
@@ -271,6 +280,7 @@ void ApiServer::Impl::Dispatch(const httplib::Request& req, httplib::Response& r
   Status s = (route.authenticated && req.method == "POST") ? RunIdempotent(call, route.handler)
                                                            : route.handler(call);
   if (!s.ok()) ReplyError(res, st.format, s);
+  if (res.status >= 300 || !res.content_provider_) DropRanges(req);
   if (!call.body_consumed()) {  // part of a streamed body is still on the wire
     res.set_header("Connection", "close");
     http::RequestConnectionClose();
@@ -309,6 +319,7 @@ void ApiServer::Impl::Install(httplib::Server& svr) {
   svr.set_error_handler(httplib::Server::HandlerWithResponse(
       [](const httplib::Request& req, httplib::Response& res) {
     RequestState& st = Begin(res);
+    DropRanges(req);
     if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
     Format format = st.format;
     NegotiateFormat(req, &format);

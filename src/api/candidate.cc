@@ -1,0 +1,192 @@
+// The candidate's side of an invitation link, as JSON for the candidate pages:
+//   GET  /public/job_interviews/{token}/state     what the page needs to run
+//   POST /public/job_interviews/{token}/complete  hand in the recordings
+// Completion is the one internal event that turns an invitation into an
+// interview (CompleteInterview below); notifications and email are queued in
+// the same transaction.
+#include "api/candidate.h"
+
+#include "api/fields.h"
+#include "store/interviews.h"
+#include "store/uploads.h"
+#include "store/vacancies.h"
+
+namespace cammio {
+namespace {
+
+constexpr size_t kMaxRecordings = 100;
+
+Value OptString(const std::optional<std::string>& s) {
+  return s ? Value::String(*s) : Value::Null();
+}
+
+// "open", "completed", "revoked" or "expired" (open, but the vacancy closed).
+std::string LinkState(const Invitation& inv, const Vacancy& v, int64_t now) {
+  if (inv.status == "open" && v.datetime_end_ts < now) return "expired";
+  return inv.status;
+}
+
+Value QuestionJson(const Question& q, const std::string& public_url) {
+  Value o = Value::Object();
+  o.Set("id", Value::Int(q.id));
+  o.Set("index", Value::Int(q.index));
+  o.Set("title", Value::String(q.title));
+  o.Set("text", OptString(q.text));
+  o.Set("answering_time", OptString(q.answering_time));
+  o.Set("required", Value::Bool(q.required));
+  o.Set("video_url", q.video_id ? Value::String(public_url + "/api/videos/" +
+                                                std::to_string(*q.video_id))
+                                : Value::Null());
+  return o;
+}
+
+// A finished upload of this invitation of `kind`, or PreconditionFailed.
+Result<Upload> FinishedUpload(Db& db, const Invitation& inv, int64_t id, const char* kind) {
+  auto u = GetUpload(db, inv.id, id);
+  if (!u.ok() || u->kind != kind) {
+    return Status::PreconditionFailed("upload " + std::to_string(id) + " is not a " + kind +
+                                      " of this interview");
+  }
+  if (!u->video_id) {
+    return Status::PreconditionFailed("upload " + std::to_string(id) + " is not complete");
+  }
+  return u;
+}
+
+// Parses the body's recordings into `c` against the vacancy's questions.
+Status ParseRecordings(Db& db, const Invitation& inv, const Vacancy& v, const Value& body,
+                       Completion* c) {
+  const Value* list = body.Find("recordings");
+  if (list == nullptr || !list->is_array()) {
+    return Status::InvalidArgument("recordings must be an array");
+  }
+  if (list->items().size() > kMaxRecordings) {
+    return Status::PreconditionFailed("too many recordings");
+  }
+  for (const Question& q : v.questions) {
+    const Value* answer = nullptr;
+    for (const Value& item : list->items()) {
+      Fields f(item);
+      if (f.Id("question_id").value_or(0) == q.id) answer = &item;
+    }
+    if (answer == nullptr) {
+      if (q.required) {
+        return Status::PreconditionFailed("question " + std::to_string(q.index) +
+                                          " needs a recording");
+      }
+      continue;
+    }
+    Fields f(*answer);
+    f.Require("upload_id");
+    auto upload_id = f.Id("upload_id");
+    auto thumb_id = f.Id("thumbnail_upload_id");
+    if (!f.ok()) return f.status();
+    auto rec = FinishedUpload(db, inv, *upload_id, "recording");
+    if (!rec.ok()) return rec.status();
+    Recording r;
+    r.index = q.index;
+    r.title = q.title;
+    r.required = q.required;
+    r.video_id = rec->video_id;
+    if (thumb_id) {
+      auto thumb = FinishedUpload(db, inv, *thumb_id, "thumbnail");
+      if (!thumb.ok()) return thumb.status();
+      r.thumbnail_id = thumb->video_id;
+    }
+    c->recordings.push_back(r);
+  }
+  if (v.cv_upload_required == "yes") {
+    Fields f(body);
+    f.Require("cv_upload_id");
+    auto cv_id = f.Id("cv_upload_id");
+    if (!f.ok()) return f.status();
+    auto cv = FinishedUpload(db, inv, *cv_id, "cv");
+    if (!cv.ok()) return cv.status();
+  }
+  return Status::OK();
+}
+
+}  // namespace
+
+Status CompleteInterview(Db& db, const std::string& token, const Value& body, int64_t now,
+                         const CompletionEvents* events, CompletionResult* result) {
+  auto inv = GetInvitationByToken(db, token);
+  if (!inv.ok()) return Status::NotFound("this interview link is not known");
+  auto v = GetVacancy(db, inv->account_id, inv->vacancy_id);
+  if (!v.ok()) return v.status();
+  std::string state = LinkState(*inv, *v, now);
+  if (state != "open") return Status::Gone("this interview is " + state);
+  Completion c;
+  Status s = ParseRecordings(db, *inv, *v, body, &c);
+  if (!s.ok()) return s;
+  Fields f(body);
+  auto started = f.Int("started_at", 0, now);  // epoch seconds the page started
+  if (!f.ok()) return f.status();
+  c.started_at = started.value_or(now);
+  c.ended_at = now;
+  s = CompleteInvitation(db, inv->id, c, &result->interview_id);
+  if (!s.ok()) return s;
+  result->account_id = inv->account_id;
+  result->redirect_url = inv->redirect_url;
+  // The notification and mail outboxes take their rows in this transaction.
+  if (events != nullptr) {
+    for (const auto& enqueue : events->in_transaction) {
+      s = enqueue(db, *result, now);
+      if (!s.ok()) return s;
+    }
+  }
+  return Status::OK();
+}
+
+Status CandidateStateHandler(Call& call) {
+  Value doc;
+  Status s = call.store().Read([&](Db& db) {
+    auto inv = GetInvitationByToken(db, call.Token("token"));
+    if (!inv.ok()) return Status::NotFound("this interview link is not known");
+    auto v = GetVacancy(db, inv->account_id, inv->vacancy_id);
+    if (!v.ok()) return v.status();
+    Value o = Value::Object();
+    o.Set("state", Value::String(LinkState(*inv, *v, call.now())));
+    o.Set("candidate_name", Value::String(inv->candidate_name));
+    o.Set("title", Value::String(v->title));
+    o.Set("kind", Value::String(v->kind));
+    o.Set("language", OptString(v->language));
+    o.Set("recruiter_name", Value::String(v->recruiter_name));
+    o.Set("generic_invitation_text", OptString(v->generic_invitation_text));
+    o.Set("answering_time", Value::String(v->answering_time));
+    o.Set("num_of_retries", v->num_of_retries ? Value::Int(*v->num_of_retries) : Value::Null());
+    o.Set("play_test_question", Value::Bool(v->play_test_question.value_or("no") == "yes"));
+    o.Set("cv_upload_required", Value::Bool(v->cv_upload_required == "yes"));
+    o.Set("datetime_end", Value::Datetime(v->datetime_end));
+    Value qs = Value::Array();
+    for (const auto& q : v->questions) qs.Push(QuestionJson(q, call.ctx().public_url));
+    o.Set("questions", std::move(qs));
+    doc = Value::Wrap("interview", std::move(o));
+    return Status::OK();
+  });
+  if (!s.ok()) return s;
+  call.Reply(200, doc);
+  return Status::OK();
+}
+
+Status CandidateCompleteHandler(Call& call) {
+  auto body = ParseJson(call.body());
+  if (!body.ok()) return body.status();
+  if (!body->is_object()) return Status::InvalidArgument("expected a JSON object");
+  CompletionResult result;
+  Status s = call.store().Write([&](Db& db) {
+    return CompleteInterview(db, call.Token("token"), *body, call.now(),
+                             call.ctx().completion_events, &result);
+  });
+  if (!s.ok()) return s;
+  if (call.ctx().completion_events != nullptr) {
+    for (const auto& wake : call.ctx().completion_events->after_commit) wake();
+  }
+  Value o = Value::Object();
+  o.Set("interview_id", Value::Int(result.interview_id));
+  o.Set("redirect_url", OptString(result.redirect_url));
+  call.Reply(200, Value::Wrap("completion", std::move(o)));
+  return Status::OK();
+}
+
+}  // namespace cammio

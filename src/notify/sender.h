@@ -1,0 +1,135 @@
+// The notification sender: background threads that work off the outbox
+// (notify/outbox.h), at least once, without ever blocking request handling.
+//
+//   - A dispatcher thread finds due deliveries and hands them to a bounded
+//     pool of worker threads, at most one delivery in flight per account, so
+//     a slow or dead ATS occupies one worker (for at most its timeout) and
+//     never delays other accounts while workers are free.
+//   - An attempt succeeds on a 2xx answer within the account's timeout.
+//     Anything else (other status, timeout, refused connection, TLS failure)
+//     is retried on the schedule below (Standard Webhooks' example schedule,
+//     its last 10 h step repeated so the last attempt is ~3 days after the
+//     first), each delay stretched by up to `jitter`; a `Retry-After` answer
+//     (seconds or HTTP date) can lengthen a delay, never shorten it, capped
+//     at 24 h. After the last attempt the delivery is "failed".
+//   - Each attempt sends the stored request plus, from the current settings,
+//     HTTP Basic credentials and the Standard Webhooks headers webhook-id
+//     (stable per delivery), webhook-timestamp (per attempt) and, with a
+//     signing secret, webhook-signature; TLS is verified against the
+//     account's ca_pem or the system store unless verify_tls is false.
+//   - The outcome is written in one transaction; success also sets the
+//     interview's datetime_synchronized.
+//   - Pending rows survive restarts: a new Sender picks them up. A crash
+//     between the ATS accepting and the outcome being written means one more
+//     attempt with the same webhook-id (receivers deduplicate on it).
+//
+// Thread-safety: Start/Stop from one controlling thread; Kick from any.
+#pragma once
+
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <vector>
+
+#include "notify/outbox.h"
+#include "notify/settings.h"
+#include "store/store.h"
+#include "util/time.h"
+
+namespace cammio {
+
+struct SenderOptions {
+  int threads = 4;              // worker threads, clamped to 1..16
+  int poll_interval_ms = 1000;  // the outbox is rescanned at least this often
+  double jitter = 0.2;          // each retry delay is stretched by up to this fraction
+};
+
+// Delay before the next attempt after `failed_attempts` (>= 1) failed attempts
+// of a round, without jitter; nullopt when it is time to give up.
+std::optional<int64_t> RetryDelaySeconds(int64_t failed_attempts);
+// Attempts of a full round (the first one plus the retries).
+int64_t MaxNotificationAttempts();
+inline constexpr int64_t kMaxRetryAfterSeconds = 24 * 3600;
+// A Retry-After value (delta-seconds or an IMF-fixdate HTTP date) as seconds
+// from `now` (>= 0); nullopt when malformed.
+std::optional<int64_t> ParseRetryAfter(std::string_view value, int64_t now);
+
+// The outcome of one HTTP attempt.
+struct SendResult {
+  int status_code = 0;       // 0: no HTTP answer
+  std::string body;          // the first 64 KiB of the answer
+  std::string error;         // transport/TLS error text; empty when an answer came
+  int64_t duration_ms = 0;
+  std::optional<int64_t> retry_after;  // seconds, from a Retry-After header
+  bool ok() const { return status_code >= 200 && status_code < 300; }
+};
+
+// Sends `request` once, synchronously, with the per-attempt headers and the
+// TLS / timeout / credential settings of `settings`. Used by the Sender and
+// by POST /api/settings/notifications/test.
+SendResult SendNotification(const RenderedRequest& request, const NotificationSettings& settings,
+                            const std::string& webhook_id, int64_t timestamp);
+
+class Sender {
+ public:
+  // `store` and `clock` must outlive the Sender.
+  Sender(Store& store, Clock& clock, SenderOptions options = SenderOptions());
+  ~Sender();  // Stop()s.
+  Sender(const Sender&) = delete;
+  Sender& operator=(const Sender&) = delete;
+
+  // Starts the dispatcher and the workers. Once.
+  void Start();
+  // Stops dispatching; waits for attempts in flight (each bounded by its
+  // account's timeout) and records their outcome. Idempotent.
+  void Stop();
+  // Wakes the dispatcher: something was enqueued, redelivered, or (tests)
+  // the clock moved.
+  void Kick();
+
+  // Attempts made by this Sender (for tests and logs).
+  uint64_t attempts() const;
+
+ private:
+  struct Job {
+    NotificationDelivery delivery;
+  };
+
+  void DispatchLoop();
+  void WorkerLoop();
+  // Finds due deliveries for idle workers; returns when the earliest
+  // pending delivery is due (nullopt: none).
+  std::optional<int64_t> Dispatch();
+  void Process(const NotificationDelivery& d);
+  int64_t Jittered(int64_t seconds) const;
+
+  Store& store_;
+  Clock& clock_;
+  SenderOptions options_;
+
+  mutable std::mutex mu_;
+  std::condition_variable dispatch_cv_;
+  std::condition_variable work_cv_;
+  bool started_ = false;
+  bool stopping_ = false;
+  bool kicked_ = false;
+  int idle_ = 0;
+  std::set<int64_t> busy_accounts_;  // a delivery of the account is queued or in flight
+  std::deque<Job> queue_;
+  uint64_t attempts_ = 0;
+
+  std::thread dispatcher_;
+  std::vector<std::thread> workers_;
+};
+
+// Kicks every running Sender of this process (for code that has no pointer
+// to the server's Sender, e.g. the redeliver handler).
+void KickNotificationSenders();
+
+}  // namespace cammio

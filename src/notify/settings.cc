@@ -1,0 +1,195 @@
+#include "notify/settings.h"
+
+#include <mbedtls/x509_crt.h>
+
+#include "notify/render.h"
+#include "util/crypto.h"
+#include "util/random.h"
+
+namespace cammio {
+namespace {
+
+constexpr const char kSelectSettings[] =
+    "SELECT account_id, host, endpoint, method, query_params, body_msg, content_type, username, "
+    "password, ssl, disable_email, signing_secret, ca_pem, verify_tls, timeout_seconds, "
+    "soap_action, updated_at FROM notification_settings WHERE account_id = ?1";
+constexpr const char kUpsertSettings[] =
+    "INSERT INTO notification_settings (account_id, host, endpoint, method, query_params, "
+    "body_msg, content_type, username, password, ssl, disable_email, signing_secret, ca_pem, "
+    "verify_tls, timeout_seconds, soap_action, updated_at) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17) "
+    "ON CONFLICT (account_id) DO UPDATE SET host = ?2, endpoint = ?3, method = ?4, "
+    "query_params = ?5, body_msg = ?6, content_type = ?7, username = ?8, password = ?9, "
+    "ssl = ?10, disable_email = ?11, signing_secret = ?12, ca_pem = ?13, verify_tls = ?14, "
+    "timeout_seconds = ?15, soap_action = ?16, updated_at = ?17";
+
+constexpr size_t kSecretPrefixLen = 6;  // "whsec_"
+
+Status Invalid(const std::string& field, const std::string& why) {
+  return Status::PreconditionFailed(field + " " + why);
+}
+
+// Header-bound text: printable ASCII only (no CR/LF, so no header injection).
+bool IsHeaderSafe(std::string_view s) {
+  for (unsigned char c : s) {
+    if (c < 0x20 || c >= 0x7f) return false;
+  }
+  return true;
+}
+
+bool HasControlChars(std::string_view s) {
+  for (unsigned char c : s) {
+    if (c < 0x20 || c == 0x7f) return true;
+  }
+  return false;
+}
+
+bool IsPemCertificates(const std::string& pem) {
+  if (pem.find("-----BEGIN CERTIFICATE-----") == std::string::npos) return false;
+  mbedtls_x509_crt crt;
+  mbedtls_x509_crt_init(&crt);
+  // mbedtls wants the terminating NUL counted in the length.
+  int rc = mbedtls_x509_crt_parse(&crt, reinterpret_cast<const unsigned char*>(pem.c_str()),
+                                  pem.size() + 1);
+  mbedtls_x509_crt_free(&crt);
+  return rc == 0;
+}
+
+}  // namespace
+
+std::string GenerateSigningSecret() {
+  std::string raw(32, '\0');
+  RandomFill(raw.data(), raw.size());
+  return "whsec_" + Base64Encode(raw);
+}
+
+bool DecodeSigningSecret(const std::string& secret, std::string* key) {
+  if (secret.rfind("whsec_", 0) != 0) return false;
+  std::string_view b64 = std::string_view(secret).substr(kSecretPrefixLen);
+  if (b64.empty() || !Base64Decode(b64, key)) return false;
+  return key->size() >= 16 && key->size() <= 64;
+}
+
+Status ValidateNotificationSettings(const NotificationSettings& s) {
+  if (s.host && !s.host->empty()) {
+    auto parts = ParseHost(*s.host, s.ssl);
+    if (!parts.ok()) return parts.status();
+  }
+  if (s.endpoint) {
+    if (s.endpoint->size() > 2048) return Invalid("endpoint", "is longer than 2048 characters");
+    if (HasControlChars(*s.endpoint)) return Invalid("endpoint", "contains control characters");
+    if (s.endpoint->find('#') != std::string::npos) {
+      return Invalid("endpoint", "must not contain a fragment ('#')");
+    }
+  }
+  if (s.method != "GET" && s.method != "POST" && s.method != "PUT") {
+    return Invalid("method", "must be one of: GET, POST, PUT");
+  }
+  if (s.content_type.empty() || s.content_type.size() > 255 || !IsHeaderSafe(s.content_type) ||
+      !BodyKindFor(s.content_type)) {
+    return Invalid("content_type",
+                   "must be a JSON, XML, form (application/x-www-form-urlencoded) or "
+                   "text/plain media type");
+  }
+  if (s.body_msg && s.body_msg->size() > 65536) {
+    return Invalid("body_msg", "is longer than 65536 characters");
+  }
+  if (s.username) {
+    if (s.username->size() > 255 || !IsHeaderSafe(*s.username) ||
+        s.username->find(':') != std::string::npos) {
+      return Invalid("username", "must be at most 255 printable characters without ':'");
+    }
+  }
+  if (s.password && (s.password->size() > 255 || HasControlChars(*s.password))) {
+    return Invalid("password", "must be at most 255 characters without control characters");
+  }
+  if (s.signing_secret) {
+    std::string key;
+    if (!DecodeSigningSecret(*s.signing_secret, &key)) {
+      return Invalid("signing_secret",
+                     "must be \"whsec_\" followed by the base64 of 16 to 64 random bytes");
+    }
+  }
+  if (s.ca_pem) {
+    if (s.ca_pem->size() > 262144) return Invalid("ca_pem", "is longer than 256 KiB");
+    if (!IsPemCertificates(*s.ca_pem)) {
+      return Invalid("ca_pem", "must be one or more PEM certificates (-----BEGIN CERTIFICATE-----)");
+    }
+  }
+  if (s.timeout_seconds < kMinNotifyTimeoutSeconds ||
+      s.timeout_seconds > kMaxNotifyTimeoutSeconds) {
+    return Invalid("timeout_seconds", "must be between " +
+                                          std::to_string(kMinNotifyTimeoutSeconds) + " and " +
+                                          std::to_string(kMaxNotifyTimeoutSeconds));
+  }
+  if (s.soap_action) {
+    std::string_view inner = *s.soap_action;
+    if (inner.size() >= 2 && inner.front() == '"' && inner.back() == '"') {
+      inner = inner.substr(1, inner.size() - 2);
+    }
+    if (s.soap_action->size() > 1024 || !IsHeaderSafe(*s.soap_action) ||
+        inner.find('"') != std::string_view::npos) {
+      return Invalid("soap_action", "must be at most 1024 printable characters without '\"'");
+    }
+    if (s.method != "POST") return Invalid("soap_action", "requires method POST");
+    if (BodyKindFor(s.content_type) != BodyKind::kXml) {
+      return Invalid("soap_action", "requires an XML content_type such as text/xml");
+    }
+  }
+  return Status::OK();
+}
+
+Result<NotificationSettings> GetNotificationSettings(Db& db, int64_t account_id) {
+  Stmt st = db.Prepare(kSelectSettings);
+  st.Bind(1, account_id);
+  Status status;
+  NotificationSettings s;
+  s.account_id = account_id;
+  if (!st.Step(&status)) {
+    if (!status.ok()) return status;
+    return s;
+  }
+  s.host = st.OptText(1);
+  s.endpoint = st.OptText(2);
+  s.method = st.Text(3);
+  s.query_params = st.Int(4) != 0;
+  s.body_msg = st.OptText(5);
+  s.content_type = st.Text(6);
+  s.username = st.OptText(7);
+  s.password = st.OptText(8);
+  s.ssl = st.Int(9) != 0;
+  s.disable_email = st.Int(10) != 0;
+  s.signing_secret = st.OptText(11);
+  s.ca_pem = st.OptText(12);
+  s.verify_tls = st.Int(13) != 0;
+  s.timeout_seconds = st.Int(14);
+  s.soap_action = st.OptText(15);
+  s.updated_at = st.Int(16);
+  return s;
+}
+
+Status PutNotificationSettings(Db& db, const NotificationSettings& s) {
+  Status v = ValidateNotificationSettings(s);
+  if (!v.ok()) return v;
+  return db.Prepare(kUpsertSettings)
+      .Bind(1, s.account_id)
+      .Bind(2, s.host)
+      .Bind(3, s.endpoint)
+      .Bind(4, s.method)
+      .Bind(5, s.query_params ? 1 : 0)
+      .Bind(6, s.body_msg)
+      .Bind(7, s.content_type)
+      .Bind(8, s.username)
+      .Bind(9, s.password)
+      .Bind(10, s.ssl ? 1 : 0)
+      .Bind(11, s.disable_email ? 1 : 0)
+      .Bind(12, s.signing_secret)
+      .Bind(13, s.ca_pem)
+      .Bind(14, s.verify_tls ? 1 : 0)
+      .Bind(15, s.timeout_seconds)
+      .Bind(16, s.soap_action)
+      .Bind(17, s.updated_at)
+      .Run();
+}
+
+}  // namespace cammio
