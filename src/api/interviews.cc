@@ -66,10 +66,8 @@ Result<Interview> Parent(Db& db, const Call& call) {
 
 // Replies a list held in memory with limit/offset applied.
 template <typename T, typename F>
-Status ReplySmallList(Call& call, const std::vector<T>& rows, const char* root, F render) {
-  ListQuery q;
-  Status s = ParseListQuery(call, {}, &q);
-  if (!s.ok()) return s;
+Status ReplySmallList(Call& call, const ListQuery& q, const std::vector<T>& rows,
+                      const char* root, F render) {
   Value list = Value::Array();
   int64_t total = static_cast<int64_t>(rows.size());
   for (int64_t i = q.offset; i < total && (q.limit < 0 || i < q.offset + q.limit); ++i) {
@@ -232,15 +230,18 @@ Status GetInterviewHandler(Call& call) {
 }
 
 Status ListReviewersHandler(Call& call) {
+  ListQuery q;
+  Status s = ParsePageQuery(call, &q);
+  if (!s.ok()) return s;
   std::vector<Reviewer> rows;
-  Status s = call.store().Read([&](Db& db) {
+  s = call.store().Read([&](Db& db) {
     auto w = Parent(db, call);
     if (!w.ok()) return w.status();
     return ListReviewers(db, call.account_id(), w->id, &rows);
   });
   if (!s.ok()) return s;
   const std::string& base = call.ctx().public_url;
-  return ReplySmallList(call, rows, "reviewers",
+  return ReplySmallList(call, q, rows, "reviewers",
                         [&](const Reviewer& r) { return ReviewerDocument(r, base); });
 }
 
@@ -317,14 +318,17 @@ Status DeleteReviewerHandler(Call& call) {
 }
 
 Status ListReviewsHandler(Call& call) {
+  ListQuery q;
+  Status s = ParsePageQuery(call, &q);
+  if (!s.ok()) return s;
   std::vector<Review> rows;
-  Status s = call.store().Read([&](Db& db) {
+  s = call.store().Read([&](Db& db) {
     auto w = Parent(db, call);
     if (!w.ok()) return w.status();
     return ListReviews(db, call.account_id(), w->id, &rows);
   });
   if (!s.ok()) return s;
-  return ReplySmallList(call, rows, "reviews", ReviewDocument);
+  return ReplySmallList(call, q, rows, "reviews", ReviewDocument);
 }
 
 Status CreateReviewHandler(Call& call) {

@@ -267,7 +267,7 @@ Status DeleteInvitationHandler(Call& call) {
 
 Status ListGuestsHandler(Call& call) {
   ListQuery q;
-  Status s = ParseListQuery(call, {}, &q);
+  Status s = ParsePageQuery(call, &q);
   if (!s.ok()) return s;
   std::vector<Guest> guests;
   s = call.store().Read([&](Db& db) {
@@ -334,6 +334,7 @@ Status UpdateGuestHandler(Call& call) {
     if (!inv.ok()) return inv.status();
     auto found = GetGuest(db, call.account_id(), inv->id, call.Param("id"));
     if (!found.ok()) return found.status();
+    if (inv->status != "open") return Status::PreconditionFailed("the invitation is completed");
     g = found.value();
     Fields f(*body);
     if (f.Has("name")) g.name = f.RequiredString("name", 200);
@@ -353,6 +354,9 @@ Status DeleteGuestHandler(Call& call) {
   Status s = call.store().Write([&](Db& db) {
     auto inv = GuestParent(db, call);
     if (!inv.ok()) return inv.status();
+    auto found = GetGuest(db, call.account_id(), inv->id, call.Param("id"));
+    if (!found.ok()) return found.status();
+    if (inv->status != "open") return Status::PreconditionFailed("the invitation is completed");
     return DeleteGuest(db, call.account_id(), inv->id, call.Param("id"));
   });
   if (!s.ok()) return s;

@@ -81,4 +81,14 @@ Status ParseListQuery(const Call& call, std::initializer_list<const char*> flags
   return s;
 }
 
+Status ParsePageQuery(const Call& call, ListQuery* q) {
+  for (const auto& [name, value] : call.req().params) {
+    if (name != "limit" && name != "offset") {
+      return Status::InvalidArgument("unknown query parameter '" + name +
+                                     "' (this list takes limit and offset)");
+    }
+  }
+  return ParseListQuery(call, {}, q);
+}
+
 }  // namespace cammio

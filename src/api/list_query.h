@@ -29,4 +29,8 @@ struct ListQuery {
 // negative number, a bad date, or an unknown parameter.
 Status ParseListQuery(const Call& call, std::initializer_list<const char*> flags, ListQuery* q);
 
+// For small nested lists (guests, reviewers, reviews): only limit and offset;
+// from/to/updated_since are refused rather than ignored.
+Status ParsePageQuery(const Call& call, ListQuery* q);
+
 }  // namespace cammio

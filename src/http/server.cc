@@ -206,8 +206,15 @@ httplib::Server::HandlerResponse ApiServer::Impl::PreRouting(const httplib::Requ
   if (!req.has_header("Content-Length") && !req.has_header("Transfer-Encoding")) {
     const_cast<httplib::Request&>(req).set_header("Content-Length", "0");
   }
-  std::string_view path = NegotiateFormat(req, &st.format);
-  st.match = ApiRouter().Match(req.method, path);
+  // A path that is a route as it stands (/api/openapi.json) is not a
+  // resource with a format suffix.
+  st.match = ApiRouter().Match(req.method, req.path);
+  if (st.match.route == nullptr && st.match.allow.empty()) {
+    std::string_view path = NegotiateFormat(req, &st.format);
+    st.match = ApiRouter().Match(req.method, path);
+  } else {
+    st.format = AcceptsXml(req) ? Format::kXml : Format::kJson;
+  }
   Status s = st.match.status;
   if (st.match.route == nullptr) {
     if (!st.match.allow.empty()) res.set_header("Allow", st.match.allow);
