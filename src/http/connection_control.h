@@ -15,4 +15,9 @@ void RequestConnectionClose();
 // Returns and clears the mark. Listeners call it after each request.
 bool TakeConnectionCloseRequest();
 
+// Closes our sending side and reads (and drops) what the client still sends
+// for up to ~1 s or 4 MiB, so the client reads our answer before the kernel
+// resets the connection over unread input. The caller closes the socket.
+void LingeringClose(int sock);
+
 }  // namespace cammio::http

@@ -113,14 +113,16 @@ class Listener : public Base {
 class PlainListener : public Listener<httplib::Server> {
  private:
   bool process_and_close_socket(socket_t sock) override {
+    bool linger = false;
     bool ret = httplib::detail::process_server_socket(
         svr_sock_, sock, keep_alive_max_count_, keep_alive_timeout_sec_, read_timeout_sec_,
         read_timeout_usec_, write_timeout_sec_, write_timeout_usec_,
-        [this](httplib::Stream& strm, bool close_connection, bool& connection_closed) {
+        [this, &linger](httplib::Stream& strm, bool close_connection, bool& connection_closed) {
           bool ok = process_request(strm, close_connection, connection_closed, nullptr);
-          if (http::TakeConnectionCloseRequest()) connection_closed = true;
+          if (http::TakeConnectionCloseRequest()) connection_closed = linger = true;
           return ok;
         });
+    if (linger) http::LingeringClose(sock);
     httplib::detail::shutdown_socket(sock);
     httplib::detail::close_socket(sock);
     return ret;

@@ -280,9 +280,11 @@ bool TlsServer::process_and_close_socket(socket_t sock) {
     // client cannot hold a worker thread longer than that.
     if (conn->Setup(context_->config(), nullptr) == 0 && conn->Handshake(read_timeout) == 0) {
       handshakes_completed_.fetch_add(1);
-      ret = ServeRequests(conn);
+      bool linger = false;
+      ret = ServeRequests(conn, &linger);
       // Like httplib's SSLServer: close_notify only if the peer seemed alive.
       conn->Close(/*send_close_notify=*/ret);
+      if (linger) LingeringClose(sock);
     } else {
       handshakes_failed_.fetch_add(1);
     }
@@ -292,7 +294,7 @@ bool TlsServer::process_and_close_socket(socket_t sock) {
   return ret;
 }
 
-bool TlsServer::ServeRequests(const std::shared_ptr<TlsConnection>& conn) {
+bool TlsServer::ServeRequests(const std::shared_ptr<TlsConnection>& conn, bool* linger) {
   TlsStream strm(conn);
   bool ret = false;
   size_t count = keep_alive_max_count_;
@@ -300,7 +302,11 @@ bool TlsServer::ServeRequests(const std::shared_ptr<TlsConnection>& conn) {
     const bool close_connection = count == 1;
     bool connection_closed = false;
     ret = process_request(strm, close_connection, connection_closed, nullptr);
-    if (!ret || connection_closed || TakeConnectionCloseRequest()) break;
+    if (TakeConnectionCloseRequest()) {
+      *linger = true;
+      break;
+    }
+    if (!ret || connection_closed) break;
     --count;
   }
   return ret;

@@ -173,7 +173,7 @@ class TlsServer : public httplib::Server {
  private:
   bool process_and_close_socket(socket_t sock) override;
   // httplib's keep-alive loop (detail::process_server_socket_core) over TLS.
-  bool ServeRequests(const std::shared_ptr<TlsConnection>& conn);
+  bool ServeRequests(const std::shared_ptr<TlsConnection>& conn, bool* linger);
   // True when a request's first byte is available before the keep-alive
   // timeout; false on timeout, error, or server stop.
   bool WaitForNextRequest(const TlsConnection& conn) const;
