@@ -100,7 +100,8 @@ Value InterviewObject(const Interview& w, const std::string& public_url) {
   o.Set("kind", Value::String(w.kind));
   o.Set("scope", Value::String(w.scope));
   o.Set("title", Value::String(w.title));
-  o.Set("num_of_questions", Value::Int(w.num_of_questions));
+  o.Set("num_of_questions",
+        w.kind == "automated" ? Value::Int(w.num_of_questions) : Value::Null());
   o.Set("num_of_recordings", Value::Int(w.num_of_recordings));
   o.Set("num_of_review_invitations", Value::Int(w.num_of_review_invitations));
   o.Set("num_of_reviews", Value::Int(w.num_of_reviews));
@@ -310,7 +311,7 @@ Status DeleteReviewerHandler(Call& call) {
   Status s = call.store().Write([&](Db& db) {
     auto w = Parent(db, call);
     if (!w.ok()) return w.status();
-    return DeleteReviewer(db, call.account_id(), w->id, call.Param("id"));
+    return DeleteReviewer(db, call.account_id(), w->id, call.Param("id"), call.now());
   });
   if (!s.ok()) return s;
   call.Reply(200, Value::Wrap("result", Value::String("REVIEWER_DELETED")));
@@ -370,7 +371,7 @@ Status DeleteReviewHandler(Call& call) {
   Status s = call.store().Write([&](Db& db) {
     auto w = Parent(db, call);
     if (!w.ok()) return w.status();
-    return DeleteReview(db, call.account_id(), w->id, call.Param("id"));
+    return DeleteReview(db, call.account_id(), w->id, call.Param("id"), call.now());
   });
   if (!s.ok()) return s;
   call.Reply(200, Value::Wrap("result", Value::String("REVIEW_DELETED")));

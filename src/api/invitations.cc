@@ -237,6 +237,12 @@ Status UpdateInvitationHandler(Call& call) {
       return Status::PreconditionFailed("invitation " + std::to_string(inv->id) +
                                         " is completed and cannot be changed");
     }
+    Fields f(*body);
+    auto moved = f.Id("vacancy_id");
+    if (!f.ok()) return f.status();
+    if (moved && *moved != inv->vacancy_id && call.Param("vacancy_id") == 0) {
+      return Status::PreconditionFailed("vacancy_id cannot be changed; invite again instead");
+    }
     Invitation updated = inv.value();
     Status st = ApplyInvitationBody(*body, inv->kind, &updated);
     updated.updated_at = call.now();

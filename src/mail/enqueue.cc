@@ -42,7 +42,7 @@ Result<std::optional<Person>> Inviter(Db& db, int64_t account_id, int64_t invita
 // Who the candidate and guests hear from: the live interview's interviewer
 // when the invitation names one, else the inviting user, else the vacancy's
 // recruiter.
-Result<Person> Sender(Db& db, const Invitation& inv, const Vacancy& v) {
+Result<Person> Inviting(Db& db, const Invitation& inv, const Vacancy& v) {
   Person p{v.recruiter_name, v.recruiter_email};
   auto inviter = Inviter(db, inv.account_id, inv.id);
   if (!inviter.ok()) return inviter.status();
@@ -104,7 +104,7 @@ Status EnqueueCandidateInvitation(Db& db, const std::string& public_url, int64_t
   if (!inv.ok()) return inv.status();
   auto v = GetVacancy(db, account_id, inv->vacancy_id);
   if (!v.ok()) return v.status();
-  auto from = Sender(db, *inv, *v);
+  auto from = Inviting(db, *inv, *v);
   if (!from.ok()) return from.status();
   CandidateInvitationInfo info;
   info.candidate_name = inv->candidate_name;
@@ -130,7 +130,7 @@ Status EnqueueGuestInvitation(Db& db, const std::string& public_url, int64_t acc
   if (!guest.ok()) return guest.status();
   auto v = GetVacancy(db, account_id, inv->vacancy_id);
   if (!v.ok()) return v.status();
-  auto from = Sender(db, *inv, *v);
+  auto from = Inviting(db, *inv, *v);
   if (!from.ok()) return from.status();
   GuestInvitationInfo info;
   info.guest_name = guest->name;

@@ -20,9 +20,11 @@ constexpr const char kUpsertRelay[] =
     "ca_pem = excluded.ca_pem, verify_tls = excluded.verify_tls, helo_name = excluded.helo_name, "
     "updated_at = excluded.updated_at";
 constexpr const char kDeleteRelay[] = "DELETE FROM mail_settings WHERE account_id = ?1";
-// A new relay gets the account's backlog at once, with a fresh retry window.
+// A new relay gets the account's backlog at once (mail already due stays
+// due), with a fresh retry window.
 constexpr const char kRestartPending[] =
-    "UPDATE mail_outbox SET next_attempt_at = ?2, attempts = 0, first_attempt_at = NULL, "
+    "UPDATE mail_outbox SET next_attempt_at = MIN(next_attempt_at, ?2), attempts = 0, "
+    "first_attempt_at = NULL, "
     "updated_at = ?2 WHERE account_id = ?1 AND status = 'pending'";
 constexpr const char kSelectDisableEmail[] =
     "SELECT disable_email FROM notification_settings WHERE account_id = ?1";

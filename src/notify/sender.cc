@@ -26,6 +26,7 @@ constexpr size_t kRetrySteps = sizeof kRetrySchedule / sizeof kRetrySchedule[0];
 constexpr size_t kBodyKeep = 64 * 1024;        // kept of an answer
 constexpr size_t kBodyReadMax = 1024 * 1024;   // read of an answer before giving up on it
 constexpr int kMaxThreads = 16;
+constexpr int kStoreFailureHoldSeconds = 30;
 
 std::mutex g_senders_mu;
 std::set<Sender*> g_senders;
@@ -72,6 +73,28 @@ Result<Target> ParseTarget(const std::string& url) {
   t.port = hp->port;
   t.path = slash == std::string::npos ? "/" : url.substr(slash);
   return t;
+}
+
+std::string DescribeError(httplib::Error e, const std::string& host, int port) {
+  std::string where = host + ":" + std::to_string(port);
+  switch (e) {
+    case httplib::Error::Connection:
+      return "could not connect to " + where + " (refused, unreachable or no such host)";
+    case httplib::Error::ConnectionTimeout:
+      return "connecting to " + where + " timed out";
+    case httplib::Error::Read:
+      return "no answer from " + where + " within the timeout, or the connection was closed";
+    case httplib::Error::Write:
+      return "sending the request to " + where + " failed";
+    case httplib::Error::SSLConnection:
+      return "the TLS handshake with " + where + " failed";
+    case httplib::Error::SSLServerVerification:
+      return "the certificate of " + where + " could not be verified";
+    case httplib::Error::SSLLoadingCerts:
+      return "the trusted certificates could not be loaded";
+    default:
+      return "the request to " + where + " failed (" + httplib::to_string(e) + ")";
+  }
 }
 
 }  // namespace
@@ -188,13 +211,10 @@ SendResult SendNotification(const RenderedRequest& request, const NotificationSe
       out.error = "the answer's body is larger than " + std::to_string(kBodyReadMax) + " bytes";
     } else {
       out.status_code = 0;
-      out.error = httplib::to_string(error);
+      out.error = DescribeError(error, target->host, target->port);
       if (tls != nullptr && (error == httplib::Error::SSLConnection ||
                              error == httplib::Error::SSLServerVerification)) {
         out.error += ": " + tls->last_tls_error();
-      }
-      if (error == httplib::Error::Read) {
-        out.error += " (no answer within the timeout, or the connection was closed)";
       }
     }
   }
@@ -268,6 +288,15 @@ std::optional<int64_t> Sender::Dispatch() {
     std::lock_guard<std::mutex> lock(mu_);
     free_workers = idle_ - static_cast<int>(queue_.size());
     busy = busy_accounts_;
+    auto steady_now = std::chrono::steady_clock::now();
+    for (auto it = hold_until_.begin(); it != hold_until_.end();) {
+      if (it->second <= steady_now) {
+        it = hold_until_.erase(it);
+      } else {
+        busy.insert(it->first);
+        ++it;
+      }
+    }
   }
   std::vector<Job> jobs;
   std::optional<int64_t> next_due;
@@ -331,8 +360,12 @@ void Sender::WorkerLoop() {
     queue_.pop_front();
     --idle_;
     lock.unlock();
-    Process(job.delivery);
+    bool stored = Process(job.delivery);
     lock.lock();
+    if (!stored) {
+      hold_until_[job.delivery.account_id] =
+          std::chrono::steady_clock::now() + std::chrono::seconds(kStoreFailureHoldSeconds);
+    }
     ++attempts_;
     ++idle_;
     busy_accounts_.erase(job.delivery.account_id);
@@ -349,7 +382,7 @@ int64_t Sender::Jittered(int64_t seconds) const {
   return seconds + static_cast<int64_t>(static_cast<double>(seconds) * options_.jitter * u);
 }
 
-void Sender::Process(const NotificationDelivery& d) {
+bool Sender::Process(const NotificationDelivery& d) {
   NotificationSettings settings;
   Status s = store_.Read([&](Db& db) {
     auto got = GetNotificationSettings(db, d.account_id);
@@ -360,7 +393,7 @@ void Sender::Process(const NotificationDelivery& d) {
   if (!s.ok()) {
     LogError("notification " + std::to_string(d.id) + ": reading settings failed: " +
              s.ToString());
-    return;  // stays pending; retried on the next scan
+    return false;  // stays pending; retried after the hold
   }
   AttemptRecord rec;
   std::string what = "notification " + std::to_string(d.id) + " (" + d.webhook_id +
@@ -388,7 +421,9 @@ void Sender::Process(const NotificationDelivery& d) {
   s = store_.Write([&](Db& db) { return RecordAttempt(db, d, rec); });
   if (!s.ok()) {
     LogError(what + ": recording the attempt failed (it will be repeated): " + s.ToString());
-  } else if (rec.delivered) {
+    return false;
+  }
+  if (rec.delivered) {
     LogInfo(what + " delivered (" + std::to_string(rec.status_code) + ")");
   } else if (rec.next_attempt_at) {
     LogWarn(what + " failed: " + rec.error + "; next attempt at " +
@@ -397,6 +432,7 @@ void Sender::Process(const NotificationDelivery& d) {
     LogWarn(what + " failed for good after " + std::to_string(d.attempts + 1) +
             " attempts: " + rec.error);
   }
+  return true;
 }
 
 }  // namespace cammio

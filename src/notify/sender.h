@@ -26,9 +26,11 @@
 // Thread-safety: Start/Stop from one controlling thread; Kick from any.
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <set>
@@ -45,7 +47,7 @@
 namespace cammio {
 
 struct SenderOptions {
-  int threads = 4;              // worker threads, clamped to 1..16
+  int threads = 8;              // worker threads, clamped to 1..16
   int poll_interval_ms = 1000;  // the outbox is rescanned at least this often
   double jitter = 0.2;          // each retry delay is stretched by up to this fraction
 };
@@ -106,7 +108,8 @@ class Sender {
   // Finds due deliveries for idle workers; returns when the earliest
   // pending delivery is due (nullopt: none).
   std::optional<int64_t> Dispatch();
-  void Process(const NotificationDelivery& d);
+  // One attempt and its recording; false when the store failed.
+  bool Process(const NotificationDelivery& d);
   int64_t Jittered(int64_t seconds) const;
 
   Store& store_;
@@ -121,6 +124,9 @@ class Sender {
   bool kicked_ = false;
   int idle_ = 0;
   std::set<int64_t> busy_accounts_;  // a delivery of the account is queued or in flight
+  // Accounts whose outcome could not be stored: not dispatched again before
+  // this (so a failing database does not make a tight resend loop).
+  std::map<int64_t, std::chrono::steady_clock::time_point> hold_until_;
   std::deque<Job> queue_;
   uint64_t attempts_ = 0;
 

@@ -129,7 +129,9 @@ Status Db::Error(int rc, std::string_view what) const {
     case SQLITE_PERM:
       return Status::Unavailable("the data directory is not writable: " + msg);
     case SQLITE_CONSTRAINT:
-      return Status::PreconditionFailed(msg);
+      // Rules a client can break are checked before writing, with a clear
+      // message; a constraint failure here is a bug, not a 412.
+      return Status::Internal("constraint failed: " + msg);
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
       return Status::Unavailable("the database is busy: " + msg);

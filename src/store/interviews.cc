@@ -271,10 +271,12 @@ Status UpdateReviewer(Db& db, int64_t account_id, const Reviewer& r) {
       .Run();
 }
 
-Status DeleteReviewer(Db& db, int64_t account_id, int64_t interview_id, int64_t id) {
+Status DeleteReviewer(Db& db, int64_t account_id, int64_t interview_id, int64_t id, int64_t now) {
   auto r = GetReviewer(db, account_id, interview_id, id);
   if (!r.ok()) return r.status();
-  return db.Prepare(kDeleteReviewer).Bind(1, id).Run();
+  Status s = db.Prepare(kDeleteReviewer).Bind(1, id).Run();
+  if (s.ok()) s = db.Prepare(kTouchInterview).Bind(1, interview_id).Bind(2, now).Run();
+  return s;
 }
 
 Status InsertReview(Db& db, int64_t account_id, Review* r, std::optional<int64_t> user_id,
@@ -307,10 +309,12 @@ Status ListReviews(Db& db, int64_t account_id, int64_t interview_id, std::vector
   return s;
 }
 
-Status DeleteReview(Db& db, int64_t account_id, int64_t interview_id, int64_t id) {
+Status DeleteReview(Db& db, int64_t account_id, int64_t interview_id, int64_t id, int64_t now) {
   auto r = GetReview(db, account_id, interview_id, id);
   if (!r.ok()) return r.status();
-  return db.Prepare(kDeleteReview).Bind(1, id).Run();
+  Status s = db.Prepare(kDeleteReview).Bind(1, id).Run();
+  if (s.ok()) s = db.Prepare(kTouchInterview).Bind(1, interview_id).Bind(2, now).Run();
+  return s;
 }
 
 Status InsertForwardLink(Db& db, ForwardLink* link) {

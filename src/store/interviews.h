@@ -104,13 +104,14 @@ Result<Reviewer> GetReviewer(Db& db, int64_t account_id, int64_t interview_id, i
 Result<Reviewer> GetReviewerByToken(Db& db, const std::string& token);
 Status ListReviewers(Db& db, int64_t account_id, int64_t interview_id, std::vector<Reviewer>* out);
 Status UpdateReviewer(Db& db, int64_t account_id, const Reviewer& r);
-Status DeleteReviewer(Db& db, int64_t account_id, int64_t interview_id, int64_t id);
+// Deleting marks the interview updated (updated_since sees it).
+Status DeleteReviewer(Db& db, int64_t account_id, int64_t interview_id, int64_t id, int64_t now);
 
 Status InsertReview(Db& db, int64_t account_id, Review* r, std::optional<int64_t> user_id,
                     int64_t now);
 Result<Review> GetReview(Db& db, int64_t account_id, int64_t interview_id, int64_t id);
 Status ListReviews(Db& db, int64_t account_id, int64_t interview_id, std::vector<Review>* out);
-Status DeleteReview(Db& db, int64_t account_id, int64_t interview_id, int64_t id);
+Status DeleteReview(Db& db, int64_t account_id, int64_t interview_id, int64_t id, int64_t now);
 
 struct ForwardLink {
   int64_t id = 0, account_id = 0, interview_id = 0;

@@ -51,6 +51,8 @@ constexpr const char kCountBlockers[] =
     "(SELECT COUNT(*) FROM interviews WHERE vacancy_id = ?1)";
 constexpr const char kDeleteRevokedGuests[] =
     "DELETE FROM guests WHERE invitation_id IN (SELECT id FROM invitations WHERE vacancy_id = ?1)";
+constexpr const char kDeleteRevokedUploads[] =
+    "DELETE FROM uploads WHERE invitation_id IN (SELECT id FROM invitations WHERE vacancy_id = ?1)";
 constexpr const char kDeleteRevokedInvitations[] = "DELETE FROM invitations WHERE vacancy_id = ?1";
 constexpr const char kDeleteVacancy[] = "DELETE FROM vacancies WHERE account_id = ?1 AND id = ?2";
 
@@ -217,6 +219,7 @@ Status DeleteVacancy(Db& db, int64_t account_id, int64_t id) {
   }
   if (!s.ok()) return s;
   s = db.Prepare(kDeleteRevokedGuests).Bind(1, id).Run();
+  if (s.ok()) s = db.Prepare(kDeleteRevokedUploads).Bind(1, id).Run();
   if (s.ok()) s = db.Prepare(kDeleteRevokedInvitations).Bind(1, id).Run();
   if (s.ok()) s = db.Prepare(kDeleteQuestions).Bind(1, id).Run();
   if (s.ok()) s = db.Prepare(kDeleteVacancy).Bind(1, account_id).Bind(2, id).Run();

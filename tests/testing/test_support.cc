@@ -58,6 +58,7 @@ TestServer::TestServer(ServerOptions options) {
   ctx.clock = &clock_;
   ctx.throttle = &throttle_;
   ctx.public_url = "https://cammio.test";
+  ctx.data_dir = dir_.path();
   server_ = std::make_unique<ApiServer>(ctx, options);
   Status s = server_->Start();
   INFO(s.ToString());
