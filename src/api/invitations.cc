@@ -190,14 +190,14 @@ Status CreateInvitationHandler(Call& call) {
       vacancy_id = f.Id("vacancy_id").value_or(0);
       if (!f.ok()) return f.status();
     }
-    auto vacancy = GetVacancy(db, call.account_id(), vacancy_id);
-    if (!vacancy.ok()) return vacancy.status();
+    auto kind = GetVacancyKind(db, call.account_id(), vacancy_id);
+    if (!kind.ok()) return kind.status();
     inv.account_id = call.account_id();
     inv.vacancy_id = vacancy_id;
     inv.recruiter_id = call.principal().user.id;
     inv.token = RandomToken(20);
     inv.created_at = inv.updated_at = call.now();
-    Status st = ApplyInvitationBody(*body, vacancy->kind, &inv);
+    Status st = ApplyInvitationBody(*body, *kind, &inv);
     if (st.ok()) st = InsertInvitation(db, &inv);
     if (!st.ok()) return st;
     auto stored = GetInvitation(db, call.account_id(), inv.id);

@@ -249,7 +249,7 @@ Status UploadChunkHandler(Call& call) {
   if (fd < 0) return Status::Gone("this upload's data is gone; start a new upload");
   int64_t at = offset;
   Status write_status;
-  call.ReadBody([&](const char* data, size_t len) {
+  bool complete = call.ReadBody([&](const char* data, size_t len) {
     if (at + static_cast<int64_t>(len) > u->length) {
       write_status = Status::PayloadTooLarge("more bytes than Upload-Length");
       return false;
@@ -275,6 +275,10 @@ Status UploadChunkHandler(Call& call) {
   s = call.store().Write([&](Db& db) { return SetUploadReceived(db, u->id, at, call.now()); });
   if (!s.ok()) return s;
   if (!write_status.ok()) return write_status;
+  if (!complete) {
+    return Status::InvalidArgument("the upload was interrupted at " + std::to_string(at) +
+                                   " bytes; resume from there");
+  }
   u->received = at;
   if (at == u->length) {
     s = Finish(call, *u);

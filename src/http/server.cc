@@ -4,7 +4,9 @@
 
 #include <strings.h>
 
+#include <algorithm>
 #include <cctype>
+#include <cstdlib>
 #include <chrono>
 #include <optional>
 
@@ -220,6 +222,11 @@ httplib::Server::HandlerResponse ApiServer::Impl::PreRouting(const httplib::Requ
   Status s = st.match.status;
   if (st.match.route == nullptr) {
     if (!st.match.allow.empty()) res.set_header("Allow", st.match.allow);
+  } else if (!st.match.route->stream_body &&
+             std::strtoull(req.get_header_value("Content-Length").c_str(), nullptr, 10) >
+                 options.max_body_bytes) {
+    s = Status::PayloadTooLarge("the request body is larger than " +
+                                std::to_string(options.max_body_bytes) + " bytes");
   } else if (st.match.route->authenticated) {
     s = Authenticate(req, st);
     if (s.code() == Status::Code::kTooManyRequests) {
@@ -303,7 +310,9 @@ void ApiServer::Impl::Install(httplib::Server& svr) {
   svr.set_keep_alive_timeout(options.keep_alive_timeout_s);
   svr.set_read_timeout(options.read_timeout_s);
   svr.set_write_timeout(options.write_timeout_s);
-  svr.set_payload_max_length(options.max_body_bytes);
+  // cpp-httplib's own limit must admit upload chunks; ordinary bodies are held
+  // to max_body_bytes by the pre-routing hook and DispatchWithBody.
+  svr.set_payload_max_length(std::max(options.max_body_bytes, options.max_upload_bytes));
   svr.set_pre_routing_handler(
       [this](const httplib::Request& req, httplib::Response& res) { return PreRouting(req, res); });
   auto dispatch = [this](const httplib::Request& req, httplib::Response& res) {

@@ -37,6 +37,7 @@ struct ServerOptions {
   int read_timeout_s = 10;           // per read, also bounds the TLS handshake
   int write_timeout_s = 10;
   size_t max_body_bytes = 1 << 20;   // larger request bodies answer 413
+  size_t max_upload_bytes = size_t{512} << 20;  // bodies of streamed routes (uploads)
   int backlog = 1024;                // listen(2) backlog
 };
 

@@ -17,15 +17,32 @@ namespace {
   "JOIN vacancies v ON v.id = w.vacancy_id "                                                 \
   "LEFT JOIN invitations i ON i.id = w.invitation_id "
 
-#define INTERVIEW_FILTER                                                                    \
-  "WHERE w.account_id = ?1 AND (?2 IS NULL OR w.vacancy_id = ?2) "                          \
-  "AND (?3 IS NULL OR w.datetime_end_ts >= ?3) AND (?4 IS NULL OR w.datetime_end_ts <= ?4) " \
-  "AND (?5 IS NULL OR w.updated_at >= ?5) "
+// Three shapes of the same filter, so that SQLite can use an index for each:
+// a prepared `(?2 IS NULL OR w.vacancy_id = ?2)` would force a scan of the
+// whole account. Parameters: ?1 account, ?2 vacancy, ?3 from, ?4 to,
+// ?5 updated_since, ?6 limit, ?7 offset. Absent bounds are bound as the
+// extremes of int64 so the range predicates stay plain.
+#define INTERVIEW_TAIL "AND (?5 IS NULL OR w.updated_at >= ?5) "
+#define INTERVIEW_BY_ACCOUNT \
+  "WHERE w.account_id = ?1 AND ?2 IS NULL AND ?3 IS NULL AND ?4 IS NULL " INTERVIEW_TAIL
+#define INTERVIEW_BY_RANGE                                                        \
+  "WHERE w.account_id = ?1 AND ?2 IS NULL AND w.datetime_end_ts BETWEEN ?3 AND ?4 " \
+  INTERVIEW_TAIL
+#define INTERVIEW_BY_VACANCY                                                       \
+  "WHERE w.vacancy_id = ?2 AND w.account_id = ?1 "                                 \
+  "AND w.datetime_end_ts BETWEEN COALESCE(?3, -9223372036854775807) "              \
+  "AND COALESCE(?4, 9223372036854775807) " INTERVIEW_TAIL
 
 constexpr const char kSelectInterview[] = INTERVIEW_SELECT "WHERE w.account_id = ?1 AND w.id = ?2";
-constexpr const char kListInterviews[] =
-    INTERVIEW_SELECT INTERVIEW_FILTER "ORDER BY w.id LIMIT ?6 OFFSET ?7";
-constexpr const char kCountInterviews[] = "SELECT COUNT(*) FROM interviews w " INTERVIEW_FILTER;
+constexpr const char kListByAccount[] =
+    INTERVIEW_SELECT INTERVIEW_BY_ACCOUNT "ORDER BY w.id LIMIT ?6 OFFSET ?7";
+constexpr const char kListByRange[] =
+    INTERVIEW_SELECT INTERVIEW_BY_RANGE "ORDER BY w.id LIMIT ?6 OFFSET ?7";
+constexpr const char kListByVacancy[] =
+    INTERVIEW_SELECT INTERVIEW_BY_VACANCY "ORDER BY w.id LIMIT ?6 OFFSET ?7";
+constexpr const char kCountByAccount[] = "SELECT COUNT(*) FROM interviews w " INTERVIEW_BY_ACCOUNT;
+constexpr const char kCountByRange[] = "SELECT COUNT(*) FROM interviews w " INTERVIEW_BY_RANGE;
+constexpr const char kCountByVacancy[] = "SELECT COUNT(*) FROM interviews w " INTERVIEW_BY_VACANCY;
 constexpr const char kInsertInterview[] =
     "INSERT INTO interviews (account_id, vacancy_id, invitation_id, candidate_id, "
     "datetime_start_ts, datetime_end_ts, thumbnail_video_id, created_at, updated_at) "
@@ -112,14 +129,26 @@ Review ReviewFromRow(const Stmt& st) {
   return Review{st.Int(0), st.Int(1), st.Text(2), st.Int(3), st.OptText(4)};
 }
 
+// The statement shape for `f` (see INTERVIEW_BY_*), as {list, count}.
+std::pair<const char*, const char*> ShapeFor(const InterviewFilter& f) {
+  if (f.vacancy_id) return {kListByVacancy, kCountByVacancy};
+  if (f.from || f.to) return {kListByRange, kCountByRange};
+  return {kListByAccount, kCountByAccount};
+}
+
 void BindFilter(Stmt& st, int64_t account_id, const InterviewFilter& f) {
-  st.Bind(1, account_id).Bind(2, f.vacancy_id).Bind(3, f.from).Bind(4, f.to).Bind(5, f.updated_since);
+  st.Bind(1, account_id).Bind(2, f.vacancy_id).Bind(5, f.updated_since);
+  if (!f.vacancy_id && (f.from || f.to)) {
+    st.Bind(3, f.from.value_or(INT64_MIN)).Bind(4, f.to.value_or(INT64_MAX));
+  } else {
+    st.Bind(3, f.from).Bind(4, f.to);
+  }
 }
 
 }  // namespace
 
 Status CountInterviews(Db& db, int64_t account_id, const InterviewFilter& f, int64_t* total) {
-  Stmt count = db.Prepare(kCountInterviews);
+  Stmt count = db.Prepare(ShapeFor(f).second);
   BindFilter(count, account_id, f);
   Status s;
   if (count.Step(&s)) *total = count.Int(0);
@@ -189,7 +218,7 @@ Result<Interview> GetInterview(Db& db, int64_t account_id, int64_t id) {
 }
 
 InterviewCursor::InterviewCursor(Db& db, int64_t account_id, const InterviewFilter& f)
-    : st_(db.Prepare(kListInterviews)) {
+    : st_(db.Prepare(ShapeFor(f).first)) {
   BindFilter(st_, account_id, f);
   st_.Bind(6, f.limit).Bind(7, f.offset);
 }

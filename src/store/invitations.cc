@@ -12,18 +12,27 @@ namespace {
   "FROM invitations i JOIN candidates c ON c.id = i.candidate_id "                             \
   "JOIN vacancies v ON v.id = i.vacancy_id "
 
-#define INVITATION_FILTER                                                                   \
-  "WHERE i.account_id = ?1 AND i.status = 'open' AND (?2 IS NULL OR i.vacancy_id = ?2) "    \
-  "AND (?3 IS NULL OR i.datetime_scheduled_ts >= ?3) "                                      \
+// Two shapes of the same filter so each can use its index (a prepared
+// `(?2 IS NULL OR i.vacancy_id = ?2)` would scan the whole account).
+#define INVITATION_TAIL                                                                  \
+  "AND (?3 IS NULL OR i.datetime_scheduled_ts >= ?3) "                                   \
   "AND (?4 IS NULL OR i.datetime_scheduled_ts <= ?4) AND (?5 IS NULL OR i.updated_at >= ?5) "
+#define INVITATION_BY_ACCOUNT \
+  "WHERE i.account_id = ?1 AND i.status = 'open' AND ?2 IS NULL " INVITATION_TAIL
+#define INVITATION_BY_VACANCY \
+  "WHERE i.vacancy_id = ?2 AND i.status = 'open' AND i.account_id = ?1 " INVITATION_TAIL
 
 constexpr const char kSelectInvitation[] =
     INVITATION_SELECT "WHERE i.account_id = ?1 AND i.id = ?2 AND i.status != 'revoked'";
 constexpr const char kSelectInvitationByToken[] = INVITATION_SELECT "WHERE i.token = ?1";
-constexpr const char kListInvitations[] =
-    INVITATION_SELECT INVITATION_FILTER "ORDER BY i.id LIMIT ?6 OFFSET ?7";
-constexpr const char kCountInvitations[] =
-    "SELECT COUNT(*) FROM invitations i " INVITATION_FILTER;
+constexpr const char kListByAccount[] =
+    INVITATION_SELECT INVITATION_BY_ACCOUNT "ORDER BY i.id LIMIT ?6 OFFSET ?7";
+constexpr const char kListByVacancy[] =
+    INVITATION_SELECT INVITATION_BY_VACANCY "ORDER BY i.id LIMIT ?6 OFFSET ?7";
+constexpr const char kCountByAccount[] =
+    "SELECT COUNT(*) FROM invitations i " INVITATION_BY_ACCOUNT;
+constexpr const char kCountByVacancy[] =
+    "SELECT COUNT(*) FROM invitations i " INVITATION_BY_VACANCY;
 constexpr const char kFindCandidate[] =
     "SELECT id FROM candidates WHERE account_id = ?1 AND email = ?2";
 constexpr const char kInsertCandidate[] =
@@ -194,12 +203,12 @@ Result<Invitation> GetInvitationByToken(Db& db, const std::string& token) {
 
 Status ListOpenInvitations(Db& db, int64_t account_id, const InvitationFilter& f,
                            std::vector<Invitation>* out, int64_t* total) {
-  Stmt count = db.Prepare(kCountInvitations);
+  Stmt count = db.Prepare(f.vacancy_id ? kCountByVacancy : kCountByAccount);
   BindFilter(count, account_id, f);
   Status s;
   if (count.Step(&s)) *total = count.Int(0);
   if (!s.ok()) return s;
-  Stmt st = db.Prepare(kListInvitations);
+  Stmt st = db.Prepare(f.vacancy_id ? kListByVacancy : kListByAccount);
   BindFilter(st, account_id, f);
   st.Bind(6, f.limit).Bind(7, f.offset);
   while (st.Step(&s)) out->push_back(FromRow(st));

@@ -68,7 +68,9 @@ Result<std::unique_ptr<Db>> Store::AcquireReader() {
       return db;
     }
   }
-  auto db = Db::Open(options_.path, DbOptions(options_));
+  Db::Options o = DbOptions(options_);
+  o.cache_size_kib = options_.reader_cache_size_kib;
+  auto db = Db::Open(options_.path, o);
   if (!db.ok()) return db.status();
   Status s = db.value()->Exec("PRAGMA query_only=1");
   if (!s.ok()) return s;
@@ -77,7 +79,9 @@ Result<std::unique_ptr<Db>> Store::AcquireReader() {
 
 void Store::ReleaseReader(std::unique_ptr<Db> db) {
   std::lock_guard<std::mutex> lock(readers_mu_);
-  readers_.push_back(std::move(db));
+  // Bound idle connections (each holds its own page cache); a burst opens
+  // more, and they close when it is over.
+  if (readers_.size() < options_.max_idle_readers) readers_.push_back(std::move(db));
 }
 
 Status Store::Read(const ReadFn& fn) {

@@ -31,7 +31,9 @@ namespace cammio {
 struct StoreOptions {
   std::string path;                 // the SQLite file, e.g. DATA/cammio.db
   int busy_timeout_ms = 5000;       // waiting for the CLI's transactions
-  int cache_size_kib = 2048;        // page cache per connection
+  int cache_size_kib = 8192;        // page cache of the writer connection
+  int reader_cache_size_kib = 1024; // page cache of each reader connection
+  size_t max_idle_readers = 8;      // reader connections kept open when idle
   size_t max_group = 256;           // writes committed together at most
   bool run_migrations = true;       // apply schema/*.sql at open
 };

@@ -66,6 +66,9 @@ Status InsertVacancy(Db& db, Vacancy* v);
 Status UpdateVacancy(Db& db, const Vacancy& v, bool replace_questions);
 // NotFound unless the vacancy exists in `account_id`.
 Result<Vacancy> GetVacancy(Db& db, int64_t account_id, int64_t id);
+// The kind ("automated"/"live") of a vacancy of the account, without the
+// counters and questions GetVacancy loads: for hot write paths.
+Result<std::string> GetVacancyKind(Db& db, int64_t account_id, int64_t id);
 // Matching vacancies ordered by id, and the count before limit/offset.
 Status ListVacancies(Db& db, int64_t account_id, const VacancyFilter& filter,
                      std::vector<Vacancy>* out, int64_t* total);
