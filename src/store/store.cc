@@ -159,28 +159,48 @@ void Store::WriterLoop() {
 
 // Runs each job in its own savepoint inside one transaction, then commits
 // once. Invariant: a job's result is OK only if the COMMIT that covers it
-// succeeded.
+// succeeded. Some errors (disk full, I/O error) make SQLite roll back the
+// whole transaction on its own: then the earlier jobs of that transaction are
+// failed too, and the rest of the group continues in a new transaction.
 void Store::CommitGroup(std::vector<std::shared_ptr<Job>>& group) {
   Db& db = *writer_db_;
+  size_t first = 0;  // the first job of the current transaction
   Status s = db.Prepare(kBeginImmediate).Run();
-  if (!s.ok()) {
-    for (auto& job : group) job->result = s;
-    return;
-  }
-  for (auto& job : group) {
-    s = db.Prepare(kSavepoint).Run();
-    if (s.ok()) s = job->fn(db);
-    if (!s.ok()) db.Prepare(kRollbackTo).Run();
+  for (size_t i = 0; i < group.size(); ++i) {
+    Job& job = *group[i];
+    if (!s.ok()) {  // no transaction could be started
+      job.result = s;
+      continue;
+    }
+    Status js = db.Prepare(kSavepoint).Run();
+    if (js.ok()) js = job.fn(db);
+    if (sqlite3_get_autocommit(db.raw())) {
+      // The transaction is gone, and with it the writes of jobs first..i.
+      Status lost = js.ok() ? Status::IoError("the transaction was rolled back") : js;
+      for (size_t j = first; j < i; ++j) {
+        if (group[j]->result.ok()) {
+          group[j]->result = Status::IoError(
+              "the transaction was rolled back by another write's failure: " + lost.details());
+        }
+      }
+      job.result = lost;
+      LogWarn("a write rolled back its whole group transaction: " + lost.ToString());
+      first = i + 1;
+      s = db.Prepare(kBeginImmediate).Run();
+      continue;
+    }
+    if (!js.ok()) db.Prepare(kRollbackTo).Run();
     Status released = db.Prepare(kRelease).Run();
-    job->result = s.ok() ? released : s;
-    if (!job->wait && !job->result.ok()) LogWarn("background write failed: " + s.ToString());
+    job.result = js.ok() ? released : js;
+    if (!job.wait && !job.result.ok()) LogWarn("background write failed: " + js.ToString());
   }
+  if (!s.ok()) return;
   Status commit = db.Prepare(kCommit).Run();
   if (!commit.ok()) {
     db.Prepare(kRollback).Run();
     LogError("commit failed: " + commit.ToString());
-    for (auto& job : group) {
-      if (job->result.ok()) job->result = commit;
+    for (size_t j = first; j < group.size(); ++j) {
+      if (group[j]->result.ok()) group[j]->result = commit;
     }
   }
 }

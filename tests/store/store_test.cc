@@ -266,6 +266,50 @@ TEST_CASE("store: a failing job in a group is rolled back alone, the others comm
   CHECK(AccountNames(*store) == expected);
 }
 
+// SQLite rolls the whole transaction back by itself after some errors inside
+// it (SQLITE_FULL, SQLITE_IOERR, SQLITE_NOMEM; the Store maps SQLITE_FULL to
+// 507, so a full disk is expected). Simulated here by a job that runs ROLLBACK
+// and fails. Whatever happens to the rest of its group, each caller must be
+// told the truth: OK if and only if its write is in the database.
+TEST_CASE("store: after a job's error rolled back the transaction, results match the database") {
+  TempDir dir;
+  auto store = OpenStore(dir.path() + "/cammio.db");
+  std::atomic<bool> gate_running{false};
+  std::thread gate([&] {
+    CHECK(store->Write([&](Db&) {
+      gate_running = true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(150));
+      return Status::OK();
+    }).ok());
+  });
+  while (!gate_running) std::this_thread::yield();
+  // Queued in this order behind the gate, so committed as one group.
+  const std::vector<std::string> names = {"before", "rollback", "after1", "after2"};
+  std::vector<Status> results(names.size());
+  std::vector<std::thread> threads;
+  for (size_t i = 0; i < names.size(); ++i) {
+    threads.emplace_back([&, i] {
+      results[i] = store->Write([&, i](Db& db) {
+        Status s = db.Prepare(kInsertProbe).Bind(1, names[i]).Run();
+        if (!s.ok() || names[i] != "rollback") return s;
+        db.Exec("ROLLBACK");
+        return Status::IoError("disk I/O error (simulated)");
+      });
+    });
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  for (auto& th : threads) th.join();
+  gate.join();
+  std::set<std::string> stored = AccountNames(*store);
+  CHECK_FALSE(results[1].ok());
+  CHECK(stored.count("rollback") == 0);
+  for (size_t i = 0; i < names.size(); ++i) {
+    CAPTURE(names[i]);
+    CAPTURE(results[i].ToString());
+    CHECK(results[i].ok() == (stored.count(names[i]) == 1));
+  }
+}
+
 TEST_CASE("store: 16 threads x 200 acknowledged writes are all there after Close and reopen") {
   TempDir dir;
   const std::string path = dir.path() + "/cammio.db";
