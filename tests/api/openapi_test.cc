@@ -17,6 +17,7 @@
 #include "store/videos.h"
 #include "testing/schema_check.h"
 #include "testing/test_support.h"
+#include "util/crypto.h"
 
 namespace cammio {
 namespace {
@@ -708,14 +709,14 @@ TEST_CASE("openapi: authentication failures answer the documented errors") {
     CHECK(r->status == 401);
   }
   std::string basic_other =
-      "Basic " + httplib::detail::base64_encode(other.email + ":" + other.token);
+      "Basic " + Base64Encode(other.email + ":" + other.token);
   api.Call("GET", "/api/vacancies", "", 401, {{"Authorization", basic_other}}, /*anonymous=*/true);
   // The seed's header name works as an alias.
   const testing::Credentials& me = server.creds();
-  std::string basic_me = "Basic " + httplib::detail::base64_encode(me.email + ":" + me.token);
+  std::string basic_me = "Basic " + Base64Encode(me.email + ":" + me.token);
   api.Call("GET", "/api/vacancies", "", 200, {{"Authentication", basic_me}}, true);
   // Wrong tokens: 403, then 429 with Retry-After once the bucket is empty.
-  std::string wrong = "Basic " + httplib::detail::base64_encode(me.email + ":cmo_wrong");
+  std::string wrong = "Basic " + Base64Encode(me.email + ":cmo_wrong");
   int status = 0;
   for (int i = 0; i < 30 && status != 429; ++i) {
     auto r = server.Client()->Get("/api/vacancies", {{"Authorization", wrong}});
