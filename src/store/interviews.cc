@@ -28,17 +28,33 @@ namespace {
 #define INTERVIEW_BY_RANGE                                                        \
   "WHERE w.account_id = ?1 AND ?2 IS NULL AND w.datetime_end_ts BETWEEN ?3 AND ?4 " \
   INTERVIEW_TAIL
+// The unary `+` keeps SQLite off interviews_account_end here: with the
+// account-wide bounds it would walk every interview of the account; the
+// vacancy's own index (vacancy_id, id) is small and already in id order.
 #define INTERVIEW_BY_VACANCY                                                       \
-  "WHERE w.vacancy_id = ?2 AND w.account_id = ?1 "                                 \
-  "AND w.datetime_end_ts BETWEEN COALESCE(?3, -9223372036854775807) "              \
+  "WHERE w.vacancy_id = ?2 AND +w.account_id = ?1 "                                \
+  "AND +w.datetime_end_ts BETWEEN COALESCE(?3, -9223372036854775807) "             \
   "AND COALESCE(?4, 9223372036854775807) " INTERVIEW_TAIL
 
+// A page is chosen on ids alone, then only its rows are joined and counted:
+// a `from` range holds tens of thousands of interviews that are sorted by id
+// through the covering index (account_id, datetime_end_ts, id), and the
+// correlated COUNTs of INTERVIEW_SELECT must not run for each of them.
+#define INTERVIEW_PAGE(filter)                                                  \
+  INTERVIEW_SELECT "WHERE w.id IN (SELECT w.id FROM interviews w " filter      \
+                   "ORDER BY w.id LIMIT ?6 OFFSET ?7) ORDER BY w.id"
+
 constexpr const char kSelectInterview[] = INTERVIEW_SELECT "WHERE w.account_id = ?1 AND w.id = ?2";
-constexpr const char kListByAccount[] =
+constexpr const char kListByAccount[] = INTERVIEW_PAGE(INTERVIEW_BY_ACCOUNT);
+constexpr const char kListByRange[] = INTERVIEW_PAGE(INTERVIEW_BY_RANGE);
+constexpr const char kListByVacancy[] = INTERVIEW_PAGE(INTERVIEW_BY_VACANCY);
+// Unpaginated lists are streamed row by row: an IN list of every id would be
+// materialised first and grow with the account.
+constexpr const char kStreamByAccount[] =
     INTERVIEW_SELECT INTERVIEW_BY_ACCOUNT "ORDER BY w.id LIMIT ?6 OFFSET ?7";
-constexpr const char kListByRange[] =
+constexpr const char kStreamByRange[] =
     INTERVIEW_SELECT INTERVIEW_BY_RANGE "ORDER BY w.id LIMIT ?6 OFFSET ?7";
-constexpr const char kListByVacancy[] =
+constexpr const char kStreamByVacancy[] =
     INTERVIEW_SELECT INTERVIEW_BY_VACANCY "ORDER BY w.id LIMIT ?6 OFFSET ?7";
 constexpr const char kCountByAccount[] = "SELECT COUNT(*) FROM interviews w " INTERVIEW_BY_ACCOUNT;
 constexpr const char kCountByRange[] = "SELECT COUNT(*) FROM interviews w " INTERVIEW_BY_RANGE;
@@ -131,9 +147,10 @@ Review ReviewFromRow(const Stmt& st) {
 
 // The statement shape for `f` (see INTERVIEW_BY_*), as {list, count}.
 std::pair<const char*, const char*> ShapeFor(const InterviewFilter& f) {
-  if (f.vacancy_id) return {kListByVacancy, kCountByVacancy};
-  if (f.from || f.to) return {kListByRange, kCountByRange};
-  return {kListByAccount, kCountByAccount};
+  const bool page = f.limit >= 0;
+  if (f.vacancy_id) return {page ? kListByVacancy : kStreamByVacancy, kCountByVacancy};
+  if (f.from || f.to) return {page ? kListByRange : kStreamByRange, kCountByRange};
+  return {page ? kListByAccount : kStreamByAccount, kCountByAccount};
 }
 
 void BindFilter(Stmt& st, int64_t account_id, const InterviewFilter& f) {
