@@ -6,6 +6,7 @@
 #include "api/interviews.h"
 #include "api/invitations.h"
 #include "api/meta.h"
+#include "api/notifications.h"
 #include "api/uploads.h"
 #include "api/vacancies.h"
 #include "api/videos.h"
@@ -74,6 +75,16 @@ const Router& ApiRouter() {
       {"GET", V "/interviews/:interview_id/forward_url", ForwardUrlHandler},
 
       {"GET", "/api/videos/:video_id", GetVideoHandler},
+
+      {"GET", "/api/settings/notifications", GetNotificationSettingsHandler},
+      {"PUT", "/api/settings/notifications", PutNotificationSettingsHandler},
+      {"POST", "/api/settings/notifications/test", TestNotificationSettingsHandler},
+      {"GET", "/api/notifications", ListNotificationsHandler},
+      {"GET", "/api/notifications/:id", GetNotificationHandler},
+      {"POST", "/api/notifications/:id/redeliver", RedeliverNotificationHandler},
+
+      // Web pages (src/web): HTML, scripts, styles; see web/pages.h.
+      // (web block: rows for the candidate, forward, reviewer and recruiter pages)
 
       // The candidate pages' JSON, authorised by the link token.
       {"GET", "/public/job_interviews/{token}/state", CandidateStateHandler, false},

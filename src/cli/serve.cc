@@ -5,10 +5,13 @@
 
 #include <iostream>
 
+#include "api/candidate.h"
 #include "cli/cli.h"
 #include "http/auth_throttle.h"
 #include "http/certificate.h"
 #include "http/server.h"
+#include "notify/outbox.h"
+#include "notify/sender.h"
 #include "store/accounts.h"
 #include "util/log.h"
 
@@ -121,6 +124,17 @@ int RunServe(const Config& config) {
   ctx.public_url = config.public_url.empty()
                        ? "https://localhost:" + std::to_string(options.listen_port)
                        : config.public_url;
+  // Completion notifications towards the ATS: the outbox row is written in
+  // the completion's transaction; the sender is woken after the commit.
+  Sender notifier(**store, SystemClock());
+  CompletionEvents events;
+  events.in_transaction.push_back(
+      [public_url = ctx.public_url](Db& db, const CompletionResult& r, int64_t now) {
+        return EnqueueCompletionNotification(db, r.interview_id, public_url, now);
+      });
+  events.after_commit.push_back([&notifier] { notifier.Kick(); });
+  ctx.completion_events = &events;
+  notifier.Start();
   ApiServer server(ctx, options);
   s = server.Start();
   if (!s.ok()) {
@@ -139,6 +153,7 @@ int RunServe(const Config& config) {
   LogInfo(std::string("received ") + (sig == SIGINT ? "SIGINT" : "SIGTERM") +
           ", finishing requests in flight");
   server.Stop();
+  notifier.Stop();  // waits for attempts in flight (each at most its timeout)
   (*store)->Close();
   LogInfo("stopped cleanly");
   return 0;

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "http/server.h"
+#include "notify/outbox.h"
 #include "testing/api_helpers.h"
 
 namespace cammio {
@@ -23,12 +24,13 @@ std::string S(int64_t id) { return std::to_string(id); }
 // One id per resource kind.
 struct IdSet {
   int64_t vacancy = 0, invitation = 0, guest = 0, interview = 0, reviewer = 0, review = 0,
-          video = 0;
+          video = 0, notification = 0;
 };
 
 IdSet AllMissing() {
   IdSet m;
-  m.vacancy = m.invitation = m.guest = m.interview = m.reviewer = m.review = m.video = kMissingId;
+  m.vacancy = m.invitation = m.guest = m.interview = m.reviewer = m.review = m.video =
+      m.notification = kMissingId;
   return m;
 }
 
@@ -43,6 +45,7 @@ int64_t IdFor(const std::string& param, const std::string& previous, const IdSet
   if (kind == "reviewers") return ids.reviewer;
   if (kind == "reviews") return ids.review;
   if (kind == "video_id") return ids.video;
+  if (kind == "notifications") return ids.notification;
   FAIL("no id for :" << param << " after " << previous);
   return 0;
 }
@@ -134,7 +137,12 @@ World Build(TestServer& server, Api& a, Api& b) {
                                 "{\"guest\": {\"name\": \"G\", \"email\": \"g@cammio.com\"}}"),
                          201, "guest"),
                   "id");
-  int64_t done = CreateInvitationId(a, w.a.vacancy, "done@cammio.com");
+  // A's completion notification (no sender runs: it stays pending).
+  CHECK(a.Put("/api/settings/notifications",
+              "{\"notification_settings\": {\"host\": \"localhost:9\", \"ssl\": false}}")
+            .status == 200);
+  int64_t done = CreateInvitationId(a, w.a.vacancy, "done@cammio.com",
+                                    "\"callback_params\": {\"employee_id\": \"1\"}");
   w.a.video = AddMediaFile(server, server.creds().account_id, "a.webm", "recording", "video/webm",
                            "A's video");
   Recording rec;
@@ -143,6 +151,12 @@ World Build(TestServer& server, Api& a, Api& b) {
   rec.video_id = w.a.video;
   int64_t now = server.clock().Now();
   w.a.interview = Complete(server, done, now - 60, now, {rec});
+  REQUIRE(server.store()
+              .Write([&](Db& db) {
+                return EnqueueCompletionNotification(db, w.a.interview, "https://cammio.test", now);
+              })
+              .ok());
+  w.a.notification = Int(List(a.Get("/api/notifications"), "notification").at(0), "id");
   std::string base = "/api/interviews/" + S(w.a.interview);
   w.a.reviewer = Int(Object(a.Post(base + "/reviewers",
                                    "{\"reviewer\": {\"name\": \"R\", \"email\": \"r@cammio.com\"}}"),
@@ -175,7 +189,8 @@ std::map<std::string, std::string> Snapshot(TestServer& server, Api& a, const Wo
   out["/api/vacancies/template"] = a.Get("/api/vacancies/" + S(w.template_id)).body;
   for (const char* table : {"vacancies", "invitations", "candidates", "guests", "interviews",
                             "recordings", "reviewers", "reviews", "forward_links", "videos",
-                            "idempotency_keys", "questions"}) {
+                            "idempotency_keys", "questions", "notifications",
+                            "notification_settings"}) {
     out[std::string("rows:") + table] =
         S(CountRows(server, std::string("SELECT COUNT(*) FROM ") + table));
   }

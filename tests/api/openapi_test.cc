@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "http/server.h"
+#include "notify/outbox.h"
 #include "store/accounts.h"
 #include "store/interviews.h"
 #include "store/videos.h"
@@ -355,6 +356,7 @@ TEST_CASE("openapi: every $ref resolves and every operation declares its answers
                      path.find("openapi") == std::string::npos &&
                      path.find("forward_url") == std::string::npos &&
                      path.find("videos") == std::string::npos && path != "/healthz" &&
+                     path.find("/settings/") == std::string::npos &&
                      std::string(method) == "get";
       if (is_list) {
         const Value* ok = check.Deref(*responses->Find("200"));
@@ -640,6 +642,31 @@ TEST_CASE("openapi: a run over every operation answers what the document declare
   api.Call("GET", flat + ".xml", "", 200);
   api.Call("GET", "/api/vacancies/999999.xml", "", 404);
   CHECK(api.last().get_header_value("Content-Type") == "application/xml; charset=utf-8");
+
+  // --- notifications (no sender runs here: the delivery stays pending)
+  api.Call("GET", "/api/settings/notifications", "", 200);
+  api.Call("PUT", "/api/settings/notifications",
+           R"({"notification_settings": {"host": "localhost:9", "ssl": false,
+               "endpoint": "/hook/{{employee_id}}", "timeout_seconds": 1,
+               "generate_signing_secret": true}})",
+           200);
+  api.Call("POST", "/api/settings/notifications/test",
+           R"({"notification_test": {"callback_params": {"employee_id": "1"}}})", 200);
+  REQUIRE(server.store()
+              .Write([&](Db& db) {
+                return EnqueueCompletionNotification(db, interview_id, "https://cammio.test",
+                                                     server.clock().Now());
+              })
+              .ok());
+  v = api.Call("GET", "/api/notifications", "", 200);
+  REQUIRE(v.is_array());
+  REQUIRE(v.items().size() == 1);
+  const int64_t note_id = IdOf(v.items()[0], "notification");
+  api.Call("GET", "/api/notifications/" + Str(note_id), "", 200);
+  api.Call("POST", "/api/notifications/" + Str(note_id) + "/redeliver", "", 200);
+  api.Call("GET", "/api/notifications/999999", "", 404);
+  api.Call("PUT", "/api/settings/notifications",
+           R"({"notification_settings": {"method": "DELETE"}})", 412);
 
   // --- error answers
   api.Call("GET", "/api/vacancies/999999", "", 404);
