@@ -37,6 +37,9 @@ struct ServerContext {
   std::string public_url;  // "https://host:8443", no trailing slash
   std::string data_dir;    // media files live in data_dir/media
   const CompletionEvents* completion_events = nullptr;  // see api/candidate.h
+  // Called after a commit that queued email (mail/enqueue.h): wakes the mail
+  // sender. Empty when no sender runs (tests); the mail then waits in the outbox.
+  std::function<void()> mail_queued;
 };
 
 class Call {
@@ -67,6 +70,10 @@ class Call {
   // The authenticated caller; only valid on authenticated routes.
   const Principal& principal() const { return *principal_; }
   int64_t account_id() const { return principal_->user.account_id; }
+  // After a successful write that queued email: tells the mail sender.
+  void MailQueued() const {
+    if (ctx_.mail_queued) ctx_.mail_queued();
+  }
 
   // The request body as one object of resource `root` ("vacancy"): accepts
   // the wrapped {"vacancy": {...}} and unwrapped {...} forms, an array of one

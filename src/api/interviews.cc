@@ -5,6 +5,7 @@
 #include "api/fields.h"
 #include "api/list_query.h"
 #include "api/scope.h"
+#include "mail/enqueue.h"
 #include "util/random.h"
 
 namespace cammio {
@@ -261,9 +262,13 @@ Status CreateReviewerHandler(Call& call) {
     if (!f.ok()) return f.status();
     r.interview_id = w->id;
     r.token = RandomToken(20);
-    return InsertReviewer(db, call.account_id(), &r, call.now());
+    Status st = InsertReviewer(db, call.account_id(), &r, call.now());
+    if (!st.ok()) return st;
+    return mail::EnqueueReviewerInvitation(db, call.ctx().public_url, call.account_id(), w->id,
+                                           r.id, call.now());
   });
   if (!s.ok()) return s;
+  call.MailQueued();
   call.Reply(201, ReviewerDocument(r, call.ctx().public_url));
   return Status::OK();
 }

@@ -5,6 +5,7 @@
 #include "api/fields.h"
 #include "api/list_query.h"
 #include "api/scope.h"
+#include "mail/enqueue.h"
 #include "store/vacancies.h"
 #include "util/random.h"
 
@@ -199,6 +200,10 @@ Status CreateInvitationHandler(Call& call) {
     inv.created_at = inv.updated_at = call.now();
     Status st = ApplyInvitationBody(*body, *kind, &inv);
     if (st.ok()) st = InsertInvitation(db, &inv);
+    if (st.ok()) {
+      st = mail::EnqueueCandidateInvitation(db, call.ctx().public_url, inv.account_id, inv.id,
+                                            call.now());
+    }
     if (!st.ok()) return st;
     auto stored = GetInvitation(db, call.account_id(), inv.id);
     if (!stored.ok()) return stored.status();
@@ -206,6 +211,7 @@ Status CreateInvitationHandler(Call& call) {
     return Status::OK();
   });
   if (!s.ok()) return s;
+  call.MailQueued();
   std::vector<Guest> none;
   call.Reply(201, InvitationDocument(inv, call.ctx().public_url, &none));
   return Status::OK();
@@ -310,9 +316,13 @@ Status CreateGuestHandler(Call& call) {
     g.email = f.Email("email").value_or("");
     if (!f.ok()) return f.status();
     g.invitation_id = inv->id;
-    return InsertGuest(db, call.account_id(), &g, call.now());
+    Status st = InsertGuest(db, call.account_id(), &g, call.now());
+    if (!st.ok()) return st;
+    return mail::EnqueueGuestInvitation(db, call.ctx().public_url, call.account_id(), inv->id,
+                                        g.id, call.now());
   });
   if (!s.ok()) return s;
+  call.MailQueued();
   call.Reply(201, GuestDocument(g));
   return Status::OK();
 }

@@ -230,30 +230,27 @@ Status TestParams(const Call& call, const NotificationSettings& s, Value* params
 
 }  // namespace
 
-Status GetNotificationSettingsHandler(Call& call) {
+Result<Value> NotificationSettingsDocument(Store& store, int64_t account_id) {
   NotificationSettings settings;
-  Status s = call.store().Read([&](Db& db) {
-    auto got = GetNotificationSettings(db, call.account_id());
+  Status s = store.Read([&](Db& db) {
+    auto got = GetNotificationSettings(db, account_id);
     if (!got.ok()) return got.status();
     settings = std::move(got.value());
     return Status::OK();
   });
   if (!s.ok()) return s;
-  call.Reply(200, SettingsDocument(settings));
-  return Status::OK();
+  return SettingsDocument(settings);
 }
 
-Status PutNotificationSettingsHandler(Call& call) {
-  auto body = call.BodyObject("notification_settings");
-  if (!body.ok()) return body.status();
+Result<Value> UpdateNotificationSettings(Store& store, int64_t account_id, const Value& body,
+                                         int64_t now) {
   SettingsPatch patch;
-  Status s = ParseSettingsPatch(*body, &patch);
+  Status s = ParseSettingsPatch(body, &patch);
   if (!s.ok()) return s;
   NotificationSettings settings;
   std::optional<std::string> generated;
-  int64_t now = call.now();
-  s = call.store().Write([&](Db& db) {
-    auto got = GetNotificationSettings(db, call.account_id());
+  s = store.Write([&](Db& db) {
+    auto got = GetNotificationSettings(db, account_id);
     if (!got.ok()) return got.status();
     settings = std::move(got.value());
     generated = ApplyPatch(patch, &settings);
@@ -261,7 +258,24 @@ Status PutNotificationSettingsHandler(Call& call) {
     return PutNotificationSettings(db, settings);
   });
   if (!s.ok()) return s;
-  call.Reply(200, SettingsDocument(settings, generated));
+  return SettingsDocument(settings, generated);
+}
+
+Value NotificationDeliveryDocument(const NotificationDelivery& d) { return DeliveryDocument(d); }
+
+Status GetNotificationSettingsHandler(Call& call) {
+  auto doc = NotificationSettingsDocument(call.store(), call.account_id());
+  if (!doc.ok()) return doc.status();
+  call.Reply(200, *doc);
+  return Status::OK();
+}
+
+Status PutNotificationSettingsHandler(Call& call) {
+  auto body = call.BodyObject("notification_settings");
+  if (!body.ok()) return body.status();
+  auto doc = UpdateNotificationSettings(call.store(), call.account_id(), *body, call.now());
+  if (!doc.ok()) return doc.status();
+  call.Reply(200, *doc);
   return Status::OK();
 }
 

@@ -12,6 +12,21 @@
 
 namespace cammio {
 
+struct NotificationDelivery;
+
+// The account's settings as GET /api/settings/notifications answers them
+// (root notification_settings; no password or secret). NotFound for an
+// unknown account.
+Result<Value> NotificationSettingsDocument(Store& store, int64_t account_id);
+// Applies a PUT body (the fields given change; see docs/decisions.md) in one
+// write and answers the stored settings as above, plus a generated signing
+// secret once. PreconditionFailed/InvalidArgument for bad fields, changing
+// nothing. Shared by the API and `cammio notifications settings`.
+Result<Value> UpdateNotificationSettings(Store& store, int64_t account_id, const Value& body,
+                                         int64_t now);
+// One delivery as the API answers it.
+Value NotificationDeliveryDocument(const NotificationDelivery& d);
+
 Status GetNotificationSettingsHandler(Call& call);
 Status PutNotificationSettingsHandler(Call& call);
 Status TestNotificationSettingsHandler(Call& call);

@@ -198,7 +198,8 @@ Result<std::unique_ptr<Store>> OpenDataStore(const Config& config) {
 
 int RunAdminCommand(const Args& a, const Config& config) {
   const std::string& cmd = a.words[0];
-  if (cmd != "account" && cmd != "user" && cmd != "token" && cmd != "demo") {
+  if (cmd != "account" && cmd != "user" && cmd != "token" && cmd != "demo" && cmd != "mail" &&
+      cmd != "notifications") {
     return Usage("unknown command '" + cmd + "'");
   }
   SetLogLevel(LogLevel::kWarn);
@@ -207,6 +208,8 @@ int RunAdminCommand(const Args& a, const Config& config) {
   if (cmd == "account") return AccountCommand(a, **store);
   if (cmd == "user") return UserCommand(a, **store);
   if (cmd == "token") return TokenCommand(a, **store);
+  if (cmd == "mail") return MailCommand(a, **store);
+  if (cmd == "notifications") return NotificationsCommand(a, **store);
   return DemoCommand(config, **store);
 }
 

@@ -15,6 +15,13 @@ const char kUsage[] =
     "  account create --name NAME | account list | account disable ID | account enable ID\n"
     "  user create --account ID --email EMAIL --name NAME [--phone PHONE]\n"
     "  token create --email EMAIL | token revoke --id ID | token list [--email EMAIL]\n"
+    "  mail list [--status pending|sent|failed] [--account ID] [--limit N]\n"
+    "  mail settings --account ID [--host H --from ADDR] [--port P] [--security "
+    "starttls|tls|none]\n"
+    "      [--user U] [--password P | --password-file F] [--from-name N] [--ca-file PEM] "
+    "[--verify on|off]\n"
+    "  notifications settings --account ID [--json DOC | --json-file FILE]\n"
+    "  notifications list --account ID [--limit N]\n"
     "  version\n"
     "Every command takes --data DIR (default ./cammio-data) and --config FILE.\n";
 

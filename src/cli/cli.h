@@ -54,5 +54,9 @@ Result<std::unique_ptr<Store>> OpenDataStore(const Config& config);
 int DemoCommand(const Config& config, Store& store);
 int RunServe(const Config& config);
 int RunAdminCommand(const Args& args, const Config& config);
+// `cammio mail ...` (cli/mail_commands.cc) and `cammio notifications ...`
+// (cli/notify_commands.cc) on an open store: 0, 1 on failure, 2 on usage.
+int MailCommand(const Args& args, Store& store);
+int NotificationsCommand(const Args& args, Store& store);
 
 }  // namespace cammio

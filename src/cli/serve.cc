@@ -10,6 +10,8 @@
 #include "http/auth_throttle.h"
 #include "http/certificate.h"
 #include "http/server.h"
+#include "mail/enqueue.h"
+#include "mail/sender.h"
 #include "notify/outbox.h"
 #include "notify/sender.h"
 #include "store/accounts.h"
@@ -133,8 +135,19 @@ int RunServe(const Config& config) {
         return EnqueueCompletionNotification(db, r.interview_id, public_url, now);
       });
   events.after_commit.push_back([&notifier] { notifier.Kick(); });
+  // Email (mail/): queued in the same transactions as the events that cause
+  // it, delivered by the mail sender after the commit.
+  mail::Sender mailer(**store, SystemClock());
+  events.in_transaction.push_back(
+      [public_url = ctx.public_url](Db& db, const CompletionResult& r, int64_t now) {
+        return mail::EnqueueInterviewCompleted(db, public_url, r.account_id, r.interview_id,
+                                               now);
+      });
+  events.after_commit.push_back([&mailer] { mailer.Kick(); });
+  ctx.mail_queued = [&mailer] { mailer.Kick(); };
   ctx.completion_events = &events;
   notifier.Start();
+  mailer.Start();
   ApiServer server(ctx, options);
   s = server.Start();
   if (!s.ok()) {
@@ -154,6 +167,7 @@ int RunServe(const Config& config) {
           ", finishing requests in flight");
   server.Stop();
   notifier.Stop();  // waits for attempts in flight (each at most its timeout)
+  mailer.Stop();    // ends an SMTP session in progress; its mail stays pending
   (*store)->Close();
   LogInfo("stopped cleanly");
   return 0;
