@@ -1,0 +1,59 @@
+// HTML of the web pages: one layout for every page (candidate, forward,
+// reviewer, recruiter), escaping, and the single renderer that turns a Status
+// into an HTML error page in the page's language.
+//
+// Every page is self-contained on the appliance: styles and scripts come from
+// /public/assets/ (embedded into the binary), never from another host; the
+// Content-Security-Policy sent with each page enforces that.
+//
+// Thread-safety: pure functions.
+#pragma once
+
+#include <httplib.h>
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "cammio/status.h"
+
+namespace cammio::web {
+
+// Escapes & < > " ' for HTML text and attribute values.
+std::string Escape(std::string_view text);
+
+struct Page {
+  std::string lang = "en";           // <html lang>, Content-Language
+  std::string title;                 // plain text, also the <h1> unless body has its own
+  std::string header;                // plain text beside the brand (the vacancy title)
+  std::string body;                  // HTML placed inside <main>
+  std::vector<std::string> scripts;  // asset names under /public/assets/
+  bool strings = false;              // embed the language's texts for the scripts
+};
+
+// The complete document.
+std::string RenderPage(const Page& page);
+
+// Answers `page` with `http_status` and the page headers: text/html, no-store,
+// Content-Language, Referrer-Policy no-referrer (links carry secrets),
+// X-Content-Type-Options, and a Content-Security-Policy allowing only this
+// origin (media from blob: too, for the candidate's own recordings).
+void ReplyPage(httplib::Response& res, int http_status, const Page& page);
+
+// A page holding only a heading and a paragraph (both plain text).
+void ReplyMessage(httplib::Response& res, int http_status, const std::string& lang,
+                  const std::string& title, const std::string& text);
+
+// True for a browser asking for a page: GET, HEAD or POST outside /api/ and
+// /healthz, with text/html in Accept. Such requests get HTML error pages; the
+// pages' own JSON and upload calls (no text/html) keep the JSON errors.
+bool WantsHtml(const httplib::Request& req);
+
+// The HTML error renderer (http/server.cc calls it for WantsHtml requests):
+// the page for `status` in the language a page handler already chose
+// (Content-Language on `res`), else the browser's Accept-Language. On
+// /recruiter/ pages a missing or wrong login answers 401 with a Basic
+// challenge, so the browser asks for the account's credentials.
+void ReplyErrorPage(const httplib::Request& req, httplib::Response& res, const Status& status);
+
+}  // namespace cammio::web

@@ -1,0 +1,44 @@
+// The web pages' handlers (routes in api/routes.cc, block "Web pages"). Every
+// handler has the API's shape `Status H(Call&)`: it answers a page through
+// web/html.h, or returns an error Status that the pipeline renders as an HTML
+// page for browsers (web::ReplyErrorPage) and as JSON otherwise.
+//
+//  GET  /public/assets/<name>                         embedded styles and scripts
+//  GET  /public/job_interviews/{token}                candidate: the automated interview
+//  GET  /public/job_interviews/{token}/questions/:question_id/video
+//  GET  /public/vacancies/{token}                     public vacancy: name + email form
+//  POST /public/vacancies/{token}                     -> invitation, 303 to its page
+//  GET  /public/video/v/{token}                       forward link (uses one of 3 opens)
+//  GET  /public/video/v/{token}/media/:video_id?access=...   (Range)
+//  GET  /public/reviews/{token}                       reviewer's personal link
+//  POST /public/reviews/{token}                       rating + remarks -> review
+//  GET  /public/reviews/{token}/media/:video_id       (Range)
+//  GET  /recruiter/reviews/:id                        recruiter review page (Basic)
+//  POST /recruiter/reviews/:id                        add a review as the user
+//  GET  /recruiter/reviews/:id/media/:video_id        (Range)
+//
+// Pages speak the vacancy's language where a translation exists (web/i18n.h).
+#pragma once
+
+#include "api/call.h"
+
+namespace cammio::web {
+
+Status AssetHandler(Call& call);
+
+Status CandidatePageHandler(Call& call);
+Status QuestionVideoHandler(Call& call);
+Status PublicVacancyPageHandler(Call& call);
+Status PublicVacancyApplyHandler(Call& call);
+
+Status ForwardPageHandler(Call& call);
+Status ForwardMediaHandler(Call& call);
+Status ReviewerPageHandler(Call& call);
+Status ReviewerSubmitHandler(Call& call);
+Status ReviewerMediaHandler(Call& call);
+
+Status RecruiterPageHandler(Call& call);
+Status RecruiterReviewHandler(Call& call);
+Status RecruiterMediaHandler(Call& call);
+
+}  // namespace cammio::web

@@ -1,0 +1,243 @@
+// Browser end-to-end tests of the candidate, forward, reviewer and recruiter
+// pages against a real `cammio serve` (started by run.sh). The tests run in
+// order and share what the first one creates. Screenshots of every page go
+// to CAMMIO_ARTIFACTS.
+'use strict';
+const { test, before, after } = require('node:test');
+const assert = require('node:assert/strict');
+const { env, api, createVacancy, invite, launch, newPage, shot, assertWebm, videoPlays } = require('./lib');
+const flow = require('./flow');
+
+let a;
+let browser;
+const shared = {};
+
+before(async () => {
+  a = await api();
+  browser = await launch();
+});
+
+after(async () => {
+  if (browser) await browser.close();
+  if (a) await a.dispose();
+});
+
+test('candidate records every answer and completes; the API shows the interview', async () => {
+  const vacancy = await createVacancy(a, { play_test_question: 'yes' });
+  const inv = await invite(a, vacancy.id, { redirect_url: null });
+  assert.match(inv.url, /\/public\/job_interviews\/[a-z0-9]+$/);
+  const page = await newPage(browser);
+  await page.goto(inv.url);
+  await page.getByRole('heading', { name: 'Welcome, Ada Candidate' }).waitFor();
+  await page.getByText('Backend engineer', { exact: false }).first().waitFor();
+  await page.getByText('This takes about ten minutes.', { exact: false }).waitFor();
+  await shot(page, '01-candidate-welcome');
+  await page.getByRole('button', { name: 'Start' }).click();
+
+  await flow.cameraCheck(page);
+  await shot(page, '02-candidate-camera-check');
+  await page.getByRole('button', { name: 'Camera and microphone work' }).click();
+
+  // The practice question is recorded but never uploaded.
+  await page.getByRole('heading', { name: 'Practice question' }).waitFor();
+  await flow.record(page, 1500, '03-candidate-practice');
+  await page.getByRole('button', { name: 'Use this answer' }).click();
+
+  await page.getByText('Question 1 of 2').waitFor();
+  await page.getByRole('heading', { name: 'Introduce yourself' }).waitFor();
+  await shot(page, '04-candidate-question');
+  await flow.record(page, 2000, '05-candidate-recording');
+  await shot(page, '06-candidate-review');
+  // num_of_retries 1: one retake, then none left.
+  await page.getByRole('button', { name: 'Record again (1 left)' }).click();
+  await flow.record(page, 2000);
+  await page.getByText('You have used all your retakes for this question.').waitFor();
+  await page.getByRole('button', { name: 'Use this answer' }).click();
+
+  await page.getByText('Question 2 of 2').waitFor();
+  await flow.record(page, 2000);
+  await page.getByRole('button', { name: 'Use this answer' }).click();
+
+  await page.getByRole('heading', { name: 'Thank you!' }).waitFor({ timeout: 60000 });
+  await shot(page, '07-candidate-done');
+  assert.deepEqual(page.errors || [], []);
+
+  const list = await a.get('/api/interviews');
+  assert.equal(list.status, 200, list.text);
+  const found = list.json.map((x) => x.interview).filter((w) => w.invitation_id === inv.id);
+  assert.equal(found.length, 1, 'one interview for the invitation');
+  const detail = (await a.get(`/api/interviews/${found[0].id}`)).json.interview;
+  assert.equal(detail.candidate_name, 'Ada Candidate');
+  assert.equal(detail.recordings.length, 2, 'two recordings (the practice answer is not one)');
+  assert.deepEqual(detail.recordings.map((r) => r.recording.title), ['Introduce yourself', 'Why this job?']);
+  for (const { recording } of detail.recordings) {
+    const video = await a.bytes(new URL(recording.video_url).pathname);
+    assert.equal(video.status, 200);
+    assert.equal(video.headers['content-type'], 'video/webm');
+    assertWebm(video.body);
+    const thumb = await a.bytes(new URL(recording.thumbnail).pathname);
+    assert.equal(thumb.status, 200);
+    assert.deepEqual([...thumb.body.subarray(0, 3)], [0xff, 0xd8, 0xff], 'thumbnail is a JPEG');
+  }
+  const open = await a.get('/api/invitations');
+  assert.ok(!open.json.some((x) => x.invitation.id === inv.id), 'no longer an open invitation');
+  Object.assign(shared, { interview: detail, invitation: inv, page });
+});
+
+test('a completed, revoked, expired or unknown link gets a clear page', async () => {
+  const page = shared.page;
+  let res = await page.goto(shared.invitation.url);
+  assert.equal(res.status(), 410);
+  await page.getByRole('heading', { name: 'You already completed this interview' }).waitFor();
+  await shot(page, '10-error-completed');
+
+  const vacancy = await createVacancy(a);
+  const revoked = await invite(a, vacancy.id);
+  assert.equal((await a.del(`/api/invitations/${revoked.id}`)).status, 200);
+  res = await page.goto(revoked.url);
+  assert.equal(res.status(), 410);
+  await page.getByRole('heading', { name: 'This invitation was withdrawn' }).waitFor();
+  await shot(page, '11-error-revoked');
+
+  const closed = await createVacancy(a, { datetime_start: '2013-07-28T02:00:00+02:00',
+                                          datetime_end: '2013-09-26T02:00:00+02:00' });
+  res = await page.goto((await invite(a, closed.id)).url);
+  assert.equal(res.status(), 410);
+  await page.getByRole('heading', { name: 'This vacancy has closed' }).waitFor();
+  await shot(page, '12-error-expired');
+
+  res = await page.goto(`${env.url}/public/job_interviews/${'0'.repeat(40)}`);
+  assert.equal(res.status(), 404);
+  assert.match(res.headers()['content-type'], /^text\/html/);
+  await page.getByRole('heading', { name: 'This link is not known' }).waitFor();
+  await shot(page, '13-error-unknown');
+  res = await page.goto(`${env.url}/public/job_interviews/NOT-A-TOKEN`);
+  assert.equal(res.status(), 404);
+  await page.getByRole('heading', { name: 'This link is not known' }).waitFor();
+
+  // In the vacancy's language.
+  const dutch = await createVacancy(a, { language: 'nl' });
+  const nlRevoked = await invite(a, dutch.id);
+  await a.del(`/api/invitations/${nlRevoked.id}`);
+  res = await page.goto(nlRevoked.url);
+  assert.equal(res.status(), 410);
+  await page.getByRole('heading', { name: 'Deze uitnodiging is ingetrokken' }).waitFor();
+  assert.equal(await page.getAttribute('html', 'lang'), 'nl');
+  await shot(page, '14-error-revoked-nl');
+});
+
+test('the forward_url page plays the recordings and stops after 3 opens', async () => {
+  const fwd = await a.get(`/api/interviews/${shared.interview.id}/forward_url`);
+  assert.equal(fwd.status, 200, fwd.text);
+  const url = fwd.json.url;
+  assert.match(url, /\/public\/video\/v\/[a-z0-9]+$/);
+  const page = await newPage(browser);
+  for (let open = 1; open <= 3; open++) {
+    const res = await page.goto(url);
+    assert.equal(res.status(), 200, `opening ${open}`);
+    await page.getByRole('heading', { name: 'Video interview of Ada Candidate' }).waitFor();
+    assert.equal(await page.locator('video').count(), 2);
+    if (open === 1) {
+      const size = await videoPlays(page);
+      assert.ok(size.width > 0 && size.height > 0, 'the video decodes');
+      await shot(page, '20-forward-page');
+      // Range: the video bytes are served in pieces (seeking works).
+      const src = await page.locator('video').first().getAttribute('src');
+      const part = await page.request.get(new URL(src, url).href, { headers: { Range: 'bytes=0-99' } });
+      assert.equal(part.status(), 206);
+      assert.match(part.headers()['content-range'], /^bytes 0-99\/\d+$/);
+      assert.equal((await part.body()).length, 100);
+      shared.forwardMedia = new URL(src, url).href;
+    }
+  }
+  await page.getByText('This was the last opening of this link.').waitFor();
+  const gone = await page.goto(url);
+  assert.equal(gone.status(), 410);
+  await page.getByRole('heading', { name: 'This link has expired' }).waitFor();
+  await shot(page, '21-forward-used-up');
+  // The video access of an opening is bound to it: without it, no bytes.
+  const bare = await page.request.get(shared.forwardMedia.replace(/\?.*$/, ''));
+  assert.notEqual(bare.status(), 200);
+});
+
+test('a reviewer link turns the reviewer invitation into a review', async () => {
+  const id = shared.interview.id;
+  const created = await a.post(`/api/interviews/${id}/reviewers`,
+                               { reviewer: { name: 'Rita Reviewer', email: 'rita@example.test' } });
+  assert.equal(created.status, 201, created.text);
+  const page = await newPage(browser);
+  await page.goto(created.json.reviewer.url);
+  await page.getByRole('heading', { name: 'Review: Ada Candidate' }).waitFor();
+  await videoPlays(page);
+  await shot(page, '30-reviewer-page');
+  await page.getByRole('radio', { name: '4 out of 5' }).check();
+  await page.getByLabel('Remarks').fill('Clear answers, good energy.');
+  await page.getByRole('button', { name: 'Submit review' }).click();
+  await page.getByRole('heading', { name: 'Thank you for your review' }).waitFor();
+  await shot(page, '31-reviewer-thanks');
+
+  const reviews = (await a.get(`/api/interviews/${id}/reviews`)).json.map((x) => x.review);
+  assert.equal(reviews.length, 1);
+  assert.equal(reviews[0].reviewer_name, 'Rita Reviewer');
+  assert.equal(reviews[0].rating, 4);
+  assert.equal(reviews[0].remarks, 'Clear answers, good energy.');
+  const reviewers = (await a.get(`/api/interviews/${id}/reviewers`)).json;
+  assert.equal(reviewers.length, 0, 'the reviewer invitation left the list');
+  const again = await page.goto(created.json.reviewer.url);
+  assert.equal(again.status(), 410);
+  await page.getByRole('heading', { name: 'This review was already submitted' }).waitFor();
+});
+
+test('the recruiter page shows the interview and adds a review (HTTP Basic)', async () => {
+  const url = shared.interview.url;
+  // Without credentials the browser is asked for them (401 + Basic challenge).
+  const anonymous = await newPage(browser);
+  const denied = await anonymous.request.get(url, { headers: { Accept: 'text/html' } });
+  assert.equal(denied.status(), 401);
+  assert.match(denied.headers()['www-authenticate'], /^Basic /);
+  assert.match(await denied.text(), /Please sign in/);
+
+  const page = await newPage(browser, { httpCredentials: { username: env.user, password: env.token } });
+  const res = await page.goto(url);
+  assert.equal(res.status(), 200);
+  await page.getByRole('heading', { name: /Ada Candidate/ }).first().waitFor();
+  await page.getByText('Rita Reviewer: 4 out of 5').waitFor();
+  await videoPlays(page);
+  await page.getByRole('radio', { name: '5 out of 5' }).check();
+  await page.getByLabel('Remarks').fill('Invite for a second round.');
+  await page.getByRole('button', { name: 'Submit review' }).click();
+  await page.getByText('Invite for a second round.').waitFor();
+  await shot(page, '40-recruiter-page');
+  const reviews = (await a.get(`/api/interviews/${shared.interview.id}/reviews`)).json;
+  assert.equal(reviews.length, 2);
+});
+
+test('a public vacancy: name and email, then the same flow', async () => {
+  const vacancy = await createVacancy(a, { scope: 'public', language: 'nl',
+                                           questions: [{ title: 'Wat is je motivatie?' }] });
+  assert.match(vacancy.public_url, /\/public\/vacancies\/[a-z0-9]+$/);
+  const page = await newPage(browser, { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+  await page.goto(vacancy.public_url);
+  await page.getByRole('heading', { name: 'Solliciteer op Backend engineer' }).waitFor();
+  await page.getByRole('button', { name: 'Start het video-interview' }).click();
+  await page.getByText('Vul je naam in.').waitFor();
+  await shot(page, '50-public-vacancy-errors');
+  await page.getByLabel('Je volledige naam').fill('Piet Publiek');
+  await page.getByLabel('Je e-mailadres').fill('piet@example.test');
+  await page.keyboard.press('Enter');  // submits the form
+  await page.getByRole('heading', { name: 'Welkom, Piet Publiek' }).waitFor();
+  await shot(page, '51-public-vacancy-welcome-nl');
+  await page.getByRole('button', { name: 'Beginnen' }).click();
+  await page.getByRole('button', { name: 'Camera en microfoon werken' }).click();
+  await flow.record(page, 1500);
+  await page.getByRole('button', { name: 'Dit antwoord gebruiken' }).click();
+  await page.getByRole('heading', { name: 'Bedankt!' }).waitFor({ timeout: 60000 });
+  await shot(page, '52-public-vacancy-done-nl');
+  const list = (await a.get(`/api/vacancies/${vacancy.id}/interviews`)).json.map((x) => x.interview);
+  assert.equal(list.length, 1);
+  assert.equal(list[0].candidate_email, 'piet@example.test');
+});
+
+test('a dropped upload resumes after a reload', async () => {
+  await flow.droppedUploadResumes(a, browser);
+});

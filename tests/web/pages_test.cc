@@ -1,0 +1,305 @@
+// The web pages over real HTTPS without a browser (the browser flow is
+// tests/web/e2e.test.js): languages, link states and their pages, assets,
+// forward links (3 opens, media access bound to an opening), reviewer links,
+// the recruiter page (Basic challenge, same-origin posts), public vacancies,
+// and HTML versus JSON errors.
+#include <doctest/doctest.h>
+
+#include <regex>
+
+#include "testing/api_helpers.h"
+#include "web/html.h"
+#include "web/i18n.h"
+
+namespace cammio {
+namespace {
+
+using namespace cammio::testing;
+
+constexpr char kOpenEnd[] = "2030-01-01T00:00:00Z";
+const httplib::Headers kHtml = {{"Accept", "text/html,application/xhtml+xml"}};
+
+// An automated vacancy open until 2030 (the test clock is in 2023).
+int64_t OpenVacancy(Api& api, const std::string& extra = "") {
+  std::string body = "{\"vacancy\": {\"title\": \"Data <engineer>\", \"datetime_start\": \"" +
+                     std::string(kStart) + "\", \"datetime_end\": \"" + kOpenEnd +
+                     "\", \"questions\": [{\"title\": \"Why us?\"}]" +
+                     (extra.empty() ? "" : ", " + extra) + "}}";
+  return Int(Object(api.Post("/api/vacancies", body), 201, "vacancy"), "id");
+}
+
+std::string PathOf(const std::string& url) { return url.substr(std::string(kPublicUrl).size()); }
+
+// An interview of a fresh invitation with one recording and its thumbnail.
+struct Done {
+  int64_t interview_id = 0, video = 0, thumb = 0, other_video = 0;
+};
+
+Done MakeInterview(TestServer& server, Api& api, const std::string& vacancy_extra = "") {
+  Done d;
+  int64_t vacancy = OpenVacancy(api, vacancy_extra);
+  int64_t inv = CreateInvitationId(api, vacancy, "ann@example.test");
+  int64_t account = server.creds().account_id;
+  std::string n = std::to_string(inv);
+  d.video = AddMediaFile(server, account, "w" + n + ".webm", "recording", "video/webm",
+                         std::string("\x1a\x45\xdf\xa3", 4) + std::string(200, 'v'));
+  d.thumb = AddMediaFile(server, account, "w" + n + ".jpg", "thumbnail", "image/jpeg", "jpeg");
+  d.other_video = AddMediaFile(server, account, "x" + n + ".webm", "recording", "video/webm", "x");
+  Recording r;
+  r.index = 1;
+  r.title = "Why us?";
+  r.video_id = d.video;
+  r.thumbnail_id = d.thumb;
+  d.interview_id = Complete(server, inv, server.clock().Now() - 60, server.clock().Now(), {r});
+  return d;
+}
+
+std::string Capture(const std::string& text, const std::string& pattern) {
+  std::smatch m;
+  REQUIRE_MESSAGE(std::regex_search(text, m, std::regex(pattern)), pattern << " in " << text);
+  return m[1];
+}
+
+TEST_CASE("web: i18n picks the vacancy's language, then the browser's, then English") {
+  CHECK(web::PickLanguage(std::string("nl"), "") == "nl");
+  CHECK(web::PickLanguage(std::string("NL-be"), "en") == "nl");
+  CHECK(web::PickLanguage(std::string("de"), "fr-FR,nl;q=0.8,en;q=0.5") == "nl");
+  CHECK(web::PickLanguage(std::nullopt, "de, fr") == "en");
+  CHECK(web::Text("nl", "start") == "Beginnen");
+  CHECK(web::Text("xx", "start") == "Start");
+  CHECK(web::Text("en", "no_such_key") == "no_such_key");
+  CHECK(web::Format("en", "question_of", {{"n", "2"}, {"count", "5"}}) == "Question 2 of 5");
+  CHECK(web::Escape("<a href=\"x\">'&'</a>") ==
+        "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;");
+  std::string json = web::StringsJson("nl");
+  CHECK(json.find("</") == std::string::npos);
+  CHECK(json.find("\"start\":\"Beginnen\"") != std::string::npos);
+}
+
+TEST_CASE("web: the candidate page runs an open link and explains every other state") {
+  TestServer server;
+  Api api(server);
+  int64_t vacancy = OpenVacancy(api, "\"language\": \"nl\"");
+  Value inv = CreateInvitation(api, vacancy, "ann@example.test");
+  std::string path = PathOf(Str(inv, "url"));
+
+  Resp r = api.Get(path, kHtml);
+  REQUIRE(r.status == 200);
+  CHECK(r.Header("Content-Type") == "text/html; charset=utf-8");
+  CHECK(r.Header("Content-Language") == "nl");
+  CHECK(r.headers.count("Content-Language") == 1);
+  CHECK(r.Header("Cache-Control") == "no-store");
+  CHECK(r.Header("Content-Security-Policy").find("default-src 'self'") != std::string::npos);
+  CHECK(r.body.find("<html lang=\"nl\">") != std::string::npos);
+  CHECK(r.body.find("data-token=\"" + path.substr(path.rfind('/') + 1) + "\"") !=
+        std::string::npos);
+  CHECK(r.body.find("Data &lt;engineer&gt;") != std::string::npos);  // escaped
+  CHECK(r.body.find("/public/assets/candidate.js") != std::string::npos);
+  CHECK(r.body.find("\"start\":\"Beginnen\"") != std::string::npos);
+
+  REQUIRE(api.Delete("/api/invitations/" + std::to_string(Int(inv, "id"))).status == 200);
+  r = api.Get(path, kHtml);
+  CHECK(r.status == 410);
+  CHECK(r.body.find("Deze uitnodiging is ingetrokken") != std::string::npos);
+
+  Done done = MakeInterview(server, api);
+  (void)done;
+  int64_t closed = CreateVacancy(api);  // ended in 2013
+  r = api.Get(PathOf(Str(CreateInvitation(api, closed, "bob@example.test"), "url")), kHtml);
+  CHECK(r.status == 410);
+  CHECK(r.body.find("This vacancy has closed") != std::string::npos);
+
+  // Unknown and malformed tokens: an HTML page for browsers, JSON otherwise.
+  r = api.Get("/public/job_interviews/" + std::string(30, 'a'), kHtml);
+  CHECK(r.status == 404);
+  CHECK(r.body.find("This link is not known") != std::string::npos);
+  r = api.Get("/public/job_interviews/Not-A-Token",
+              {{"Accept", "text/html"}, {"Accept-Language", "nl-NL,nl"}});
+  CHECK(r.status == 404);
+  CHECK(r.body.find("Deze link is onbekend") != std::string::npos);
+  r = api.Get("/public/job_interviews/" + std::string(30, 'a') + "/state");
+  CHECK(r.status == 404);
+  CHECK(r.Header("Content-Type") == kJsonType);
+}
+
+TEST_CASE("web: a question's video streams to the candidate of an open link only") {
+  TestServer server;
+  Api api(server);
+  int64_t video = AddMediaFile(server, server.creds().account_id, "q.webm", "question",
+                               "video/webm", "question video bytes");
+  std::string extra =
+      "\"questions\": [{\"title\": \"Watch this\", \"video_id\": " + std::to_string(video) +
+      "}, {\"title\": \"No video\"}]";
+  std::string body = "{\"vacancy\": {\"title\": \"T\", \"datetime_start\": \"" +
+                     std::string(kStart) + "\", \"datetime_end\": \"" + kOpenEnd + "\", " + extra +
+                     "}}";
+  int64_t vacancy = Int(Object(api.Post("/api/vacancies", body), 201, "vacancy"), "id");
+  Value inv = CreateInvitation(api, vacancy, "q@example.test");
+  std::string path = PathOf(Str(inv, "url"));
+  Value state = Unwrap(Doc(api.Get(path + "/state"), 200), "interview");
+  const auto& qs = At(state, "questions").items();
+  REQUIRE(qs.size() == 2);
+  std::string with = std::to_string(Int(qs[0], "id"));
+  std::string without = std::to_string(Int(qs[1], "id"));
+  Resp r = api.Get(path + "/questions/" + with + "/video", {{"Range", "bytes=0-7"}});
+  CHECK(r.status == 206);
+  CHECK(r.body == "question");
+  CHECK(api.Get(path + "/questions/" + without + "/video").status == 404);
+  REQUIRE(api.Delete("/api/invitations/" + std::to_string(Int(inv, "id"))).status == 200);
+  CHECK(api.Get(path + "/questions/" + with + "/video").status == 410);
+}
+
+TEST_CASE("web: a completed invitation's link says so; assets are served with their types") {
+  TestServer server;
+  Api api(server);
+  int64_t vacancy = OpenVacancy(api);
+  Value inv = CreateInvitation(api, vacancy, "cy@example.test");
+  Complete(server, Int(inv, "id"), server.clock().Now() - 10, server.clock().Now());
+  Resp r = api.Get(PathOf(Str(inv, "url")), kHtml);
+  CHECK(r.status == 410);
+  CHECK(r.body.find("You already completed this interview") != std::string::npos);
+
+  r = api.Get("/public/assets/cammio.css");
+  CHECK(r.status == 200);
+  CHECK(r.Header("Content-Type") == "text/css; charset=utf-8");
+  r = api.Get("/public/assets/candidate.js");
+  CHECK(r.status == 200);
+  CHECK(r.Header("Content-Type") == "text/javascript; charset=utf-8");
+  CHECK(r.body.find("MediaRecorder") != std::string::npos);
+  CHECK(api.Get("/public/assets/nothing.js").status == 404);
+}
+
+TEST_CASE("web: a forward link opens 3 times; its videos stream under that opening's access") {
+  TestServer server;
+  Api api(server);
+  Done d = MakeInterview(server, api);
+  std::string id = std::to_string(d.interview_id);
+  Resp fwd = api.Get("/api/interviews/" + id + "/forward_url");
+  std::string path = PathOf(Str(Doc(fwd, 200), "url"));
+
+  auto head = server.Client()->Head(path, kHtml);  // link previews do not use an opening
+  REQUIRE(head);
+  CHECK(head->status == 200);
+  std::string media;
+  for (int open = 1; open <= 3; ++open) {
+    Resp page = api.Get(path, kHtml);
+    REQUIRE(page.status == 200);
+    media = Capture(page.body, "src=\"(/public/video/v/[a-z0-9]+/media/" + std::to_string(d.video) +
+                                   "\\?access=[a-z0-9]+)\"");
+  }
+  Resp part = api.Get(media, {{"Range", "bytes=0-3"}});
+  CHECK(part.status == 206);
+  CHECK(part.body == std::string("\x1a\x45\xdf\xa3", 4));
+  CHECK(part.Header("Content-Range") == "bytes 0-3/204");
+  std::string base = media.substr(0, media.find("/media/") + 7);
+  std::string access = media.substr(media.find('?'));
+  CHECK(api.Get(base + std::to_string(d.thumb) + access).status == 200);
+  CHECK(api.Get(base + std::to_string(d.other_video) + access).status == 404);  // not its video
+  CHECK(api.Get(base + std::to_string(d.video)).status == 403);                 // no access
+  CHECK(api.Get(base + std::to_string(d.video) + "?access=" + std::string(32, 'a')).status == 403);
+
+  Resp gone = api.Get(path, kHtml);
+  CHECK(gone.status == 410);
+  CHECK(gone.body.find("This link has expired") != std::string::npos);
+  CHECK(api.Get(media).status == 200);  // an earlier opening's access still plays
+
+  server.clock().Advance(5 * 3600);  // that access was short-lived
+  CHECK(api.Get(media).status == 410);
+}
+
+TEST_CASE("web: a reviewer link turns the reviewer invitation into a review") {
+  TestServer server;
+  Api api(server);
+  Done d = MakeInterview(server, api);
+  std::string id = std::to_string(d.interview_id);
+  Value reviewer = Object(api.Post("/api/interviews/" + id + "/reviewers",
+                                   "{\"reviewer\": {\"name\": \"Rita\", \"email\": \"r@x.test\"}}"),
+                          201, "reviewer");
+  std::string path = PathOf(Str(reviewer, "url"));
+  Resp page = api.Get(path, kHtml);
+  REQUIRE(page.status == 200);
+  std::string media = Capture(page.body, "src=\"(/public/reviews/[a-z0-9]+/media/[0-9]+)\"");
+  CHECK(api.Get(media).status == 200);
+
+  Resp bad = api.Post(path, "rating=9&remarks=x", "application/x-www-form-urlencoded", kHtml);
+  CHECK(bad.status == 400);
+  CHECK(bad.body.find("Please choose a rating from 1 to 5.") != std::string::npos);
+  Resp ok = api.Post(path, "rating=3&remarks=Solid+answers+%26+calm",
+                     "application/x-www-form-urlencoded", kHtml);
+  CHECK(ok.status == 200);
+  CHECK(ok.body.find("Thank you for your review") != std::string::npos);
+
+  auto reviews = List(api.Get("/api/interviews/" + id + "/reviews"), "review");
+  REQUIRE(reviews.size() == 1);
+  CHECK(Str(reviews[0], "reviewer_name") == "Rita");
+  CHECK(Int(reviews[0], "rating") == 3);
+  CHECK(Str(reviews[0], "remarks") == "Solid answers & calm");
+  CHECK(List(api.Get("/api/interviews/" + id + "/reviewers"), "reviewer").empty());
+  Resp again = api.Get(path, kHtml);
+  CHECK(again.status == 410);
+  CHECK(again.body.find("This review was already submitted") != std::string::npos);
+  CHECK(api.Get(media).status == 404);
+}
+
+TEST_CASE("web: the recruiter page asks browsers to sign in and takes same-origin reviews") {
+  TestServer server;
+  Api api(server);
+  Done d = MakeInterview(server, api);
+  Value w = Object(api.Get("/api/interviews/" + std::to_string(d.interview_id)), 200, "interview");
+  std::string path = PathOf(Str(w, "url"));
+
+  auto anonymous = server.Client()->Get(path, kHtml);
+  REQUIRE(anonymous);
+  CHECK(anonymous->status == 401);
+  CHECK(anonymous->get_header_value("WWW-Authenticate").rfind("Basic realm=", 0) == 0);
+  CHECK(anonymous->body.find("Please sign in") != std::string::npos);
+
+  Resp page = api.Get(path, kHtml);
+  REQUIRE(page.status == 200);
+  CHECK(page.body.find("ann@example.test") != std::string::npos);
+  CHECK(api.Get(path + "/media/" + std::to_string(d.video)).status == 200);
+  CHECK(api.Get(path + "/media/" + std::to_string(d.other_video)).status == 404);
+
+  const char* form = "application/x-www-form-urlencoded";
+  Resp forged = api.Post(path, "rating=1", form, {{"Sec-Fetch-Site", "cross-site"}});
+  CHECK(forged.status == 412);
+  Resp posted = api.Post(path, "rating=5&remarks=Hire", form, {{"Sec-Fetch-Site", "same-origin"}});
+  CHECK(posted.status == 303);
+  CHECK(posted.Header("Location") == path);
+  auto reviews =
+      List(api.Get("/api/interviews/" + std::to_string(d.interview_id) + "/reviews"), "review");
+  REQUIRE(reviews.size() == 1);
+  CHECK(Int(reviews[0], "rating") == 5);
+}
+
+TEST_CASE("web: a public vacancy takes a name and email and continues on a new invitation") {
+  TestServer server;
+  Api api(server);
+  int64_t priv = OpenVacancy(api);
+  Value pv = Object(api.Get("/api/vacancies/" + std::to_string(priv)), 200, "vacancy");
+  CHECK(IsNull(pv, "public_url"));
+  int64_t pub = OpenVacancy(api, "\"scope\": \"public\"");
+  Value v = Object(api.Get("/api/vacancies/" + std::to_string(pub)), 200, "vacancy");
+  std::string path = PathOf(Str(v, "public_url"));
+
+  Resp form = api.Get(path, kHtml);
+  REQUIRE(form.status == 200);
+  CHECK(form.body.find("<label for=\"apply-email\">") != std::string::npos);
+  const char* type = "application/x-www-form-urlencoded";
+  Resp bad = api.Post(path, "name=Piet&email=nope", type, kHtml);
+  CHECK(bad.status == 400);
+  CHECK(bad.body.find("aria-invalid=\"true\"") != std::string::npos);
+  CHECK(bad.body.find("value=\"Piet\"") != std::string::npos);
+  Resp ok = api.Post(path, "name=Piet+P&email=piet%40example.test", type, kHtml);
+  REQUIRE(ok.status == 303);
+  std::string next = ok.Header("Location");
+  CHECK(next.rfind("/public/job_interviews/", 0) == 0);
+  CHECK(api.Get(next, kHtml).status == 200);
+  auto open = List(api.Get("/api/vacancies/" + std::to_string(pub) + "/invitations"), "invitation");
+  REQUIRE(open.size() == 1);
+  CHECK(Str(open[0], "candidate_email") == "piet@example.test");
+  CHECK(Str(open[0], "candidate_name") == "Piet P");
+}
+
+}  // namespace
+}  // namespace cammio

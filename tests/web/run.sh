@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Browser end-to-end tests of the web pages (e2e.test.js) against a real
+# `cammio serve` with its own data directory, in Debian's chromium driven by
+# playwright-core (installed by tools/install-deps; never a browser of
+# playwright's own). Fails -- never skips -- when chromium or playwright-core
+# is missing.
+# Usage: run.sh CAMMIO_BINARY SOURCE_DIR [ARTIFACTS_DIR]
+#   ARTIFACTS_DIR (screenshots) defaults to <binary's dir>/web-artifacts.
+set -euo pipefail
+CAMMIO=$(realpath "${1:?usage: run.sh CAMMIO_BINARY SOURCE_DIR [ARTIFACTS_DIR]}")
+SRC=$(realpath "${2:?usage: run.sh CAMMIO_BINARY SOURCE_DIR [ARTIFACTS_DIR]}")
+ART=${3:-$(dirname "$CAMMIO")/web-artifacts}
+WEB=$SRC/tests/web
+
+fail() { echo "FAIL: $*" >&2; exit 1; }
+CHROMIUM=${CAMMIO_CHROMIUM:-$(command -v chromium || true)}
+[ -n "$CHROMIUM" ] && [ -x "$CHROMIUM" ] ||
+  fail "chromium is not installed (tools/install-deps installs it: apt-get install chromium)"
+command -v node >/dev/null || fail "node is not installed (tools/install-deps installs nodejs)"
+[ -f "$WEB/node_modules/playwright-core/package.json" ] ||
+  fail "playwright-core is missing: (cd tests/web && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci)"
+
+WORK=$(mktemp -d /tmp/cammio-web-XXXXXX)
+SERVER_PID=""
+cleanup() {
+  if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
+    kill -TERM "$SERVER_PID" 2>/dev/null || true
+    wait "$SERVER_PID" 2>/dev/null || true
+  fi
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+DATA=$WORK/data
+mkdir -p "$ART"
+rm -f "$ART"/*.png
+
+ACC=$("$CAMMIO" account create --name "Web E2E Agency" --data "$DATA" | sed -n 's/.*"id":\([0-9]*\).*/\1/p')
+[ -n "$ACC" ] || fail "account create printed no id"
+USER_JSON=$("$CAMMIO" user create --account "$ACC" --email recruiter@agency.test --name "Rob Recruiter" --data "$DATA")
+TOKEN=$(echo "$USER_JSON" | sed -n 's/.*"access_token":"\([^"]*\)".*/\1/p')
+[ -n "$TOKEN" ] || fail "user create printed no access token"
+
+PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+URL=https://127.0.0.1:$PORT
+"$CAMMIO" serve --data "$DATA" --listen "127.0.0.1:$PORT" --public-url "$URL" \
+  >"$WORK/server.out" 2>"$ART/server.log" &
+SERVER_PID=$!
+for _ in $(seq 1 200); do
+  grep -q "listening on" "$ART/server.log" 2>/dev/null && break
+  kill -0 "$SERVER_PID" 2>/dev/null || fail "server exited: $(cat "$ART/server.log")"
+  sleep 0.05
+done
+grep -q "listening on" "$ART/server.log" || fail "server did not start"
+
+node "$WEB/make_y4m.js" "$WORK/camera.y4m" 45
+cd "$WEB"
+CAMMIO_URL=$URL CAMMIO_USER=recruiter@agency.test CAMMIO_TOKEN=$TOKEN CAMMIO_CHROMIUM=$CHROMIUM \
+CAMMIO_ARTIFACTS=$ART CAMMIO_Y4M=$WORK/camera.y4m \
+  node --test --test-reporter=spec --test-timeout=300000 e2e.test.js
+echo "web e2e: screenshots in $ART"
