@@ -11,6 +11,8 @@
 #include "api/vacancies.h"
 #include "api/videos.h"
 #include "http/server.h"
+#include "ops/metrics_handler.h"
+#include "web/pages.h"
 
 namespace cammio {
 
@@ -19,6 +21,7 @@ namespace cammio {
 const Router& ApiRouter() {
   static const Router router({
       {"GET", "/healthz", HealthHandler, false},
+      {"GET", "/metrics", ops::MetricsHandler, false},  // access: ops/metrics_handler.h
       {"GET", "/api/openapi.json", OpenApiHandler, false},
 
       {"GET", "/api/vacancies", ListVacanciesHandler},
@@ -84,7 +87,23 @@ const Router& ApiRouter() {
       {"POST", "/api/notifications/:id/redeliver", RedeliverNotificationHandler},
 
       // Web pages (src/web): HTML, scripts, styles; see web/pages.h.
-      // (web block: rows for the candidate, forward, reviewer and recruiter pages)
+      {"GET", "/public/assets/cammio.css", web::AssetHandler, false},
+      {"GET", "/public/assets/common.js", web::AssetHandler, false},
+      {"GET", "/public/assets/uploads.js", web::AssetHandler, false},
+      {"GET", "/public/assets/candidate.js", web::AssetHandler, false},
+      {"GET", "/public/job_interviews/{token}", web::CandidatePageHandler, false},
+      {"GET", "/public/job_interviews/{token}/questions/:question_id/video",
+       web::QuestionVideoHandler, false},
+      {"GET", "/public/vacancies/{token}", web::PublicVacancyPageHandler, false},
+      {"POST", "/public/vacancies/{token}", web::PublicVacancyApplyHandler, false},
+      {"GET", "/public/video/v/{token}", web::ForwardPageHandler, false},
+      {"GET", "/public/video/v/{token}/media/:video_id", web::ForwardMediaHandler, false},
+      {"GET", "/public/reviews/{token}", web::ReviewerPageHandler, false},
+      {"POST", "/public/reviews/{token}", web::ReviewerSubmitHandler, false},
+      {"GET", "/public/reviews/{token}/media/:video_id", web::ReviewerMediaHandler, false},
+      {"GET", "/recruiter/reviews/:id", web::RecruiterPageHandler},
+      {"POST", "/recruiter/reviews/:id", web::RecruiterReviewHandler},
+      {"GET", "/recruiter/reviews/:id/media/:video_id", web::RecruiterMediaHandler},
 
       // The candidate pages' JSON, authorised by the link token.
       {"GET", "/public/job_interviews/{token}/state", CandidateStateHandler, false},

@@ -2,6 +2,8 @@
 
 #include <iostream>
 
+#include "cli/ops_commands.h"
+#include "ops/check.h"
 #include "util/log.h"
 
 namespace cammio {
@@ -22,6 +24,11 @@ const char kUsage[] =
     "[--verify on|off]\n"
     "  notifications settings --account ID [--json DOC | --json-file FILE]\n"
     "  notifications list --account ID [--limit N]\n"
+    "  backup --to FILE | restore --from FILE      (restore: with the server stopped)\n"
+    "  check                                        configuration, certificate, disk, database\n"
+    "  candidate erase --account ID --email EMAIL | candidate export --account ID --email EMAIL "
+    "--to FILE\n"
+    "  retention set --account ID --days N | retention clear|show --account ID | retention run\n"
     "  version\n"
     "Every command takes --data DIR (default ./cammio-data) and --config FILE.\n";
 
@@ -76,7 +83,7 @@ int RunCli(int argc, char** argv) {
   }
   const std::string& cmd = args->words[0];
   if (cmd == "version") {
-    std::cout << "cammio " << CAMMIO_VERSION << "\n";
+    std::cout << ops::VersionText();
     return 0;
   }
   if (cmd == "help" || cmd == "--help") {
@@ -89,6 +96,7 @@ int RunCli(int argc, char** argv) {
     return 2;
   }
   if (cmd == "serve") return RunServe(*config);
+  if (IsOpsCommand(cmd)) return RunOpsCommand(*args, *config);
   return RunAdminCommand(*args, *config);
 }
 

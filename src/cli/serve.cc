@@ -13,6 +13,9 @@
 #include "mail/enqueue.h"
 #include "mail/sender.h"
 #include "notify/outbox.h"
+#include "ops/data_lock.h"
+#include "ops/metrics_handler.h"
+#include "ops/retention.h"
 #include "notify/sender.h"
 #include "store/accounts.h"
 #include "util/log.h"
@@ -106,6 +109,17 @@ int RunServe(const Config& config) {
   ::signal(SIGPIPE, SIG_IGN);
   SetLogLevel(ParseLevel(config.log_level));
 
+  // One server per data directory; `cammio restore` checks the same lock.
+  Status dd = EnsureDataDir(config.data_dir);
+  if (!dd.ok()) {
+    std::cerr << "cammio: " << dd.details() << "\n";
+    return 1;
+  }
+  auto lock = ops::DataDirLock::Acquire(config.data_dir);  // held until return
+  if (!lock.ok()) {
+    std::cerr << "cammio: " << lock.status().details() << "\n";
+    return 1;
+  }
   auto store = OpenDataStore(config);
   if (!store.ok()) {
     std::cerr << "cammio: " << store.status().details() << "\n";
@@ -148,6 +162,9 @@ int RunServe(const Config& config) {
   ctx.completion_events = &events;
   notifier.Start();
   mailer.Start();
+  ops::SetMetricsToken(config.metrics_token);
+  ops::RetentionWorker retention(store->get(), config.data_dir, &SystemClock());
+  retention.Start();
   ApiServer server(ctx, options);
   s = server.Start();
   if (!s.ok()) {
@@ -168,6 +185,7 @@ int RunServe(const Config& config) {
   server.Stop();
   notifier.Stop();  // waits for attempts in flight (each at most its timeout)
   mailer.Stop();    // ends an SMTP session in progress; its mail stays pending
+  retention.Stop();
   (*store)->Close();
   LogInfo("stopped cleanly");
   return 0;

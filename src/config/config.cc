@@ -84,6 +84,9 @@ const std::vector<Row>& Rows() {
        Number(&Config::max_body_kib, "max_body_kib", 1, 1024 * 1024)},
       {{"backlog", "CAMMIO_BACKLOG", "listen backlog"},
        Number(&Config::backlog, "backlog", 16, 65535)},
+      {{"metrics_token", "CAMMIO_METRICS_TOKEN",
+        "bearer token GET /metrics requires (empty: loopback clients only)"},
+       Text(&Config::metrics_token)},
       {{"log_level", "CAMMIO_LOG_LEVEL", "debug, info, warn or error"},
        [](Config* c, const std::string& v) {
          if (v != "debug" && v != "info" && v != "warn" && v != "error") {

@@ -23,6 +23,7 @@ struct Config {
   std::string listen = "0.0.0.0:8443";     // HTTPS address:port
   std::string http_listen;                 // plain HTTP address:port; empty = off
   std::string public_url;                  // base of links in emails and API answers
+  std::string metrics_token;               // bearer token for GET /metrics ("" = loopback only)
   std::string tls_cert;                    // PEM certificate; empty = DATA/tls/cert.pem (generated)
   std::string tls_key;                     // PEM key; empty = DATA/tls/key.pem (generated)
   std::string hostnames;                   // extra DNS names for a generated certificate

@@ -15,9 +15,12 @@
 #include "http/connection_control.h"
 #include "http/error_render.h"
 #include "http/tls_server.h"
+#include "ops/metrics.h"
+#include "ops/metrics_queue.h"
 #include "util/crypto.h"
 #include "util/log.h"
 #include "util/random.h"
+#include "web/html.h"
 
 namespace cammio {
 namespace {
@@ -79,9 +82,14 @@ std::string_view NegotiateFormat(const httplib::Request& req, Format* format) {
   return path;
 }
 
-void ReplyError(httplib::Response& res, Format format, const Status& status) {
+void ReplyError(const httplib::Request& req, httplib::Response& res, Format format,
+                const Status& status) {
   int http = HttpStatusFor(status);
   if (http == 500) LogError("request " + t_state.id + " failed: " + status.ToString());
+  if (web::WantsHtml(req)) {  // a browser opening a page: an HTML page (web/html.h)
+    web::ReplyErrorPage(req, res, status);
+    return;
+  }
   res.status = http;
   res.set_content(Render(ErrorDocumentFor(status), format), ContentTypeFor(format));
 }
@@ -235,7 +243,7 @@ httplib::Server::HandlerResponse ApiServer::Impl::PreRouting(const httplib::Requ
   }
   if (s.ok()) return httplib::Server::HandlerResponse::Unhandled;
   DropRanges(req);
-  ReplyError(res, st.format, s);
+  ReplyError(req, res, st.format, s);
   if (HasBody(req)) {  // its body is still unread on the connection
     res.set_header("Connection", "close");
     http::RequestConnectionClose();
@@ -271,7 +279,7 @@ void ApiServer::Impl::DispatchWithBody(const httplib::Request& req, httplib::Res
       res.set_header("Connection", "close");
       http::RequestConnectionClose();
     }
-    ReplyError(res, st.format,
+    ReplyError(req, res, st.format,
                too_large ? Status::PayloadTooLarge("the request body is larger than " +
                                                    std::to_string(options.max_body_bytes) +
                                                    " bytes")
@@ -286,7 +294,7 @@ void ApiServer::Impl::Dispatch(const httplib::Request& req, httplib::Response& r
   RequestState& st = Begin(res);
   // The pre-routing hook matched this request, or answered it itself.
   if (st.match.route == nullptr) {
-    ReplyError(res, st.format, Status::Internal("dispatch without a route"));
+    ReplyError(req, res, st.format, Status::Internal("dispatch without a route"));
     return;
   }
   Call call(ctx, req, body, res, st.format, st.match.params,
@@ -295,7 +303,7 @@ void ApiServer::Impl::Dispatch(const httplib::Request& req, httplib::Response& r
   const Route& route = *st.match.route;
   Status s = (route.authenticated && req.method == "POST") ? RunIdempotent(call, route.handler)
                                                            : route.handler(call);
-  if (!s.ok()) ReplyError(res, st.format, s);
+  if (!s.ok()) ReplyError(req, res, st.format, s);
   if (res.status >= 300 || !res.content_provider_) DropRanges(req);
   if (!call.body_consumed()) {  // part of a streamed body is still on the wire
     res.set_header("Connection", "close");
@@ -304,7 +312,10 @@ void ApiServer::Impl::Dispatch(const httplib::Request& req, httplib::Response& r
 }
 
 void ApiServer::Impl::Install(httplib::Server& svr) {
-  svr.new_task_queue = [n = options.workers] { return new httplib::ThreadPool(n); };
+  // Each queued task is one connection: counted for /metrics (ops/metrics_queue.h).
+  svr.new_task_queue = [n = options.workers] {
+    return new ops::CountingTaskQueue(new httplib::ThreadPool(n));
+  };
   svr.set_tcp_nodelay(true);
   svr.set_keep_alive_max_count(options.keep_alive_max_count);
   svr.set_keep_alive_timeout(options.keep_alive_timeout_s);
@@ -369,6 +380,9 @@ void ApiServer::Impl::Install(httplib::Server& svr) {
     LogInfo("access id=" + (st.id.empty() ? std::string("-") : st.id) + " account=" + account +
             " " + req.method + " " + req.path + " " + std::to_string(res.status) + " " +
             std::to_string(bytes) + "B " + std::to_string(ms) + "ms addr=" + req.remote_addr);
+    ops::Metrics::Global().RecordRequest(
+        req.method, st.match.route != nullptr ? st.match.route->pattern : "unmatched", res.status,
+        ms);
     st.active = false;
   });
 }

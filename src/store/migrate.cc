@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <string>
 
+#include "ops/pre_migration.h"
 #include "util/embedded.h"
 #include "util/log.h"
 
@@ -29,6 +30,30 @@ Status ApplyOne(Db& db, const Migration& m) {
   if (!s.ok()) {
     db.Exec("ROLLBACK");
     return Status::IoError("migration " + std::string(m.name) + " failed: " + s.details());
+  }
+  return s;
+}
+
+// Applies migrations[from..] in one transaction: all of them or none.
+Status ApplyAll(Db& db, const std::vector<Migration>& migrations, size_t from) {
+  Status s = db.Exec("BEGIN IMMEDIATE");
+  if (!s.ok()) return s;
+  std::string failed;
+  for (size_t i = from; s.ok() && i < migrations.size(); ++i) {
+    const Migration& m = migrations[i];
+    std::string sql(m.sql);
+    sql += "\nPRAGMA user_version = " + std::to_string(m.version) + ";";
+    s = db.Exec(sql.c_str());
+    if (!s.ok()) failed = std::string(m.name);
+  }
+  if (s.ok()) s = db.Exec("COMMIT");
+  if (!s.ok()) {
+    db.Exec("ROLLBACK");
+    return Status::IoError("migration " + (failed.empty() ? std::string("commit") : failed) +
+                           " failed (the database is left at its old version): " + s.details());
+  }
+  for (size_t i = from; i < migrations.size(); ++i) {
+    LogInfo("applied migration " + std::string(migrations[i].name));
   }
   return s;
 }
@@ -61,11 +86,29 @@ Status Migrate(Db& db, const std::vector<Migration>& migrations, int* version) {
                                "); refusing to touch it");
   }
   for (size_t i = 0; i < migrations.size(); ++i) {
-    const Migration& m = migrations[i];
     // Versions are dense and ordered; a gap is a packaging bug.
-    if (m.version != static_cast<int>(i) + 1) {
-      return Status::Internal("migration numbering has a gap at " + std::string(m.name));
+    if (migrations[i].version != static_cast<int>(i) + 1) {
+      return Status::Internal("migration numbering has a gap at " +
+                              std::string(migrations[i].name));
     }
+  }
+  if (current > 0 && current < latest) {
+    // Upgrading a database that holds data: back it up first (ops/
+    // pre_migration.h), then apply every pending migration in one
+    // transaction, so a failure leaves it at its old version, still usable
+    // by the previous binary.
+    s = ops::BackupBeforeMigrations(db, current, latest);
+    if (!s.ok()) {
+      LogError("not migrating: the backup before migrating failed: " + s.ToString());
+      return s;
+    }
+    s = ApplyAll(db, migrations, static_cast<size_t>(current));
+    if (!s.ok()) return s;
+    *version = latest;
+    return Status::OK();
+  }
+  for (size_t i = 0; i < migrations.size(); ++i) {
+    const Migration& m = migrations[i];
     if (m.version <= current) continue;
     s = ApplyOne(db, m);
     if (!s.ok()) return s;

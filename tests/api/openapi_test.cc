@@ -67,10 +67,13 @@ std::vector<std::string> TemplateNames(const std::string& path) {
 }
 
 // The document describes the integrator API (/api/..., /healthz). Routes of
-// the browser-facing candidate and reviewer pages (/public/..., authorised by
-// their link tokens) are not part of it.
+// the browser-facing pages (/public/..., authorised by their link tokens, and
+// the recruiter's /recruiter/... pages) are not part of it.
 bool InApiDocument(const Route& route) {
-  return std::string(route.pattern).rfind("/public/", 0) != 0;
+  std::string pattern = route.pattern;
+  // Pages and the Prometheus text of /metrics are not API resources.
+  return pattern.rfind("/public/", 0) != 0 && pattern.rfind("/recruiter/", 0) != 0 &&
+         pattern != "/metrics";
 }
 
 int64_t IdOf(const Value& doc, const char* root) {

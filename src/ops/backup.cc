@@ -1,0 +1,282 @@
+#include "ops/backup.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <map>
+
+#include "cammio/document.h"
+#include "ops/fs.h"
+#include "ops/tar.h"
+#include "util/time.h"
+
+namespace cammio::ops {
+namespace {
+
+// Copies `src` into a new database file at `dest` in one backup step (so
+// the copy is one snapshot) and reads its user_version.
+Status CopyDatabase(Db& src, const std::string& dest, int* schema_version) {
+  sqlite3* out = nullptr;
+  int rc = sqlite3_open_v2(dest.c_str(), &out,
+                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                           nullptr);
+  Status s;
+  if (rc != SQLITE_OK) s = SqliteStatus(rc, "creating " + dest);
+  if (s.ok()) {
+    sqlite3_backup* b = sqlite3_backup_init(out, "main", src.raw(), "main");
+    if (b == nullptr) {
+      s = SqliteStatus(sqlite3_extended_errcode(out), "backup of the database");
+    } else {
+      rc = sqlite3_backup_step(b, -1);
+      int fin = sqlite3_backup_finish(b);
+      if (rc != SQLITE_DONE) s = SqliteStatus(rc, "backup of the database");
+      else if (fin != SQLITE_OK) s = SqliteStatus(fin, "backup of the database");
+    }
+  }
+  if (s.ok()) {
+    // The copy keeps the source's WAL flag; make it one self-contained file.
+    sqlite3_stmt* st = nullptr;
+    rc = sqlite3_exec(out, "PRAGMA journal_mode=DELETE", nullptr, nullptr, nullptr);
+    if (rc != SQLITE_OK) s = SqliteStatus(rc, "finishing the database copy");
+    if (s.ok() && sqlite3_prepare_v2(out, "PRAGMA user_version", -1, &st, nullptr) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW) {
+      *schema_version = sqlite3_column_int(st, 0);
+    }
+    sqlite3_finalize(st);
+  }
+  rc = sqlite3_close(out);
+  if (s.ok() && rc != SQLITE_OK) s = SqliteStatus(rc, "closing the database copy");
+  return s;
+}
+
+}  // namespace
+
+Status AddFileToArchive(TarWriter& tar, const std::string& name, const std::string& path,
+                        bool missing_ok, Manifest* m) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    if (errno == ENOENT && missing_ok) return Status::OK();  // deleted since listed
+    return ErrnoStatus(errno, "opening " + path);
+  }
+  struct stat st;
+  Status s;
+  if (::fstat(fd, &st) != 0) s = ErrnoStatus(errno, "stat " + path);
+  ManifestMember member;
+  member.name = name;
+  member.size = st.st_size;
+  if (s.ok()) s = tar.AddFromFd(name, fd, st.st_size, st.st_mtime, &member.sha256);
+  ::close(fd);
+  if (s.ok()) m->members.push_back(member);
+  return s;
+}
+
+namespace {
+
+Status WriteArchive(Db& src, const std::string& data_dir, const std::string& partial,
+                    const std::string& db_copy, const BackupOptions& options, Manifest* m) {
+  Status s = CopyDatabase(src, db_copy, &m->schema_version);
+  if (!s.ok()) return s;
+  int fd = ::open(partial.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) return ErrnoStatus(errno, "creating " + partial);
+  TarWriter tar(fd, partial);
+  s = AddFileToArchive(tar, kDatabaseMember, db_copy, false, m);
+  RemoveFile(db_copy);
+  if (s.ok() && options.include_media) {
+    auto files = ListFiles(data_dir + "/media");
+    s = files.status();
+    for (size_t i = 0; s.ok() && i < files->size(); ++i) {
+      const std::string& rel = (*files)[i];
+      s = AddFileToArchive(tar, "media/" + rel, data_dir + "/media/" + rel, true, m);
+    }
+  }
+  if (s.ok()) s = tar.AddBytes(kManifestName, ManifestToJson(*m), options.now, nullptr);
+  if (s.ok()) s = tar.Finish();
+  if (s.ok() && ::fsync(fd) != 0) s = ErrnoStatus(errno, "syncing " + partial);
+  if (::close(fd) != 0 && s.ok()) s = ErrnoStatus(errno, "closing " + partial);
+  return s;
+}
+
+}  // namespace
+
+std::string FileStamp(int64_t epoch) {
+  std::string out;
+  for (char c : FormatUtc(epoch)) {
+    if (c != '-' && c != ':') out.push_back(c);
+  }
+  return out;
+}
+
+Status SqliteStatus(int rc, const std::string& what) {
+  std::string msg = what + ": " + sqlite3_errstr(rc);
+  switch (rc & 0xff) {
+    case SQLITE_FULL:
+      return Status::InsufficientStorage("the disk is full (" + msg + ")");
+    case SQLITE_READONLY:
+    case SQLITE_CANTOPEN:
+    case SQLITE_PERM:
+      return Status::Unavailable("the storage is not writable (" + msg + ")");
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+      return Status::Unavailable("the database is busy (" + msg + ")");
+    default:
+      return Status::IoError(msg);
+  }
+}
+
+Status CreateBackup(Db& src, const std::string& data_dir, const std::string& archive_path,
+                    const BackupOptions& options, Manifest* manifest) {
+  if (PathExists(archive_path)) {
+    return Status::InvalidArgument(archive_path + " already exists; choose a new file");
+  }
+  Manifest m;
+  m.kind = options.kind;
+  m.includes_media = options.include_media;
+  m.cammio_version = CAMMIO_VERSION;
+  m.created_at = options.now;
+  const std::string partial = archive_path + ".partial";
+  const std::string db_copy = archive_path + ".db-partial";
+  Status s = WriteArchive(src, data_dir, partial, db_copy, options, &m);
+  if (s.ok() && ::rename(partial.c_str(), archive_path.c_str()) != 0) {
+    s = ErrnoStatus(errno, "renaming " + partial);
+  }
+  if (s.ok()) s = SyncDir(DirName(archive_path));
+  if (!s.ok()) {
+    RemoveFile(partial);
+    RemoveFile(db_copy);
+    RemoveFile(db_copy + "-journal");
+    return s;
+  }
+  if (manifest != nullptr) *manifest = std::move(m);
+  return Status::OK();
+}
+
+Status BackupDataDir(const std::string& data_dir, const std::string& archive_path, int64_t now,
+                     Manifest* manifest) {
+  const std::string path = data_dir + "/" + kDatabaseFile;
+  if (!PathExists(path)) return Status::NotFound("there is no database at " + path);
+  Db::Options o;
+  o.read_only = true;
+  auto db = Db::Open(path, o);
+  if (!db.ok()) return db.status();
+  BackupOptions options;
+  options.now = now;
+  return CreateBackup(**db, data_dir, archive_path, options, manifest);
+}
+
+Status VerifyBackup(const std::string& archive_path, Manifest* manifest) {
+  int fd = ::open(archive_path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return ErrnoStatus(errno, "opening " + archive_path);
+  TarReader tar(fd, archive_path);
+  std::map<std::string, ManifestMember> seen;
+  std::string manifest_text;
+  bool have_manifest = false;
+  Status s;
+  for (;;) {
+    TarEntry e;
+    bool more = false;
+    s = tar.Next(&e, &more);
+    if (!s.ok() || !more) break;
+    if (have_manifest) {
+      s = Status::IoError(archive_path + " has members after its manifest");
+      break;
+    }
+    ManifestMember got;
+    got.name = e.name;
+    got.size = e.size;
+    if (e.name == kManifestName) {
+      have_manifest = true;
+      s = tar.ReadData([&](const char* d, size_t n) {
+        manifest_text.append(d, n);
+        return Status::OK();
+      }, nullptr);
+    } else {
+      s = tar.ReadData([](const char*, size_t) { return Status::OK(); }, &got.sha256);
+      if (s.ok() && !seen.emplace(e.name, got).second) {
+        s = Status::IoError(archive_path + " holds " + e.name + " twice");
+      }
+    }
+    if (!s.ok()) break;
+  }
+  ::close(fd);
+  if (!s.ok()) return s;
+  if (!have_manifest) return Status::IoError(archive_path + " has no manifest (incomplete?)");
+  auto m = ManifestFromJson(manifest_text);
+  if (!m.ok()) return m.status();
+  if (m->members.size() != seen.size()) {
+    return Status::IoError(archive_path + " does not hold exactly the members its manifest lists");
+  }
+  bool has_db = false;
+  for (const auto& want : m->members) {
+    auto it = seen.find(want.name);
+    if (it == seen.end()) return Status::IoError(archive_path + " lacks " + want.name);
+    if (it->second.size != want.size || it->second.sha256 != want.sha256) {
+      return Status::IoError(archive_path + ": " + want.name + " does not match its checksum");
+    }
+    has_db = has_db || want.name == kDatabaseMember;
+  }
+  if (!has_db) return Status::IoError(archive_path + " holds no database");
+  if (manifest != nullptr) *manifest = std::move(m.value());
+  return Status::OK();
+}
+
+std::string ManifestToJson(const Manifest& m) {
+  Value o = Value::Object();
+  o.Set("format", Value::Int(m.format));
+  o.Set("kind", Value::String(m.kind));
+  o.Set("includes_media", Value::Bool(m.includes_media));
+  o.Set("cammio_version", Value::String(m.cammio_version));
+  o.Set("schema_version", Value::Int(m.schema_version));
+  o.Set("created_at", Value::Int(m.created_at));
+  o.Set("created_at_utc", Value::String(FormatUtc(m.created_at)));
+  Value members = Value::Array();
+  for (const auto& mm : m.members) {
+    Value e = Value::Object();
+    e.Set("name", Value::String(mm.name));
+    e.Set("size", Value::Int(mm.size));
+    e.Set("sha256", Value::String(mm.sha256));
+    members.Push(std::move(e));
+  }
+  o.Set("members", std::move(members));
+  return RenderJson(Value::Wrap("cammio_backup", std::move(o)));
+}
+
+Result<Manifest> ManifestFromJson(const std::string& text) {
+  auto v = ParseJson(text);
+  if (!v.ok()) return Status::IoError("the manifest is not JSON: " + v.status().details());
+  const Value* o = v->Find("cammio_backup");
+  Status bad = Status::IoError("the manifest is malformed");
+  if (o == nullptr || !o->is_object()) return bad;
+  auto get = [&](const char* k, Value::Type t) -> const Value* {
+    const Value* f = o->Find(k);
+    return f != nullptr && f->type() == t ? f : nullptr;
+  };
+  const Value *format = get("format", Value::Type::kInt), *kind = get("kind", Value::Type::kString),
+              *media = get("includes_media", Value::Type::kBool),
+              *version = get("cammio_version", Value::Type::kString),
+              *schema = get("schema_version", Value::Type::kInt),
+              *created = get("created_at", Value::Type::kInt),
+              *members = get("members", Value::Type::kArray);
+  if (!format || !kind || !media || !version || !schema || !created || !members) return bad;
+  if (format->as_int() != 1) {
+    return Status::IoError("the backup format " + std::to_string(format->as_int()) +
+                           " is not known to this cammio");
+  }
+  Manifest m;
+  m.kind = kind->as_string();
+  m.includes_media = media->as_bool();
+  m.cammio_version = version->as_string();
+  m.schema_version = static_cast<int>(schema->as_int());
+  m.created_at = created->as_int();
+  for (const Value& e : members->items()) {
+    const Value *name = e.Find("name"), *size = e.Find("size"), *sha = e.Find("sha256");
+    if (!name || !size || !sha || !name->is_string() || size->type() != Value::Type::kInt ||
+        !sha->is_string()) {
+      return bad;
+    }
+    m.members.push_back({name->as_string(), size->as_int(), sha->as_string()});
+  }
+  return m;
+}
+
+}  // namespace cammio::ops

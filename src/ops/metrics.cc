@@ -1,0 +1,86 @@
+#include "ops/metrics.h"
+
+#include <cstdio>
+
+namespace cammio::ops {
+namespace {
+
+std::string FormatDouble(double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.6g", v);
+  return buf;
+}
+
+}  // namespace
+
+Metrics& Metrics::Global() {
+  static Metrics* metrics = new Metrics();  // never destroyed: used by exiting threads
+  return *metrics;
+}
+
+std::string EscapeLabel(std::string_view v) {
+  std::string out;
+  for (char c : v) {
+    if (c == '\\') out += "\\\\";
+    else if (c == '"') out += "\\\"";
+    else if (c == '\n') out += "\\n";
+    else out.push_back(c);
+  }
+  return out;
+}
+
+void Metrics::RecordRequest(std::string_view method, std::string_view route, int status,
+                            int64_t duration_ms) {
+  double seconds = static_cast<double>(duration_ms < 0 ? 0 : duration_ms) / 1000.0;
+  std::lock_guard<std::mutex> lock(mu_);
+  ++requests_[{std::string(method), std::string(route), status}];
+  Histogram& h = durations_[{std::string(method), std::string(route)}];
+  for (size_t i = 0; i < kBuckets.size(); ++i) {
+    if (seconds <= kBuckets[i]) ++h.buckets[i];
+  }
+  ++h.count;
+  h.sum += seconds;
+}
+
+int64_t Metrics::RequestCount(std::string_view method, std::string_view route, int status) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = requests_.find({std::string(method), std::string(route), status});
+  return it == requests_.end() ? 0 : it->second;
+}
+
+std::string Metrics::Render() const {
+  std::string out;
+  out +=
+      "# HELP cammio_http_requests_total HTTP requests answered, by method, route and status.\n"
+      "# TYPE cammio_http_requests_total counter\n";
+  std::lock_guard<std::mutex> lock(mu_);
+  for (const auto& [key, n] : requests_) {
+    const auto& [method, route, status] = key;
+    out += "cammio_http_requests_total{method=\"" + EscapeLabel(method) + "\",route=\"" +
+           EscapeLabel(route) + "\",status=\"" + std::to_string(status) + "\"} " +
+           std::to_string(n) + "\n";
+  }
+  out +=
+      "# HELP cammio_http_request_duration_seconds Time from the request line to the answer.\n"
+      "# TYPE cammio_http_request_duration_seconds histogram\n";
+  for (const auto& [key, h] : durations_) {
+    std::string labels =
+        "method=\"" + EscapeLabel(key.first) + "\",route=\"" + EscapeLabel(key.second) + "\"";
+    for (size_t i = 0; i < kBuckets.size(); ++i) {
+      out += "cammio_http_request_duration_seconds_bucket{" + labels + ",le=\"" +
+             FormatDouble(kBuckets[i]) + "\"} " + std::to_string(h.buckets[i]) + "\n";
+    }
+    out += "cammio_http_request_duration_seconds_bucket{" + labels + ",le=\"+Inf\"} " +
+           std::to_string(h.count) + "\n";
+    out += "cammio_http_request_duration_seconds_sum{" + labels + "} " + FormatDouble(h.sum) + "\n";
+    out += "cammio_http_request_duration_seconds_count{" + labels + "} " +
+           std::to_string(h.count) + "\n";
+  }
+  out +=
+      "# HELP cammio_http_open_connections Client connections being served now.\n"
+      "# TYPE cammio_http_open_connections gauge\n"
+      "cammio_http_open_connections " + std::to_string(open_connections_.load()) + "\n";
+  return out;
+}
+
+}  // namespace cammio::ops

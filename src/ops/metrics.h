@@ -1,0 +1,66 @@
+// Metrics: the process-wide counters behind GET /metrics (Prometheus text
+// exposition format 0.0.4). The HTTP pipeline reports each answered request
+// (from its access-log hook) and each connection opened/closed; the
+// /metrics handler (ops/metrics_handler.h) adds values read at scrape time
+// (outbox depths, database and media size, free disk).
+//
+// Series (all prefixed cammio_):
+//   http_requests_total{method,route,status}            counter
+//   http_request_duration_seconds{method,route}         histogram
+//   http_open_connections                               gauge
+// `route` is the matched route pattern ("/api/vacancies/:id"), never the
+// raw path, so ids do not multiply series; unmatched requests are
+// route="unmatched".
+//
+// Thread-safety: all methods are thread-safe (one mutex for the maps, an
+// atomic for the connection gauge).
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <tuple>
+
+namespace cammio::ops {
+
+class Metrics {
+ public:
+  // The process-wide instance the server reports to.
+  static Metrics& Global();
+
+  void RecordRequest(std::string_view method, std::string_view route, int status,
+                     int64_t duration_ms);
+  void ConnectionOpened() { open_connections_.fetch_add(1); }
+  void ConnectionClosed() { open_connections_.fetch_sub(1); }
+  int64_t open_connections() const { return open_connections_.load(); }
+
+  // Requests counted so far for (method, route, status); for tests.
+  int64_t RequestCount(std::string_view method, std::string_view route, int status) const;
+
+  // The counters above in exposition format (with # HELP / # TYPE lines).
+  std::string Render() const;
+
+  // Histogram bucket upper bounds, seconds.
+  static constexpr std::array<double, 11> kBuckets = {0.005, 0.01, 0.025, 0.05, 0.1, 0.25,
+                                                      0.5,   1,    2.5,   5,    10};
+
+ private:
+  struct Histogram {
+    std::array<int64_t, kBuckets.size()> buckets{};  // cumulative counts
+    int64_t count = 0;
+    double sum = 0;
+  };
+  mutable std::mutex mu_;
+  std::map<std::tuple<std::string, std::string, int>, int64_t> requests_;
+  std::map<std::pair<std::string, std::string>, Histogram> durations_;
+  std::atomic<int64_t> open_connections_{0};
+};
+
+// A label value with \, " and newline escaped.
+std::string EscapeLabel(std::string_view v);
+
+}  // namespace cammio::ops

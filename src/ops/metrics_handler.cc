@@ -1,0 +1,121 @@
+#include "ops/metrics_handler.h"
+
+#include <mutex>
+
+#include "ops/fs.h"
+#include "ops/metrics.h"
+#include "ops/purge.h"
+#include "util/crypto.h"
+
+namespace cammio::ops {
+namespace {
+
+std::mutex g_token_mu;
+std::string g_token;
+
+std::string Token() {
+  std::lock_guard<std::mutex> lock(g_token_mu);
+  return g_token;
+}
+
+constexpr const char kPageBytes[] =
+    "SELECT (SELECT page_count FROM pragma_page_count()) * (SELECT page_size FROM pragma_page_size())";
+constexpr const char kMedia[] = "SELECT COALESCE(SUM(size), 0), COUNT(*) FROM videos";
+constexpr const char kNotificationDepth[] =
+    "SELECT status, COUNT(*) FROM notifications GROUP BY status";
+constexpr const char kMailDepth[] = "SELECT status, COUNT(*) FROM mail_outbox GROUP BY status";
+
+void Gauge(std::string* out, const char* name, const char* help, const std::string& value) {
+  *out += std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " gauge\n" + name +
+          " " + value + "\n";
+}
+
+// status -> count, with "pending" always present.
+Status Depth(Db& db, const char* table, const char* sql, const char* outbox, std::string* out) {
+  if (!TableExists(db, table)) return Status::OK();
+  std::string lines;
+  bool pending = false;
+  Stmt st = db.Prepare(sql);
+  Status s;
+  while (st.Step(&s)) {
+    std::string status = st.Text(0);
+    pending = pending || status == "pending";
+    lines += "cammio_outbox_messages{outbox=\"" + std::string(outbox) + "\",status=\"" +
+             EscapeLabel(status) + "\"} " + std::to_string(st.Int(1)) + "\n";
+  }
+  if (!pending) {
+    lines += "cammio_outbox_messages{outbox=\"" + std::string(outbox) + "\",status=\"pending\"} 0\n";
+  }
+  *out += lines;
+  return s;
+}
+
+}  // namespace
+
+void SetMetricsToken(const std::string& token) {
+  std::lock_guard<std::mutex> lock(g_token_mu);
+  g_token = token;
+}
+
+bool IsLoopbackAddress(const std::string& addr) {
+  return addr.rfind("127.", 0) == 0 || addr == "::1" || addr.rfind("::ffff:127.", 0) == 0;
+}
+
+Status MetricsHandler(Call& call) {
+  const std::string token = Token();
+  if (!token.empty()) {
+    std::string h = call.req().get_header_value("Authorization");
+    const std::string want = "Bearer " + token;
+    if (!ConstantTimeEquals(h, want)) {
+      return Status::Unauthenticated("/metrics needs Authorization: Bearer <metrics_token>");
+    }
+  } else if (!IsLoopbackAddress(call.req().remote_addr)) {
+    return Status::Unauthenticated(
+        "/metrics answers only local clients unless a metrics_token is configured");
+  }
+  std::string out = Metrics::Global().Render();
+  int64_t db_bytes = 0, media_bytes = 0, media_files = 0;
+  std::string depths;
+  Status s = call.store().Read([&](Db& db) {
+    Stmt pages = db.Prepare(kPageBytes);
+    Status r;
+    if (pages.Step(&r)) db_bytes = pages.Int(0);
+    if (!r.ok()) return r;
+    if (TableExists(db, "videos")) {
+      Stmt media = db.Prepare(kMedia);
+      if (media.Step(&r)) {
+        media_bytes = media.Int(0);
+        media_files = media.Int(1);
+      }
+      if (!r.ok()) return r;
+    }
+    r = Depth(db, "notifications", kNotificationDepth, "notifications", &depths);
+    if (r.ok()) r = Depth(db, "mail_outbox", kMailDepth, "mail", &depths);
+    return r;
+  });
+  if (!s.ok()) return Status::Unavailable("the database is unavailable: " + s.details());
+  out += "# HELP cammio_outbox_messages Messages in the outgoing queues, by status.\n"
+         "# TYPE cammio_outbox_messages gauge\n" + depths;
+  const std::string& dir = call.ctx().data_dir;
+  auto wal = FileSize(dir + "/cammio.db-wal");
+  Gauge(&out, "cammio_database_bytes", "Size of the database file.", std::to_string(db_bytes));
+  Gauge(&out, "cammio_database_wal_bytes", "Size of the write-ahead log.",
+        std::to_string(wal.ok() ? *wal : 0));
+  Gauge(&out, "cammio_media_bytes", "Bytes of stored media files (recordings, thumbnails, CVs).",
+        std::to_string(media_bytes));
+  Gauge(&out, "cammio_media_files", "Number of stored media files.", std::to_string(media_files));
+  auto disk = GetDiskSpace(dir);
+  if (disk.ok()) {
+    Gauge(&out, "cammio_data_disk_free_bytes", "Free bytes on the data directory's filesystem.",
+          std::to_string(disk->free_bytes));
+    Gauge(&out, "cammio_data_disk_total_bytes", "Size of the data directory's filesystem.",
+          std::to_string(disk->total_bytes));
+  }
+  out += "# HELP cammio_build_info The running version.\n# TYPE cammio_build_info gauge\n"
+         "cammio_build_info{version=\"" CAMMIO_VERSION "\"} 1\n";
+  call.res().status = 200;
+  call.res().set_content(out, "text/plain; version=0.0.4; charset=utf-8");
+  return Status::OK();
+}
+
+}  // namespace cammio::ops
