@@ -102,7 +102,7 @@ Status EnqueueCandidateInvitation(Db& db, const std::string& public_url, int64_t
   if (*disabled) return Status::OK();
   auto inv = GetInvitation(db, account_id, invitation_id);
   if (!inv.ok()) return inv.status();
-  auto v = GetVacancy(db, account_id, inv->vacancy_id);
+  auto v = GetVacancyRow(db, account_id, inv->vacancy_id);
   if (!v.ok()) return v.status();
   auto from = Inviting(db, *inv, *v);
   if (!from.ok()) return from.status();
@@ -128,7 +128,7 @@ Status EnqueueGuestInvitation(Db& db, const std::string& public_url, int64_t acc
   if (!inv.ok()) return inv.status();
   auto guest = GetGuest(db, account_id, invitation_id, guest_id);
   if (!guest.ok()) return guest.status();
-  auto v = GetVacancy(db, account_id, inv->vacancy_id);
+  auto v = GetVacancyRow(db, account_id, inv->vacancy_id);
   if (!v.ok()) return v.status();
   auto from = Inviting(db, *inv, *v);
   if (!from.ok()) return from.status();
@@ -153,7 +153,7 @@ Status EnqueueReviewerInvitation(Db& db, const std::string& public_url, int64_t 
   if (!w.ok()) return w.status();
   auto r = GetReviewer(db, account_id, interview_id, reviewer_id);
   if (!r.ok()) return r.status();
-  auto v = GetVacancy(db, account_id, w->vacancy_id);
+  auto v = GetVacancyRow(db, account_id, w->vacancy_id);
   if (!v.ok()) return v.status();
   ReviewerInvitationInfo info;
   info.reviewer_name = r->name;
@@ -173,7 +173,7 @@ Status EnqueueInterviewCompleted(Db& db, const std::string& public_url, int64_t 
   if (*disabled) return Status::OK();
   auto w = GetInterview(db, account_id, interview_id);
   if (!w.ok()) return w.status();
-  auto v = GetVacancy(db, account_id, w->vacancy_id);
+  auto v = GetVacancyRow(db, account_id, w->vacancy_id);
   if (!v.ok()) return v.status();
   Person to{v->recruiter_name, v->recruiter_email};
   if (w->invitation_id) {

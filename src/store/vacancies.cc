@@ -5,15 +5,17 @@
 namespace cammio {
 namespace {
 
-#define VACANCY_SELECT                                                                        \
+#define VACANCY_COLUMNS                                                                       \
   "SELECT v.id, v.account_id, v.recruiter_id, u.name, u.email, u.phone, v.title, v.kind, "    \
   "v.scope, v.language, v.reference_id, v.datetime_start, v.datetime_start_ts, "              \
   "v.datetime_end, v.datetime_end_ts, v.answering_time, v.cv_upload_required, "               \
   "v.external_info_url, v.generic_invitation_text, v.num_of_retries, v.play_test_question, "  \
-  "v.use_as_template, v.template_id, v.public_token, v.created_at, v.updated_at, "            \
+  "v.use_as_template, v.template_id, v.public_token, v.created_at, v.updated_at, "
+#define VACANCY_FROM "FROM vacancies v JOIN users u ON u.id = v.recruiter_id "
+#define VACANCY_SELECT                                                                        \
+  VACANCY_COLUMNS                                                                             \
   "(SELECT COUNT(*) FROM invitations i WHERE i.vacancy_id = v.id AND i.status = 'open'), "    \
-  "(SELECT COUNT(*) FROM interviews w WHERE w.vacancy_id = v.id) "                            \
-  "FROM vacancies v JOIN users u ON u.id = v.recruiter_id "
+  "(SELECT COUNT(*) FROM interviews w WHERE w.vacancy_id = v.id) " VACANCY_FROM
 
 #define VACANCY_FILTER                                                                  \
   "WHERE v.account_id = ?1 AND (?2 = 0 OR v.use_as_template = 'yes') "                 \
@@ -22,6 +24,9 @@ namespace {
   "AND (?6 IS NULL OR v.updated_at >= ?6) "
 
 constexpr const char kSelectVacancy[] = VACANCY_SELECT "WHERE v.account_id = ?1 AND v.id = ?2";
+// Without the counters: they walk every invitation and interview of the vacancy.
+constexpr const char kSelectVacancyRow[] =
+    VACANCY_COLUMNS "0, 0 " VACANCY_FROM "WHERE v.account_id = ?1 AND v.id = ?2";
 constexpr const char kListVacancies[] =
     VACANCY_SELECT VACANCY_FILTER "ORDER BY v.id LIMIT ?7 OFFSET ?8";
 constexpr const char kCountVacancies[] = "SELECT COUNT(*) FROM vacancies v " VACANCY_FILTER;
@@ -169,16 +174,29 @@ Status UpdateVacancy(Db& db, const Vacancy& v, bool replace_questions) {
   return s;
 }
 
-Result<Vacancy> GetVacancy(Db& db, int64_t account_id, int64_t id) {
-  Stmt st = db.Prepare(kSelectVacancy);
+namespace {
+
+Result<Vacancy> SelectVacancy(Db& db, const char* sql, int64_t account_id, int64_t id) {
+  Stmt st = db.Prepare(sql);
   st.Bind(1, account_id).Bind(2, id);
   Status s;
   if (!st.Step(&s)) {
     if (!s.ok()) return s;
     return Status::NotFound("no vacancy with id " + std::to_string(id));
   }
-  Vacancy v = FromRow(st);
-  s = LoadQuestions(db, &v);
+  return FromRow(st);
+}
+
+}  // namespace
+
+Result<Vacancy> GetVacancyRow(Db& db, int64_t account_id, int64_t id) {
+  return SelectVacancy(db, kSelectVacancyRow, account_id, id);
+}
+
+Result<Vacancy> GetVacancy(Db& db, int64_t account_id, int64_t id) {
+  auto v = SelectVacancy(db, kSelectVacancy, account_id, id);
+  if (!v.ok()) return v;
+  Status s = LoadQuestions(db, &v.value());
   if (!s.ok()) return s;
   return v;
 }

@@ -66,6 +66,10 @@ Status InsertVacancy(Db& db, Vacancy* v);
 Status UpdateVacancy(Db& db, const Vacancy& v, bool replace_questions);
 // NotFound unless the vacancy exists in `account_id`.
 Result<Vacancy> GetVacancy(Db& db, int64_t account_id, int64_t id);
+// The same vacancy without what GetVacancy adds to the row: its counters
+// (open_invitations and interviews are 0) and its questions (empty). For
+// write paths that read a vacancy's texts, e.g. the emails.
+Result<Vacancy> GetVacancyRow(Db& db, int64_t account_id, int64_t id);
 // The kind ("automated"/"live") of a vacancy of the account, without the
 // counters and questions GetVacancy loads: for hot write paths.
 Result<std::string> GetVacancyKind(Db& db, int64_t account_id, int64_t id);
