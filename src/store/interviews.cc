@@ -38,8 +38,9 @@ namespace {
 
 // A page is chosen on ids alone, then only its rows are joined and counted:
 // a `from` range holds tens of thousands of interviews that are sorted by id
-// through the covering index (account_id, datetime_end_ts, id), and the
-// correlated COUNTs of INTERVIEW_SELECT must not run for each of them.
+// through the covering index (account_id, datetime_end_ts, updated_at; the id
+// is its rowid), and the correlated COUNTs of INTERVIEW_SELECT must not run
+// for each of them.
 #define INTERVIEW_PAGE(filter)                                                  \
   INTERVIEW_SELECT "WHERE w.id IN (SELECT w.id FROM interviews w " filter      \
                    "ORDER BY w.id LIMIT ?6 OFFSET ?7) ORDER BY w.id"

@@ -1,6 +1,7 @@
 #include "store/store.h"
 
 #include <cassert>
+#include <chrono>
 
 #include "store/migrate.h"
 #include "util/log.h"
@@ -56,32 +57,51 @@ void Store::Close() {
   if (writer_.joinable()) writer_.join();
   writer_db_.reset();
   std::lock_guard<std::mutex> lock(readers_mu_);
+  open_readers_ -= readers_.size();
   readers_.clear();
 }
 
 Result<std::unique_ptr<Db>> Store::AcquireReader() {
   {
-    std::lock_guard<std::mutex> lock(readers_mu_);
+    std::unique_lock<std::mutex> lock(readers_mu_);
+    auto deadline =
+        std::chrono::steady_clock::now() + std::chrono::milliseconds(options_.reader_wait_ms);
+    readers_cv_.wait_until(lock, deadline, [&] {
+      return !readers_.empty() || open_readers_ < options_.max_readers;
+    });
     if (!readers_.empty()) {
       auto db = std::move(readers_.back());
       readers_.pop_back();
       return db;
     }
+    ++open_readers_;  // counted before opening, so concurrent openers see it
   }
   Db::Options o = DbOptions(options_);
   o.cache_size_kib = options_.reader_cache_size_kib;
   auto db = Db::Open(options_.path, o);
-  if (!db.ok()) return db.status();
-  Status s = db.value()->Exec("PRAGMA query_only=1");
-  if (!s.ok()) return s;
+  Status s = db.ok() ? db.value()->Exec("PRAGMA query_only=1") : db.status();
+  if (!s.ok()) {
+    std::lock_guard<std::mutex> lock(readers_mu_);
+    --open_readers_;
+    readers_cv_.notify_one();
+    return s;
+  }
   return std::move(db.value());
 }
 
 void Store::ReleaseReader(std::unique_ptr<Db> db) {
-  std::lock_guard<std::mutex> lock(readers_mu_);
-  // Bound idle connections (each holds its own page cache); a burst opens
-  // more, and they close when it is over.
-  if (readers_.size() < options_.max_idle_readers) readers_.push_back(std::move(db));
+  {
+    std::lock_guard<std::mutex> lock(readers_mu_);
+    // Bound idle connections (each holds its own page cache); extra ones
+    // opened after a wait close when they are done.
+    if (readers_.size() < options_.max_idle_readers) {
+      readers_.push_back(std::move(db));
+    } else {
+      --open_readers_;
+    }
+  }
+  readers_cv_.notify_one();
+  // An extra connection closes here, outside the lock.
 }
 
 Status Store::Read(const ReadFn& fn) {

@@ -32,8 +32,14 @@ struct StoreOptions {
   std::string path;                 // the SQLite file, e.g. DATA/cammio.db
   int busy_timeout_ms = 5000;       // waiting for the CLI's transactions
   int cache_size_kib = 8192;        // page cache of the writer connection
-  int reader_cache_size_kib = 1024; // page cache of each reader connection
+  int reader_cache_size_kib = 2048; // page cache of each reader connection
   size_t max_idle_readers = 8;      // reader connections kept open when idle
+  // Reads beyond this many at once wait (up to reader_wait_ms) for a pooled
+  // connection instead of opening a cold one: with a few cores more parallel
+  // readers add page-cache memory and misses, not throughput. After the wait
+  // an extra connection is opened, so a nested or long read cannot deadlock.
+  size_t max_readers = 8;
+  int reader_wait_ms = 200;
   size_t max_group = 256;           // writes committed together at most
   bool run_migrations = true;       // apply schema/*.sql at open
 };
@@ -110,7 +116,9 @@ class Store {
   std::thread writer_;
 
   std::mutex readers_mu_;
-  std::vector<std::unique_ptr<Db>> readers_;
+  std::condition_variable readers_cv_;
+  std::vector<std::unique_ptr<Db>> readers_;  // idle, newest last
+  size_t open_readers_ = 0;                   // idle + in use
 };
 
 }  // namespace cammio
