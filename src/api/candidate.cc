@@ -26,7 +26,10 @@ std::string LinkState(const Invitation& inv, const Vacancy& v, int64_t now) {
   return inv.status;
 }
 
-Value QuestionJson(const Question& q, const std::string& public_url) {
+// `link` is the candidate link, <public_url>/public/job_interviews/<token>; a
+// question's video is streamed from under it (web::QuestionVideoHandler), as
+// /api/videos would need the account's credentials.
+Value QuestionJson(const Question& q, const std::string& link) {
   Value o = Value::Object();
   o.Set("id", Value::Int(q.id));
   o.Set("index", Value::Int(q.index));
@@ -34,8 +37,8 @@ Value QuestionJson(const Question& q, const std::string& public_url) {
   o.Set("text", OptString(q.text));
   o.Set("answering_time", OptString(q.answering_time));
   o.Set("required", Value::Bool(q.required));
-  o.Set("video_url", q.video_id ? Value::String(public_url + "/api/videos/" +
-                                                std::to_string(*q.video_id))
+  o.Set("video_url", q.video_id ? Value::String(link + "/questions/" + std::to_string(q.id) +
+                                                "/video")
                                 : Value::Null());
   return o;
 }
@@ -159,7 +162,10 @@ Status CandidateStateHandler(Call& call) {
     o.Set("cv_upload_required", Value::Bool(v->cv_upload_required == "yes"));
     o.Set("datetime_end", Value::Datetime(v->datetime_end));
     Value qs = Value::Array();
-    for (const auto& q : v->questions) qs.Push(QuestionJson(q, call.ctx().public_url));
+    std::string base = call.ctx().public_url;
+    while (!base.empty() && base.back() == '/') base.pop_back();
+    const std::string link = base + "/public/job_interviews/" + inv->token;
+    for (const auto& q : v->questions) qs.Push(QuestionJson(q, link));
     o.Set("questions", std::move(qs));
     doc = Value::Wrap("interview", std::move(o));
     return Status::OK();

@@ -26,6 +26,19 @@ bool IsToken(std::string_view s) {
   return true;
 }
 
+bool IsGuestToken(std::string_view s) {
+  size_t dot = s.find('.');
+  if (dot == std::string_view::npos || dot == 0 || s[0] == '0') return false;
+  int64_t id = 0;
+  if (!ParseId(s.substr(0, dot), &id)) return false;
+  std::string_view mac = s.substr(dot + 1);
+  if (mac.size() != 26) return false;
+  for (char c : mac) {
+    if (!((c >= 'a' && c <= 'z') || (c >= '2' && c <= '7'))) return false;
+  }
+  return true;
+}
+
 std::vector<std::string_view> SplitPath(std::string_view path) {
   std::vector<std::string_view> out;
   if (!path.empty() && path.front() == '/') path.remove_prefix(1);
@@ -54,10 +67,28 @@ bool ParseId(std::string_view s, int64_t* out) {
   return true;
 }
 
+Router::Segment Router::Compile(std::string_view seg) {
+  Segment out;
+  if (seg.size() >= 2 && seg.front() == '{' && seg.back() == '}') {
+    std::string_view inner = seg.substr(1, seg.size() - 2);
+    constexpr std::string_view kGuest = ":guest";
+    bool guest = inner.size() > kGuest.size() &&
+                 inner.substr(inner.size() - kGuest.size()) == kGuest;
+    out.kind = guest ? Segment::Kind::kGuestToken : Segment::Kind::kToken;
+    out.text = std::string(guest ? inner.substr(0, inner.size() - kGuest.size()) : inner);
+  } else if (!seg.empty() && seg.front() == ':') {
+    out.kind = Segment::Kind::kId;
+    out.text = std::string(seg.substr(1));
+  } else {
+    out.text = std::string(seg);
+  }
+  return out;
+}
+
 Router::Router(std::vector<Route> routes) : routes_(std::move(routes)) {
   for (const auto& r : routes_) {
     Compiled c;
-    for (auto seg : SplitPath(r.pattern)) c.segments.emplace_back(seg);
+    for (auto seg : SplitPath(r.pattern)) c.segments.push_back(Compile(seg));
     compiled_.push_back(std::move(c));
   }
 }
@@ -66,16 +97,25 @@ bool Router::MatchOne(const Compiled& c, const std::vector<std::string_view>& pa
                       PathParams* params) {
   if (c.segments.size() != parts.size()) return false;
   for (size_t i = 0; i < parts.size(); ++i) {
-    const std::string& seg = c.segments[i];
-    if (!seg.empty() && seg[0] == '{') {
-      if (!IsToken(parts[i])) return false;
-      if (params) params->AddToken(std::string_view(seg).substr(1, seg.size() - 2), parts[i]);
-    } else if (!seg.empty() && seg[0] == ':') {
-      int64_t id = 0;
-      if (!ParseId(parts[i], &id)) return false;
-      if (params) params->Add(std::string_view(seg).substr(1), id);
-    } else if (seg != parts[i]) {
-      return false;
+    const Segment& seg = c.segments[i];
+    switch (seg.kind) {
+      case Segment::Kind::kLiteral:
+        if (seg.text != parts[i]) return false;
+        break;
+      case Segment::Kind::kId: {
+        int64_t id = 0;
+        if (!ParseId(parts[i], &id)) return false;
+        if (params) params->Add(seg.text, id);
+        break;
+      }
+      case Segment::Kind::kToken:
+        if (!IsToken(parts[i])) return false;
+        if (params) params->AddToken(seg.text, parts[i]);
+        break;
+      case Segment::Kind::kGuestToken:
+        if (!IsGuestToken(parts[i])) return false;
+        if (params) params->AddToken(seg.text, parts[i]);
+        break;
     }
   }
   return true;

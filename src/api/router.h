@@ -1,8 +1,13 @@
 // The route table: each row is (method, path pattern, handler, options); every
-// handler has the one shape `Status Handler(Call&)`. Patterns are literal
-// segments and `:name` id segments ("/api/vacancies/:vacancy_id/invitations/:id").
+// handler has the one shape `Status Handler(Call&)`. Patterns are made of
+//   literal segments                "/api/vacancies"
+//   `:name` id segments             "/api/vacancies/:vacancy_id/invitations/:id"
+//   `{name}` link-token segments    "/public/job_interviews/{token}"   (IsToken)
+//   `{name:guest}` guest tokens     "/public/guests/{token:guest}"     (IsGuestToken)
 // An id segment matches a positive decimal integer that fits int64; anything
 // else does not match, so `/api/vacancies/abc` is a 404 like an unknown id.
+// Token segments likewise match only their own shape; both kinds are read with
+// PathParams::Token(name).
 //
 // Matching distinguishes "no such path" (404) from "path exists, method does
 // not" (405 with Allow). HEAD matches GET routes.
@@ -62,9 +67,14 @@ class Router {
   const std::vector<Route>& routes() const { return routes_; }
 
  private:
-  struct Compiled {
-    std::vector<std::string> segments;  // ":name" for parameters
+  struct Segment {
+    enum class Kind { kLiteral, kId, kToken, kGuestToken } kind = Kind::kLiteral;
+    std::string text;  // the literal, or the parameter's name
   };
+  struct Compiled {
+    std::vector<Segment> segments;
+  };
+  static Segment Compile(std::string_view pattern_segment);
   static bool MatchOne(const Compiled& c, const std::vector<std::string_view>& parts,
                        PathParams* params);
   std::vector<Route> routes_;
@@ -77,6 +87,11 @@ std::vector<std::string_view> SplitPath(std::string_view path);
 
 // True for a token segment value: 16..64 characters of [a-z0-9].
 bool IsToken(std::string_view s);
+
+// True for a guest token segment value (mail::GuestToken's shape):
+// "<guest id>.<26 characters of [a-z2-7]>", the id a positive int64 in
+// decimal without leading zeros.
+bool IsGuestToken(std::string_view s);
 
 // Parses a positive decimal int64 without sign or leading '+'. False otherwise.
 bool ParseId(std::string_view s, int64_t* out);

@@ -101,6 +101,7 @@ const Router& ApiRouter() {
       {"GET", "/public/reviews/{token}", web::ReviewerPageHandler, false},
       {"POST", "/public/reviews/{token}", web::ReviewerSubmitHandler, false},
       {"GET", "/public/reviews/{token}/media/:video_id", web::ReviewerMediaHandler, false},
+      {"GET", "/public/guests/{token:guest}", web::GuestPageHandler, false},
       {"GET", "/recruiter/reviews/:id", web::RecruiterPageHandler},
       {"POST", "/recruiter/reviews/:id", web::RecruiterReviewHandler},
       {"GET", "/recruiter/reviews/:id/media/:video_id", web::RecruiterMediaHandler},

@@ -21,6 +21,10 @@ constexpr const char kSelectReviewerLink[] =
     "SELECT id, interview_id, name, email, phone, token, account_id FROM reviewers "
     "WHERE token = ?1";
 constexpr const char kSelectUsedReviewerLink[] = "SELECT 1 FROM reviews WHERE reviewer_token = ?1";
+constexpr const char kSelectGuestOfInvitation[] =
+    "SELECT g.id, g.invitation_id, g.name, g.email, g.account_id, i.token, u.name, u.email "
+    "FROM guests g JOIN invitations i ON i.id = g.invitation_id "
+    "LEFT JOIN users u ON u.id = i.recruiter_id WHERE g.id = ?1";
 constexpr const char kMarkReviewToken[] = "UPDATE reviews SET reviewer_token = ?2 WHERE id = ?1";
 
 }  // namespace
@@ -103,6 +107,20 @@ Status SubmitReviewerReview(Db& db, const std::string& token, int64_t rating,
   if (s.ok()) s = db.Prepare(kMarkReviewToken).Bind(1, out->id).Bind(2, token).Run();
   if (s.ok()) s = DeleteReviewer(db, link->account_id, r.interview_id, r.id, now);
   return s;
+}
+
+Result<GuestOfInvitation> GetGuestOfInvitation(Db& db, int64_t guest_id) {
+  Stmt st = db.Prepare(kSelectGuestOfInvitation);
+  st.Bind(1, guest_id);
+  Status s;
+  if (!st.Step(&s)) return s.ok() ? Status::NotFound("no guest with that link") : s;
+  GuestOfInvitation out;
+  out.guest = Guest{st.Int(0), st.Int(1), st.Text(2), st.Text(3)};
+  out.account_id = st.Int(4);
+  out.invitation_token = st.Text(5);
+  out.inviter_name = st.OptText(6).value_or("");
+  out.inviter_email = st.OptText(7).value_or("");
+  return out;
 }
 
 }  // namespace cammio

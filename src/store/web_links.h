@@ -12,6 +12,7 @@
 #include "cammio/status.h"
 #include "store/db.h"
 #include "store/interviews.h"
+#include "store/invitations.h"
 #include "store/vacancies.h"
 
 namespace cammio {
@@ -57,5 +58,20 @@ Result<bool> ReviewerLinkUsed(Db& db, const std::string& token);
 // the interview is marked updated. NotFound when the link is not open.
 Status SubmitReviewerReview(Db& db, const std::string& token, int64_t rating,
                             const std::optional<std::string>& remarks, int64_t now, Review* out);
+
+// A guest of a live interview with what its /public/guests/<token> page
+// needs to check the token (mail::GuestToken is keyed with the invitation's
+// token) and to name the person who invited.
+struct GuestOfInvitation {
+  Guest guest;
+  int64_t account_id = 0;
+  std::string invitation_token;
+  std::string inviter_name, inviter_email;  // the inviting user ("" when none)
+};
+
+// The guest with that id, in any account and whatever its invitation's
+// status; NotFound when there is none (never added, or deleted). The caller
+// must verify the link's token before showing anything.
+Result<GuestOfInvitation> GetGuestOfInvitation(Db& db, int64_t guest_id);
 
 }  // namespace cammio

@@ -46,7 +46,7 @@ bool ReplyLinkState(Call& call, const Invitation& inv, const Vacancy& v, const s
     ReplyMessage(res, 410, lang, Text(lang, "vacancy_closed_title"),
                  Format(lang, "vacancy_closed_text", vars));
   } else if (v.kind == "live") {
-    std::string when = inv.datetime_scheduled.value_or("");
+    std::string when = DisplaySchedule(lang, inv.datetime_scheduled);
     ReplyMessage(res, 200, lang, Text(lang, "live_title"),
                  Format(lang, "live_text",
                         {{"title", v.title}, {"recruiter", v.recruiter_name}, {"date", when}}));

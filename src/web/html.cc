@@ -1,5 +1,6 @@
 #include "web/html.h"
 
+#include "api/router.h"
 #include "http/error_render.h"
 #include "web/i18n.h"
 
@@ -116,6 +117,28 @@ bool WantsHtml(const httplib::Request& req) {
   if (req.method != "GET" && req.method != "HEAD" && req.method != "POST") return false;
   if (StartsWith(req.path, "/api/") || req.path == "/healthz") return false;
   return req.get_header_value("Accept").find("text/html") != std::string::npos;
+}
+
+std::string LogPath(std::string_view path) {
+  if (!StartsWith(path, "/public/")) return std::string(path);
+  std::string out;
+  size_t start = 0;
+  while (start <= path.size()) {
+    size_t slash = path.find('/', start);
+    std::string_view seg =
+        path.substr(start, slash == std::string_view::npos ? std::string_view::npos : slash - start);
+    if (IsToken(seg)) {
+      out.append(seg.substr(0, 4)).push_back('~');
+    } else if (IsGuestToken(seg)) {
+      out.append(seg.substr(0, seg.find('.') + 5)).push_back('~');
+    } else {
+      out.append(seg);
+    }
+    if (slash == std::string_view::npos) break;
+    out.push_back('/');
+    start = slash + 1;
+  }
+  return out;
 }
 
 void ReplyErrorPage(const httplib::Request& req, httplib::Response& res, const Status& status) {

@@ -56,4 +56,10 @@ bool WantsHtml(const httplib::Request& req);
 // challenge, so the browser asks for the account's credentials.
 void ReplyErrorPage(const httplib::Request& req, httplib::Response& res, const Status& status);
 
+// `path` for a log line: the link token segments of /public/ paths (which
+// are the pages' only credential) cut to their first 4 characters and "~",
+// a guest token to "<guest id>.<4 characters>~"; other paths unchanged.
+// "/public/reviews/k3k3k3k3k3k3k3k3k3k3/media/7" -> "/public/reviews/k3k3~/media/7".
+std::string LogPath(std::string_view path);
+
 }  // namespace cammio::web

@@ -1,6 +1,7 @@
 #include "web/interview_view.h"
 
 #include "api/videos.h"
+#include "mail/templates.h"
 #include "store/videos.h"
 #include "util/time.h"
 #include "web/html.h"
@@ -26,6 +27,12 @@ std::string DisplayTime(int64_t epoch) {
   std::string iso = FormatUtc(epoch);  // 2024-05-01T14:03:09Z
   if (iso.size() < 16) return iso;
   return iso.substr(0, 10) + " " + iso.substr(11, 5) + " UTC";
+}
+
+std::string DisplaySchedule(const std::string& lang, const std::optional<std::string>& iso) {
+  if (!iso || iso->empty()) return Text(lang, "schedule_unknown");
+  mail::Language l = lang == "nl" ? mail::Language::kDutch : mail::Language::kEnglish;
+  return mail::HumanDatetime(l, *iso);
 }
 
 std::string RecordingsHtml(const InterviewView& v,

@@ -32,6 +32,12 @@ Status LoadInterviewView(Db& db, int64_t account_id, int64_t interview_id,
 // "2024-05-01 14:03 UTC".
 std::string DisplayTime(int64_t epoch);
 
+// A live interview's datetime_scheduled (ISO 8601 with offset) in words of
+// `lang`, in its own offset: "Monday 6 May 2030 at 14:30 (UTC+02:00)",
+// "maandag 6 mei 2030 om 14:30 (UTC+02:00)"; text "schedule_unknown" when
+// there is none.
+std::string DisplaySchedule(const std::string& lang, const std::optional<std::string>& iso);
+
 // The recordings as a list of <figure><video>; `media_url(video_id)` gives
 // each source (and poster) URL.
 std::string RecordingsHtml(const InterviewView& v,

@@ -13,6 +13,7 @@
 //  GET  /public/reviews/{token}                       reviewer's personal link
 //  POST /public/reviews/{token}                       rating + remarks -> review
 //  GET  /public/reviews/{token}/media/:video_id       (Range)
+//  GET  /public/guests/{token:guest}                  a live interview's guest (mail::GuestToken)
 //  GET  /recruiter/reviews/:id                        recruiter review page (Basic)
 //  POST /recruiter/reviews/:id                        add a review as the user
 //  GET  /recruiter/reviews/:id/media/:video_id        (Range)
@@ -36,6 +37,7 @@ Status ForwardMediaHandler(Call& call);
 Status ReviewerPageHandler(Call& call);
 Status ReviewerSubmitHandler(Call& call);
 Status ReviewerMediaHandler(Call& call);
+Status GuestPageHandler(Call& call);
 
 Status RecruiterPageHandler(Call& call);
 Status RecruiterReviewHandler(Call& call);

@@ -1,5 +1,6 @@
-// Tests for src/api/router: SplitPath, ParseId and Router::Match (literal and
-// :id segments, 404 vs 405 + Allow, HEAD -> GET, ids that must not match).
+// Tests for src/api/router: SplitPath, ParseId, IsToken, IsGuestToken and
+// Router::Match (literal, :id, {token} and {token:guest} segments, 404 vs
+// 405 + Allow, HEAD -> GET, ids and tokens that must not match).
 #include "api/router.h"
 
 #include <doctest/doctest.h>
@@ -28,6 +29,9 @@ const Router& TestRouter() {
       {"GET", "/api/vacancies/:vacancy_id/invitations", HandlerA},
       {"GET", "/api/vacancies/:vacancy_id/invitations/:id", HandlerA},
       {"POST", "/api/forward", HandlerB},
+      {"GET", "/public/links/{token}", HandlerA, false},
+      {"POST", "/public/links/{token}/items/:item_id", HandlerB, false},
+      {"GET", "/public/guests/{token:guest}", HandlerB, false},
   });
   return router;
 }
@@ -229,6 +233,89 @@ TEST_CASE("router: the server's route table") {
                    std::string(r.routes()[i].pattern) == r.routes()[j].pattern));
     }
   }
+}
+
+TEST_CASE("router: IsToken and IsGuestToken") {
+  CHECK(IsToken(std::string(16, 'a')));
+  CHECK(IsToken(std::string(64, '9')));
+  CHECK(IsToken("abcdefghij0123456789"));
+  for (const std::string& bad : {std::string(15, 'a'), std::string(65, 'a'), std::string(""),
+                                 std::string("ABCDEFGHIJKLMNOPQ"), std::string("abcdefghijklmnop-"),
+                                 std::string("abcdefgh.ijklmnop"), std::string("12.abcdefghijklmnopqrstuvwxyz")}) {
+    CAPTURE(bad);
+    CHECK_FALSE(IsToken(bad));
+  }
+  const std::string mac = "abcdefghijklmnopqrstuvwx27";  // 26 of [a-z2-7]
+  CHECK(IsGuestToken("1." + mac));
+  CHECK(IsGuestToken("3484." + mac));
+  CHECK(IsGuestToken("9223372036854775807." + mac));
+  for (const std::string& bad :
+       {"." + mac, "0." + mac, "012." + mac, "-1." + mac, "+1." + mac, "1" + mac, "1." + mac + "a",
+        "1." + mac.substr(1), "1." + mac.substr(0, 25) + "8", "1." + mac.substr(0, 25) + "1",
+        "1." + mac.substr(0, 25) + "A", "1.." + mac.substr(1), "1." + mac + ".", "9223372036854775808." + mac,
+        "a." + mac, std::string(""), std::string("1."), mac}) {
+    CAPTURE(bad);
+    CHECK_FALSE(IsGuestToken(bad));
+  }
+}
+
+TEST_CASE("router: {token} and {token:guest} segments") {
+  const Router& r = TestRouter();
+  const std::string token = "k3k3k3k3k3k3k3k3k3k3";
+  RouteMatch m = r.Match("GET", "/public/links/" + token);
+  REQUIRE(m.route != nullptr);
+  CHECK(m.params.Token("token") == token);
+  CHECK_FALSE(m.route->authenticated);
+  m = r.Match("POST", "/public/links/" + token + "/items/12");
+  REQUIRE(m.route != nullptr);
+  CHECK(m.params.Token("token") == token);
+  CHECK(m.params.Get("item_id") == 12);
+  CHECK(m.params.Token("item_id").empty());
+  m = r.Match("DELETE", "/public/links/" + token);
+  CHECK(m.status.code() == Status::Code::kMethodNotAllowed);
+  CHECK(m.allow == "GET");
+
+  const std::string guest = "42.abcdefghijklmnopqrstuvwx27";
+  m = r.Match("GET", "/public/guests/" + guest);
+  REQUIRE(m.route != nullptr);
+  CHECK((m.route->handler == &HandlerB));
+  CHECK(m.params.Token("token") == guest);  // the name without the kind
+  CHECK(m.params.Token("token:guest").empty());
+  CHECK(m.params.Get("token") == 0);
+  m = r.Match("HEAD", "/public/guests/" + guest + "/");
+  REQUIRE(m.route != nullptr);
+  CHECK(m.params.Token("token") == guest);
+  m = r.Match("POST", "/public/guests/" + guest);
+  CHECK(m.status.code() == Status::Code::kMethodNotAllowed);
+  CHECK(m.allow == "GET");
+
+  // Each kind matches only its own shape: 404, never 405.
+  for (const std::string& path : std::vector<std::string>{
+           "/public/links/" + guest, "/public/links/short", "/public/links/" + token + ".x",
+        "/public/guests/" + token, "/public/guests/42", "/public/guests/42.ABCDEFGHIJKLMNOPQRSTUVWX27",
+        "/public/guests/" + guest + "/x", "/public/guests/{token:guest}", "/public/links/{token}"}) {
+    CAPTURE(path);
+    for (const char* method : {"GET", "POST"}) {
+      RouteMatch nm = r.Match(method, path);
+      CHECK(nm.route == nullptr);
+      CHECK(nm.status.code() == Status::Code::kNotFound);
+      CHECK(nm.allow.empty());
+    }
+  }
+}
+
+TEST_CASE("router: the server's table routes guest links to the guest page") {
+  const Router& r = ApiRouter();
+  RouteMatch m = r.Match("GET", "/public/guests/7.abcdefghijklmnopqrstuvwx27");
+  REQUIRE(m.route != nullptr);
+  CHECK_FALSE(m.route->authenticated);
+  CHECK(m.params.Token("token") == "7.abcdefghijklmnopqrstuvwx27");
+  CHECK(r.Match("GET", "/public/guests/" + std::string(20, 'a')).status.code() ==
+        Status::Code::kNotFound);
+  m = r.Match("GET", "/public/job_interviews/" + std::string(20, 'a'));
+  REQUIRE(m.route != nullptr);
+  CHECK(m.params.Token("token") == std::string(20, 'a'));
+  CHECK(r.Match("GET", "/public/job_interviews/7.abcdefghijklmnopqrstuvwx27").route == nullptr);
 }
 
 }  // namespace

@@ -2,11 +2,12 @@
 // tests/web/e2e.test.js): languages, link states and their pages, assets,
 // forward links (3 opens, media access bound to an opening), reviewer links,
 // the recruiter page (Basic challenge, same-origin posts), public vacancies,
-// and HTML versus JSON errors.
+// guests' pages of live interviews, and HTML versus JSON errors.
 #include <doctest/doctest.h>
 
 #include <regex>
 
+#include "mail/enqueue.h"
 #include "testing/api_helpers.h"
 #include "web/html.h"
 #include "web/i18n.h"
@@ -74,6 +75,23 @@ TEST_CASE("web: i18n picks the vacancy's language, then the browser's, then Engl
   std::string json = web::StringsJson("nl");
   CHECK(json.find("</") == std::string::npos);
   CHECK(json.find("\"start\":\"Beginnen\"") != std::string::npos);
+}
+
+TEST_CASE("web: LogPath keeps link tokens out of log lines") {
+  const std::string t(20, 'k');
+  CHECK(web::LogPath("/public/job_interviews/" + t) == "/public/job_interviews/kkkk~");
+  CHECK(web::LogPath("/public/job_interviews/" + t + "/uploads/12") ==
+        "/public/job_interviews/kkkk~/uploads/12");
+  CHECK(web::LogPath("/public/reviews/" + t + "/media/7") == "/public/reviews/kkkk~/media/7");
+  CHECK(web::LogPath("/public/guests/42.abcdefghijklmnopqrstuvwx27") == "/public/guests/42.abcd~");
+  CHECK(web::LogPath("/public/video/v/" + t + "/") == "/public/video/v/kkkk~/");
+  // Nothing else changes: API paths, assets, short or malformed segments.
+  for (const std::string& same :
+       {std::string("/api/vacancies/12345678901234567"), std::string("/public/assets/candidate.js"),
+        std::string("/public/job_interviews/short"), std::string("/healthz"), std::string("/"),
+        std::string(""), std::string("/recruiter/reviews/3")}) {
+    CHECK(web::LogPath(same) == same);
+  }
 }
 
 TEST_CASE("web: the candidate page runs an open link and explains every other state") {
@@ -299,6 +317,186 @@ TEST_CASE("web: a public vacancy takes a name and email and continues on a new i
   REQUIRE(open.size() == 1);
   CHECK(Str(open[0], "candidate_email") == "piet@example.test");
   CHECK(Str(open[0], "candidate_name") == "Piet P");
+}
+
+// The text of the email queued for guest `guest_id`.
+std::string GuestMailText(TestServer& server, int64_t guest_id) {
+  std::string text;
+  Status s = server.store().Read([&](Db& db) {
+    Stmt st = db.Prepare(
+        "SELECT body_text FROM mail_outbox WHERE kind = 'guest_invitation' AND ref_id = ?1 "
+        "ORDER BY id DESC LIMIT 1");  // guest ids can be reused after a delete
+    st.Bind(1, guest_id);
+    Status step;
+    if (st.Step(&step)) text = st.Text(0);
+    return step;
+  });
+  REQUIRE(s.ok());
+  REQUIRE(!text.empty());
+  return text;
+}
+
+// A live vacancy open until 2030, an invitation scheduled with an interviewer,
+// and a guest; returns the guest's link path, read from the guest's email.
+struct LiveGuest {
+  int64_t invitation_id = 0, guest_id = 0;
+  std::string invitation_token, path;
+};
+
+LiveGuest InviteGuest(TestServer& server, Api& api, const std::string& language) {
+  std::string body = "{\"vacancy\": {\"title\": \"Live <ops> lead\", \"kind\": \"live\", "
+                     "\"language\": \"" + language + "\", \"datetime_start\": \"" +
+                     std::string(kStart) + "\", \"datetime_end\": \"" + kOpenEnd + "\"}}";
+  int64_t vacancy = Int(Object(api.Post("/api/vacancies", body), 201, "vacancy"), "id");
+  Value inv = CreateInvitation(api, vacancy, "cand@example.test",
+                               "\"interviewer_name\": \"Ian <b>Interviewer</b>\", "
+                               "\"interviewer_email\": \"ian@example.test\"");
+  LiveGuest g;
+  g.invitation_id = Int(inv, "id");
+  g.invitation_token = TokenAfter(Str(inv, "url"), std::string(kPublicUrl) + "/public/job_interviews/");
+  Value guest = Object(api.Post("/api/invitations/" + std::to_string(g.invitation_id) + "/guests",
+                                "{\"guest\": {\"name\": \"Gwen Guest\", \"email\": \"gwen@example.test\"}}"),
+                       201, "guest");
+  g.guest_id = Int(guest, "id");
+  g.path = Capture(GuestMailText(server, g.guest_id),
+                   std::string(kPublicUrl) + "(/public/guests/[0-9]+\\.[a-z2-7]+)");
+  return g;
+}
+
+TEST_CASE("web: a guest's link shows the live interview in the vacancy's language") {
+  TestServer server;
+  Api api(server);
+  LiveGuest g = InviteGuest(server, api, "en");
+  CHECK(g.path == "/public/guests/" + mail::GuestToken(g.invitation_token, g.guest_id));
+
+  auto anonymous = server.Client();  // the guest has no credentials
+  auto r = anonymous->Get(g.path.c_str(), kHtml);
+  REQUIRE(r);
+  REQUIRE(r->status == 200);
+  CHECK(r->get_header_value("Content-Type") == "text/html; charset=utf-8");
+  CHECK(r->get_header_value("Content-Language") == "en");
+  CHECK(r->get_header_value("Referrer-Policy") == "no-referrer");
+  const std::string& page = r->body;
+  CHECK(page.find("<h1 tabindex=\"-1\">Live video interview with John Lennon</h1>") !=
+        std::string::npos);
+  CHECK(page.find("Gwen Guest, you are invited") != std::string::npos);
+  CHECK(page.find("<dd>Live &lt;ops&gt; lead</dd>") != std::string::npos);  // escaped
+  CHECK(page.find("<dd>John Lennon</dd>") != std::string::npos);
+  // 2013-08-05T02:00:00+02:00, in its own offset.
+  CHECK(page.find("<dd>Monday 5 August 2013 at 02:00 (UTC+02:00)</dd>") != std::string::npos);
+  CHECK(page.find("Ian &lt;b&gt;Interviewer&lt;/b&gt; &lt;<a href=\"mailto:ian@example.test\">") !=
+        std::string::npos);
+  CHECK(page.find("<b>") == std::string::npos);
+  CHECK(page.find("will share the meeting") != std::string::npos);
+  // The candidate's own link never appears on a guest's page.
+  CHECK(page.find(g.invitation_token) == std::string::npos);
+
+  // The candidate's own link of a live interview says when, in the same words.
+  Resp cand = api.Get("/public/job_interviews/" + g.invitation_token, kHtml);
+  CHECK(cand.status == 200);
+  CHECK(cand.body.find("planned for Monday 5 August 2013 at 02:00 (UTC+02:00)") !=
+        std::string::npos);
+
+  // Dutch vacancy: Dutch page and date.
+  LiveGuest nl = InviteGuest(server, api, "nl");
+  r = anonymous->Get(nl.path.c_str(), kHtml);
+  REQUIRE(r);
+  REQUIRE(r->status == 200);
+  CHECK(r->body.find("<html lang=\"nl\">") != std::string::npos);
+  CHECK(r->body.find("Live video-interview met John Lennon") != std::string::npos);
+  CHECK(r->body.find("maandag 5 augustus 2013 om 02:00 (UTC+02:00)") != std::string::npos);
+  CHECK(r->body.find("deelt de meeting") != std::string::npos);
+}
+
+TEST_CASE("web: a guest's link is checked; deleted, withdrawn and completed say so") {
+  TestServer server;
+  Api api(server);
+  LiveGuest g = InviteGuest(server, api, "en");
+  LiveGuest other = InviteGuest(server, api, "en");
+  std::string mac = g.path.substr(g.path.find('.') + 1);
+  std::string other_mac = other.path.substr(other.path.find('.') + 1);
+  std::string id = std::to_string(g.guest_id);
+  std::string flipped = mac;
+  flipped[0] = flipped[0] == 'a' ? 'b' : 'a';
+  // Wrong MACs, another guest's MAC, malformed tokens: the unknown-link page.
+  for (const std::string& bad :
+       {"/public/guests/" + id + "." + flipped, "/public/guests/" + id + "." + other_mac,
+        "/public/guests/" + std::to_string(other.guest_id) + "." + mac,
+        "/public/guests/" + std::to_string(g.guest_id + 1000) + "." + mac,
+        "/public/guests/0" + id + "." + mac, "/public/guests/" + id + "." + mac + "a",
+        "/public/guests/" + id + "." + mac.substr(1), "/public/guests/" + id + "." + mac + "/x",
+        "/public/guests/" + id, "/public/guests/." + mac, "/public/guests/" + std::string(30, 'a')}) {
+    CAPTURE(bad);
+    Resp r = api.Get(bad, kHtml);
+    CHECK(r.status == 404);
+    CHECK(r.body.find("This link is not known") != std::string::npos);
+  }
+  CHECK(api.Get(g.path, kHtml).status == 200);
+  Resp json = api.Get("/public/guests/" + id + "." + flipped);  // not a browser: JSON
+  CHECK(json.status == 404);
+  CHECK(json.Header("Content-Type") == kJsonType);
+
+  // Deleted guest: unknown.
+  std::string guests = "/api/invitations/" + std::to_string(other.invitation_id) + "/guests/";
+  REQUIRE(api.Delete(guests + std::to_string(other.guest_id)).status == 200);
+  CHECK(api.Get(other.path, kHtml).status == 404);
+
+  // Withdrawn invitation: 410 with its own page.
+  REQUIRE(api.Delete("/api/invitations/" + std::to_string(g.invitation_id)).status == 200);
+  Resp r = api.Get(g.path, kHtml);
+  CHECK(r.status == 410);
+  CHECK(r.body.find("This interview was cancelled") != std::string::npos);
+
+  // Completed: the page says the interview took place.
+  LiveGuest done = InviteGuest(server, api, "nl");
+  Complete(server, done.invitation_id, server.clock().Now() - 600, server.clock().Now());
+  r = api.Get(done.path, kHtml);
+  CHECK(r.status == 200);
+  CHECK(r.body.find("Dit interview heeft plaatsgevonden") != std::string::npos);
+  CHECK(api.Get(other.path, kHtml).status == 404);  // still, whatever id the new guest got
+}
+
+TEST_CASE("web: /state gives question videos the candidate link's own URL") {
+  TestServer server;
+  Api api(server);
+  int64_t account = server.creds().account_id;
+  int64_t video = AddMediaFile(server, account, "qv.webm", "question", "video/webm", "qv bytes");
+  std::string body = "{\"vacancy\": {\"title\": \"T\", \"datetime_start\": \"" +
+                     std::string(kStart) + "\", \"datetime_end\": \"" + kOpenEnd +
+                     "\", \"questions\": [{\"title\": \"Watch\", \"video_id\": " +
+                     std::to_string(video) + "}, {\"title\": \"Plain\"}]}}";
+  int64_t vacancy = Int(Object(api.Post("/api/vacancies", body), 201, "vacancy"), "id");
+  std::string url = Str(CreateInvitation(api, vacancy, "s@example.test"), "url");
+  std::string other = Str(CreateInvitation(api, vacancy, "o@example.test"), "url");
+  auto anonymous = server.Client();
+  auto st = anonymous->Get((PathOf(url) + "/state").c_str());
+  REQUIRE(st);
+  REQUIRE(st->status == 200);
+  Value state = Unwrap(Json(st->body), "interview");
+  const auto& qs = At(state, "questions").items();
+  REQUIRE(qs.size() == 2);
+  std::string video_url = Str(qs[0], "video_url");
+  CHECK(video_url == url + "/questions/" + std::to_string(Int(qs[0], "id")) + "/video");
+  CHECK(IsNull(qs[1], "video_url"));
+
+  // Answers without credentials.
+  auto got = anonymous->Get(PathOf(video_url).c_str());
+  REQUIRE(got);
+  CHECK(got->status == 200);
+  CHECK(got->body == "qv bytes");
+  CHECK(got->get_header_value("Content-Type") == "video/webm");
+  // Another invitation's token does not reach it: that vacancy's questions only.
+  int64_t vacancy2 = OpenVacancy(api);
+  std::string stranger = Str(CreateInvitation(api, vacancy2, "x@example.test"), "url");
+  std::string suffix = video_url.substr(url.size());
+  auto denied = anonymous->Get((PathOf(stranger) + suffix).c_str());
+  REQUIRE(denied);
+  CHECK(denied->status == 404);
+  CHECK(denied->body.find("qv bytes") == std::string::npos);
+  // A token of the same vacancy is that candidate's own link: it works too.
+  auto sibling = anonymous->Get((PathOf(other) + suffix).c_str());
+  REQUIRE(sibling);
+  CHECK(sibling->status == 200);
 }
 
 }  // namespace
