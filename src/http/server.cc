@@ -378,7 +378,7 @@ void ApiServer::Impl::Install(httplib::Server& svr) {
     int64_t ms = SystemClock().NowMillis() - st.start_ms;
     size_t bytes = res.body.size() ? res.body.size() : res.content_length_;
     LogInfo("access id=" + (st.id.empty() ? std::string("-") : st.id) + " account=" + account +
-            " " + req.method + " " + req.path + " " + std::to_string(res.status) + " " +
+            " " + req.method + " " + web::LogPath(req.path) + " " + std::to_string(res.status) + " " +
             std::to_string(bytes) + "B " + std::to_string(ms) + "ms addr=" + req.remote_addr);
     ops::Metrics::Global().RecordRequest(
         req.method, st.match.route != nullptr ? st.match.route->pattern : "unmatched", res.status,

@@ -510,6 +510,21 @@ TEST_CASE("contract: GET /api/invitations?updated_since") {
                  "invitation")) == std::vector<int64_t>{a});
 }
 
+TEST_CASE("contract: guests: a deleted guest's id is never given to the next guest") {
+  // Guest links are an HMAC of the guest id (mail::GuestToken): a reused id
+  // would let a deleted guest's mailed link open its successor's page.
+  TestServer server;
+  Api api(server);
+  int64_t live = CreateVacancy(api, "live");
+  std::string base = "/api/invitations/" + S(CreateInvitationId(api, live, "l@cammio.com")) +
+                     "/guests";
+  int64_t first = Int(Object(api.Post(base, kSeedGuest), 201, "guest"), "id");
+  CHECK(Doc(api.Delete(base + "/" + S(first)), 200).size() == 1);
+  int64_t second = Int(Object(api.Post(base, kSeedGuest), 201, "guest"), "id");
+  CHECK(second > first);
+  CHECK(api.Get(base + "/" + S(first)).status == 404);
+}
+
 TEST_CASE("contract: guests: the seed's examples on live vacancies only") {
   TestServer server;
   Api api(server);

@@ -52,6 +52,22 @@ expect_contains "$r" "Service not available" "401 carries the seed's message"
 r=$(api "$D" bas@agency.test "$TOKEN" GET /api/vacancies)
 expect_eq "${r%% *}" "200" "an enabled account works again"
 
+# A candidate's link token is the page's only credential: never logged whole.
+r=$(api "$D" bas@agency.test "$TOKEN" POST /api/vacancies \
+      '{"vacancy": {"title": "Logged", "datetime_start": "2013-07-28", "datetime_end": "2099-07-29"}}')
+VAC=$(echo "${r#* }" | json_field id)
+r=$(api "$D" bas@agency.test "$TOKEN" POST /api/invitations \
+      "{\"invitation\": {\"vacancy_id\": $VAC, \"candidate_email\": \"c@agency.test\", \"candidate_firstname\": \"C\", \"candidate_lastname\": \"D\"}}")
+expect_eq "${r%% *}" "201" "an invitation to open"
+LINK=$(echo "${r#* }" | sed -n 's/.*job_interviews\/\([a-z0-9]*\).*/\1/p')
+[ -n "$LINK" ] || fail "no link token in $r"
+r=$(api "$D" "" "" GET "/public/job_interviews/$LINK/state")
+expect_eq "${r%% *}" "200" "the candidate page's state by its link"
+sleep 0.2
+case "$(cat "$WORK/server.log")" in *"$LINK"*) fail "a link token appeared in the log" ;; esac
+expect_contains "$(cat "$WORK/server.log")" "/public/job_interviews/${LINK:0:4}~/state" \
+  "the access log shows a link token's first characters only"
+
 set +e
 err=$("$CAMMIO" account frobnicate --data "$D" 2>&1); rc=$?
 set -e
