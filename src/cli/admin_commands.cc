@@ -14,18 +14,6 @@
 namespace cammio {
 namespace {
 
-int Fail(const Status& s) {
-  std::cerr << "cammio: " << s.details() << "\n";
-  return 1;
-}
-
-int Usage(const std::string& what) {
-  std::cerr << "cammio: " << what << " (see 'cammio help')\n";
-  return 2;
-}
-
-void Print(const Value& v) { std::cout << RenderJson(v) << "\n"; }
-
 Value AccountJson(const Account& a) {
   Value o = Value::Object();
   o.Set("id", Value::Int(a.id));
@@ -57,26 +45,18 @@ Value TokenJson(const TokenInfo& t) {
   return o;
 }
 
-bool ParseIdArg(const std::string& s, int64_t* out) {
-  char* end = nullptr;
-  long long v = std::strtoll(s.c_str(), &end, 10);
-  if (s.empty() || *end != '\0' || v <= 0) return false;
-  *out = v;
-  return true;
-}
-
 int AccountCommand(const Args& a, Store& store) {
   std::string sub = a.words.size() > 1 ? a.words[1] : "";
   int64_t now = SystemClock().Now();
   if (sub == "create") {
-    if (!a.Has("name")) return Usage("account create needs --name NAME");
+    if (!a.Has("name")) return CliUsage("account create needs --name NAME");
     Result<Account> acc = Status::Internal("unset");
     Status s = store.Write([&](Db& db) {
       acc = CreateAccount(db, a.Get("name"), now);
       return acc.status();
     });
-    if (!s.ok()) return Fail(s);
-    Print(AccountJson(*acc));
+    if (!s.ok()) return CliFail(s);
+    CliPrint(AccountJson(*acc));
     return 0;
   }
   if (sub == "list") {
@@ -85,31 +65,31 @@ int AccountCommand(const Args& a, Store& store) {
       list = ListAccounts(db);
       return list.status();
     });
-    if (!s.ok()) return Fail(s);
+    if (!s.ok()) return CliFail(s);
     Value arr = Value::Array();
     for (const auto& acc : *list) arr.Push(AccountJson(acc));
-    Print(arr);
+    CliPrint(arr);
     return 0;
   }
   if (sub == "disable" || sub == "enable") {
     int64_t id = 0;
-    if (a.words.size() < 3 || !ParseIdArg(a.words[2], &id)) {
-      return Usage("account " + sub + " needs an account ID");
+    if (a.words.size() < 3 || !ParsePositive(a.words[2], &id)) {
+      return CliUsage("account " + sub + " needs an account ID");
     }
     Status s = store.Write([&](Db& db) { return SetAccountDisabled(db, id, sub == "disable"); });
-    if (!s.ok()) return Fail(s);
+    if (!s.ok()) return CliFail(s);
     std::cerr << "account " << id << (sub == "disable" ? " disabled" : " enabled") << "\n";
     return 0;
   }
-  return Usage("unknown account command '" + sub + "'");
+  return CliUsage("unknown account command '" + sub + "'");
 }
 
 int UserCommand(const Args& a, Store& store) {
   std::string sub = a.words.size() > 1 ? a.words[1] : "";
-  if (sub != "create") return Usage("unknown user command '" + sub + "'");
+  if (sub != "create") return CliUsage("unknown user command '" + sub + "'");
   int64_t account_id = 0;
-  if (!ParseIdArg(a.Get("account"), &account_id) || !a.Has("email") || !a.Has("name")) {
-    return Usage("user create needs --account ID --email EMAIL --name NAME");
+  if (!ParsePositive(a.Get("account"), &account_id) || !a.Has("email") || !a.Has("name")) {
+    return CliUsage("user create needs --account ID --email EMAIL --name NAME");
   }
   std::optional<std::string> phone;
   if (a.Has("phone")) phone = a.Get("phone");
@@ -125,10 +105,10 @@ int UserCommand(const Args& a, Store& store) {
     token = *t;
     return Status::OK();
   });
-  if (!s.ok()) return Fail(s);
+  if (!s.ok()) return CliFail(s);
   Value o = UserJson(user);
   o.Set("access_token", Value::String(token));
-  Print(o);
+  CliPrint(o);
   return 0;
 }
 
@@ -136,7 +116,7 @@ int TokenCommand(const Args& a, Store& store) {
   std::string sub = a.words.size() > 1 ? a.words[1] : "";
   int64_t now = SystemClock().Now();
   if (sub == "create") {
-    if (!a.Has("email")) return Usage("token create needs --email EMAIL");
+    if (!a.Has("email")) return CliUsage("token create needs --email EMAIL");
     std::string token;
     TokenInfo info;
     Status s = store.Write([&](Db& db) {
@@ -148,17 +128,17 @@ int TokenCommand(const Args& a, Store& store) {
       info.email = u->email;
       return Status::OK();
     });
-    if (!s.ok()) return Fail(s);
+    if (!s.ok()) return CliFail(s);
     Value o = TokenJson(info);
     o.Set("access_token", Value::String(token));
-    Print(o);
+    CliPrint(o);
     return 0;
   }
   if (sub == "revoke") {
     int64_t id = 0;
-    if (!ParseIdArg(a.Get("id"), &id)) return Usage("token revoke needs --id ID");
+    if (!ParsePositive(a.Get("id"), &id)) return CliUsage("token revoke needs --id ID");
     Status s = store.Write([&](Db& db) { return RevokeToken(db, id, now); });
-    if (!s.ok()) return Fail(s);
+    if (!s.ok()) return CliFail(s);
     std::cerr << "token " << id << " revoked\n";
     return 0;
   }
@@ -168,13 +148,13 @@ int TokenCommand(const Args& a, Store& store) {
       list = ListTokens(db, a.Get("email"));
       return list.status();
     });
-    if (!s.ok()) return Fail(s);
+    if (!s.ok()) return CliFail(s);
     Value arr = Value::Array();
     for (const auto& t : *list) arr.Push(TokenJson(t));
-    Print(arr);
+    CliPrint(arr);
     return 0;
   }
-  return Usage("unknown token command '" + sub + "'");
+  return CliUsage("unknown token command '" + sub + "'");
 }
 
 }  // namespace
@@ -200,11 +180,11 @@ int RunAdminCommand(const Args& a, const Config& config) {
   const std::string& cmd = a.words[0];
   if (cmd != "account" && cmd != "user" && cmd != "token" && cmd != "demo" && cmd != "mail" &&
       cmd != "notifications") {
-    return Usage("unknown command '" + cmd + "'");
+    return CliUsage("unknown command '" + cmd + "'");
   }
   SetLogLevel(LogLevel::kWarn);
   auto store = OpenDataStore(config);
-  if (!store.ok()) return Fail(store.status());
+  if (!store.ok()) return CliFail(store.status());
   if (cmd == "account") return AccountCommand(a, **store);
   if (cmd == "user") return UserCommand(a, **store);
   if (cmd == "token") return TokenCommand(a, **store);

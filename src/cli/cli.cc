@@ -34,6 +34,26 @@ const char kUsage[] =
 
 }  // namespace
 
+int CliFail(const Status& s) {
+  std::cerr << "cammio: " << s.details() << "\n";
+  return 1;
+}
+
+int CliUsage(const std::string& what) {
+  std::cerr << "cammio: " << what << " (see 'cammio help')\n";
+  return 2;
+}
+
+void CliPrint(const Value& v) { std::cout << RenderJson(v) << "\n"; }
+
+bool ParsePositive(const std::string& s, int64_t* out) {
+  char* end = nullptr;
+  long long v = std::strtoll(s.c_str(), &end, 10);
+  if (s.empty() || *end != '\0' || v <= 0) return false;
+  *out = v;
+  return true;
+}
+
 Result<Args> ParseArgs(int argc, char** argv) {
   Args args;
   for (int i = 1; i < argc; ++i) {
@@ -62,11 +82,10 @@ Result<Config> ConfigFromArgs(const Args& args) {
   Status s;
   if (args.Has("config")) s = LoadConfigFile(&config, args.Get("config"));
   if (s.ok()) s = LoadConfigEnvironment(&config);
-  static const std::pair<const char*, const char*> kFlags[] = {
-      {"data", "data_dir"},
-      {"listen", "listen"},
-      {"http-listen", "http_listen"},
-      {"public-url", "public_url"}};
+  static const std::pair<const char*, const char*> kFlags[] = {{"data", "data_dir"},
+                                                               {"listen", "listen"},
+                                                               {"http-listen", "http_listen"},
+                                                               {"public-url", "public_url"}};
   for (const auto& [flag, setting] : kFlags) {
     if (s.ok() && args.Has(flag)) s = SetConfigValue(&config, setting, args.Get(flag));
   }

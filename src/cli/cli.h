@@ -20,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "cammio/document.h"
 #include "cammio/status.h"
 #include "config/config.h"
 
@@ -54,6 +55,14 @@ Result<std::unique_ptr<Store>> OpenDataStore(const Config& config);
 int DemoCommand(const Config& config, Store& store);
 int RunServe(const Config& config);
 int RunAdminCommand(const Args& args, const Config& config);
+
+// For the command files: the error's sentence on stderr, exit code 1; a usage
+// error on stderr, exit code 2; a JSON document as one line on stdout; a
+// positive decimal id or count ("7", not "07x", "0" or "-1").
+int CliFail(const Status& s);
+int CliUsage(const std::string& what);
+void CliPrint(const Value& v);
+bool ParsePositive(const std::string& s, int64_t* out);
 // `cammio mail ...` (cli/mail_commands.cc) and `cammio notifications ...`
 // (cli/notify_commands.cc) on an open store: 0, 1 on failure, 2 on usage.
 int MailCommand(const Args& args, Store& store);

@@ -24,24 +24,6 @@
 namespace cammio {
 namespace {
 
-int MailFail(const Status& s) {
-  std::cerr << "cammio: " << s.details() << "\n";
-  return 1;
-}
-
-int MailUsage(const std::string& what) {
-  std::cerr << "cammio: " << what << " (see 'cammio help')\n";
-  return 2;
-}
-
-bool ParsePositive(const std::string& s, int64_t* out) {
-  char* end = nullptr;
-  long long v = std::strtoll(s.c_str(), &end, 10);
-  if (s.empty() || *end != '\0' || v <= 0) return false;
-  *out = v;
-  return true;
-}
-
 Value OptString(const std::optional<std::string>& s) {
   return s ? Value::String(*s) : Value::Null();
 }
@@ -111,23 +93,23 @@ int MailList(const Args& a, Store& store) {
   if (a.Has("status")) {
     std::string st = a.Get("status");
     if (st != "pending" && st != "sent" && st != "failed") {
-      return MailUsage("--status must be pending, sent or failed");
+      return CliUsage("--status must be pending, sent or failed");
     }
     f.status = st;
   }
   if (a.Has("account")) {
     int64_t id = 0;
-    if (!ParsePositive(a.Get("account"), &id)) return MailUsage("--account needs an account ID");
+    if (!ParsePositive(a.Get("account"), &id)) return CliUsage("--account needs an account ID");
     f.account_id = id;
   }
   if (a.Has("limit")) {
     int64_t n = 0;
-    if (!ParsePositive(a.Get("limit"), &n)) return MailUsage("--limit needs a positive number");
+    if (!ParsePositive(a.Get("limit"), &n)) return CliUsage("--limit needs a positive number");
     f.limit = n;
   }
   std::vector<mail::OutboxMail> rows;
   Status s = store.Read([&](Db& db) { return mail::ListMail(db, f, &rows); });
-  if (!s.ok()) return MailFail(s);
+  if (!s.ok()) return CliFail(s);
   Value arr = Value::Array();
   for (const auto& m : rows) arr.Push(MailJson(m));
   std::cout << RenderJson(arr) << "\n";
@@ -137,11 +119,11 @@ int MailList(const Args& a, Store& store) {
 int MailSettings(const Args& a, Store& store) {
   int64_t account_id = 0;
   if (!ParsePositive(a.Get("account"), &account_id)) {
-    return MailUsage("mail settings needs --account ID");
+    return CliUsage("mail settings needs --account ID");
   }
-  static const char* const kSettable[] = {"host", "port",     "security", "user",
-                                          "password", "password-file", "from", "from-name",
-                                          "ca-file",  "verify",   "helo"};
+  static const char* const kSettable[] = {"host",     "port",          "security", "user",
+                                          "password", "password-file", "from",     "from-name",
+                                          "ca-file",  "verify",        "helo"};
   bool change = false;
   for (const char* f : kSettable) change = change || a.Has(f);
   for (const auto& [flag, value] : a.flags) {
@@ -149,7 +131,7 @@ int MailSettings(const Args& a, Store& store) {
     bool known = flag == "account" || flag == "data" || flag == "config" || flag == "listen" ||
                  flag == "http-listen" || flag == "public-url";
     for (const char* f : kSettable) known = known || flag == f;
-    if (!known) return MailUsage("unknown flag --" + flag + " for mail settings");
+    if (!known) return CliUsage("unknown flag --" + flag + " for mail settings");
   }
 
   if (!change) {
@@ -160,7 +142,7 @@ int MailSettings(const Args& a, Store& store) {
       r = mail::GetRelaySettings(db, account_id);
       return r.ok() || r.status().IsNotFound() ? Status::OK() : r.status();
     });
-    if (!s.ok()) return MailFail(s);
+    if (!s.ok()) return CliFail(s);
     if (!r.ok()) {
       std::cerr << "cammio: account " << account_id
                 << " has no relay configured; its mail stays pending\n";
@@ -174,10 +156,10 @@ int MailSettings(const Args& a, Store& store) {
   // Values from files and flags, checked before touching the database.
   std::optional<std::string> password_from_file;
   if (a.Has("password-file")) {
-    if (a.Has("password")) return MailUsage("give --password or --password-file, not both");
+    if (a.Has("password")) return CliUsage("give --password or --password-file, not both");
     std::string text;
     if (!ReadWholeFile(a.Get("password-file"), &text)) {
-      return MailFail(Status::IoError("cannot read " + a.Get("password-file")));
+      return CliFail(Status::IoError("cannot read " + a.Get("password-file")));
     }
     while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
     password_from_file = text;
@@ -187,20 +169,20 @@ int MailSettings(const Args& a, Store& store) {
   if (ca_given && !a.Get("ca-file").empty()) {
     std::string text;
     if (!ReadWholeFile(a.Get("ca-file"), &text)) {
-      return MailFail(Status::IoError("cannot read " + a.Get("ca-file")));
+      return CliFail(Status::IoError("cannot read " + a.Get("ca-file")));
     }
     ca_pem = text;
   }
   mail::Security security = mail::Security::kStartTls;
   if (a.Has("security") && !mail::ParseSecurity(a.Get("security"), &security)) {
-    return MailUsage("--security must be starttls, tls or none");
+    return CliUsage("--security must be starttls, tls or none");
   }
   int64_t port = 0;
   if (a.Has("port") && (!ParsePositive(a.Get("port"), &port) || port > 65535)) {
-    return MailUsage("--port must be 1..65535");
+    return CliUsage("--port must be 1..65535");
   }
   if (a.Has("verify") && a.Get("verify") != "on" && a.Get("verify") != "off") {
-    return MailUsage("--verify must be on or off");
+    return CliUsage("--verify must be on or off");
   }
 
   const int64_t now = SystemClock().Now();
@@ -215,9 +197,8 @@ int MailSettings(const Args& a, Store& store) {
     if (existing.ok()) {
       r = *existing;
     } else if (!a.Has("host") || !a.Has("from")) {
-      return Status::PreconditionFailed(
-          "account " + std::to_string(account_id) +
-          " has no relay yet: --host and --from are required");
+      return Status::PreconditionFailed("account " + std::to_string(account_id) +
+                                        " has no relay yet: --host and --from are required");
     }
     const mail::Security old_security = r.security;
     const int old_port = r.port;
@@ -225,8 +206,8 @@ int MailSettings(const Args& a, Store& store) {
     if (a.Has("security")) r.security = security;
     if (a.Has("port")) {
       r.port = static_cast<int>(port);
-    } else if (!existing.ok() || (r.security != old_security &&
-                                  old_port == mail::DefaultPort(old_security))) {
+    } else if (!existing.ok() ||
+               (r.security != old_security && old_port == mail::DefaultPort(old_security))) {
       r.port = mail::DefaultPort(r.security);
     }
     ApplyOptional(a, "user", &r.username);
@@ -247,7 +228,7 @@ int MailSettings(const Args& a, Store& store) {
     result = r;
     return Status::OK();
   });
-  if (!s.ok()) return MailFail(s);
+  if (!s.ok()) return CliFail(s);
   std::cout << RenderJson(RelayJson(result)) << "\n";
   return 0;
 }
@@ -258,7 +239,7 @@ int MailCommand(const Args& a, Store& store) {
   std::string sub = a.words.size() > 1 ? a.words[1] : "";
   if (sub == "list") return MailList(a, store);
   if (sub == "settings") return MailSettings(a, store);
-  return MailUsage("unknown mail command '" + sub + "' (list, settings)");
+  return CliUsage("unknown mail command '" + sub + "' (list, settings)");
 }
 
 }  // namespace cammio

@@ -23,24 +23,6 @@
 namespace cammio {
 namespace {
 
-int NotifyFail(const Status& s) {
-  std::cerr << "cammio: " << s.details() << "\n";
-  return 1;
-}
-
-int NotifyUsage(const std::string& what) {
-  std::cerr << "cammio: " << what << " (see 'cammio help')\n";
-  return 2;
-}
-
-bool ParseCount(const std::string& s, int64_t* out) {
-  char* end = nullptr;
-  long long v = std::strtoll(s.c_str(), &end, 10);
-  if (s.empty() || *end != '\0' || v <= 0) return false;
-  *out = v;
-  return true;
-}
-
 // The settings document given by --json or --json-file; nullopt when neither.
 Result<std::optional<Value>> SettingsBody(const Args& a) {
   std::string text;
@@ -69,25 +51,24 @@ Result<std::optional<Value>> SettingsBody(const Args& a) {
 
 int NotifySettings(const Args& a, Store& store, int64_t account_id) {
   auto body = SettingsBody(a);
-  if (!body.ok()) return NotifyFail(body.status());
-  Result<Value> doc = *body ? UpdateNotificationSettings(store, account_id, **body,
-                                                         SystemClock().Now())
-                            : NotificationSettingsDocument(store, account_id);
-  if (!doc.ok()) return NotifyFail(doc.status());
+  if (!body.ok()) return CliFail(body.status());
+  Result<Value> doc =
+      *body ? UpdateNotificationSettings(store, account_id, **body, SystemClock().Now())
+            : NotificationSettingsDocument(store, account_id);
+  if (!doc.ok()) return CliFail(doc.status());
   std::cout << RenderJson(*doc) << "\n";
   return 0;
 }
 
 int NotifyList(const Args& a, Store& store, int64_t account_id) {
   DeliveryFilter f;
-  if (a.Has("limit") && !ParseCount(a.Get("limit"), &f.limit)) {
-    return NotifyUsage("--limit must be a positive number");
+  if (a.Has("limit") && !ParsePositive(a.Get("limit"), &f.limit)) {
+    return CliUsage("--limit must be a positive number");
   }
   std::vector<NotificationDelivery> rows;
   int64_t total = 0;
-  Status s =
-      store.Read([&](Db& db) { return ListDeliveries(db, account_id, f, &rows, &total); });
-  if (!s.ok()) return NotifyFail(s);
+  Status s = store.Read([&](Db& db) { return ListDeliveries(db, account_id, f, &rows, &total); });
+  if (!s.ok()) return CliFail(s);
   for (const auto& d : rows) std::cout << RenderJson(NotificationDeliveryDocument(d)) << "\n";
   return 0;
 }
@@ -97,14 +78,14 @@ int NotifyList(const Args& a, Store& store, int64_t account_id) {
 int NotificationsCommand(const Args& a, Store& store) {
   std::string sub = a.words.size() > 1 ? a.words[1] : "";
   if (sub != "settings" && sub != "list") {
-    return NotifyUsage("unknown notifications command '" + sub + "' (settings, list)");
+    return CliUsage("unknown notifications command '" + sub + "' (settings, list)");
   }
   int64_t account_id = 0;
-  if (!ParseCount(a.Get("account"), &account_id)) {
-    return NotifyUsage("notifications " + sub + " needs --account ID");
+  if (!ParsePositive(a.Get("account"), &account_id)) {
+    return CliUsage("notifications " + sub + " needs --account ID");
   }
   Status s = store.Read([&](Db& db) { return GetAccount(db, account_id).status(); });
-  if (!s.ok()) return NotifyFail(s);
+  if (!s.ok()) return CliFail(s);
   return sub == "settings" ? NotifySettings(a, store, account_id)
                            : NotifyList(a, store, account_id);
 }

@@ -15,26 +15,6 @@
 namespace cammio {
 namespace {
 
-int Fail(const Status& s) {
-  std::cerr << "cammio: " << s.details() << "\n";
-  return 1;
-}
-
-int Usage(const std::string& what) {
-  std::cerr << "cammio: " << what << " (see 'cammio help')\n";
-  return 2;
-}
-
-void Print(const Value& v) { std::cout << RenderJson(v) << "\n"; }
-
-bool ParseId(const std::string& s, int64_t* out) {
-  char* end = nullptr;
-  long long v = std::strtoll(s.c_str(), &end, 10);
-  if (s.empty() || *end != '\0' || v <= 0) return false;
-  *out = v;
-  return true;
-}
-
 Value ManifestSummary(const ops::Manifest& m, const std::string& file) {
   Value o = Value::Object();
   o.Set("file", Value::String(file));
@@ -51,17 +31,18 @@ Value ManifestSummary(const ops::Manifest& m, const std::string& file) {
 int CandidateCommand(const Args& a, const Config& config, Store& store) {
   std::string sub = a.words.size() > 1 ? a.words[1] : "";
   int64_t account = 0;
-  if ((sub != "erase" && sub != "export") || !ParseId(a.Get("account"), &account) ||
+  if ((sub != "erase" && sub != "export") || !ParsePositive(a.Get("account"), &account) ||
       a.Get("email").empty() || (sub == "export" && a.Get("to").empty())) {
-    return Usage("candidate erase --account ID --email EMAIL | candidate export --account ID "
-                 "--email EMAIL --to FILE");
+    return CliUsage(
+        "candidate erase --account ID --email EMAIL | candidate export --account ID "
+        "--email EMAIL --to FILE");
   }
   int64_t now = SystemClock().Now();
   Value o = Value::Object();
   if (sub == "erase") {
     ops::EraseResult r;
     Status s = ops::EraseCandidate(store, config.data_dir, account, a.Get("email"), now, &r);
-    if (!s.ok()) return Fail(s);
+    if (!s.ok()) return CliFail(s);
     o.Set("reference", Value::String(r.reference));
     o.Set("invitations", Value::Int(r.counts.invitations));
     o.Set("interviews", Value::Int(r.counts.interviews));
@@ -69,15 +50,15 @@ int CandidateCommand(const Args& a, const Config& config, Store& store) {
     o.Set("files_not_removed", Value::Int(r.files_not_removed));
   } else {
     ops::ExportResult r;
-    Status s = ops::ExportCandidate(store, config.data_dir, account, a.Get("email"), now,
-                                    a.Get("to"), &r);
-    if (!s.ok()) return Fail(s);
+    Status s =
+        ops::ExportCandidate(store, config.data_dir, account, a.Get("email"), now, a.Get("to"), &r);
+    if (!s.ok()) return CliFail(s);
     o.Set("file", Value::String(a.Get("to")));
     o.Set("invitations", Value::Int(r.invitations));
     o.Set("interviews", Value::Int(r.interviews));
     o.Set("media_files", Value::Int(r.media_files));
   }
-  Print(o);
+  CliPrint(o);
   return 0;
 }
 
@@ -87,38 +68,39 @@ int RetentionCommand(const Args& a, const Config& config, Store& store) {
   if (sub == "run") {
     ops::RetentionRun run;
     Status s = ops::ApplyRetention(store, config.data_dir, now, &run);
-    if (!s.ok()) return Fail(s);
+    if (!s.ok()) return CliFail(s);
     Value o = Value::Object();
     o.Set("interviews", Value::Int(run.interviews));
     o.Set("media_files", Value::Int(run.media_files));
-    Print(o);
+    CliPrint(o);
     return 0;
   }
   int64_t account = 0, days = 0;
-  if (!ParseId(a.Get("account"), &account) || (sub == "set" && !ParseId(a.Get("days"), &days)) ||
+  if (!ParsePositive(a.Get("account"), &account) ||
+      (sub == "set" && !ParsePositive(a.Get("days"), &days)) ||
       (sub != "set" && sub != "clear" && sub != "show")) {
-    return Usage("retention set --account ID --days N | clear --account ID | show --account ID "
-                 "| run");
+    return CliUsage(
+        "retention set --account ID --days N | clear --account ID | show --account ID "
+        "| run");
   }
   if (sub != "show") {
-    Status s = ops::SetRetentionDays(store, account, sub == "set" ? std::optional<int64_t>(days)
-                                                                  : std::nullopt, now);
-    if (!s.ok()) return Fail(s);
+    Status s = ops::SetRetentionDays(
+        store, account, sub == "set" ? std::optional<int64_t>(days) : std::nullopt, now);
+    if (!s.ok()) return CliFail(s);
   }
   auto current = ops::GetRetentionDays(store, account);
-  if (!current.ok()) return Fail(current.status());
+  if (!current.ok()) return CliFail(current.status());
   Value o = Value::Object();
   o.Set("account_id", Value::Int(account));
   o.Set("interview_days", *current ? Value::Int(**current) : Value::Null());
-  Print(o);
+  CliPrint(o);
   return 0;
 }
 
 }  // namespace
 
 bool IsOpsCommand(const std::string& c) {
-  return c == "backup" || c == "restore" || c == "check" || c == "candidate" ||
-         c == "retention";
+  return c == "backup" || c == "restore" || c == "check" || c == "candidate" || c == "retention";
 }
 
 int RunOpsCommand(const Args& a, const Config& config) {
@@ -126,35 +108,35 @@ int RunOpsCommand(const Args& a, const Config& config) {
   SetLogLevel(LogLevel::kWarn);
   int64_t now = SystemClock().Now();
   if (cmd == "backup") {
-    if (a.Get("to").empty()) return Usage("backup needs --to FILE");
+    if (a.Get("to").empty()) return CliUsage("backup needs --to FILE");
     ops::Manifest m;
     Status s = ops::BackupDataDir(config.data_dir, a.Get("to"), now, &m);
-    if (!s.ok()) return Fail(s);
-    Print(ManifestSummary(m, a.Get("to")));
+    if (!s.ok()) return CliFail(s);
+    CliPrint(ManifestSummary(m, a.Get("to")));
     return 0;
   }
   if (cmd == "restore") {
-    if (a.Get("from").empty()) return Usage("restore needs --from FILE");
+    if (a.Get("from").empty()) return CliUsage("restore needs --from FILE");
     ops::RestoreResult r;
     Status s = ops::RestoreBackup(a.Get("from"), config.data_dir, now, &r);
-    if (!s.ok()) return Fail(s);
+    if (!s.ok()) return CliFail(s);
     Value o = ManifestSummary(r.manifest, a.Get("from"));
     o.Set("previous_data", r.previous_dir.empty() ? Value::Null() : Value::String(r.previous_dir));
-    Print(o);
+    CliPrint(o);
     return 0;
   }
   if (cmd == "check") {
     ops::CheckOptions o;
     o.now = now;
     auto items = ops::RunChecks(config, o);
-    Print(ops::ChecksJson(items));
+    CliPrint(ops::ChecksJson(items));
     return ops::ChecksPassed(items) ? 0 : 1;
   }
   auto store = OpenDataStore(config);
-  if (!store.ok()) return Fail(store.status());
+  if (!store.ok()) return CliFail(store.status());
   if (cmd == "candidate") return CandidateCommand(a, config, **store);
   if (cmd == "retention") return RetentionCommand(a, config, **store);
-  return Usage("unknown command '" + cmd + "'");
+  return CliUsage("unknown command '" + cmd + "'");
 }
 
 }  // namespace cammio

@@ -14,10 +14,10 @@
 #include "mail/enqueue.h"
 #include "mail/sender.h"
 #include "notify/outbox.h"
+#include "notify/sender.h"
 #include "ops/data_lock.h"
 #include "ops/metrics_handler.h"
 #include "ops/retention.h"
-#include "notify/sender.h"
 #include "store/accounts.h"
 #include "util/log.h"
 
@@ -79,7 +79,8 @@ Status PrepareCertificate(const Config& config, std::string* cert, std::string* 
 ServerOptions ServerOptionsFrom(const Config& c) {
   ServerOptions o;
   SplitHostPort(c.listen, &o.listen_host, &o.listen_port);
-  if (!c.http_listen.empty()) SplitHostPort(c.http_listen, &o.http_listen_host, &o.http_listen_port);
+  if (!c.http_listen.empty())
+    SplitHostPort(c.http_listen, &o.http_listen_host, &o.http_listen_port);
   o.workers = c.workers;
   o.keep_alive_max_count = c.keep_alive_max_count;
   o.keep_alive_timeout_s = c.keep_alive_timeout;
@@ -160,8 +161,7 @@ int RunServe(const Config& config) {
   mail::Sender mailer(**store, SystemClock());
   events.in_transaction.push_back(
       [public_url = ctx.public_url](Db& db, const CompletionResult& r, int64_t now) {
-        return mail::EnqueueInterviewCompleted(db, public_url, r.account_id, r.interview_id,
-                                               now);
+        return mail::EnqueueInterviewCompleted(db, public_url, r.account_id, r.interview_id, now);
       });
   events.after_commit.push_back([&mailer] { mailer.Kick(); });
   ctx.mail_queued = [&mailer] { mailer.Kick(); };
@@ -182,8 +182,8 @@ int RunServe(const Config& config) {
           (server.http_port() ? " and http://" + options.http_listen_host + ":" +
                                     std::to_string(server.http_port())
                               : std::string()) +
-          " (data " + config.data_dir + ", schema v" +
-          std::to_string((*store)->schema_version()) + ")");
+          " (data " + config.data_dir + ", schema v" + std::to_string((*store)->schema_version()) +
+          ")");
   int sig = 0;
   sigwait(&signals, &sig);
   LogInfo(std::string("received ") + (sig == SIGINT ? "SIGINT" : "SIGTERM") +
@@ -220,8 +220,8 @@ int DemoCommand(const Config& config, Store& store) {
   std::string port = config.listen.substr(config.listen.rfind(':') + 1);
   std::cout << "Demo account ready.\n  username:     " << kDemoEmail
             << "\n  access token: " << token << "\nTry:\n  curl --cacert " << config.data_dir
-            << "/tls/cert.pem -u '" << kDemoEmail << ":" << token << "' https://localhost:"
-            << port << "/api/vacancies\n";
+            << "/tls/cert.pem -u '" << kDemoEmail << ":" << token << "' https://localhost:" << port
+            << "/api/vacancies\n";
   return 0;
 }
 
