@@ -41,7 +41,10 @@ Result<std::optional<Value>> SettingsBody(const Args& a) {
   if (!doc.ok()) return doc.status();
   Value body = std::move(doc.value());
   if (body.is_object() && body.members().size() == 1) {
-    if (const Value* inner = body.Find("notification_settings")) body = *inner;
+    if (const Value* inner = body.Find("notification_settings")) {
+      Value unwrapped = *inner;  // copied first: `inner` points into `body`
+      body = std::move(unwrapped);
+    }
   }
   if (!body.is_object()) {
     return Status::InvalidArgument("the settings document must be a JSON object");
