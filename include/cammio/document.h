@@ -4,9 +4,10 @@
 //
 // Shapes mirror each other exactly:
 //   JSON {"vacancy": {...}}            <-> XML <vacancy>...</vacancy>
-//   JSON [{"vacancy": {...}}, ...]     <-> XML <vacancies type="array"><vacancy>...</vacancy></vacancies>
-//   JSON "invitations": [{"invitation": {...}}]  <-> <invitations type="array"><invitation>..</invitation></invitations>
-//   JSON null                          <-> <field nil="true"/>
+//   JSON [{"vacancy": {...}}, ...]     <-> XML <vacancies
+//   type="array"><vacancy>...</vacancy></vacancies> JSON "invitations": [{"invitation": {...}}] <->
+//   <invitations type="array"><invitation>..</invitation></invitations> JSON null <-> <field
+//   nil="true"/>
 // Integer, boolean and datetime leaves carry type="integer|boolean|datetime" in
 // XML. Object members keep insertion order (responses list fields in the
 // order handlers add them).
@@ -15,6 +16,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -36,6 +38,9 @@ class Value {
   static Value Int(int64_t i);
   static Value Double(double d);
   static Value String(std::string s);
+  // The value, or null when absent (optional fields of the resources).
+  static Value StringOrNull(const std::optional<std::string>& s) { return s ? String(*s) : Null(); }
+  static Value IntOrNull(const std::optional<int64_t>& i) { return i ? Int(*i) : Null(); }
   // An ISO 8601 datetime string, already formatted ("2013-07-29T02:00:00+02:00").
   // Renders as a JSON string; in XML it carries type="datetime".
   static Value Datetime(std::string iso);

@@ -16,10 +16,6 @@ namespace {
 
 constexpr size_t kMaxRecordings = 100;
 
-Value OptString(const std::optional<std::string>& s) {
-  return s ? Value::String(*s) : Value::Null();
-}
-
 // "open", "completed", "revoked" or "expired" (open, but the vacancy closed).
 std::string LinkState(const Invitation& inv, const Vacancy& v, int64_t now) {
   if (inv.status == "open" && v.datetime_end_ts < now) return "expired";
@@ -34,12 +30,12 @@ Value QuestionJson(const Question& q, const std::string& link) {
   o.Set("id", Value::Int(q.id));
   o.Set("index", Value::Int(q.index));
   o.Set("title", Value::String(q.title));
-  o.Set("text", OptString(q.text));
-  o.Set("answering_time", OptString(q.answering_time));
+  o.Set("text", Value::StringOrNull(q.text));
+  o.Set("answering_time", Value::StringOrNull(q.answering_time));
   o.Set("required", Value::Bool(q.required));
-  o.Set("video_url", q.video_id ? Value::String(link + "/questions/" + std::to_string(q.id) +
-                                                "/video")
-                                : Value::Null());
+  o.Set("video_url", q.video_id
+                         ? Value::String(link + "/questions/" + std::to_string(q.id) + "/video")
+                         : Value::Null());
   return o;
 }
 
@@ -153,9 +149,9 @@ Status CandidateStateHandler(Call& call) {
     o.Set("candidate_name", Value::String(inv->candidate_name));
     o.Set("title", Value::String(v->title));
     o.Set("kind", Value::String(v->kind));
-    o.Set("language", OptString(v->language));
+    o.Set("language", Value::StringOrNull(v->language));
     o.Set("recruiter_name", Value::String(v->recruiter_name));
-    o.Set("generic_invitation_text", OptString(v->generic_invitation_text));
+    o.Set("generic_invitation_text", Value::StringOrNull(v->generic_invitation_text));
     o.Set("answering_time", Value::String(v->answering_time));
     o.Set("num_of_retries", v->num_of_retries ? Value::Int(*v->num_of_retries) : Value::Null());
     o.Set("play_test_question", Value::Bool(v->play_test_question.value_or("no") == "yes"));
@@ -190,7 +186,7 @@ Status CandidateCompleteHandler(Call& call) {
   }
   Value o = Value::Object();
   o.Set("interview_id", Value::Int(result.interview_id));
-  o.Set("redirect_url", OptString(result.redirect_url));
+  o.Set("redirect_url", Value::StringOrNull(result.redirect_url));
   call.Reply(200, Value::Wrap("completion", std::move(o)));
   return Status::OK();
 }

@@ -14,10 +14,6 @@ namespace {
 constexpr int64_t kForwardLinkSeconds = 72 * 3600;
 constexpr int64_t kForwardLinkOpens = 3;
 
-Value OptString(const std::optional<std::string>& s) {
-  return s ? Value::String(*s) : Value::Null();
-}
-
 Value MediaUrl(const std::string& public_url, const std::optional<int64_t>& id) {
   return id ? Value::String(public_url + "/api/videos/" + std::to_string(*id)) : Value::Null();
 }
@@ -27,7 +23,7 @@ Value ReviewerDocument(const Reviewer& r, const std::string& public_url) {
   o.Set("id", Value::Int(r.id));
   o.Set("name", Value::String(r.name));
   o.Set("email", Value::String(r.email));
-  o.Set("phone", OptString(r.phone));
+  o.Set("phone", Value::StringOrNull(r.phone));
   o.Set("url", Value::String(public_url + "/public/reviews/" + r.token));
   return Value::Wrap("reviewer", std::move(o));
 }
@@ -36,7 +32,7 @@ Value ReviewDocument(const Review& r) {
   Value o = Value::Object();
   o.Set("id", Value::Int(r.id));
   o.Set("rating", Value::Int(r.rating));
-  o.Set("remarks", OptString(r.remarks));
+  o.Set("remarks", Value::StringOrNull(r.remarks));
   o.Set("reviewer_name", Value::String(r.reviewer_name));
   return Value::Wrap("review", std::move(o));
 }
@@ -67,8 +63,8 @@ Result<Interview> Parent(Db& db, const Call& call) {
 
 // Replies a list held in memory with limit/offset applied.
 template <typename T, typename F>
-Status ReplySmallList(Call& call, const ListQuery& q, const std::vector<T>& rows,
-                      const char* root, F render) {
+Status ReplySmallList(Call& call, const ListQuery& q, const std::vector<T>& rows, const char* root,
+                      F render) {
   Value list = Value::Array();
   int64_t total = static_cast<int64_t>(rows.size());
   for (int64_t i = q.offset; i < total && (q.limit < 0 || i < q.offset + q.limit); ++i) {
@@ -87,8 +83,8 @@ Value InterviewObject(const Interview& w, const std::string& public_url) {
   o.Set("candidate_id", Value::Int(w.candidate_id));
   o.Set("candidate_email", Value::String(w.candidate_email));
   o.Set("candidate_name", Value::String(w.candidate_name));
-  o.Set("candidate_phone", OptString(w.candidate_phone));
-  o.Set("candidate_gender", OptString(w.candidate_gender));
+  o.Set("candidate_phone", Value::StringOrNull(w.candidate_phone));
+  o.Set("candidate_gender", Value::StringOrNull(w.candidate_gender));
   o.Set("datetime_scheduled",
         w.datetime_scheduled ? Value::Datetime(*w.datetime_scheduled) : Value::Null());
   o.Set("datetime_start", Value::Datetime(FormatUtc(w.datetime_start_ts)));
@@ -101,8 +97,7 @@ Value InterviewObject(const Interview& w, const std::string& public_url) {
   o.Set("kind", Value::String(w.kind));
   o.Set("scope", Value::String(w.scope));
   o.Set("title", Value::String(w.title));
-  o.Set("num_of_questions",
-        w.kind == "automated" ? Value::Int(w.num_of_questions) : Value::Null());
+  o.Set("num_of_questions", w.kind == "automated" ? Value::Int(w.num_of_questions) : Value::Null());
   o.Set("num_of_recordings", Value::Int(w.num_of_recordings));
   o.Set("num_of_review_invitations", Value::Int(w.num_of_review_invitations));
   o.Set("num_of_reviews", Value::Int(w.num_of_reviews));
@@ -163,8 +158,7 @@ Status StreamInterviews(Call& call, const InterviewFilter& f) {
       ListWriter(call.format() == Format::kXml ? ListWriter::kXml : ListWriter::kJson,
                  "interviews"),
       call.ctx().public_url});
-  stream->cursor =
-      std::make_unique<InterviewCursor>(stream->snapshot->db(), call.account_id(), f);
+  stream->cursor = std::make_unique<InterviewCursor>(stream->snapshot->db(), call.account_id(), f);
   call.res().status = 200;
   call.res().set_header("X-Total-Count", std::to_string(total));
   call.res().set_chunked_content_provider(

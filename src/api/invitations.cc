@@ -14,10 +14,6 @@ namespace {
 
 constexpr size_t kMaxCallbackParams = 50;
 
-Value OptString(const std::optional<std::string>& s) {
-  return s ? Value::String(*s) : Value::Null();
-}
-
 // callback_params: an object whose values are strings, numbers, booleans or
 // null (kept as given). Stored as compact JSON text.
 Status ParseCallbackParams(const Value& v, std::optional<std::string>* out) {
@@ -49,8 +45,7 @@ Status ParseCallbackParams(const Value& v, std::optional<std::string>* out) {
         clean.Set(key, val);  // kept as given; notifications use its text form
         break;
       default:
-        return Status::InvalidArgument("callback_params." + key +
-                                       " must be a string or a number");
+        return Status::InvalidArgument("callback_params." + key + " must be a string or a number");
     }
   }
   *out = RenderJson(clean);
@@ -87,7 +82,8 @@ Status ApplyInvitationBody(const Value& body, const std::string& kind, Invitatio
     Status s = ParseCallbackParams(*cp, &inv->callback_params);
     if (!s.ok()) return s;
   }
-  if (inv->candidate_email.empty()) return Status::PreconditionFailed("candidate_email is required");
+  if (inv->candidate_email.empty())
+    return Status::PreconditionFailed("candidate_email is required");
   if (inv->candidate_name.find_first_not_of(' ') == std::string::npos) {
     return Status::PreconditionFailed(
         "candidate_name (or candidate_firstname / candidate_lastname) is required");
@@ -127,27 +123,27 @@ Value InvitationDocument(const Invitation& inv, const std::string& public_url,
   Value o = Value::Object();
   o.Set("id", Value::Int(inv.id));
   o.Set("vacancy_id", Value::Int(inv.vacancy_id));
-  o.Set("reference_id", OptString(inv.reference_id));
+  o.Set("reference_id", Value::StringOrNull(inv.reference_id));
   o.Set("datetime_scheduled",
         inv.datetime_scheduled ? Value::Datetime(*inv.datetime_scheduled) : Value::Null());
   o.Set("candidate_id", Value::Int(inv.candidate_id));
   o.Set("candidate_email", Value::String(inv.candidate_email));
   o.Set("candidate_name", Value::String(inv.candidate_name));
-  o.Set("candidate_phone", OptString(inv.candidate_phone));
-  o.Set("candidate_gender", OptString(inv.candidate_gender));
+  o.Set("candidate_phone", Value::StringOrNull(inv.candidate_phone));
+  o.Set("candidate_gender", Value::StringOrNull(inv.candidate_gender));
   o.Set("title", Value::String(inv.title));
   o.Set("kind", Value::String(inv.kind));
-  o.Set("num_of_questions", inv.kind == "automated" ? Value::Int(inv.num_of_questions)
-                                                    : Value::Null());
-  o.Set("interviewer_name", OptString(inv.interviewer_name));
-  o.Set("interviewer_email", OptString(inv.interviewer_email));
+  o.Set("num_of_questions",
+        inv.kind == "automated" ? Value::Int(inv.num_of_questions) : Value::Null());
+  o.Set("interviewer_name", Value::StringOrNull(inv.interviewer_name));
+  o.Set("interviewer_email", Value::StringOrNull(inv.interviewer_email));
   Value params = Value::Null();
   if (inv.callback_params) {
     auto parsed = ParseJson(*inv.callback_params);
     if (parsed.ok()) params = std::move(parsed.value());
   }
   o.Set("callback_params", std::move(params));
-  o.Set("redirect_url", OptString(inv.redirect_url));
+  o.Set("redirect_url", Value::StringOrNull(inv.redirect_url));
   o.Set("status", Value::String(inv.status));
   o.Set("url", Value::String(public_url + "/public/job_interviews/" + inv.token));
   o.Set("datetime_updated", Value::Datetime(FormatUtc(inv.updated_at)));
@@ -318,8 +314,8 @@ Status CreateGuestHandler(Call& call) {
     g.invitation_id = inv->id;
     Status st = InsertGuest(db, call.account_id(), &g, call.now());
     if (!st.ok()) return st;
-    return mail::EnqueueGuestInvitation(db, call.ctx().public_url, call.account_id(), inv->id,
-                                        g.id, call.now());
+    return mail::EnqueueGuestInvitation(db, call.ctx().public_url, call.account_id(), inv->id, g.id,
+                                        call.now());
   });
   if (!s.ok()) return s;
   call.MailQueued();

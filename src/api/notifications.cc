@@ -15,12 +15,6 @@ namespace {
 
 constexpr size_t kTestBodyCut = 2000;
 
-Value OptString(const std::optional<std::string>& s) {
-  return s ? Value::String(*s) : Value::Null();
-}
-
-Value OptInt(const std::optional<int64_t>& i) { return i ? Value::Int(*i) : Value::Null(); }
-
 Value OptTime(const std::optional<int64_t>& t) {
   return t ? Value::Datetime(FormatUtc(*t)) : Value::Null();
 }
@@ -35,23 +29,24 @@ std::string Cut(const std::string& s, size_t max) {
 Value SettingsDocument(const NotificationSettings& s,
                        const std::optional<std::string>& new_secret = std::nullopt) {
   Value o = Value::Object();
-  o.Set("host", OptString(s.host));
-  o.Set("endpoint", OptString(s.endpoint));
+  o.Set("host", Value::StringOrNull(s.host));
+  o.Set("endpoint", Value::StringOrNull(s.endpoint));
   o.Set("method", Value::String(s.method));
   o.Set("query_params", Value::Bool(s.query_params));
-  o.Set("body_msg", OptString(s.body_msg));
+  o.Set("body_msg", Value::StringOrNull(s.body_msg));
   o.Set("content_type", Value::String(s.content_type));
-  o.Set("username", OptString(s.username));
+  o.Set("username", Value::StringOrNull(s.username));
   o.Set("has_password", Value::Bool(s.password.has_value()));
   o.Set("ssl", Value::Bool(s.ssl));
   o.Set("disable_email", Value::Bool(s.disable_email));
   o.Set("has_signing_secret", Value::Bool(s.signing_secret.has_value()));
   if (new_secret) o.Set("signing_secret", Value::String(*new_secret));  // shown once
-  o.Set("ca_pem", OptString(s.ca_pem));
+  o.Set("ca_pem", Value::StringOrNull(s.ca_pem));
   o.Set("verify_tls", Value::Bool(s.verify_tls));
   o.Set("timeout_seconds", Value::Int(s.timeout_seconds));
-  o.Set("soap_action", OptString(s.soap_action));
-  o.Set("datetime_updated", s.updated_at ? Value::Datetime(FormatUtc(s.updated_at)) : Value::Null());
+  o.Set("soap_action", Value::StringOrNull(s.soap_action));
+  o.Set("datetime_updated",
+        s.updated_at ? Value::Datetime(FormatUtc(s.updated_at)) : Value::Null());
   return Value::Wrap("notification_settings", std::move(o));
 }
 
@@ -64,9 +59,9 @@ Value DeliveryDocument(const NotificationDelivery& d) {
   o.Set("method", Value::String(d.request.method));
   o.Set("url", Value::String(ToValidUtf8(d.request.url)));
   o.Set("attempts", Value::Int(d.attempts));
-  o.Set("last_status_code", OptInt(d.last_status_code));
-  o.Set("last_response", OptString(d.last_response));
-  o.Set("last_error", OptString(d.last_error));
+  o.Set("last_status_code", Value::IntOrNull(d.last_status_code));
+  o.Set("last_response", Value::StringOrNull(d.last_response));
+  o.Set("last_error", Value::StringOrNull(d.last_error));
   o.Set("last_attempt_at", OptTime(d.last_attempt_at));
   o.Set("next_attempt_at", OptTime(d.next_attempt_at));
   o.Set("created_at", Value::Datetime(FormatUtc(d.created_at)));
@@ -158,8 +153,7 @@ Status ParseSettingsPatch(const Value& body, SettingsPatch* p) {
   p->verify_tls_given = f.Has("verify_tls");
   p->verify_tls = Bool(f, body, "verify_tls");
   p->timeout_given = f.Has("timeout_seconds");
-  p->timeout_seconds =
-      f.Int("timeout_seconds", kMinNotifyTimeoutSeconds, kMaxNotifyTimeoutSeconds);
+  p->timeout_seconds = f.Int("timeout_seconds", kMinNotifyTimeoutSeconds, kMaxNotifyTimeoutSeconds);
   p->soap_action = Text(f, "soap_action", 1024);
   return f.status();
 }
@@ -305,13 +299,13 @@ Status TestNotificationSettingsHandler(Call& call) {
   o.Set("url", Value::String(ToValidUtf8(request->url)));
   o.Set("success", Value::Bool(r.ok()));
   o.Set("status_code", r.status_code > 0 ? Value::Int(r.status_code) : Value::Null());
-  o.Set("response_body", r.status_code > 0 ? Value::String(Cut(r.body, kTestBodyCut))
-                                           : Value::Null());
-  o.Set("error", r.error.empty() ? (r.ok() || r.status_code == 0
-                                        ? Value::Null()
-                                        : Value::String("the ATS answered " +
-                                                        std::to_string(r.status_code)))
-                                 : Value::String(r.error));
+  o.Set("response_body",
+        r.status_code > 0 ? Value::String(Cut(r.body, kTestBodyCut)) : Value::Null());
+  o.Set("error", r.error.empty()
+                     ? (r.ok() || r.status_code == 0
+                            ? Value::Null()
+                            : Value::String("the ATS answered " + std::to_string(r.status_code)))
+                     : Value::String(r.error));
   o.Set("duration_ms", Value::Int(r.duration_ms));
   call.Reply(200, Value::Wrap("notification_test", std::move(o)));
   return Status::OK();

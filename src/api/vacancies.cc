@@ -13,20 +13,14 @@ namespace {
 constexpr size_t kShortText = 255;
 constexpr size_t kLongText = 65535;
 
-Value OptString(const std::optional<std::string>& s) {
-  return s ? Value::String(*s) : Value::Null();
-}
-
-Value OptInt(const std::optional<int64_t>& i) { return i ? Value::Int(*i) : Value::Null(); }
-
 Value QuestionDocument(const Question& q) {
   Value o = Value::Object();
   o.Set("id", Value::Int(q.id));
   o.Set("index", Value::Int(q.index));
   o.Set("title", Value::String(q.title));
-  o.Set("text", OptString(q.text));
-  o.Set("video_id", OptInt(q.video_id));
-  o.Set("answering_time", OptString(q.answering_time));
+  o.Set("text", Value::StringOrNull(q.text));
+  o.Set("video_id", Value::IntOrNull(q.video_id));
+  o.Set("answering_time", Value::StringOrNull(q.answering_time));
   o.Set("required", Value::Int(q.required ? 1 : 0));
   return Value::Wrap("question", std::move(o));
 }
@@ -158,22 +152,22 @@ Value VacancyObject(const Vacancy& v, const std::string& public_url, VacancyView
   o.Set("title", Value::String(v.title));
   o.Set("kind", Value::String(v.kind));
   o.Set("scope", Value::String(v.scope));
-  o.Set("language", OptString(v.language));
-  o.Set("reference_id", OptString(v.reference_id));
+  o.Set("language", Value::StringOrNull(v.language));
+  o.Set("reference_id", Value::StringOrNull(v.reference_id));
   o.Set("datetime_start", Value::Datetime(v.datetime_start));
   o.Set("datetime_end", Value::Datetime(v.datetime_end));
   o.Set("answering_time", Value::String(v.answering_time));
   o.Set("cv_upload_required", Value::String(v.cv_upload_required));
-  o.Set("external_info_url", OptString(v.external_info_url));
-  o.Set("generic_invitation_text", OptString(v.generic_invitation_text));
-  o.Set("num_of_retries", OptInt(v.num_of_retries));
-  o.Set("play_test_question", OptString(v.play_test_question));
+  o.Set("external_info_url", Value::StringOrNull(v.external_info_url));
+  o.Set("generic_invitation_text", Value::StringOrNull(v.generic_invitation_text));
+  o.Set("num_of_retries", Value::IntOrNull(v.num_of_retries));
+  o.Set("play_test_question", Value::StringOrNull(v.play_test_question));
   o.Set("use_as_template", Value::String(v.use_as_template));
-  o.Set("template_id", OptInt(v.template_id));
+  o.Set("template_id", Value::IntOrNull(v.template_id));
   o.Set("recruiter_id", Value::Int(v.recruiter_id));
   o.Set("recruiter_name", Value::String(v.recruiter_name));
   o.Set("recruiter_email", Value::String(v.recruiter_email));
-  o.Set("recruiter_phone", OptString(v.recruiter_phone));
+  o.Set("recruiter_phone", Value::StringOrNull(v.recruiter_phone));
   o.Set("num_of_invitations", Value::Int(v.num_of_invitations));
   o.Set("num_of_interviews", Value::Int(v.num_of_interviews));
   o.Set("public_url", v.scope == "public"
@@ -251,11 +245,11 @@ Status CreateVacancyHandler(Call& call) {
       Status one = NewVacancy(db, call, (*bodies)[i], &created[i]);
       if (!one.ok()) {
         if (created.size() == 1) return one;
-        return Status(one.code() == Status::Code::kInvalidArgument
-                          ? Status::InvalidArgument("vacancy " + std::to_string(i + 1) + ": " +
-                                                    one.details())
-                          : Status::PreconditionFailed("vacancy " + std::to_string(i + 1) + ": " +
-                                                       one.details()));
+        return Status(
+            one.code() == Status::Code::kInvalidArgument
+                ? Status::InvalidArgument("vacancy " + std::to_string(i + 1) + ": " + one.details())
+                : Status::PreconditionFailed("vacancy " + std::to_string(i + 1) + ": " +
+                                             one.details()));
       }
     }
     // Re-read so recruiter fields and counters come from the database.
