@@ -9,24 +9,19 @@
 // creates (needs --host and --from) or updates it and prints the result. An
 // empty value (--user '') clears an optional field. The password is never
 // printed. Configuring a relay makes the account's pending mail due at once.
-#include <fstream>
 #include <iostream>
-#include <sstream>
 
 #include "cammio/document.h"
 #include "cli/cli.h"
 #include "mail/outbox.h"
 #include "mail/settings.h"
+#include "ops/fs.h"
 #include "store/accounts.h"
 #include "store/store.h"
 #include "util/time.h"
 
 namespace cammio {
 namespace {
-
-Value OptString(const std::optional<std::string>& s) {
-  return s ? Value::String(*s) : Value::Null();
-}
 
 Value OptTime(const std::optional<int64_t>& t) {
   return t ? Value::Datetime(FormatUtc(*t)) : Value::Null();
@@ -38,11 +33,11 @@ Value MailJson(const mail::OutboxMail& m) {
   o.Set("account_id", Value::Int(m.account_id));
   o.Set("kind", Value::String(m.kind));
   o.Set("to", Value::String(m.to_address));
-  o.Set("to_name", OptString(m.to_name));
+  o.Set("to_name", Value::StringOrNull(m.to_name));
   o.Set("subject", Value::String(m.subject));
   o.Set("status", Value::String(m.status));
   o.Set("attempts", Value::Int(m.attempts));
-  o.Set("reason", OptString(m.last_error));
+  o.Set("reason", Value::StringOrNull(m.last_error));
   o.Set("created_at", Value::Datetime(FormatUtc(m.created_at)));
   o.Set("next_attempt_at",
         m.status == "pending" ? Value::Datetime(FormatUtc(m.next_attempt_at)) : Value::Null());
@@ -57,24 +52,15 @@ Value RelayJson(const mail::RelaySettings& r) {
   o.Set("host", Value::String(r.host));
   o.Set("port", Value::Int(r.port));
   o.Set("security", Value::String(mail::SecurityName(r.security)));
-  o.Set("user", OptString(r.username));
+  o.Set("user", Value::StringOrNull(r.username));
   o.Set("password_set", Value::Bool(r.password.has_value()));
   o.Set("from", Value::String(r.from_address));
-  o.Set("from_name", OptString(r.from_name));
+  o.Set("from_name", Value::StringOrNull(r.from_name));
   o.Set("ca_pem_set", Value::Bool(r.ca_pem.has_value()));
   o.Set("verify", Value::Bool(r.verify_tls));
-  o.Set("helo_name", OptString(r.helo_name));
+  o.Set("helo_name", Value::StringOrNull(r.helo_name));
   o.Set("updated_at", Value::Datetime(FormatUtc(r.updated_at)));
   return o;
-}
-
-bool ReadWholeFile(const std::string& path, std::string* out) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return false;
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  *out = ss.str();
-  return true;
 }
 
 // An optional field from a flag: absent keeps, empty clears.
@@ -157,21 +143,18 @@ int MailSettings(const Args& a, Store& store) {
   std::optional<std::string> password_from_file;
   if (a.Has("password-file")) {
     if (a.Has("password")) return CliUsage("give --password or --password-file, not both");
-    std::string text;
-    if (!ReadWholeFile(a.Get("password-file"), &text)) {
-      return CliFail(Status::IoError("cannot read " + a.Get("password-file")));
-    }
+    auto read = ops::ReadWholeFile(a.Get("password-file"));
+    if (!read.ok()) return CliFail(Status::IoError("cannot read " + a.Get("password-file")));
+    std::string text = std::move(read.value());
     while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
     password_from_file = text;
   }
   std::optional<std::string> ca_pem;
   bool ca_given = a.Has("ca-file");
   if (ca_given && !a.Get("ca-file").empty()) {
-    std::string text;
-    if (!ReadWholeFile(a.Get("ca-file"), &text)) {
-      return CliFail(Status::IoError("cannot read " + a.Get("ca-file")));
-    }
-    ca_pem = text;
+    auto read = ops::ReadWholeFile(a.Get("ca-file"));
+    if (!read.ok()) return CliFail(Status::IoError("cannot read " + a.Get("ca-file")));
+    ca_pem = std::move(read.value());
   }
   mail::Security security = mail::Security::kStartTls;
   if (a.Has("security") && !mail::ParseSecurity(a.Get("security"), &security)) {

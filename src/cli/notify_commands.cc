@@ -8,14 +8,13 @@
 // generated secret once) and prints the result. The document is the API's
 // body: {"notification_settings": {...}} or the bare object.
 // `list` prints the deliveries, newest last, as JSON lines.
-#include <fstream>
 #include <iostream>
-#include <sstream>
 
 #include "api/notifications.h"
 #include "cammio/document.h"
 #include "cli/cli.h"
 #include "notify/outbox.h"
+#include "ops/fs.h"
 #include "store/accounts.h"
 #include "store/store.h"
 #include "util/time.h"
@@ -29,11 +28,9 @@ Result<std::optional<Value>> SettingsBody(const Args& a) {
   if (a.Has("json")) {
     text = a.Get("json");
   } else if (a.Has("json-file")) {
-    std::ifstream in(a.Get("json-file"), std::ios::binary);
-    if (!in) return Status::InvalidArgument("cannot read " + a.Get("json-file"));
-    std::ostringstream buf;
-    buf << in.rdbuf();
-    text = buf.str();
+    auto read = ops::ReadWholeFile(a.Get("json-file"));
+    if (!read.ok()) return Status::InvalidArgument("cannot read " + a.Get("json-file"));
+    text = std::move(read.value());
   } else {
     return std::optional<Value>();
   }
