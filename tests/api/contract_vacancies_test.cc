@@ -15,37 +15,8 @@ namespace {
 
 using namespace cammio::testing;
 
-// The seed's POST /api/vacancies request example, verbatim.
-constexpr char kSeedVacancyPost[] = R"([
-  {
-    "vacancy": {
-      "answering_time": null,
-      "cv_upload_required": null,
-      "datetime_end": "2013-09-26T02:00:00+02:00",
-      "datetime_start": "2013-07-28T02:00:00+02:00",
-      "external_info_url": null,
-      "generic_invitation_text": null,
-      "id": 3474,
-      "kind": "live",
-      "language": "nl",
-      "num_of_interviews": 0,
-      "num_of_invitations": 0,
-      "num_of_retries": null,
-      "play_test_question": null,
-      "recruiter_email": "bas@cammio.me",
-      "recruiter_id": 10682,
-      "recruiter_name": "Bas Dirkse",
-      "recruiter_phone": "+31681526285",
-      "reference_id": "CA001-202",
-      "scope": "private",
-      "title": "REST API developer",
-      "use_as_template": "no"
-    }
-  }
-])";
-
-// The same example by hand in XML (a list is a plural container with
-// type="array"; nulls are nil="true").
+// The seed's example (kSeedVacancyPost, testing/api_helpers.h) by hand in XML
+// (a list is a plural container with type="array"; nulls are nil="true").
 constexpr char kSeedVacancyPostXml[] = R"(<?xml version="1.0" encoding="UTF-8"?>
 <vacancies type="array">
   <vacancy>

@@ -16,6 +16,7 @@
 
 #include "http/error_render.h"
 #include "store/accounts.h"
+#include "testing/api_helpers.h"
 #include "testing/test_support.h"
 #include "util/crypto.h"
 
@@ -23,6 +24,7 @@ namespace cammio {
 namespace {
 
 using testing::Json;
+using testing::kSeedVacancyPost;
 using testing::TestServer;
 using HttpResult = httplib::Result;
 
@@ -33,35 +35,6 @@ constexpr char kXmlType[] = "application/xml; charset=utf-8";
 constexpr char kXmlDecl[] = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>";
 constexpr char kStart[] = "2013-07-28T02:00:00+02:00";
 constexpr char kEnd[] = "2013-09-26T02:00:00+02:00";
-
-// The seed's POST /api/vacancies request example, verbatim.
-constexpr char kSeedPost[] = R"([
-  {
-    "vacancy": {
-      "answering_time": null,
-      "cv_upload_required": null,
-      "datetime_end": "2013-09-26T02:00:00+02:00",
-      "datetime_start": "2013-07-28T02:00:00+02:00",
-      "external_info_url": null,
-      "generic_invitation_text": null,
-      "id": 3474,
-      "kind": "live",
-      "language": "nl",
-      "num_of_interviews": 0,
-      "num_of_invitations": 0,
-      "num_of_retries": null,
-      "play_test_question": null,
-      "recruiter_email": "bas@cammio.me",
-      "recruiter_id": 10682,
-      "recruiter_name": "Bas Dirkse",
-      "recruiter_phone": "+31681526285",
-      "reference_id": "CA001-202",
-      "scope": "private",
-      "title": "REST API developer",
-      "use_as_template": "no"
-    }
-  }
-])";
 
 // ------------------------------------------------------------------ helpers
 
@@ -697,7 +670,7 @@ TEST_CASE("pipeline: the seed's POST request example") {
   auto cli = server.AuthedClient();
   const auto& c = server.creds();
   server.clock().Set(1700000000);
-  HttpResult r = cli->Post("/api/vacancies", kSeedPost, "application/json");
+  HttpResult r = cli->Post("/api/vacancies", kSeedVacancyPost, "application/json");
   REQUIRE(r);
   INFO(r->body);
   CHECK(r->status == 201);
@@ -731,7 +704,7 @@ TEST_CASE("pipeline: the seed's POST request example") {
   CHECK(Str(v, "datetime_updated") == "2023-11-14T22:13:20Z");
 
   // Posting it again with the first id in the body creates a second one.
-  std::string again = kSeedPost;
+  std::string again = kSeedVacancyPost;
   again.replace(again.find("3474"), 4, std::to_string(id));
   again.replace(again.find("REST API developer"), 18, "Second developer");
   r = cli->Post("/api/vacancies", again, "application/json");

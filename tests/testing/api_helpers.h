@@ -29,6 +29,36 @@
 
 namespace cammio::testing {
 
+// The seed's POST /api/vacancies request example, verbatim.
+inline constexpr char kSeedVacancyPost[] = R"([
+  {
+    "vacancy": {
+      "answering_time": null,
+      "cv_upload_required": null,
+      "datetime_end": "2013-09-26T02:00:00+02:00",
+      "datetime_start": "2013-07-28T02:00:00+02:00",
+      "external_info_url": null,
+      "generic_invitation_text": null,
+      "id": 3474,
+      "kind": "live",
+      "language": "nl",
+      "num_of_interviews": 0,
+      "num_of_invitations": 0,
+      "num_of_retries": null,
+      "play_test_question": null,
+      "recruiter_email": "bas@cammio.me",
+      "recruiter_id": 10682,
+      "recruiter_name": "Bas Dirkse",
+      "recruiter_phone": "+31681526285",
+      "reference_id": "CA001-202",
+      "scope": "private",
+      "title": "REST API developer",
+      "use_as_template": "no"
+    }
+  }
+])";
+
+
 inline constexpr char kJsonType[] = "application/json; charset=utf-8";
 inline constexpr char kXmlType[] = "application/xml; charset=utf-8";
 inline constexpr char kXmlDecl[] = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>";
