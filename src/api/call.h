@@ -27,6 +27,7 @@
 namespace cammio {
 
 class AuthThrottle;
+class ResponseCache;
 struct CompletionEvents;
 
 // Services shared by all requests; owned by the server, outlives every Call.
@@ -34,6 +35,8 @@ struct ServerContext {
   Store* store = nullptr;
   Clock* clock = nullptr;
   AuthThrottle* throttle = nullptr;
+  // Answers of Cached(...) routes (api/response_cache.h); null = no cache.
+  ResponseCache* response_cache = nullptr;
   std::string public_url;  // "https://host:8443", no trailing slash
   std::string data_dir;    // media files live in data_dir/media
   const CompletionEvents* completion_events = nullptr;  // see api/candidate.h

@@ -33,7 +33,17 @@ struct Route {
   Handler handler;
   bool authenticated = true;  // needs API credentials (checked before the body is read)
   bool stream_body = false;   // the handler reads the body itself (Call::ReadBody), unbuffered
+  // GET answers may be served from the response cache (api/response_cache.h):
+  // only for handlers whose answer depends on the caller, path, query, format
+  // and database alone, never on the clock or on randomness.
+  bool cached = false;
 };
+
+// A GET row whose answers the response cache may keep.
+constexpr Route Cached(Route r) {
+  r.cached = true;
+  return r;
+}
 
 // Path parameters of a matched route, by name.
 class PathParams {

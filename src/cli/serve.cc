@@ -8,6 +8,7 @@
 
 #include "api/candidate.h"
 #include "cli/cli.h"
+#include "api/response_cache.h"
 #include "http/auth_throttle.h"
 #include "http/certificate.h"
 #include "http/server.h"
@@ -143,6 +144,8 @@ int RunServe(const Config& config) {
   ctx.store = store->get();
   ctx.clock = &SystemClock();
   ctx.throttle = &throttle;
+  ResponseCache response_cache(static_cast<size_t>(config.response_cache_kib) * 1024);
+  if (config.response_cache_kib > 0) ctx.response_cache = &response_cache;
   ctx.data_dir = config.data_dir;
   ctx.public_url = config.public_url.empty()
                        ? "https://localhost:" + std::to_string(options.listen_port)

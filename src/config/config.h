@@ -34,6 +34,7 @@ struct Config {
   int write_timeout = 10;                  // seconds per write
   int max_body_kib = 1024;                 // larger request bodies answer 413
   int backlog = 1024;                      // listen backlog
+  int response_cache_kib = 4096;           // cached GET answers (api/response_cache.h); 0 = off
   std::string log_level = "info";          // debug, info, warn, error
 };
 

@@ -11,6 +11,7 @@
 #include <optional>
 
 #include "api/idempotency.h"
+#include "api/response_cache.h"
 #include "http/auth_throttle.h"
 #include "http/connection_control.h"
 #include "http/error_render.h"
@@ -39,6 +40,9 @@ struct RequestState {
   Format format = Format::kJson;
   RouteMatch match;
   std::optional<Principal> principal;
+  // The database's change generation, read with the credentials; 0 when the
+  // route is not cached (api/response_cache.h).
+  int64_t generation = 0;
 };
 thread_local RequestState t_state;
 
@@ -50,6 +54,7 @@ RequestState& Begin(httplib::Response& res) {
     t_state.format = Format::kJson;
     t_state.match = RouteMatch();
     t_state.principal.reset();
+    t_state.generation = 0;
   }
   if (!res.has_header("X-Request-Id")) res.set_header("X-Request-Id", t_state.id);
   return t_state;
@@ -171,6 +176,7 @@ struct ApiServer::Impl {
                 const httplib::ContentReader* reader = nullptr);
   void DispatchWithBody(const httplib::Request& req, httplib::Response& res,
                         const httplib::ContentReader& reader);
+  Status RunCached(Call& call, const Route& route, const RequestState& st);
   void Install(httplib::Server& svr);
   Status Bind(httplib::Server& svr, const std::string& host, int port, int* bound);
 };
@@ -187,8 +193,14 @@ Status ApiServer::Impl::Authenticate(const httplib::Request& req, RequestState& 
                                    std::to_string(wait) + " seconds");
   }
   Result<Principal> p = Status::Internal("unset");
+  const bool cached = st.match.route->cached && ctx.response_cache != nullptr;
   Status s = ctx.store->Read([&](Db& db) {
     p = cammio::Authenticate(db, user, token);
+    if (!p.ok() || !cached) return Status::OK();
+    // In the same snapshot, before the handler reads: see response_cache.h.
+    auto generation = ChangeGeneration(db);
+    if (!generation.ok()) return generation.status();
+    st.generation = generation.value();
     return Status::OK();
   });
   if (!s.ok()) return s;
@@ -289,6 +301,36 @@ void ApiServer::Impl::DispatchWithBody(const httplib::Request& req, httplib::Res
   Dispatch(req, res, body);
 }
 
+// Answers a Cached(...) route from the response cache, or runs its handler
+// and keeps the answer. Only complete 200 answers are kept: not errors (they
+// may depend on the throttle or a failure) and not streamed bodies.
+Status ApiServer::Impl::RunCached(Call& call, const Route& route, const RequestState& st) {
+  const httplib::Request& req = call.req();
+  httplib::Response& res = call.res();
+  std::vector<std::pair<std::string, std::string>> params(req.params.begin(), req.params.end());
+  const std::string key = ResponseCache::Key(
+      st.principal->user.id, st.format == Format::kXml ? "xml" : "json", "GET", req.path, params);
+  if (auto hit = ctx.response_cache->Find(key, st.generation)) {
+    ops::Metrics::Global().RecordCacheLookup(true);
+    res.status = hit->status;
+    for (const auto& [name, value] : hit->headers) res.set_header(name, value);
+    res.body = hit->body;
+    return Status::OK();
+  }
+  ops::Metrics::Global().RecordCacheLookup(false);
+  Status s = route.handler(call);
+  if (!s.ok() || res.status != 200 || res.content_provider_) return s;
+  auto entry = std::make_shared<ResponseCache::Entry>();
+  entry->generation = st.generation;
+  entry->status = res.status;
+  entry->body = res.body;
+  for (const auto& [name, value] : res.headers) {
+    if (name != "X-Request-Id") entry->headers.emplace_back(name, value);
+  }
+  ctx.response_cache->Put(key, std::move(entry));
+  return s;
+}
+
 void ApiServer::Impl::Dispatch(const httplib::Request& req, httplib::Response& res,
                                const std::string& body, const httplib::ContentReader* reader) {
   RequestState& st = Begin(res);
@@ -301,8 +343,14 @@ void ApiServer::Impl::Dispatch(const httplib::Request& req, httplib::Response& r
             st.principal ? &*st.principal : nullptr);
   call.set_reader(reader);
   const Route& route = *st.match.route;
-  Status s = (route.authenticated && req.method == "POST") ? RunIdempotent(call, route.handler)
-                                                           : route.handler(call);
+  Status s;
+  if (route.authenticated && req.method == "POST") {
+    s = RunIdempotent(call, route.handler);
+  } else if (route.cached && st.generation != 0 && st.principal) {
+    s = RunCached(call, route, st);
+  } else {
+    s = route.handler(call);
+  }
   if (!s.ok()) ReplyError(req, res, st.format, s);
   if (res.status >= 300 || !res.content_provider_) DropRanges(req);
   if (!call.body_consumed()) {  // part of a streamed body is still on the wire

@@ -80,6 +80,15 @@ std::string Metrics::Render() const {
       "# HELP cammio_http_open_connections Client connections being served now.\n"
       "# TYPE cammio_http_open_connections gauge\n"
       "cammio_http_open_connections " + std::to_string(open_connections_.load()) + "\n";
+  out +=
+      "# HELP cammio_response_cache_lookups_total Cached GET routes answered from the cache "
+      "(hit) or by their handler (miss).\n"
+      "# TYPE cammio_response_cache_lookups_total counter\n"
+      "cammio_response_cache_lookups_total{result=\"hit\"} " +
+      std::to_string(cache_hits_.load()) +
+      "\n"
+      "cammio_response_cache_lookups_total{result=\"miss\"} " +
+      std::to_string(cache_misses_.load()) + "\n";
   return out;
 }
 

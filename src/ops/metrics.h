@@ -8,6 +8,7 @@
 //   http_requests_total{method,route,status}            counter
 //   http_request_duration_seconds{method,route}         histogram
 //   http_open_connections                               gauge
+//   response_cache_lookups_total{result="hit"|"miss"}   counter
 // `route` is the matched route pattern ("/api/vacancies/:id"), never the
 // raw path, so ids do not multiply series; unmatched requests are
 // route="unmatched".
@@ -37,6 +38,8 @@ class Metrics {
   void ConnectionOpened() { open_connections_.fetch_add(1); }
   void ConnectionClosed() { open_connections_.fetch_sub(1); }
   int64_t open_connections() const { return open_connections_.load(); }
+  // A lookup in the response cache (api/response_cache.h).
+  void RecordCacheLookup(bool hit) { (hit ? cache_hits_ : cache_misses_).fetch_add(1); }
 
   // Requests counted so far for (method, route, status); for tests.
   int64_t RequestCount(std::string_view method, std::string_view route, int status) const;
@@ -58,6 +61,8 @@ class Metrics {
   std::map<std::tuple<std::string, std::string, int>, int64_t> requests_;
   std::map<std::pair<std::string, std::string>, Histogram> durations_;
   std::atomic<int64_t> open_connections_{0};
+  std::atomic<int64_t> cache_hits_{0};
+  std::atomic<int64_t> cache_misses_{0};
 };
 
 // A label value with \, " and newline escaped.

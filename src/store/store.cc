@@ -16,6 +16,10 @@ constexpr const char kRollback[] = "ROLLBACK";
 constexpr const char kSavepoint[] = "SAVEPOINT job";
 constexpr const char kRelease[] = "RELEASE job";
 constexpr const char kRollbackTo[] = "ROLLBACK TO job";
+// schema/011_change_generation.sql
+constexpr const char kBumpGeneration[] =
+    "UPDATE change_generation SET value = value + 1 WHERE id = 1";
+constexpr const char kGetGeneration[] = "SELECT value FROM change_generation WHERE id = 1";
 
 Db::Options DbOptions(const StoreOptions& o) {
   Db::Options d;
@@ -186,6 +190,7 @@ void Store::CommitGroup(std::vector<std::shared_ptr<Job>>& group) {
   Db& db = *writer_db_;
   size_t first = 0;  // the first job of the current transaction
   Status s = db.Prepare(kBeginImmediate).Run();
+  int64_t changes_at_begin = sqlite3_total_changes64(db.raw());
   for (size_t i = 0; i < group.size(); ++i) {
     Job& job = *group[i];
     if (!s.ok()) {  // no transaction could be started
@@ -207,6 +212,7 @@ void Store::CommitGroup(std::vector<std::shared_ptr<Job>>& group) {
       LogWarn("a write rolled back its whole group transaction: " + lost.ToString());
       first = i + 1;
       s = db.Prepare(kBeginImmediate).Run();
+      changes_at_begin = sqlite3_total_changes64(db.raw());
       continue;
     }
     if (!js.ok()) db.Prepare(kRollbackTo).Run();
@@ -215,7 +221,14 @@ void Store::CommitGroup(std::vector<std::shared_ptr<Job>>& group) {
     if (!job.wait && !job.result.ok()) LogWarn("background write failed: " + js.ToString());
   }
   if (!s.ok()) return;
-  Status commit = db.Prepare(kCommit).Run();
+  // Moves the change generation forward with the changes it announces, in
+  // the same commit: a reader can never see the new rows with the old value.
+  // (A job rolled back to its savepoint still counts as a change: that only
+  // costs the response cache a needless miss.)
+  Status commit = sqlite3_total_changes64(db.raw()) != changes_at_begin
+                      ? db.Prepare(kBumpGeneration).Run()
+                      : Status::OK();
+  if (commit.ok()) commit = db.Prepare(kCommit).Run();
   if (!commit.ok()) {
     db.Prepare(kRollback).Run();
     LogError("commit failed: " + commit.ToString());
@@ -223,6 +236,13 @@ void Store::CommitGroup(std::vector<std::shared_ptr<Job>>& group) {
       if (group[j]->result.ok()) group[j]->result = commit;
     }
   }
+}
+
+Result<int64_t> ChangeGeneration(Db& db) {
+  Stmt st = db.Prepare(kGetGeneration);
+  Status s;
+  if (!st.Step(&s)) return s.ok() ? Status::Internal("change_generation has no row") : s;
+  return st.Int(0);
 }
 
 }  // namespace cammio

@@ -121,4 +121,10 @@ class Store {
   size_t open_readers_ = 0;                   // idle + in use
 };
 
+// The database's change generation (schema/011): moves forward with every
+// commit of a Store write group that changed rows, in any process. Read it
+// inside a read transaction; equal values in two transactions mean the same
+// committed state. Errors are the database's.
+Result<int64_t> ChangeGeneration(Db& db);
+
 }  // namespace cammio

@@ -58,6 +58,7 @@ TestServer::TestServer(ServerOptions options) {
   ctx.store = store_.get();
   ctx.clock = &clock_;
   ctx.throttle = &throttle_;
+  ctx.response_cache = &response_cache_;
   ctx.public_url = "https://cammio.test";
   ctx.data_dir = dir_.path();
   server_ = std::make_unique<ApiServer>(ctx, options);

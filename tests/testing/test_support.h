@@ -9,6 +9,7 @@
 #include <string>
 
 #include "api/call.h"
+#include "api/response_cache.h"
 #include "cammio/document.h"
 #include "http/auth_throttle.h"
 #include "http/server.h"
@@ -47,6 +48,8 @@ class TestServer {
   const std::string& data_dir() const { return dir_.path(); }
   const std::string& cert_pem() const { return cert_pem_; }
   const Credentials& creds() const { return creds_; }
+  // The response cache the server uses, as `cammio serve` does by default.
+  ResponseCache& response_cache() { return response_cache_; }
 
   // Creates another account with a user and token.
   Credentials NewAccount(const std::string& name, const std::string& email);
@@ -60,6 +63,7 @@ class TestServer {
   TempDir dir_;
   ManualClock clock_{1700000000};
   AuthThrottle throttle_;
+  ResponseCache response_cache_{4 << 20};
   std::unique_ptr<Store> store_;
   std::unique_ptr<ApiServer> server_;
   std::string cert_pem_;
