@@ -1,0 +1,41 @@
+// AES-GCM for TLS records with AES-NI and PCLMULQDQ, in place of mbedTLS's.
+//
+// Why: Debian's mbedTLS 2.28 encrypts GCM one 16-byte block at a time (one
+// AES call and one carry-less multiply with its own reduction per block).
+// Profiling the vacancy GET (a 43 KiB answer) showed 63% of the server's CPU
+// in mbedtls_aesni_gcm_mult, gcm_mult, mbedtls_aesni_crypt_ecb and
+// mbedtls_gcm_update. This path runs the counter blocks four at a time
+// through the AES rounds and folds four blocks into the GHASH with one
+// reduction (the aggregated form of the carry-less multiplication), which is
+// several times faster for the same bytes on the wire.
+//
+// How it is attached: on x86-64 the link wraps mbedtls_gcm_crypt_and_tag and
+// mbedtls_gcm_auth_decrypt (-Wl,--wrap, CMakeLists.txt), the two calls
+// through which mbedTLS's cipher layer seals and opens every AEAD record.
+// The wrappers use the context mbedTLS itself set up (mbedtls_gcm_setkey:
+// the AES round keys and the hash key H) and hand the call to mbedTLS's own
+// implementation whenever they cannot take it: a CPU without AES-NI or
+// PCLMULQDQ, a non-AES cipher, an IV that is not 12 bytes (TLS always uses
+// 12), a tag shorter than 4 bytes, lengths of 4 GiB or more, or a context
+// whose round keys do not reproduce mbedTLS's H (checked on every call, so a
+// different mbedTLS layout falls back instead of miscomputing). Other
+// architectures (aarch64) build none of this and use mbedTLS unchanged.
+//
+// Results are bit-identical to mbedTLS's (tests/http/gcm_accel_test.cc
+// compares both on every length, key size and tag size, in place and not).
+//
+// Thread-safety: stateless apart from the call counter; safe from any thread.
+#pragma once
+
+#include <cstdint>
+
+namespace cammio::http {
+
+// True when this build and this CPU take the accelerated path.
+bool GcmAccelerated();
+
+// How many GCM operations the accelerated path has done (tests, to show it
+// is really used).
+uint64_t GcmAcceleratedCalls();
+
+}  // namespace cammio::http
