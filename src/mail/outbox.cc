@@ -1,16 +1,18 @@
 #include "mail/outbox.h"
 
+#include <algorithm>
+
 namespace cammio::mail {
 namespace {
 
 // last_error as shown: pending mail of an account without a relay says so,
 // whatever an earlier relay answered.
-#define MAIL_COLUMNS                                                                          \
-  "o.id, o.account_id, o.kind, o.ref_id, o.to_address, o.to_name, o.reply_to, o.subject, "    \
-  "o.message_id, o.status, o.attempts, o.first_attempt_at, o.next_attempt_at, "               \
-  "CASE WHEN o.status = 'pending' AND NOT EXISTS "                                            \
-  "(SELECT 1 FROM mail_settings s WHERE s.account_id = o.account_id) "                        \
-  "THEN 'no relay configured' ELSE o.last_error END, "                                        \
+#define MAIL_COLUMNS                                                                       \
+  "o.id, o.account_id, o.kind, o.ref_id, o.to_address, o.to_name, o.reply_to, o.subject, " \
+  "o.message_id, o.status, o.attempts, o.first_attempt_at, o.next_attempt_at, "            \
+  "CASE WHEN o.status = 'pending' AND NOT EXISTS "                                         \
+  "(SELECT 1 FROM mail_settings s WHERE s.account_id = o.account_id) "                     \
+  "THEN 'no relay configured' ELSE o.last_error END, "                                     \
   "o.created_at, o.updated_at, o.sent_at"
 
 constexpr const char kInsertMail[] =
@@ -21,14 +23,18 @@ constexpr const char kInsertMail[] =
     "ELSE 'no relay configured' END, ?11, ?11)";
 constexpr const char kSelectMail[] =
     "SELECT " MAIL_COLUMNS ", o.body_text, o.body_html FROM mail_outbox o WHERE o.id = ?1";
-constexpr const char kListDue[] =
-    "SELECT " MAIL_COLUMNS ", o.body_text, o.body_html FROM mail_outbox o "
-    "WHERE o.status = 'pending' AND o.next_attempt_at <= ?1 AND EXISTS "
-    "(SELECT 1 FROM mail_settings s WHERE s.account_id = o.account_id) "
-    "ORDER BY o.next_attempt_at, o.id LIMIT ?2";
+// Due mail is looked up per account with a relay, on the partial index
+// mail_outbox_pending (schema/012): the pending mail of accounts without a
+// relay, however much there is, is never walked.
+constexpr const char kRelayAccounts[] = "SELECT account_id FROM mail_settings ORDER BY account_id";
+constexpr const char kListDueOfAccount[] =
+    "SELECT " MAIL_COLUMNS
+    ", o.body_text, o.body_html FROM mail_outbox o "
+    "WHERE o.account_id = ?1 AND o.status = 'pending' AND o.next_attempt_at <= ?2 "
+    "ORDER BY o.next_attempt_at, o.id LIMIT ?3";
 constexpr const char kNextDue[] =
-    "SELECT MIN(o.next_attempt_at) FROM mail_outbox o WHERE o.status = 'pending' AND EXISTS "
-    "(SELECT 1 FROM mail_settings s WHERE s.account_id = o.account_id)";
+    "SELECT MIN((SELECT MIN(o.next_attempt_at) FROM mail_outbox o "
+    "WHERE o.account_id = s.account_id AND o.status = 'pending')) FROM mail_settings s";
 constexpr const char kMarkSent[] =
     "UPDATE mail_outbox SET status = 'sent', attempts = attempts + 1, "
     "first_attempt_at = COALESCE(first_attempt_at, ?2), last_error = NULL, sent_at = ?2, "
@@ -42,7 +48,8 @@ constexpr const char kMarkFailed[] =
     "first_attempt_at = COALESCE(first_attempt_at, ?2), last_error = ?3, updated_at = ?2 "
     "WHERE id = ?1 AND status = 'pending'";
 constexpr const char kListMail[] =
-    "SELECT " MAIL_COLUMNS ", '', '' FROM mail_outbox o "
+    "SELECT " MAIL_COLUMNS
+    ", '', '' FROM mail_outbox o "
     "WHERE (?1 IS NULL OR o.status = ?1) AND (?2 IS NULL OR o.account_id = ?2) "
     "ORDER BY o.id LIMIT ?3";
 constexpr const char kPruneSent[] =
@@ -108,11 +115,27 @@ Result<OutboxMail> GetMail(Db& db, int64_t id) {
 }
 
 Status ListDueMail(Db& db, int64_t now, int limit, std::vector<OutboxMail>* out) {
-  Stmt st = db.Prepare(kListDue);
-  st.Bind(1, now).Bind(2, limit);
+  std::vector<int64_t> accounts;
   Status s;
-  while (st.Step(&s)) out->push_back(ReadMail(st));
-  return s;
+  {
+    Stmt st = db.Prepare(kRelayAccounts);
+    while (st.Step(&s)) accounts.push_back(st.Int(0));
+  }
+  // The first `limit` of each account hold the first `limit` of all of them.
+  std::vector<OutboxMail> due;
+  for (size_t i = 0; s.ok() && i < accounts.size(); ++i) {
+    Stmt st = db.Prepare(kListDueOfAccount);
+    st.Bind(1, accounts[i]).Bind(2, now).Bind(3, limit);
+    while (st.Step(&s)) due.push_back(ReadMail(st));
+  }
+  if (!s.ok()) return s;
+  std::sort(due.begin(), due.end(), [](const OutboxMail& a, const OutboxMail& b) {
+    return a.next_attempt_at != b.next_attempt_at ? a.next_attempt_at < b.next_attempt_at
+                                                  : a.id < b.id;
+  });
+  if (limit >= 0 && due.size() > static_cast<size_t>(limit)) due.resize(limit);
+  for (auto& m : due) out->push_back(std::move(m));
+  return Status::OK();
 }
 
 Result<std::optional<int64_t>> NextDueTime(Db& db) {
@@ -130,7 +153,12 @@ Status MarkMailSent(Db& db, int64_t id, int64_t now) {
 
 Status MarkMailRetry(Db& db, int64_t id, int64_t now, int64_t next_attempt_at,
                      const std::string& error) {
-  return db.Prepare(kMarkRetry).Bind(1, id).Bind(2, now).Bind(3, next_attempt_at).Bind(4, error).Run();
+  return db.Prepare(kMarkRetry)
+      .Bind(1, id)
+      .Bind(2, now)
+      .Bind(3, next_attempt_at)
+      .Bind(4, error)
+      .Run();
 }
 
 Status MarkMailFailed(Db& db, int64_t id, int64_t now, const std::string& error) {
