@@ -192,7 +192,7 @@ Status CreateInvitationHandler(Call& call) {
     inv.account_id = call.account_id();
     inv.vacancy_id = vacancy_id;
     inv.recruiter_id = call.principal().user.id;
-    inv.token = RandomToken(20);
+    inv.token = OrderedToken(20);
     inv.created_at = inv.updated_at = call.now();
     Status st = ApplyInvitationBody(*body, *kind, &inv);
     if (st.ok()) st = InsertInvitation(db, &inv);

@@ -249,7 +249,7 @@ std::string NewMessageId(std::string_view domain) {
     ok = ok && ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
                 c == '-' || c == '.');
   }
-  return "<" + RandomToken(16) + "@" + (ok ? std::string(domain) : "cammio.invalid") + ">";
+  return "<" + OrderedToken(16) + "@" + (ok ? std::string(domain) : "cammio.invalid") + ">";
 }
 
 std::string HtmlEscape(std::string_view s) {

@@ -3,6 +3,7 @@
 #include <sys/random.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 
@@ -44,6 +45,16 @@ std::string RandomToken(size_t n_bytes) {
 int MbedtlsRandom(void*, unsigned char* out, size_t len) {
   RandomFill(out, len);
   return 0;
+}
+
+std::string OrderedToken(size_t n_bytes) {
+  static const char kSorted[] = "234567abcdefghijklmnopqrstuvwxyz";  // ascending ASCII
+  const auto micros = static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(
+                                                std::chrono::system_clock::now().time_since_epoch())
+                                                .count());
+  std::string out(11, '2');  // 55 bits: microseconds for the next thousand years
+  for (int i = 10; i >= 0; --i) out[10 - i] = kSorted[(micros >> (5 * i)) & 31];
+  return out + RandomToken(n_bytes);
 }
 
 }  // namespace cammio

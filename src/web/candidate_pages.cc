@@ -218,7 +218,7 @@ Status PublicVacancyApplyHandler(Call& call) {
   inv.recruiter_id = v->recruiter_id;
   inv.candidate_name = name;
   inv.candidate_email = *email;
-  inv.token = RandomToken(20);
+  inv.token = OrderedToken(20);
   inv.created_at = inv.updated_at = call.now();
   Status s = call.store().Write([&](Db& db) { return InsertInvitation(db, &inv); });
   if (!s.ok()) return s;
