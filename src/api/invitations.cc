@@ -196,15 +196,11 @@ Status CreateInvitationHandler(Call& call) {
     inv.created_at = inv.updated_at = call.now();
     Status st = ApplyInvitationBody(*body, *kind, &inv);
     if (st.ok()) st = InsertInvitation(db, &inv);
-    if (st.ok()) {
-      st = mail::EnqueueCandidateInvitation(db, call.ctx().public_url, inv.account_id, inv.id,
-                                            call.now());
-    }
     if (!st.ok()) return st;
     auto stored = GetInvitation(db, call.account_id(), inv.id);
     if (!stored.ok()) return stored.status();
     inv = std::move(stored.value());
-    return Status::OK();
+    return mail::EnqueueCandidateInvitation(db, call.ctx().public_url, inv, call.now());
   });
   if (!s.ok()) return s;
   call.MailQueued();

@@ -97,26 +97,32 @@ std::string GuestLink(const std::string& public_url, const std::string& invitati
 
 Status EnqueueCandidateInvitation(Db& db, const std::string& public_url, int64_t account_id,
                                   int64_t invitation_id, int64_t now) {
+  auto inv = GetInvitation(db, account_id, invitation_id);
+  if (!inv.ok()) return inv.status();
+  return EnqueueCandidateInvitation(db, public_url, *inv, now);
+}
+
+Status EnqueueCandidateInvitation(Db& db, const std::string& public_url, const Invitation& inv,
+                                  int64_t now) {
+  const int64_t account_id = inv.account_id;
   auto disabled = EmailDisabled(db, account_id);
   if (!disabled.ok()) return disabled.status();
   if (*disabled) return Status::OK();
-  auto inv = GetInvitation(db, account_id, invitation_id);
-  if (!inv.ok()) return inv.status();
-  auto v = GetVacancyRow(db, account_id, inv->vacancy_id);
+  auto v = GetVacancyRow(db, account_id, inv.vacancy_id);
   if (!v.ok()) return v.status();
-  auto from = Inviting(db, *inv, *v);
+  auto from = Inviting(db, inv, *v);
   if (!from.ok()) return from.status();
   CandidateInvitationInfo info;
-  info.candidate_name = inv->candidate_name;
+  info.candidate_name = inv.candidate_name;
   info.vacancy_title = v->title;
   info.recruiter_name = from->name;
   info.invitation_text = v->generic_invitation_text;
   info.live = v->kind == "live";
-  info.scheduled = inv->datetime_scheduled;
-  info.link = Base(public_url) + "/public/job_interviews/" + inv->token;
+  info.scheduled = inv.datetime_scheduled;
+  info.link = Base(public_url) + "/public/job_interviews/" + inv.token;
   Content c = CandidateInvitation(LanguageFor(v->language), info);
-  return Queue(db, account_id, kCandidateInvitation, inv->id, inv->candidate_email,
-               inv->candidate_name, from->email, c, public_url, now);
+  return Queue(db, account_id, kCandidateInvitation, inv.id, inv.candidate_email,
+               inv.candidate_name, from->email, c, public_url, now);
 }
 
 Status EnqueueGuestInvitation(Db& db, const std::string& public_url, int64_t account_id,
@@ -140,8 +146,8 @@ Status EnqueueGuestInvitation(Db& db, const std::string& public_url, int64_t acc
   info.scheduled = inv->datetime_scheduled;
   info.link = GuestLink(public_url, inv->token, guest->id);
   Content c = GuestInvitation(LanguageFor(v->language), info);
-  return Queue(db, account_id, kGuestInvitation, guest->id, guest->email, guest->name,
-               from->email, c, public_url, now);
+  return Queue(db, account_id, kGuestInvitation, guest->id, guest->email, guest->name, from->email,
+               c, public_url, now);
 }
 
 Status EnqueueReviewerInvitation(Db& db, const std::string& public_url, int64_t account_id,
@@ -162,8 +168,8 @@ Status EnqueueReviewerInvitation(Db& db, const std::string& public_url, int64_t 
   info.recruiter_name = v->recruiter_name;
   info.link = Base(public_url) + "/public/reviews/" + r->token;
   Content c = ReviewerInvitation(LanguageFor(v->language), info);
-  return Queue(db, account_id, kReviewerInvitation, r->id, r->email, r->name,
-               v->recruiter_email, c, public_url, now);
+  return Queue(db, account_id, kReviewerInvitation, r->id, r->email, r->name, v->recruiter_email, c,
+               public_url, now);
 }
 
 Status EnqueueInterviewCompleted(Db& db, const std::string& public_url, int64_t account_id,
@@ -188,8 +194,8 @@ Status EnqueueInterviewCompleted(Db& db, const std::string& public_url, int64_t 
   info.completed_at = w->datetime_end_ts;
   info.link = Base(public_url) + "/recruiter/reviews/" + std::to_string(w->id);
   Content c = InterviewCompleted(LanguageFor(v->language), info);
-  return Queue(db, account_id, kInterviewCompleted, w->id, to.email, to.name, "", c,
-               public_url, now);
+  return Queue(db, account_id, kInterviewCompleted, w->id, to.email, to.name, "", c, public_url,
+               now);
 }
 
 }  // namespace cammio::mail

@@ -17,6 +17,7 @@
 
 #include "cammio/status.h"
 #include "store/db.h"
+#include "store/invitations.h"
 
 namespace cammio::mail {
 
@@ -26,6 +27,10 @@ namespace cammio::mail {
 // is the interviewer (live) or the inviting recruiter.
 Status EnqueueCandidateInvitation(Db& db, const std::string& public_url, int64_t account_id,
                                   int64_t invitation_id, int64_t now);
+// Same, for an invitation the caller has just read in this transaction
+// (GetInvitation), so it is not read twice.
+Status EnqueueCandidateInvitation(Db& db, const std::string& public_url, const Invitation& inv,
+                                  int64_t now);
 
 // (2) To a guest of a live interview: date and time, and the guest's link
 // GuestLink(...).

@@ -70,9 +70,8 @@ Result<std::unique_ptr<Db>> Store::AcquireReader() {
     std::unique_lock<std::mutex> lock(readers_mu_);
     auto deadline =
         std::chrono::steady_clock::now() + std::chrono::milliseconds(options_.reader_wait_ms);
-    readers_cv_.wait_until(lock, deadline, [&] {
-      return !readers_.empty() || open_readers_ < options_.max_readers;
-    });
+    readers_cv_.wait_until(
+        lock, deadline, [&] { return !readers_.empty() || open_readers_ < options_.max_readers; });
     if (!readers_.empty()) {
       auto db = std::move(readers_.back());
       readers_.pop_back();
@@ -145,7 +144,7 @@ Status Store::Write(WriteFn fn) {
   if (closing_) return Status::Unavailable("the server is shutting down");
   queue_.push_back(job);
   work_cv_.notify_one();
-  done_cv_.wait(lock, [&] { return job->done; });
+  job->cv.wait(lock, [&] { return job->done; });
   return job->result;
 }
 
@@ -176,7 +175,9 @@ void Store::WriterLoop() {
       std::lock_guard<std::mutex> lock(mu_);
       for (auto& job : group) job->done = true;
     }
-    done_cv_.notify_all();
+    // `group` keeps each Job alive while it is notified, even if its caller
+    // has already woken (spuriously) and returned.
+    for (auto& job : group) job->cv.notify_one();
     group.clear();
   }
 }

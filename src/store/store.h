@@ -29,19 +29,19 @@
 namespace cammio {
 
 struct StoreOptions {
-  std::string path;                 // the SQLite file, e.g. DATA/cammio.db
-  int busy_timeout_ms = 5000;       // waiting for the CLI's transactions
-  int cache_size_kib = 8192;        // page cache of the writer connection
-  int reader_cache_size_kib = 2048; // page cache of each reader connection
-  size_t max_idle_readers = 8;      // reader connections kept open when idle
+  std::string path;                  // the SQLite file, e.g. DATA/cammio.db
+  int busy_timeout_ms = 5000;        // waiting for the CLI's transactions
+  int cache_size_kib = 8192;         // page cache of the writer connection
+  int reader_cache_size_kib = 2048;  // page cache of each reader connection
+  size_t max_idle_readers = 8;       // reader connections kept open when idle
   // Reads beyond this many at once wait (up to reader_wait_ms) for a pooled
   // connection instead of opening a cold one: with a few cores more parallel
   // readers add page-cache memory and misses, not throughput. After the wait
   // an extra connection is opened, so a nested or long read cannot deadlock.
   size_t max_readers = 8;
   int reader_wait_ms = 200;
-  size_t max_group = 256;           // writes committed together at most
-  bool run_migrations = true;       // apply schema/*.sql at open
+  size_t max_group = 256;      // writes committed together at most
+  bool run_migrations = true;  // apply schema/*.sql at open
 };
 
 class Store {
@@ -93,8 +93,11 @@ class Store {
   struct Job {
     WriteFn fn;
     Status result;
-    bool done = false;
+    bool done = false;  // guarded by mu_
     bool wait = true;
+    // Its own wake-up: a commit wakes the callers of its group only, not
+    // every caller waiting for a later group.
+    std::condition_variable cv;
   };
 
   explicit Store(StoreOptions options) : options_(std::move(options)) {}
@@ -110,7 +113,6 @@ class Store {
 
   std::mutex mu_;
   std::condition_variable work_cv_;
-  std::condition_variable done_cv_;
   std::deque<std::shared_ptr<Job>> queue_;
   bool closing_ = false;
   std::thread writer_;
