@@ -45,7 +45,7 @@ bool CpuSupported() {
 struct Keys {
   __m128i rk[15];
   int nr = 0;
-  __m128i h[4];  // h[i] = H^(i+1)
+  __m128i h[8];  // h[i] = H^(i+1)
 };
 
 CAMMIO_GCM_TARGET inline __m128i Reverse(__m128i v) {
@@ -74,14 +74,15 @@ CAMMIO_GCM_TARGET inline __m128i EncryptBlock(const Keys& k, __m128i b) {
   return _mm_aesenclast_si128(b, k.rk[k.nr]);
 }
 
-// Four independent blocks through the rounds together, so the AES units
-// overlap their latencies.
-CAMMIO_GCM_TARGET inline void EncryptFour(const Keys& k, __m128i b[4]) {
-  for (int j = 0; j < 4; ++j) b[j] = _mm_xor_si128(b[j], k.rk[0]);
+// N independent blocks through the rounds together, so the AES units
+// overlap their latencies (eight cover a four-cycle latency at two per cycle).
+template <int N>
+CAMMIO_GCM_TARGET inline void EncryptN(const Keys& k, __m128i b[N]) {
+  for (int j = 0; j < N; ++j) b[j] = _mm_xor_si128(b[j], k.rk[0]);
   for (int i = 1; i < k.nr; ++i) {
-    for (int j = 0; j < 4; ++j) b[j] = _mm_aesenc_si128(b[j], k.rk[i]);
+    for (int j = 0; j < N; ++j) b[j] = _mm_aesenc_si128(b[j], k.rk[i]);
   }
-  for (int j = 0; j < 4; ++j) b[j] = _mm_aesenclast_si128(b[j], k.rk[k.nr]);
+  for (int j = 0; j < N; ++j) b[j] = _mm_aesenclast_si128(b[j], k.rk[k.nr]);
 }
 
 // A 256-bit carry-less product, not yet reduced: hi:lo.
@@ -108,7 +109,7 @@ CAMMIO_GCM_TARGET inline void Accumulate(Wide* sum, Wide w) {
 // the bit-reflected representation: first the whole 256-bit value moves one
 // bit left (the product of two reflected 128-bit values is one bit short),
 // then the low half is folded into the high half. Both steps are linear, so
-// a sum of products can be reduced once (the aggregation in Ghash4).
+// a sum of products can be reduced once (the aggregation in GhashN).
 CAMMIO_GCM_TARGET inline __m128i Reduce(Wide w) {
   __m128i lo = w.lo, hi = w.hi;
   // 256-bit shift left by one: each 32-bit lane shifts, and the bit that
@@ -134,18 +135,18 @@ CAMMIO_GCM_TARGET inline __m128i Reduce(Wide w) {
 
 CAMMIO_GCM_TARGET inline __m128i MulReduce(__m128i a, __m128i b) { return Reduce(Multiply(a, b)); }
 
-// x = (x ^ c0)·H^4 ^ c1·H^3 ^ c2·H^2 ^ c3·H, one reduction for four blocks.
-// c[] are byte-reversed ciphertext blocks.
-CAMMIO_GCM_TARGET inline __m128i Ghash4(const Keys& k, __m128i x, const __m128i c[4]) {
-  Wide sum = Multiply(_mm_xor_si128(x, c[0]), k.h[3]);
-  Accumulate(&sum, Multiply(c[1], k.h[2]));
-  Accumulate(&sum, Multiply(c[2], k.h[1]));
-  Accumulate(&sum, Multiply(c[3], k.h[0]));
+// x = (x ^ c0)·H^N ^ c1·H^(N-1) ^ ... ^ c(N-1)·H, one reduction for N
+// blocks. c[] are byte-reversed ciphertext blocks.
+template <int N>
+CAMMIO_GCM_TARGET inline __m128i GhashN(const Keys& k, __m128i x, const __m128i c[N]) {
+  static_assert(N >= 1 && N <= 8, "H powers are kept up to H^8");
+  Wide sum = Multiply(_mm_xor_si128(x, c[0]), k.h[N - 1]);
+  for (int j = 1; j < N; ++j) Accumulate(&sum, Multiply(c[j], k.h[N - 1 - j]));
   return Reduce(sum);
 }
 
 CAMMIO_GCM_TARGET inline __m128i Ghash1(const Keys& k, __m128i x, __m128i c) {
-  return MulReduce(_mm_xor_si128(x, c), k.h[0]);
+  return GhashN<1>(k, x, &c);
 }
 
 // Loads the AES round keys mbedtls_gcm_setkey left in the context and
@@ -171,7 +172,7 @@ CAMMIO_GCM_TARGET bool LoadKeys(const mbedtls_gcm_context* ctx, Keys* k) {
     return false;
   }
   k->h[0] = h;
-  for (int i = 1; i < 4; ++i) k->h[i] = MulReduce(k->h[i - 1], h);
+  for (int i = 1; i < 8; ++i) k->h[i] = MulReduce(k->h[i - 1], h);
   return true;
 }
 
@@ -181,7 +182,7 @@ CAMMIO_GCM_TARGET __m128i GhashBytes(const Keys& k, __m128i x, const unsigned ch
   for (; i + 64 <= len; i += 64) {
     __m128i c[4] = {Reverse(Load(p + i)), Reverse(Load(p + i + 16)), Reverse(Load(p + i + 32)),
                     Reverse(Load(p + i + 48))};
-    x = Ghash4(k, x, c);
+    x = GhashN<4>(k, x, c);
   }
   for (; i + 16 <= len; i += 16) x = Ghash1(k, x, Reverse(Load(p + i)));
   if (i < len) x = Ghash1(k, x, Reverse(LoadPartial(p + i, len - i)));
@@ -191,6 +192,26 @@ CAMMIO_GCM_TARGET __m128i GhashBytes(const Keys& k, __m128i x, const unsigned ch
 // The counter block IV || BE32(n).
 CAMMIO_GCM_TARGET inline __m128i Counter(__m128i iv_block, uint32_t n) {
   return _mm_insert_epi32(iv_block, static_cast<int>(__builtin_bswap32(n)), 3);
+}
+
+// N whole blocks with counters n..n+N-1: out = in ^ keystream, and the
+// ciphertext (out when encrypting, in when decrypting) folded into x.
+template <int N>
+CAMMIO_GCM_TARGET inline __m128i CryptN(const Keys& k, bool encrypt, __m128i iv_block, uint32_t n,
+                                        const unsigned char* in, unsigned char* out, __m128i x) {
+  __m128i ks[N];
+  for (int j = 0; j < N; ++j) ks[j] = Counter(iv_block, n + static_cast<uint32_t>(j));
+  EncryptN<N>(k, ks);
+  // Read every input block before writing: `in` may be `out`.
+  __m128i data[N];
+  for (int j = 0; j < N; ++j) data[j] = Load(in + 16 * j);
+  __m128i cipher[N];
+  for (int j = 0; j < N; ++j) {
+    __m128i result = _mm_xor_si128(data[j], ks[j]);
+    Store(out + 16 * j, result);
+    cipher[j] = Reverse(encrypt ? result : data[j]);
+  }
+  return GhashN<N>(k, x, cipher);
 }
 
 // Encrypts or decrypts `len` bytes (in place allowed) and computes the full
@@ -205,21 +226,9 @@ CAMMIO_GCM_TARGET void Seal(const Keys& k, bool encrypt, const unsigned char* iv
   __m128i x = GhashBytes(k, _mm_setzero_si128(), add, add_len);
   uint32_t n = 2;  // counter 1 (J0) encrypts the tag
   size_t i = 0;
-  for (; i + 64 <= len; i += 64, n += 4) {
-    __m128i ks[4] = {Counter(iv_block, n), Counter(iv_block, n + 1), Counter(iv_block, n + 2),
-                     Counter(iv_block, n + 3)};
-    EncryptFour(k, ks);
-    // Read all four input blocks before writing: `in` may be `out`.
-    __m128i data[4] = {Load(in + i), Load(in + i + 16), Load(in + i + 32), Load(in + i + 48)};
-    __m128i result[4];
-    __m128i cipher[4];
-    for (int j = 0; j < 4; ++j) {
-      result[j] = _mm_xor_si128(data[j], ks[j]);
-      cipher[j] = Reverse(encrypt ? result[j] : data[j]);
-    }
-    for (int j = 0; j < 4; ++j) Store(out + i + 16 * j, result[j]);
-    x = Ghash4(k, x, cipher);
-  }
+  for (; i + 128 <= len; i += 128, n += 8)
+    x = CryptN<8>(k, encrypt, iv_block, n, in + i, out + i, x);
+  for (; i + 64 <= len; i += 64, n += 4) x = CryptN<4>(k, encrypt, iv_block, n, in + i, out + i, x);
   for (; i + 16 <= len; i += 16, ++n) {
     __m128i data = Load(in + i);
     __m128i result = _mm_xor_si128(data, EncryptBlock(k, Counter(iv_block, n)));

@@ -4,8 +4,8 @@
 // AES call and one carry-less multiply with its own reduction per block).
 // Profiling the vacancy GET (a 43 KiB answer) showed 63% of the server's CPU
 // in mbedtls_aesni_gcm_mult, gcm_mult, mbedtls_aesni_crypt_ecb and
-// mbedtls_gcm_update. This path runs the counter blocks four at a time
-// through the AES rounds and folds four blocks into the GHASH with one
+// mbedtls_gcm_update. This path runs the counter blocks eight at a time
+// through the AES rounds and folds eight blocks into the GHASH with one
 // reduction (the aggregated form of the carry-less multiplication), which is
 // several times faster for the same bytes on the wire.
 //

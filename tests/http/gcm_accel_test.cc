@@ -86,8 +86,9 @@ TEST_CASE("gcm accel: known answers from the GCM specification") {
 
 TEST_CASE("gcm accel: identical to mbedTLS for every length, key size and tag size") {
   std::mt19937 rng(20261128);
-  const size_t lengths[] = {0,  1,  15,  16,  17,  31,  32,  47,   48,   63,    64,    65,
-                            79, 80, 127, 128, 129, 200, 255, 1000, 4096, 16384, 16408, 65536 + 7};
+  const size_t lengths[] = {0,   1,   15,  16,  17,  31,   32,   47,    48,    63,
+                            64,  65,  79,  80,  127, 128,  129,  143,   191,   192,
+                            193, 200, 255, 256, 257, 1000, 4096, 16384, 16408, 65536 + 7};
   const size_t add_lengths[] = {0, 1, 13, 16, 17, 64, 100};
   const size_t tag_lengths[] = {16, 12, 8, 4};
   for (size_t key_bytes : {16, 24, 32}) {
