@@ -14,21 +14,6 @@
 
 #define CAMMIO_GCM_TARGET __attribute__((target("aes,pclmul,ssse3,sse4.1")))
 
-extern "C" {
-// mbedTLS's own implementations, reachable under these names through
-// -Wl,--wrap (see gcm_accel.h).
-int __real_mbedtls_gcm_crypt_and_tag(mbedtls_gcm_context* ctx, int mode, size_t length,
-                                     const unsigned char* iv, size_t iv_len,
-                                     const unsigned char* add, size_t add_len,
-                                     const unsigned char* input, unsigned char* output,
-                                     size_t tag_len, unsigned char* tag);
-int __real_mbedtls_gcm_auth_decrypt(mbedtls_gcm_context* ctx, size_t length,
-                                    const unsigned char* iv, size_t iv_len,
-                                    const unsigned char* add, size_t add_len,
-                                    const unsigned char* tag, size_t tag_len,
-                                    const unsigned char* input, unsigned char* output);
-}
-
 namespace cammio::http {
 namespace {
 

@@ -27,7 +27,28 @@
 // Thread-safety: stateless apart from the call counter; safe from any thread.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+
+#if defined(__x86_64__)
+#include <mbedtls/gcm.h>
+
+extern "C" {
+// mbedTLS's own implementations, reachable under these names through the
+// link's --wrap: the fallback of the wrappers, and the reference the tests
+// compare against.
+int __real_mbedtls_gcm_crypt_and_tag(mbedtls_gcm_context* ctx, int mode, size_t length,
+                                     const unsigned char* iv, size_t iv_len,
+                                     const unsigned char* add, size_t add_len,
+                                     const unsigned char* input, unsigned char* output,
+                                     size_t tag_len, unsigned char* tag);
+int __real_mbedtls_gcm_auth_decrypt(mbedtls_gcm_context* ctx, size_t length,
+                                    const unsigned char* iv, size_t iv_len,
+                                    const unsigned char* add, size_t add_len,
+                                    const unsigned char* tag, size_t tag_len,
+                                    const unsigned char* input, unsigned char* output);
+}
+#endif
 
 namespace cammio::http {
 
