@@ -148,7 +148,7 @@ CAMMIO_GCM_TARGET bool LoadKeys(const mbedtls_gcm_context* ctx, Keys* k) {
   if ((aes->nr != 10 && aes->nr != 12 && aes->nr != 14) || aes->rk == nullptr) return false;
   k->nr = aes->nr;
   const auto* rk = reinterpret_cast<const unsigned char*>(aes->rk);
-  for (int i = 0; i <= k->nr; ++i) k->rk[i] = Load(rk + 16 * i);
+  for (int i = 0; i <= k->nr; ++i) k->rk[i] = Load(rk + size_t{16} * i);
   // H = E(K, 0). mbedTLS keeps it as two big-endian halves in HH[8]:HL[8];
   // they must agree, or these are not the round keys we think they are.
   __m128i h = Reverse(EncryptBlock(*k, _mm_setzero_si128()));
@@ -189,11 +189,11 @@ CAMMIO_GCM_TARGET inline __m128i CryptN(const Keys& k, bool encrypt, __m128i iv_
   EncryptN<N>(k, ks);
   // Read every input block before writing: `in` may be `out`.
   __m128i data[N];
-  for (int j = 0; j < N; ++j) data[j] = Load(in + 16 * j);
+  for (int j = 0; j < N; ++j) data[j] = Load(in + size_t{16} * j);
   __m128i cipher[N];
   for (int j = 0; j < N; ++j) {
     __m128i result = _mm_xor_si128(data[j], ks[j]);
-    Store(out + 16 * j, result);
+    Store(out + size_t{16} * j, result);
     cipher[j] = Reverse(encrypt ? result : data[j]);
   }
   return GhashN<N>(k, x, cipher);
