@@ -1,20 +1,22 @@
 #include "store/interviews.h"
 
+#include <algorithm>
+
 namespace cammio {
 namespace {
 
-#define INTERVIEW_SELECT                                                                     \
-  "SELECT w.id, w.account_id, w.vacancy_id, w.invitation_id, w.candidate_id, c.email, "      \
-  "COALESCE(i.candidate_name, c.name), COALESCE(i.candidate_phone, c.phone), "               \
-  "COALESCE(i.candidate_gender, c.gender), i.datetime_scheduled, w.datetime_start_ts, "      \
-  "w.datetime_end_ts, w.datetime_synchronized_ts, w.thumbnail_video_id, w.updated_at, "      \
-  "v.title, v.kind, v.scope, "                                                               \
-  "(SELECT COUNT(*) FROM questions q WHERE q.vacancy_id = w.vacancy_id), "                   \
-  "(SELECT COUNT(*) FROM recordings r WHERE r.interview_id = w.id), "                        \
-  "(SELECT COUNT(*) FROM reviewers r WHERE r.interview_id = w.id), "                         \
-  "(SELECT COUNT(*) FROM reviews r WHERE r.interview_id = w.id) "                            \
-  "FROM interviews w JOIN candidates c ON c.id = w.candidate_id "                            \
-  "JOIN vacancies v ON v.id = w.vacancy_id "                                                 \
+#define INTERVIEW_SELECT                                                                \
+  "SELECT w.id, w.account_id, w.vacancy_id, w.invitation_id, w.candidate_id, c.email, " \
+  "COALESCE(i.candidate_name, c.name), COALESCE(i.candidate_phone, c.phone), "          \
+  "COALESCE(i.candidate_gender, c.gender), i.datetime_scheduled, w.datetime_start_ts, " \
+  "w.datetime_end_ts, w.datetime_synchronized_ts, w.thumbnail_video_id, w.updated_at, " \
+  "v.title, v.kind, v.scope, "                                                          \
+  "(SELECT COUNT(*) FROM questions q WHERE q.vacancy_id = w.vacancy_id), "              \
+  "(SELECT COUNT(*) FROM recordings r WHERE r.interview_id = w.id), "                   \
+  "(SELECT COUNT(*) FROM reviewers r WHERE r.interview_id = w.id), "                    \
+  "(SELECT COUNT(*) FROM reviews r WHERE r.interview_id = w.id) "                       \
+  "FROM interviews w JOIN candidates c ON c.id = w.candidate_id "                       \
+  "JOIN vacancies v ON v.id = w.vacancy_id "                                            \
   "LEFT JOIN invitations i ON i.id = w.invitation_id "
 
 // Three shapes of the same filter, so that SQLite can use an index for each:
@@ -25,15 +27,14 @@ namespace {
 #define INTERVIEW_TAIL "AND (?5 IS NULL OR w.updated_at >= ?5) "
 #define INTERVIEW_BY_ACCOUNT \
   "WHERE w.account_id = ?1 AND ?2 IS NULL AND ?3 IS NULL AND ?4 IS NULL " INTERVIEW_TAIL
-#define INTERVIEW_BY_RANGE                                                        \
-  "WHERE w.account_id = ?1 AND ?2 IS NULL AND w.datetime_end_ts BETWEEN ?3 AND ?4 " \
-  INTERVIEW_TAIL
+#define INTERVIEW_BY_RANGE \
+  "WHERE w.account_id = ?1 AND ?2 IS NULL AND w.datetime_end_ts BETWEEN ?3 AND ?4 " INTERVIEW_TAIL
 // The unary `+` keeps SQLite off interviews_account_end here: with the
 // account-wide bounds it would walk every interview of the account; the
 // vacancy's own index (vacancy_id, id) is small and already in id order.
-#define INTERVIEW_BY_VACANCY                                                       \
-  "WHERE w.vacancy_id = ?2 AND +w.account_id = ?1 "                                \
-  "AND +w.datetime_end_ts BETWEEN COALESCE(?3, -9223372036854775807) "             \
+#define INTERVIEW_BY_VACANCY                                           \
+  "WHERE w.vacancy_id = ?2 AND +w.account_id = ?1 "                    \
+  "AND +w.datetime_end_ts BETWEEN COALESCE(?3, -9223372036854775807) " \
   "AND COALESCE(?4, 9223372036854775807) " INTERVIEW_TAIL
 
 // A page is chosen on ids alone, then only its rows are joined and counted:
@@ -41,8 +42,8 @@ namespace {
 // through the covering index (account_id, datetime_end_ts, updated_at; the id
 // is its rowid), and the correlated COUNTs of INTERVIEW_SELECT must not run
 // for each of them.
-#define INTERVIEW_PAGE(filter)                                                  \
-  INTERVIEW_SELECT "WHERE w.id IN (SELECT w.id FROM interviews w " filter      \
+#define INTERVIEW_PAGE(filter)                                            \
+  INTERVIEW_SELECT "WHERE w.id IN (SELECT w.id FROM interviews w " filter \
                    "ORDER BY w.id LIMIT ?6 OFFSET ?7) ORDER BY w.id"
 
 constexpr const char kSelectInterview[] = INTERVIEW_SELECT "WHERE w.account_id = ?1 AND w.id = ?2";
@@ -57,6 +58,18 @@ constexpr const char kStreamByRange[] =
     INTERVIEW_SELECT INTERVIEW_BY_RANGE "ORDER BY w.id LIMIT ?6 OFFSET ?7";
 constexpr const char kStreamByVacancy[] =
     INTERVIEW_SELECT INTERVIEW_BY_VACANCY "ORDER BY w.id LIMIT ?6 OFFSET ?7";
+// A `from`/`to` page walked in id order from the range's lowest id. An
+// interview is created when it ends, so ids and datetime_end rise together
+// and the next matches follow the lowest one closely: reading a few hundred
+// rows in id order replaces sorting the whole range (tens of thousands of
+// index entries) by id. ?8 is the range's lowest id, ?9 how many rows the walk
+// may read; ListInterviews falls back to kListByRange when that was too few.
+constexpr const char kListByRangeWalk[] = INTERVIEW_SELECT
+    "WHERE w.id IN (SELECT w.id FROM (SELECT id, account_id, datetime_end_ts, updated_at "
+    "FROM interviews WHERE id >= ?8 ORDER BY id LIMIT ?9) w " INTERVIEW_BY_RANGE
+    "ORDER BY w.id LIMIT ?6 OFFSET ?7) ORDER BY w.id";
+constexpr const char kCountAndMinByRange[] =
+    "SELECT COUNT(*), MIN(w.id) FROM interviews w " INTERVIEW_BY_RANGE;
 constexpr const char kCountByAccount[] = "SELECT COUNT(*) FROM interviews w " INTERVIEW_BY_ACCOUNT;
 constexpr const char kCountByRange[] = "SELECT COUNT(*) FROM interviews w " INTERVIEW_BY_RANGE;
 constexpr const char kCountByVacancy[] = "SELECT COUNT(*) FROM interviews w " INTERVIEW_BY_VACANCY;
@@ -247,8 +260,55 @@ bool InterviewCursor::Next(Interview* out, Status* status) {
   return true;
 }
 
+namespace {
+
+// Rows the id-order walk may read for a page ending at row `end` of the range.
+constexpr int64_t kWalkRowsPerMatch = 4;
+constexpr int64_t kWalkSlack = 256;
+constexpr int64_t kWalkMaxEnd = 2000;  // deeper pages go straight to the sorted range
+
+// The range page by kListByRangeWalk. Sets *total; *done is false when the
+// walk read its budget before reaching the page's last row (the caller then
+// sorts the range instead; `out` is left empty).
+Status ListRangeByWalk(Db& db, int64_t account_id, const InterviewFilter& f,
+                       std::vector<Interview>* out, int64_t* total, bool* done) {
+  *done = false;
+  Stmt count = db.Prepare(kCountAndMinByRange);
+  BindFilter(count, account_id, f);
+  Status s;
+  if (!count.Step(&s)) return s.ok() ? Status::Internal("COUNT returned no row") : s;
+  *total = count.Int(0);
+  const std::optional<int64_t> lowest = count.OptInt(1);
+  const int64_t expected = std::max<int64_t>(0, std::min(f.limit, *total - f.offset));
+  if (expected == 0 || !lowest) {
+    *done = true;
+    return Status::OK();
+  }
+  Stmt page = db.Prepare(kListByRangeWalk);
+  BindFilter(page, account_id, f);
+  page.Bind(6, f.limit).Bind(7, f.offset).Bind(8, *lowest);
+  page.Bind(9, kWalkRowsPerMatch * (f.offset + f.limit) + kWalkSlack);
+  std::vector<Interview> rows;
+  while (page.Step(&s)) rows.push_back(FromRow(page));
+  if (!s.ok()) return s;
+  // Every match from the lowest id on is in id order within the walk, so a
+  // walk that produced the whole page produced the right page.
+  if (static_cast<int64_t>(rows.size()) == expected) {
+    for (auto& w : rows) out->push_back(std::move(w));
+    *done = true;
+  }
+  return Status::OK();
+}
+
+}  // namespace
+
 Status ListInterviews(Db& db, int64_t account_id, const InterviewFilter& f,
                       std::vector<Interview>* out, int64_t* total) {
+  if (ShapeFor(f).first == kListByRange && f.offset + f.limit <= kWalkMaxEnd) {
+    bool done = false;
+    Status s = ListRangeByWalk(db, account_id, f, out, total, &done);
+    if (!s.ok() || done) return s;
+  }
   Status s = CountInterviews(db, account_id, f, total);
   if (!s.ok()) return s;
   InterviewCursor cursor(db, account_id, f);
@@ -299,8 +359,7 @@ Result<Reviewer> GetReviewerByToken(Db& db, const std::string& token) {
   return OneRow<Reviewer>(st, ReviewerFromRow, "reviewer invitation with that link");
 }
 
-Status ListReviewers(Db& db, int64_t account_id, int64_t interview_id,
-                     std::vector<Reviewer>* out) {
+Status ListReviewers(Db& db, int64_t account_id, int64_t interview_id, std::vector<Reviewer>* out) {
   Stmt st = db.Prepare(kListReviewers);
   st.Bind(1, account_id).Bind(2, interview_id);
   Status s;
