@@ -2,6 +2,7 @@
 
 #include <mutex>
 
+#include "api/response_cache.h"
 #include "ops/fs.h"
 #include "ops/metrics.h"
 #include "ops/purge.h"
@@ -19,7 +20,8 @@ std::string Token() {
 }
 
 constexpr const char kPageBytes[] =
-    "SELECT (SELECT page_count FROM pragma_page_count()) * (SELECT page_size FROM pragma_page_size())";
+    "SELECT (SELECT page_count FROM pragma_page_count()) * (SELECT page_size FROM "
+    "pragma_page_size())";
 constexpr const char kMedia[] = "SELECT COALESCE(SUM(size), 0), COUNT(*) FROM videos";
 constexpr const char kNotificationDepth[] =
     "SELECT status, COUNT(*) FROM notifications GROUP BY status";
@@ -44,7 +46,8 @@ Status Depth(Db& db, const char* table, const char* sql, const char* outbox, std
              EscapeLabel(status) + "\"} " + std::to_string(st.Int(1)) + "\n";
   }
   if (!pending) {
-    lines += "cammio_outbox_messages{outbox=\"" + std::string(outbox) + "\",status=\"pending\"} 0\n";
+    lines +=
+        "cammio_outbox_messages{outbox=\"" + std::string(outbox) + "\",status=\"pending\"} 0\n";
   }
   *out += lines;
   return s;
@@ -94,8 +97,10 @@ Status MetricsHandler(Call& call) {
     return r;
   });
   if (!s.ok()) return Status::Unavailable("the database is unavailable: " + s.details());
-  out += "# HELP cammio_outbox_messages Messages in the outgoing queues, by status.\n"
-         "# TYPE cammio_outbox_messages gauge\n" + depths;
+  out +=
+      "# HELP cammio_outbox_messages Messages in the outgoing queues, by status.\n"
+      "# TYPE cammio_outbox_messages gauge\n" +
+      depths;
   const std::string& dir = call.ctx().data_dir;
   auto wal = FileSize(dir + "/cammio.db-wal");
   Gauge(&out, "cammio_database_bytes", "Size of the database file.", std::to_string(db_bytes));
@@ -111,8 +116,17 @@ Status MetricsHandler(Call& call) {
     Gauge(&out, "cammio_data_disk_total_bytes", "Size of the data directory's filesystem.",
           std::to_string(disk->total_bytes));
   }
-  out += "# HELP cammio_build_info The running version.\n# TYPE cammio_build_info gauge\n"
-         "cammio_build_info{version=\"" CAMMIO_VERSION "\"} 1\n";
+  if (const ResponseCache* cache = call.ctx().response_cache) {
+    const ResponseCache::Stats st = cache->stats();
+    Gauge(&out, "cammio_response_cache_entries", "Answers held by the response cache.",
+          std::to_string(st.entries));
+    Gauge(&out, "cammio_response_cache_bytes",
+          "Memory the response cache accounts for (at most response_cache_kib).",
+          std::to_string(st.bytes));
+  }
+  out +=
+      "# HELP cammio_build_info The running version.\n# TYPE cammio_build_info gauge\n"
+      "cammio_build_info{version=\"" CAMMIO_VERSION "\"} 1\n";
   call.res().status = 200;
   call.res().set_content(out, "text/plain; version=0.0.4; charset=utf-8");
   return Status::OK();

@@ -59,4 +59,27 @@ err=$("$CAMMIO" candidate erase --account "$ACC" --email nobody@x.test --data "$
 set -e
 expect_eq "$rc" "1" "erasing an unknown candidate fails"
 expect_contains "$err" "no candidate" "and says so"
+
+# The response cache (README "Response cache") follows writes of the admin
+# CLI, another process: an erased candidate's invitation is gone at once.
+r=$(api "$D" ops@agency.test "$TOKEN" POST /api/vacancies \
+      '{"vacancy": {"title": "Cached", "datetime_start": "2013-07-28", "datetime_end": "2030-07-29"}}')
+VAC=$(echo "${r#* }" | json_field id)
+r=$(api "$D" ops@agency.test "$TOKEN" POST /api/invitations \
+      "{\"invitation\": {\"vacancy_id\": $VAC, \"candidate_email\": \"erase.me@x.test\", \"candidate_name\": \"Erase Me\"}}")
+expect_eq "${r%% *}" "201" "an invitation to erase"
+INV=$(echo "${r#* }" | json_field id)
+first=$(api "$D" ops@agency.test "$TOKEN" GET "/api/invitations/$INV")
+second=$(api "$D" ops@agency.test "$TOKEN" GET "/api/invitations/$INV")
+expect_eq "$second" "$first" "the second GET gives the same answer"
+expect_contains "$second" "erase.me@x.test" "the invitation is there"
+curl -s -o "$WORK/metrics" --cacert "$D/tls/cert.pem" --resolve "localhost:$PORT:127.0.0.1" \
+  "https://localhost:$PORT/metrics"
+hits=$(sed -n 's/^cammio_response_cache_lookups_total{result="hit"} //p' "$WORK/metrics")
+[ "${hits:-0}" -ge 1 ] || fail "the second GET was not a cache hit (hits: ${hits:-none})"
+pass "the second GET came from the response cache"
+expect_contains "$(cat "$WORK/metrics")" "cammio_response_cache_entries" "cache gauges in /metrics"
+"$CAMMIO" candidate erase --account "$ACC" --email erase.me@x.test --data "$D" >/dev/null
+r=$(api "$D" ops@agency.test "$TOKEN" GET "/api/invitations/$INV")
+expect_eq "${r%% *}" "404" "after the CLI erased the candidate, the cached invitation is gone"
 finish
