@@ -53,14 +53,9 @@ r=$(api "$D" bas@agency.test "$TOKEN" GET /api/vacancies)
 expect_eq "${r%% *}" "200" "an enabled account works again"
 
 # A candidate's link token is the page's only credential: never logged whole.
-r=$(api "$D" bas@agency.test "$TOKEN" POST /api/vacancies \
-      '{"vacancy": {"title": "Logged", "datetime_start": "2013-07-28", "datetime_end": "2099-07-29"}}')
-VAC=$(echo "${r#* }" | json_field id)
-r=$(api "$D" bas@agency.test "$TOKEN" POST /api/invitations \
-      "{\"invitation\": {\"vacancy_id\": $VAC, \"candidate_email\": \"c@agency.test\", \"candidate_firstname\": \"C\", \"candidate_lastname\": \"D\"}}")
-expect_eq "${r%% *}" "201" "an invitation to open"
-LINK=$(echo "${r#* }" | sed -n 's/.*job_interviews\/\([a-z0-9]*\).*/\1/p')
-[ -n "$LINK" ] || fail "no link token in $r"
+vacancy_with_invitation "$D" bas@agency.test "$TOKEN" c@agency.test
+LINK=$(echo "$INVITATION" | sed -n 's/.*job_interviews\/\([a-z0-9]*\).*/\1/p')
+[ -n "$LINK" ] || fail "no link token in $INVITATION"
 r=$(api "$D" "" "" GET "/public/job_interviews/$LINK/state")
 expect_eq "${r%% *}" "200" "the candidate page's state by its link"
 sleep 0.2

@@ -47,4 +47,19 @@ api() {
 
 json_field() { sed -n "s/.*\"$1\":\"\\{0,1\\}\\([^\",}]*\\).*/\\1/p" | head -1; }
 
+# POSTs a vacancy open until 2099 and an invitation to it for EMAIL, as USER
+# with TOKEN; sets VAC, INV and INVITATION (the invitation's response body).
+vacancy_with_invitation() {
+  local data=$1 user=$2 token=$3 email=$4 r
+  r=$(api "$data" "$user" "$token" POST /api/vacancies \
+        '{"vacancy": {"title": "Shell test", "datetime_start": "2013-07-28", "datetime_end": "2099-07-29"}}')
+  expect_eq "${r%% *}" "201" "a vacancy to invite to"
+  VAC=$(echo "${r#* }" | json_field id)
+  r=$(api "$data" "$user" "$token" POST /api/invitations \
+        "{\"invitation\": {\"vacancy_id\": $VAC, \"candidate_email\": \"$email\", \"candidate_name\": \"Shell Candidate\"}}")
+  expect_eq "${r%% *}" "201" "an invitation for $email"
+  INVITATION=${r#* }
+  INV=$(echo "$INVITATION" | json_field id)
+}
+
 finish() { echo "$PASSED passed, 0 failed"; }

@@ -62,13 +62,7 @@ expect_contains "$err" "no candidate" "and says so"
 
 # The response cache (README "Response cache") follows writes of the admin
 # CLI, another process: an erased candidate's invitation is gone at once.
-r=$(api "$D" ops@agency.test "$TOKEN" POST /api/vacancies \
-      '{"vacancy": {"title": "Cached", "datetime_start": "2013-07-28", "datetime_end": "2030-07-29"}}')
-VAC=$(echo "${r#* }" | json_field id)
-r=$(api "$D" ops@agency.test "$TOKEN" POST /api/invitations \
-      "{\"invitation\": {\"vacancy_id\": $VAC, \"candidate_email\": \"erase.me@x.test\", \"candidate_name\": \"Erase Me\"}}")
-expect_eq "${r%% *}" "201" "an invitation to erase"
-INV=$(echo "${r#* }" | json_field id)
+vacancy_with_invitation "$D" ops@agency.test "$TOKEN" erase.me@x.test
 first=$(api "$D" ops@agency.test "$TOKEN" GET "/api/invitations/$INV")
 second=$(api "$D" ops@agency.test "$TOKEN" GET "/api/invitations/$INV")
 expect_eq "$second" "$first" "the second GET gives the same answer"
