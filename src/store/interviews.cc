@@ -267,9 +267,9 @@ constexpr int64_t kWalkRowsPerMatch = 4;
 constexpr int64_t kWalkSlack = 256;
 constexpr int64_t kWalkMaxEnd = 2000;  // deeper pages go straight to the sorted range
 
-// The range page by kListByRangeWalk. Sets *total; *done is false when the
-// walk read its budget before reaching the page's last row (the caller then
-// sorts the range instead; `out` is left empty).
+// The range page by kListByRangeWalk. Sets *total in every case; *done is
+// false when the walk read its budget before reaching the page's last row
+// (the caller then sorts the range instead; `out` is left empty).
 Status ListRangeByWalk(Db& db, int64_t account_id, const InterviewFilter& f,
                        std::vector<Interview>* out, int64_t* total, bool* done) {
   *done = false;
@@ -304,13 +304,15 @@ Status ListRangeByWalk(Db& db, int64_t account_id, const InterviewFilter& f,
 
 Status ListInterviews(Db& db, int64_t account_id, const InterviewFilter& f,
                       std::vector<Interview>* out, int64_t* total) {
+  Status s;
   if (ShapeFor(f).first == kListByRange && f.offset + f.limit <= kWalkMaxEnd) {
     bool done = false;
-    Status s = ListRangeByWalk(db, account_id, f, out, total, &done);
+    s = ListRangeByWalk(db, account_id, f, out, total, &done);  // counts, too
     if (!s.ok() || done) return s;
+  } else {
+    s = CountInterviews(db, account_id, f, total);
+    if (!s.ok()) return s;
   }
-  Status s = CountInterviews(db, account_id, f, total);
-  if (!s.ok()) return s;
   InterviewCursor cursor(db, account_id, f);
   Interview w;
   while (cursor.Next(&w, &s)) out->push_back(w);
