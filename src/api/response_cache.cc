@@ -1,6 +1,5 @@
 #include "api/response_cache.h"
 
-#include <algorithm>
 #include <cassert>
 
 namespace cammio {
@@ -21,21 +20,15 @@ constexpr size_t kEntryOverhead = 160;
 
 std::string ResponseCache::Key(int64_t user_id, std::string_view format, std::string_view method,
                                std::string_view path,
-                               const std::vector<std::pair<std::string, std::string>>& params) {
-  std::vector<const std::pair<std::string, std::string>*> sorted;
-  sorted.reserve(params.size());
-  for (const auto& p : params) sorted.push_back(&p);
-  // Stable: a repeated parameter keeps its order, which a handler may read.
-  std::stable_sort(sorted.begin(), sorted.end(),
-                   [](const auto* a, const auto* b) { return a->first < b->first; });
+                               const std::multimap<std::string, std::string>& params) {
   std::string key = std::to_string(user_id);
   key.push_back('|');
   AppendPart(&key, format);
   AppendPart(&key, method);
   AppendPart(&key, path);
-  for (const auto* p : sorted) {
-    AppendPart(&key, p->first);
-    AppendPart(&key, p->second);
+  for (const auto& [name, value] : params) {
+    AppendPart(&key, name);
+    AppendPart(&key, value);
   }
   return key;
 }

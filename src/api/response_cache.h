@@ -27,6 +27,7 @@
 
 #include <cstdint>
 #include <list>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -50,10 +51,12 @@ class ResponseCache {
   explicit ResponseCache(size_t max_bytes) : max_bytes_(max_bytes) {}
 
   // The key of an answer: user, format name, method, path, and the query
-  // parameters in a canonical order (so ?a=1&b=2 and ?b=2&a=1 share one).
+  // parameters (httplib::Params). A multimap is already in canonical order:
+  // by name, a repeated name in request order, so ?a=1&b=2 and ?b=2&a=1
+  // share one key.
   static std::string Key(int64_t user_id, std::string_view format, std::string_view method,
                          std::string_view path,
-                         const std::vector<std::pair<std::string, std::string>>& params);
+                         const std::multimap<std::string, std::string>& params);
 
   // The entry stored under `key` at exactly `generation`, or null. An entry
   // of an older generation is dropped (it can never be served again).

@@ -307,9 +307,9 @@ void ApiServer::Impl::DispatchWithBody(const httplib::Request& req, httplib::Res
 Status ApiServer::Impl::RunCached(Call& call, const Route& route, const RequestState& st) {
   const httplib::Request& req = call.req();
   httplib::Response& res = call.res();
-  std::vector<std::pair<std::string, std::string>> params(req.params.begin(), req.params.end());
   const std::string key = ResponseCache::Key(
-      st.principal->user.id, st.format == Format::kXml ? "xml" : "json", "GET", req.path, params);
+      st.principal->user.id, st.format == Format::kXml ? "xml" : "json", "GET", req.path,
+      req.params);
   if (auto hit = ctx.response_cache->Find(key, st.generation)) {
     ops::Metrics::Global().RecordCacheLookup(true);
     res.status = hit->status;

@@ -6,6 +6,7 @@
 // and tenancy hold for hits.
 #include <doctest/doctest.h>
 
+#include <map>
 #include <string>
 
 #include "api/response_cache.h"
@@ -29,7 +30,7 @@ std::shared_ptr<ResponseCache::Entry> MakeEntry(int64_t generation, const std::s
 }
 
 TEST_CASE("response cache: keys name user, format, path and canonical query") {
-  using P = std::vector<std::pair<std::string, std::string>>;
+  using P = std::multimap<std::string, std::string>;
   auto k = [](int64_t user, const char* fmt, const char* path, const P& params) {
     return ResponseCache::Key(user, fmt, "GET", path, params);
   };
