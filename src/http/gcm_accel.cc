@@ -18,10 +18,19 @@ namespace cammio::http {
 namespace {
 
 std::atomic<uint64_t> g_calls{0};
+std::atomic<bool> g_allow_wide{true};
 
 bool CpuSupported() {
   static const bool ok = __builtin_cpu_supports("aes") && __builtin_cpu_supports("pclmul") &&
                          __builtin_cpu_supports("ssse3") && __builtin_cpu_supports("sse4.1");
+  return ok;
+}
+
+// AVX-512 with VAES and VPCLMULQDQ: four blocks per instruction (Zen 4,
+// Ice Lake and later). libgcc's check includes the OS saving zmm state.
+bool WideSupported() {
+  static const bool ok = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+                         __builtin_cpu_supports("vaes") && __builtin_cpu_supports("vpclmulqdq");
   return ok;
 }
 
@@ -30,7 +39,8 @@ bool CpuSupported() {
 struct Keys {
   __m128i rk[15];
   int nr = 0;
-  __m128i h[8];  // h[i] = H^(i+1)
+  __m128i h[16];      // h[i] = H^(i+1); the wide path uses all 16, others 8
+  bool wide = false;  // h[8..15] are set
 };
 
 CAMMIO_GCM_TARGET inline __m128i Reverse(__m128i v) {
@@ -157,7 +167,9 @@ CAMMIO_GCM_TARGET bool LoadKeys(const mbedtls_gcm_context* ctx, Keys* k) {
     return false;
   }
   k->h[0] = h;
-  for (int i = 1; i < 8; ++i) k->h[i] = MulReduce(k->h[i - 1], h);
+  k->wide = WideSupported() && g_allow_wide.load(std::memory_order_relaxed);
+  const int powers = k->wide ? 16 : 8;
+  for (int i = 1; i < powers; ++i) k->h[i] = MulReduce(k->h[i - 1], h);
   return true;
 }
 
@@ -199,6 +211,104 @@ CAMMIO_GCM_TARGET inline __m128i CryptN(const Keys& k, bool encrypt, __m128i iv_
   return GhashN<N>(k, x, cipher);
 }
 
+// GCC 12's AVX-512 headers pass _mm512_undefined_epi32() to the broadcast
+// and extract builtins, which -Wmaybe-uninitialized reports wherever they
+// are inlined; nothing of ours is uninitialised.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+
+#define CAMMIO_GCM_WIDE_TARGET \
+  __attribute__((target("aes,pclmul,ssse3,sse4.1,avx2,avx512f,avx512bw,vaes,vpclmulqdq")))
+
+// Sixteen blocks per step in four 512-bit registers (four blocks each):
+// the counters through the AES rounds with VAES, and the ciphertext folded
+// into the GHASH with VPCLMULQDQ against H^16..H^1 and one reduction, as
+// GhashN does for eight. Lane j of a register is block j of its 64 bytes.
+struct WideKeys {
+  __m512i rk[15];
+  __m512i hp[4];  // hp[r] lane j = H^(16 - 4r - j): the power for block 4r+j
+};
+
+CAMMIO_GCM_WIDE_TARGET inline __m512i Reverse512(__m512i v) {
+  const __m512i mask =
+      _mm512_broadcast_i32x4(_mm_set_epi8(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15));
+  return _mm512_shuffle_epi8(v, mask);
+}
+
+CAMMIO_GCM_WIDE_TARGET void LoadWideKeys(const Keys& k, WideKeys* w) {
+  for (int i = 0; i <= k.nr; ++i) w->rk[i] = _mm512_broadcast_i32x4(k.rk[i]);
+  for (int r = 0; r < 4; ++r) {
+    // _mm512_set_m128i does not exist; build from the four lanes, highest first.
+    __m128i l0 = k.h[15 - 4 * r], l1 = k.h[14 - 4 * r], l2 = k.h[13 - 4 * r], l3 = k.h[12 - 4 * r];
+    __m512i v = _mm512_castsi128_si512(l0);
+    v = _mm512_inserti32x4(v, l1, 1);
+    v = _mm512_inserti32x4(v, l2, 2);
+    w->hp[r] = _mm512_inserti32x4(v, l3, 3);
+  }
+}
+
+// Xors the four 128-bit lanes of v together.
+CAMMIO_GCM_WIDE_TARGET inline __m128i FoldLanes(__m512i v) {
+  __m256i y = _mm256_xor_si256(_mm512_castsi512_si256(v), _mm512_extracti64x4_epi64(v, 1));
+  return _mm_xor_si128(_mm256_castsi256_si128(y), _mm256_extracti128_si256(y, 1));
+}
+
+// 256 bytes from block counter n on: out = in ^ keystream, and the
+// ciphertext folded into x. `ctr` holds the byte-reversed counter blocks
+// n..n+3 (so the counter is an ordinary little-endian 32-bit lane); it
+// advances by 16.
+CAMMIO_GCM_WIDE_TARGET inline __m128i Crypt16(const Keys& k, const WideKeys& w, bool encrypt,
+                                              __m512i* ctr, const unsigned char* in,
+                                              unsigned char* out, __m128i x) {
+  const __m512i four = _mm512_broadcast_i32x4(_mm_set_epi32(0, 0, 0, 4));
+  __m512i b[4];
+  b[0] = *ctr;
+  for (int r = 1; r < 4; ++r) b[r] = _mm512_add_epi32(b[r - 1], four);
+  *ctr = _mm512_add_epi32(b[3], four);
+  for (int r = 0; r < 4; ++r) b[r] = _mm512_xor_si512(Reverse512(b[r]), w.rk[0]);
+  for (int i = 1; i < k.nr; ++i) {
+    for (int r = 0; r < 4; ++r) b[r] = _mm512_aesenc_epi128(b[r], w.rk[i]);
+  }
+  for (int r = 0; r < 4; ++r) b[r] = _mm512_aesenclast_epi128(b[r], w.rk[k.nr]);
+  // Read every input block before writing: `in` may be `out`.
+  __m512i data[4];
+  for (int r = 0; r < 4; ++r) data[r] = _mm512_loadu_si512(in + 64 * r);
+  __m512i lo = _mm512_setzero_si512(), hi = lo, mid = lo;
+  for (int r = 0; r < 4; ++r) {
+    __m512i result = _mm512_xor_si512(data[r], b[r]);
+    _mm512_storeu_si512(out + 64 * r, result);
+    __m512i c = Reverse512(encrypt ? result : data[r]);
+    if (r == 0) c = _mm512_xor_si512(c, _mm512_zextsi128_si512(x));  // x joins block 0
+    lo = _mm512_xor_si512(lo, _mm512_clmulepi64_epi128(c, w.hp[r], 0x00));
+    hi = _mm512_xor_si512(hi, _mm512_clmulepi64_epi128(c, w.hp[r], 0x11));
+    mid = _mm512_xor_si512(mid, _mm512_clmulepi64_epi128(c, w.hp[r], 0x10));
+    mid = _mm512_xor_si512(mid, _mm512_clmulepi64_epi128(c, w.hp[r], 0x01));
+  }
+  __m128i m = FoldLanes(mid);
+  Wide sum{_mm_xor_si128(FoldLanes(lo), _mm_slli_si128(m, 8)),
+           _mm_xor_si128(FoldLanes(hi), _mm_srli_si128(m, 8))};
+  return Reduce(sum);
+}
+
+// Runs Crypt16 over the longest multiple of 256 bytes of [0, len); returns
+// the bytes done and advances *n (the next block counter) and *x.
+CAMMIO_GCM_WIDE_TARGET size_t CryptWide(const Keys& k, bool encrypt, __m128i iv_block, uint32_t* n,
+                                        const unsigned char* in, unsigned char* out, size_t len,
+                                        __m128i* x) {
+  if (len < 256) return 0;
+  WideKeys w;
+  LoadWideKeys(k, &w);
+  // Counter blocks n, n+1, n+2, n+3, byte-reversed.
+  __m512i ctr = _mm512_broadcast_i32x4(Reverse(Counter(iv_block, *n)));
+  ctr = _mm512_add_epi32(ctr, _mm512_set_epi32(0, 0, 0, 3, 0, 0, 0, 2, 0, 0, 0, 1, 0, 0, 0, 0));
+  size_t i = 0;
+  for (; i + 256 <= len; i += 256) *x = Crypt16(k, w, encrypt, &ctr, in + i, out + i, *x);
+  *n += static_cast<uint32_t>(i / 16);
+  return i;
+}
+
+#pragma GCC diagnostic pop
+
 // Encrypts or decrypts `len` bytes (in place allowed) and computes the full
 // 16-byte tag. Preconditions (checked by Usable): 12-byte IV, len and
 // add_len under 4 GiB.
@@ -210,7 +320,7 @@ CAMMIO_GCM_TARGET void Seal(const Keys& k, bool encrypt, const unsigned char* iv
   const __m128i iv_block = Load(iv_bytes);
   __m128i x = GhashBytes(k, _mm_setzero_si128(), add, add_len);
   uint32_t n = 2;  // counter 1 (J0) encrypts the tag
-  size_t i = 0;
+  size_t i = k.wide ? CryptWide(k, encrypt, iv_block, &n, in, out, len, &x) : 0;
   for (; i + 128 <= len; i += 128, n += 8)
     x = CryptN<8>(k, encrypt, iv_block, n, in + i, out + i, x);
   for (; i + 64 <= len; i += 64, n += 4) x = CryptN<4>(k, encrypt, iv_block, n, in + i, out + i, x);
@@ -246,6 +356,8 @@ bool Usable(size_t iv_len, size_t tag_len, size_t length, size_t add_len) {
 }  // namespace
 
 bool GcmAccelerated() { return CpuSupported(); }
+bool GcmWideAccelerated() { return CpuSupported() && WideSupported(); }
+void GcmAllowWide(bool allow) { g_allow_wide.store(allow); }
 uint64_t GcmAcceleratedCalls() { return g_calls.load(std::memory_order_relaxed); }
 
 }  // namespace cammio::http
@@ -298,6 +410,8 @@ extern "C" int __wrap_mbedtls_gcm_auth_decrypt(mbedtls_gcm_context* ctx, size_t 
 
 namespace cammio::http {
 bool GcmAccelerated() { return false; }
+bool GcmWideAccelerated() { return false; }
+void GcmAllowWide(bool) {}
 uint64_t GcmAcceleratedCalls() { return 0; }
 }  // namespace cammio::http
 

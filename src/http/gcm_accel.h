@@ -7,7 +7,9 @@
 // mbedtls_gcm_update. This path runs the counter blocks eight at a time
 // through the AES rounds and folds eight blocks into the GHASH with one
 // reduction (the aggregated form of the carry-less multiplication), which is
-// several times faster for the same bytes on the wire.
+// several times faster for the same bytes on the wire. On CPUs with AVX-512
+// VAES and VPCLMULQDQ, sixteen blocks go through per step in four 512-bit
+// registers (a 43 KiB answer seals in about a third of the time again).
 //
 // How it is attached: on x86-64 the link wraps mbedtls_gcm_crypt_and_tag and
 // mbedtls_gcm_auth_decrypt (-Wl,--wrap, CMakeLists.txt), the two calls
@@ -54,6 +56,14 @@ namespace cammio::http {
 
 // True when this build and this CPU take the accelerated path.
 bool GcmAccelerated();
+
+// True when it also takes the wide path: sixteen blocks per step with
+// AVX-512 VAES and VPCLMULQDQ (four blocks per instruction). Calls on
+// other CPUs use the eight-block AES-NI path.
+bool GcmWideAccelerated();
+// Lets tests run the eight-block path on a CPU with the wide one (default:
+// allowed). Takes effect for the following calls, on every thread.
+void GcmAllowWide(bool allow);
 
 // How many GCM operations the accelerated path has done (tests, to show it
 // is really used).

@@ -73,55 +73,63 @@ TEST_CASE("gcm accel: known answers from the GCM specification") {
 
 TEST_CASE("gcm accel: identical to mbedTLS for every length, key size and tag size") {
   std::mt19937 rng(20261128);
-  const size_t lengths[] = {0,   1,   15,  16,  17,  31,   32,   47,    48,    63,
-                            64,  65,  79,  80,  127, 128,  129,  143,   191,   192,
-                            193, 200, 255, 256, 257, 1000, 4096, 16384, 16408, 65536 + 7};
+  const size_t lengths[] = {0,   1,   15,  16,  17,  31,  32,  47,   48,   63,    64,    65,
+                            79,  80,  127, 128, 129, 143, 191, 192,  193,  200,   255,   256,
+                            257, 383, 384, 511, 512, 513, 767, 1000, 4096, 16384, 16408, 65536 + 7};
   const size_t add_lengths[] = {0, 1, 13, 16, 17, 64, 100};
   const size_t tag_lengths[] = {16, 12, 8, 4};
-  for (size_t key_bytes : {16, 24, 32}) {
-    Gcm gcm(Random(rng, key_bytes));
-    for (size_t len : lengths) {
-      for (size_t add_len : add_lengths) {
-        size_t tag_len = tag_lengths[(len + add_len) % 4];
-        INFO("key " << key_bytes * 8 << " bits, length " << len << ", aad " << add_len << ", tag "
-                    << tag_len);
-        const Bytes iv = Random(rng, 12), add = Random(rng, add_len), plain = Random(rng, len);
-        Bytes fast(len), slow(len);
-        unsigned char fast_tag[16] = {0}, slow_tag[16] = {0};
-        REQUIRE(mbedtls_gcm_crypt_and_tag(&gcm.ctx, MBEDTLS_GCM_ENCRYPT, len, iv.data(), 12,
-                                          add.data(), add_len, plain.data(), fast.data(), tag_len,
-                                          fast_tag) == 0);
-        REQUIRE(__real_mbedtls_gcm_crypt_and_tag(&gcm.ctx, MBEDTLS_GCM_ENCRYPT, len, iv.data(), 12,
-                                                 add.data(), add_len, plain.data(), slow.data(),
-                                                 tag_len, slow_tag) == 0);
-        CHECK(fast == slow);
-        CHECK(std::memcmp(fast_tag, slow_tag, 16) == 0);
+  // Both accelerated paths where the CPU has the wide one (AVX-512 VAES).
+  std::vector<bool> wide_modes = {false};
+  if (GcmWideAccelerated()) wide_modes.push_back(true);
+  for (bool wide : wide_modes) {
+    GcmAllowWide(wide);
+    for (size_t key_bytes : {16, 24, 32}) {
+      Gcm gcm(Random(rng, key_bytes));
+      for (size_t len : lengths) {
+        for (size_t add_len : add_lengths) {
+          size_t tag_len = tag_lengths[(len + add_len) % 4];
+          INFO((wide ? "16-block path, " : "8-block path, ")
+               << "key " << key_bytes * 8 << " bits, length " << len << ", aad " << add_len
+               << ", tag " << tag_len);
+          const Bytes iv = Random(rng, 12), add = Random(rng, add_len), plain = Random(rng, len);
+          Bytes fast(len), slow(len);
+          unsigned char fast_tag[16] = {0}, slow_tag[16] = {0};
+          REQUIRE(mbedtls_gcm_crypt_and_tag(&gcm.ctx, MBEDTLS_GCM_ENCRYPT, len, iv.data(), 12,
+                                            add.data(), add_len, plain.data(), fast.data(), tag_len,
+                                            fast_tag) == 0);
+          REQUIRE(__real_mbedtls_gcm_crypt_and_tag(&gcm.ctx, MBEDTLS_GCM_ENCRYPT, len, iv.data(),
+                                                   12, add.data(), add_len, plain.data(),
+                                                   slow.data(), tag_len, slow_tag) == 0);
+          CHECK(fast == slow);
+          CHECK(std::memcmp(fast_tag, slow_tag, 16) == 0);
 
-        // In place, as TLS records are sealed.
-        Bytes inplace = plain;
-        unsigned char inplace_tag[16] = {0};
-        REQUIRE(mbedtls_gcm_crypt_and_tag(&gcm.ctx, MBEDTLS_GCM_ENCRYPT, len, iv.data(), 12,
-                                          add.data(), add_len, inplace.data(), inplace.data(),
-                                          tag_len, inplace_tag) == 0);
-        CHECK(inplace == slow);
-        CHECK(std::memcmp(inplace_tag, slow_tag, 16) == 0);
+          // In place, as TLS records are sealed.
+          Bytes inplace = plain;
+          unsigned char inplace_tag[16] = {0};
+          REQUIRE(mbedtls_gcm_crypt_and_tag(&gcm.ctx, MBEDTLS_GCM_ENCRYPT, len, iv.data(), 12,
+                                            add.data(), add_len, inplace.data(), inplace.data(),
+                                            tag_len, inplace_tag) == 0);
+          CHECK(inplace == slow);
+          CHECK(std::memcmp(inplace_tag, slow_tag, 16) == 0);
 
-        // Opening: ours and mbedTLS's agree, in place too.
-        Bytes opened(len);
-        CHECK(mbedtls_gcm_auth_decrypt(&gcm.ctx, len, iv.data(), 12, add.data(), add_len, slow_tag,
-                                       tag_len, slow.data(), opened.data()) == 0);
-        CHECK(opened == plain);
-        CHECK(mbedtls_gcm_auth_decrypt(&gcm.ctx, len, iv.data(), 12, add.data(), add_len, slow_tag,
-                                       tag_len, inplace.data(), inplace.data()) == 0);
-        CHECK(inplace == plain);
-        Bytes real_opened(len);
-        CHECK(__real_mbedtls_gcm_auth_decrypt(&gcm.ctx, len, iv.data(), 12, add.data(), add_len,
-                                              fast_tag, tag_len, fast.data(),
-                                              real_opened.data()) == 0);
-        CHECK(real_opened == plain);
+          // Opening: ours and mbedTLS's agree, in place too.
+          Bytes opened(len);
+          CHECK(mbedtls_gcm_auth_decrypt(&gcm.ctx, len, iv.data(), 12, add.data(), add_len,
+                                         slow_tag, tag_len, slow.data(), opened.data()) == 0);
+          CHECK(opened == plain);
+          CHECK(mbedtls_gcm_auth_decrypt(&gcm.ctx, len, iv.data(), 12, add.data(), add_len,
+                                         slow_tag, tag_len, inplace.data(), inplace.data()) == 0);
+          CHECK(inplace == plain);
+          Bytes real_opened(len);
+          CHECK(__real_mbedtls_gcm_auth_decrypt(&gcm.ctx, len, iv.data(), 12, add.data(), add_len,
+                                                fast_tag, tag_len, fast.data(),
+                                                real_opened.data()) == 0);
+          CHECK(real_opened == plain);
+        }
       }
     }
   }
+  GcmAllowWide(true);
 }
 
 TEST_CASE("gcm accel: a changed byte anywhere is refused, and no plaintext is left") {
