@@ -6,9 +6,10 @@
 
 #include <algorithm>
 #include <cctype>
-#include <cstdlib>
 #include <chrono>
+#include <cstdlib>
 #include <optional>
+#include <thread>
 
 #include "api/idempotency.h"
 #include "api/response_cache.h"
@@ -16,8 +17,8 @@
 #include "http/connection_control.h"
 #include "http/error_render.h"
 #include "http/tls_server.h"
+#include "http/worker_pool.h"
 #include "ops/metrics.h"
-#include "ops/metrics_queue.h"
 #include "util/crypto.h"
 #include "util/log.h"
 #include "util/random.h"
@@ -148,9 +149,7 @@ class PlainListener : public Listener<httplib::Server> {
 // documents included. Only file responses (a content provider with 200) may
 // be sliced; everything else ignores Range, as RFC 9110 allows. The Request
 // is cpp-httplib's own non-const local.
-void DropRanges(const httplib::Request& req) {
-  const_cast<httplib::Request&>(req).ranges.clear();
-}
+void DropRanges(const httplib::Request& req) { const_cast<httplib::Request&>(req).ranges.clear(); }
 
 bool HasBody(const httplib::Request& req) {
   const std::string length = req.get_header_value("Content-Length");
@@ -170,14 +169,15 @@ struct ApiServer::Impl {
   std::thread plain_thread;
 
   Status Authenticate(const httplib::Request& req, RequestState& st);
-  httplib::Server::HandlerResponse PreRouting(const httplib::Request& req,
-                                              httplib::Response& res);
+  httplib::Server::HandlerResponse PreRouting(const httplib::Request& req, httplib::Response& res);
   void Dispatch(const httplib::Request& req, httplib::Response& res, const std::string& body,
                 const httplib::ContentReader* reader = nullptr);
   void DispatchWithBody(const httplib::Request& req, httplib::Response& res,
                         const httplib::ContentReader& reader);
   Status RunCached(Call& call, const Route& route, const RequestState& st);
-  void Install(httplib::Server& svr);
+  // `limit_running`: the HTTPS listener, whose idle connections are parked
+  // (http/worker_pool.h); the plain one keeps a thread per connection.
+  void Install(httplib::Server& svr, bool limit_running);
   Status Bind(httplib::Server& svr, const std::string& host, int port, int* bound);
 };
 
@@ -292,10 +292,10 @@ void ApiServer::Impl::DispatchWithBody(const httplib::Request& req, httplib::Res
       http::RequestConnectionClose();
     }
     ReplyError(req, res, st.format,
-               too_large ? Status::PayloadTooLarge("the request body is larger than " +
-                                                   std::to_string(options.max_body_bytes) +
-                                                   " bytes")
-                         : Status::InvalidArgument("the request body could not be read"));
+               too_large
+                   ? Status::PayloadTooLarge("the request body is larger than " +
+                                             std::to_string(options.max_body_bytes) + " bytes")
+                   : Status::InvalidArgument("the request body could not be read"));
     return;
   }
   Dispatch(req, res, body);
@@ -307,9 +307,9 @@ void ApiServer::Impl::DispatchWithBody(const httplib::Request& req, httplib::Res
 Status ApiServer::Impl::RunCached(Call& call, const Route& route, const RequestState& st) {
   const httplib::Request& req = call.req();
   httplib::Response& res = call.res();
-  const std::string key = ResponseCache::Key(
-      st.principal->user.id, st.format == Format::kXml ? "xml" : "json", "GET", req.path,
-      req.params);
+  const std::string key =
+      ResponseCache::Key(st.principal->user.id, st.format == Format::kXml ? "xml" : "json", "GET",
+                         req.path, req.params);
   if (auto hit = ctx.response_cache->Find(key, st.generation)) {
     ops::Metrics::Global().RecordCacheLookup(true);
     res.status = hit->status;
@@ -359,10 +359,20 @@ void ApiServer::Impl::Dispatch(const httplib::Request& req, httplib::Response& r
   }
 }
 
-void ApiServer::Impl::Install(httplib::Server& svr) {
-  // Each queued task is one connection: counted for /metrics (ops/metrics_queue.h).
-  svr.new_task_queue = [n = options.workers] {
-    return new ops::CountingTaskQueue(new httplib::ThreadPool(n));
+void ApiServer::Impl::Install(httplib::Server& svr, bool limit_running) {
+  // Connections are counted for /metrics from accept to close.
+  svr.new_task_queue = [this, limit_running] {
+    http::WorkerPoolOptions o;
+    o.threads = static_cast<size_t>(options.workers);
+    o.running_target = 0;  // the plain listener: every thread may run
+    if (limit_running) {
+      o.running_target = options.running_workers > 0
+                             ? static_cast<size_t>(options.running_workers)
+                             : std::max(1u, std::thread::hardware_concurrency());
+    }
+    o.connection_opened = [] { ops::Metrics::Global().ConnectionOpened(); };
+    o.connection_closed = [] { ops::Metrics::Global().ConnectionClosed(); };
+    return new http::WorkerPool(std::move(o));
   };
   svr.set_tcp_nodelay(true);
   svr.set_keep_alive_max_count(options.keep_alive_max_count);
@@ -393,18 +403,18 @@ void ApiServer::Impl::Install(httplib::Server& svr) {
   svr.Delete(".*", with_body);
   // Errors cpp-httplib raises itself (400 bad request line, 413, 414, 416)
   // and any status a handler set without a body get the error document.
-  svr.set_error_handler(httplib::Server::HandlerWithResponse(
-      [](const httplib::Request& req, httplib::Response& res) {
-    RequestState& st = Begin(res);
-    DropRanges(req);
-    if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
-    Format format = st.format;
-    NegotiateFormat(req, &format);
-    std::string details = res.status == 413 ? "the request body is larger than the limit"
-                                            : MessageForHttpStatus(res.status);
-    res.set_content(Render(ErrorDocument(res.status, details), format), ContentTypeFor(format));
-    return httplib::Server::HandlerResponse::Handled;
-  }));
+  svr.set_error_handler(
+      httplib::Server::HandlerWithResponse([](const httplib::Request& req, httplib::Response& res) {
+        RequestState& st = Begin(res);
+        DropRanges(req);
+        if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
+        Format format = st.format;
+        NegotiateFormat(req, &format);
+        std::string details = res.status == 413 ? "the request body is larger than the limit"
+                                                : MessageForHttpStatus(res.status);
+        res.set_content(Render(ErrorDocument(res.status, details), format), ContentTypeFor(format));
+        return httplib::Server::HandlerResponse::Handled;
+      }));
   svr.set_exception_handler(
       [](const httplib::Request&, httplib::Response& res, std::exception_ptr ep) {
         RequestState& st = Begin(res);
@@ -426,8 +436,8 @@ void ApiServer::Impl::Install(httplib::Server& svr) {
     int64_t ms = SystemClock().NowMillis() - st.start_ms;
     size_t bytes = res.body.size() ? res.body.size() : res.content_length_;
     LogInfo("access id=" + (st.id.empty() ? std::string("-") : st.id) + " account=" + account +
-            " " + req.method + " " + web::LogPath(req.path) + " " + std::to_string(res.status) + " " +
-            std::to_string(bytes) + "B " + std::to_string(ms) + "ms addr=" + req.remote_addr);
+            " " + req.method + " " + web::LogPath(req.path) + " " + std::to_string(res.status) +
+            " " + std::to_string(bytes) + "B " + std::to_string(ms) + "ms addr=" + req.remote_addr);
     ops::Metrics::Global().RecordRequest(
         req.method, st.match.route != nullptr ? st.match.route->pattern : "unmatched", res.status,
         ms);
@@ -435,8 +445,7 @@ void ApiServer::Impl::Install(httplib::Server& svr) {
   });
 }
 
-Status ApiServer::Impl::Bind(httplib::Server& svr, const std::string& host, int port,
-                             int* bound) {
+Status ApiServer::Impl::Bind(httplib::Server& svr, const std::string& host, int port, int* bound) {
   int p = port == 0 ? svr.bind_to_any_port(host) : (svr.bind_to_port(host, port) ? port : -1);
   if (p <= 0) {
     return Status::IoError("cannot listen on " + host + ":" + std::to_string(port) +
@@ -459,13 +468,13 @@ Status ApiServer::Start() {
   if (!tls.ok()) return tls.status();
   m.tls = tls.value();
   auto https = std::make_unique<Listener<http::TlsServer>>(m.tls);
-  m.Install(*https);
+  m.Install(*https, /*limit_running=*/true);
   Status s = m.Bind(*https, m.options.listen_host, m.options.listen_port, &port_);
   if (!s.ok()) return s;
   https->SetBacklog(m.options.backlog);
   if (!m.options.http_listen_host.empty()) {
     auto plain = std::make_unique<PlainListener>();
-    m.Install(*plain);
+    m.Install(*plain, /*limit_running=*/false);
     s = m.Bind(*plain, m.options.http_listen_host, m.options.http_listen_port, &http_port_);
     if (!s.ok()) return s;
     plain->SetBacklog(m.options.backlog);

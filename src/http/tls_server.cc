@@ -15,6 +15,8 @@
 #include <cstring>
 #include <utility>
 
+#include "http/worker_pool.h"
+#include "util/blocking.h"
 #include "util/random.h"
 
 namespace cammio::http {
@@ -194,11 +196,15 @@ bool TlsConnection::HasBufferedData() const {
 int TlsConnection::Wait(short events, microseconds timeout) const {
   auto limit = steady_clock::now() + std::max(timeout, microseconds(0));
   if (has_deadline_ && deadline_ < limit) limit = deadline_;
+  pollfd pfd{fd_, events, 0};
+  int r = ::poll(&pfd, 1, 0);  // ready already: no wait to report
+  if (r > 0 || (r < 0 && errno != EINTR)) return r;
+  util::ScopedBlocking blocking;  // lets the worker pool run another connection
   for (;;) {
     auto left = std::chrono::ceil<std::chrono::milliseconds>(limit - steady_clock::now());
     int ms = static_cast<int>(std::clamp<int64_t>(left.count(), 0, INT_MAX));
-    pollfd pfd{fd_, events, 0};
-    int r = ::poll(&pfd, 1, ms);
+    pfd.revents = 0;
+    r = ::poll(&pfd, 1, ms);
     if (r >= 0 || errno != EINTR) return r;
   }
 }
@@ -271,7 +277,6 @@ TlsServer::TlsServer(std::shared_ptr<const TlsServerContext> context)
 
 bool TlsServer::process_and_close_socket(socket_t sock) {
   connections_accepted_.fetch_add(1);
-  bool ret = false;
   if (context_ != nullptr) {
     const microseconds read_timeout = Duration(read_timeout_sec_, read_timeout_usec_);
     auto conn = std::make_shared<TlsConnection>(
@@ -280,36 +285,58 @@ bool TlsServer::process_and_close_socket(socket_t sock) {
     // client cannot hold a worker thread longer than that.
     if (conn->Setup(context_->config(), nullptr) == 0 && conn->Handshake(read_timeout) == 0) {
       handshakes_completed_.fetch_add(1);
-      bool linger = false;
-      ret = ServeRequests(conn, &linger);
-      // Like httplib's SSLServer: close_notify only if the peer seemed alive.
-      conn->Close(/*send_close_notify=*/ret);
-      if (linger) LingeringClose(sock);
-    } else {
-      handshakes_failed_.fetch_add(1);
+      Serve(std::make_shared<Session>(Session{std::move(conn), sock, keep_alive_max_count_}),
+            /*readable=*/false);
+      return true;
     }
+    handshakes_failed_.fetch_add(1);
   }
   httplib::detail::shutdown_socket(sock);
   httplib::detail::close_socket(sock);
-  return ret;
+  return false;
 }
 
-bool TlsServer::ServeRequests(const std::shared_ptr<TlsConnection>& conn, bool* linger) {
-  TlsStream strm(conn);
-  bool ret = false;
-  size_t count = keep_alive_max_count_;
-  while (svr_sock_ != INVALID_SOCKET && count > 0 && WaitForNextRequest(*conn)) {
-    const bool close_connection = count == 1;
+void TlsServer::Serve(const std::shared_ptr<Session>& session, bool readable) {
+  Session& s = *session;
+  TlsStream strm(s.conn);
+  bool linger = false;
+  while (svr_sock_ != INVALID_SOCKET && s.remaining > 0) {
+    // The next request's bytes: already decrypted or buffered by mbedTLS, on
+    // the socket (the parked connection woke up), or still to come.
+    if (!readable && !s.conn->HasBufferedData()) {
+      if (WorkerPool* pool = WorkerPool::Current()) {
+        const auto deadline = steady_clock::now() + std::chrono::seconds(keep_alive_timeout_sec_);
+        auto resume = [this, session](bool readable) {
+          if (readable) {
+            Serve(session, true);
+          } else {
+            Finish(*session, false);  // idle past the keep-alive timeout, or stopping
+          }
+        };
+        if (pool->Park(s.conn->fd(), deadline, std::move(resume))) return;
+      }
+      if (!WaitForNextRequest(*s.conn)) break;
+    }
+    readable = false;
+    const bool close_connection = s.remaining == 1;
     bool connection_closed = false;
-    ret = process_request(strm, close_connection, connection_closed, nullptr);
+    s.last_ok = process_request(strm, close_connection, connection_closed, nullptr);
     if (TakeConnectionCloseRequest()) {
-      *linger = true;
+      linger = true;
       break;
     }
-    if (!ret || connection_closed) break;
-    --count;
+    if (!s.last_ok || connection_closed) break;
+    --s.remaining;
   }
-  return ret;
+  Finish(s, linger);
+}
+
+void TlsServer::Finish(Session& session, bool linger) {
+  // Like httplib's SSLServer: close_notify only if the peer seemed alive.
+  session.conn->Close(/*send_close_notify=*/session.last_ok);
+  if (linger) LingeringClose(session.sock);
+  httplib::detail::shutdown_socket(session.sock);
+  httplib::detail::close_socket(session.sock);
 }
 
 bool TlsServer::WaitForNextRequest(const TlsConnection& conn) const {

@@ -147,14 +147,19 @@ class TlsStream final : public httplib::Stream {
   std::shared_ptr<TlsConnection> conn_;
 };
 
-// Per connection (one worker thread each): the TLS handshake must complete
-// within the read timeout (set_read_timeout), else the socket is closed; then
-// requests are served as by httplib::Server: each socket wait is bounded by
-// the read / write timeout, at most set_keep_alive_max_count requests per
-// connection, an idle connection is closed after set_keep_alive_timeout, and
-// stop() ends idle connections within ~100 ms. Connections end with
-// close_notify when the peer is still there. Garbage (plain HTTP, random
-// bytes) fails the handshake at once and is counted in handshakes_failed().
+// Per connection: the TLS handshake must complete within the read timeout
+// (set_read_timeout), else the socket is closed; then requests are served as
+// by httplib::Server: each socket wait is bounded by the read / write
+// timeout, at most set_keep_alive_max_count requests per connection, an idle
+// connection is closed after set_keep_alive_timeout, and stop() ends idle
+// connections promptly. Connections end with close_notify when the peer is
+// still there. Garbage (plain HTTP, random bytes) fails the handshake at once
+// and is counted in handshakes_failed().
+//
+// Under a WorkerPool (worker_pool.h) a connection waiting for its next
+// request holds no thread: it is parked, and served again by whichever
+// worker is free when its bytes arrive. Under any other task queue (such as
+// httplib::ThreadPool) the connection keeps its thread and waits in poll(2).
 class TlsServer : public httplib::Server {
  public:
   // A null context makes the server invalid (bind fails, is_valid() false).
@@ -171,11 +176,25 @@ class TlsServer : public httplib::Server {
   uint64_t handshakes_failed() const { return handshakes_failed_.load(); }
 
  private:
+  // One kept-alive connection between requests.
+  struct Session {
+    std::shared_ptr<TlsConnection> conn;
+    socket_t sock;
+    size_t remaining;      // requests it may still make (keep_alive_max_count)
+    bool last_ok = false;  // the last request was served: send close_notify
+  };
+
   bool process_and_close_socket(socket_t sock) override;
-  // httplib's keep-alive loop (detail::process_server_socket_core) over TLS.
-  bool ServeRequests(const std::shared_ptr<TlsConnection>& conn, bool* linger);
-  // True when a request's first byte is available before the keep-alive
-  // timeout; false on timeout, error, or server stop.
+  // httplib's keep-alive loop (detail::process_server_socket_core) over TLS,
+  // resumable: serves requests until the connection ends (Finish) or waits
+  // for its next request (parked; Serve runs again when it is readable).
+  // `readable`: the socket has input (the connection was parked and woke).
+  void Serve(const std::shared_ptr<Session>& session, bool readable);
+  // close_notify when the peer seemed alive, lingering close if a handler
+  // asked for one, then shutdown and close of the socket.
+  static void Finish(Session& session, bool linger);
+  // Without a WorkerPool: true when a request's first byte is available
+  // before the keep-alive timeout; false on timeout, error, or server stop.
   bool WaitForNextRequest(const TlsConnection& conn) const;
 
   std::shared_ptr<const TlsServerContext> context_;

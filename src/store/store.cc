@@ -4,6 +4,7 @@
 #include <chrono>
 
 #include "store/migrate.h"
+#include "util/blocking.h"
 #include "util/log.h"
 
 namespace cammio {
@@ -70,8 +71,11 @@ Result<std::unique_ptr<Db>> Store::AcquireReader() {
     std::unique_lock<std::mutex> lock(readers_mu_);
     auto deadline =
         std::chrono::steady_clock::now() + std::chrono::milliseconds(options_.reader_wait_ms);
-    readers_cv_.wait_until(
-        lock, deadline, [&] { return !readers_.empty() || open_readers_ < options_.max_readers; });
+    auto available = [&] { return !readers_.empty() || open_readers_ < options_.max_readers; };
+    if (!available()) {
+      util::ScopedBlocking blocking;
+      readers_cv_.wait_until(lock, deadline, available);
+    }
     if (!readers_.empty()) {
       auto db = std::move(readers_.back());
       readers_.pop_back();
@@ -140,6 +144,9 @@ Store::ReadSnapshot::~ReadSnapshot() {
 Status Store::Write(WriteFn fn) {
   auto job = std::make_shared<Job>();
   job->fn = std::move(fn);
+  // The group commit runs on the writer thread: this one only waits (a
+  // worker pool lets another request run meanwhile, util/blocking.h).
+  util::ScopedBlocking blocking;
   std::unique_lock<std::mutex> lock(mu_);
   if (closing_) return Status::Unavailable("the server is shutting down");
   queue_.push_back(job);

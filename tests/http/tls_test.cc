@@ -25,6 +25,7 @@
 #include "http/certificate.h"
 #include "http/tls_client.h"
 #include "http/tls_server.h"
+#include "http/worker_pool.h"
 #include "util/random.h"
 
 namespace cammio::http {
@@ -428,6 +429,56 @@ TEST_CASE("silent and trickling clients cannot hold the workers") {
   CHECK(closed_after > 0.5);
   CHECK(closed_after < 3.0);
   ::close(trickle);
+}
+
+TEST_CASE("under a WorkerPool, idle keep-alive connections hold no worker thread") {
+  Pki pki;
+  std::atomic<int> opened{0}, closed{0};
+  TestServer srv(pki, [&](TlsServer& s) {
+    s.new_task_queue = [&] {
+      WorkerPoolOptions o;
+      o.threads = 2;  // far fewer threads than the connections below
+      o.running_target = 2;
+      o.connection_opened = [&] { ++opened; };
+      o.connection_closed = [&] { ++closed; };
+      return new WorkerPool(o);
+    };
+    s.set_keep_alive_timeout(30);
+  });
+  // Ten kept-alive connections, used in turn, twice. With a thread per
+  // connection, the third would wait for one of the first two to time out.
+  std::vector<std::unique_ptr<TlsClient>> clients;
+  auto start = Clock::now();
+  for (int round = 0; round < 2; ++round) {
+    for (int i = 0; i < 10; ++i) {
+      if (round == 0) {
+        clients.push_back(MakeClient(srv.port, pki.cert_pem));
+        clients.back()->set_keep_alive(true);
+      }
+      auto res = clients[static_cast<size_t>(i)]->Get(i % 3 == 2 ? "/big" : "/hello");
+      REQUIRE_MESSAGE(res, httplib::to_string(res.error()));
+      CHECK(res->status == 200);
+      CHECK(res->body.size() == (i % 3 == 2 ? 200u * 1024 : 14u));
+    }
+  }
+  CHECK(SecondsSince(start) < 5.0);
+  CHECK(srv.server.handshakes_completed() == 10);  // every connection was kept
+  for (auto& c : clients) CHECK(c->handshakes() == 1);
+  CHECK(opened == 10);
+  CHECK(closed == 0);
+
+  // A client that hangs up while parked is closed on the server too.
+  clients.back().reset();
+  start = Clock::now();
+  while (closed < 1 && SecondsSince(start) < 5)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  CHECK(closed == 1);
+
+  // stop() closes the parked connections at once, with close_notify.
+  start = Clock::now();
+  srv.Stop();
+  CHECK(SecondsSince(start) < 1.0);
+  CHECK(closed == 10);
 }
 
 }  // namespace
