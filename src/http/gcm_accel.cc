@@ -261,19 +261,30 @@ CAMMIO_GCM_WIDE_TARGET inline __m128i Crypt16(const Keys& k, const WideKeys& w, 
                                               __m512i* ctr, const unsigned char* in,
                                               unsigned char* out, __m128i x) {
   const __m512i four = _mm512_broadcast_i32x4(_mm_set_epi32(0, 0, 0, 4));
-  __m512i b[4];
-  b[0] = *ctr;
-  for (int r = 1; r < 4; ++r) b[r] = _mm512_add_epi32(b[r - 1], four);
-  *ctr = _mm512_add_epi32(b[3], four);
-  for (int r = 0; r < 4; ++r) b[r] = _mm512_xor_si512(Reverse512(b[r]), w.rk[0]);
+  // Four named registers, not an array: an array indexed in the round loop
+  // went through the stack, one store-to-load round trip per round.
+  __m512i c0 = *ctr, c1 = _mm512_add_epi32(c0, four), c2 = _mm512_add_epi32(c1, four),
+          c3 = _mm512_add_epi32(c2, four);
+  *ctr = _mm512_add_epi32(c3, four);
+  __m512i b0 = _mm512_xor_si512(Reverse512(c0), w.rk[0]);
+  __m512i b1 = _mm512_xor_si512(Reverse512(c1), w.rk[0]);
+  __m512i b2 = _mm512_xor_si512(Reverse512(c2), w.rk[0]);
+  __m512i b3 = _mm512_xor_si512(Reverse512(c3), w.rk[0]);
   for (int i = 1; i < k.nr; ++i) {
-    for (int r = 0; r < 4; ++r) b[r] = _mm512_aesenc_epi128(b[r], w.rk[i]);
+    const __m512i key = w.rk[i];
+    b0 = _mm512_aesenc_epi128(b0, key);
+    b1 = _mm512_aesenc_epi128(b1, key);
+    b2 = _mm512_aesenc_epi128(b2, key);
+    b3 = _mm512_aesenc_epi128(b3, key);
   }
-  for (int r = 0; r < 4; ++r) b[r] = _mm512_aesenclast_epi128(b[r], w.rk[k.nr]);
+  const __m512i b[4] = {
+      _mm512_aesenclast_epi128(b0, w.rk[k.nr]), _mm512_aesenclast_epi128(b1, w.rk[k.nr]),
+      _mm512_aesenclast_epi128(b2, w.rk[k.nr]), _mm512_aesenclast_epi128(b3, w.rk[k.nr])};
   // Read every input block before writing: `in` may be `out`.
   __m512i data[4];
   for (int r = 0; r < 4; ++r) data[r] = _mm512_loadu_si512(in + 64 * r);
   __m512i lo = _mm512_setzero_si512(), hi = lo, mid = lo;
+#pragma GCC unroll 4
   for (int r = 0; r < 4; ++r) {
     __m512i result = _mm512_xor_si512(data[r], b[r]);
     _mm512_storeu_si512(out + 64 * r, result);
