@@ -189,6 +189,23 @@ ssize_t TlsConnection::Write(const char* buf, size_t size) {
   return -1;
 }
 
+bool TlsConnection::WriteRecord(const char* buf, size_t size, bool more) {
+  send_more_ = more;
+  size_t done = 0;
+  while (done < size) {
+    ssize_t n = Write(buf + done, size - done);
+    if (n < 0) break;
+    done += static_cast<size_t>(n);
+  }
+  send_more_ = false;
+  return done == size;
+}
+
+size_t TlsConnection::MaxRecordPayload() const {
+  int n = mbedtls_ssl_get_max_out_record_payload(&ssl_);
+  return n > 0 ? static_cast<size_t>(n) : size_t{512};  // 512: the least any peer may ask
+}
+
 bool TlsConnection::HasBufferedData() const {
   return mbedtls_ssl_get_bytes_avail(&ssl_) > 0 || mbedtls_ssl_check_pending(&ssl_) != 0;
 }
@@ -219,7 +236,8 @@ int TlsConnection::BioSend(void* ctx, const unsigned char* buf, size_t len) {
   auto* self = static_cast<TlsConnection*>(ctx);
   len = std::min<size_t>(len, INT_MAX);
   for (;;) {
-    ssize_t n = ::send(self->fd_, buf, len, MSG_NOSIGNAL | MSG_DONTWAIT);
+    const int flags = MSG_NOSIGNAL | MSG_DONTWAIT | (self->send_more_ ? MSG_MORE : 0);
+    ssize_t n = ::send(self->fd_, buf, len, flags);
     if (n >= 0) return static_cast<int>(n);
     if (errno == EINTR) continue;
     if (errno == EAGAIN || errno == EWOULDBLOCK) {
@@ -251,15 +269,52 @@ int TlsConnection::BioRecv(void* ctx, unsigned char* buf, size_t len) {
 // ---------------------------------------------------------------------------
 // TlsStream
 
+TlsStream::~TlsStream() { Flush(); }
+
+bool TlsStream::Flush() {
+  if (pending_.empty()) return true;
+  bool ok = conn_->WriteRecord(pending_.data(), pending_.size(), /*more=*/false);
+  pending_.clear();
+  return ok;
+}
+
 bool TlsStream::is_readable() const {
+  // The peer may be waiting for what is held back (a 100 Continue, a
+  // request) before it sends anything: send it first.
+  if (!const_cast<TlsStream*>(this)->Flush()) return false;
   return conn_->HasBufferedData() || conn_->Wait(POLLIN, conn_->read_timeout()) > 0;
 }
 
 bool TlsStream::is_writable() const { return conn_->Wait(POLLOUT, conn_->write_timeout()) > 0; }
 
-ssize_t TlsStream::read(char* ptr, size_t size) { return conn_->Read(ptr, size); }
+ssize_t TlsStream::read(char* ptr, size_t size) {
+  if (!Flush()) return -1;
+  return conn_->Read(ptr, size);
+}
 
-ssize_t TlsStream::write(const char* ptr, size_t size) { return conn_->Write(ptr, size); }
+ssize_t TlsStream::write(const char* ptr, size_t size) {
+  const size_t record = conn_->MaxRecordPayload();
+  size_t taken = 0;
+  // More than a record at hand: seal full records, each with "more follows".
+  // The last (possibly full) record stays held back, so Flush() always has
+  // the final bytes to send without MSG_MORE.
+  while (pending_.size() + (size - taken) > record) {
+    bool ok;
+    if (pending_.empty()) {
+      ok = conn_->WriteRecord(ptr + taken, record, /*more=*/true);  // no copy
+      taken += record;
+    } else {
+      const size_t fill = record - pending_.size();
+      pending_.append(ptr + taken, fill);
+      taken += fill;
+      ok = conn_->WriteRecord(pending_.data(), pending_.size(), /*more=*/true);
+      pending_.clear();
+    }
+    if (!ok) return -1;
+  }
+  pending_.append(ptr + taken, size - taken);
+  return static_cast<ssize_t>(size);
+}
 
 void TlsStream::get_remote_ip_and_port(std::string& ip, int& port) const {
   httplib::detail::get_remote_ip_and_port(conn_->fd(), ip, port);
@@ -321,6 +376,7 @@ void TlsServer::Serve(const std::shared_ptr<Session>& session, bool readable) {
     const bool close_connection = s.remaining == 1;
     bool connection_closed = false;
     s.last_ok = process_request(strm, close_connection, connection_closed, nullptr);
+    if (!strm.Flush()) s.last_ok = false;  // the end of the answer
     if (TakeConnectionCloseRequest()) {
       linger = true;
       break;

@@ -98,6 +98,12 @@ class TlsConnection {
   // timeout; Write returns the bytes accepted (> 0) or -1.
   ssize_t Read(char* buf, size_t size);
   ssize_t Write(const char* buf, size_t size);
+  // Writes exactly `size` bytes (at most MaxRecordPayload(): one record).
+  // `more`: the caller has more to send at once, so the kernel may hold a
+  // partial TCP segment back for it (MSG_MORE). False on error.
+  bool WriteRecord(const char* buf, size_t size, bool more);
+  // The most plaintext one record carries (16 KiB unless negotiated down).
+  size_t MaxRecordPayload() const;
 
   // Bytes mbedTLS has already taken off the socket (decrypted or not).
   bool HasBufferedData() const;
@@ -124,16 +130,32 @@ class TlsConnection {
   std::shared_ptr<const void> config_owner_;
   mbedtls_ssl_context ssl_;
   bool handshake_done_ = false;
-  bool failed_ = false;  // mbedTLS reported a fatal error: no more I/O.
+  bool failed_ = false;     // mbedTLS reported a fatal error: no more I/O.
+  bool send_more_ = false;  // BioSend adds MSG_MORE (inside WriteRecord)
   bool closed_ = false;
   bool has_deadline_ = false;
   std::chrono::steady_clock::time_point deadline_;
 };
 
 // httplib::Stream over a TlsConnection; keeps the connection alive.
+//
+// Writes are packed into full records: write() seals a record only when more
+// than a record's worth is at hand, and holds the rest back until the next
+// write, a read (or a wait for input), or Flush(). So an answer's header
+// shares its first record with the body, and every record but the last goes
+// to the kernel with MSG_MORE: a 43 KiB answer leaves as three records in
+// one TCP transmission instead of four records in four. Whoever writes an
+// answer must Flush() when it is complete (TlsServer does after each
+// request); the destructor flushes as a last resort.
 class TlsStream final : public httplib::Stream {
  public:
   explicit TlsStream(std::shared_ptr<TlsConnection> conn) : conn_(std::move(conn)) {}
+  ~TlsStream() override;
+  TlsStream(const TlsStream&) = delete;
+  TlsStream& operator=(const TlsStream&) = delete;
+
+  // Seals and sends what write() held back. False on a write error.
+  bool Flush();
 
   bool is_readable() const override;  // true at once if mbedTLS holds bytes.
   bool is_writable() const override;
@@ -145,6 +167,7 @@ class TlsStream final : public httplib::Stream {
 
  private:
   std::shared_ptr<TlsConnection> conn_;
+  std::string pending_;  // plaintext held back: at most one record's worth
 };
 
 // Per connection: the TLS handshake must complete within the read timeout
