@@ -33,7 +33,7 @@ struct ServerOptions {
   std::string key_file;              // PEM private key
   int workers = 32;                  // request threads per listener
   int running_workers = 0;           // HTTPS threads running at once (0 = CPUs)
-  int keep_alive_max_count = 1000;   // requests per connection
+  int keep_alive_max_count = 100000; // requests per connection
   int keep_alive_timeout_s = 5;      // idle time before a connection is closed
   int read_timeout_s = 10;           // per read, also bounds the TLS handshake
   int write_timeout_s = 10;
