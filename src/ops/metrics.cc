@@ -21,10 +21,14 @@ Metrics& Metrics::Global() {
 std::string EscapeLabel(std::string_view v) {
   std::string out;
   for (char c : v) {
-    if (c == '\\') out += "\\\\";
-    else if (c == '"') out += "\\\"";
-    else if (c == '\n') out += "\\n";
-    else out.push_back(c);
+    if (c == '\\')
+      out += "\\\\";
+    else if (c == '"')
+      out += "\\\"";
+    else if (c == '\n')
+      out += "\\n";
+    else
+      out.push_back(c);
   }
   return out;
 }
@@ -33,8 +37,19 @@ void Metrics::RecordRequest(std::string_view method, std::string_view route, int
                             int64_t duration_ms) {
   double seconds = static_cast<double>(duration_ms < 0 ? 0 : duration_ms) / 1000.0;
   std::lock_guard<std::mutex> lock(mu_);
-  ++requests_[{std::string(method), std::string(route), status}];
-  Histogram& h = durations_[{std::string(method), std::string(route)}];
+  auto count = requests_.find(std::make_tuple(method, route, status));
+  if (count == requests_.end()) {
+    count = requests_.emplace(std::make_tuple(std::string(method), std::string(route), status), 0)
+                .first;
+  }
+  ++count->second;
+  auto duration = durations_.find(std::make_tuple(method, route));
+  if (duration == durations_.end()) {
+    duration =
+        durations_.emplace(std::make_tuple(std::string(method), std::string(route)), Histogram{})
+            .first;
+  }
+  Histogram& h = duration->second;
   for (size_t i = 0; i < kBuckets.size(); ++i) {
     if (seconds <= kBuckets[i]) ++h.buckets[i];
   }
@@ -44,7 +59,7 @@ void Metrics::RecordRequest(std::string_view method, std::string_view route, int
 
 int64_t Metrics::RequestCount(std::string_view method, std::string_view route, int status) const {
   std::lock_guard<std::mutex> lock(mu_);
-  auto it = requests_.find({std::string(method), std::string(route), status});
+  auto it = requests_.find(std::make_tuple(method, route, status));
   return it == requests_.end() ? 0 : it->second;
 }
 
@@ -64,8 +79,8 @@ std::string Metrics::Render() const {
       "# HELP cammio_http_request_duration_seconds Time from the request line to the answer.\n"
       "# TYPE cammio_http_request_duration_seconds histogram\n";
   for (const auto& [key, h] : durations_) {
-    std::string labels =
-        "method=\"" + EscapeLabel(key.first) + "\",route=\"" + EscapeLabel(key.second) + "\"";
+    std::string labels = "method=\"" + EscapeLabel(std::get<0>(key)) + "\",route=\"" +
+                         EscapeLabel(std::get<1>(key)) + "\"";
     for (size_t i = 0; i < kBuckets.size(); ++i) {
       out += "cammio_http_request_duration_seconds_bucket{" + labels + ",le=\"" +
              FormatDouble(kBuckets[i]) + "\"} " + std::to_string(h.buckets[i]) + "\n";
@@ -73,13 +88,14 @@ std::string Metrics::Render() const {
     out += "cammio_http_request_duration_seconds_bucket{" + labels + ",le=\"+Inf\"} " +
            std::to_string(h.count) + "\n";
     out += "cammio_http_request_duration_seconds_sum{" + labels + "} " + FormatDouble(h.sum) + "\n";
-    out += "cammio_http_request_duration_seconds_count{" + labels + "} " +
-           std::to_string(h.count) + "\n";
+    out += "cammio_http_request_duration_seconds_count{" + labels + "} " + std::to_string(h.count) +
+           "\n";
   }
   out +=
       "# HELP cammio_http_open_connections Client connections being served now.\n"
       "# TYPE cammio_http_open_connections gauge\n"
-      "cammio_http_open_connections " + std::to_string(open_connections_.load()) + "\n";
+      "cammio_http_open_connections " +
+      std::to_string(open_connections_.load()) + "\n";
   out +=
       "# HELP cammio_response_cache_lookups_total Cached GET routes answered from the cache "
       "(hit) or by their handler (miss).\n"

@@ -20,6 +20,7 @@
 #include <array>
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <string>
@@ -58,8 +59,10 @@ class Metrics {
     double sum = 0;
   };
   mutable std::mutex mu_;
-  std::map<std::tuple<std::string, std::string, int>, int64_t> requests_;
-  std::map<std::pair<std::string, std::string>, Histogram> durations_;
+  // std::less<>: looked up by string_views, so a request allocates no key
+  // (and holds mu_ shorter) unless its route and status are new.
+  std::map<std::tuple<std::string, std::string, int>, int64_t, std::less<>> requests_;
+  std::map<std::tuple<std::string, std::string>, Histogram, std::less<>> durations_;
   std::atomic<int64_t> open_connections_{0};
   std::atomic<int64_t> cache_hits_{0};
   std::atomic<int64_t> cache_misses_{0};
