@@ -84,6 +84,7 @@ ServerOptions ServerOptionsFrom(const Config& c) {
     SplitHostPort(c.http_listen, &o.http_listen_host, &o.http_listen_port);
   o.workers = c.workers;
   o.running_workers = c.running_workers;
+  o.max_idle_connections = c.max_idle_connections;
   o.keep_alive_max_count = c.keep_alive_max_count;
   o.keep_alive_timeout_s = c.keep_alive_timeout;
   o.read_timeout_s = c.read_timeout;

@@ -29,6 +29,7 @@ struct Config {
   std::string hostnames;                   // extra DNS names for a generated certificate
   int workers = 32;                        // request threads per listener
   int running_workers = 0;                 // of those, running at once (0 = CPUs)
+  int max_idle_connections = 512;          // idle keep-alive connections parked
   int keep_alive_max_count = 100000;       // requests per connection
   int keep_alive_timeout = 5;              // seconds an idle connection is kept
   int read_timeout = 10;                   // seconds per read (and TLS handshake)

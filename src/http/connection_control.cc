@@ -5,6 +5,8 @@
 
 #include <chrono>
 
+#include "util/blocking.h"
+
 namespace cammio::http {
 namespace {
 thread_local bool t_close_requested = false;
@@ -24,6 +26,7 @@ void LingeringClose(int sock) {
   const auto deadline = steady_clock::now() + std::chrono::seconds(1);
   size_t drained = 0;
   char buf[16 * 1024];
+  util::ScopedBlocking blocking;  // waits on the client: no running slot held
   while (drained < (4u << 20) && steady_clock::now() < deadline) {
     pollfd p{sock, POLLIN, 0};
     if (::poll(&p, 1, 100) <= 0) continue;

@@ -17,7 +17,7 @@ constexpr int kMaxEvents = 64;
 
 }  // namespace
 
-IdleParking::IdleParking() {
+IdleParking::IdleParking(size_t capacity) : capacity_(capacity) {
   epoll_fd_ = ::epoll_create1(EPOLL_CLOEXEC);
   wake_fd_ = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
   epoll_event ev{};
@@ -36,7 +36,7 @@ IdleParking::~IdleParking() {
 
 bool IdleParking::Park(int fd, Clock::time_point deadline, Resume resume) {
   std::lock_guard<std::mutex> lock(mu_);
-  if (closed_) return false;
+  if (closed_ || entries_.size() >= capacity_) return false;
   const uint64_t id = next_id_++;
   epoll_event ev{};
   ev.events = EPOLLIN | EPOLLRDHUP | EPOLLONESHOT;
@@ -66,8 +66,12 @@ void IdleParking::Poll(Clock::time_point until, Due* due) {
   for (int i = 0; i < n; ++i) {
     const uint64_t id = events[i].data.u64;
     if (id == kWakeId) {
-      uint64_t count;
-      [[maybe_unused]] ssize_t r = ::read(wake_fd_, &count, sizeof count);
+      // Only a waiting poll consumes a wake-up: a zero-timeout poll (a
+      // worker between jobs) must leave it for the poller it was meant for.
+      if (timeout_ms > 0) {
+        uint64_t count;
+        [[maybe_unused]] ssize_t r = ::read(wake_fd_, &count, sizeof count);
+      }
       continue;
     }
     if (Resume r = TakeLocked(id)) due->emplace_back(std::move(r), true);

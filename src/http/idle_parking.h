@@ -37,13 +37,16 @@ class IdleParking {
   // Connections that are due, with the argument for their resume function.
   using Due = std::vector<std::pair<Resume, bool>>;
 
-  IdleParking();
+  // At most `capacity` connections parked at once (each holds its TLS
+  // session's buffers, ~33 KiB); 0 = none.
+  explicit IdleParking(size_t capacity);
   ~IdleParking();
   IdleParking(const IdleParking&) = delete;
   IdleParking& operator=(const IdleParking&) = delete;
 
   // Watches `fd` for input until `deadline`. False (and `resume` dropped)
-  // after Close() or when the socket cannot be watched (epoll error).
+  // after Close(), when `capacity` connections are parked already, or when
+  // the socket cannot be watched (epoll error).
   bool Park(int fd, Clock::time_point deadline, Resume resume);
   // Waits until `until`, a parked socket is readable, or Interrupt(),
   // whichever is first (`until` <= now, e.g. time_point{}: no wait), then
@@ -70,6 +73,7 @@ class IdleParking {
   // Under mu_: removes `id` and returns its resume function (empty if gone).
   Resume TakeLocked(uint64_t id);
 
+  const size_t capacity_;
   int epoll_fd_ = -1;
   int wake_fd_ = -1;  // eventfd in the set, for Interrupt()
   mutable std::mutex mu_;

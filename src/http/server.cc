@@ -365,7 +365,9 @@ void ApiServer::Impl::Install(httplib::Server& svr, bool limit_running) {
     http::WorkerPoolOptions o;
     o.threads = static_cast<size_t>(options.workers);
     o.running_target = 0;  // the plain listener: every thread may run
+    o.max_parked = 0;      // and it parks nothing
     if (limit_running) {
+      o.max_parked = static_cast<size_t>(options.max_idle_connections);
       o.running_target = options.running_workers > 0
                              ? static_cast<size_t>(options.running_workers)
                              : std::max(1u, std::thread::hardware_concurrency());

@@ -33,6 +33,7 @@ struct ServerOptions {
   std::string key_file;              // PEM private key
   int workers = 32;                  // request threads per listener
   int running_workers = 0;           // HTTPS threads running at once (0 = CPUs)
+  int max_idle_connections = 512;    // idle HTTPS keep-alive connections parked
   int keep_alive_max_count = 100000; // requests per connection
   int keep_alive_timeout_s = 5;      // idle time before a connection is closed
   int read_timeout_s = 10;           // per read, also bounds the TLS handshake

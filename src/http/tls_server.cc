@@ -216,7 +216,8 @@ int TlsConnection::Wait(short events, microseconds timeout) const {
   pollfd pfd{fd_, events, 0};
   int r = ::poll(&pfd, 1, 0);  // ready already: no wait to report
   if (r > 0 || (r < 0 && errno != EINTR)) return r;
-  util::ScopedBlocking blocking;  // lets the worker pool run another connection
+  if (limit <= steady_clock::now()) return 0;  // no time to wait: nothing to report
+  util::ScopedBlocking blocking;               // lets the worker pool run another connection
   for (;;) {
     auto left = std::chrono::ceil<std::chrono::milliseconds>(limit - steady_clock::now());
     int ms = static_cast<int>(std::clamp<int64_t>(left.count(), 0, INT_MAX));
@@ -397,6 +398,7 @@ void TlsServer::Finish(Session& session, bool linger) {
 
 bool TlsServer::WaitForNextRequest(const TlsConnection& conn) const {
   if (conn.HasBufferedData()) return true;
+  if (svr_sock_ == INVALID_SOCKET) return false;  // stopping: no wait for a request
   const auto deadline = steady_clock::now() + std::chrono::seconds(keep_alive_timeout_sec_);
   for (;;) {
     auto left = std::chrono::duration_cast<microseconds>(deadline - steady_clock::now());

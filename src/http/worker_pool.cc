@@ -17,7 +17,8 @@ thread_local bool t_parked = false;
 
 }  // namespace
 
-WorkerPool::WorkerPool(WorkerPoolOptions options) : options_(std::move(options)) {
+WorkerPool::WorkerPool(WorkerPoolOptions options)
+    : options_(std::move(options)), parking_(options_.max_parked) {
   assert(options_.threads > 0);
   for (size_t i = 0; i < options_.threads; ++i) threads_.emplace_back([this] { WorkerLoop(); });
 }

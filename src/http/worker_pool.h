@@ -56,6 +56,9 @@ struct WorkerPoolOptions {
   // The longest a queued connection waits for a running slot before an
   // extra worker takes it anyway.
   std::chrono::microseconds max_queue_delay{3000};
+  // Connections parked at once; past that, Park() refuses and the caller
+  // waits on its own thread as before (bounded by `threads`).
+  size_t max_parked = 512;
   // Called once per accepted connection, and once when it is closed.
   std::function<void()> connection_opened;
   std::function<void()> connection_closed;
@@ -82,7 +85,8 @@ class WorkerPool final : public httplib::TaskQueue, private util::BlockingObserv
   // idle set. `resume(true)` runs on a worker when bytes (or a hang-up)
   // arrive, `resume(false)` at `deadline` or shutdown; either way the
   // connection keeps counting as open. False (resume dropped, the caller
-  // still owns the connection) once the pool is shutting down.
+  // still owns the connection) once the pool is shutting down, or when
+  // `max_parked` connections are parked already.
   bool Park(int fd, std::chrono::steady_clock::time_point deadline,
             std::function<void(bool readable)> resume);
 

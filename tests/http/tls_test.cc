@@ -481,5 +481,34 @@ TEST_CASE("under a WorkerPool, idle keep-alive connections hold no worker thread
   CHECK(closed == 10);
 }
 
+TEST_CASE("under a WorkerPool, idle connections past max_parked wait on a thread and are served") {
+  Pki pki;
+  TestServer srv(pki, [&](TlsServer& s) {
+    s.new_task_queue = [] {
+      WorkerPoolOptions o;
+      o.threads = 4;
+      o.max_parked = 2;  // the other idle connections hold a thread each
+      return new WorkerPool(o);
+    };
+    s.set_keep_alive_timeout(30);
+  });
+  std::vector<std::unique_ptr<TlsClient>> clients;
+  for (int round = 0; round < 2; ++round) {
+    for (int i = 0; i < 5; ++i) {
+      if (round == 0) {
+        clients.push_back(MakeClient(srv.port, pki.cert_pem));
+        clients.back()->set_keep_alive(true);
+      }
+      auto res = clients[static_cast<size_t>(i)]->Get("/hello");
+      REQUIRE_MESSAGE(res, httplib::to_string(res.error()));
+      CHECK(res->body == "hello over tls");
+    }
+  }
+  CHECK(srv.server.handshakes_completed() == 5);
+  auto start = Clock::now();
+  srv.Stop();
+  CHECK(SecondsSince(start) < 1.0);
+}
+
 }  // namespace
 }  // namespace cammio::http

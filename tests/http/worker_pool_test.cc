@@ -57,7 +57,7 @@ void RunAll(IdleParking::Due* due) {
 }
 
 TEST_CASE("idle parking: a connection comes back readable, at its deadline, or at Close") {
-  IdleParking parking;
+  IdleParking parking(16);
   Resumes resumes;
   IdleParking::Due due;
   SocketPair a;
@@ -117,8 +117,29 @@ TEST_CASE("idle parking: a connection comes back readable, at its deadline, or a
   CHECK(resumes.seen == std::vector<bool>{true, true, false, true, false});
 }
 
+TEST_CASE("idle parking: at most `capacity` connections, then Park refuses") {
+  IdleParking parking(2);
+  Resumes resumes;
+  IdleParking::Due due;
+  SocketPair a, b, c;
+  const auto later = Clock::now() + std::chrono::seconds(30);
+  REQUIRE(parking.Park(a.fd[0], later, resumes.Make()));
+  REQUIRE(parking.Park(b.fd[0], later, resumes.Make()));
+  CHECK_FALSE(parking.Park(c.fd[0], later, resumes.Make()));  // the caller keeps it
+  a.Send("x");
+  parking.Poll(Clock::now() + std::chrono::seconds(5), &due);
+  REQUIRE(due.size() == 1);
+  RunAll(&due);
+  CHECK(parking.Park(c.fd[0], later, resumes.Make()));  // room again
+  parking.Close(&due);
+  CHECK(due.size() == 2);
+  RunAll(&due);
+  IdleParking none(0);
+  CHECK_FALSE(none.Park(a.fd[0], later, resumes.Make()));
+}
+
 TEST_CASE("idle parking: a closed socket's number reused by a new one parks again") {
-  IdleParking parking;
+  IdleParking parking(16);
   Resumes resumes;
   IdleParking::Due due;
   int reused;
@@ -142,7 +163,7 @@ TEST_CASE("idle parking: a closed socket's number reused by a new one parks agai
 }
 
 TEST_CASE("idle parking: Interrupt and an earlier deadline cut a waiting poll short") {
-  IdleParking parking;
+  IdleParking parking(16);
   Resumes resumes;
   IdleParking::Due due;
   SocketPair a, b;
@@ -159,6 +180,14 @@ TEST_CASE("idle parking: Interrupt and an earlier deadline cut a waiting poll sh
   REQUIRE(due.size() == 1);
   CHECK(due[0].second == false);
   RunAll(&due);
+
+  // A zero-timeout poll (a worker between jobs) leaves a wake-up pending for
+  // the waiting poller it was meant for.
+  parking.Interrupt();
+  parking.Poll(IdleParking::Clock::time_point{}, &due);
+  start = Clock::now();
+  parking.Poll(Clock::now() + std::chrono::seconds(60), &due);
+  CHECK(SecondsSince(start) < 5.0);
 
   start = Clock::now();
   std::thread waiter([&] { parking.Poll(Clock::now() + std::chrono::seconds(60), &due); });
