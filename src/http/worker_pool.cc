@@ -18,7 +18,7 @@ thread_local bool t_parked = false;
 }  // namespace
 
 WorkerPool::WorkerPool(WorkerPoolOptions options)
-    : options_(std::move(options)), parking_(options_.max_parked) {
+    : options_(std::move(options)), parks_(options_.max_parked > 0), parking_(options_.max_parked) {
   assert(options_.threads > 0);
   for (size_t i = 0; i < options_.threads; ++i) threads_.emplace_back([this] { WorkerLoop(); });
 }
@@ -110,8 +110,10 @@ void WorkerPool::WorkerLoop() {
       job.fn = nullptr;  // the task's captures go outside the lock
       // Connections that woke while this one was served, without waiting:
       // this worker is running already, so it serves them next.
-      parking_.Poll(Clock::time_point{}, &due);  // the clock's epoch: no wait
-      TakeDue(&due, &woken);
+      if (parks_) {
+        parking_.Poll(Clock::time_point{}, &due);  // the clock's epoch: no wait
+        TakeDue(&due, &woken);
+      }
       lock.lock();
       --running_;
       PushLocked(&woken);
@@ -121,7 +123,7 @@ void WorkerPool::WorkerLoop() {
       cv_.notify_all();  // workers asleep while the last jobs ran must exit too
       break;
     }
-    if (!poller_ && !shutdown_) {
+    if (parks_ && !poller_ && !shutdown_) {
       // The one idle worker that waits for parked connections to wake up
       // (it also watches the head job's deadline, if one waits).
       poller_ = true;

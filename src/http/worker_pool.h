@@ -119,6 +119,9 @@ class WorkerPool final : public httplib::TaskQueue, private util::BlockingObserv
   void BlockingEnds() override;
 
   const WorkerPoolOptions options_;
+  // Whether anything can be parked: without, idle workers just sleep (no
+  // epoll_wait once a second, no poll after every job).
+  const bool parks_;
   IdleParking parking_;
   mutable std::mutex mu_;
   std::condition_variable cv_;

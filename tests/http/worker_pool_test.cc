@@ -334,6 +334,31 @@ TEST_CASE("worker pool: a parked connection stays counted and comes back on a wo
   pool.reset();
 }
 
+TEST_CASE("worker pool: with max_parked 0 it parks nothing and still runs every task") {
+  WorkerPoolOptions o;
+  o.threads = 3;
+  o.running_target = 0;  // as the plain listener
+  o.max_parked = 0;
+  WorkerPool pool(o);
+  SocketPair a;
+  std::atomic<int> refused{0}, ran{0};
+  for (int i = 0; i < 5; ++i) {
+    pool.enqueue([&] {
+      if (!WorkerPool::Current()->Park(a.fd[0], Clock::now() + std::chrono::seconds(30),
+                                       [](bool) {})) {
+        ++refused;
+      }
+      ++ran;
+    });
+  }
+  auto start = Clock::now();
+  while (ran < 5 && SecondsSince(start) < 10) std::this_thread::sleep_for(milliseconds(2));
+  CHECK(ran == 5);
+  CHECK(refused == 5);
+  CHECK(pool.parked() == 0);
+  pool.shutdown();
+}
+
 TEST_CASE("blocking regions: only the outermost is reported, and only to the thread's observer") {
   struct Observer : util::BlockingObserver {
     void BlockingBegins() override { ++begins; }
