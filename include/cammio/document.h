@@ -1,6 +1,6 @@
 // The document model: one tree that every API response is built as and every
 // request body is parsed into, rendered to / parsed from JSON (RapidJSON) and
-// XML (tinyxml2) following ../shared/spec/DECISIONS.md "Formats".
+// XML (tinyxml2) following docs/contract.md "Formats".
 //
 // Shapes mirror each other exactly:
 //   JSON {"vacancy": {...}}            <-> XML <vacancy>...</vacancy>

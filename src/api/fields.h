@@ -10,7 +10,7 @@
 //
 // Wrong JSON types are 400 (InvalidArgument); a missing required field, a
 // value out of range or not in an enum is 412 (PreconditionFailed), as
-// DECISIONS.md "Errors" says. XML leaves are text: numeric and boolean
+// docs/contract.md "Errors" says. XML leaves are text: numeric and boolean
 // getters accept text that parses as such.
 #pragma once
 

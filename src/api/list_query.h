@@ -1,4 +1,4 @@
-// Query parameters of list endpoints (DECISIONS.md "Lists"): limit, offset,
+// Query parameters of list endpoints (docs/contract.md "Lists"): limit, offset,
 // from, to, updated_since, plus the flags a resource declares. Unknown
 // parameters are refused with 400 naming them, so a typo ("limt") is not
 // silently ignored.

@@ -1,5 +1,5 @@
 // Nested paths (/api/vacancies/:vacancy_id/...) answer exactly as the flat
-// paths, restricted to that vacancy (DECISIONS.md "Resources").
+// paths, restricted to that vacancy (docs/contract.md "Resources").
 #pragma once
 
 #include "api/call.h"

@@ -1,6 +1,6 @@
 // XML rendering (a string builder, 2-space indentation) and parsing (tinyxml2,
 // after a pre-scan that refuses DTDs and bad characters), following
-// DECISIONS.md "Formats". See document.h for the shapes.
+// docs/contract.md "Formats". See document.h for the shapes.
 #include <algorithm>
 #include <cctype>
 #include <cmath>

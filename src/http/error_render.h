@@ -1,5 +1,5 @@
 // The one place that turns a Status into an HTTP status code and an error
-// body (DECISIONS.md "Errors"):
+// body (docs/contract.md "Errors"):
 //   {"error": {"code": 412, "message": "Precondition failed", "details": "..."}}
 //   <error><code type="integer">412</code><message>..</message><details>..</details></error>
 // Internal failures (500) never carry internal details to the client.

@@ -1,5 +1,5 @@
 // Time: an injectable Clock, and ISO 8601 datetimes that keep the offset a
-// client gave them (DECISIONS.md "Formats": a client-supplied datetime is
+// client gave them (docs/contract.md "Formats": a client-supplied datetime is
 // answered with its own offset; server-made ones are UTC "Z").
 //
 // Thread-safety: free functions are pure. Clock implementations must be

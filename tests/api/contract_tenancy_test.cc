@@ -1,4 +1,4 @@
-// Contract test of tenancy (DECISIONS.md "Tenancy"): for every id-bearing row
+// Contract test of tenancy (docs/contract.md "Tenancy"): for every id-bearing row
 // of the route table (ApiRouter().routes()), another account that uses the ids
 // of account A's resources is answered exactly as for ids that do not exist:
 // 404 with the same error document (up to the ids it quotes), under every

@@ -1,8 +1,8 @@
 // Contract tests for /api/vacancies against the real server over TLS: the
-// seed document's (cammio-api-v1.2.txt) request and response examples in JSON
+// seed document's request and response examples in JSON
 // and XML, the detail view with embedded invitations and interviews and its
 // counters, deletion bodies, updated_since, and malformed input
-// (DECISIONS.md "Formats", "Errors", "Lists", "Resources").
+// (docs/contract.md "Formats", "Errors", "Lists", "Resources").
 #include <doctest/doctest.h>
 
 #include <string>

@@ -468,7 +468,7 @@ TEST_CASE("pipeline: a chunked body is held to the limit too") {
   CHECK(all.total == 1);
 }
 
-// DECISIONS.md: a body over the limit answers 413, wrong credentials 403.
+// docs/contract.md "Errors": a body over the limit answers 413, wrong credentials 403.
 // When the server answers before reading the whole body (a chunked body over
 // the limit, or any body of a request refused before routing) it closes the
 // connection with the rest of the body unread. A plain close with unread
@@ -1132,7 +1132,7 @@ TEST_CASE("pipeline: vacancies in XML, with dashes in element names") {
   CHECK(List(*cli).total == 3);
 }
 
-// DECISIONS.md "Resources": the detail view embeds `invitations` and
+// docs/contract.md "Resources": the detail view embeds `invitations` and
 // `interviews` (the seed's GET /api/vacancies/:id example has both, `[]` when
 // empty).
 TEST_CASE("pipeline: the vacancy detail view embeds invitations and interviews") {

@@ -1,4 +1,4 @@
-// RenderXml / ParseXml: the shapes of DECISIONS.md "Formats", refusal of DTDs
+// RenderXml / ParseXml: the shapes of docs/contract.md "Formats", refusal of DTDs
 // and bad characters, and the render -> parse round trip.
 #include <doctest/doctest.h>
 
