@@ -1,4 +1,5 @@
 // sources: src/format/*.cc src/util/status.cc .deps/tinyxml2-*/tinyxml2.cpp
+//
 // libFuzzer target for src/format: feeds the input to ParseJson and ParseXml and
 // checks, for whatever parses, that rendering gives documents that parse again:
 //   JSON: RenderJson(ParseJson(RenderJson(v))) == RenderJson(v), exactly.

@@ -1,8 +1,11 @@
-// sources: src/api/router.cc src/api/routes.cc src/api/list_query.cc src/util/time.cc
-// src/util/status.cc stub-handlers (tools/fuzz links aborting stubs for the handlers; none is
-// called) libFuzzer target for request routing: a method and a path against the real route table
-// (ApiRouter(), src/api/routes.cc), then the query string through cpp-httplib's query parser into
-// ParseListQuery / ParsePageQuery. Checks, besides the sanitizers:
+// sources: src/api/router.cc src/api/routes.cc src/api/list_query.cc
+// sources: src/util/time.cc src/util/status.cc
+// stub-handlers: the handlers routes.cc names are aborting stubs (none is called).
+//
+// libFuzzer target for request routing: a method and a path against the real
+// route table (ApiRouter(), src/api/routes.cc), then the query string through
+// cpp-httplib's query parser into ParseListQuery / ParsePageQuery.
+// Checks, besides the sanitizers:
 //   - a match names a row of that method (HEAD: GET) whose pattern has as many
 //     segments as the path; its ids are positive and its tokens well formed;
 //     matching again gives the same row;
