@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <limits>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -39,18 +40,26 @@ void WriteText(const std::string& s, WriteFn write) {
 void Write(const Value& v, JsonWriter* w) {
   using SizeType = rapidjson::SizeType;
   switch (v.type()) {
-    case Value::Type::kNull: w->Null(); break;
-    case Value::Type::kBool: w->Bool(v.as_bool()); break;
-    case Value::Type::kInt: w->Int64(v.as_int()); break;
+    case Value::Type::kNull:
+      w->Null();
+      break;
+    case Value::Type::kBool:
+      w->Bool(v.as_bool());
+      break;
+    case Value::Type::kInt:
+      w->Int64(v.as_int());
+      break;
     case Value::Type::kDouble:
       // JSON has no NaN or Infinity.
-      if (std::isfinite(v.as_double())) w->Double(v.as_double()); else w->Null();
+      if (std::isfinite(v.as_double()))
+        w->Double(v.as_double());
+      else
+        w->Null();
       break;
     case Value::Type::kString:
     case Value::Type::kDatetime:
-      WriteText(v.as_string(), [w](const char* s, size_t n) {
-        w->String(s, static_cast<SizeType>(n));
-      });
+      WriteText(v.as_string(),
+                [w](const char* s, size_t n) { w->String(s, static_cast<SizeType>(n)); });
       break;
     case Value::Type::kObject:
       w->StartObject();
@@ -68,6 +77,53 @@ void Write(const Value& v, JsonWriter* w) {
   }
 }
 
+constexpr unsigned kNumberFlags = rapidjson::kParseFullPrecisionFlag;
+
+// SAX handler that converts one number: integers that fit int64 stay integers.
+class NumberBuilder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, NumberBuilder> {
+ public:
+  bool Int(int i) { return Set(Value::Int(i)); }
+  bool Uint(unsigned u) { return Set(Value::Int(u)); }
+  bool Int64(int64_t i) { return Set(Value::Int(i)); }
+  bool Uint64(uint64_t u) {
+    if (u <= static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) {
+      return Set(Value::Int(static_cast<int64_t>(u)));
+    }
+    return Set(Value::Double(static_cast<double>(u)));
+  }
+  bool Double(double d) { return Set(Value::Double(d)); }
+  bool Default() { return false; }
+  Value Take() { return std::move(value_); }
+
+ private:
+  bool Set(Value v) {
+    value_ = std::move(v);
+    return true;
+  }
+  Value value_;
+};
+
+// The value of a JSON number the reader has validated. RapidJSON 1.1.0's
+// full-precision conversion turns a zero significand with a decimal exponent
+// below -22 ("0e-30", "0." and 23 zeros) into an arbitrary number (its
+// DiyFp::Normalize counts the leading zeros of 0), so zeros are settled here
+// and every other number is converted by RapidJSON as before.
+Value NumberValue(std::string_view text) {
+  const size_t exponent = text.find_first_of("eE");
+  const std::string_view significand = text.substr(0, exponent);
+  if (significand.find_first_of("123456789") == std::string_view::npos) {
+    const bool integer =
+        exponent == std::string_view::npos && significand.find('.') == std::string_view::npos;
+    if (integer) return Value::Int(0);
+    return Value::Double(text.front() == '-' ? -0.0 : 0.0);
+  }
+  rapidjson::MemoryStream stream(text.data(), text.size());
+  rapidjson::Reader reader;
+  NumberBuilder number;
+  reader.Parse<kNumberFlags>(stream, number);  // Cannot fail: the text was validated.
+  return number.Take();
+}
+
 // SAX handler for rapidjson::Reader: keeps a stack of open containers.
 class TreeBuilder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, TreeBuilder> {
  public:
@@ -75,16 +131,10 @@ class TreeBuilder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, TreeB
 
   bool Null() { return Add(Value()); }
   bool Bool(bool b) { return Add(Value::Bool(b)); }
-  bool Int(int i) { return Add(Value::Int(i)); }
-  bool Uint(unsigned u) { return Add(Value::Int(u)); }
-  bool Int64(int64_t i) { return Add(Value::Int(i)); }
-  bool Uint64(uint64_t u) {
-    if (u <= static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) {
-      return Add(Value::Int(static_cast<int64_t>(u)));
-    }
-    return Add(Value::Double(static_cast<double>(u)));
+  // Numbers arrive as their text (kParseNumbersAsStringsFlag).
+  bool RawNumber(const char* s, rapidjson::SizeType n, bool) {
+    return Add(NumberValue(std::string_view(s, n)));
   }
-  bool Double(double d) { return Add(Value::Double(d)); }
   bool String(const char* s, rapidjson::SizeType n, bool) {
     return Add(Value::String(std::string(s, n)));
   }
@@ -103,7 +153,7 @@ class TreeBuilder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, TreeB
  private:
   struct Frame {
     Value container;
-    std::string key;  // Object member whose value comes next.
+    std::string key;                                // Object member whose value comes next.
     std::unordered_map<std::string, size_t> index;  // For SetIndexed.
   };
 
@@ -172,8 +222,8 @@ Result<Value> ParseJson(std::string_view text) {
                                    ": NUL byte");
   }
 
-  constexpr unsigned kFlags = rapidjson::kParseValidateEncodingFlag |
-                              rapidjson::kParseFullPrecisionFlag |
+  constexpr unsigned kFlags = rapidjson::kParseValidateEncodingFlag | kNumberFlags |
+                              rapidjson::kParseNumbersAsStringsFlag |
                               rapidjson::kParseIterativeFlag;
   rapidjson::MemoryStream stream(text.data(), text.size());
   rapidjson::Reader reader;
