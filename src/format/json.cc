@@ -1,8 +1,9 @@
 // JSON rendering (rapidjson::Writer, compact, UTF-8 as is) and parsing
 // (rapidjson::Reader SAX events straight into a Value tree).
+#include <charconv>
 #include <cmath>
 #include <cstdint>
-#include <limits>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -77,51 +78,25 @@ void Write(const Value& v, JsonWriter* w) {
   }
 }
 
-constexpr unsigned kNumberFlags = rapidjson::kParseFullPrecisionFlag;
-
-// SAX handler that converts one number: integers that fit int64 stay integers.
-class NumberBuilder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, NumberBuilder> {
- public:
-  bool Int(int i) { return Set(Value::Int(i)); }
-  bool Uint(unsigned u) { return Set(Value::Int(u)); }
-  bool Int64(int64_t i) { return Set(Value::Int(i)); }
-  bool Uint64(uint64_t u) {
-    if (u <= static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) {
-      return Set(Value::Int(static_cast<int64_t>(u)));
-    }
-    return Set(Value::Double(static_cast<double>(u)));
+// The value of a JSON number whose syntax the reader has checked: an integer
+// that fits int64 stays an integer, anything else is the nearest double.
+// Nullopt when it is beyond a double's range (above 1.8e308, or so close to
+// zero that it would round to 0). RapidJSON 1.1.0's own conversion is not
+// used: it reads a zero with an exponent below -22 ("0e-30") as an arbitrary
+// number and reads out of bounds, crashing, on a fraction with some 330
+// leading zeros; std::from_chars is exact and needs no locale.
+std::optional<Value> NumberValue(std::string_view text) {
+  const char* const first = text.data();
+  const char* const last = first + text.size();
+  if (text.find_first_of(".eE") == std::string_view::npos) {
+    int64_t i = 0;
+    const auto [end, ec] = std::from_chars(first, last, i);
+    if (ec == std::errc() && end == last) return Value::Int(i);
   }
-  bool Double(double d) { return Set(Value::Double(d)); }
-  bool Default() { return false; }
-  Value Take() { return std::move(value_); }
-
- private:
-  bool Set(Value v) {
-    value_ = std::move(v);
-    return true;
-  }
-  Value value_;
-};
-
-// The value of a JSON number the reader has validated. RapidJSON 1.1.0's
-// full-precision conversion turns a zero significand with a decimal exponent
-// below -22 ("0e-30", "0." and 23 zeros) into an arbitrary number (its
-// DiyFp::Normalize counts the leading zeros of 0), so zeros are settled here
-// and every other number is converted by RapidJSON as before.
-Value NumberValue(std::string_view text) {
-  const size_t exponent = text.find_first_of("eE");
-  const std::string_view significand = text.substr(0, exponent);
-  if (significand.find_first_of("123456789") == std::string_view::npos) {
-    const bool integer =
-        exponent == std::string_view::npos && significand.find('.') == std::string_view::npos;
-    if (integer) return Value::Int(0);
-    return Value::Double(text.front() == '-' ? -0.0 : 0.0);
-  }
-  rapidjson::MemoryStream stream(text.data(), text.size());
-  rapidjson::Reader reader;
-  NumberBuilder number;
-  reader.Parse<kNumberFlags>(stream, number);  // Cannot fail: the text was validated.
-  return number.Take();
+  double d = 0;
+  const auto [end, ec] = std::from_chars(first, last, d);
+  if (ec != std::errc() || end != last) return std::nullopt;
+  return Value::Double(d);
 }
 
 // SAX handler for rapidjson::Reader: keeps a stack of open containers.
@@ -133,7 +108,12 @@ class TreeBuilder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, TreeB
   bool Bool(bool b) { return Add(Value::Bool(b)); }
   // Numbers arrive as their text (kParseNumbersAsStringsFlag).
   bool RawNumber(const char* s, rapidjson::SizeType n, bool) {
-    return Add(NumberValue(std::string_view(s, n)));
+    std::optional<Value> v = NumberValue(std::string_view(s, n));
+    if (!v) {
+      out_of_range_ = true;
+      return false;  // Stops the reader.
+    }
+    return Add(std::move(*v));
   }
   bool String(const char* s, rapidjson::SizeType n, bool) {
     return Add(Value::String(std::string(s, n)));
@@ -148,6 +128,7 @@ class TreeBuilder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, TreeB
   bool EndArray(rapidjson::SizeType) { return Close(); }
 
   bool too_deep() const { return too_deep_; }
+  bool out_of_range() const { return out_of_range_; }
   Value TakeRoot() { return std::move(root_); }
 
  private:
@@ -187,6 +168,7 @@ class TreeBuilder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, TreeB
   std::vector<Frame> stack_;
   Value root_;
   bool too_deep_ = false;
+  bool out_of_range_ = false;
 };
 
 bool IsJsonSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
@@ -222,7 +204,7 @@ Result<Value> ParseJson(std::string_view text) {
                                    ": NUL byte");
   }
 
-  constexpr unsigned kFlags = rapidjson::kParseValidateEncodingFlag | kNumberFlags |
+  constexpr unsigned kFlags = rapidjson::kParseValidateEncodingFlag |
                               rapidjson::kParseNumbersAsStringsFlag |
                               rapidjson::kParseIterativeFlag;
   rapidjson::MemoryStream stream(text.data(), text.size());
@@ -232,6 +214,11 @@ Result<Value> ParseJson(std::string_view text) {
   if (builder.too_deep()) {
     return Status::InvalidArgument("JSON nested too deeply (more than " +
                                    std::to_string(kMaxDepth) + " levels)");
+  }
+  if (builder.out_of_range()) {
+    return Status::InvalidArgument("malformed JSON at offset " +
+                                   std::to_string(bom + result.Offset()) +
+                                   ": number out of the range of a double");
   }
   if (result.IsError()) return Status::InvalidArgument(ParseErrorText(result, bom));
   // The reader validated every string; this also covers bytes it never decoded.

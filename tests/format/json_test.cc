@@ -172,6 +172,25 @@ TEST_CASE("ParseJson: zero with many fraction digits or a large negative exponen
   CHECK(RenderJson(Parsed("{\"a\":0.00000000000000000000000000000001e-2}")) == "{\"a\":1e-34}");
 }
 
+// RapidJSON 1.1.0 read past its table of powers of ten, crashing the server, on
+// a fraction with some 330 leading zeros (found by tests/fuzz/format).
+TEST_CASE("ParseJson: numbers near and beyond a double's range") {
+  const std::string zeros(400, '0');
+  CHECK(Parsed("[0." + std::string(300, '0') + "6660084977080431445]").items()[0].as_double() ==
+        6.6600849770804319e-301);
+  CHECK(Parsed("4.9406564584124654e-324").as_double() == 4.9406564584124654e-324);
+  CHECK(Parsed("1.7976931348623157e308").as_double() == 1.7976931348623157e308);
+  CHECK(Dump(Parsed("0e-400")) == "d0");
+  for (const std::string& text :
+       {"[0." + zeros + "6660084977080431445]", "0." + std::string(330, '0') + "1",
+        std::string("1e-400"), std::string("{\"a\":1.8e308}"), std::string("-1.8e308")}) {
+    CAPTURE(text);
+    const Result<Value> r = ParseJson(text);
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.status().details().find("number out of the range of a double") != std::string::npos);
+  }
+}
+
 TEST_CASE("ParseJson: duplicate keys, last wins at the first one's place") {
   CHECK(Dump(Parsed(R"({"a":1,"b":2,"a":3})")) == "{<a>:i3,<b>:i2,}");
   // Beyond the linear-scan size the index takes over; same result.
