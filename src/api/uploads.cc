@@ -12,6 +12,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "api/tus_headers.h"
 #include "store/invitations.h"
 #include "store/uploads.h"
 #include "store/videos.h"
@@ -57,36 +58,8 @@ Status MakeDir(const std::string& path) {
   return Status::Unavailable("cannot create " + path + ": " + std::strerror(errno));
 }
 
-// Parses tus Upload-Metadata: "key base64,key base64".
-std::string MetadataValue(const std::string& header, const std::string& key) {
-  size_t start = 0;
-  while (start < header.size()) {
-    size_t comma = header.find(',', start);
-    std::string pair = header.substr(start, comma == std::string::npos ? comma : comma - start);
-    size_t b = pair.find_first_not_of(' ');
-    if (b != std::string::npos) pair = pair.substr(b);
-    size_t space = pair.find(' ');
-    if (pair.substr(0, space) == key) {
-      std::string value;
-      if (space != std::string::npos && Base64Decode(pair.substr(space + 1), &value)) return value;
-      return "";
-    }
-    if (comma == std::string::npos) break;
-    start = comma + 1;
-  }
-  return "";
-}
-
-bool ParseLength(const std::string& text, int64_t* out) {
-  if (text.empty() || text.size() > 15) return false;
-  int64_t v = 0;
-  for (char c : text) {
-    if (c < '0' || c > '9') return false;
-    v = v * 10 + (c - '0');
-  }
-  *out = v;
-  return true;
-}
+using tus::MetadataValue;
+using tus::ParseLength;
 
 // The open invitation behind the link. Gone when it is completed or revoked.
 Result<Invitation> OpenInvitation(Call& call) {
@@ -121,7 +94,8 @@ Result<Upload> LoadUpload(Call& call, const Invitation& inv) {
 }
 
 bool HasMagic(const std::string& kind, const unsigned char* b, ssize_t n) {
-  if (kind == "recording") return n >= 4 && b[0] == 0x1A && b[1] == 0x45 && b[2] == 0xDF && b[3] == 0xA3;
+  if (kind == "recording")
+    return n >= 4 && b[0] == 0x1A && b[1] == 0x45 && b[2] == 0xDF && b[3] == 0xA3;
   if (kind == "thumbnail") return n >= 3 && b[0] == 0xFF && b[1] == 0xD8 && b[2] == 0xFF;
   // CV: PDF, Office Open XML (zip) or legacy Office.
   return n >= 4 && ((b[0] == '%' && b[1] == 'P' && b[2] == 'D' && b[3] == 'F') ||
@@ -210,8 +184,8 @@ Status CreateUploadHandler(Call& call) {
   if (fd < 0) return Status::Unavailable("cannot create the upload file");
   ::close(fd);
   call.res().status = 201;
-  call.res().set_header("Location", "/public/job_interviews/" + call.Token("token") +
-                                        "/uploads/" + std::to_string(u.id));
+  call.res().set_header("Location", "/public/job_interviews/" + call.Token("token") + "/uploads/" +
+                                        std::to_string(u.id));
   return Status::OK();
 }
 

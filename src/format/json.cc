@@ -1,9 +1,11 @@
 // JSON rendering (rapidjson::Writer, compact, UTF-8 as is) and parsing
 // (rapidjson::Reader SAX events straight into a Value tree).
+#include <charconv>
 #include <cmath>
 #include <cstdint>
-#include <limits>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -39,18 +41,26 @@ void WriteText(const std::string& s, WriteFn write) {
 void Write(const Value& v, JsonWriter* w) {
   using SizeType = rapidjson::SizeType;
   switch (v.type()) {
-    case Value::Type::kNull: w->Null(); break;
-    case Value::Type::kBool: w->Bool(v.as_bool()); break;
-    case Value::Type::kInt: w->Int64(v.as_int()); break;
+    case Value::Type::kNull:
+      w->Null();
+      break;
+    case Value::Type::kBool:
+      w->Bool(v.as_bool());
+      break;
+    case Value::Type::kInt:
+      w->Int64(v.as_int());
+      break;
     case Value::Type::kDouble:
       // JSON has no NaN or Infinity.
-      if (std::isfinite(v.as_double())) w->Double(v.as_double()); else w->Null();
+      if (std::isfinite(v.as_double()))
+        w->Double(v.as_double());
+      else
+        w->Null();
       break;
     case Value::Type::kString:
     case Value::Type::kDatetime:
-      WriteText(v.as_string(), [w](const char* s, size_t n) {
-        w->String(s, static_cast<SizeType>(n));
-      });
+      WriteText(v.as_string(),
+                [w](const char* s, size_t n) { w->String(s, static_cast<SizeType>(n)); });
       break;
     case Value::Type::kObject:
       w->StartObject();
@@ -68,6 +78,27 @@ void Write(const Value& v, JsonWriter* w) {
   }
 }
 
+// The value of a JSON number whose syntax the reader has checked: an integer
+// that fits int64 stays an integer, anything else is the nearest double.
+// Nullopt when it is beyond a double's range (above 1.8e308, or so close to
+// zero that it would round to 0). RapidJSON 1.1.0's own conversion is not
+// used: it reads a zero with an exponent below -22 ("0e-30") as an arbitrary
+// number and reads out of bounds, crashing, on a fraction with some 330
+// leading zeros; std::from_chars is exact and needs no locale.
+std::optional<Value> NumberValue(std::string_view text) {
+  const char* const first = text.data();
+  const char* const last = first + text.size();
+  if (text.find_first_of(".eE") == std::string_view::npos) {
+    int64_t i = 0;
+    const auto [end, ec] = std::from_chars(first, last, i);
+    if (ec == std::errc() && end == last) return Value::Int(i);
+  }
+  double d = 0;
+  const auto [end, ec] = std::from_chars(first, last, d);
+  if (ec != std::errc() || end != last) return std::nullopt;
+  return Value::Double(d);
+}
+
 // SAX handler for rapidjson::Reader: keeps a stack of open containers.
 class TreeBuilder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, TreeBuilder> {
  public:
@@ -75,16 +106,15 @@ class TreeBuilder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, TreeB
 
   bool Null() { return Add(Value()); }
   bool Bool(bool b) { return Add(Value::Bool(b)); }
-  bool Int(int i) { return Add(Value::Int(i)); }
-  bool Uint(unsigned u) { return Add(Value::Int(u)); }
-  bool Int64(int64_t i) { return Add(Value::Int(i)); }
-  bool Uint64(uint64_t u) {
-    if (u <= static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) {
-      return Add(Value::Int(static_cast<int64_t>(u)));
+  // Numbers arrive as their text (kParseNumbersAsStringsFlag).
+  bool RawNumber(const char* s, rapidjson::SizeType n, bool) {
+    std::optional<Value> v = NumberValue(std::string_view(s, n));
+    if (!v) {
+      out_of_range_ = true;
+      return false;  // Stops the reader.
     }
-    return Add(Value::Double(static_cast<double>(u)));
+    return Add(std::move(*v));
   }
-  bool Double(double d) { return Add(Value::Double(d)); }
   bool String(const char* s, rapidjson::SizeType n, bool) {
     return Add(Value::String(std::string(s, n)));
   }
@@ -98,12 +128,13 @@ class TreeBuilder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, TreeB
   bool EndArray(rapidjson::SizeType) { return Close(); }
 
   bool too_deep() const { return too_deep_; }
+  bool out_of_range() const { return out_of_range_; }
   Value TakeRoot() { return std::move(root_); }
 
  private:
   struct Frame {
     Value container;
-    std::string key;  // Object member whose value comes next.
+    std::string key;                                // Object member whose value comes next.
     std::unordered_map<std::string, size_t> index;  // For SetIndexed.
   };
 
@@ -137,6 +168,7 @@ class TreeBuilder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, TreeB
   std::vector<Frame> stack_;
   Value root_;
   bool too_deep_ = false;
+  bool out_of_range_ = false;
 };
 
 bool IsJsonSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
@@ -173,7 +205,7 @@ Result<Value> ParseJson(std::string_view text) {
   }
 
   constexpr unsigned kFlags = rapidjson::kParseValidateEncodingFlag |
-                              rapidjson::kParseFullPrecisionFlag |
+                              rapidjson::kParseNumbersAsStringsFlag |
                               rapidjson::kParseIterativeFlag;
   rapidjson::MemoryStream stream(text.data(), text.size());
   rapidjson::Reader reader;
@@ -182,6 +214,11 @@ Result<Value> ParseJson(std::string_view text) {
   if (builder.too_deep()) {
     return Status::InvalidArgument("JSON nested too deeply (more than " +
                                    std::to_string(kMaxDepth) + " levels)");
+  }
+  if (builder.out_of_range()) {
+    return Status::InvalidArgument("malformed JSON at offset " +
+                                   std::to_string(bom + result.Offset()) +
+                                   ": number out of the range of a double");
   }
   if (result.IsError()) return Status::InvalidArgument(ParseErrorText(result, bom));
   // The reader validated every string; this also covers bytes it never decoded.

@@ -16,16 +16,21 @@ namespace {
 // A type-exact text form of a Value, for comparisons with readable failures.
 std::string Dump(const Value& v) {
   switch (v.type()) {
-    case Value::Type::kNull: return "null";
-    case Value::Type::kBool: return v.as_bool() ? "true" : "false";
-    case Value::Type::kInt: return "i" + std::to_string(v.as_int());
+    case Value::Type::kNull:
+      return "null";
+    case Value::Type::kBool:
+      return v.as_bool() ? "true" : "false";
+    case Value::Type::kInt:
+      return "i" + std::to_string(v.as_int());
     case Value::Type::kDouble: {
       char buffer[40];
       std::snprintf(buffer, sizeof buffer, "d%.17g", v.as_double());
       return buffer;
     }
-    case Value::Type::kString: return (v.from_xml_text() ? "x'" : "'") + v.as_string() + "'";
-    case Value::Type::kDatetime: return "t'" + v.as_string() + "'";
+    case Value::Type::kString:
+      return (v.from_xml_text() ? "x'" : "'") + v.as_string() + "'";
+    case Value::Type::kDatetime:
+      return "t'" + v.as_string() + "'";
     case Value::Type::kObject: {
       std::string s = "{";
       for (const auto& m : v.members()) s += "<" + m.first + ">:" + Dump(m.second) + ",";
@@ -139,9 +144,10 @@ TEST_CASE("ParseJson: the spec's request example") {
     }
   }
 ])");
-  CHECK(Dump(v) == "[{<vacancy>:{<answering_time>:null,<datetime_end>:'2013-09-26T02:00:00+02:00',"
-                   "<id>:i3474,<kind>:'live',<recruiter_phone>:'+31681526285',"
-                   "<title>:'REST API developer',},},]");
+  CHECK(Dump(v) ==
+        "[{<vacancy>:{<answering_time>:null,<datetime_end>:'2013-09-26T02:00:00+02:00',"
+        "<id>:i3474,<kind>:'live',<recruiter_phone>:'+31681526285',"
+        "<title>:'REST API developer',},},]");
 }
 
 TEST_CASE("ParseJson: numbers") {
@@ -152,6 +158,37 @@ TEST_CASE("ParseJson: numbers") {
   CHECK(v.items()[0].as_double() == 9223372036854775808.0);
   CHECK(v.items()[2].as_double() == 100.0);
   CHECK(Parsed("0.1").as_double() == 0.1);
+}
+
+// RapidJSON 1.1.0 converted a zero with more than 22 fraction digits, or with an
+// exponent below -22, to an arbitrary tiny number (found by tests/fuzz/format).
+TEST_CASE("ParseJson: zero with many fraction digits or a large negative exponent is zero") {
+  const Value v = Parsed(
+      "[0.000000000000000000000000000000,-0.00000000000000000000000000000000000000,"
+      "0e-30,0.0e-100,-0E-23,0.00000000000000000000000000000000000000e5,0,-0,0.0,-0.0]");
+  CHECK(Dump(v) == "[d0,d-0,d0,d0,d-0,d0,i0,i0,d0,d-0,]");
+  CHECK(!std::signbit(v.items()[0].as_double()));
+  CHECK(std::signbit(v.items()[1].as_double()));
+  CHECK(RenderJson(Parsed("{\"a\":0.00000000000000000000000000000001e-2}")) == "{\"a\":1e-34}");
+}
+
+// RapidJSON 1.1.0 read past its table of powers of ten, crashing the server, on
+// a fraction with some 330 leading zeros (found by tests/fuzz/format).
+TEST_CASE("ParseJson: numbers near and beyond a double's range") {
+  const std::string zeros(400, '0');
+  CHECK(Parsed("[0." + std::string(300, '0') + "6660084977080431445]").items()[0].as_double() ==
+        6.6600849770804319e-301);
+  CHECK(Parsed("4.9406564584124654e-324").as_double() == 4.9406564584124654e-324);
+  CHECK(Parsed("1.7976931348623157e308").as_double() == 1.7976931348623157e308);
+  CHECK(Dump(Parsed("0e-400")) == "d0");
+  for (const std::string& text :
+       {"[0." + zeros + "6660084977080431445]", "0." + std::string(330, '0') + "1",
+        std::string("1e-400"), std::string("{\"a\":1.8e308}"), std::string("-1.8e308")}) {
+    CAPTURE(text);
+    const Result<Value> r = ParseJson(text);
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.status().details().find("number out of the range of a double") != std::string::npos);
+  }
 }
 
 TEST_CASE("ParseJson: duplicate keys, last wins at the first one's place") {
@@ -185,7 +222,7 @@ TEST_CASE("ParseJson: malformed input names the offset") {
   CHECK(ParseError("{'a':1}").find("malformed JSON") == 0);
   CHECK(ParseError("[1e400]").find("malformed JSON") == 0);
   CHECK(ParseError("\"\\ud800\"").find("malformed JSON") == 0);  // Lone surrogate escape.
-  CHECK(ParseError("\"a\tb\"").find("malformed JSON") == 0);    // Raw control character.
+  CHECK(ParseError("\"a\tb\"").find("malformed JSON") == 0);     // Raw control character.
   CHECK(ParseError(std::string("{}\0{}", 5)) == "malformed JSON at offset 2: NUL byte");
   CHECK(ParseError(std::string("\"a\0\"", 4)).find("offset 2") != std::string::npos);
 }
@@ -220,9 +257,27 @@ class TreeGen {
   explicit TreeGen(uint32_t seed) : rng_(seed) {}
 
   std::string Text() {
-    static const char* const kPieces[] = {
-        "a", "Zo\xC3\xAB", "\xE6\x9D\xB1\xE4\xBA\xAC", "\xF0\x9F\x8E\xA5", "&", "<", ">", "\"",
-        "'", "\\", "/", " ", "\n", "\t", "\r", "\x01", "\x7f", "]]>", "&amp;", "\\u0041", ""};
+    static const char* const kPieces[] = {"a",
+                                          "Zo\xC3\xAB",
+                                          "\xE6\x9D\xB1\xE4\xBA\xAC",
+                                          "\xF0\x9F\x8E\xA5",
+                                          "&",
+                                          "<",
+                                          ">",
+                                          "\"",
+                                          "'",
+                                          "\\",
+                                          "/",
+                                          " ",
+                                          "\n",
+                                          "\t",
+                                          "\r",
+                                          "\x01",
+                                          "\x7f",
+                                          "]]>",
+                                          "&amp;",
+                                          "\\u0041",
+                                          ""};
     std::string s;
     for (int n = Pick(5); n > 0; --n) s += kPieces[Pick(sizeof kPieces / sizeof *kPieces)];
     return s;
@@ -230,12 +285,17 @@ class TreeGen {
 
   Value Tree(int depth) {
     switch (Pick(depth > 4 ? 6 : 8)) {
-      case 0: return Value();
-      case 1: return Value::Bool(Pick(2) == 1);
-      case 2: return Value::Int(static_cast<int64_t>(rng_()) - (int64_t{1} << 31));
-      case 3: return Value::Double(static_cast<double>(rng_()) / 7.0 + 0.5);
+      case 0:
+        return Value();
+      case 1:
+        return Value::Bool(Pick(2) == 1);
+      case 2:
+        return Value::Int(static_cast<int64_t>(rng_()) - (int64_t{1} << 31));
+      case 3:
+        return Value::Double(static_cast<double>(rng_()) / 7.0 + 0.5);
       case 4:
-      case 5: return Value::String(Text());
+      case 5:
+        return Value::String(Text());
       case 6: {
         Value o = Value::Object();
         for (int n = Pick(4); n > 0; --n) o.Set(Text(), Tree(depth + 1));

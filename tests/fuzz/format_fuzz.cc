@@ -1,13 +1,11 @@
+// sources: src/format/*.cc src/util/status.cc .deps/tinyxml2-*/tinyxml2.cpp
+//
 // libFuzzer target for src/format: feeds the input to ParseJson and ParseXml and
 // checks, for whatever parses, that rendering gives documents that parse again:
 //   JSON: RenderJson(ParseJson(RenderJson(v))) == RenderJson(v), exactly.
 //   XML:  after one render -> parse round (which settles names), rendering is a
 //         fixed point; RenderXml of any parsed JSON tree is well-formed XML.
-// Build (clang, not part of the CMake build):
-//   clang++ -std=c++17 -g -O1 -fsanitize=fuzzer,address,undefined -DRAPIDJSON_HAS_STDSTRING=1 \
-//     -Iinclude -Isrc -isystem .deps/tinyxml2-9.0.0+dfsg tests/fuzz/format_fuzz.cc \
-//     src/format/*.cc src/util/status.cc .deps/tinyxml2-9.0.0+dfsg/tinyxml2.cpp -o format_fuzz
-//   ./format_fuzz tests/fuzz/corpus/format
+// Build and run: tools/fuzz format (see tests/fuzz/README.md).
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
