@@ -59,7 +59,7 @@ TEST_CASE("request head: well-formed heads are complete, with their length") {
   // Reset: the next head on the same connection.
   s.Reset();
   CHECK(s.Scan("GET /2 HTTP/1.1\r\n\r\n") == State::kComplete);
-  CHECK(s.head_size() == 20);
+  CHECK(s.head_size() == 19);
 }
 
 TEST_CASE("request head: malformed request lines and versions") {
