@@ -21,7 +21,9 @@ namespace {
 using Clock = std::chrono::steady_clock;
 using Kind = IdleParking::Kind;
 
-constexpr size_t kReadChunk = 16 * 1024;
+// Most a head read takes at once (a request head is usually well under
+// 1 KiB; an idle connection keeps a buffer this big).
+constexpr size_t kReadChunk = 4 * 1024;
 // After a refused head: how long and how much of the client's rest is read
 // and dropped before the socket closes.
 constexpr auto kDrainTime = std::chrono::seconds(1);
@@ -138,8 +140,9 @@ void Connection::Resume(bool readable) {
     Close(false);
   } else if (Clock::now() >= deadline_) {
     Expire();
-  } else {
-    Close(false);  // shed to make room for another connection
+  } else {  // shed to make room for another connection
+    if (phase_ == Phase::kOpening && hooks_->opened) hooks_->opened(false);
+    Close(false);
   }
 }
 
@@ -245,7 +248,7 @@ void Connection::Refuse(int status, const char* details) {
 }
 
 Connection::Next Connection::Drain() {
-  char sink[kReadChunk];
+  char sink[16 * 1024];
   for (;;) {
     const ssize_t n = ::recv(transport_->fd(), sink, sizeof sink, MSG_DONTWAIT);
     if (n > 0) {
