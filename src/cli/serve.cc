@@ -88,6 +88,7 @@ ServerOptions ServerOptionsFrom(const Config& c) {
   o.keep_alive_max_count = c.keep_alive_max_count;
   o.keep_alive_timeout_s = c.keep_alive_timeout;
   o.read_timeout_s = c.read_timeout;
+  o.header_timeout_s = c.header_timeout;
   o.write_timeout_s = c.write_timeout;
   o.max_body_bytes = static_cast<size_t>(c.max_body_kib) * 1024;
   o.backlog = c.backlog;

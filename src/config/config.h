@@ -33,6 +33,7 @@ struct Config {
   int keep_alive_max_count = 100000;       // requests per connection
   int keep_alive_timeout = 5;              // seconds an idle connection is kept
   int read_timeout = 10;                   // seconds per read (and TLS handshake)
+  int header_timeout = 10;                 // seconds for a request head, from its first byte
   int write_timeout = 10;                  // seconds per write
   int max_body_kib = 1024;                 // larger request bodies answer 413
   int backlog = 1024;                      // listen backlog

@@ -31,6 +31,7 @@ const char* MessageForHttpStatus(int s) {
     case 403: return "Forbidden request";
     case 404: return "Requested resource not found";
     case 405: return "Method not allowed";
+    case 408: return "Request timeout";
     case 409: return "Conflict";
     case 410: return "Gone";
     case 411: return "Length required";
@@ -40,7 +41,10 @@ const char* MessageForHttpStatus(int s) {
     case 415: return "Unsupported media type";
     case 416: return "Range not satisfiable";
     case 429: return "Too many requests";
+    case 431: return "Request header fields too large";
+    case 501: return "Not implemented";
     case 503: return "Service unavailable";
+    case 505: return "HTTP version not supported";
     case 507: return "Insufficient storage";
     default: return s >= 500 ? "Internal server error" : "Bad request";
   }

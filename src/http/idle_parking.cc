@@ -37,6 +37,25 @@ IdleParking::~IdleParking() {
 bool IdleParking::Park(int fd, Clock::time_point deadline, Resume resume) {
   std::lock_guard<std::mutex> lock(mu_);
   if (closed_ || entries_.size() >= capacity_) return false;
+  return AddLocked(fd, deadline, std::move(resume), Kind::kIdle);
+}
+
+bool IdleParking::ParkOrShed(int fd, Clock::time_point deadline, Resume resume, Kind kind,
+                             Due* shed) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (closed_ || capacity_ == 0) return false;
+  while (entries_.size() >= capacity_) {
+    auto& victims = by_kind_[static_cast<int>(Kind::kIdle)].empty()
+                        ? by_kind_[static_cast<int>(Kind::kBusy)]
+                        : by_kind_[static_cast<int>(Kind::kIdle)];
+    // Its socket stays in the epoll set until its resume function closes
+    // it; an event in between finds no entry and is ignored.
+    shed->emplace_back(TakeLocked(*victims.begin()), false);
+  }
+  return AddLocked(fd, deadline, std::move(resume), kind);
+}
+
+bool IdleParking::AddLocked(int fd, Clock::time_point deadline, Resume resume, Kind kind) {
   const uint64_t id = next_id_++;
   epoll_event ev{};
   ev.events = EPOLLIN | EPOLLRDHUP | EPOLLONESHOT;
@@ -48,8 +67,9 @@ bool IdleParking::Park(int fd, Clock::time_point deadline, Resume resume) {
     if (errno != ENOENT || ::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, fd, &ev) != 0) return false;
   }
   const bool earliest = deadlines_.empty() || deadline < deadlines_.begin()->first;
-  entries_.emplace(id, Entry{fd, deadline, std::move(resume)});
+  entries_.emplace(id, Entry{fd, deadline, std::move(resume), kind});
   deadlines_.emplace(deadline, id);
+  by_kind_[static_cast<int>(kind)].insert(id);
   // A Poll() in progress sleeps until the earliest deadline it knew of; a
   // connection due sooner (a shorter timeout) must cut that sleep short.
   if (earliest && deadlines_.size() > 1) Interrupt();
@@ -112,6 +132,7 @@ IdleParking::Resume IdleParking::TakeLocked(uint64_t id) {
   if (it == entries_.end()) return nullptr;  // expired while its event was in flight
   Resume resume = std::move(it->second.resume);
   deadlines_.erase({it->second.deadline, id});
+  by_kind_[static_cast<int>(it->second.kind)].erase(id);
   entries_.erase(it);
   return resume;
 }

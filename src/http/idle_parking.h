@@ -8,6 +8,7 @@
 //   * the socket becomes readable or hangs up     -> resume(true)
 //   * its deadline (the keep-alive timeout) passes -> resume(false)
 //   * Close() is called                            -> resume(false)
+//   * ParkOrShed() needs its place                 -> resume(false)
 // The caller keeps ownership of the socket; a resume function closes it or
 // parks it again. The socket must stay open while it is parked.
 //
@@ -36,6 +37,9 @@ class IdleParking {
   using Resume = std::function<void(bool readable)>;
   // Connections that are due, with the argument for their resume function.
   using Due = std::vector<std::pair<Resume, bool>>;
+  // What a parked connection waits for: a next request with no byte of it
+  // yet (kIdle), or the rest of a TLS handshake or request head (kBusy).
+  enum class Kind { kIdle, kBusy };
 
   // At most `capacity` connections parked at once (each holds its TLS
   // session's buffers, ~33 KiB); 0 = none.
@@ -48,6 +52,12 @@ class IdleParking {
   // after Close(), when `capacity` connections are parked already, or when
   // the socket cannot be watched (epoll error).
   bool Park(int fd, Clock::time_point deadline, Resume resume);
+  // Like Park(), but when `capacity` connections are parked already it
+  // makes room first: the connection parked longest ago among the kIdle
+  // ones, or if there is none among the kBusy ones, is taken out and
+  // appended to `shed` with readable = false. False only after Close(), on
+  // an epoll error, or with capacity 0.
+  bool ParkOrShed(int fd, Clock::time_point deadline, Resume resume, Kind kind, Due* shed);
   // Waits until `until`, a parked socket is readable, or Interrupt(),
   // whichever is first (`until` <= now, e.g. time_point{}: no wait), then
   // appends every
@@ -68,7 +78,11 @@ class IdleParking {
     int fd;
     Clock::time_point deadline;
     Resume resume;
+    Kind kind;
   };
+
+  // Under mu_: adds the entry (capacity already checked).
+  bool AddLocked(int fd, Clock::time_point deadline, Resume resume, Kind kind);
 
   // Under mu_: removes `id` and returns its resume function (empty if gone).
   Resume TakeLocked(uint64_t id);
@@ -80,6 +94,7 @@ class IdleParking {
   uint64_t next_id_ = 1;  // 0 marks wake_fd_'s events
   std::map<uint64_t, Entry> entries_;
   std::set<std::pair<Clock::time_point, uint64_t>> deadlines_;
+  std::set<uint64_t> by_kind_[2];  // ids by Kind, oldest (smallest) first
   bool closed_ = false;
 };
 

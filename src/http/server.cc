@@ -123,27 +123,9 @@ class Listener : public Base {
   void SetBacklog(int backlog) { ::listen(this->svr_sock_, backlog); }
 };
 
-// The plain-HTTP listener: cpp-httplib's keep-alive loop, plus closing the
-// connection when the pipeline asks (http/connection_control.h). The TLS
-// listener does the same in its own loop.
-class PlainListener : public Listener<httplib::Server> {
- private:
-  bool process_and_close_socket(socket_t sock) override {
-    bool linger = false;
-    bool ret = httplib::detail::process_server_socket(
-        svr_sock_, sock, keep_alive_max_count_, keep_alive_timeout_sec_, read_timeout_sec_,
-        read_timeout_usec_, write_timeout_sec_, write_timeout_usec_,
-        [this, &linger](httplib::Stream& strm, bool close_connection, bool& connection_closed) {
-          bool ok = process_request(strm, close_connection, connection_closed, nullptr);
-          if (http::TakeConnectionCloseRequest()) connection_closed = linger = true;
-          return ok;
-        });
-    if (linger) http::LingeringClose(sock);
-    httplib::detail::shutdown_socket(sock);
-    httplib::detail::close_socket(sock);
-    return ret;
-  }
-};
+// The plain-HTTP listener (for a reverse proxy): the same connection loop and
+// request-head checks as the TLS listener, over a plain socket.
+using PlainListener = Listener<http::Http1Server>;
 
 // cpp-httplib applies a request's Range to whatever body is answered, error
 // documents included. Only file responses (a content provider with 200) may
@@ -175,9 +157,9 @@ struct ApiServer::Impl {
   void DispatchWithBody(const httplib::Request& req, httplib::Response& res,
                         const httplib::ContentReader& reader);
   Status RunCached(Call& call, const Route& route, const RequestState& st);
-  // `limit_running`: the HTTPS listener, whose idle connections are parked
-  // (http/worker_pool.h); the plain one keeps a thread per connection.
-  void Install(httplib::Server& svr, bool limit_running);
+  // `limit_running`: the HTTPS listener, whose running workers are limited
+  // (http/worker_pool.h); on the plain one every thread may run.
+  void Install(http::Http1Server& svr, bool limit_running);
   Status Bind(httplib::Server& svr, const std::string& host, int port, int* bound);
 };
 
@@ -359,27 +341,30 @@ void ApiServer::Impl::Dispatch(const httplib::Request& req, httplib::Response& r
   }
 }
 
-void ApiServer::Impl::Install(httplib::Server& svr, bool limit_running) {
+void ApiServer::Impl::Install(http::Http1Server& svr, bool limit_running) {
   // Connections are counted for /metrics from accept to close.
   svr.new_task_queue = [this, limit_running] {
     http::WorkerPoolOptions o;
     o.threads = static_cast<size_t>(options.workers);
     o.running_target = 0;  // the plain listener: every thread may run
-    o.max_parked = 0;      // and it parks nothing
+    // Connections between requests (and in a handshake or head) hold no
+    // thread; past this many the oldest idle ones are shed.
+    o.max_parked = static_cast<size_t>(options.max_idle_connections);
     if (limit_running) {
-      o.max_parked = static_cast<size_t>(options.max_idle_connections);
       o.running_target = options.running_workers > 0
                              ? static_cast<size_t>(options.running_workers)
                              : std::max(1u, std::thread::hardware_concurrency());
     }
     o.connection_opened = [] { ops::Metrics::Global().ConnectionOpened(); };
     o.connection_closed = [] { ops::Metrics::Global().ConnectionClosed(); };
+    o.connection_shed = [] { ops::Metrics::Global().ConnectionShed(); };
     return new http::WorkerPool(std::move(o));
   };
   svr.set_tcp_nodelay(true);
   svr.set_keep_alive_max_count(options.keep_alive_max_count);
   svr.set_keep_alive_timeout(options.keep_alive_timeout_s);
   svr.set_read_timeout(options.read_timeout_s);
+  svr.set_header_timeout(std::chrono::seconds(options.header_timeout_s));
   svr.set_write_timeout(options.write_timeout_s);
   // cpp-httplib's own limit must admit upload chunks; ordinary bodies are held
   // to max_body_bytes by the pre-routing hook and DispatchWithBody.

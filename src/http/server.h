@@ -26,21 +26,22 @@ namespace cammio {
 
 struct ServerOptions {
   std::string listen_host = "0.0.0.0";
-  int listen_port = 8443;            // 0 = any free port (tests)
-  std::string http_listen_host;      // empty: no plain-HTTP listener
+  int listen_port = 8443;        // 0 = any free port (tests)
+  std::string http_listen_host;  // empty: no plain-HTTP listener
   int http_listen_port = 0;
-  std::string cert_file;             // PEM certificate chain
-  std::string key_file;              // PEM private key
-  int workers = 32;                  // request threads per listener
-  int running_workers = 0;           // HTTPS threads running at once (0 = CPUs)
-  int max_idle_connections = 512;    // idle HTTPS keep-alive connections parked
-  int keep_alive_max_count = 100000; // requests per connection
-  int keep_alive_timeout_s = 5;      // idle time before a connection is closed
-  int read_timeout_s = 10;           // per read, also bounds the TLS handshake
+  std::string cert_file;              // PEM certificate chain
+  std::string key_file;               // PEM private key
+  int workers = 32;                   // request threads per listener
+  int running_workers = 0;            // HTTPS threads running at once (0 = CPUs)
+  int max_idle_connections = 512;     // connections parked per listener (idle, handshake, head)
+  int keep_alive_max_count = 100000;  // requests per connection
+  int keep_alive_timeout_s = 5;       // idle time before a connection is closed
+  int read_timeout_s = 10;            // per read, also bounds the TLS handshake
+  int header_timeout_s = 10;          // a request head, from its first byte
   int write_timeout_s = 10;
-  size_t max_body_bytes = 1 << 20;   // larger request bodies answer 413
+  size_t max_body_bytes = 1 << 20;              // larger request bodies answer 413
   size_t max_upload_bytes = size_t{512} << 20;  // bodies of streamed routes (uploads)
-  int backlog = 1024;                // listen(2) backlog
+  int backlog = 1024;                           // listen(2) backlog
 };
 
 class ApiServer {

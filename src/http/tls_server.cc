@@ -1,7 +1,5 @@
 #include "http/tls_server.h"
 
-#include "http/connection_control.h"
-
 #include <mbedtls/error.h>
 #include <mbedtls/net_sockets.h>
 #include <netinet/in.h>
@@ -15,7 +13,6 @@
 #include <cstring>
 #include <utility>
 
-#include "http/worker_pool.h"
 #include "util/blocking.h"
 #include "util/random.h"
 
@@ -29,8 +26,6 @@ using std::chrono::steady_clock;
 // Upper bound on consecutive WANT_READ/WANT_WRITE results (renegotiation
 // refusals and similar non-progress); the BIO itself never returns them.
 constexpr int kMaxRetries = 64;
-// The keep-alive wait re-checks for server shutdown this often.
-constexpr auto kStopCheckInterval = std::chrono::milliseconds(100);
 
 bool IsRetry(int rc) { return rc == MBEDTLS_ERR_SSL_WANT_READ || rc == MBEDTLS_ERR_SSL_WANT_WRITE; }
 
@@ -165,6 +160,40 @@ int TlsConnection::Handshake(microseconds budget) {
   return rc;
 }
 
+int TlsConnection::HandshakeStep() {
+  if (failed_ || closed_) return MBEDTLS_ERR_SSL_BAD_INPUT_DATA;
+  recv_nowait_ = true;
+  int rc = MBEDTLS_ERR_SSL_WANT_WRITE;
+  for (int i = 0; i < kMaxRetries && rc == MBEDTLS_ERR_SSL_WANT_WRITE; ++i) {
+    rc = mbedtls_ssl_handshake(&ssl_);
+  }
+  recv_nowait_ = false;
+  if (rc == 0) {
+    handshake_done_ = true;
+  } else if (rc != MBEDTLS_ERR_SSL_WANT_READ) {
+    failed_ = true;
+  }
+  return rc;
+}
+
+ssize_t TlsConnection::ReadAvailable(char* buf, size_t size) {
+  if (closed_ || failed_) return -1;
+  recv_nowait_ = true;
+  int rc = MBEDTLS_ERR_SSL_WANT_READ;
+  // WANT_READ with bytes still buffered: a record that carried no data
+  // (or a refused renegotiation); go on with what is there.
+  for (int i = 0; i < kMaxRetries; ++i) {
+    rc = mbedtls_ssl_read(&ssl_, reinterpret_cast<unsigned char*>(buf), size);
+    if (!IsRetry(rc) || mbedtls_ssl_check_pending(&ssl_) == 0) break;
+  }
+  recv_nowait_ = false;
+  if (rc >= 0) return rc;
+  if (rc == MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY || rc == MBEDTLS_ERR_SSL_CONN_EOF) return 0;
+  if (IsRetry(rc)) return -2;
+  failed_ = true;
+  return -1;
+}
+
 ssize_t TlsConnection::Read(char* buf, size_t size) {
   if (closed_ || failed_) return -1;
   for (int i = 0; i < kMaxRetries; ++i) {
@@ -259,6 +288,7 @@ int TlsConnection::BioRecv(void* ctx, unsigned char* buf, size_t len) {
     if (n >= 0) return static_cast<int>(n);  // 0: EOF, mbedTLS reports CONN_EOF.
     if (errno == EINTR) continue;
     if (errno == EAGAIN || errno == EWOULDBLOCK) {
+      if (self->recv_nowait_) return MBEDTLS_ERR_SSL_WANT_READ;
       int r = self->Wait(POLLIN, self->read_timeout_);
       if (r > 0) continue;
       return r == 0 ? MBEDTLS_ERR_SSL_TIMEOUT : MBEDTLS_ERR_NET_RECV_FAILED;
@@ -328,21 +358,52 @@ void TlsStream::get_local_ip_and_port(std::string& ip, int& port) const {
 // ---------------------------------------------------------------------------
 // TlsServer
 
+namespace {
+
+// A TLS session under HttpConnection's loop.
+class TlsTransport final : public Transport {
+ public:
+  explicit TlsTransport(std::shared_ptr<TlsConnection> conn)
+      : conn_(std::move(conn)), stream_(conn_) {}
+
+  int fd() const override { return conn_->fd(); }
+  Open Step() override {
+    const int rc = conn_->HandshakeStep();
+    if (rc == 0) return Open::kDone;
+    return rc == MBEDTLS_ERR_SSL_WANT_READ ? Open::kWantRead : Open::kFailed;
+  }
+  ssize_t ReadAvailable(char* buf, size_t size) override {
+    const ssize_t n = conn_->ReadAvailable(buf, size);
+    return n == -2 ? kWouldBlock : n;
+  }
+  httplib::Stream& stream() override { return stream_; }
+  bool Flush() override { return stream_.Flush(); }
+  void Close(bool graceful) override {
+    stream_.Flush();
+    conn_->Close(graceful);
+  }
+
+ private:
+  std::shared_ptr<TlsConnection> conn_;
+  TlsStream stream_;
+};
+
+}  // namespace
+
 TlsServer::TlsServer(std::shared_ptr<const TlsServerContext> context)
     : context_(std::move(context)) {}
 
 bool TlsServer::process_and_close_socket(socket_t sock) {
   connections_accepted_.fetch_add(1);
   if (context_ != nullptr) {
-    const microseconds read_timeout = Duration(read_timeout_sec_, read_timeout_usec_);
     auto conn = std::make_shared<TlsConnection>(
-        sock, read_timeout, Duration(write_timeout_sec_, write_timeout_usec_), context_);
-    // The whole handshake must fit in one read timeout: a silent or trickling
-    // client cannot hold a worker thread longer than that.
-    if (conn->Setup(context_->config(), nullptr) == 0 && conn->Handshake(read_timeout) == 0) {
-      handshakes_completed_.fetch_add(1);
-      Serve(std::make_shared<Session>(Session{std::move(conn), sock, keep_alive_max_count_}),
-            /*readable=*/false);
+        sock, Duration(read_timeout_sec_, read_timeout_usec_),
+        Duration(write_timeout_sec_, write_timeout_usec_), context_);
+    if (conn->Setup(context_->config(), nullptr) == 0) {
+      // The whole handshake must fit in one read timeout (the connection's
+      // opening deadline): a silent or trickling client is closed then.
+      Serve(std::make_unique<TlsTransport>(std::move(conn)),
+            [this](bool ok) { (ok ? handshakes_completed_ : handshakes_failed_).fetch_add(1); });
       return true;
     }
     handshakes_failed_.fetch_add(1);
@@ -350,62 +411,6 @@ bool TlsServer::process_and_close_socket(socket_t sock) {
   httplib::detail::shutdown_socket(sock);
   httplib::detail::close_socket(sock);
   return false;
-}
-
-void TlsServer::Serve(const std::shared_ptr<Session>& session, bool readable) {
-  Session& s = *session;
-  TlsStream strm(s.conn);
-  bool linger = false;
-  while (svr_sock_ != INVALID_SOCKET && s.remaining > 0) {
-    // The next request's bytes: already decrypted or buffered by mbedTLS, on
-    // the socket (the parked connection woke up), or still to come.
-    if (!readable && !s.conn->HasBufferedData()) {
-      if (WorkerPool* pool = WorkerPool::Current()) {
-        const auto deadline = steady_clock::now() + std::chrono::seconds(keep_alive_timeout_sec_);
-        auto resume = [this, session](bool readable) {
-          if (readable) {
-            Serve(session, true);
-          } else {
-            Finish(*session, false);  // idle past the keep-alive timeout, or stopping
-          }
-        };
-        if (pool->Park(s.conn->fd(), deadline, std::move(resume))) return;
-      }
-      if (!WaitForNextRequest(*s.conn)) break;
-    }
-    readable = false;
-    const bool close_connection = s.remaining == 1;
-    bool connection_closed = false;
-    s.last_ok = process_request(strm, close_connection, connection_closed, nullptr);
-    if (!strm.Flush()) s.last_ok = false;  // the end of the answer
-    if (TakeConnectionCloseRequest()) {
-      linger = true;
-      break;
-    }
-    if (!s.last_ok || connection_closed) break;
-    --s.remaining;
-  }
-  Finish(s, linger);
-}
-
-void TlsServer::Finish(Session& session, bool linger) {
-  // Like httplib's SSLServer: close_notify only if the peer seemed alive.
-  session.conn->Close(/*send_close_notify=*/session.last_ok);
-  if (linger) LingeringClose(session.sock);
-  httplib::detail::shutdown_socket(session.sock);
-  httplib::detail::close_socket(session.sock);
-}
-
-bool TlsServer::WaitForNextRequest(const TlsConnection& conn) const {
-  if (conn.HasBufferedData()) return true;
-  if (svr_sock_ == INVALID_SOCKET) return false;  // stopping: no wait for a request
-  const auto deadline = steady_clock::now() + std::chrono::seconds(keep_alive_timeout_sec_);
-  for (;;) {
-    auto left = std::chrono::duration_cast<microseconds>(deadline - steady_clock::now());
-    int r = conn.Wait(POLLIN, std::clamp<microseconds>(left, microseconds(0), kStopCheckInterval));
-    if (r != 0) return r > 0;
-    if (svr_sock_ == INVALID_SOCKET || steady_clock::now() >= deadline) return false;
-  }
 }
 
 }  // namespace cammio::http

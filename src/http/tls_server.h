@@ -33,6 +33,7 @@
 #include <string>
 
 #include "cammio/status.h"
+#include "http/http1_server.h"
 
 namespace cammio::http {
 
@@ -92,12 +93,20 @@ class TlsConnection {
   // Runs the whole handshake within `budget`. 0 or an mbedtls error
   // (MBEDTLS_ERR_SSL_TIMEOUT when the peer is too slow or silent).
   int Handshake(std::chrono::microseconds budget);
+  // Advances the handshake as far as the input at hand allows, without
+  // waiting for more: 0 when done, MBEDTLS_ERR_SSL_WANT_READ to be called
+  // again once the socket is readable, or an mbedtls error. (Output still
+  // waits, up to the write timeout.) The caller bounds the whole.
+  int HandshakeStep();
 
   // mbedtls_ssl_read / _write retried until they make progress. Read returns
   // the byte count, 0 at end of stream (close_notify or FIN), -1 on error or
   // timeout; Write returns the bytes accepted (> 0) or -1.
   ssize_t Read(char* buf, size_t size);
   ssize_t Write(const char* buf, size_t size);
+  // Like Read, but never waits for the socket: -2 when nothing can be read
+  // without waiting.
+  ssize_t ReadAvailable(char* buf, size_t size);
   // Writes exactly `size` bytes (at most MaxRecordPayload(): one record).
   // `more`: the caller has more to send at once, so the kernel may hold a
   // partial TCP segment back for it (MSG_MORE). False on error.
@@ -130,8 +139,9 @@ class TlsConnection {
   std::shared_ptr<const void> config_owner_;
   mbedtls_ssl_context ssl_;
   bool handshake_done_ = false;
-  bool failed_ = false;     // mbedTLS reported a fatal error: no more I/O.
-  bool send_more_ = false;  // BioSend adds MSG_MORE (inside WriteRecord)
+  bool failed_ = false;       // mbedTLS reported a fatal error: no more I/O.
+  bool send_more_ = false;    // BioSend adds MSG_MORE (inside WriteRecord)
+  bool recv_nowait_ = false;  // BioRecv answers WANT_READ instead of waiting
   bool closed_ = false;
   bool has_deadline_ = false;
   std::chrono::steady_clock::time_point deadline_;
@@ -171,19 +181,20 @@ class TlsStream final : public httplib::Stream {
 };
 
 // Per connection: the TLS handshake must complete within the read timeout
-// (set_read_timeout), else the socket is closed; then requests are served as
-// by httplib::Server: each socket wait is bounded by the read / write
-// timeout, at most set_keep_alive_max_count requests per connection, an idle
-// connection is closed after set_keep_alive_timeout, and stop() ends idle
-// connections promptly. Connections end with close_notify when the peer is
-// still there. Garbage (plain HTTP, random bytes) fails the handshake at once
-// and is counted in handshakes_failed().
+// (set_read_timeout), else the socket is closed; then requests are served by
+// Http1Server's loop (http_connection.h): heads checked strictly, at most
+// set_keep_alive_max_count requests per connection, an idle connection
+// closed after set_keep_alive_timeout, and stop() ends idle connections
+// promptly. Connections end with close_notify when the peer is still there.
+// Garbage (plain HTTP, random bytes) fails the handshake at once and is
+// counted in handshakes_failed().
 //
-// Under a WorkerPool (worker_pool.h) a connection waiting for its next
-// request holds no thread: it is parked, and served again by whichever
-// worker is free when its bytes arrive. Under any other task queue (such as
-// httplib::ThreadPool) the connection keeps its thread and waits in poll(2).
-class TlsServer : public httplib::Server {
+// Under a WorkerPool (worker_pool.h) a connection holds a thread only while
+// a request is processed: the handshake and each request head are read in
+// steps, the connection parked between arrivals. Under any other task queue
+// (such as httplib::ThreadPool) the connection keeps its thread and waits
+// in poll(2).
+class TlsServer : public Http1Server {
  public:
   // A null context makes the server invalid (bind fails, is_valid() false).
   explicit TlsServer(std::shared_ptr<const TlsServerContext> context);
@@ -199,26 +210,7 @@ class TlsServer : public httplib::Server {
   uint64_t handshakes_failed() const { return handshakes_failed_.load(); }
 
  private:
-  // One kept-alive connection between requests.
-  struct Session {
-    std::shared_ptr<TlsConnection> conn;
-    socket_t sock;
-    size_t remaining;      // requests it may still make (keep_alive_max_count)
-    bool last_ok = false;  // the last request was served: send close_notify
-  };
-
   bool process_and_close_socket(socket_t sock) override;
-  // httplib's keep-alive loop (detail::process_server_socket_core) over TLS,
-  // resumable: serves requests until the connection ends (Finish) or waits
-  // for its next request (parked; Serve runs again when it is readable).
-  // `readable`: the socket has input (the connection was parked and woke).
-  void Serve(const std::shared_ptr<Session>& session, bool readable);
-  // close_notify when the peer seemed alive, lingering close if a handler
-  // asked for one, then shutdown and close of the socket.
-  static void Finish(Session& session, bool linger);
-  // Without a WorkerPool: true when a request's first byte is available
-  // before the keep-alive timeout; false on timeout, error, or server stop.
-  bool WaitForNextRequest(const TlsConnection& conn) const;
 
   std::shared_ptr<const TlsServerContext> context_;
   std::atomic<uint64_t> connections_accepted_{0};

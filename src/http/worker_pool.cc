@@ -173,6 +173,24 @@ bool WorkerPool::Park(int fd, Clock::time_point deadline, std::function<void(boo
   return true;
 }
 
+bool WorkerPool::Park(int fd, Clock::time_point deadline, std::function<void(bool)> resume,
+                      IdleParking::Kind kind) {
+  assert(t_pool == this);
+  IdleParking::Due shed;
+  const bool parked = parking_.ParkOrShed(fd, deadline, std::move(resume), kind, &shed);
+  if (parked) t_parked = true;
+  if (!shed.empty()) {
+    if (options_.connection_shed) {
+      for (size_t i = 0; i < shed.size(); ++i) options_.connection_shed();
+    }
+    std::vector<Job> closing;
+    TakeDue(&shed, &closing);
+    std::lock_guard<std::mutex> lock(mu_);
+    PushLocked(&closing);
+  }
+  return parked;
+}
+
 void WorkerPool::shutdown() {
   // Parked connections come back as resume(false) tasks, run by the workers
   // before they exit, so that each is closed properly. Park() fails from now.

@@ -62,6 +62,8 @@ struct WorkerPoolOptions {
   // Called once per accepted connection, and once when it is closed.
   std::function<void()> connection_opened;
   std::function<void()> connection_closed;
+  // Called for each parked connection closed to make room (Park with a Kind).
+  std::function<void()> connection_shed;
 };
 
 class WorkerPool final : public httplib::TaskQueue, private util::BlockingObserver {
@@ -89,6 +91,12 @@ class WorkerPool final : public httplib::TaskQueue, private util::BlockingObserv
   // `max_parked` connections are parked already.
   bool Park(int fd, std::chrono::steady_clock::time_point deadline,
             std::function<void(bool readable)> resume);
+  // The same, but when `max_parked` connections are parked already, the
+  // oldest parked idle connection (else the oldest busy one) is shed to
+  // make room: its resume(false) is queued (IdleParking::ParkOrShed). Fails
+  // only while shutting down or with max_parked 0.
+  bool Park(int fd, std::chrono::steady_clock::time_point deadline,
+            std::function<void(bool readable)> resume, IdleParking::Kind kind);
 
   // For tests and metrics.
   size_t queued() const;

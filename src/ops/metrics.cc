@@ -97,6 +97,12 @@ std::string Metrics::Render() const {
       "cammio_http_open_connections " +
       std::to_string(open_connections_.load()) + "\n";
   out +=
+      "# HELP cammio_http_shed_connections_total Parked connections (idle first, then in a "
+      "handshake or request head) closed to stay within max_idle_connections.\n"
+      "# TYPE cammio_http_shed_connections_total counter\n"
+      "cammio_http_shed_connections_total " +
+      std::to_string(shed_connections_.load()) + "\n";
+  out +=
       "# HELP cammio_response_cache_lookups_total Cached GET routes answered from the cache "
       "(hit) or by their handler (miss).\n"
       "# TYPE cammio_response_cache_lookups_total counter\n"

@@ -39,6 +39,9 @@ class Metrics {
   void ConnectionOpened() { open_connections_.fetch_add(1); }
   void ConnectionClosed() { open_connections_.fetch_sub(1); }
   int64_t open_connections() const { return open_connections_.load(); }
+  // A parked connection closed to make room for another (http/worker_pool.h).
+  void ConnectionShed() { shed_connections_.fetch_add(1); }
+  int64_t shed_connections() const { return shed_connections_.load(); }
   // A lookup in the response cache (api/response_cache.h).
   void RecordCacheLookup(bool hit) { (hit ? cache_hits_ : cache_misses_).fetch_add(1); }
 
@@ -64,6 +67,7 @@ class Metrics {
   std::map<std::tuple<std::string, std::string, int>, int64_t, std::less<>> requests_;
   std::map<std::tuple<std::string, std::string>, Histogram, std::less<>> durations_;
   std::atomic<int64_t> open_connections_{0};
+  std::atomic<int64_t> shed_connections_{0};
   std::atomic<int64_t> cache_hits_{0};
   std::atomic<int64_t> cache_misses_{0};
 };

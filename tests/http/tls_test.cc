@@ -481,31 +481,42 @@ TEST_CASE("under a WorkerPool, idle keep-alive connections hold no worker thread
   CHECK(closed == 10);
 }
 
-TEST_CASE("under a WorkerPool, idle connections past max_parked wait on a thread and are served") {
+TEST_CASE("under a WorkerPool, past max_parked the oldest idle connections are shed") {
   Pki pki;
+  std::atomic<int> shed{0}, closed{0};
   TestServer srv(pki, [&](TlsServer& s) {
-    s.new_task_queue = [] {
+    s.new_task_queue = [&] {
       WorkerPoolOptions o;
       o.threads = 4;
-      o.max_parked = 2;  // the other idle connections hold a thread each
+      o.max_parked = 2;  // a third idle connection makes room by closing the oldest
+      o.connection_shed = [&] { ++shed; };
+      o.connection_closed = [&] { ++closed; };
       return new WorkerPool(o);
     };
     s.set_keep_alive_timeout(30);
   });
   std::vector<std::unique_ptr<TlsClient>> clients;
-  for (int round = 0; round < 2; ++round) {
-    for (int i = 0; i < 5; ++i) {
-      if (round == 0) {
-        clients.push_back(MakeClient(srv.port, pki.cert_pem));
-        clients.back()->set_keep_alive(true);
-      }
-      auto res = clients[static_cast<size_t>(i)]->Get("/hello");
-      REQUIRE_MESSAGE(res, httplib::to_string(res.error()));
-      CHECK(res->body == "hello over tls");
-    }
+  for (int i = 0; i < 5; ++i) {
+    clients.push_back(MakeClient(srv.port, pki.cert_pem));
+    clients.back()->set_keep_alive(true);
+    auto res = clients.back()->Get("/hello");
+    REQUIRE_MESSAGE(res, httplib::to_string(res.error()));
+    CHECK(res->body == "hello over tls");
   }
-  CHECK(srv.server.handshakes_completed() == 5);
   auto start = Clock::now();
+  while (closed < 3 && SecondsSince(start) < 5)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  CHECK(shed == 3);  // the first three, in the order they were parked
+  CHECK(closed == 3);
+  // The last two reuse their connections; a shed one notices the close and
+  // reconnects.
+  for (size_t i : {3u, 4u, 0u}) {
+    auto res = clients[i]->Get("/hello");
+    REQUIRE_MESSAGE(res, httplib::to_string(res.error()));
+    CHECK(res->body == "hello over tls");
+    CHECK(clients[i]->handshakes() == (i == 0 ? 2u : 1u));
+  }
+  start = Clock::now();
   srv.Stop();
   CHECK(SecondsSince(start) < 1.0);
 }

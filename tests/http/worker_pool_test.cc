@@ -138,6 +138,44 @@ TEST_CASE("idle parking: at most `capacity` connections, then Park refuses") {
   CHECK_FALSE(none.Park(a.fd[0], later, resumes.Make()));
 }
 
+TEST_CASE("idle parking: ParkOrShed makes room by shedding the oldest idle, then the oldest busy") {
+  using Kind = IdleParking::Kind;
+  IdleParking parking(2);
+  IdleParking::Due shed, due;
+  SocketPair a, b, c, d, e;
+  const auto later = Clock::now() + std::chrono::seconds(30);
+  std::vector<char> order;  // which connection's resume ran, with what
+  auto resume = [&](char name) {
+    return [&order, name](bool readable) { order.push_back(readable ? name : name - 32); };
+  };
+  REQUIRE(parking.ParkOrShed(a.fd[0], later, resume('a'), Kind::kIdle, &shed));
+  REQUIRE(parking.ParkOrShed(b.fd[0], later, resume('b'), Kind::kBusy, &shed));
+  CHECK(shed.empty());
+  // Full: the oldest idle one (a) goes, though the busy b is older still.
+  REQUIRE(parking.ParkOrShed(c.fd[0], later, resume('c'), Kind::kIdle, &shed));
+  RunAll(&shed);
+  // Then c, the only idle one left.
+  REQUIRE(parking.ParkOrShed(d.fd[0], later, resume('d'), Kind::kBusy, &shed));
+  RunAll(&shed);
+  // No idle one left: the oldest busy one (b).
+  REQUIRE(parking.ParkOrShed(e.fd[0], later, resume('e'), Kind::kBusy, &shed));
+  RunAll(&shed);
+  CHECK(order == std::vector<char>{'A', 'C', 'B'});  // upper case: resume(false)
+  CHECK(parking.parked() == 2);
+  // A shed socket's events are ignored: only d wakes up.
+  a.Send("x");
+  d.Send("x");
+  parking.Poll(Clock::now() + std::chrono::seconds(5), &due);
+  RunAll(&due);
+  CHECK(order.back() == 'd');
+  parking.Close(&due);
+  RunAll(&due);
+  CHECK(order == std::vector<char>{'A', 'C', 'B', 'd', 'E'});
+  IdleParking none(0);
+  CHECK_FALSE(none.ParkOrShed(a.fd[0], later, resume('a'), Kind::kIdle, &shed));
+  CHECK(shed.empty());
+}
+
 TEST_CASE("idle parking: a closed socket's number reused by a new one parks again") {
   IdleParking parking(16);
   Resumes resumes;

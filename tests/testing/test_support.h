@@ -43,6 +43,8 @@ class TestServer {
   ~TestServer();
 
   int port() const { return server_->port(); }
+  // The plain-HTTP listener's port (options.http_listen_host set), else 0.
+  int http_port() const { return server_->http_port(); }
   Store& store() { return *store_; }
   ManualClock& clock() { return clock_; }
   const std::string& data_dir() const { return dir_.path(); }

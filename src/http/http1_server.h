@@ -1,0 +1,53 @@
+// Http1Server: an httplib::Server whose per-connection loop is
+// HttpConnection (http_connection.h) instead of httplib's own: request heads
+// are read without holding a worker thread and checked strictly
+// (request_head.h) before httplib parses them, a head must arrive within
+// the header timeout, and a refused head closes the connection. Requests on
+// a connection (pipelined ones included) are answered in order.
+//
+// This class serves plain TCP (the --http-listen listener); TlsServer
+// (tls_server.h) derives from it and puts a TLS session under the same loop.
+//
+// Thread-safety: as httplib::Server (configure, then listen() on one
+// thread; stop() from any thread).
+#pragma once
+
+#include <httplib.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+
+#include "http/http_connection.h"
+
+namespace cammio::http {
+
+class Http1Server : public httplib::Server {
+ public:
+  Http1Server() = default;
+  ~Http1Server() override = default;
+
+  // The longest a request head may take from its first byte (408, close).
+  void set_header_timeout(std::chrono::seconds timeout) { header_timeout_ = timeout; }
+  // Bounds of a request head (431 / 414 above them).
+  void set_head_limits(const RequestHeadLimits& limits) { head_limits_ = limits; }
+
+  // Request heads refused (4xx / 5xx and close), for tests and metrics.
+  uint64_t heads_refused() const { return heads_refused_.load(); }
+
+ protected:
+  // Serves the connection on `transport` (its socket is closed in the end);
+  // `opened` learns whether its opening (the TLS handshake) succeeded.
+  void Serve(std::unique_ptr<Transport> transport, std::function<void(bool ok)> opened = nullptr);
+  bool Stopping() const { return svr_sock_ == INVALID_SOCKET; }
+
+ private:
+  bool process_and_close_socket(socket_t sock) override;
+
+  std::chrono::seconds header_timeout_{10};
+  RequestHeadLimits head_limits_;
+  std::atomic<uint64_t> heads_refused_{0};
+};
+
+}  // namespace cammio::http

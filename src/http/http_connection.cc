@@ -1,0 +1,344 @@
+#include "http/http_connection.h"
+
+#include <poll.h>
+#include <sys/socket.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <climits>
+#include <cstring>
+
+#include "http/connection_control.h"
+#include "http/error_render.h"
+#include "http/idle_parking.h"
+#include "http/worker_pool.h"
+#include "util/blocking.h"
+#include "util/log.h"
+
+namespace cammio::http {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using Kind = IdleParking::Kind;
+
+// Most a head read takes at once (a request head is usually well under
+// 1 KiB; an idle connection keeps a buffer this big).
+constexpr size_t kReadChunk = 4 * 1024;
+// After a refused head: how long and how much of the client's rest is read
+// and dropped before the socket closes.
+constexpr auto kDrainTime = std::chrono::seconds(1);
+constexpr size_t kDrainBytes = size_t{4} << 20;
+// Waits outside a WorkerPool re-check for server shutdown this often.
+constexpr auto kStopCheckInterval = std::chrono::milliseconds(100);
+
+// process_request's view of the connection: first the bytes already read
+// (the head, and whatever followed it), then the transport's stream.
+class ReplayStream final : public httplib::Stream {
+ public:
+  ReplayStream(httplib::Stream& inner, const std::string& buffered)
+      : inner_(inner), buffered_(buffered) {}
+
+  size_t consumed() const { return pos_; }
+
+  bool is_readable() const override { return pos_ < buffered_.size() || inner_.is_readable(); }
+  bool is_writable() const override { return inner_.is_writable(); }
+  ssize_t read(char* ptr, size_t size) override {
+    if (pos_ >= buffered_.size()) return inner_.read(ptr, size);
+    const size_t n = std::min(size, buffered_.size() - pos_);
+    std::memcpy(ptr, buffered_.data() + pos_, n);
+    pos_ += n;
+    return static_cast<ssize_t>(n);
+  }
+  ssize_t write(const char* ptr, size_t size) override { return inner_.write(ptr, size); }
+  void get_remote_ip_and_port(std::string& ip, int& port) const override {
+    inner_.get_remote_ip_and_port(ip, port);
+  }
+  void get_local_ip_and_port(std::string& ip, int& port) const override {
+    inner_.get_local_ip_and_port(ip, port);
+  }
+  socket_t socket() const override { return inner_.socket(); }
+
+ private:
+  httplib::Stream& inner_;
+  const std::string& buffered_;
+  size_t pos_ = 0;
+};
+
+class Connection : public std::enable_shared_from_this<Connection> {
+ public:
+  Connection(std::unique_ptr<Transport> transport,
+             std::shared_ptr<const ConnectionSettings> settings,
+             std::shared_ptr<const ConnectionHooks> hooks)
+      : transport_(std::move(transport)),
+        settings_(std::move(settings)),
+        hooks_(std::move(hooks)),
+        scanner_(settings_->head),
+        deadline_(Clock::now() + settings_->open_timeout),
+        remaining_(settings_->keep_alive_max_count) {}
+  ~Connection() { Close(false); }  // a safety net: every path closes first
+
+  // Serves until the connection is closed or parked.
+  void Run();
+  // A parked connection woke up (readable), or its wait ended without input:
+  // its deadline passed, the server stops, or it was shed.
+  void Resume(bool readable);
+
+ private:
+  enum class Phase { kOpening, kHead, kDraining };
+  enum class Next { kContinue, kParked, kClosed };
+
+  Next Open();
+  Next Head();
+  Next Drain();
+  // Waits for input until `deadline_`: parked, ready here, or closed.
+  Next Await(Kind kind);
+  Next WaitHere();
+  // True when the connection goes on to its next request.
+  bool ServeRequest();
+  void StartHead();
+  void Refuse(int status, const char* details);
+  void Expire();
+  void Close(bool linger);
+  bool Stopping() const { return phase_ != Phase::kDraining && hooks_->stopping(); }
+
+  std::unique_ptr<Transport> transport_;
+  std::shared_ptr<const ConnectionSettings> settings_;
+  std::shared_ptr<const ConnectionHooks> hooks_;
+  RequestHeadScanner scanner_;
+  Phase phase_ = Phase::kOpening;
+  Clock::time_point deadline_;  // of the current wait
+  size_t remaining_;            // requests it may still make
+  std::string buf_;             // bytes read and not yet given to a request
+  bool head_started_ = false;   // buf_ holds a byte of the next head
+  bool last_ok_ = false;        // the peer seems alive: TLS close_notify
+  size_t drained_ = 0;
+  bool closed_ = false;
+};
+
+void Connection::Run() {
+  for (;;) {
+    Next next = Next::kClosed;
+    switch (phase_) {
+      case Phase::kOpening:
+        next = Open();
+        break;
+      case Phase::kHead:
+        next = Head();
+        break;
+      case Phase::kDraining:
+        next = Drain();
+        break;
+    }
+    if (next != Next::kContinue) return;
+  }
+}
+
+void Connection::Resume(bool readable) {
+  if (readable) {
+    Run();
+  } else if (Stopping()) {
+    Close(false);
+  } else if (Clock::now() >= deadline_) {
+    Expire();
+  } else {  // shed to make room for another connection
+    if (phase_ == Phase::kOpening && hooks_->opened) hooks_->opened(false);
+    Close(false);
+  }
+}
+
+Connection::Next Connection::Open() {
+  switch (transport_->Step()) {
+    case Transport::Open::kDone:
+      if (hooks_->opened) hooks_->opened(true);
+      last_ok_ = true;
+      phase_ = Phase::kHead;
+      StartHead();
+      return Next::kContinue;
+    case Transport::Open::kWantRead:
+      return Await(Kind::kBusy);
+    case Transport::Open::kFailed:
+      break;
+  }
+  if (hooks_->opened) hooks_->opened(false);
+  Close(false);
+  return Next::kClosed;
+}
+
+void Connection::StartHead() {
+  scanner_.Reset();
+  head_started_ = !buf_.empty();  // a pipelined request
+  deadline_ =
+      Clock::now() + (head_started_ ? settings_->header_timeout : settings_->keep_alive_timeout);
+  if (buf_.empty() && buf_.capacity() > kReadChunk) std::string().swap(buf_);
+}
+
+Connection::Next Connection::Head() {
+  for (;;) {
+    if (Stopping()) {
+      Close(false);
+      return Next::kClosed;
+    }
+    switch (scanner_.Scan(buf_)) {
+      case RequestHeadScanner::State::kComplete:
+        if (!ServeRequest()) return Next::kClosed;
+        StartHead();
+        continue;
+      case RequestHeadScanner::State::kRefused:
+        Refuse(scanner_.status(), scanner_.details());
+        return Next::kContinue;
+      case RequestHeadScanner::State::kIncomplete:
+        break;
+    }
+    // The scanner refuses a head once max_head_bytes are buffered, so there
+    // is room for at least one more byte.
+    const size_t want = std::min(kReadChunk, settings_->head.max_head_bytes - buf_.size());
+    const size_t old = buf_.size();
+    buf_.resize(old + want);
+    const ssize_t n = transport_->ReadAvailable(&buf_[old], want);
+    buf_.resize(old + static_cast<size_t>(std::max<ssize_t>(n, 0)));
+    if (n > 0) {
+      if (!head_started_) {
+        head_started_ = true;
+        deadline_ = Clock::now() + settings_->header_timeout;
+      }
+      continue;
+    }
+    if (n == Transport::kWouldBlock) return Await(head_started_ ? Kind::kBusy : Kind::kIdle);
+    last_ok_ = false;  // the peer closed or failed
+    Close(false);
+    return Next::kClosed;
+  }
+}
+
+bool Connection::ServeRequest() {
+  ReplayStream strm(transport_->stream(), buf_);
+  const bool close_connection = remaining_ <= 1 || hooks_->stopping();
+  bool connection_closed = false;
+  bool ok = hooks_->process(strm, close_connection, connection_closed);
+  if (!transport_->Flush()) ok = false;  // the end of the answer
+  const bool linger = TakeConnectionCloseRequest();
+  last_ok_ = ok;
+  // Short of the head: process_request stopped early, the stream is lost.
+  if (!ok || connection_closed || close_connection || linger ||
+      strm.consumed() < scanner_.head_size()) {
+    Close(linger);
+    return false;
+  }
+  buf_.erase(0, strm.consumed());
+  --remaining_;
+  return true;
+}
+
+void Connection::Refuse(int status, const char* details) {
+  std::string ip;
+  int port = 0;
+  httplib::detail::get_remote_ip_and_port(transport_->fd(), ip, port);
+  LogInfo("refused request head: " + std::to_string(status) + " " + details + " addr=" + ip);
+  if (hooks_->refused) hooks_->refused(status);
+  const std::string answer = RefusalResponse(status, details);
+  httplib::Stream& strm = transport_->stream();
+  const bool sent =
+      strm.write(answer.data(), answer.size()) == static_cast<ssize_t>(answer.size()) &&
+      transport_->Flush();
+  transport_->Close(/*graceful=*/sent);
+  ::shutdown(transport_->fd(), SHUT_WR);
+  std::string().swap(buf_);
+  phase_ = Phase::kDraining;
+  deadline_ = Clock::now() + kDrainTime;
+}
+
+Connection::Next Connection::Drain() {
+  char sink[16 * 1024];
+  for (;;) {
+    const ssize_t n = ::recv(transport_->fd(), sink, sizeof sink, MSG_DONTWAIT);
+    if (n > 0) {
+      drained_ += static_cast<size_t>(n);
+      if (drained_ < kDrainBytes) continue;
+    } else if (n < 0 && errno == EINTR) {
+      continue;
+    } else if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+      return Await(Kind::kBusy);
+    }
+    Close(false);  // the client closed too, failed, or sent too much
+    return Next::kClosed;
+  }
+}
+
+Connection::Next Connection::Await(Kind kind) {
+  if (Stopping()) {
+    Close(false);
+    return Next::kClosed;
+  }
+  if (Clock::now() >= deadline_) {
+    Expire();
+    return Next::kClosed;
+  }
+  if (WorkerPool* pool = WorkerPool::Current()) {
+    auto self = shared_from_this();
+    auto resume = [self](bool readable) { self->Resume(readable); };
+    if (pool->Park(transport_->fd(), deadline_, std::move(resume), kind)) return Next::kParked;
+  }
+  return WaitHere();  // no pool, or it parks nothing
+}
+
+Connection::Next Connection::WaitHere() {
+  util::ScopedBlocking blocking;  // lets the worker pool run another connection
+  for (;;) {
+    const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline_ - Clock::now());
+    if (left.count() <= 0) {
+      Expire();
+      return Next::kClosed;
+    }
+    pollfd pfd{transport_->fd(), POLLIN, 0};
+    const int r = ::poll(
+        &pfd, 1, static_cast<int>(std::min<int64_t>(left.count(), kStopCheckInterval.count())));
+    if (r > 0) return Next::kContinue;
+    if (r < 0 && errno != EINTR) break;
+    if (Stopping()) break;
+  }
+  Close(false);
+  return Next::kClosed;
+}
+
+void Connection::Expire() {
+  if (phase_ == Phase::kOpening && hooks_->opened) hooks_->opened(false);
+  if (phase_ == Phase::kHead && head_started_) {
+    // A head that did not arrive in time: say so, then close (best effort;
+    // what the client sent after it is not waited for).
+    const std::string answer =
+        RefusalResponse(408, "the request head did not arrive within the header timeout");
+    last_ok_ = transport_->stream().write(answer.data(), answer.size()) ==
+                   static_cast<ssize_t>(answer.size()) &&
+               transport_->Flush();
+  }
+  Close(false);
+}
+
+void Connection::Close(bool linger) {
+  if (closed_) return;
+  closed_ = true;
+  transport_->Close(/*graceful=*/last_ok_);
+  if (linger) LingeringClose(transport_->fd());
+  httplib::detail::shutdown_socket(transport_->fd());
+  httplib::detail::close_socket(transport_->fd());
+}
+
+}  // namespace
+
+void ServeConnection(std::unique_ptr<Transport> transport,
+                     std::shared_ptr<const ConnectionSettings> settings,
+                     std::shared_ptr<const ConnectionHooks> hooks) {
+  auto conn =
+      std::make_shared<Connection>(std::move(transport), std::move(settings), std::move(hooks));
+  conn->Run();
+}
+
+std::string RefusalResponse(int status, const std::string& details) {
+  const std::string body = Render(ErrorDocument(status, details), Format::kJson);
+  return "HTTP/1.1 " + std::to_string(status) + " " + httplib::detail::status_message(status) +
+         "\r\nContent-Type: " + ContentTypeFor(Format::kJson) +
+         "\r\nContent-Length: " + std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" +
+         body;
+}
+
+}  // namespace cammio::http

@@ -1,0 +1,99 @@
+// One HTTP/1.1 server connection, from accept to close, served in steps so
+// that it holds a worker thread only while a request is being processed:
+//
+//   opening  (TLS handshake)  -> within `open_timeout` of the accept
+//   head     (request head)   -> the first byte within `keep_alive_timeout`
+//                                of the previous answer (or the opening),
+//                                the whole head within `header_timeout` of
+//                                its first byte, at most RequestHeadLimits
+//   request  (httplib's process_request on a worker, body and answer
+//             with the read / write timeouts)
+//   draining (after a refused head: the answer was sent and our side shut;
+//             what the client still sends is dropped for up to 1 s, so the
+//             answer is read before the close resets the connection)
+//
+// Between arrivals the connection is parked on the WorkerPool's epoll set
+// (worker_pool.h) and holds no thread. Idle connections (waiting for a next
+// request with no byte of it yet) park as IdleParking::Kind::kIdle, those in
+// the middle of a handshake or head as kBusy: when the pool's parking is
+// full, the oldest idle connection is closed to make room, then the oldest
+// busy one (a budget instead of a stall). Outside a WorkerPool the waits
+// happen on the calling thread, bounded by the same deadlines.
+//
+// A head RequestHeadScanner refuses is answered with its status and the
+// error document, then the connection is closed: what follows on the wire is
+// never read as a request. A complete head is replayed, with whatever
+// followed it, to process_request; the bytes it leaves are the start of the
+// next request (pipelining).
+//
+// Thread-safety: a connection runs on one thread at a time (the one that
+// accepted it, then whichever worker woke it); ConnectionHooks and
+// ConnectionSettings are shared read-only by all of a server's connections.
+#pragma once
+
+#include <httplib.h>
+#include <sys/types.h>
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "http/request_head.h"
+
+namespace cammio::http {
+
+// The byte pipe under a connection: a TLS session or a plain socket. Owns
+// neither the socket nor the decision to close it (HttpConnection does).
+class Transport {
+ public:
+  enum class Open { kDone, kWantRead, kFailed };
+  static constexpr ssize_t kWouldBlock = -2;
+
+  virtual ~Transport() = default;
+  virtual int fd() const = 0;
+  // One step of the opening (the TLS handshake) without waiting for input.
+  virtual Open Step() = 0;
+  // Reads what is available without waiting: bytes (> 0), 0 at the end of
+  // the stream, kWouldBlock, or -1 on an error.
+  virtual ssize_t ReadAvailable(char* buf, size_t size) = 0;
+  // The blocking stream process_request uses (read / write timeouts).
+  virtual httplib::Stream& stream() = 0;
+  // Sends what stream() holds back; false on a write error.
+  virtual bool Flush() = 0;
+  // Ends the session (TLS: close_notify if `graceful`). The caller closes
+  // the socket.
+  virtual void Close(bool graceful) = 0;
+};
+
+struct ConnectionSettings {
+  std::chrono::microseconds open_timeout{std::chrono::seconds(10)};
+  std::chrono::microseconds keep_alive_timeout{std::chrono::seconds(5)};
+  std::chrono::microseconds header_timeout{std::chrono::seconds(10)};
+  size_t keep_alive_max_count = 100;
+  RequestHeadLimits head;
+};
+
+struct ConnectionHooks {
+  // httplib::Server::process_request for one request on `strm`.
+  std::function<bool(httplib::Stream& strm, bool close_connection, bool& connection_closed)>
+      process;
+  // True once the server stops: idle connections close, none is parked.
+  std::function<bool()> stopping;
+  // The opening (TLS handshake) succeeded or failed; may be empty.
+  std::function<void(bool ok)> opened;
+  // A head was refused with `status`; may be empty.
+  std::function<void(int status)> refused;
+};
+
+// Serves the connection on `transport` (whose socket it closes in the end)
+// on the calling thread until it is closed or parked.
+void ServeConnection(std::unique_ptr<Transport> transport,
+                     std::shared_ptr<const ConnectionSettings> settings,
+                     std::shared_ptr<const ConnectionHooks> hooks);
+
+// The answer to a refused head: status line, Connection: close, the error
+// document (JSON) with `details`.
+std::string RefusalResponse(int status, const std::string& details);
+
+}  // namespace cammio::http

@@ -1,0 +1,181 @@
+// The request edge against a stranger (issue 13): request smuggling probes,
+// pipelining and header floods, over the HTTPS listener and the plain one,
+// against the real server (testing::TestServer) on loopback.
+#include <doctest/doctest.h>
+
+#include <chrono>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "testing/raw_http.h"
+#include "testing/test_support.h"
+#include "util/crypto.h"
+
+namespace cammio {
+namespace {
+
+using std::chrono::milliseconds;
+using testing::RawConnection;
+using Clock = std::chrono::steady_clock;
+
+std::string BasicHeader(const std::string& user, const std::string& token) {
+  return "Basic " + Base64Encode(user + ":" + token);
+}
+
+ServerOptions WithPlainListener() {
+  ServerOptions o;
+  o.http_listen_host = "127.0.0.1";
+  o.http_listen_port = 0;
+  return o;
+}
+
+// An authenticated request that must never run: its answer would be a
+// second response on the connection.
+std::string Smuggled(const testing::Credentials& c) {
+  return "GET /api/vacancies HTTP/1.1\r\nHost: x\r\nAuthorization: " +
+         BasicHeader(c.email, c.token) + "\r\n\r\n";
+}
+
+struct Probe {
+  const char* name;
+  std::string head;  // followed by the smuggled request
+  int status;
+};
+
+std::vector<Probe> SmugglingProbes() {
+  const std::string get = "GET /healthz HTTP/1.1\r\nHost: x\r\n";
+  const std::string post = "POST /api/vacancies HTTP/1.1\r\nHost: x\r\n";
+  return {
+      {"bad request line", "GARBAGE\r\nHost: x\r\n\r\n", 400},
+      {"unknown method", "FOO /healthz HTTP/1.1\r\nHost: x\r\n\r\n", 501},
+      {"HTTP/9.9", "GET /healthz HTTP/9.9\r\nHost: x\r\n\r\n", 505},
+      {"header line over 8 KiB", get + "X-Big: " + std::string(9000, 'a') + "\r\n\r\n", 431},
+      {"Content-Length with Transfer-Encoding",
+       post + "Content-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 400},
+      {"space before the colon", post + "Transfer-Encoding : chunked\r\n\r\n0\r\n\r\n", 400},
+      {"obs-folded Transfer-Encoding",
+       post + "Content-Length: 5\r\nX-A: 1\r\n Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 400},
+      {"two different Content-Lengths", post + "Content-Length: 0\r\nContent-Length: 5\r\n\r\n",
+       400},
+      {"bare LF", "GET /healthz HTTP/1.1\nHost: x\n\n", 400},
+      {"Transfer-Encoding on HTTP/1.0",
+       "POST /api/vacancies HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 400},
+  };
+}
+
+// Sends each probe with a smuggled request behind it: exactly one answer,
+// with the probe's status and the error document, then the server closes.
+void CheckProbes(testing::TestServer& server, int port, bool tls) {
+  for (const Probe& p : SmugglingProbes()) {
+    CAPTURE(p.name);
+    CAPTURE(tls);
+    RawConnection c(port, tls);
+    REQUIRE(c.ok());
+    c.Send(p.head + Smuggled(server.creds()));
+    bool closed = false;
+    const std::string got = c.ReadUntilClose(milliseconds(3000), &closed);
+    CHECK(closed);
+    CHECK(testing::FirstStatus(got) == p.status);
+    CHECK(testing::CountResponses(got) == 1);
+    CHECK(got.find("Connection: close") != std::string::npos);
+    CHECK(got.find("\"details\":") != std::string::npos);
+  }
+}
+
+TEST_CASE("request edge: smuggling probes get one error answer and a closed connection") {
+  testing::TestServer server(WithPlainListener());
+  REQUIRE(server.http_port() > 0);
+  CheckProbes(server, server.port(), /*tls=*/true);
+  CheckProbes(server, server.http_port(), /*tls=*/false);
+}
+
+TEST_CASE("request edge: pipelined requests are all answered, in order") {
+  testing::TestServer server(WithPlainListener());
+  const auto& c = server.creds();
+  const std::string auth = "Authorization: " + BasicHeader(c.email, c.token) + "\r\n";
+  const std::string pipeline =
+      "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"
+      "GET /api/vacancies/999999 HTTP/1.1\r\nHost: x\r\n" +
+      auth +
+      "\r\n"
+      "POST /api/vacancies HTTP/1.1\r\nHost: x\r\n" +
+      auth +
+      "Content-Type: application/json\r\nContent-Length: 2\r\n\r\n{}"
+      "GET /api/vacancies HTTP/1.1\r\nHost: x\r\n" +
+      auth + "Connection: close\r\n\r\n";
+  for (bool tls : {false, true}) {
+    CAPTURE(tls);
+    RawConnection conn(tls ? server.port() : server.http_port(), tls);
+    REQUIRE(conn.ok());
+    REQUIRE(conn.Send(pipeline));
+    bool closed = false;
+    const std::string got = conn.ReadUntilClose(milliseconds(5000), &closed);
+    CHECK(closed);
+    CHECK(testing::ResponseStatuses(got) == std::vector<int>{200, 404, 412, 200});
+  }
+}
+
+// Resident memory of this process (the server runs in it), in KiB.
+long RssKib() {
+  std::ifstream in("/proc/self/status");
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind("VmRSS:", 0) == 0) return std::atol(line.c_str() + 6);
+  }
+  return -1;
+}
+
+// Sends `prefix` then `filler` up to `total` bytes, until the server answers
+// (as an HTTP client does) or stops taking them; returns the answer and how
+// long until the close.
+std::string Flood(int port, bool tls, const std::string& prefix, const std::string& filler,
+                  size_t total, double* seconds) {
+  RawConnection c(port, tls);
+  REQUIRE(c.ok());
+  const auto start = Clock::now();
+  bool sending = c.Send(prefix);
+  for (size_t sent = prefix.size(); sending && sent < total; sent += filler.size()) {
+    pollfd answered{c.fd(), POLLIN, 0};
+    if (::poll(&answered, 1, 0) > 0) break;
+    sending = c.Send(filler);
+  }
+  bool closed = false;
+  std::string got = c.ReadUntilClose(milliseconds(5000), &closed);
+  CHECK(closed);
+  *seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  return got;
+}
+
+TEST_CASE("request edge: header floods get 431 quickly and leave memory alone") {
+  testing::TestServer server(WithPlainListener());
+  std::string line_filler(64 * 1024, 'a');
+  std::string field_filler;
+  for (int i = 0; i < 1000; ++i) field_filler += "X-Flood: v\r\n";  // 100,000 over 100 sends
+  const std::string get = "GET /healthz HTTP/1.1\r\nHost: x\r\n";
+  const long before = RssKib();
+  for (bool tls : {true, false}) {
+    CAPTURE(tls);
+    const int port = tls ? server.port() : server.http_port();
+    double seconds = 0;
+    std::string got = Flood(port, tls, get + "X-Long: ", line_filler, size_t{200} << 20, &seconds);
+    CHECK(testing::FirstStatus(got) == 431);
+    CHECK(testing::CountResponses(got) == 1);
+    CHECK(seconds < 5.0);
+    got = Flood(port, tls, get, field_filler, field_filler.size() * 100, &seconds);
+    CHECK(testing::FirstStatus(got) == 431);
+    CHECK(seconds < 5.0);
+  }
+  const long grown_kib = RssKib() - before;
+  MESSAGE("RSS grew by " << grown_kib << " KiB over four floods");
+  CHECK(grown_kib < 8 * 1024);
+
+  // The server still answers.
+  auto cli = server.Client();
+  auto r = cli->Get("/healthz");
+  REQUIRE(r);
+  CHECK(r->status == 200);
+}
+
+}  // namespace
+}  // namespace cammio
