@@ -13,6 +13,7 @@
 #include <cstring>
 
 #include "api/tus_headers.h"
+#include "ops/fs.h"
 #include "store/invitations.h"
 #include "store/uploads.h"
 #include "store/videos.h"
@@ -52,8 +53,12 @@ std::string PartPath(const Call& call, int64_t upload_id) {
   return MediaDir(call) + "/uploads/" + std::to_string(upload_id) + ".part";
 }
 
+// Creates the directory `path` if it is missing. A new directory's name is
+// synced into its parent: files made durable in it must not vanish with it
+// in a power failure.
 Status MakeDir(const std::string& path) {
-  if (::mkdir(path.c_str(), 0700) == 0 || errno == EEXIST) return Status::OK();
+  if (::mkdir(path.c_str(), 0700) == 0) return ops::SyncDir(ops::DirName(path));
+  if (errno == EEXIST) return Status::OK();
   if (errno == ENOSPC) return Status::InsufficientStorage("the data disk is full");
   return Status::Unavailable("cannot create " + path + ": " + std::strerror(errno));
 }
@@ -133,10 +138,17 @@ Status Finish(Call& call, const Upload& u) {
     media.path = dir + "/" + std::to_string(media.id) + "." + kind->extension;
     st = SetMediaFilePath(db, media.id, media.path);
     if (st.ok()) st = SetUploadVideo(db, u.id, media.id, call.now());
+    if (!st.ok()) return st;
     // Renamed inside the transaction: if the rename fails nothing is recorded.
-    if (st.ok() && ::rename(part.c_str(), (MediaDir(call) + "/" + media.path).c_str()) != 0) {
-      st = Status::IoError("cannot move the upload into the media store");
+    // Both directories are synced before the commit, so a power failure
+    // cannot leave a committed path whose rename was lost.
+    const std::string target = MediaDir(call) + "/" + media.path;
+    if (::rename(part.c_str(), target.c_str()) != 0) {
+      return Status::IoError("cannot move the upload into the media store");
     }
+    st = ops::SyncDir(MediaDir(call) + "/" + dir);
+    if (st.ok()) st = ops::SyncDir(MediaDir(call) + "/uploads");
+    if (!st.ok()) ::rename(target.c_str(), part.c_str());  // the transaction rolls back
     return st;
   });
 }
@@ -183,6 +195,10 @@ Status CreateUploadHandler(Call& call) {
   int fd = ::open(PartPath(call, u.id).c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   if (fd < 0) return Status::Unavailable("cannot create the upload file");
   ::close(fd);
+  // The bytes are fdatasync'ed as they arrive; the file's name needs its
+  // directory synced, or a power failure can take the whole file.
+  s = ops::SyncDir(MediaDir(call) + "/uploads");
+  if (!s.ok()) return s;
   call.res().status = 201;
   call.res().set_header("Location", "/public/job_interviews/" + call.Token("token") + "/uploads/" +
                                         std::to_string(u.id));

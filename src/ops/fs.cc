@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cstring>
 #include <functional>
 
@@ -174,7 +175,14 @@ Status RemoveFile(const std::string& path) {
   return Status::OK();
 }
 
+namespace {
+std::atomic<SyncDirObserver> sync_dir_observer{nullptr};
+}  // namespace
+
+void SetSyncDirObserverForTesting(SyncDirObserver observer) { sync_dir_observer = observer; }
+
 Status SyncDir(const std::string& dir) {
+  if (SyncDirObserver observer = sync_dir_observer.load()) observer(dir);
   int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (fd < 0) return ErrnoStatus(errno, "opening " + dir);
   int rc = ::fsync(fd);

@@ -62,6 +62,11 @@ Status RemoveTree(const std::string& path);
 Status RemoveFile(const std::string& path);
 // fsync of a directory, so renames and unlinks in it are durable.
 Status SyncDir(const std::string& dir);
+// Test hook: when set, SyncDir calls it with each directory before syncing
+// it (tests check that a file's name is made durable before an answer).
+// nullptr: none. Thread-safe.
+using SyncDirObserver = void (*)(const std::string& dir);
+void SetSyncDirObserverForTesting(SyncDirObserver observer);
 // The directory part of a path ("a/b/c" -> "a/b", "c" -> ".").
 std::string DirName(const std::string& path);
 

@@ -69,16 +69,19 @@ std::optional<int64_t> Stmt::OptInt(int col) const {
 
 Result<std::unique_ptr<Db>> Db::Open(const std::string& path, const Options& options) {
   sqlite3* raw = nullptr;
-  int flags = SQLITE_OPEN_NOMUTEX |
-              (options.read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
-  int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
+  int flags =
+      SQLITE_OPEN_NOMUTEX |
+      (options.read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+  int rc = sqlite3_open_v2(path.c_str(), &raw, flags,
+                           options.vfs.empty() ? nullptr : options.vfs.c_str());
   std::unique_ptr<Db> db(new Db(raw));
   if (rc != SQLITE_OK) return db->Error(rc, "open " + path);
   sqlite3_extended_result_codes(raw, 1);
   sqlite3_busy_timeout(raw, options.busy_timeout_ms);
-  std::string pragmas =
-      "PRAGMA foreign_keys=ON; PRAGMA synchronous=FULL; PRAGMA cache_size=-" +
-      std::to_string(options.cache_size_kib) + "; PRAGMA temp_store=MEMORY;";
+  std::string pragmas = std::string("PRAGMA foreign_keys=ON; PRAGMA synchronous=") +
+                        (options.unsafe_synchronous_off ? "OFF" : "FULL") +
+                        "; PRAGMA cache_size=-" + std::to_string(options.cache_size_kib) +
+                        "; PRAGMA temp_store=MEMORY;";
   if (!options.read_only) pragmas = "PRAGMA journal_mode=WAL; " + pragmas;
   Status s = db->Exec(pragmas.c_str());
   if (!s.ok()) return s;

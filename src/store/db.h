@@ -71,9 +71,15 @@ class Stmt {
 class Db {
  public:
   struct Options {
-    bool read_only = false;        // open SQLITE_OPEN_READONLY (reader pool)
-    int busy_timeout_ms = 5000;    // waits for the other writer (CLI vs server)
-    int cache_size_kib = 2048;     // page cache bound per connection
+    bool read_only = false;      // open SQLITE_OPEN_READONLY (reader pool)
+    int busy_timeout_ms = 5000;  // waits for the other writer (CLI vs server)
+    int cache_size_kib = 2048;   // page cache bound per connection
+    // The SQLite VFS to open the file with; empty: the default (unix) VFS.
+    // Tests register a VFS that models power loss (tests/testing/lossy_vfs.h).
+    std::string vfs;
+    // Test only: PRAGMA synchronous=OFF instead of FULL, for the power-loss
+    // test's negative control. The product never sets it.
+    bool unsafe_synchronous_off = false;
   };
 
   // Opens (creating if allowed) the database at `path` in WAL mode with

@@ -26,6 +26,8 @@ Db::Options DbOptions(const StoreOptions& o) {
   Db::Options d;
   d.busy_timeout_ms = o.busy_timeout_ms;
   d.cache_size_kib = o.cache_size_kib;
+  d.vfs = o.vfs;
+  d.unsafe_synchronous_off = o.unsafe_synchronous_off;
   return d;
 }
 

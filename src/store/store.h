@@ -42,6 +42,10 @@ struct StoreOptions {
   int reader_wait_ms = 200;
   size_t max_group = 256;      // writes committed together at most
   bool run_migrations = true;  // apply schema/*.sql at open
+  // Tests only (see Db::Options): the SQLite VFS of every connection, and
+  // synchronous=OFF for the power-loss test's negative control.
+  std::string vfs;
+  bool unsafe_synchronous_off = false;
 };
 
 class Store {

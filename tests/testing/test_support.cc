@@ -39,11 +39,10 @@ Value Json(const std::string& body) {
   return v.value();
 }
 
-TestServer::TestServer(ServerOptions options) {
+TestServer::TestServer(ServerOptions options, StoreOptions so) {
   std::string cert = dir_.path() + "/cert.pem", key = dir_.path() + "/key.pem";
   REQUIRE(http::GenerateSelfSignedCert({"localhost"}, cert, key).ok());
   cert_pem_ = ReadFile(cert);
-  StoreOptions so;
   so.path = dir_.path() + "/cammio.db";
   auto store = Store::Open(so);
   REQUIRE(store.ok());
@@ -67,7 +66,9 @@ TestServer::TestServer(ServerOptions options) {
   REQUIRE(s.ok());
 }
 
-TestServer::~TestServer() {
+TestServer::~TestServer() { Shutdown(); }
+
+void TestServer::Shutdown() {
   server_->Stop();
   store_->Close();
 }

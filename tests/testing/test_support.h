@@ -39,8 +39,14 @@ struct Credentials {
 
 class TestServer {
  public:
-  explicit TestServer(ServerOptions options = ServerOptions());
+  // `store_options` (its path is replaced by the temporary directory's
+  // cammio.db) lets a test choose e.g. the SQLite VFS.
+  explicit TestServer(ServerOptions options = ServerOptions(),
+                      StoreOptions store_options = StoreOptions());
   ~TestServer();
+  // Stops the server and closes the store, keeping the data directory (for
+  // inspecting the database). Idempotent; the destructor does it too.
+  void Shutdown();
 
   int port() const { return server_->port(); }
   // The plain-HTTP listener's port (options.http_listen_host set), else 0.
