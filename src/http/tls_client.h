@@ -18,6 +18,7 @@
 
 #include <httplib.h>
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -38,6 +39,12 @@ struct TlsClientOptions {
   // Empty: `host`. mbedTLS 2.28 cannot match IP addresses, so connect to
   // 127.0.0.1 with server_name "localhost" rather than verifying an IP.
   std::string server_name;
+  // Opens the TCP connection in place of cpp-httplib's resolve-and-connect
+  // (outbound destination policy, net/outbound.h): a connected socket, or
+  // INVALID_SOCKET with `error` set. Empty: cpp-httplib's own.
+  std::function<socket_t(const std::string& host, int port, std::chrono::microseconds timeout,
+                         httplib::Error& error)>
+      connect;
 };
 
 class TlsClient : public httplib::ClientImpl {

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "http/certificate.h"
+#include "notify/sender.h"
 #include "store/accounts.h"
 #include "util/crypto.h"
 
@@ -39,7 +40,14 @@ Value Json(const std::string& body) {
   return v.value();
 }
 
-TestServer::TestServer(ServerOptions options) {
+net::OutboundPolicy AllowLoopback() {
+  auto ranges = net::ParseCidrList("127.0.0.0/8, ::1/128");
+  REQUIRE(ranges.ok());
+  return net::OutboundPolicy(*ranges);
+}
+
+TestServer::TestServer(ServerOptions options, net::OutboundPolicy outbound) {
+  SetTenantOutboundPolicy(std::move(outbound));
   std::string cert = dir_.path() + "/cert.pem", key = dir_.path() + "/key.pem";
   REQUIRE(http::GenerateSelfSignedCert({"localhost"}, cert, key).ok());
   cert_pem_ = ReadFile(cert);
@@ -69,6 +77,7 @@ TestServer::TestServer(ServerOptions options) {
 
 TestServer::~TestServer() {
   server_->Stop();
+  SetTenantOutboundPolicy(net::OutboundPolicy());
   store_->Close();
 }
 

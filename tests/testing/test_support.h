@@ -14,6 +14,7 @@
 #include "http/auth_throttle.h"
 #include "http/server.h"
 #include "http/tls_client.h"
+#include "net/address.h"
 #include "store/store.h"
 #include "util/time.h"
 
@@ -37,9 +38,17 @@ struct Credentials {
   std::string token;
 };
 
+// The outbound policy tests need to reach receivers on this machine:
+// `outbound_allow = 127.0.0.0/8, ::1/128`.
+net::OutboundPolicy AllowLoopback();
+
 class TestServer {
  public:
-  explicit TestServer(ServerOptions options = ServerOptions());
+  // `outbound`: where the server's ATS test calls may connect (by default,
+  // like `cammio serve` without outbound_allow: public addresses only). It is
+  // the process-wide SetTenantOutboundPolicy() while this server lives.
+  explicit TestServer(ServerOptions options = ServerOptions(),
+                      net::OutboundPolicy outbound = net::OutboundPolicy());
   ~TestServer();
 
   int port() const { return server_->port(); }
