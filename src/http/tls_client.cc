@@ -85,13 +85,11 @@ struct TlsClient::Config {
   mbedtls_x509_crt ca;
   mbedtls_ssl_config conf;
   std::string server_name;
-  decltype(TlsClientOptions::connect) connect;
 };
 
 TlsClient::TlsClient(const std::string& host, int port, TlsClientOptions opts)
     : httplib::ClientImpl(host, port), config_(std::make_shared<Config>()) {
   config_->server_name = opts.server_name.empty() ? host : opts.server_name;
-  config_->connect = std::move(opts.connect);
   load_error_ = config_->Init(opts);
 }
 
@@ -131,9 +129,9 @@ bool TlsClient::create_and_connect_socket(Socket& socket, httplib::Error& error)
     last_tls_error_ = load_error_;
     return false;
   }
-  if (config_->connect) {
-    socket.sock = config_->connect(
-        host_, port_, Duration(connection_timeout_sec_, connection_timeout_usec_), error);
+  if (connect_) {
+    socket.sock =
+        connect_(host_, port_, Duration(connection_timeout_sec_, connection_timeout_usec_), error);
     if (socket.sock == INVALID_SOCKET) return false;
   } else if (!ClientImpl::create_and_connect_socket(socket, error)) {
     return false;

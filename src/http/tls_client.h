@@ -39,12 +39,6 @@ struct TlsClientOptions {
   // Empty: `host`. mbedTLS 2.28 cannot match IP addresses, so connect to
   // 127.0.0.1 with server_name "localhost" rather than verifying an IP.
   std::string server_name;
-  // Opens the TCP connection in place of cpp-httplib's resolve-and-connect
-  // (outbound destination policy, net/outbound.h): a connected socket, or
-  // INVALID_SOCKET with `error` set. Empty: cpp-httplib's own.
-  std::function<socket_t(const std::string& host, int port, std::chrono::microseconds timeout,
-                         httplib::Error& error)>
-      connect;
 };
 
 class TlsClient : public httplib::ClientImpl {
@@ -66,6 +60,14 @@ class TlsClient : public httplib::ClientImpl {
   std::string last_tls_error() const;
   // Handshakes completed by this client (one per TCP connection).
   uint64_t handshakes() const;
+
+  // Opens the TCP connection in place of cpp-httplib's resolve-and-connect
+  // (the outbound destination policy, net/outbound.h): a connected socket,
+  // or INVALID_SOCKET with `error` set. Unset: cpp-httplib's own. Set it
+  // before the first request.
+  using ConnectFunction = std::function<socket_t(
+      const std::string& host, int port, std::chrono::microseconds timeout, httplib::Error& error)>;
+  void set_connect(ConnectFunction connect) { connect_ = std::move(connect); }
 
  protected:
   // Connects and performs the TLS handshake; on failure the socket is closed,
@@ -91,6 +93,7 @@ class TlsClient : public httplib::ClientImpl {
 
   std::shared_ptr<Config> config_;
   std::string load_error_;
+  ConnectFunction connect_;
 
   // Guarded by socket_mutex_: the session bound to socket_, if any, and
   // whether it has carried a request yet.

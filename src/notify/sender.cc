@@ -261,15 +261,15 @@ SendResult SendNotification(const RenderedRequest& request, const NotificationSe
     http::TlsClientOptions o;
     o.ca_pem = settings.ca_pem.value_or("");
     o.verify = settings.verify_tls;
-    o.connect = [&connector](const std::string& host, int port, std::chrono::microseconds timeout,
-                             httplib::Error& error) {
-      return connector.Connect(host, port, timeout, error);
-    };
     auto c = std::make_unique<http::TlsClient>(target->host, target->port, o);
     if (!c->is_valid()) {
       out.error = "TLS setup failed: " + c->load_error();
       return finish();
     }
+    c->set_connect([&connector](const std::string& host, int port,
+                                std::chrono::microseconds timeout, httplib::Error& error) {
+      return connector.Connect(host, port, timeout, error);
+    });
     tls = c.get();
     client = std::move(c);
   } else {

@@ -27,13 +27,13 @@ int Get(TestServer& server, const std::string& email, const std::string& token,
   return res->status;
 }
 
-// Fails as `email` until the server answers 429; returns the 401s seen.
+// Fails as `email` until the server answers 429; returns the 403s seen.
 int FailUntilThrottled(TestServer& server, const std::string& email,
                        const std::string& forwarded_for = "") {
   for (int i = 0; i < 50; ++i) {
     int status = Get(server, email, "wrong-token", forwarded_for);
     if (status == 429) return i;
-    REQUIRE(status == 401);
+    REQUIRE(status == 403);
   }
   FAIL("never throttled");
   return -1;
@@ -52,7 +52,7 @@ TEST_CASE("auth: a correct token passes however many failures its user had") {
   // Other users of the same address are not affected by those failures.
   Credentials other = server.NewAccount("Other Agency", "other@agency.test");
   CHECK(Get(server, other.email, other.token) == 200);
-  CHECK(Get(server, other.email, "wrong-token") == 401);
+  CHECK(Get(server, other.email, "wrong-token") == 403);
 }
 
 TEST_CASE("auth: with trusted_proxies, X-Forwarded-For clients are throttled separately") {
@@ -65,7 +65,7 @@ TEST_CASE("auth: with trusted_proxies, X-Forwarded-For clients are throttled sep
   // The attacker at A exhausts its pair ...
   CHECK(FailUntilThrottled(server, me.email, "203.0.113.9") == 10);
   // ... a client at B, even mistyping, is not throttled for it.
-  CHECK(Get(server, me.email, "wrong-token", "198.51.100.20") == 401);
+  CHECK(Get(server, me.email, "wrong-token", "198.51.100.20") == 403);
   CHECK(Get(server, me.email, me.token, "198.51.100.20") == 200);
   // A forged entry left of what the proxy appended changes nothing.
   CHECK(Get(server, me.email, "wrong-token", "198.51.100.20, 203.0.113.9") == 429);

@@ -229,17 +229,16 @@ TEST_CASE("net: ConnectOutbound connects to an allowed address, and fails plainl
   // ::1 is not in the allowed range.
   auto v6 = ConnectOutbound("::1", l.port(), policy, std::chrono::milliseconds(2000));
   CHECK(v6.kind == OutboundConnection::Kind::kNotAllowed);
-  // A closed port and an unknown name are the same kind of failure.
-  int closed = l.port();
+  // A closed port is a plain failure. (No unknown names here: looking one
+  // up would leave the machine.)
+  int closed = 0;
   {
     Listener gone;
     closed = gone.port();
   }
   auto refused = ConnectOutbound("127.0.0.1", closed, policy, std::chrono::milliseconds(2000));
   CHECK(refused.kind == OutboundConnection::Kind::kFailed);
-  auto unknown =
-      ConnectOutbound("no-such-host.invalid", 80, policy, std::chrono::milliseconds(2000));
-  CHECK(unknown.kind == OutboundConnection::Kind::kFailed);
+  CHECK(refused.fd == -1);
 }
 
 }  // namespace
