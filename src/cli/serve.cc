@@ -14,6 +14,7 @@
 #include "http/server.h"
 #include "mail/enqueue.h"
 #include "mail/sender.h"
+#include "net/address.h"
 #include "notify/outbox.h"
 #include "notify/sender.h"
 #include "ops/data_lock.h"
@@ -92,6 +93,10 @@ ServerOptions ServerOptionsFrom(const Config& c) {
   o.write_timeout_s = c.write_timeout;
   o.max_body_bytes = static_cast<size_t>(c.max_body_kib) * 1024;
   o.backlog = c.backlog;
+  // Validated when the setting was read.
+  if (auto proxies = net::ParseCidrList(c.trusted_proxies); proxies.ok()) {
+    o.trusted_proxies = *proxies;
+  }
   return o;
 }
 
@@ -143,6 +148,10 @@ int RunServe(const Config& config) {
     return 1;
   }
   AuthThrottle throttle;
+  auto outbound_allow = net::ParseCidrList(config.outbound_allow);  // validated when read
+  const net::OutboundPolicy outbound(outbound_allow.ok() ? *outbound_allow
+                                                         : std::vector<net::Cidr>());
+  SetTenantOutboundPolicy(outbound);
   ServerContext ctx;
   ctx.store = store->get();
   ctx.clock = &SystemClock();
@@ -155,7 +164,9 @@ int RunServe(const Config& config) {
                        : config.public_url;
   // Completion notifications towards the ATS: the outbox row is written in
   // the completion's transaction; the sender is woken after the commit.
-  Sender notifier(**store, SystemClock());
+  SenderOptions notify_options;
+  notify_options.outbound = outbound;
+  Sender notifier(**store, SystemClock(), notify_options);
   CompletionEvents events;
   events.in_transaction.push_back(
       [public_url = ctx.public_url](Db& db, const CompletionResult& r, int64_t now) {

@@ -4,6 +4,8 @@
 #include <fstream>
 #include <functional>
 
+#include "net/address.h"
+
 namespace cammio {
 namespace {
 
@@ -41,6 +43,20 @@ Setter Address(std::string Config::*field, const char* name, bool allow_empty) {
     int port = 0;
     if (!(allow_empty && v.empty()) && !SplitHostPort(v, &host, &port).ok()) {
       return Status::InvalidArgument(std::string(name) + " must be ADDRESS:PORT, got '" + v + "'");
+    }
+    c->*field = v;
+    return Status::OK();
+  };
+}
+
+Setter CidrList(std::string Config::*field, const char* name) {
+  return [=](Config* c, const std::string& v) {
+    auto list = net::ParseCidrList(v);
+    if (!list.ok()) {
+      return Status::InvalidArgument(std::string(name) +
+                                     " must be a comma-separated list of address ranges "
+                                     "(10.1.0.0/16, fd00::/8): " +
+                                     list.status().details());
     }
     c->*field = v;
     return Status::OK();
@@ -100,6 +116,12 @@ const std::vector<Row>& Rows() {
       {{"metrics_token", "CAMMIO_METRICS_TOKEN",
         "bearer token GET /metrics requires (empty: loopback clients only)"},
        Text(&Config::metrics_token)},
+      {{"outbound_allow", "CAMMIO_OUTBOUND_ALLOW",
+        "non-public address ranges (CIDR list) the ATS notification sender may connect to"},
+       CidrList(&Config::outbound_allow, "outbound_allow")},
+      {{"trusted_proxies", "CAMMIO_TRUSTED_PROXIES",
+        "reverse proxies (CIDR list) whose X-Forwarded-For / Forwarded names the client"},
+       CidrList(&Config::trusted_proxies, "trusted_proxies")},
       {{"log_level", "CAMMIO_LOG_LEVEL", "debug, info, warn or error"},
        [](Config* c, const std::string& v) {
          if (v != "debug" && v != "info" && v != "warn" && v != "error") {

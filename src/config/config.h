@@ -39,6 +39,9 @@ struct Config {
   int backlog = 1024;                      // listen backlog
   int response_cache_kib = 4096;           // cached GET answers (api/response_cache.h); 0 = off
   std::string log_level = "info";          // debug, info, warn, error
+  // CIDR lists (net/address.h), comma- or space-separated; "" = none.
+  std::string outbound_allow;   // non-public ranges the ATS may be at
+  std::string trusted_proxies;  // peers whose X-Forwarded-For / Forwarded is believed
 };
 
 // One row of the settings table, for help output and docs.

@@ -14,6 +14,7 @@
 #include "api/idempotency.h"
 #include "api/response_cache.h"
 #include "http/auth_throttle.h"
+#include "http/client_address.h"
 #include "http/connection_control.h"
 #include "http/error_render.h"
 #include "http/tls_server.h"
@@ -114,6 +115,14 @@ bool ParseBasic(const httplib::Request& req, std::string* user, std::string* tok
   return !user->empty() && !token->empty();
 }
 
+// Every value of header `name`, in order.
+std::vector<std::string> HeaderValues(const httplib::Request& req, const char* name) {
+  std::vector<std::string> out;
+  size_t n = req.get_header_value_count(name);
+  for (size_t i = 0; i < n; ++i) out.push_back(req.get_header_value(name, i));
+  return out;
+}
+
 // Linux lets listen(2) be called again on a listening socket to change its
 // backlog; cpp-httplib 0.11.4 hard-codes 5.
 template <class Base>
@@ -167,13 +176,11 @@ Status ApiServer::Impl::Authenticate(const httplib::Request& req, RequestState& 
   std::string user, token;
   if (!ParseBasic(req, &user, &token)) return Status::Unauthenticated(kForbiddenDetails);
   int64_t now = ctx.clock->Now();
-  int64_t wait = ctx.throttle->RetryAfter(user, req.remote_addr, now);
-  if (wait > 0) {
-    LogWarn("request " + st.id + " refused: too many failed logins for user=" + user +
-            " addr=" + req.remote_addr);
-    return Status::TooManyRequests("too many failed authentication attempts; retry in " +
-                                   std::to_string(wait) + " seconds");
-  }
+  const std::string client = http::ClientAddress(
+      req.remote_addr, HeaderValues(req, "X-Forwarded-For"), HeaderValues(req, "Forwarded"),
+      options.trusted_proxies);
+  // Checked even when throttled: only failures are refused (auth_throttle.h).
+  const int64_t wait = ctx.throttle->RetryAfter(user, client, now);
   Result<Principal> p = Status::Internal("unset");
   const bool cached = st.match.route->cached && ctx.response_cache != nullptr;
   Status s = ctx.store->Read([&](Db& db) {
@@ -187,9 +194,14 @@ Status ApiServer::Impl::Authenticate(const httplib::Request& req, RequestState& 
   });
   if (!s.ok()) return s;
   if (p.status().code() == Status::Code::kUnauthenticated) {
-    ctx.throttle->RecordFailure(user, req.remote_addr, now);
-    LogWarn("request " + st.id + " authentication failed for user=" + user +
-            " addr=" + req.remote_addr);
+    ctx.throttle->RecordFailure(user, client, now);
+    if (wait > 0) {
+      LogWarn("request " + st.id + " refused: too many failed logins for user=" + user +
+              " addr=" + client);
+      return Status::TooManyRequests("too many failed authentication attempts; retry in " +
+                                     std::to_string(wait) + " seconds");
+    }
+    LogWarn("request " + st.id + " authentication failed for user=" + user + " addr=" + client);
     return Status::Unauthenticated(kForbiddenDetails);
   }
   if (!p.ok()) return p.status();

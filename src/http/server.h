@@ -17,10 +17,12 @@
 #include <memory>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "api/call.h"
 #include "api/router.h"
 #include "cammio/status.h"
+#include "net/address.h"
 
 namespace cammio {
 
@@ -42,6 +44,9 @@ struct ServerOptions {
   size_t max_body_bytes = 1 << 20;              // larger request bodies answer 413
   size_t max_upload_bytes = size_t{512} << 20;  // bodies of streamed routes (uploads)
   int backlog = 1024;                           // listen(2) backlog
+  // Peers whose X-Forwarded-For / Forwarded header names the client (for the
+  // authentication throttle; http/client_address.h). Empty: none.
+  std::vector<net::Cidr> trusted_proxies;
 };
 
 class ApiServer {

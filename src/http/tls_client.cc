@@ -129,7 +129,13 @@ bool TlsClient::create_and_connect_socket(Socket& socket, httplib::Error& error)
     last_tls_error_ = load_error_;
     return false;
   }
-  if (!ClientImpl::create_and_connect_socket(socket, error)) return false;
+  if (connect_) {
+    socket.sock =
+        connect_(host_, port_, Duration(connection_timeout_sec_, connection_timeout_usec_), error);
+    if (socket.sock == INVALID_SOCKET) return false;
+  } else if (!ClientImpl::create_and_connect_socket(socket, error)) {
+    return false;
+  }
 
   auto conn =
       std::make_shared<TlsConnection>(socket.sock, Duration(read_timeout_sec_, read_timeout_usec_),

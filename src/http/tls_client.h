@@ -18,6 +18,7 @@
 
 #include <httplib.h>
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -60,6 +61,14 @@ class TlsClient : public httplib::ClientImpl {
   // Handshakes completed by this client (one per TCP connection).
   uint64_t handshakes() const;
 
+  // Opens the TCP connection in place of cpp-httplib's resolve-and-connect
+  // (the outbound destination policy, net/outbound.h): a connected socket,
+  // or INVALID_SOCKET with `error` set. Unset: cpp-httplib's own. Set it
+  // before the first request.
+  using ConnectFunction = std::function<socket_t(
+      const std::string& host, int port, std::chrono::microseconds timeout, httplib::Error& error)>;
+  void set_connect(ConnectFunction connect) { connect_ = std::move(connect); }
+
  protected:
   // Connects and performs the TLS handshake; on failure the socket is closed,
   // `error` says why and false is returned.
@@ -84,6 +93,7 @@ class TlsClient : public httplib::ClientImpl {
 
   std::shared_ptr<Config> config_;
   std::string load_error_;
+  ConnectFunction connect_;
 
   // Guarded by socket_mutex_: the session bound to socket_, if any, and
   // whether it has carried a request yet.

@@ -5,10 +5,14 @@
 #include <algorithm>
 #include <chrono>
 #include <cctype>
+#include <condition_variable>
 #include <cstring>
 #include <memory>
+#include <mutex>
+#include <thread>
 
 #include "http/tls_client.h"
+#include "net/outbound.h"
 #include "store/interviews.h"
 #include "util/crypto.h"
 #include "util/log.h"
@@ -31,6 +35,9 @@ constexpr int kStoreFailureHoldSeconds = 30;
 
 std::mutex g_senders_mu;
 std::set<Sender*> g_senders;
+
+std::mutex g_policy_mu;
+net::OutboundPolicy g_tenant_policy;  // guarded by g_policy_mu
 
 int MonthIndex(std::string_view m) {
   static const char* const kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
@@ -76,13 +83,14 @@ Result<Target> ParseTarget(const std::string& url) {
   return t;
 }
 
+// Closed and filtered ports (and unknown hosts) read the same: the tenant
+// learns no more about a destination than that it could not be reached.
 std::string DescribeError(httplib::Error e, const std::string& host, int port) {
   std::string where = host + ":" + std::to_string(port);
   switch (e) {
     case httplib::Error::Connection:
-      return "could not connect to " + where + " (refused, unreachable or no such host)";
     case httplib::Error::ConnectionTimeout:
-      return "connecting to " + where + " timed out";
+      return "could not connect to " + where + " (no such host, refused, unreachable or timed out)";
     case httplib::Error::Read:
       return "no answer from " + where + " within the timeout, or the connection was closed";
     case httplib::Error::Write:
@@ -98,7 +106,104 @@ std::string DescribeError(httplib::Error e, const std::string& host, int port) {
   }
 }
 
+// Where connections may go, and what happened when one was refused.
+struct Connector {
+  const net::OutboundPolicy& policy;
+  bool not_allowed = false;
+
+  socket_t Connect(const std::string& host, int port, std::chrono::microseconds timeout,
+                   httplib::Error& error) {
+    auto c = net::ConnectOutbound(host, port, policy,
+                                  std::chrono::duration_cast<std::chrono::milliseconds>(timeout));
+    if (c.kind == net::OutboundConnection::Kind::kOk) return c.fd;
+    not_allowed = c.kind == net::OutboundConnection::Kind::kNotAllowed;
+    if (not_allowed) LogWarn("outbound connection refused by the policy: " + c.detail);
+    error = httplib::Error::Connection;
+    return INVALID_SOCKET;
+  }
+};
+
+// Plain HTTP through the Connector (cpp-httplib would resolve and connect
+// by itself).
+class PolicyClient : public httplib::ClientImpl {
+ public:
+  PolicyClient(const std::string& host, int port, Connector& connector)
+      : httplib::ClientImpl(host, port), connector_(connector) {}
+
+ protected:
+  bool create_and_connect_socket(Socket& socket, httplib::Error& error) override {
+    socket.sock = connector_.Connect(host_, port_,
+                                     std::chrono::seconds(connection_timeout_sec_) +
+                                         std::chrono::microseconds(connection_timeout_usec_),
+                                     error);
+    return socket.sock != INVALID_SOCKET;
+  }
+
+ private:
+  Connector& connector_;
+};
+
+// Stops `client` (its socket is shut down, so every wait ends) once `after`
+// has passed, unless destroyed first.
+class Watchdog {
+ public:
+  Watchdog(httplib::ClientImpl& client, std::chrono::milliseconds after) {
+    if (after.count() <= 0) return;
+    thread_ = std::thread([this, &client, after] {
+      std::unique_lock<std::mutex> lock(mu_);
+      if (cv_.wait_for(lock, after, [this] { return done_; })) return;
+      fired_ = true;
+      lock.unlock();
+      client.stop();
+    });
+  }
+  ~Watchdog() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      done_ = true;
+    }
+    cv_.notify_all();
+    if (thread_.joinable()) thread_.join();
+  }
+  bool fired() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return fired_;
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool done_ = false;
+  bool fired_ = false;
+  std::thread thread_;
+};
+
+// A reason phrase fit to show: printable ASCII, at most 64 characters.
+std::string CleanReason(const std::string& reason) {
+  std::string out;
+  for (char c : reason) {
+    if (out.size() >= 64) break;
+    if (c >= 0x20 && c < 0x7f) out += c;
+  }
+  return out;
+}
+
 }  // namespace
+
+void SetTenantOutboundPolicy(net::OutboundPolicy policy) {
+  std::lock_guard<std::mutex> lock(g_policy_mu);
+  g_tenant_policy = std::move(policy);
+}
+
+net::OutboundPolicy TenantOutboundPolicy() {
+  std::lock_guard<std::mutex> lock(g_policy_mu);
+  return g_tenant_policy;
+}
+
+std::string SendResult::StatusLine() const {
+  if (status_code <= 0) return "";
+  return std::to_string(status_code) + (reason.empty() ? "" : " " + reason);
+}
 
 std::optional<int64_t> RetryDelaySeconds(int64_t failed_attempts) {
   if (failed_attempts < 1 || static_cast<size_t>(failed_attempts) > kRetrySteps) {
@@ -122,20 +227,20 @@ std::optional<int64_t> ParseRetryAfter(std::string_view value, int64_t now) {
   int month = MonthIndex(value.substr(8, 3));
   if (!Digits(value.substr(5, 2), &day) || value[7] != ' ' || month == 0 || value[11] != ' ' ||
       !Digits(value.substr(12, 4), &year) || value[16] != ' ' ||
-      !Digits(value.substr(17, 2), &hh) || value[19] != ':' ||
-      !Digits(value.substr(20, 2), &mm) || value[22] != ':' ||
-      !Digits(value.substr(23, 2), &ss)) {
+      !Digits(value.substr(17, 2), &hh) || value[19] != ':' || !Digits(value.substr(20, 2), &mm) ||
+      value[22] != ':' || !Digits(value.substr(23, 2), &ss)) {
     return std::nullopt;
   }
   if (day < 1 || day > 31 || hh > 23 || mm > 59 || ss > 60) return std::nullopt;
-  int64_t at = DaysFromCivil(year, static_cast<unsigned>(month), static_cast<unsigned>(day)) *
-                   86400 +
-               hh * 3600 + mm * 60 + ss;
+  int64_t at =
+      DaysFromCivil(year, static_cast<unsigned>(month), static_cast<unsigned>(day)) * 86400 +
+      hh * 3600 + mm * 60 + ss;
   return std::max<int64_t>(0, at - now);
 }
 
 SendResult SendNotification(const RenderedRequest& request, const NotificationSettings& settings,
-                            const std::string& webhook_id, int64_t timestamp) {
+                            const std::string& webhook_id, int64_t timestamp,
+                            const SendOptions& options) {
   SendResult out;
   auto started = std::chrono::steady_clock::now();
   auto finish = [&]() {
@@ -149,6 +254,7 @@ SendResult SendNotification(const RenderedRequest& request, const NotificationSe
     out.error = target.status().details();
     return finish();
   }
+  Connector connector{options.outbound};
   std::unique_ptr<httplib::ClientImpl> client;
   http::TlsClient* tls = nullptr;
   if (target->https) {
@@ -160,15 +266,24 @@ SendResult SendNotification(const RenderedRequest& request, const NotificationSe
       out.error = "TLS setup failed: " + c->load_error();
       return finish();
     }
+    c->set_connect([&connector](const std::string& host, int port,
+                                std::chrono::microseconds timeout, httplib::Error& error) {
+      return connector.Connect(host, port, timeout, error);
+    });
     tls = c.get();
     client = std::move(c);
   } else {
-    client = std::make_unique<httplib::ClientImpl>(target->host, target->port);
+    client = std::make_unique<PolicyClient>(target->host, target->port, connector);
   }
-  time_t timeout = static_cast<time_t>(settings.timeout_seconds);
-  client->set_connection_timeout(timeout, 0);
-  client->set_read_timeout(timeout, 0);
-  client->set_write_timeout(timeout, 0);
+  std::chrono::microseconds phase = std::chrono::seconds(settings.timeout_seconds);
+  if (options.total_timeout.count() > 0) {
+    phase = std::min<std::chrono::microseconds>(phase, options.total_timeout / 2);
+  }
+  const auto sec = std::chrono::duration_cast<std::chrono::seconds>(phase);
+  const auto usec = phase - sec;
+  client->set_connection_timeout(sec.count(), usec.count());
+  client->set_read_timeout(sec.count(), usec.count());
+  client->set_write_timeout(sec.count(), usec.count());
   client->set_keep_alive(false);
   client->set_url_encode(false);  // the URL was encoded when it was rendered
   client->set_follow_location(false);
@@ -180,16 +295,14 @@ SendResult SendNotification(const RenderedRequest& request, const NotificationSe
   if (settings.username && !settings.username->empty()) {
     // Not ClientImpl::set_basic_auth: httplib 0.11.4's base64 shifts a signed
     // int out of range (undefined behaviour the sanitizer build aborts on).
-    req.set_header("Authorization",
-                   "Basic " + Base64Encode(*settings.username + ":" +
-                                           settings.password.value_or("")));
+    req.set_header("Authorization", "Basic " + Base64Encode(*settings.username + ":" +
+                                                            settings.password.value_or("")));
   }
   req.set_header("webhook-id", webhook_id);
   req.set_header("webhook-timestamp", std::to_string(timestamp));
   std::string key;
   if (settings.signing_secret && DecodeSigningSecret(*settings.signing_secret, &key)) {
-    req.set_header("webhook-signature",
-                   WebhookSignature(key, webhook_id, timestamp, request.body));
+    req.set_header("webhook-signature", WebhookSignature(key, webhook_id, timestamp, request.body));
   }
   req.body = request.body;
   size_t read = 0;
@@ -203,9 +316,16 @@ SendResult SendNotification(const RenderedRequest& request, const NotificationSe
 
   httplib::Response res;
   httplib::Error error = httplib::Error::Success;
-  bool sent = client->send(req, res, error);
+  bool sent = false;
+  bool cut_short = false;
+  {
+    Watchdog watchdog(*client, options.total_timeout);
+    sent = client->send(req, res, error);
+    cut_short = watchdog.fired();
+  }
   if (res.status > 0) {
     out.status_code = res.status;
+    out.reason = CleanReason(res.reason);
     if (res.has_header("Retry-After")) {
       out.retry_after = ParseRetryAfter(res.get_header_value("Retry-After"), timestamp);
     }
@@ -214,6 +334,16 @@ SendResult SendNotification(const RenderedRequest& request, const NotificationSe
     if (out.status_code > 0 && error == httplib::Error::Canceled) {
       // The answer's status and headers came; its body was too large to read.
       out.error = "the answer's body is larger than " + std::to_string(kBodyReadMax) + " bytes";
+    } else if (connector.not_allowed) {
+      out.status_code = 0;
+      out.not_allowed = true;
+      out.error = "destination not allowed: " + target->host +
+                  " is not a public address (the operator can allow address ranges with the "
+                  "outbound_allow setting)";
+    } else if (cut_short) {
+      out.status_code = 0;
+      out.error = "no complete answer from " + target->host + ":" + std::to_string(target->port) +
+                  " within " + std::to_string(options.total_timeout.count()) + " ms";
     } else {
       out.status_code = 0;
       out.error = DescribeError(error, target->host, target->port);
@@ -349,8 +479,7 @@ void Sender::DispatchLoop() {
     lock.lock();
     auto wait = std::chrono::milliseconds(options_.poll_interval_ms);
     if (next_due && *next_due > now) {
-      wait = std::min<std::chrono::milliseconds>(wait,
-                                                 std::chrono::seconds(*next_due - now));
+      wait = std::min<std::chrono::milliseconds>(wait, std::chrono::seconds(*next_due - now));
     }
     dispatch_cv_.wait_for(lock, wait, [&] { return stopping_ || kicked_; });
   }
@@ -396,26 +525,25 @@ bool Sender::Process(const NotificationDelivery& d) {
     return Status::OK();
   });
   if (!s.ok()) {
-    LogError("notification " + std::to_string(d.id) + ": reading settings failed: " +
-             s.ToString());
+    LogError("notification " + std::to_string(d.id) + ": reading settings failed: " + s.ToString());
     return false;  // stays pending; retried after the hold
   }
   AttemptRecord rec;
-  std::string what = "notification " + std::to_string(d.id) + " (" + d.webhook_id +
-                     ", account " + std::to_string(d.account_id) + ") " + d.request.method +
-                     " " + d.request.url;
+  std::string what = "notification " + std::to_string(d.id) + " (" + d.webhook_id + ", account " +
+                     std::to_string(d.account_id) + ") " + d.request.method + " " + d.request.url;
   if (!settings.configured()) {
     rec.at = clock_.Now();
     rec.error = "notifications are no longer configured for this account (no host)";
   } else {
-    SendResult r = SendNotification(d.request, settings, d.webhook_id, clock_.Now());
+    SendOptions send_options;
+    send_options.outbound = options_.outbound;
+    SendResult r = SendNotification(d.request, settings, d.webhook_id, clock_.Now(), send_options);
     rec.at = clock_.Now();
     rec.status_code = r.status_code;
-    rec.response = r.body;
-    rec.delivered = r.ok();  // a 2xx is acceptance, even if its body was too large to read
+    rec.response = r.StatusLine();  // never the body: see SendResult
+    rec.delivered = r.ok();         // a 2xx is acceptance, even if its body was too large to read
     if (!rec.delivered) {
-      rec.error = !r.error.empty() ? r.error
-                                   : "the ATS answered " + std::to_string(r.status_code);
+      rec.error = !r.error.empty() ? r.error : "the ATS answered " + std::to_string(r.status_code);
       if (auto delay = RetryDelaySeconds(d.round_attempts + 1)) {
         int64_t wait = Jittered(*delay);
         if (r.retry_after) wait = std::max(wait, std::min(*r.retry_after, kMaxRetryAfterSeconds));

@@ -17,8 +17,12 @@
 //     (stable per delivery), webhook-timestamp (per attempt) and, with a
 //     signing secret, webhook-signature; TLS is verified against the
 //     account's ca_pem or the system store unless verify_tls is false.
+//   - Connections go only to addresses the outbound policy allows (public
+//     ones, plus the operator's `outbound_allow` ranges), checked on the
+//     address actually connected to (net/outbound.h).
 //   - The outcome is written in one transaction; success also sets the
-//     interview's datetime_synchronized.
+//     interview's datetime_synchronized. Of the answer only its status line
+//     is stored (last_response): its body is never kept or shown.
 //   - Pending rows survive restarts: a new Sender picks them up. A crash
 //     between the ATS accepting and the outcome being written means one more
 //     attempt with the same webhook-id (receivers deduplicate on it).
@@ -39,6 +43,7 @@
 #include <thread>
 #include <vector>
 
+#include "net/address.h"
 #include "notify/outbox.h"
 #include "notify/settings.h"
 #include "store/store.h"
@@ -47,9 +52,10 @@
 namespace cammio {
 
 struct SenderOptions {
-  int threads = 8;              // worker threads, clamped to 1..16
-  int poll_interval_ms = 1000;  // the outbox is rescanned at least this often
-  double jitter = 0.2;          // each retry delay is stretched by up to this fraction
+  int threads = 8;               // worker threads, clamped to 1..16
+  int poll_interval_ms = 1000;   // the outbox is rescanned at least this often
+  double jitter = 0.2;           // each retry delay is stretched by up to this fraction
+  net::OutboundPolicy outbound;  // destinations the ATS may be at (net/address.h)
 };
 
 // Delay before the next attempt after `failed_attempts` (>= 1) failed attempts
@@ -64,19 +70,42 @@ std::optional<int64_t> ParseRetryAfter(std::string_view value, int64_t now);
 
 // The outcome of one HTTP attempt.
 struct SendResult {
-  int status_code = 0;       // 0: no HTTP answer
-  std::string body;          // the first 64 KiB of the answer
+  int status_code = 0;  // 0: no HTTP answer
+  std::string reason;   // the answer's reason phrase, printable ASCII, at most 64 chars
+  // The first 64 KiB of the answer. Never shown to the tenant (it may come
+  // from any service the ATS address reaches): only StatusLine() is.
+  std::string body;
   std::string error;         // transport/TLS error text; empty when an answer came
+  bool not_allowed = false;  // the outbound policy refused every address of the host
   int64_t duration_ms = 0;
   std::optional<int64_t> retry_after;  // seconds, from a Retry-After header
   bool ok() const { return status_code >= 200 && status_code < 300; }
+  // "503 Service Unavailable"; "" without an answer.
+  std::string StatusLine() const;
+};
+
+struct SendOptions {
+  net::OutboundPolicy outbound;  // where the connection may go (net/outbound.h)
+  // > 0: the attempt ends after this long whatever happens (the test call);
+  // connect, handshake and each read/write then wait at most half of it.
+  // 0: each of those waits up to the account's timeout.
+  std::chrono::milliseconds total_timeout{0};
 };
 
 // Sends `request` once, synchronously, with the per-attempt headers and the
-// TLS / timeout / credential settings of `settings`. Used by the Sender and
-// by POST /api/settings/notifications/test.
+// TLS / timeout / credential settings of `settings`, connecting only to an
+// address `options.outbound` allows. Used by the Sender and by
+// POST /api/settings/notifications/test.
 SendResult SendNotification(const RenderedRequest& request, const NotificationSettings& settings,
-                            const std::string& webhook_id, int64_t timestamp);
+                            const std::string& webhook_id, int64_t timestamp,
+                            const SendOptions& options);
+
+// The policy of the connections request handlers make on a tenant's behalf
+// (POST /api/settings/notifications/test): process-wide, like the operator
+// setting it comes from (`outbound_allow`); set by `cammio serve` before it
+// serves. Default: public destinations only. Thread-safe.
+void SetTenantOutboundPolicy(net::OutboundPolicy policy);
+net::OutboundPolicy TenantOutboundPolicy();
 
 class Sender {
  public:

@@ -284,7 +284,7 @@ TEST_CASE("notify: settings in XML") {
 }
 
 TEST_CASE("notify: the test endpoint sends now and reports what the ATS answered") {
-  TestServer server;
+  TestServer server(ServerOptions(), testing::AllowLoopback());
   AtsReceiver ats;
   Client me(server, server.creds());
   testing::CheckError(me.Post("/api/settings/notifications/test"), 412, "host");
@@ -301,7 +301,8 @@ TEST_CASE("notify: the test endpoint sends now and reports what the ATS answered
   Value t = testing::Object(me.Post("/api/settings/notifications/test"), 200, "notification_test");
   CHECK(testing::At(t, "success").as_bool());
   CHECK(testing::Int(t, "status_code") == 200);
-  CHECK(testing::Str(t, "response_body") == "ok");
+  CHECK(testing::Str(t, "status_text") == "200 OK");
+  CHECK(testing::IsNull(t, "response_body"));
   CHECK(testing::IsNull(t, "error"));
   CHECK(testing::Int(t, "duration_ms") >= 0);
   CHECK(testing::Str(t, "method") == "POST");
@@ -321,7 +322,8 @@ TEST_CASE("notify: the test endpoint sends now and reports what the ATS answered
       200, "notification_test");
   CHECK_FALSE(testing::At(t, "success").as_bool());
   CHECK(testing::Int(t, "status_code") == 500);
-  CHECK(testing::Str(t, "response_body") == "database is down");
+  CHECK(testing::Str(t, "status_text") == "500 Internal Server Error");
+  CHECK(testing::IsNull(t, "response_body"));  // the ATS's body is never shown
   CHECK(testing::Str(t, "error") == "the ATS answered 500");
   CHECK(ats.requests().back().target == "/t/x%20y");
   testing::CheckError(me.Post("/api/settings/notifications/test", R"({"callback_params": [1]})"),
@@ -334,8 +336,107 @@ TEST_CASE("notify: the test endpoint sends now and reports what the ATS answered
   CHECK(testing::Str(t, "error").find("could not connect") != std::string::npos);
 }
 
+// Without the operator's allow, every spelling of this machine (and of the
+// private ranges) is refused before anything is sent, and the answer names
+// the policy, not the port's state.
+TEST_CASE("notify: the test endpoint refuses loopback and private destinations by default") {
+  TestServer server;  // no outbound_allow
+  AtsReceiver ats(AtsReceiver::Mode::kHttp);
+  Client me(server, server.creds());
+  const std::string port = std::to_string(ats.port());
+  for (const std::string& host :
+       {ats.host(), "127.0.0.1:" + port, "127.1:" + port, "2130706433:" + port,
+        "0x7f000001:" + port, "0177.0.0.1:" + port, "0.0.0.0:" + port, "[::1]:" + port,
+        "[::ffff:127.0.0.1]:" + port, "10.0.0.1:" + port, "169.254.169.254:" + port,
+        "[fe80::1]:" + port, "[fc00::1]:" + port, "[::]:" + port}) {
+    CAPTURE(host);
+    REQUIRE(me.Put("/api/settings/notifications",
+                   "{\"host\": " + Quoted(host) + ", \"ssl\": false, \"timeout_seconds\": 2}")
+                .status == 200);
+    Value t =
+        testing::Object(me.Post("/api/settings/notifications/test"), 200, "notification_test");
+    CHECK_FALSE(testing::At(t, "success").as_bool());
+    CHECK(testing::IsNull(t, "status_code"));
+    CHECK(testing::IsNull(t, "status_text"));
+    CHECK(testing::IsNull(t, "response_body"));
+    CHECK(testing::Str(t, "error").rfind("destination not allowed", 0) == 0);
+  }
+  CHECK(ats.count() == 0);
+}
+
+TEST_CASE("notify: test calls are bounded per account, end within 5 s, and hold up no one") {
+  ServerOptions o;
+  o.workers = 4;
+  o.running_workers = 2;
+  TestServer server(o, testing::AllowLoopback());
+  AtsReceiver ats(AtsReceiver::Mode::kHttp);
+  ats.SetDelay(8s);  // longer than a test call may take
+  const Credentials& a = server.creds();
+  Client me(server, a);
+  REQUIRE(me.Put("/api/settings/notifications",
+                 "{\"host\": " + Quoted(ats.base_url()) + ", \"timeout_seconds\": 30}")
+              .status == 200);
+  Credentials b = server.NewAccount("Other Agency", "other@agency.test");
+  // Connected (TLS handshake done) before the test calls start.
+  auto other = server.AuthedClient(b);
+  REQUIRE(other->Get("/api/settings/notifications"));
+
+  constexpr int kCalls = 6;
+  std::vector<int> status(kCalls, 0);
+  std::vector<std::string> body(kCalls), retry_after(kCalls);
+  std::vector<std::thread> threads;
+  auto started = std::chrono::steady_clock::now();
+  for (int i = 0; i < kCalls; ++i) {
+    threads.emplace_back([&, i] {
+      auto c = server.AuthedClient(a);
+      c->set_read_timeout(20, 0);
+      auto r = c->Post("/api/settings/notifications/test", "", "application/json");
+      if (!r) return;
+      status[i] = r->status;
+      body[i] = r->body;
+      retry_after[i] = r->get_header_value("Retry-After");
+    });
+  }
+  // While two calls wait on the ATS, another tenant's ordinary request is
+  // served at once.
+  REQUIRE(ats.WaitForCount(2));
+  auto t0 = std::chrono::steady_clock::now();
+  auto got = other->Get("/api/settings/notifications");
+  auto waited = std::chrono::steady_clock::now() - t0;
+  REQUIRE(got);
+  CHECK(got->status == 200);
+  CHECK(waited < 1s);
+  for (auto& t : threads) t.join();
+  auto all = std::chrono::steady_clock::now() - started;
+  CHECK(all < 7500ms);  // the 8 s answer was not waited for
+
+  int ok = 0, busy = 0;
+  for (int i = 0; i < kCalls; ++i) {
+    CAPTURE(body[i]);
+    if (status[i] == 200) {
+      ++ok;
+      Value t = testing::Json(body[i]);
+      const Value& doc = testing::At(t, "notification_test");
+      CHECK_FALSE(testing::At(doc, "success").as_bool());
+      // Each wait is at most half the 5 s, the whole call at most 5 s.
+      CHECK(testing::Str(doc, "error").find("within") != std::string::npos);
+      CHECK(testing::Int(doc, "duration_ms") < 6000);
+    } else if (status[i] == 429) {
+      ++busy;
+      CHECK(body[i].find("notification tests of this account are already running") !=
+            std::string::npos);
+      CHECK(retry_after[i] == "5");
+    }
+  }
+  CHECK(ok >= 2);
+  CHECK(busy >= 1);
+  CHECK(ok + busy == kCalls);
+  CHECK(ats.count() <= static_cast<size_t>(ok));
+  ats.Stop();
+}
+
 TEST_CASE("notify: the notifications list, one notification, redeliver; scoped by account") {
-  TestServer server;
+  TestServer server(ServerOptions(), testing::AllowLoopback());
   AtsReceiver ats;
   const Credentials& a = server.creds();
   Client me(server, a);
@@ -346,7 +447,12 @@ TEST_CASE("notify: the notifications list, one notification, redeliver; scoped b
   Api api(server);
   int64_t vacancy = testing::CreateVacancy(api);
   std::vector<int64_t> interviews;
-  Sender sender(server.store(), server.clock(), SenderOptions{2, 50, 0.0});
+  SenderOptions options;
+  options.threads = 2;
+  options.poll_interval_ms = 50;
+  options.jitter = 0.0;
+  options.outbound = testing::AllowLoopback();
+  Sender sender(server.store(), server.clock(), options);
   sender.Start();
   ats.FailNext(1, 503, "later");
   for (int i = 0; i < 3; ++i) {
@@ -383,7 +489,7 @@ TEST_CASE("notify: the notifications list, one notification, redeliver; scoped b
   CHECK(testing::Str(first, "status") == "pending");
   CHECK(testing::Int(first, "attempts") == 1);
   CHECK(testing::Int(first, "last_status_code") == 503);
-  CHECK(testing::Str(first, "last_response") == "later");
+  CHECK(testing::Str(first, "last_response") == "503 Service Unavailable");
   CHECK(testing::Str(first, "last_error") == "the ATS answered 503");
   CHECK(testing::Str(first, "next_attempt_at") == FormatUtc(server.clock().Now() + 5));
   CHECK(testing::Str(first, "created_at") == FormatUtc(server.clock().Now()));

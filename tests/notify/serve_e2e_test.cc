@@ -63,8 +63,11 @@ class ServeProcess {
   // Each run logs to its own file, so the port read is this run's.
   explicit ServeProcess(const std::string& data)
       : data_(data), log_(data + "/serve-" + std::to_string(++runs_) + ".log") {
-    std::vector<std::string> args = {CAMMIO_BINARY, "serve", "--data", data, "--listen",
-                                     "127.0.0.1:0"};
+    // The ATS receiver is on loopback: allowed explicitly, as an operator would.
+    const std::string conf = data + "/serve.conf";
+    std::ofstream(conf) << "outbound_allow = 127.0.0.0/8, ::1/128\n";
+    std::vector<std::string> args = {CAMMIO_BINARY, "serve",  "--config", conf,
+                                     "--data",      data,     "--listen", "127.0.0.1:0"};
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);

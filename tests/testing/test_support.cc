@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "http/certificate.h"
+#include "notify/sender.h"
 #include "store/accounts.h"
 #include "util/crypto.h"
 
@@ -39,7 +40,14 @@ Value Json(const std::string& body) {
   return v.value();
 }
 
-TestServer::TestServer(ServerOptions options, StoreOptions so) {
+net::OutboundPolicy AllowLoopback() {
+  auto ranges = net::ParseCidrList("127.0.0.0/8, ::1/128");
+  REQUIRE(ranges.ok());
+  return net::OutboundPolicy(*ranges);
+}
+
+TestServer::TestServer(ServerOptions options, net::OutboundPolicy outbound, StoreOptions so) {
+  SetTenantOutboundPolicy(std::move(outbound));
   std::string cert = dir_.path() + "/cert.pem", key = dir_.path() + "/key.pem";
   REQUIRE(http::GenerateSelfSignedCert({"localhost"}, cert, key).ok());
   cert_pem_ = ReadFile(cert);
@@ -70,6 +78,7 @@ TestServer::~TestServer() { Shutdown(); }
 
 void TestServer::Shutdown() {
   server_->Stop();
+  SetTenantOutboundPolicy(net::OutboundPolicy());
   store_->Close();
 }
 

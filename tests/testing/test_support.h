@@ -14,6 +14,7 @@
 #include "http/auth_throttle.h"
 #include "http/server.h"
 #include "http/tls_client.h"
+#include "net/address.h"
 #include "store/store.h"
 #include "util/time.h"
 
@@ -37,11 +38,19 @@ struct Credentials {
   std::string token;
 };
 
+// The outbound policy tests need to reach receivers on this machine:
+// `outbound_allow = 127.0.0.0/8, ::1/128`.
+net::OutboundPolicy AllowLoopback();
+
 class TestServer {
  public:
+  // `outbound`: where the server's ATS test calls may connect (by default,
+  // like `cammio serve` without outbound_allow: public addresses only). It is
+  // the process-wide SetTenantOutboundPolicy() while this server lives.
   // `store_options` (its path is replaced by the temporary directory's
   // cammio.db) lets a test choose e.g. the SQLite VFS.
   explicit TestServer(ServerOptions options = ServerOptions(),
+                      net::OutboundPolicy outbound = net::OutboundPolicy(),
                       StoreOptions store_options = StoreOptions());
   ~TestServer();
   // Stops the server and closes the store, keeping the data directory (for
