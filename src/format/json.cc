@@ -1,9 +1,18 @@
 // JSON rendering (rapidjson::Writer, compact, UTF-8 as is) and parsing
 // (rapidjson::Reader SAX events straight into a Value tree).
+//
+// Numbers: the reader hands them over as text (kParseNumbersAsStringsFlag) and
+// they are converted here with std::from_chars, correctly rounded. RapidJSON's
+// own decimal conversion (internal::StrtodFullPrecision and friends) is never
+// reached: its full-precision path reads out of bounds on long mantissas and
+// extreme exponents (CVE-2024-38517 and relatives). A number longer than
+// kMaxNumberLength characters, or one a double cannot hold (overflow, or
+// underflow of a non-zero value to zero), is refused.
+#include <charconv>
 #include <cmath>
 #include <cstdint>
-#include <limits>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -20,7 +29,15 @@ namespace cammio {
 
 namespace {
 
-constexpr size_t kMaxDepth = 64;  // Nested arrays/objects accepted in a body.
+constexpr size_t kMaxDepth = 64;         // Nested arrays/objects accepted in a body.
+constexpr size_t kMaxNumberLength = 64;  // Characters of one number (a double needs <= 24).
+
+constexpr unsigned kParseFlags = rapidjson::kParseValidateEncodingFlag |
+                                 rapidjson::kParseNumbersAsStringsFlag |
+                                 rapidjson::kParseIterativeFlag;
+static_assert((kParseFlags & rapidjson::kParseNumbersAsStringsFlag) != 0 &&
+                  (kParseFlags & rapidjson::kParseFullPrecisionFlag) == 0,
+              "RapidJSON must never convert numbers itself (see the file comment)");
 
 using JsonWriter = rapidjson::Writer<rapidjson::StringBuffer>;
 
@@ -68,6 +85,30 @@ void Write(const Value& v, JsonWriter* w) {
   }
 }
 
+enum class NumberError { kNone, kTooLong, kOutOfRange };
+
+// The text of one JSON number (its grammar already checked by the reader) as
+// an Int when it is an integer that fits int64_t, else a Double.
+NumberError ConvertNumber(std::string_view text, Value* out) {
+  if (text.size() > kMaxNumberLength) return NumberError::kTooLong;
+  const char* const first = text.data();
+  const char* const last = first + text.size();
+  if (text.find_first_of(".eE") == std::string_view::npos) {
+    int64_t i = 0;
+    const std::from_chars_result r = std::from_chars(first, last, i);
+    if (r.ec == std::errc() && r.ptr == last) {
+      *out = Value::Int(i);
+      return NumberError::kNone;
+    }
+    // Integers beyond int64_t become doubles, as JSON numbers generally are.
+  }
+  double d = 0;
+  const std::from_chars_result r = std::from_chars(first, last, d);
+  if (r.ec != std::errc() || r.ptr != last || !std::isfinite(d)) return NumberError::kOutOfRange;
+  *out = Value::Double(d);
+  return NumberError::kNone;
+}
+
 // SAX handler for rapidjson::Reader: keeps a stack of open containers.
 class TreeBuilder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, TreeBuilder> {
  public:
@@ -75,16 +116,13 @@ class TreeBuilder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, TreeB
 
   bool Null() { return Add(Value()); }
   bool Bool(bool b) { return Add(Value::Bool(b)); }
-  bool Int(int i) { return Add(Value::Int(i)); }
-  bool Uint(unsigned u) { return Add(Value::Int(u)); }
-  bool Int64(int64_t i) { return Add(Value::Int(i)); }
-  bool Uint64(uint64_t u) {
-    if (u <= static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) {
-      return Add(Value::Int(static_cast<int64_t>(u)));
-    }
-    return Add(Value::Double(static_cast<double>(u)));
+  // Every number comes here (kParseNumbersAsStringsFlag); false stops the
+  // reader with kParseErrorTermination at the number's offset.
+  bool RawNumber(const char* s, rapidjson::SizeType n, bool) {
+    Value v;
+    number_error_ = ConvertNumber(std::string_view(s, n), &v);
+    return number_error_ == NumberError::kNone && Add(std::move(v));
   }
-  bool Double(double d) { return Add(Value::Double(d)); }
   bool String(const char* s, rapidjson::SizeType n, bool) {
     return Add(Value::String(std::string(s, n)));
   }
@@ -98,6 +136,7 @@ class TreeBuilder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, TreeB
   bool EndArray(rapidjson::SizeType) { return Close(); }
 
   bool too_deep() const { return too_deep_; }
+  NumberError number_error() const { return number_error_; }
   Value TakeRoot() { return std::move(root_); }
 
  private:
@@ -137,12 +176,19 @@ class TreeBuilder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, TreeB
   std::vector<Frame> stack_;
   Value root_;
   bool too_deep_ = false;
+  NumberError number_error_ = NumberError::kNone;
 };
 
 bool IsJsonSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
-std::string ParseErrorText(const rapidjson::ParseResult& r, size_t base) {
+std::string ParseErrorText(const rapidjson::ParseResult& r, size_t base, NumberError number) {
   const std::string offset = std::to_string(base + r.Offset());
+  if (number == NumberError::kTooLong) {
+    return "JSON number at offset " + offset + " is too long (more than " +
+           std::to_string(kMaxNumberLength) + " characters)";
+  }
+  if (number == NumberError::kOutOfRange)
+    return "JSON number at offset " + offset + " is out of range";
   if (r.Code() == rapidjson::kParseErrorStringInvalidEncoding) {
     return "invalid UTF-8 in JSON string at offset " + offset;
   }
@@ -172,18 +218,17 @@ Result<Value> ParseJson(std::string_view text) {
                                    ": NUL byte");
   }
 
-  constexpr unsigned kFlags = rapidjson::kParseValidateEncodingFlag |
-                              rapidjson::kParseFullPrecisionFlag |
-                              rapidjson::kParseIterativeFlag;
   rapidjson::MemoryStream stream(text.data(), text.size());
   rapidjson::Reader reader;
   TreeBuilder builder;
-  const rapidjson::ParseResult result = reader.Parse<kFlags>(stream, builder);
+  const rapidjson::ParseResult result = reader.Parse<kParseFlags>(stream, builder);
   if (builder.too_deep()) {
     return Status::InvalidArgument("JSON nested too deeply (more than " +
                                    std::to_string(kMaxDepth) + " levels)");
   }
-  if (result.IsError()) return Status::InvalidArgument(ParseErrorText(result, bom));
+  if (result.IsError()) {
+    return Status::InvalidArgument(ParseErrorText(result, bom, builder.number_error()));
+  }
   // The reader validated every string; this also covers bytes it never decoded.
   if (!IsValidUtf8(text)) return Status::InvalidArgument("request body is not valid UTF-8");
   return builder.TakeRoot();
