@@ -1,12 +1,22 @@
 // Hostile input against the real server (TestServer over TLS): JSON numbers
 // that used to crash the process, link tokens checked before a body is read,
-// huge XML attribute lists (issue 13 items 1 and 7). See also
-// tests/format/{json,xml}_test.cc.
+// huge XML attribute lists, bogus methods and paths that multiplied /metrics
+// series (issue 13 items 1, 7, 8). See also tests/format/{json,xml}_test.cc.
+#include <arpa/inet.h>
 #include <doctest/doctest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
 
 #include <chrono>
+#include <cstdlib>
+#include <memory>
 #include <string>
+#include <thread>
 
+#include "http/certificate.h"
+#include "ops/metrics.h"
 #include "testing/api_helpers.h"
 #include "testing/test_support.h"
 #include "util/log.h"
@@ -112,6 +122,128 @@ TEST_CASE("an XML body with 90,000 attributes is refused at once") {
                         "<datetime_start>2013-07-28T02:00:00+02:00</datetime_start>"
                         "<datetime_end>2013-09-26T02:00:00+02:00</datetime_end></vacancy>");
   CHECK(ok.status == 201);
+}
+
+// One request line on a fresh plain-HTTP connection; the answer's status
+// line (empty if none came). The connection is closed once the answer is
+// read (cpp-httplib writes nothing to a client that half-closed).
+std::string RawRequestLine(int port, const std::string& line) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  REQUIRE(fd >= 0);
+  timeval timeout{5, 0};
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  REQUIRE(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+  REQUIRE(::send(fd, line.data(), line.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(line.size()));
+  std::string answer;
+  size_t head_end = std::string::npos;
+  size_t want = std::string::npos;  // Header and body bytes, once known.
+  char buf[4096];
+  while (answer.size() < want) {
+    const ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+    if (n <= 0) break;
+    answer.append(buf, static_cast<size_t>(n));
+    if (head_end == std::string::npos &&
+        (head_end = answer.find("\r\n\r\n")) != std::string::npos) {
+      const size_t length = answer.find("Content-Length: ");
+      want = head_end + 4 +
+             (length < head_end ? std::strtoul(answer.c_str() + length + 16, nullptr, 10) : 0);
+    }
+  }
+  ::close(fd);
+  return answer.substr(0, answer.find("\r\n"));
+}
+
+size_t CountSeries(const std::string& metrics, const std::string& name) {
+  size_t n = 0;
+  for (size_t at = metrics.find("\n" + name + "{"); at != std::string::npos;
+       at = metrics.find("\n" + name + "{", at + 1)) {
+    ++n;
+  }
+  return n;
+}
+
+// The server with its plain-HTTP listener too (TestServer has HTTPS only), for
+// raw request lines without a TLS handshake each.
+struct PlainServer {
+  PlainServer() {
+    const std::string cert = dir.path() + "/cert.pem", key = dir.path() + "/key.pem";
+    REQUIRE(http::GenerateSelfSignedCert({"localhost"}, cert, key).ok());
+    StoreOptions so;
+    so.path = dir.path() + "/cammio.db";
+    auto opened = Store::Open(so);
+    REQUIRE(opened.ok());
+    store = std::move(opened.value());
+    ServerOptions options;
+    options.listen_host = options.http_listen_host = "127.0.0.1";
+    options.listen_port = options.http_listen_port = 0;
+    options.cert_file = cert;
+    options.key_file = key;
+    options.workers = 4;
+    ServerContext ctx;
+    ctx.store = store.get();
+    ctx.clock = &clock;
+    ctx.throttle = &throttle;
+    ctx.public_url = "https://cammio.test";
+    ctx.data_dir = dir.path();
+    server = std::make_unique<ApiServer>(ctx, options);
+    Status started = server->Start();
+    INFO(started.ToString());
+    REQUIRE(started.ok());
+  }
+  ~PlainServer() {
+    server->Stop();
+    store->Close();
+  }
+
+  testing::TempDir dir;
+  ManualClock clock{1700000000};
+  AuthThrottle throttle;
+  std::unique_ptr<Store> store;
+  std::unique_ptr<ApiServer> server;
+};
+
+TEST_CASE("bogus methods and paths fold into one metrics label value each") {
+  SetLogQuiet(true);
+  PlainServer srv;
+  const int port = srv.server->http_port();
+  REQUIRE(port > 0);
+  httplib::Client plain("127.0.0.1", port);
+  plain.set_keep_alive(true);
+  ops::Metrics& metrics = ops::Metrics::Global();
+  const std::string before = metrics.Render();
+  const int64_t other_before = metrics.RequestCount("other", "unmatched", 400);
+  const int64_t get_before = metrics.RequestCount("GET", "unmatched", 404);
+  for (int i = 0; i < 1000; ++i) {
+    const std::string path = i % 2 ? "/healthz" : "/no/such/" + std::to_string(i);
+    CHECK(RawRequestLine(port, "BOGUS" + std::to_string(i) + " " + path + " HTTP/1.1\r\n") ==
+          "HTTP/1.1 400 Bad Request");
+    auto r = plain.Get(("/no/such/path/" + std::to_string(i)).c_str());
+    REQUIRE(r);
+    CHECK(r->status == 404);
+  }
+  // The access-log hook counts a request just after its answer is sent.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while ((metrics.RequestCount("other", "unmatched", 400) < other_before + 1000 ||
+          metrics.RequestCount("GET", "unmatched", 404) < get_before + 1000) &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  CHECK(metrics.RequestCount("other", "unmatched", 400) == other_before + 1000);
+  CHECK(metrics.RequestCount("GET", "unmatched", 404) == get_before + 1000);
+  // What GET /metrics shows of these series: at most (other, 400) and
+  // (GET, 404) on route "unmatched" are new.
+  const std::string after = metrics.Render();
+  CHECK(after.find("BOGUS") == std::string::npos);
+  CHECK(after.find("/no/such") == std::string::npos);
+  CHECK(CountSeries(after, "cammio_http_requests_total") <=
+        CountSeries(before, "cammio_http_requests_total") + 2);
+  CHECK(CountSeries(after, "cammio_http_request_duration_seconds_count") <=
+        CountSeries(before, "cammio_http_request_duration_seconds_count") + 2);
+  CHECK(after.size() < before.size() + 4096);
 }
 
 }  // namespace
