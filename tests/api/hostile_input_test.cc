@@ -1,7 +1,8 @@
 // Hostile input against the real server (TestServer over TLS): JSON numbers
 // that used to crash the process, link tokens checked before a body is read,
 // huge XML attribute lists, bogus methods and paths that multiplied /metrics
-// series (issue 13 items 1, 7, 8). See also tests/format/{json,xml}_test.cc.
+// series, newlines that forged log lines (issue 13 items 1, 7, 8, 10). See
+// also tests/format/{json,xml}_test.cc and tests/util/log_test.cc.
 #include <arpa/inet.h>
 #include <doctest/doctest.h>
 #include <netinet/in.h>
@@ -12,13 +13,16 @@
 #include <chrono>
 #include <cstdlib>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "http/certificate.h"
 #include "ops/metrics.h"
 #include "testing/api_helpers.h"
 #include "testing/test_support.h"
+#include "util/crypto.h"
 #include "util/log.h"
 
 namespace cammio {
@@ -244,6 +248,79 @@ TEST_CASE("bogus methods and paths fold into one metrics label value each") {
   CHECK(CountSeries(after, "cammio_http_request_duration_seconds_count") <=
         CountSeries(before, "cammio_http_request_duration_seconds_count") + 2);
   CHECK(after.size() < before.size() + 4096);
+}
+
+// Collects log lines while alive (util/log.h's test sink).
+class LogCapture {
+ public:
+  LogCapture() {
+    SetLogSink([this](const std::string& line) {
+      std::lock_guard<std::mutex> lock(mu_);
+      lines_.push_back(line);
+    });
+  }
+  ~LogCapture() { SetLogSink(nullptr); }
+
+  // The lines containing `part`, waiting up to 10 s for at least `want`.
+  std::vector<std::string> Containing(const std::string& part, size_t want) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    for (;;) {
+      std::vector<std::string> found;
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        for (const std::string& line : lines_) {
+          if (line.find(part) != std::string::npos) found.push_back(line);
+        }
+      }
+      if (found.size() >= want || std::chrono::steady_clock::now() > deadline) return found;
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+  }
+
+  std::vector<std::string> All() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return lines_;
+  }
+
+ private:
+  std::mutex mu_;
+  std::vector<std::string> lines_;
+};
+
+TEST_CASE("client text cannot forge log lines") {
+  TestServer srv;
+  LogCapture capture;
+  auto anon = srv.Client();
+  // A percent-encoded newline in the path: decoded by the server.
+  auto r = anon->Get("/no/such%0a2026-01-01T00:00:00.000Z INFO forged-path");
+  REQUIRE(r);
+  CHECK(r->status == 404);
+  const std::string path_id = r->get_header_value("X-Request-Id");
+  // A newline in a Basic username (logged when authentication fails).
+  r = anon->Get(
+      "/api/vacancies",
+      {{"Authorization", "Basic " + Base64Encode("bob\n2026-01-01 WARN forged-user:cmo_x")}});
+  REQUIRE(r);
+  CHECK(r->status == 403);
+  const std::string user_id = r->get_header_value("X-Request-Id");
+
+  const std::vector<std::string> path_lines = capture.Containing("forged-path", 1);
+  REQUIRE(path_lines.size() == 1);
+  CHECK(path_lines[0].find("access id=" + path_id) != std::string::npos);
+  CHECK(path_lines[0].find(" GET /no/such%0A2026-01-01T00:00:00.000Z%20INFO%20forged-path 404 ") !=
+        std::string::npos);
+  const std::vector<std::string> user_lines = capture.Containing("forged-user", 1);
+  REQUIRE(user_lines.size() == 1);
+  CHECK(
+      user_lines[0].find("request " + user_id +
+                         " authentication failed for user=bob\\x0a2026-01-01 WARN forged-user ") !=
+      std::string::npos);
+  capture.Containing("access id=" + user_id, 1);
+  // Every line the sink saw is one line: its only newline is the last byte.
+  for (const std::string& line : capture.All()) {
+    CAPTURE(line);
+    CHECK(line.find_first_of("\r\n") == line.size() - 1);
+  }
 }
 
 }  // namespace
