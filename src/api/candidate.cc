@@ -6,6 +6,9 @@
 // the same transaction.
 #include "api/candidate.h"
 
+#include <string>
+#include <utility>
+
 #include "api/fields.h"
 #include "store/interviews.h"
 #include "store/uploads.h"
@@ -20,6 +23,20 @@ constexpr size_t kMaxRecordings = 100;
 std::string LinkState(const Invitation& inv, const Vacancy& v, int64_t now) {
   if (inv.status == "open" && v.datetime_end_ts < now) return "expired";
   return inv.status;
+}
+
+// The invitation and vacancy behind an open link: NotFound for an unknown
+// token, Gone for a completed, revoked or expired one.
+Status LoadOpenLink(Db& db, const std::string& token, int64_t now, Invitation* inv, Vacancy* v) {
+  auto found = GetInvitationByToken(db, token);
+  if (!found.ok()) return Status::NotFound("this interview link is not known");
+  auto vacancy = GetVacancy(db, found->account_id, found->vacancy_id);
+  if (!vacancy.ok()) return vacancy.status();
+  const std::string state = LinkState(*found, *vacancy, now);
+  if (state != "open") return Status::Gone("this interview is " + state);
+  *inv = std::move(*found);
+  *v = std::move(*vacancy);
+  return Status::OK();
 }
 
 // `link` is the candidate link, <public_url>/public/job_interviews/<token>; a
@@ -109,24 +126,22 @@ Status ParseRecordings(Db& db, const Invitation& inv, const Vacancy& v, const Va
 
 Status CompleteInterview(Db& db, const std::string& token, const Value& body, int64_t now,
                          const CompletionEvents* events, CompletionResult* result) {
-  auto inv = GetInvitationByToken(db, token);
-  if (!inv.ok()) return Status::NotFound("this interview link is not known");
-  auto v = GetVacancy(db, inv->account_id, inv->vacancy_id);
-  if (!v.ok()) return v.status();
-  std::string state = LinkState(*inv, *v, now);
-  if (state != "open") return Status::Gone("this interview is " + state);
+  Invitation inv;
+  Vacancy v;
+  Status s = LoadOpenLink(db, token, now, &inv, &v);
+  if (!s.ok()) return s;
   Completion c;
-  Status s = ParseRecordings(db, *inv, *v, body, &c);
+  s = ParseRecordings(db, inv, v, body, &c);
   if (!s.ok()) return s;
   Fields f(body);
   auto started = f.Int("started_at", 0, now);  // epoch seconds the page started
   if (!f.ok()) return f.status();
   c.started_at = started.value_or(now);
   c.ended_at = now;
-  s = CompleteInvitation(db, inv->id, c, &result->interview_id);
+  s = CompleteInvitation(db, inv.id, c, &result->interview_id);
   if (!s.ok()) return s;
-  result->account_id = inv->account_id;
-  result->redirect_url = inv->redirect_url;
+  result->account_id = inv.account_id;
+  result->redirect_url = inv.redirect_url;
   // The notification and mail outboxes take their rows in this transaction.
   if (events != nullptr) {
     for (const auto& enqueue : events->in_transaction) {
@@ -172,6 +187,16 @@ Status CandidateStateHandler(Call& call) {
 }
 
 Status CandidateCompleteHandler(Call& call) {
+  // The link token is this endpoint's only credential: an unknown, completed,
+  // revoked or expired link is answered before the body is parsed, so nobody
+  // without a live link makes the server parse anything. CompleteInterview
+  // checks the link again inside its write transaction.
+  Status link = call.store().Read([&](Db& db) {
+    Invitation inv;
+    Vacancy v;
+    return LoadOpenLink(db, call.Token("token"), call.now(), &inv, &v);
+  });
+  if (!link.ok()) return link;
   auto body = ParseJson(call.body());
   if (!body.ok()) return body.status();
   if (!body->is_object()) return Status::InvalidArgument("expected a JSON object");

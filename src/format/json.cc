@@ -1,9 +1,16 @@
 // JSON rendering (rapidjson::Writer, compact, UTF-8 as is) and parsing
 // (rapidjson::Reader SAX events straight into a Value tree).
+//
+// Numbers: the reader hands them over as text (kParseNumbersAsStringsFlag) and
+// they are converted here with std::from_chars, correctly rounded. RapidJSON's
+// own decimal conversion (internal::StrtodFullPrecision and friends) is never
+// reached: its full-precision path reads out of bounds on long mantissas and
+// extreme exponents (CVE-2024-38517 and relatives). A number longer than
+// kMaxNumberLength characters, or one a double cannot hold (overflow, or
+// underflow of a non-zero value to zero), is refused.
 #include <charconv>
 #include <cmath>
 #include <cstdint>
-#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -22,7 +29,15 @@ namespace cammio {
 
 namespace {
 
-constexpr size_t kMaxDepth = 64;  // Nested arrays/objects accepted in a body.
+constexpr size_t kMaxDepth = 64;         // Nested arrays/objects accepted in a body.
+constexpr size_t kMaxNumberLength = 64;  // Characters of one number (a double needs <= 24).
+
+constexpr unsigned kParseFlags = rapidjson::kParseValidateEncodingFlag |
+                                 rapidjson::kParseNumbersAsStringsFlag |
+                                 rapidjson::kParseIterativeFlag;
+static_assert((kParseFlags & rapidjson::kParseNumbersAsStringsFlag) != 0 &&
+                  (kParseFlags & rapidjson::kParseFullPrecisionFlag) == 0,
+              "RapidJSON must never convert numbers itself (see the file comment)");
 
 using JsonWriter = rapidjson::Writer<rapidjson::StringBuffer>;
 
@@ -41,26 +56,18 @@ void WriteText(const std::string& s, WriteFn write) {
 void Write(const Value& v, JsonWriter* w) {
   using SizeType = rapidjson::SizeType;
   switch (v.type()) {
-    case Value::Type::kNull:
-      w->Null();
-      break;
-    case Value::Type::kBool:
-      w->Bool(v.as_bool());
-      break;
-    case Value::Type::kInt:
-      w->Int64(v.as_int());
-      break;
+    case Value::Type::kNull: w->Null(); break;
+    case Value::Type::kBool: w->Bool(v.as_bool()); break;
+    case Value::Type::kInt: w->Int64(v.as_int()); break;
     case Value::Type::kDouble:
       // JSON has no NaN or Infinity.
-      if (std::isfinite(v.as_double()))
-        w->Double(v.as_double());
-      else
-        w->Null();
+      if (std::isfinite(v.as_double())) w->Double(v.as_double()); else w->Null();
       break;
     case Value::Type::kString:
     case Value::Type::kDatetime:
-      WriteText(v.as_string(),
-                [w](const char* s, size_t n) { w->String(s, static_cast<SizeType>(n)); });
+      WriteText(v.as_string(), [w](const char* s, size_t n) {
+        w->String(s, static_cast<SizeType>(n));
+      });
       break;
     case Value::Type::kObject:
       w->StartObject();
@@ -78,25 +85,28 @@ void Write(const Value& v, JsonWriter* w) {
   }
 }
 
-// The value of a JSON number whose syntax the reader has checked: an integer
-// that fits int64 stays an integer, anything else is the nearest double.
-// Nullopt when it is beyond a double's range (above 1.8e308, or so close to
-// zero that it would round to 0). RapidJSON 1.1.0's own conversion is not
-// used: it reads a zero with an exponent below -22 ("0e-30") as an arbitrary
-// number and reads out of bounds, crashing, on a fraction with some 330
-// leading zeros; std::from_chars is exact and needs no locale.
-std::optional<Value> NumberValue(std::string_view text) {
+enum class NumberError { kNone, kTooLong, kOutOfRange };
+
+// The text of one JSON number (its grammar already checked by the reader) as
+// an Int when it is an integer that fits int64_t, else a Double.
+NumberError ConvertNumber(std::string_view text, Value* out) {
+  if (text.size() > kMaxNumberLength) return NumberError::kTooLong;
   const char* const first = text.data();
   const char* const last = first + text.size();
   if (text.find_first_of(".eE") == std::string_view::npos) {
     int64_t i = 0;
-    const auto [end, ec] = std::from_chars(first, last, i);
-    if (ec == std::errc() && end == last) return Value::Int(i);
+    const std::from_chars_result r = std::from_chars(first, last, i);
+    if (r.ec == std::errc() && r.ptr == last) {
+      *out = Value::Int(i);
+      return NumberError::kNone;
+    }
+    // Integers beyond int64_t become doubles, as JSON numbers generally are.
   }
   double d = 0;
-  const auto [end, ec] = std::from_chars(first, last, d);
-  if (ec != std::errc() || end != last) return std::nullopt;
-  return Value::Double(d);
+  const std::from_chars_result r = std::from_chars(first, last, d);
+  if (r.ec != std::errc() || r.ptr != last || !std::isfinite(d)) return NumberError::kOutOfRange;
+  *out = Value::Double(d);
+  return NumberError::kNone;
 }
 
 // SAX handler for rapidjson::Reader: keeps a stack of open containers.
@@ -106,14 +116,12 @@ class TreeBuilder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, TreeB
 
   bool Null() { return Add(Value()); }
   bool Bool(bool b) { return Add(Value::Bool(b)); }
-  // Numbers arrive as their text (kParseNumbersAsStringsFlag).
+  // Every number comes here (kParseNumbersAsStringsFlag); false stops the
+  // reader with kParseErrorTermination at the number's offset.
   bool RawNumber(const char* s, rapidjson::SizeType n, bool) {
-    std::optional<Value> v = NumberValue(std::string_view(s, n));
-    if (!v) {
-      out_of_range_ = true;
-      return false;  // Stops the reader.
-    }
-    return Add(std::move(*v));
+    Value v;
+    number_error_ = ConvertNumber(std::string_view(s, n), &v);
+    return number_error_ == NumberError::kNone && Add(std::move(v));
   }
   bool String(const char* s, rapidjson::SizeType n, bool) {
     return Add(Value::String(std::string(s, n)));
@@ -128,13 +136,13 @@ class TreeBuilder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, TreeB
   bool EndArray(rapidjson::SizeType) { return Close(); }
 
   bool too_deep() const { return too_deep_; }
-  bool out_of_range() const { return out_of_range_; }
+  NumberError number_error() const { return number_error_; }
   Value TakeRoot() { return std::move(root_); }
 
  private:
   struct Frame {
     Value container;
-    std::string key;                                // Object member whose value comes next.
+    std::string key;  // Object member whose value comes next.
     std::unordered_map<std::string, size_t> index;  // For SetIndexed.
   };
 
@@ -168,13 +176,19 @@ class TreeBuilder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, TreeB
   std::vector<Frame> stack_;
   Value root_;
   bool too_deep_ = false;
-  bool out_of_range_ = false;
+  NumberError number_error_ = NumberError::kNone;
 };
 
 bool IsJsonSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
-std::string ParseErrorText(const rapidjson::ParseResult& r, size_t base) {
+std::string ParseErrorText(const rapidjson::ParseResult& r, size_t base, NumberError number) {
   const std::string offset = std::to_string(base + r.Offset());
+  if (number == NumberError::kTooLong) {
+    return "JSON number at offset " + offset + " is too long (more than " +
+           std::to_string(kMaxNumberLength) + " characters)";
+  }
+  if (number == NumberError::kOutOfRange)
+    return "JSON number at offset " + offset + " is out of range";
   if (r.Code() == rapidjson::kParseErrorStringInvalidEncoding) {
     return "invalid UTF-8 in JSON string at offset " + offset;
   }
@@ -204,23 +218,17 @@ Result<Value> ParseJson(std::string_view text) {
                                    ": NUL byte");
   }
 
-  constexpr unsigned kFlags = rapidjson::kParseValidateEncodingFlag |
-                              rapidjson::kParseNumbersAsStringsFlag |
-                              rapidjson::kParseIterativeFlag;
   rapidjson::MemoryStream stream(text.data(), text.size());
   rapidjson::Reader reader;
   TreeBuilder builder;
-  const rapidjson::ParseResult result = reader.Parse<kFlags>(stream, builder);
+  const rapidjson::ParseResult result = reader.Parse<kParseFlags>(stream, builder);
   if (builder.too_deep()) {
     return Status::InvalidArgument("JSON nested too deeply (more than " +
                                    std::to_string(kMaxDepth) + " levels)");
   }
-  if (builder.out_of_range()) {
-    return Status::InvalidArgument("malformed JSON at offset " +
-                                   std::to_string(bom + result.Offset()) +
-                                   ": number out of the range of a double");
+  if (result.IsError()) {
+    return Status::InvalidArgument(ParseErrorText(result, bom, builder.number_error()));
   }
-  if (result.IsError()) return Status::InvalidArgument(ParseErrorText(result, bom));
   // The reader validated every string; this also covers bytes it never decoded.
   if (!IsValidUtf8(text)) return Status::InvalidArgument("request body is not valid UTF-8");
   return builder.TakeRoot();

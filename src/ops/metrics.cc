@@ -33,8 +33,18 @@ std::string EscapeLabel(std::string_view v) {
   return out;
 }
 
+std::string_view Metrics::MethodLabel(std::string_view method) {
+  static constexpr std::string_view kKnown[] = {"GET",   "HEAD",   "POST",   "PUT",
+                                                "PATCH", "DELETE", "OPTIONS"};
+  for (std::string_view known : kKnown) {
+    if (method == known) return known;
+  }
+  return "other";
+}
+
 void Metrics::RecordRequest(std::string_view method, std::string_view route, int status,
                             int64_t duration_ms) {
+  method = MethodLabel(method);
   double seconds = static_cast<double>(duration_ms < 0 ? 0 : duration_ms) / 1000.0;
   std::lock_guard<std::mutex> lock(mu_);
   auto count = requests_.find(std::make_tuple(method, route, status));
@@ -58,6 +68,7 @@ void Metrics::RecordRequest(std::string_view method, std::string_view route, int
 }
 
 int64_t Metrics::RequestCount(std::string_view method, std::string_view route, int status) const {
+  method = MethodLabel(method);
   std::lock_guard<std::mutex> lock(mu_);
   auto it = requests_.find(std::make_tuple(method, route, status));
   return it == requests_.end() ? 0 : it->second;

@@ -11,7 +11,9 @@
 //   response_cache_lookups_total{result="hit"|"miss"}   counter
 // `route` is the matched route pattern ("/api/vacancies/:id"), never the
 // raw path, so ids do not multiply series; unmatched requests are
-// route="unmatched".
+// route="unmatched". `method` is one of the methods the API serves (GET,
+// HEAD, POST, PUT, PATCH, DELETE, OPTIONS) or "other" for any other text a
+// client sends, so neither bogus methods nor bogus paths add series.
 //
 // Thread-safety: all methods are thread-safe (one mutex for the maps, an
 // atomic for the connection gauge).
@@ -34,8 +36,12 @@ class Metrics {
   // The process-wide instance the server reports to.
   static Metrics& Global();
 
+  // `route`: a pattern of the route table or "unmatched" (a bounded set: the
+  // caller must never pass client text). `method` is folded as above.
   void RecordRequest(std::string_view method, std::string_view route, int status,
                      int64_t duration_ms);
+  // The label value RecordRequest uses for `method`.
+  static std::string_view MethodLabel(std::string_view method);
   void ConnectionOpened() { open_connections_.fetch_add(1); }
   void ConnectionClosed() { open_connections_.fetch_sub(1); }
   int64_t open_connections() const { return open_connections_.load(); }
@@ -45,7 +51,8 @@ class Metrics {
   // A lookup in the response cache (api/response_cache.h).
   void RecordCacheLookup(bool hit) { (hit ? cache_hits_ : cache_misses_).fetch_add(1); }
 
-  // Requests counted so far for (method, route, status); for tests.
+  // Requests counted so far for (method, route, status), `method` folded as
+  // by RecordRequest; for tests.
   int64_t RequestCount(std::string_view method, std::string_view route, int status) const;
 
   // The counters above in exposition format (with # HELP / # TYPE lines).

@@ -34,6 +34,24 @@ std::pair<const char*, const char*> ErrorTexts(int http) {
   }
 }
 
+// Percent-encodes what must not appear raw in a log field.
+std::string EncodeForLog(std::string_view path) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(path.size());
+  for (char ch : path) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c <= 0x20 || c >= 0x7F || c == '%') {
+      out.push_back('%');
+      out.push_back(kHex[c >> 4]);
+      out.push_back(kHex[c & 0xF]);
+    } else {
+      out.push_back(ch);
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string Escape(std::string_view text) {
@@ -120,7 +138,7 @@ bool WantsHtml(const httplib::Request& req) {
 }
 
 std::string LogPath(std::string_view path) {
-  if (!StartsWith(path, "/public/")) return std::string(path);
+  if (!StartsWith(path, "/public/")) return EncodeForLog(path);
   std::string out;
   size_t start = 0;
   while (start <= path.size()) {
@@ -138,7 +156,7 @@ std::string LogPath(std::string_view path) {
     out.push_back('/');
     start = slash + 1;
   }
-  return out;
+  return EncodeForLog(out);
 }
 
 void ReplyErrorPage(const httplib::Request& req, httplib::Response& res, const Status& status) {

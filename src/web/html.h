@@ -56,10 +56,14 @@ bool WantsHtml(const httplib::Request& req);
 // challenge, so the browser asks for the account's credentials.
 void ReplyErrorPage(const httplib::Request& req, httplib::Response& res, const Status& status);
 
-// `path` for a log line: the link token segments of /public/ paths (which
-// are the pages' only credential) cut to their first 4 characters and "~",
-// a guest token to "<guest id>.<4 characters>~"; other paths unchanged.
-// "/public/reviews/k3k3k3k3k3k3k3k3k3k3/media/7" -> "/public/reviews/k3k3~/media/7".
+// `path` (the decoded path, as the router matched it) for the access log:
+// the link token segments of /public/ paths (which are the pages' only
+// credential) cut to their first 4 characters and "~", a guest token to
+// "<guest id>.<4 characters>~"; then '%', space, control characters, DEL and
+// every byte >= 0x80 percent-encoded again (%XX), so the path is one
+// printable field however the client encoded it.
+// "/public/reviews/k3k3k3k3k3k3k3k3k3k3/media/7" -> "/public/reviews/k3k3~/media/7",
+// "/a b%0A" as sent ("/a b\n" decoded) -> "/a%20b%0A".
 std::string LogPath(std::string_view path);
 
 }  // namespace cammio::web

@@ -92,6 +92,11 @@ TEST_CASE("web: LogPath keeps link tokens out of log lines") {
         std::string(""), std::string("/recruiter/reviews/3")}) {
     CHECK(web::LogPath(same) == same);
   }
+  // The decoded path is one printable field: '%', space, control characters
+  // and non-ASCII bytes are percent-encoded again (issue 13 item 10).
+  CHECK(web::LogPath("/no/such\n2026 INFO x%41") == "/no/such%0A2026%20INFO%20x%2541");
+  CHECK(web::LogPath("/a\r\x7f\xC3\xAB") == "/a%0D%7F%C3%AB");
+  CHECK(web::LogPath("/public/job_interviews/" + t + "/\n") == "/public/job_interviews/kkkk~/%0A");
 }
 
 TEST_CASE("web: the candidate page runs an open link and explains every other state") {
