@@ -106,11 +106,12 @@ void CheckDatabaseAndMedia(const Config& config, std::vector<CheckItem>* out) {
   int latest = LatestSchema();
   std::string text = "integrity ok, schema v" + std::to_string(version);
   if (version > latest) {
-    out->push_back(Item("database", "fail", text + ", newer than this binary (v" +
-                                                std::to_string(latest) + ")"));
+    out->push_back(Item("database", "fail",
+                        text + ", newer than this binary (v" + std::to_string(latest) + ")"));
   } else if (version < latest) {
-    out->push_back(Item("database", "warn", text + "; the next start migrates it to v" +
-                                                std::to_string(latest) + " (after a backup)"));
+    out->push_back(Item(
+        "database", "warn",
+        text + "; the next start migrates it to v" + std::to_string(latest) + " (after a backup)"));
   } else {
     out->push_back(Item("database", "ok", text));
   }
@@ -180,8 +181,10 @@ Value ChecksJson(const std::vector<CheckItem>& items) {
 }
 
 std::string VersionText() {
+  char mbedtls[16] = {0};  // "x.y.z" of the linked library
+  mbedtls_version_get_string(mbedtls);
   return std::string("cammio ") + CAMMIO_VERSION + "\nschema " + std::to_string(LatestSchema()) +
-         "\nsqlite " + sqlite3_libversion() + "\nmbedtls " + MBEDTLS_VERSION_STRING + "\n";
+         "\nsqlite " + sqlite3_libversion() + "\nmbedtls " + mbedtls + "\n";
 }
 
 }  // namespace cammio::ops

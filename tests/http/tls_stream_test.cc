@@ -55,12 +55,8 @@ struct TcpPair {
 struct ClientConfig {
   ClientConfig() {
     mbedtls_ssl_config_init(&conf);
-    REQUIRE(mbedtls_ssl_config_defaults(&conf, MBEDTLS_SSL_IS_CLIENT, MBEDTLS_SSL_TRANSPORT_STREAM,
-                                        MBEDTLS_SSL_PRESET_DEFAULT) == 0);
-    mbedtls_ssl_conf_rng(&conf, MbedtlsRandom, nullptr);
+    REQUIRE(TlsConfigDefaults(&conf, MBEDTLS_SSL_IS_CLIENT) == 0);
     mbedtls_ssl_conf_authmode(&conf, MBEDTLS_SSL_VERIFY_NONE);
-    mbedtls_ssl_conf_ciphersuites(&conf, kTlsCipherSuites);
-    mbedtls_ssl_conf_curves(&conf, kTlsCurves);
   }
   ~ClientConfig() { mbedtls_ssl_config_free(&conf); }
   mbedtls_ssl_config conf;
