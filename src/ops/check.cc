@@ -106,12 +106,11 @@ void CheckDatabaseAndMedia(const Config& config, std::vector<CheckItem>* out) {
   int latest = LatestSchema();
   std::string text = "integrity ok, schema v" + std::to_string(version);
   if (version > latest) {
-    out->push_back(Item("database", "fail",
-                        text + ", newer than this binary (v" + std::to_string(latest) + ")"));
+    out->push_back(Item("database", "fail", text + ", newer than this binary (v" +
+                                                std::to_string(latest) + ")"));
   } else if (version < latest) {
-    out->push_back(Item(
-        "database", "warn",
-        text + "; the next start migrates it to v" + std::to_string(latest) + " (after a backup)"));
+    out->push_back(Item("database", "warn", text + "; the next start migrates it to v" +
+                                                std::to_string(latest) + " (after a backup)"));
   } else {
     out->push_back(Item("database", "ok", text));
   }
