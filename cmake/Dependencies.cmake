@@ -23,8 +23,11 @@ function(cammio_fetch_source package glob out_var)
                     RESULT_VARIABLE rc OUTPUT_QUIET ERROR_VARIABLE err)
     file(GLOB found LIST_DIRECTORIES true "${CAMMIO_DEPS_DIR}/${glob}")
     if(NOT found)
+      string(REGEX REPLACE "=.*" "" name "${package}")
       message(FATAL_ERROR "apt-get source ${package} failed (${rc}): ${err}\n"
-              "Run tools/install-deps (it adds the deb-src entry) and retry.")
+              "Run tools/install-deps (it adds the deb-src entries) and retry; "
+              "`apt-cache showsrc ${name}` lists the versions apt can fetch (a "
+              "pinned version gone from the archive must be bumped on purpose).")
     endif()
   endif()
   list(GET found 0 dir)
