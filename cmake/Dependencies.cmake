@@ -1,10 +1,15 @@
-# Third-party code, all from Debian bookworm. Nothing here is committed:
-#  - mbedTLS, SQLite: static archives from libmbedtls-dev / libsqlite3-dev.
+# Third-party code, all from Debian. Nothing here is committed:
+#  - SQLite: the static archive from bookworm's libsqlite3-dev.
 #  - RapidJSON, doctest: header-only, from rapidjson-dev / doctest-dev.
-#  - cpp-httplib, tinyxml2: *source* packages fetched with `apt-get source`
-#    into CAMMIO_DEPS_DIR. (Debian's binary httplib.h is a split header whose
-#    implementation is a shared library linked to OpenSSL: never used.)
-# tools/install-deps installs the packages and the deb-src entry.
+#  - cpp-httplib, tinyxml2: bookworm *source* packages fetched with
+#    `apt-get source` into CAMMIO_DEPS_DIR. (Debian's binary httplib.h is a
+#    split header whose implementation is a shared library linked to OpenSSL:
+#    never used.)
+#  - mbedTLS 3.6 LTS: the trixie source package (pinned below), compiled here
+#    into one static library with our configuration,
+#    cmake/mbedtls/cammio_mbedtls_config.h. Bookworm's libmbedtls-dev (2.28,
+#    end of life) is never used, even where it is installed.
+# tools/install-deps installs the packages and the deb-src entries.
 
 find_package(Threads REQUIRED)
 
@@ -18,8 +23,11 @@ function(cammio_fetch_source package glob out_var)
                     RESULT_VARIABLE rc OUTPUT_QUIET ERROR_VARIABLE err)
     file(GLOB found LIST_DIRECTORIES true "${CAMMIO_DEPS_DIR}/${glob}")
     if(NOT found)
+      string(REGEX REPLACE "=.*" "" name "${package}")
       message(FATAL_ERROR "apt-get source ${package} failed (${rc}): ${err}\n"
-              "Run tools/install-deps (it adds the deb-src entry) and retry.")
+              "Run tools/install-deps (it adds the deb-src entries) and retry; "
+              "`apt-cache showsrc ${name}` lists the versions apt can fetch (a "
+              "pinned version gone from the archive must be bumped on purpose).")
     endif()
   endif()
   list(GET found 0 dir)
@@ -28,6 +36,12 @@ endfunction()
 
 cammio_fetch_source(cpp-httplib "cpp-httplib-0.11.4*" HTTPLIB_DIR)
 cammio_fetch_source(tinyxml2 "tinyxml2-9.*" TINYXML2_DIR)
+# The exact Debian version: a trixie update must be taken on purpose (bump
+# both lines, rebuild, rerun the tests), never silently.
+set(CAMMIO_MBEDTLS_DEBIAN_VERSION "3.6.6-0.1~deb13u1")
+set(CAMMIO_MBEDTLS_VERSION "3.6.6")
+cammio_fetch_source("mbedtls=${CAMMIO_MBEDTLS_DEBIAN_VERSION}"
+                    "mbedtls-${CAMMIO_MBEDTLS_VERSION}" MBEDTLS_DIR)
 
 file(STRINGS "${HTTPLIB_DIR}/httplib.h" httplib_version
      REGEX "#define CPPHTTPLIB_VERSION")
@@ -35,14 +49,36 @@ if(NOT httplib_version MATCHES "0\\.11\\.4")
   message(FATAL_ERROR "expected cpp-httplib 0.11.4, found: ${httplib_version}")
 endif()
 
+if(NOT EXISTS "${CAMMIO_DEPS_DIR}/mbedtls_${CAMMIO_MBEDTLS_DEBIAN_VERSION}.dsc")
+  message(FATAL_ERROR "expected the Debian source package mbedtls "
+          "${CAMMIO_MBEDTLS_DEBIAN_VERSION} in ${CAMMIO_DEPS_DIR}, found another; "
+          "remove ${MBEDTLS_DIR} and reconfigure")
+endif()
+file(STRINGS "${MBEDTLS_DIR}/include/mbedtls/build_info.h" mbedtls_version
+     REGEX "#define MBEDTLS_VERSION_STRING ")
+if(NOT mbedtls_version MATCHES "\"${CAMMIO_MBEDTLS_VERSION}\"")
+  message(FATAL_ERROR "expected mbedTLS ${CAMMIO_MBEDTLS_VERSION}, found: ${mbedtls_version}")
+endif()
+
+# mbedTLS: every library source, one static archive (the linker's
+# --gc-sections drops what the configuration leaves unused). The
+# configuration must reach every file that includes an mbedTLS header, so
+# it is a PUBLIC definition.
+file(GLOB MBEDTLS_SOURCES "${MBEDTLS_DIR}/library/*.c")
+add_library(mbedtls_static STATIC ${MBEDTLS_SOURCES})
+target_include_directories(mbedtls_static SYSTEM PUBLIC "${MBEDTLS_DIR}/include")
+target_include_directories(mbedtls_static PRIVATE "${MBEDTLS_DIR}/library")
+target_compile_definitions(mbedtls_static PUBLIC
+  "MBEDTLS_CONFIG_FILE=\"${CMAKE_SOURCE_DIR}/cmake/mbedtls/cammio_mbedtls_config.h\"")
+set_target_properties(mbedtls_static PROPERTIES C_STANDARD 99 C_EXTENSIONS ON)
+target_link_libraries(mbedtls_static PUBLIC Threads::Threads)
+
 add_library(tinyxml2_static STATIC "${TINYXML2_DIR}/tinyxml2.cpp")
 target_include_directories(tinyxml2_static SYSTEM PUBLIC "${TINYXML2_DIR}")
 
-# Static archives even for the (non -static) sanitizer build, so that both
+# A static archive even for the (non -static) sanitizer build, so that both
 # builds test the same library code.
-foreach(lib mbedtls mbedx509 mbedcrypto sqlite3)
-  find_library(CAMMIO_LIB_${lib} NAMES lib${lib}.a REQUIRED)
-endforeach()
+find_library(CAMMIO_LIB_sqlite3 NAMES libsqlite3.a REQUIRED)
 find_path(RAPIDJSON_INCLUDE rapidjson/document.h REQUIRED)
 find_path(DOCTEST_INCLUDE doctest/doctest.h REQUIRED)
 
@@ -54,5 +90,5 @@ target_compile_definitions(cammio_third_party INTERFACE
   RAPIDJSON_HAS_STDSTRING=1)
 target_link_libraries(cammio_third_party INTERFACE
   tinyxml2_static
-  ${CAMMIO_LIB_mbedtls} ${CAMMIO_LIB_mbedx509} ${CAMMIO_LIB_mbedcrypto}
+  mbedtls_static
   ${CAMMIO_LIB_sqlite3} Threads::Threads ${CMAKE_DL_LIBS} m)

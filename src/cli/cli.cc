@@ -4,6 +4,7 @@
 
 #include "cli/ops_commands.h"
 #include "ops/check.h"
+#include "util/crypto.h"
 #include "util/log.h"
 
 namespace cammio {
@@ -99,6 +100,10 @@ int RunCli(int argc, char** argv) {
     if (!args.ok()) std::cerr << "cammio: " << args.status().details() << "\n";
     std::cerr << kUsage;
     return 2;
+  }
+  if (!InitCrypto()) {
+    std::cerr << "cammio: cannot initialise the crypto library\n";
+    return 1;
   }
   const std::string& cmd = args->words[0];
   if (cmd == "version") {

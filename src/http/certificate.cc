@@ -91,16 +91,13 @@ struct CertBuilder {
   CertBuilder() {
     mbedtls_pk_init(&key);
     mbedtls_x509write_crt_init(&crt);
-    mbedtls_mpi_init(&serial);
   }
   ~CertBuilder() {
-    mbedtls_mpi_free(&serial);
     mbedtls_x509write_crt_free(&crt);
     mbedtls_pk_free(&key);
   }
   mbedtls_pk_context key;
   mbedtls_x509write_cert crt;
-  mbedtls_mpi serial;
 };
 
 Status GenerateKey(mbedtls_pk_context* key) {
@@ -132,8 +129,7 @@ Status FillCertificate(const std::vector<std::string>& dns_names, CertBuilder* b
   mbedtls_x509write_crt_set_md_alg(crt, MBEDTLS_MD_SHA256);
   mbedtls_x509write_crt_set_subject_key(crt, &b->key);
   mbedtls_x509write_crt_set_issuer_key(crt, &b->key);
-  int rc = mbedtls_mpi_read_binary(&b->serial, serial, sizeof(serial));
-  if (rc == 0) rc = mbedtls_x509write_crt_set_serial(crt, &b->serial);
+  int rc = mbedtls_x509write_crt_set_serial_raw(crt, serial, sizeof(serial));
   if (rc == 0) rc = mbedtls_x509write_crt_set_subject_name(crt, name.c_str());
   if (rc == 0) rc = mbedtls_x509write_crt_set_issuer_name(crt, name.c_str());
   if (rc == 0)
@@ -268,7 +264,7 @@ Result<std::string> CertificateFingerprintSha256(const std::string& cert_pem_pat
   Status s = LoadCertificates(cert_pem_path, &certs.chain);
   if (!s.ok()) return s;
   unsigned char digest[32];
-  if (mbedtls_sha256_ret(certs.chain.raw.p, certs.chain.raw.len, digest, 0) != 0) {
+  if (mbedtls_sha256(certs.chain.raw.p, certs.chain.raw.len, digest, 0) != 0) {
     return Status::Internal("SHA-256 failed");
   }
   static const char kHex[] = "0123456789ABCDEF";

@@ -1,3 +1,8 @@
+// The GCM and AES contexts' fields are private in mbedTLS 3: read them here
+// only, and check on every call that they mean what we think (LoadKeys).
+// Before any mbedTLS header.
+#define MBEDTLS_ALLOW_PRIVATE_ACCESS
+
 #include "http/gcm_accel.h"
 
 #include <atomic>
@@ -150,22 +155,28 @@ CAMMIO_GCM_TARGET inline __m128i Ghash1(const Keys& k, __m128i x, __m128i c) {
 CAMMIO_GCM_TARGET bool LoadKeys(const mbedtls_gcm_context* ctx, Keys* k) {
   const mbedtls_cipher_info_t* info = ctx->cipher_ctx.cipher_info;
   if (info == nullptr || ctx->cipher_ctx.cipher_ctx == nullptr) return false;
-  if (info->type != MBEDTLS_CIPHER_AES_128_ECB && info->type != MBEDTLS_CIPHER_AES_192_ECB &&
-      info->type != MBEDTLS_CIPHER_AES_256_ECB) {
+  const mbedtls_cipher_type_t type = mbedtls_cipher_info_get_type(info);
+  if (type != MBEDTLS_CIPHER_AES_128_ECB && type != MBEDTLS_CIPHER_AES_192_ECB &&
+      type != MBEDTLS_CIPHER_AES_256_ECB) {
     return false;
   }
   const auto* aes = static_cast<const mbedtls_aes_context*>(ctx->cipher_ctx.cipher_ctx);
-  if ((aes->nr != 10 && aes->nr != 12 && aes->nr != 14) || aes->rk == nullptr) return false;
-  k->nr = aes->nr;
-  const auto* rk = reinterpret_cast<const unsigned char*>(aes->rk);
-  for (int i = 0; i <= k->nr; ++i) k->rk[i] = Load(rk + size_t{16} * i);
-  // H = E(K, 0). mbedTLS keeps it as two big-endian halves in HH[8]:HL[8];
-  // they must agree, or these are not the round keys we think they are.
-  __m128i h = Reverse(EncryptBlock(*k, _mm_setzero_si128()));
-  if (static_cast<uint64_t>(_mm_extract_epi64(h, 0)) != ctx->HL[8] ||
-      static_cast<uint64_t>(_mm_extract_epi64(h, 1)) != ctx->HH[8]) {
+  if ((aes->nr != 10 && aes->nr != 12 && aes->nr != 14) ||
+      aes->rk_offset + size_t{4} * (aes->nr + 1) > sizeof(aes->buf) / sizeof(aes->buf[0])) {
     return false;
   }
+  k->nr = aes->nr;
+  const auto* rk = reinterpret_cast<const unsigned char*>(aes->buf + aes->rk_offset);
+  for (int i = 0; i <= k->nr; ++i) k->rk[i] = Load(rk + size_t{16} * i);
+  // H = E(K, 0). mbedTLS 3.6 keeps it, on a CPU with AES-NI and PCLMULQDQ
+  // (the only one this path runs on), as the raw 16 bytes in H[8]; they must
+  // agree, or these are not the round keys we think they are.
+  const __m128i raw_h = EncryptBlock(*k, _mm_setzero_si128());
+  unsigned char raw[16];
+  Store(raw, raw_h);
+  static_assert(sizeof(ctx->H[8]) == 16, "mbedTLS's GCM hash table changed");
+  if (std::memcmp(raw, ctx->H[8], sizeof(raw)) != 0) return false;
+  const __m128i h = Reverse(raw_h);
   k->h[0] = h;
   k->wide = WideSupported() && g_allow_wide.load(std::memory_order_relaxed);
   const int powers = k->wide ? 16 : 8;

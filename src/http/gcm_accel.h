@@ -1,10 +1,12 @@
 // AES-GCM for TLS records with AES-NI and PCLMULQDQ, in place of mbedTLS's.
 //
-// Why: Debian's mbedTLS 2.28 encrypts GCM one 16-byte block at a time (one
-// AES call and one carry-less multiply with its own reduction per block).
-// Profiling the vacancy GET (a 43 KiB answer) showed 63% of the server's CPU
-// in mbedtls_aesni_gcm_mult, gcm_mult, mbedtls_aesni_crypt_ecb and
-// mbedtls_gcm_update. This path runs the counter blocks eight at a time
+// Why: mbedTLS (2.28, and still 3.6) encrypts GCM one 16-byte block at a
+// time (one AES call and one carry-less multiply with its own reduction per
+// block). Profiling the vacancy GET (a 43 KiB answer) on 2.28 showed 63% of
+// the server's CPU in mbedtls_aesni_gcm_mult, gcm_mult,
+// mbedtls_aesni_crypt_ecb and mbedtls_gcm_update; on 3.6 this path still
+// seals and opens 16 KiB records several times faster than mbedTLS's own
+// AES-NI GCM (figures: docs/decisions.md, "TLS stack"). This path runs the counter blocks eight at a time
 // through the AES rounds and folds eight blocks into the GHASH with one
 // reduction (the aggregated form of the carry-less multiplication), which is
 // several times faster for the same bytes on the wire. On CPUs with AVX-512
@@ -13,7 +15,9 @@
 //
 // How it is attached: on x86-64 the link wraps mbedtls_gcm_crypt_and_tag and
 // mbedtls_gcm_auth_decrypt (-Wl,--wrap, CMakeLists.txt), the two calls
-// through which mbedTLS's cipher layer seals and opens every AEAD record.
+// through which mbedTLS 3.6's cipher layer seals and opens every AES-GCM
+// record of TLS 1.2 and TLS 1.3 (MBEDTLS_USE_PSA_CRYPTO is off in our
+// configuration; PSA's one-shot AEAD would reach them too) and ticket.
 // The wrappers use the context mbedTLS itself set up (mbedtls_gcm_setkey:
 // the AES round keys and the hash key H) and hand the call to mbedTLS's own
 // implementation whenever they cannot take it: a CPU without AES-NI or

@@ -53,14 +53,8 @@ struct TlsClient::Config {
 
   // Returns "" or why the configuration is unusable.
   std::string Init(const TlsClientOptions& opts) {
-    int rc = mbedtls_ssl_config_defaults(&conf, MBEDTLS_SSL_IS_CLIENT, MBEDTLS_SSL_TRANSPORT_STREAM,
-                                         MBEDTLS_SSL_PRESET_DEFAULT);
+    int rc = TlsConfigDefaults(&conf, MBEDTLS_SSL_IS_CLIENT);
     if (rc != 0) return "TLS client config: " + MbedtlsErrorText(rc);
-    mbedtls_ssl_conf_rng(&conf, MbedtlsRandom, nullptr);
-    mbedtls_ssl_conf_min_version(&conf, MBEDTLS_SSL_MAJOR_VERSION_3, MBEDTLS_SSL_MINOR_VERSION_3);
-    mbedtls_ssl_conf_max_version(&conf, MBEDTLS_SSL_MAJOR_VERSION_3, MBEDTLS_SSL_MINOR_VERSION_3);
-    mbedtls_ssl_conf_ciphersuites(&conf, kTlsCipherSuites);
-    mbedtls_ssl_conf_curves(&conf, kTlsCurves);
     if (!opts.verify) {
       mbedtls_ssl_conf_authmode(&conf, MBEDTLS_SSL_VERIFY_NONE);
       return "";

@@ -1,8 +1,9 @@
-// TlsClient: an HTTPS client built on httplib::ClientImpl and mbedTLS 2.28
+// TlsClient: an HTTPS client built on httplib::ClientImpl and mbedTLS 3.6
 // (httplib 0.11.4's own SSLClient needs OpenSSL). Used by tests and for
 // outbound HTTPS.
 //
-// It speaks TLS 1.2 with the same ECDHE + AEAD suites as TlsServer, verifies
+// It speaks TLS 1.3 or 1.2 with the same ECDHE + AEAD suites as TlsServer
+// (kTlsCipherSuites, kTlsGroups), verifies
 // the server certificate against the given CA PEM (or the system store) and
 // checks the server name. A failed handshake or verification makes the request
 // fail with httplib::Error::SSLConnection / SSLServerVerification; no response
@@ -33,11 +34,11 @@ struct TlsClientOptions {
   // PEM text of the trusted CA certificate(s). Empty: the system store,
   // /etc/ssl/certs/ca-certificates.crt.
   std::string ca_pem;
-  // false: accept any certificate (still TLS 1.2 / AEAD). Only for tests.
+  // false: accept any certificate (still TLS 1.2+ / AEAD). Only for tests.
   bool verify = true;
-  // Sent as SNI and matched against the certificate's SAN dNSName / CN.
-  // Empty: `host`. mbedTLS 2.28 cannot match IP addresses, so connect to
-  // 127.0.0.1 with server_name "localhost" rather than verifying an IP.
+  // Matched against the certificate's SAN dNSName / CN, or, when it is an
+  // IPv4 / IPv6 address, against its SAN iPAddress entries (mbedTLS 3.6).
+  // Sent as SNI (mbedTLS 3.6.6 sends an address too). Empty: `host`.
   std::string server_name;
 };
 
@@ -53,7 +54,7 @@ class TlsClient : public httplib::ClientImpl {
   const std::string& load_error() const { return load_error_; }
 
   // About the most recent handshake of this client: the negotiated suite
-  // ("TLS-ECDHE-ECDSA-WITH-AES-128-GCM-SHA256") and version ("TLSv1.2"), or
+  // ("TLS1-3-AES-128-GCM-SHA256") and version ("TLSv1.3"), or
   // why it failed (mbedTLS error and certificate verification flags).
   std::string last_ciphersuite() const;
   std::string last_tls_version() const;

@@ -5,6 +5,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <psa/crypto.h>
 #include <sys/socket.h>
 
 #include <algorithm>
@@ -40,21 +41,40 @@ bool IsFileError(int rc) {
 }  // namespace
 
 const int kTlsCipherSuites[] = {
+    // TLS 1.3
+    MBEDTLS_TLS1_3_AES_128_GCM_SHA256,
+    MBEDTLS_TLS1_3_AES_256_GCM_SHA384,
+    MBEDTLS_TLS1_3_CHACHA20_POLY1305_SHA256,
+    // TLS 1.2
     MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
-    MBEDTLS_TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
-    MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
     MBEDTLS_TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
-    MBEDTLS_TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
+    MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
     MBEDTLS_TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
+    MBEDTLS_TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
+    MBEDTLS_TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
     0,
 };
 
-const mbedtls_ecp_group_id kTlsCurves[] = {
-    MBEDTLS_ECP_DP_SECP256R1,
-    MBEDTLS_ECP_DP_CURVE25519,
-    MBEDTLS_ECP_DP_SECP384R1,
-    MBEDTLS_ECP_DP_NONE,
+const uint16_t kTlsGroups[] = {
+    MBEDTLS_SSL_IANA_TLS_GROUP_X25519,
+    MBEDTLS_SSL_IANA_TLS_GROUP_SECP256R1,
+    MBEDTLS_SSL_IANA_TLS_GROUP_SECP384R1,
+    MBEDTLS_SSL_IANA_TLS_GROUP_NONE,
 };
+
+int TlsConfigDefaults(mbedtls_ssl_config* conf, int endpoint) {
+  const psa_status_t status = psa_crypto_init();
+  if (status != PSA_SUCCESS) return MBEDTLS_ERR_SSL_INTERNAL_ERROR;  // never, in practice
+  int rc = mbedtls_ssl_config_defaults(conf, endpoint, MBEDTLS_SSL_TRANSPORT_STREAM,
+                                       MBEDTLS_SSL_PRESET_DEFAULT);
+  if (rc != 0) return rc;
+  mbedtls_ssl_conf_rng(conf, MbedtlsRandom, nullptr);
+  mbedtls_ssl_conf_min_tls_version(conf, MBEDTLS_SSL_VERSION_TLS1_2);
+  mbedtls_ssl_conf_max_tls_version(conf, MBEDTLS_SSL_VERSION_TLS1_3);
+  mbedtls_ssl_conf_ciphersuites(conf, kTlsCipherSuites);
+  mbedtls_ssl_conf_groups(conf, kTlsGroups);
+  return 0;
+}
 
 std::string MbedtlsErrorText(int code) {
   char text[200];
@@ -70,11 +90,13 @@ std::string MbedtlsErrorText(int code) {
 TlsServerContext::TlsServerContext() {
   mbedtls_x509_crt_init(&chain_);
   mbedtls_pk_init(&key_);
+  mbedtls_ssl_ticket_init(&tickets_);
   mbedtls_ssl_config_init(&conf_);
 }
 
 TlsServerContext::~TlsServerContext() {
   mbedtls_ssl_config_free(&conf_);
+  mbedtls_ssl_ticket_free(&tickets_);
   mbedtls_pk_free(&key_);
   mbedtls_x509_crt_free(&chain_);
 }
@@ -94,35 +116,38 @@ Status TlsServerContext::Init(const std::string& cert_pem_path, const std::strin
     return Status::InvalidArgument("bad certificate file " + cert_pem_path + ": " +
                                    (rc > 0 ? "unparsable certificate" : MbedtlsErrorText(rc)));
   }
-  rc = mbedtls_pk_parse_keyfile(&key_, key_pem_path.c_str(), nullptr);
+  rc = mbedtls_pk_parse_keyfile(&key_, key_pem_path.c_str(), nullptr, MbedtlsRandom, nullptr);
   if (IsFileError(rc)) return Status::IoError("cannot read key file " + key_pem_path);
   if (rc != 0) {
     return Status::InvalidArgument("bad private key file " + key_pem_path + ": " +
                                    MbedtlsErrorText(rc));
   }
-  if (mbedtls_pk_check_pair(&chain_.pk, &key_) != 0) {
+  if (mbedtls_pk_check_pair(&chain_.pk, &key_, MbedtlsRandom, nullptr) != 0) {
     return Status::InvalidArgument("private key " + key_pem_path + " does not match certificate " +
                                    cert_pem_path);
   }
-  // mbedTLS 2.28 builds an EC key's fixed-point table lazily inside the key
-  // (ecp_mul_comb writes grp->T) on its first signature. Sign once now, on one
-  // thread, so concurrent handshakes later only read the shared key.
+  // A key that cannot sign (a curve or algorithm this build leaves out)
+  // would fail every handshake: refuse it at startup instead.
   unsigned char digest[32] = {0};
   unsigned char sig[MBEDTLS_PK_SIGNATURE_MAX_SIZE];
   size_t sig_len = 0;
-  rc = mbedtls_pk_sign(&key_, MBEDTLS_MD_SHA256, digest, sizeof(digest), sig, &sig_len,
+  rc = mbedtls_pk_sign(&key_, MBEDTLS_MD_SHA256, digest, sizeof(digest), sig, sizeof(sig), &sig_len,
                        MbedtlsRandom, nullptr);
   if (rc != 0) return Status::InvalidArgument("key cannot sign: " + MbedtlsErrorText(rc));
 
-  rc = mbedtls_ssl_config_defaults(&conf_, MBEDTLS_SSL_IS_SERVER, MBEDTLS_SSL_TRANSPORT_STREAM,
-                                   MBEDTLS_SSL_PRESET_DEFAULT);
+  rc = TlsConfigDefaults(&conf_, MBEDTLS_SSL_IS_SERVER);
   if (rc == 0) rc = mbedtls_ssl_conf_own_cert(&conf_, &chain_, &key_);
+  // Resumption (TLS 1.2 session tickets, TLS 1.3 NewSessionTicket + PSK with
+  // ECDHE): tickets are sealed with AES-256-GCM under a key mbedTLS replaces
+  // every lifetime (the previous one still opens tickets for one more), and
+  // its ticket context locks itself (MBEDTLS_THREADING_C).
+  if (rc == 0) {
+    rc = mbedtls_ssl_ticket_setup(&tickets_, MbedtlsRandom, nullptr, MBEDTLS_CIPHER_AES_256_GCM,
+                                  kTlsTicketLifetimeSeconds);
+  }
   if (rc != 0) return Status::Internal("TLS server config: " + MbedtlsErrorText(rc));
-  mbedtls_ssl_conf_rng(&conf_, MbedtlsRandom, nullptr);
-  mbedtls_ssl_conf_min_version(&conf_, MBEDTLS_SSL_MAJOR_VERSION_3, MBEDTLS_SSL_MINOR_VERSION_3);
-  mbedtls_ssl_conf_max_version(&conf_, MBEDTLS_SSL_MAJOR_VERSION_3, MBEDTLS_SSL_MINOR_VERSION_3);
-  mbedtls_ssl_conf_ciphersuites(&conf_, kTlsCipherSuites);
-  mbedtls_ssl_conf_curves(&conf_, kTlsCurves);
+  mbedtls_ssl_conf_session_tickets_cb(&conf_, mbedtls_ssl_ticket_write, mbedtls_ssl_ticket_parse,
+                                      &tickets_);
   return Status::OK();
 }
 
@@ -200,7 +225,8 @@ ssize_t TlsConnection::Read(char* buf, size_t size) {
     int rc = mbedtls_ssl_read(&ssl_, reinterpret_cast<unsigned char*>(buf), size);
     if (rc >= 0) return rc;
     if (rc == MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY) return 0;
-    if (!IsRetry(rc)) break;
+    // A TLS 1.3 NewSessionTicket a client asked to hear about: not data.
+    if (!IsRetry(rc) && rc != MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET) break;
   }
   failed_ = true;
   return -1;

@@ -1,10 +1,10 @@
-// HTTPS for cpp-httplib on top of mbedTLS 2.28 (httplib 0.11.4 only knows
+// HTTPS for cpp-httplib on top of mbedTLS 3.6 (httplib 0.11.4 only knows
 // OpenSSL, which this project never links).
 //
-// TlsServerContext is the immutable TLS configuration of a server: the
-// certificate chain, the private key and an mbedtls_ssl_config restricted to
-// TLS 1.2 with ECDHE + AEAD cipher suites. It is loaded once and then shared,
-// read-only, by every connection of every worker thread.
+// TlsServerContext is the TLS configuration of a server: the certificate
+// chain, the private key, the session ticket keys and an mbedtls_ssl_config
+// restricted to TLS 1.3 and 1.2 with ECDHE + AEAD cipher suites. It is loaded
+// once and then shared by every connection of every worker thread.
 //
 // TlsServer is an httplib::Server whose connections speak TLS: it replaces the
 // per-connection loop (process_and_close_socket) with one that performs the
@@ -24,6 +24,7 @@
 #include <httplib.h>
 #include <mbedtls/pk.h>
 #include <mbedtls/ssl.h>
+#include <mbedtls/ssl_ticket.h>
 #include <mbedtls/x509_crt.h>
 
 #include <atomic>
@@ -37,9 +38,20 @@
 
 namespace cammio::http {
 
-// Cipher suites and curves both ends accept (0 / MBEDTLS_ECP_DP_NONE ended).
+// Cipher suites (Mozilla "intermediate": TLS 1.3 AES-GCM and
+// ChaCha20-Poly1305; TLS 1.2 ECDHE-ECDSA/RSA with the same AEADs) and key
+// exchange groups (X25519, P-256, P-384) both ends accept, 0-terminated.
 extern const int kTlsCipherSuites[];
-extern const mbedtls_ecp_group_id kTlsCurves[];
+extern const uint16_t kTlsGroups[];
+// Session tickets (resumption without a full handshake, TLS 1.2 and 1.3)
+// are valid this long; the ticket key rotates as often.
+constexpr uint32_t kTlsTicketLifetimeSeconds = 12 * 3600;
+
+// Initialises PSA crypto (idempotent, thread-safe; TLS 1.3 needs it) and
+// applies what every cammio endpoint shares to a freshly initialised `conf`:
+// defaults for `endpoint` (MBEDTLS_SSL_IS_SERVER / _CLIENT), the RNG, TLS 1.2
+// to 1.3, kTlsCipherSuites and kTlsGroups. 0 or an mbedtls / PSA error.
+int TlsConfigDefaults(mbedtls_ssl_config* conf, int endpoint);
 
 // mbedtls error code -> "SSL - Verification of the message MAC failed (-0x7180)".
 std::string MbedtlsErrorText(int code);
@@ -49,9 +61,8 @@ class TlsServerContext {
   // Reads a PEM certificate chain (leaf first) and its PEM private key
   // (unencrypted), checks they match, and builds the server configuration.
   // Returns IoError when a file cannot be read, InvalidArgument when its
-  // content is not a certificate / key or the two do not belong together.
-  // Signs once with the key, so that mbedTLS 2.28's lazily cached EC tables
-  // are built here rather than raced for by the first concurrent handshakes.
+  // content is not a certificate / key, the two do not belong together or
+  // the key cannot sign; Internal when mbedTLS cannot be set up.
   static Result<std::shared_ptr<TlsServerContext>> Load(const std::string& cert_pem_path,
                                                         const std::string& key_pem_path);
 
@@ -59,7 +70,8 @@ class TlsServerContext {
   TlsServerContext(const TlsServerContext&) = delete;
   TlsServerContext& operator=(const TlsServerContext&) = delete;
 
-  // Valid for the lifetime of this object; read-only.
+  // Valid for the lifetime of this object. Connections only read it, apart
+  // from the ticket keys it points to, which mbedTLS locks itself.
   const mbedtls_ssl_config* config() const { return &conf_; }
 
  private:
@@ -68,6 +80,7 @@ class TlsServerContext {
 
   mbedtls_x509_crt chain_;
   mbedtls_pk_context key_;
+  mbedtls_ssl_ticket_context tickets_;  // rotates its key every lifetime
   mbedtls_ssl_config conf_;
 };
 

@@ -64,14 +64,8 @@ struct SmtpClient::TlsConfig {
 
   // "" or why TLS cannot be configured.
   std::string Init(const RelaySettings& relay) {
-    int rc = mbedtls_ssl_config_defaults(&conf, MBEDTLS_SSL_IS_CLIENT, MBEDTLS_SSL_TRANSPORT_STREAM,
-                                         MBEDTLS_SSL_PRESET_DEFAULT);
+    int rc = http::TlsConfigDefaults(&conf, MBEDTLS_SSL_IS_CLIENT);
     if (rc != 0) return "TLS client config: " + http::MbedtlsErrorText(rc);
-    mbedtls_ssl_conf_rng(&conf, MbedtlsRandom, nullptr);
-    mbedtls_ssl_conf_min_version(&conf, MBEDTLS_SSL_MAJOR_VERSION_3, MBEDTLS_SSL_MINOR_VERSION_3);
-    mbedtls_ssl_conf_max_version(&conf, MBEDTLS_SSL_MAJOR_VERSION_3, MBEDTLS_SSL_MINOR_VERSION_3);
-    mbedtls_ssl_conf_ciphersuites(&conf, http::kTlsCipherSuites);
-    mbedtls_ssl_conf_curves(&conf, http::kTlsCurves);
     if (!relay.verify_tls) {
       mbedtls_ssl_conf_authmode(&conf, MBEDTLS_SSL_VERIFY_NONE);
       return "";

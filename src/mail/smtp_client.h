@@ -11,12 +11,12 @@
 //   Quit():  QUIT and close.
 //
 // Every socket wait is bounded (connect_timeout, io_timeout); Cancel() from
-// another thread makes a blocked wait end at once. TLS is mbedTLS (TLS 1.2,
+// another thread makes a blocked wait end at once. TLS is mbedTLS (TLS 1.3 or 1.2,
 // the server's ECDHE + AEAD suites) through http::TlsConnection; the relay's
 // certificate is verified against the relay's CA PEM or the system store
-// (/etc/ssl/certs/ca-certificates.crt) and its name against the host, unless
-// verification is explicitly off. mbedTLS 2.28 cannot match IP addresses:
-// configure a host name for a verified relay.
+// (/etc/ssl/certs/ca-certificates.crt) and its name against the host (a DNS
+// name, or an IP address matched against the certificate's iPAddress SANs),
+// unless verification is explicitly off.
 //
 // Outcomes are classified for the outbox:
 //   kPermanent: the relay refused this message (5xx to MAIL, RCPT, DATA or
@@ -48,7 +48,7 @@ namespace cammio::mail {
 
 struct SmtpOptions {
   std::chrono::milliseconds connect_timeout{15000};  // per address tried
-  std::chrono::milliseconds io_timeout{60000};       // each read or write wait, and the TLS handshake
+  std::chrono::milliseconds io_timeout{60000};  // each read or write wait, and the TLS handshake
 };
 
 struct SmtpOutcome {

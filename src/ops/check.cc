@@ -180,8 +180,10 @@ Value ChecksJson(const std::vector<CheckItem>& items) {
 }
 
 std::string VersionText() {
+  char mbedtls[16] = {0};  // "x.y.z" of the linked library
+  mbedtls_version_get_string(mbedtls);
   return std::string("cammio ") + CAMMIO_VERSION + "\nschema " + std::to_string(LatestSchema()) +
-         "\nsqlite " + sqlite3_libversion() + "\nmbedtls " + MBEDTLS_VERSION_STRING + "\n";
+         "\nsqlite " + sqlite3_libversion() + "\nmbedtls " + mbedtls + "\n";
 }
 
 }  // namespace cammio::ops

@@ -36,18 +36,18 @@ Status ErrnoStatus(int err, const std::string& what) {
 
 Sha256Stream::Sha256Stream() {
   mbedtls_sha256_init(&ctx_);
-  mbedtls_sha256_starts_ret(&ctx_, 0);
+  mbedtls_sha256_starts(&ctx_, 0);
 }
 
 Sha256Stream::~Sha256Stream() { mbedtls_sha256_free(&ctx_); }
 
 void Sha256Stream::Update(const char* data, size_t n) {
-  mbedtls_sha256_update_ret(&ctx_, reinterpret_cast<const unsigned char*>(data), n);
+  mbedtls_sha256_update(&ctx_, reinterpret_cast<const unsigned char*>(data), n);
 }
 
 std::string Sha256Stream::FinishHex() {
   unsigned char out[32];
-  mbedtls_sha256_finish_ret(&ctx_, out);
+  mbedtls_sha256_finish(&ctx_, out);
   return HexEncode(std::string_view(reinterpret_cast<char*>(out), sizeof out));
 }
 

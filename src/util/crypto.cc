@@ -3,12 +3,15 @@
 #include <mbedtls/base64.h>
 #include <mbedtls/md.h>
 #include <mbedtls/sha256.h>
+#include <psa/crypto.h>
 
 namespace cammio {
 
+bool InitCrypto() { return psa_crypto_init() == PSA_SUCCESS; }
+
 std::string Sha256(std::string_view data) {
   unsigned char out[32];
-  mbedtls_sha256_ret(reinterpret_cast<const unsigned char*>(data.data()), data.size(), out, 0);
+  mbedtls_sha256(reinterpret_cast<const unsigned char*>(data.data()), data.size(), out, 0);
   return std::string(reinterpret_cast<char*>(out), sizeof out);
 }
 

@@ -1,11 +1,17 @@
 // Small wrappers over mbedTLS's hashing and base64, and constant-time
-// comparison. All functions are pure and thread-safe.
+// comparison. All functions are pure and thread-safe (InitCrypto included).
 #pragma once
 
 #include <string>
 #include <string_view>
 
 namespace cammio {
+
+// Initialises mbedTLS's PSA crypto core (which TLS 1.3 is built on). Called
+// once at startup (RunCli, the test main); idempotent and thread-safe, and
+// every TLS configuration calls it too. False if PSA cannot start (no
+// randomness): nothing TLS can work then.
+bool InitCrypto();
 
 // Raw 32-byte SHA-256 digest.
 std::string Sha256(std::string_view data);

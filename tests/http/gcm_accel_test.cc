@@ -6,7 +6,10 @@
 #include <doctest/doctest.h>
 
 #include <mbedtls/gcm.h>
+#include <mbedtls/version.h>
 
+#include <chrono>
+#include <cstdio>
 #include <cstring>
 #include <random>
 #include <string>
@@ -185,6 +188,64 @@ TEST_CASE("gcm accel: calls it cannot take go to mbedTLS unchanged") {
   CHECK(mbedtls_gcm_crypt_and_tag(&gcm.ctx, MBEDTLS_GCM_ENCRYPT, 100, iv.data(), 12, nullptr, 0,
                                   plain.data(), fast.data(), 3,
                                   fast_tag) == MBEDTLS_ERR_GCM_BAD_INPUT);
+}
+
+// Not a timing assertion: prints how fast each implementation seals and
+// opens 16 KiB TLS records (docs/decisions.md, "TLS stack", quotes it), and
+// checks that all of them agree. Run alone:
+//   cammio_tests -tc='gcm accel: record throughput*' -s
+TEST_CASE("gcm accel: record throughput of this path and of mbedTLS's own (printed)") {
+  std::mt19937 rng(16384);
+  const size_t kRecord = 16 * 1024;
+  const Bytes iv = Random(rng, 12), add = Random(rng, 13), plain = Random(rng, kRecord);
+  Bytes out(kRecord), back(kRecord);
+  unsigned char tag[16];
+  using Clock = std::chrono::steady_clock;
+  // MiB/s of `op` over about 0.2 s.
+  auto rate = [&](const auto& op) {
+    int n = 0;
+    const auto start = Clock::now();
+    double secs = 0;
+    do {
+      for (int i = 0; i < 16; ++i) REQUIRE(op() == 0);
+      n += 16;
+      secs = std::chrono::duration<double>(Clock::now() - start).count();
+    } while (secs < 0.2);
+    return n * (kRecord / 1048576.0) / secs;
+  };
+  for (size_t key_len : {16, 32}) {
+    Gcm gcm(Random(rng, key_len));
+    auto seal = [&](bool real) {
+      return real ? __real_mbedtls_gcm_crypt_and_tag(&gcm.ctx, MBEDTLS_GCM_ENCRYPT, kRecord,
+                                                     iv.data(), 12, add.data(), add.size(),
+                                                     plain.data(), out.data(), 16, tag)
+                  : mbedtls_gcm_crypt_and_tag(&gcm.ctx, MBEDTLS_GCM_ENCRYPT, kRecord, iv.data(), 12,
+                                              add.data(), add.size(), plain.data(), out.data(), 16,
+                                              tag);
+    };
+    auto open = [&](bool real) {
+      return real ? __real_mbedtls_gcm_auth_decrypt(&gcm.ctx, kRecord, iv.data(), 12, add.data(),
+                                                    add.size(), tag, 16, out.data(), back.data())
+                  : mbedtls_gcm_auth_decrypt(&gcm.ctx, kRecord, iv.data(), 12, add.data(),
+                                             add.size(), tag, 16, out.data(), back.data());
+    };
+    const double mbed_seal = rate([&] { return seal(true); });
+    const double mbed_open = rate([&] { return open(true); });
+    CHECK(back == plain);
+    GcmAllowWide(false);
+    const double narrow_seal = rate([&] { return seal(false); });
+    const double narrow_open = rate([&] { return open(false); });
+    CHECK(back == plain);
+    GcmAllowWide(true);
+    const double wide_seal = rate([&] { return seal(false); });
+    const double wide_open = rate([&] { return open(false); });
+    CHECK(back == plain);
+    std::printf(
+        "AES-%zu-GCM, 16 KiB records, MiB/s seal/open: mbedTLS %s own %.0f/%.0f; "
+        "gcm_accel 8-block %.0f/%.0f; gcm_accel 16-block%s %.0f/%.0f\n",
+        key_len * 8, MBEDTLS_VERSION_STRING, mbed_seal, mbed_open, narrow_seal, narrow_open,
+        GcmWideAccelerated() ? "" : " (not on this CPU: 8-block)", wide_seal, wide_open);
+  }
 }
 
 }  // namespace
