@@ -12,12 +12,14 @@
 #include <httplib.h>
 
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "api/router.h"
+#include "api/upload_claims.h"
 #include "cammio/document.h"
 #include "http/error_render.h"
 #include "store/accounts.h"
@@ -43,6 +45,9 @@ struct ServerContext {
   // Called after a commit that queued email (mail/enqueue.h): wakes the mail
   // sender. Empty when no sender runs (tests); the mail then waits in the outbox.
   std::function<void()> mail_queued;
+  // Which PATCH may write to each unfinished upload (api/upload_claims.h).
+  // Copies of this context share it.
+  std::shared_ptr<UploadClaims> upload_claims = std::make_shared<UploadClaims>();
 };
 
 class Call {

@@ -13,6 +13,7 @@
 #include <cstring>
 
 #include "api/tus_headers.h"
+#include "api/upload_claims.h"
 #include "ops/fs.h"
 #include "store/invitations.h"
 #include "store/uploads.h"
@@ -153,6 +154,75 @@ Status Finish(Call& call, const Upload& u) {
   });
 }
 
+// Whether a PATCH at `offset` may append to `u` as stored. A finished upload
+// is immutable: every PATCH on it is refused.
+Status CheckOffset(const Upload& u, int64_t offset) {
+  if (u.video_id) return Status::Conflict("this upload is already complete and cannot be changed");
+  if (offset != u.received) {
+    return Status::Conflict("Upload-Offset must be " + std::to_string(u.received));
+  }
+  return Status::OK();
+}
+
+constexpr const char kSuperseded[] =
+    "another PATCH request took over this upload; ask HEAD for Upload-Offset and resume there";
+
+// Writes the request body into the upload's file from `offset` on, each piece
+// only while `claim` still owns the upload, then records the durable offset
+// and, on the last byte, finishes the upload -- under the claim as well.
+Status AppendBody(Call& call, Upload& u, int64_t offset, UploadClaims::Claim& claim) {
+  int fd = ::open(PartPath(call, u.id).c_str(), O_WRONLY | O_CLOEXEC);
+  if (fd < 0) return Status::Gone("this upload's data is gone; start a new upload");
+  int64_t at = offset;
+  Status write_status;
+  bool superseded = false;
+  bool complete = call.ReadBody([&](const char* data, size_t len) {
+    if (at + static_cast<int64_t>(len) > u.length) {
+      write_status = Status::PayloadTooLarge("more bytes than Upload-Length");
+      return false;
+    }
+    superseded = !claim.RunIfCurrent([&] {
+      while (len > 0) {
+        ssize_t n = ::pwrite(fd, data, len, at);
+        if (n < 0) {
+          write_status = errno == ENOSPC ? Status::InsufficientStorage("the data disk is full")
+                                         : Status::IoError("cannot write the upload");
+          return;
+        }
+        data += n;
+        len -= static_cast<size_t>(n);
+        at += n;
+      }
+    });
+    return !superseded && write_status.ok();
+  });
+  if (superseded) {
+    ::close(fd);
+    return Status::Conflict(kSuperseded);
+  }
+  // What is on disk counts, even when the client went away mid-request:
+  // resuming continues from here.
+  bool synced = ::fdatasync(fd) == 0;
+  ::close(fd);
+  if (!synced) return Status::IoError("cannot sync the upload");
+  Status s;
+  bool current = claim.RunIfCurrent([&] {
+    s = call.store().Write([&](Db& db) { return SetUploadReceived(db, u.id, at, call.now()); });
+    if (s.ok() && write_status.ok() && complete && at == u.length) s = Finish(call, u);
+  });
+  if (!current) return Status::Conflict(kSuperseded);
+  if (!s.ok()) return s;
+  if (!write_status.ok()) return write_status;
+  if (!complete) {
+    return Status::InvalidArgument("the upload was interrupted at " + std::to_string(at) +
+                                   " bytes; resume from there");
+  }
+  u.received = at;
+  call.res().status = 204;
+  call.res().set_header("Upload-Offset", std::to_string(at));
+  return Status::OK();
+}
+
 }  // namespace
 
 Status UploadOptionsHandler(Call& call) {
@@ -230,53 +300,18 @@ Status UploadChunkHandler(Call& call) {
   auto u = LoadUpload(call, *inv);
   if (!u.ok()) return u.status();
   int64_t offset = -1;
-  if (!ParseLength(call.req().get_header_value("Upload-Offset"), &offset) ||
-      offset != u->received) {
-    return Status::Conflict("Upload-Offset must be " + std::to_string(u->received));
-  }
-  if (u->video_id) return Status::Conflict("this upload is already complete");
-  int fd = ::open(PartPath(call, u->id).c_str(), O_WRONLY | O_CLOEXEC);
-  if (fd < 0) return Status::Gone("this upload's data is gone; start a new upload");
-  int64_t at = offset;
-  Status write_status;
-  bool complete = call.ReadBody([&](const char* data, size_t len) {
-    if (at + static_cast<int64_t>(len) > u->length) {
-      write_status = Status::PayloadTooLarge("more bytes than Upload-Length");
-      return false;
-    }
-    while (len > 0) {
-      ssize_t n = ::pwrite(fd, data, len, at);
-      if (n < 0) {
-        write_status = errno == ENOSPC ? Status::InsufficientStorage("the data disk is full")
-                                       : Status::IoError("cannot write the upload");
-        return false;
-      }
-      data += n;
-      len -= static_cast<size_t>(n);
-      at += n;
-    }
-    return true;
-  });
-  // What is on disk counts, even when the client went away mid-request:
-  // resuming continues from here.
-  bool synced = ::fdatasync(fd) == 0;
-  ::close(fd);
-  if (!synced) return Status::IoError("cannot sync the upload");
-  s = call.store().Write([&](Db& db) { return SetUploadReceived(db, u->id, at, call.now()); });
+  if (!ParseLength(call.req().get_header_value("Upload-Offset"), &offset)) offset = -1;
+  s = CheckOffset(*u, offset);  // answers most mismatches without taking the upload over
   if (!s.ok()) return s;
-  if (!write_status.ok()) return write_status;
-  if (!complete) {
-    return Status::InvalidArgument("the upload was interrupted at " + std::to_string(at) +
-                                   " bytes; resume from there");
-  }
-  u->received = at;
-  if (at == u->length) {
-    s = Finish(call, *u);
-    if (!s.ok()) return s;
-  }
-  call.res().status = 204;
-  call.res().set_header("Upload-Offset", std::to_string(at));
-  return Status::OK();
+  // The authoritative check, under the upload's lock: see api/upload_claims.h.
+  auto claim = call.ctx().upload_claims->Take(u->id, [&] {
+    auto fresh = LoadUpload(call, *inv);
+    if (!fresh.ok()) return fresh.status();
+    u = fresh;
+    return CheckOffset(*u, offset);
+  });
+  if (!claim.ok()) return claim.status();
+  return AppendBody(call, *u, offset, **claim);
 }
 
 }  // namespace cammio

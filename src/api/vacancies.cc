@@ -6,6 +6,7 @@
 #include "api/interviews.h"
 #include "api/invitations.h"
 #include "api/list_query.h"
+#include "store/videos.h"
 
 namespace cammio {
 namespace {
@@ -120,6 +121,25 @@ Status ApplyBody(const Value& body, Vacancy* v) {
   return Status::OK();
 }
 
+// The questions a body gave may only name videos of the caller's account: an
+// unknown or foreign video_id is 404, like a foreign id anywhere else
+// (docs/decisions.md). Questions copied from a template are the account's own.
+Status CheckQuestionVideos(Db& db, const Value& body, const Vacancy& v) {
+  const Value* given = body.Find("questions");
+  if (given == nullptr || given->is_null()) return Status::OK();
+  for (size_t i = 0; i < v.questions.size(); ++i) {
+    const std::optional<int64_t>& id = v.questions[i].video_id;
+    if (!id) continue;
+    auto f = GetMediaFile(db, v.account_id, *id);
+    if (f.status().IsNotFound()) {
+      return Status::NotFound("questions[" + std::to_string(i) + "].video_id " +
+                              std::to_string(*id) + " is not a video of this account");
+    }
+    if (!f.ok()) return f.status();
+  }
+  return Status::OK();
+}
+
 // Builds a new vacancy of the caller from one body element (inside a write).
 Status NewVacancy(Db& db, const Call& call, const Value& body, Vacancy* v) {
   v->account_id = call.account_id();
@@ -142,6 +162,7 @@ Status NewVacancy(Db& db, const Call& call, const Value& body, Vacancy* v) {
   }
   if (!f.ok()) return f.status();
   Status s = ApplyBody(body, v);
+  if (s.ok()) s = CheckQuestionVideos(db, body, *v);
   if (s.ok()) s = InsertVacancy(db, v);
   return s;
 }
@@ -245,6 +266,9 @@ Status CreateVacancyHandler(Call& call) {
       Status one = NewVacancy(db, call, (*bodies)[i], &created[i]);
       if (!one.ok()) {
         if (created.size() == 1) return one;
+        if (one.IsNotFound()) {
+          return Status::NotFound("vacancy " + std::to_string(i + 1) + ": " + one.details());
+        }
         return Status(
             one.code() == Status::Code::kInvalidArgument
                 ? Status::InvalidArgument("vacancy " + std::to_string(i + 1) + ": " + one.details())
@@ -295,6 +319,7 @@ Status UpdateVacancyHandler(Call& call) {
     updated = std::move(v.value());
     bool replace_questions = body->Find("questions") != nullptr;
     Status st = ApplyBody(*body, &updated);
+    if (st.ok()) st = CheckQuestionVideos(db, *body, updated);
     if (!st.ok()) return st;
     updated.updated_at = call.now();
     st = UpdateVacancy(db, updated, replace_questions);

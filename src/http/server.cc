@@ -142,6 +142,24 @@ using PlainListener = Listener<http::Http1Server>;
 // is cpp-httplib's own non-const local.
 void DropRanges(const httplib::Request& req) { const_cast<httplib::Request&>(req).ranges.clear(); }
 
+// Headers every answer of a listener carries (docs/decisions.md "HTTP
+// details"): nosniff, so no answer -- a media file above all -- is ever read
+// as another type than it declares; and HSTS where browsers reach the server
+// over HTTPS: on the TLS listener, and on the plain one only when public_url
+// is https (it then sits behind a TLS-terminating proxy). cpp-httplib adds
+// them to each response before any hook runs, errors included.
+httplib::Headers ListenerHeaders(bool tls, const std::string& public_url) {
+  httplib::Headers h{{"X-Content-Type-Options", "nosniff"}};
+  if (tls || public_url.rfind("https://", 0) == 0) {
+    h.emplace("Strict-Transport-Security", "max-age=31536000");
+  }
+  return h;
+}
+
+bool IsListenerHeader(const std::string& name) {
+  return name == "X-Content-Type-Options" || name == "Strict-Transport-Security";
+}
+
 bool HasBody(const httplib::Request& req) {
   const std::string length = req.get_header_value("Content-Length");
   return (!length.empty() && length.find_first_not_of('0') != std::string::npos) ||
@@ -319,7 +337,8 @@ Status ApiServer::Impl::RunCached(Call& call, const Route& route, const RequestS
   entry->status = res.status;
   entry->body = res.body;
   for (const auto& [name, value] : res.headers) {
-    if (name != "X-Request-Id") entry->headers.emplace_back(name, value);
+    // The listener adds its own headers to the cached answer's response.
+    if (name != "X-Request-Id" && !IsListenerHeader(name)) entry->headers.emplace_back(name, value);
   }
   ctx.response_cache->Put(key, std::move(entry));
   return s;
@@ -373,6 +392,7 @@ void ApiServer::Impl::Install(http::Http1Server& svr, bool limit_running) {
     return new http::WorkerPool(std::move(o));
   };
   svr.set_tcp_nodelay(true);
+  svr.set_default_headers(ListenerHeaders(/*tls=*/limit_running, ctx.public_url));
   svr.set_keep_alive_max_count(options.keep_alive_max_count);
   svr.set_keep_alive_timeout(options.keep_alive_timeout_s);
   svr.set_read_timeout(options.read_timeout_s);

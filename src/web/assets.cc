@@ -33,7 +33,6 @@ Status AssetHandler(Call& call) {
   }
   // Not fingerprinted: a short cache keeps an upgraded appliance consistent.
   call.res().set_header("Cache-Control", "public, max-age=300");
-  call.res().set_header("X-Content-Type-Options", "nosniff");
   call.res().status = 200;
   call.res().set_content(f->data.data(), f->data.size(), ContentTypeOf(name));
   return Status::OK();

@@ -115,7 +115,6 @@ void ReplyPage(httplib::Response& res, int http_status, const Page& page) {
   res.set_header("Content-Language", page.lang);
   res.set_header("Cache-Control", "no-store");
   res.set_header("Referrer-Policy", "no-referrer");
-  res.set_header("X-Content-Type-Options", "nosniff");
   res.set_header("Content-Security-Policy", kCsp);
   res.set_header("Permissions-Policy", "camera=(self), microphone=(self)");
   res.set_content(RenderPage(page), "text/html; charset=utf-8");

@@ -35,9 +35,10 @@ struct Page {
 std::string RenderPage(const Page& page);
 
 // Answers `page` with `http_status` and the page headers: text/html, no-store,
-// Content-Language, Referrer-Policy no-referrer (links carry secrets),
-// X-Content-Type-Options, and a Content-Security-Policy allowing only this
-// origin (media from blob: too, for the candidate's own recordings).
+// Content-Language, Referrer-Policy no-referrer (links carry secrets), and a
+// Content-Security-Policy allowing only this origin (media from blob: too, for
+// the candidate's own recordings). X-Content-Type-Options and HSTS come with
+// every answer of the listener (http/server.cc).
 void ReplyPage(httplib::Response& res, int http_status, const Page& page);
 
 // A page holding only a heading and a paragraph (both plain text).

@@ -108,7 +108,6 @@ Status ReplyMedia(Call& call, int64_t account_id, int64_t video_id) {
   });
   if (!s.ok()) return s;
   call.res().set_header("Cache-Control", "private, max-age=3600");
-  call.res().set_header("X-Content-Type-Options", "nosniff");
   return ReplyWithFile(call, call.ctx().data_dir + "/media/" + f->path, f->content_type);
 }
 
