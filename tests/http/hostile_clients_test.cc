@@ -171,8 +171,8 @@ TEST_CASE("hostile clients: slowloris, idle crowds and floods do not starve a fr
                                                       << latencies[4] << " " << latencies[5] << " "
                                                       << latencies[6] << " " << latencies[7]);
   MESSAGE(floods.load() << " floods, " << floods_431.load() << " answered 431");
-  CHECK(sorted[4] < 1.0);  // the median is answered within a second
-  CHECK(sorted[7] < 3.0);  // and none waits long (a loaded 2-CPU box)
+  // Every fresh request is answered within a second (measured: tens of ms).
+  CHECK(sorted[7] < 1.0);
   CHECK(floods_431 >= 1);
   // 1,200 waiting connections for 2 x 256 places: the oldest idle ones made room.
   CHECK(ops::Metrics::Global().shed_connections() - shed_before >= 500);
