@@ -46,12 +46,8 @@ inline const mbedtls_ssl_config* RawTlsClientConfig() {
   struct Config {
     Config() {
       mbedtls_ssl_config_init(&conf);
-      mbedtls_ssl_config_defaults(&conf, MBEDTLS_SSL_IS_CLIENT, MBEDTLS_SSL_TRANSPORT_STREAM,
-                                  MBEDTLS_SSL_PRESET_DEFAULT);
-      mbedtls_ssl_conf_rng(&conf, MbedtlsRandom, nullptr);
+      REQUIRE(http::TlsConfigDefaults(&conf, MBEDTLS_SSL_IS_CLIENT) == 0);
       mbedtls_ssl_conf_authmode(&conf, MBEDTLS_SSL_VERIFY_NONE);
-      mbedtls_ssl_conf_ciphersuites(&conf, http::kTlsCipherSuites);
-      mbedtls_ssl_conf_curves(&conf, http::kTlsCurves);
     }
     ~Config() { mbedtls_ssl_config_free(&conf); }
     mbedtls_ssl_config conf;
