@@ -34,7 +34,7 @@ class AuthThrottle {
     double per_hour = 90;           // their refill rate
     double address_burst = 100;     // failures of one address (any users) back to back
     double address_per_hour = 900;  // their refill rate
-    size_t max_keys = 100000;       // memory bound; full buckets are dropped first
+    size_t max_keys = 100000;       // hard bound on buckets; full ones are dropped first
   };
   AuthThrottle() : AuthThrottle(Options()) {}
   explicit AuthThrottle(Options options) : options_(options) {}
@@ -43,6 +43,11 @@ class AuthThrottle {
   // accepted; 0 = now.
   int64_t RetryAfter(const std::string& user, const std::string& address, int64_t now);
   void RecordFailure(const std::string& user, const std::string& address, int64_t now);
+  // Buckets held (for tests: the memory bound).
+  size_t keys() const {
+    std::lock_guard<std::mutex> lock(mu_);
+    return buckets_.size();
+  }
 
  private:
   struct Bucket {
@@ -62,8 +67,9 @@ class AuthThrottle {
   void PruneLocked(int64_t now);
 
   Options options_;
-  std::mutex mu_;
+  mutable std::mutex mu_;
   std::unordered_map<std::string, Bucket> buckets_;
+  int64_t last_prune_ = -1;  // when a full map was last pruned
 };
 
 }  // namespace cammio

@@ -116,7 +116,10 @@ void Http1Server::Serve(std::unique_ptr<Transport> transport, std::function<void
   };
   hooks->stopping = [this] { return Stopping(); };
   hooks->opened = std::move(opened);
-  hooks->refused = [this](int) { heads_refused_.fetch_add(1); };
+  hooks->refused = [this](int status) {
+    heads_refused_.fetch_add(1);
+    if (head_refused_) head_refused_(status);
+  };
   ServeConnection(std::move(transport), std::move(settings), std::move(hooks));
 }
 

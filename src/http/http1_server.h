@@ -35,6 +35,11 @@ class Http1Server : public httplib::Server {
 
   // Request heads refused (4xx / 5xx and close), for tests and metrics.
   uint64_t heads_refused() const { return heads_refused_.load(); }
+  // Called with the status of every refused head (before its answer is
+  // written), from worker threads. Set before listening.
+  void set_head_refused_handler(std::function<void(int status)> fn) {
+    head_refused_ = std::move(fn);
+  }
 
  protected:
   // Serves the connection on `transport` (its socket is closed in the end);
@@ -48,6 +53,7 @@ class Http1Server : public httplib::Server {
   std::chrono::seconds header_timeout_{10};
   RequestHeadLimits head_limits_;
   std::atomic<uint64_t> heads_refused_{0};
+  std::function<void(int)> head_refused_;
 };
 
 }  // namespace cammio::http

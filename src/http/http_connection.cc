@@ -38,15 +38,23 @@ class ReplayStream final : public httplib::Stream {
   ReplayStream(httplib::Stream& inner, const std::string& buffered)
       : inner_(inner), buffered_(buffered) {}
 
+  // Bytes read from the connection's buffer; all bytes read (buffer and
+  // socket).
   size_t consumed() const { return pos_; }
+  uint64_t total_read() const { return total_; }
 
   bool is_readable() const override { return pos_ < buffered_.size() || inner_.is_readable(); }
   bool is_writable() const override { return inner_.is_writable(); }
   ssize_t read(char* ptr, size_t size) override {
-    if (pos_ >= buffered_.size()) return inner_.read(ptr, size);
+    if (pos_ >= buffered_.size()) {
+      const ssize_t r = inner_.read(ptr, size);
+      if (r > 0) total_ += static_cast<uint64_t>(r);
+      return r;
+    }
     const size_t n = std::min(size, buffered_.size() - pos_);
     std::memcpy(ptr, buffered_.data() + pos_, n);
     pos_ += n;
+    total_ += n;
     return static_cast<ssize_t>(n);
   }
   ssize_t write(const char* ptr, size_t size) override { return inner_.write(ptr, size); }
@@ -62,6 +70,7 @@ class ReplayStream final : public httplib::Stream {
   httplib::Stream& inner_;
   const std::string& buffered_;
   size_t pos_ = 0;
+  uint64_t total_ = 0;
 };
 
 class Connection : public std::enable_shared_from_this<Connection> {
@@ -216,11 +225,17 @@ bool Connection::ServeRequest() {
   bool connection_closed = false;
   bool ok = hooks_->process(strm, close_connection, connection_closed);
   if (!transport_->Flush()) ok = false;  // the end of the answer
-  const bool linger = TakeConnectionCloseRequest();
+  // The next request starts right after this one's body only when exactly
+  // head + Content-Length bytes were read. cpp-httplib can answer without
+  // reading the body (a 416 for a bad Range comes before any hook), and it
+  // frames chunked bodies leniently (a chunk size "0x3", a missing CRLF after
+  // chunk data): whatever follows is never taken as a request. So a request
+  // whose body was not read in full, or was chunked, ends the connection.
+  const bool framed =
+      !scanner_.chunked() && strm.total_read() == scanner_.head_size() + scanner_.content_length();
+  const bool linger = TakeConnectionCloseRequest() || !framed;
   last_ok_ = ok;
-  // Short of the head: process_request stopped early, the stream is lost.
-  if (!ok || connection_closed || close_connection || linger ||
-      strm.consumed() < scanner_.head_size()) {
+  if (!ok || connection_closed || close_connection || linger) {
     Close(linger);
     return false;
   }

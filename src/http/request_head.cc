@@ -209,11 +209,17 @@ bool RequestHeadScanner::ContentLength(std::string_view value) {
 
 bool RequestHeadScanner::TransferEncoding(std::string_view value) {
   has_te_ = true;
+  ++te_fields_;
   while (!value.empty()) {
     const size_t comma = value.find(',');
     const std::string_view coding = TrimWs(value.substr(0, comma));
-    value = comma == std::string_view::npos ? std::string_view() : value.substr(comma + 1);
-    if (coding.empty()) continue;  // empty list elements are ignored (RFC 9110 5.6.1)
+    const bool last = comma == std::string_view::npos;
+    value = last ? std::string_view() : value.substr(comma + 1);
+    // RFC 9110 5.6.1 lets a recipient ignore empty list elements, but
+    // cpp-httplib reads a body as chunked only when the one field is exactly
+    // "chunked": any other spelling would be framed two ways.
+    if (coding.empty() || (!last && TrimWs(value).empty())) te_irregular_ = true;
+    if (coding.empty()) continue;
     if (chunked_) {
       Refuse(400, "chunked is not the final transfer coding");
       return false;
@@ -238,7 +244,7 @@ bool RequestHeadScanner::Finish() {
     Refuse(400, "the final transfer coding is not chunked");
     return false;
   }
-  if (te_codings_ > 1) {
+  if (te_codings_ > 1 || te_fields_ > 1 || te_irregular_) {
     Refuse(501, "transfer codings other than chunked are not implemented");
     return false;
   }

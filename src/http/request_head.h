@@ -68,6 +68,10 @@ class RequestHeadScanner {
   // kComplete: whether the head announced a body (Content-Length > 0 or
   // chunked).
   bool has_body() const { return chunked_ || content_length_ > 0; }
+  // kComplete: the body's length announced by Content-Length (0 without),
+  // and whether the body is chunked instead.
+  uint64_t content_length() const { return content_length_; }
+  bool chunked() const { return chunked_; }
 
   // Ready for the next head on the same connection.
   void Reset();
@@ -94,8 +98,10 @@ class RequestHeadScanner {
   bool has_length_ = false;
   uint64_t content_length_ = 0;
   bool has_te_ = false;
-  bool chunked_ = false;  // the last transfer coding seen is chunked
-  int te_codings_ = 0;    // transfer codings seen (all fields)
+  bool chunked_ = false;       // the last transfer coding seen is chunked
+  int te_codings_ = 0;         // transfer codings seen (all fields)
+  int te_fields_ = 0;          // Transfer-Encoding fields seen
+  bool te_irregular_ = false;  // an empty element in a Transfer-Encoding list
   int hosts_ = 0;
 };
 

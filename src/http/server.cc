@@ -397,6 +397,10 @@ void ApiServer::Impl::Install(http::Http1Server& svr, bool limit_running) {
   svr.set_keep_alive_timeout(options.keep_alive_timeout_s);
   svr.set_read_timeout(options.read_timeout_s);
   svr.set_header_timeout(std::chrono::seconds(options.header_timeout_s));
+  // A refused head never reaches the logger: it is counted here, as method
+  // "other" on route "unmatched" (its method may be anything a client sent).
+  svr.set_head_refused_handler(
+      [](int status) { ops::Metrics::Global().RecordRequest("other", "unmatched", status, 0); });
   svr.set_write_timeout(options.write_timeout_s);
   // cpp-httplib's own limit must admit upload chunks; ordinary bodies are held
   // to max_body_bytes by the pre-routing hook and DispatchWithBody.

@@ -45,7 +45,7 @@ extern const int kTlsCipherSuites[];
 extern const uint16_t kTlsGroups[];
 // Session tickets (resumption without a full handshake, TLS 1.2 and 1.3)
 // are valid this long; the ticket key rotates as often.
-constexpr uint32_t kTlsTicketLifetimeSeconds = 12 * 3600;
+constexpr uint32_t kTlsTicketLifetimeSeconds = 2 * 3600;
 
 // Initialises PSA crypto (idempotent, thread-safe; TLS 1.3 needs it) and
 // applies what every cammio endpoint shares to a freshly initialised `conf`:

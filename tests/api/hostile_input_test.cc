@@ -219,24 +219,24 @@ TEST_CASE("bogus methods and paths fold into one metrics label value each") {
   plain.set_keep_alive(true);
   ops::Metrics& metrics = ops::Metrics::Global();
   const std::string before = metrics.Render();
-  const int64_t other_before = metrics.RequestCount("other", "unmatched", 400);
+  const int64_t other_before = metrics.RequestCount("other", "unmatched", 501);
   const int64_t get_before = metrics.RequestCount("GET", "unmatched", 404);
   for (int i = 0; i < 1000; ++i) {
     const std::string path = i % 2 ? "/healthz" : "/no/such/" + std::to_string(i);
     CHECK(RawRequestLine(port, "BOGUS" + std::to_string(i) + " " + path + " HTTP/1.1\r\n") ==
-          "HTTP/1.1 400 Bad Request");
+          "HTTP/1.1 501 Not Implemented");
     auto r = plain.Get(("/no/such/path/" + std::to_string(i)).c_str());
     REQUIRE(r);
     CHECK(r->status == 404);
   }
   // The access-log hook counts a request just after its answer is sent.
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-  while ((metrics.RequestCount("other", "unmatched", 400) < other_before + 1000 ||
+  while ((metrics.RequestCount("other", "unmatched", 501) < other_before + 1000 ||
           metrics.RequestCount("GET", "unmatched", 404) < get_before + 1000) &&
          std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
-  CHECK(metrics.RequestCount("other", "unmatched", 400) == other_before + 1000);
+  CHECK(metrics.RequestCount("other", "unmatched", 501) == other_before + 1000);
   CHECK(metrics.RequestCount("GET", "unmatched", 404) == get_before + 1000);
   // What GET /metrics shows of these series: at most (other, 400) and
   // (GET, 404) on route "unmatched" are new.

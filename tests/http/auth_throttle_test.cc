@@ -7,6 +7,7 @@
 
 #include <doctest/doctest.h>
 
+#include <cstdio>
 #include <deque>
 #include <string>
 #include <vector>
@@ -167,6 +168,32 @@ TEST_CASE("auth_throttle: many keys do not drop a throttled pair's bucket") {
     t.RecordFailure("other" + n, "10.1." + n, kT0 + 1);
   }
   CHECK(t.RetryAfter("victim", "10.9.9.9", kT0 + 1) > 0);
+}
+
+TEST_CASE("auth_throttle: hostile usernames and rotating addresses keep memory bounded") {
+  AuthThrottle t;
+  // 10,000 failures with distinct 6 KB usernames from one address: once the
+  // address is exhausted (100), its failures make no new buckets.
+  for (int i = 0; i < 10000; ++i) {
+    t.RecordFailure(std::to_string(i) + std::string(6000, 'u'), "203.0.113.9", kT0);
+  }
+  CHECK(t.keys() <= 101);
+  // Every address of one IPv6 /64 shares the address bucket; another /64 does not.
+  AuthThrottle v;
+  for (int i = 1; i <= 100; ++i) {
+    char addr[64];
+    std::snprintf(addr, sizeof addr, "2001:db8:0:1::%x", i);
+    v.RecordFailure("user" + std::to_string(i), addr, kT0);
+  }
+  CHECK(v.RetryAfter("fresh", "2001:db8:0:1:ffff::1", kT0) > 0);
+  CHECK(v.RetryAfter("fresh", "2001:db8:0:2::1", kT0) == 0);
+  CHECK(v.RetryAfter("fresh", "203.0.113.1", kT0) == 0);
+  // max_keys is a hard bound, even when nothing can be pruned.
+  AuthThrottle::Options o;
+  o.max_keys = 50;
+  AuthThrottle w(o);
+  for (int i = 0; i < 2000; ++i) w.RecordFailure("x", "10.2.0." + std::to_string(i), kT0);
+  CHECK(w.keys() <= 50);
 }
 
 TEST_CASE("auth_throttle: custom burst and rate") {
