@@ -18,7 +18,6 @@
 #include <thread>
 #include <vector>
 
-#include "http/certificate.h"
 #include "ops/metrics.h"
 #include "testing/api_helpers.h"
 #include "testing/test_support.h"
@@ -170,50 +169,19 @@ size_t CountSeries(const std::string& metrics, const std::string& name) {
   return n;
 }
 
-// The server with its plain-HTTP listener too (TestServer has HTTPS only), for
-// raw request lines without a TLS handshake each.
-struct PlainServer {
-  PlainServer() {
-    const std::string cert = dir.path() + "/cert.pem", key = dir.path() + "/key.pem";
-    REQUIRE(http::GenerateSelfSignedCert({"localhost"}, cert, key).ok());
-    StoreOptions so;
-    so.path = dir.path() + "/cammio.db";
-    auto opened = Store::Open(so);
-    REQUIRE(opened.ok());
-    store = std::move(opened.value());
-    ServerOptions options;
-    options.listen_host = options.http_listen_host = "127.0.0.1";
-    options.listen_port = options.http_listen_port = 0;
-    options.cert_file = cert;
-    options.key_file = key;
-    options.workers = 4;
-    ServerContext ctx;
-    ctx.store = store.get();
-    ctx.clock = &clock;
-    ctx.throttle = &throttle;
-    ctx.public_url = "https://cammio.test";
-    ctx.data_dir = dir.path();
-    server = std::make_unique<ApiServer>(ctx, options);
-    Status started = server->Start();
-    INFO(started.ToString());
-    REQUIRE(started.ok());
-  }
-  ~PlainServer() {
-    server->Stop();
-    store->Close();
-  }
-
-  testing::TempDir dir;
-  ManualClock clock{1700000000};
-  AuthThrottle throttle;
-  std::unique_ptr<Store> store;
-  std::unique_ptr<ApiServer> server;
-};
+// The server with its plain-HTTP listener too, for raw request lines without
+// a TLS handshake each.
+ServerOptions WithPlainListener() {
+  ServerOptions o;
+  o.http_listen_host = "127.0.0.1";
+  o.http_listen_port = 0;
+  return o;
+}
 
 TEST_CASE("bogus methods and paths fold into one metrics label value each") {
   SetLogQuiet(true);
-  PlainServer srv;
-  const int port = srv.server->http_port();
+  testing::TestServer srv(WithPlainListener());
+  const int port = srv.http_port();
   REQUIRE(port > 0);
   httplib::Client plain("127.0.0.1", port);
   plain.set_keep_alive(true);
