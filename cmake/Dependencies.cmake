@@ -23,7 +23,7 @@ function(cammio_fetch_source package glob out_var)
                     RESULT_VARIABLE rc OUTPUT_QUIET ERROR_VARIABLE err)
     file(GLOB found LIST_DIRECTORIES true "${CAMMIO_DEPS_DIR}/${glob}")
     if(NOT found)
-      string(REGEX REPLACE "=.*" "" name "${package}")
+      string(REGEX REPLACE "[=/].*" "" name "${package}")
       message(FATAL_ERROR "apt-get source ${package} failed (${rc}): ${err}\n"
               "Run tools/install-deps (it adds the deb-src entries) and retry; "
               "`apt-cache showsrc ${name}` lists the versions apt can fetch (a "
@@ -34,8 +34,10 @@ function(cammio_fetch_source package glob out_var)
   set(${out_var} "${dir}" PARENT_SCOPE)
 endfunction()
 
-cammio_fetch_source(cpp-httplib "cpp-httplib-0.11.4*" HTTPLIB_DIR)
-cammio_fetch_source(tinyxml2 "tinyxml2-9.*" TINYXML2_DIR)
+# "/bookworm": with the trixie deb-src entry (below) a bare name would fetch
+# trixie's newer version.
+cammio_fetch_source(cpp-httplib/bookworm "cpp-httplib-0.11.4*" HTTPLIB_DIR)
+cammio_fetch_source(tinyxml2/bookworm "tinyxml2-9.*" TINYXML2_DIR)
 # The exact Debian version: a trixie update must be taken on purpose (bump
 # both lines, rebuild, rerun the tests), never silently.
 set(CAMMIO_MBEDTLS_DEBIAN_VERSION "3.6.6-0.1~deb13u1")
