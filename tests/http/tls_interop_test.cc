@@ -169,16 +169,24 @@ TEST_CASE("openssl s_client: TLS 1.3 and 1.2 with the allowed suites; TLS 1.1 is
   CHECK(srv.server().handshakes_failed() == failed + 3);
 }
 
-TEST_CASE("openssl s_client: an RSA certificate works in TLS 1.3 (PSS) and 1.2 (ECDHE-RSA)") {
-  Dir dir;
-  const std::string cert = dir.File("rsa.pem"), key = dir.File("rsa.key");
+// A self-signed certificate made by the openssl CLI (an independent issuer)
+// with `key_options` choosing the key, subject CN `cn` and subjectAltName
+// `san`; writes NAME.pem and NAME.key in `dir`.
+void OpensslSelfSigned(Dir& dir, const std::string& name, const std::string& key_options,
+                       const std::string& cn, const std::string& san) {
   int status = -1;
   const std::string out =
-      Run("openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=localhost"
-          " -addext subjectAltName=DNS:localhost -keyout " +
-              key + " -out " + cert,
+      Run("openssl req -x509 " + key_options + " -nodes -days 2 -subj /CN=" + cn +
+              " -addext subjectAltName=" + san + " -keyout " + dir.File(name + ".key") + " -out " +
+              dir.File(name + ".pem"),
           &status);
   REQUIRE_MESSAGE(status == 0, out);
+}
+
+TEST_CASE("openssl s_client: an RSA certificate works in TLS 1.3 (PSS) and 1.2 (ECDHE-RSA)") {
+  Dir dir;
+  OpensslSelfSigned(dir, "rsa", "-newkey rsa:2048", "localhost", "DNS:localhost");
+  const std::string cert = dir.File("rsa.pem"), key = dir.File("rsa.key");
   Server srv(cert, key);
   Handshake h13 = SClient(srv.port, cert, "-tls1_3");
   CHECK_MESSAGE(h13.ok, h13.output);
@@ -214,14 +222,9 @@ TEST_CASE("openssl s_client: a reconnect resumes its session by ticket, TLS 1.3 
 
 TEST_CASE("TlsClient verifies a certificate whose only name is the IP address 127.0.0.1") {
   Dir dir;
+  OpensslSelfSigned(dir, "ip", "-newkey ec -pkeyopt ec_paramgen_curve:prime256v1", "cammio-ip-test",
+                    "IP:127.0.0.1");
   const std::string cert = dir.File("ip.pem"), key = dir.File("ip.key");
-  int status = -1;
-  const std::string out =
-      Run("openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2"
-          " -subj /CN=cammio-ip-test -addext subjectAltName=IP:127.0.0.1 -keyout " +
-              key + " -out " + cert,
-          &status);
-  REQUIRE_MESSAGE(status == 0, out);
   Server srv(cert, key);
   std::string ca_pem;
   {
