@@ -41,8 +41,10 @@ class FailureSummary : public doctest::IReporter {
     std::ostringstream s;
     s << "- " << (a.m_test_case != nullptr ? a.m_test_case->m_name : "?") << "\n  " << a.m_file
       << ":" << a.m_line << ": " << a.m_expr;
-    if (a.m_threw) s << "\n  threw: " << a.m_exception.c_str();
-    else s << "\n  values: " << a.m_decomp.c_str();
+    if (a.m_threw)
+      s << "\n  threw: " << a.m_exception.c_str();
+    else
+      s << "\n  values: " << a.m_decomp.c_str();
     int n = get_num_active_contexts();
     const doctest::IContextScope* const* contexts = get_active_contexts();
     for (int i = 0; i < n; ++i) {

@@ -24,10 +24,17 @@ using Kind = IdleParking::Kind;
 // Most a head read takes at once (a request head is usually well under
 // 1 KiB; an idle connection keeps a buffer this big).
 constexpr size_t kReadChunk = 4 * 1024;
-// After a refused head: how long and how much of the client's rest is read
-// and dropped before the socket closes.
-constexpr auto kDrainTime = std::chrono::seconds(1);
-constexpr size_t kDrainBytes = size_t{4} << 20;
+// After a refused head the client's rest is read and dropped until the client
+// closes, so that closing does not reset the connection (a reset can discard
+// the answer before the client reads it). A client sends what its socket
+// buffers hold (several MiB on loopback) before it sees the answer, and may
+// be slow to read it on a loaded machine; the drain ends after kDrainIdle
+// without data, kDrainTime in all, or kDrainBytes. The connection is parked
+// meanwhile and holds no thread.
+constexpr auto kDrainIdle = std::chrono::seconds(2);
+constexpr auto kDrainTime = std::chrono::seconds(10);
+constexpr size_t kDrainBytes = size_t{64} << 20;
+constexpr auto kDrainAtStop = std::chrono::seconds(1);
 // Waits outside a WorkerPool re-check for server shutdown this often.
 constexpr auto kStopCheckInterval = std::chrono::milliseconds(100);
 
@@ -108,7 +115,12 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void Refuse(int status, const char* details);
   void Expire();
   void Close(bool linger);
-  bool Stopping() const { return phase_ != Phase::kDraining && hooks_->stopping(); }
+  // A drain started less than kDrainAtStop ago goes on while the server stops,
+  // so that a refusal still reaches its client.
+  bool Stopping() const {
+    return hooks_->stopping() &&
+           (phase_ != Phase::kDraining || Clock::now() >= drain_end_ - kDrainTime + kDrainAtStop);
+  }
 
   std::unique_ptr<Transport> transport_;
   std::shared_ptr<const ConnectionSettings> settings_;
@@ -121,6 +133,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   bool head_started_ = false;   // buf_ holds a byte of the next head
   bool last_ok_ = false;        // the peer seems alive: TLS close_notify
   size_t drained_ = 0;
+  Clock::time_point drain_end_;  // the drain's overall limit
   bool closed_ = false;
 };
 
@@ -259,7 +272,8 @@ void Connection::Refuse(int status, const char* details) {
   ::shutdown(transport_->fd(), SHUT_WR);
   std::string().swap(buf_);
   phase_ = Phase::kDraining;
-  deadline_ = Clock::now() + kDrainTime;
+  drain_end_ = Clock::now() + kDrainTime;
+  deadline_ = std::min(Clock::now() + kDrainIdle, drain_end_);
 }
 
 Connection::Next Connection::Drain() {
@@ -268,6 +282,7 @@ Connection::Next Connection::Drain() {
     const ssize_t n = ::recv(transport_->fd(), sink, sizeof sink, MSG_DONTWAIT);
     if (n > 0) {
       drained_ += static_cast<size_t>(n);
+      deadline_ = std::min(Clock::now() + kDrainIdle, drain_end_);
       if (drained_ < kDrainBytes) continue;
     } else if (n < 0 && errno == EINTR) {
       continue;

@@ -94,6 +94,25 @@ class RawConnection {
     return true;
   }
 
+  // Appends to `got` the application data that can be read without waiting
+  // (a TLS record that is not data, such as a TLS 1.3 session ticket, is
+  // consumed and adds nothing). True when the connection ended (close or
+  // error). Use it, not poll(POLLIN), to see whether the server answered:
+  // over TLS the socket turns readable for tickets too.
+  bool TakeAvailable(std::string* got) {
+    char buf[16 * 1024];
+    for (;;) {
+      ssize_t n =
+          tls_ ? tls_->ReadAvailable(buf, sizeof buf) : ::recv(fd_, buf, sizeof buf, MSG_DONTWAIT);
+      if (n > 0) {
+        got->append(buf, static_cast<size_t>(n));
+        continue;
+      }
+      if (tls_) return n != -2;
+      return n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR);
+    }
+  }
+
   // Reads one response with a Content-Length body (empty on timeout or close).
   std::string ReadResponse(std::chrono::milliseconds timeout) {
     const auto deadline = Clock::now() + timeout;
@@ -121,9 +140,11 @@ class RawConnection {
 
   // Reads until the server closes the connection or `timeout` passes;
   // `closed` (optional) tells which.
-  std::string ReadUntilClose(std::chrono::milliseconds timeout, bool* closed = nullptr) {
+  // `already`: bytes taken before (TakeAvailable), returned first.
+  std::string ReadUntilClose(std::chrono::milliseconds timeout, bool* closed = nullptr,
+                             std::string already = std::string()) {
     const auto deadline = Clock::now() + timeout;
-    std::string got;
+    std::string got = std::move(already);
     char buf[16 * 1024];
     bool eof = false;
     while (!eof && Clock::now() < deadline) {
