@@ -7,8 +7,8 @@
 #include <iostream>
 
 #include "api/candidate.h"
-#include "cli/cli.h"
 #include "api/response_cache.h"
+#include "cli/cli.h"
 #include "http/auth_throttle.h"
 #include "http/certificate.h"
 #include "http/server.h"
@@ -33,11 +33,28 @@ bool FileExists(const std::string& path) {
   return ::stat(path.c_str(), &st) == 0;
 }
 
+// The host of a URL "scheme://host[:port][/...]", without IPv6 brackets.
+std::string UrlHost(const std::string& url) {
+  size_t start = url.find("://");
+  if (start == std::string::npos) return std::string();
+  start += 3;
+  if (start < url.size() && url[start] == '[') {
+    const size_t close = url.find(']', start);
+    return close == std::string::npos ? std::string() : url.substr(start + 1, close - start - 1);
+  }
+  const size_t end = url.find_first_of(":/?#", start);
+  return url.substr(start, end == std::string::npos ? std::string::npos : end - start);
+}
+
+// localhost, the host name, the host of public_url (the name links give
+// candidates: their browsers check it) and the `hostnames` setting.
 std::vector<std::string> CertificateNames(const Config& config) {
   std::vector<std::string> names = {"localhost"};
+  const std::string public_host = UrlHost(config.public_url);
+  if (!public_host.empty() && public_host != "localhost") names.push_back(public_host);
   char host[256] = {0};
   if (::gethostname(host, sizeof host - 1) == 0 && host[0] != '\0' &&
-      std::string(host) != "localhost") {
+      std::string(host) != "localhost" && std::string(host) != public_host) {
     names.push_back(host);
   }
   std::string list = config.hostnames;
@@ -45,7 +62,7 @@ std::vector<std::string> CertificateNames(const Config& config) {
   while (start < list.size()) {
     size_t comma = list.find(',', start);
     std::string name = list.substr(start, comma == std::string::npos ? comma : comma - start);
-    if (!name.empty()) names.push_back(name);
+    if (!name.empty() && name != public_host) names.push_back(name);
     if (comma == std::string::npos) break;
     start = comma + 1;
   }

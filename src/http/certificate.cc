@@ -1,5 +1,6 @@
 #include "http/certificate.h"
 
+#include <arpa/inet.h>
 #include <fcntl.h>
 #include <mbedtls/asn1write.h>
 #include <mbedtls/ecp.h>
@@ -49,6 +50,15 @@ bool IsDnsName(const std::string& name) {
   return true;
 }
 
+// The 4 or 16 bytes of an IPv4 or IPv6 literal ("192.0.2.7", "fe80::1"),
+// as an iPAddress SAN holds them; empty when `name` is not one.
+std::string IpBytes(const std::string& name) {
+  unsigned char buf[16];
+  if (::inet_pton(AF_INET, name.c_str(), buf) == 1) return std::string(buf, buf + 4);
+  if (::inet_pton(AF_INET6, name.c_str(), buf) == 1) return std::string(buf, buf + 16);
+  return std::string();
+}
+
 // "YYYYMMDDhhmmss" (UTC), the form mbedtls_x509write_crt_set_validity takes.
 std::string X509Time(const std::tm& tm) {
   char buf[32];
@@ -56,8 +66,9 @@ std::string X509Time(const std::tm& tm) {
   return buf;
 }
 
-// DER of GeneralNames ::= SEQUENCE OF GeneralName, each a dNSName
-// ([2] IMPLICIT IA5String). mbedTLS 2.28 has no writer for this extension.
+// DER of GeneralNames ::= SEQUENCE OF GeneralName: an iPAddress
+// ([7] IMPLICIT OCTET STRING, 4 or 16 bytes) for an IP literal, else a dNSName
+// ([2] IMPLICIT IA5String).
 Status SubjectAltNameDer(const std::vector<std::string>& names, std::vector<unsigned char>* der) {
   size_t capacity = 16;
   for (const std::string& n : names) capacity += n.size() + 8;
@@ -73,11 +84,13 @@ Status SubjectAltNameDer(const std::vector<std::string>& names, std::vector<unsi
       len += static_cast<size_t>(r);
   };
   for (auto it = names.rbegin(); it != names.rend() && rc == 0; ++it) {
+    const std::string ip = IpBytes(*it);
+    const std::string& value = ip.empty() ? *it : ip;
     const size_t before = len;
-    add(mbedtls_asn1_write_raw_buffer(&p, start, reinterpret_cast<const unsigned char*>(it->data()),
-                                      it->size()));
+    add(mbedtls_asn1_write_raw_buffer(
+        &p, start, reinterpret_cast<const unsigned char*>(value.data()), value.size()));
     add(mbedtls_asn1_write_len(&p, start, len - before));
-    add(mbedtls_asn1_write_tag(&p, start, MBEDTLS_ASN1_CONTEXT_SPECIFIC | 2));
+    add(mbedtls_asn1_write_tag(&p, start, MBEDTLS_ASN1_CONTEXT_SPECIFIC | (ip.empty() ? 2 : 7)));
   }
   add(mbedtls_asn1_write_len(&p, start, len));
   add(mbedtls_asn1_write_tag(&p, start, MBEDTLS_ASN1_CONSTRUCTED | MBEDTLS_ASN1_SEQUENCE));
@@ -234,9 +247,11 @@ struct Certificates {
 
 Status GenerateSelfSignedCert(const std::vector<std::string>& dns_names,
                               const std::string& cert_pem_path, const std::string& key_pem_path) {
-  if (dns_names.empty()) return Status::InvalidArgument("no DNS name for the certificate");
+  if (dns_names.empty()) return Status::InvalidArgument("no name for the certificate");
   for (const std::string& n : dns_names) {
-    if (!IsDnsName(n)) return Status::InvalidArgument("not a DNS name: '" + n + "'");
+    if (!IsDnsName(n) && IpBytes(n).empty()) {
+      return Status::InvalidArgument("not a DNS name or IP address: '" + n + "'");
+    }
   }
   CertBuilder b;
   Status s = GenerateKey(&b.key);

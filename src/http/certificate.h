@@ -14,7 +14,9 @@
 namespace cammio::http {
 
 // Creates a new EC P-256 key and a self-signed X.509 v3 certificate for it:
-// CN = dns_names[0], subjectAltName = every name as a dNSName, basicConstraints
+// CN = dns_names[0], subjectAltName = every name as a dNSName, or as an
+// iPAddress when it is an IPv4 or IPv6 literal (clients that reach the
+// appliance by address verify it against that entry), basicConstraints
 // CA:true (so clients can pin it as their own trust anchor), key usage
 // digitalSignature + keyCertSign, a random positive 128-bit serial, SHA-256
 // signature, valid from now - 1 day to now + 10 years.
@@ -23,8 +25,9 @@ namespace cammio::http {
 // fsync, rename), the key with mode 0600 from creation and the certificate
 // with 0644, replacing existing files. The key is renamed into place first.
 //
-// Returns InvalidArgument if dns_names is empty or a name is not a DNS name
-// (letters, digits, '-', '.', optionally a leading "*."), IoError if a file
+// Returns InvalidArgument if dns_names is empty or a name is neither a DNS
+// name (letters, digits, '-', '.', optionally a leading "*.") nor an IP
+// literal, IoError if a file
 // cannot be written (no partial file is left behind), Internal on an mbedTLS
 // failure.
 Status GenerateSelfSignedCert(const std::vector<std::string>& dns_names,

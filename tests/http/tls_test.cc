@@ -222,6 +222,30 @@ TEST_CASE("GenerateSelfSignedCert writes a usable CA certificate and a private k
   CHECK(*CertificateFingerprintSha256(cert) != *fp);
 }
 
+TEST_CASE("GenerateSelfSignedCert names IP addresses as iPAddress entries that clients verify") {
+  TempDir dir;
+  const std::string cert = dir.File("cert.pem"), key = dir.File("key.pem");
+  REQUIRE(GenerateSelfSignedCert({"localhost", "cammio-box.local", "192.168.1.20", "fd00::7"}, cert,
+                                 key)
+              .ok());
+  mbedtls_x509_crt crt;
+  mbedtls_x509_crt_init(&crt);
+  REQUIRE(mbedtls_x509_crt_parse_file(&crt, cert.c_str()) == 0);
+  CHECK(SubjectAltNames(crt) == std::vector<std::string>{"localhost", "cammio-box.local"});
+  // A client that pins the certificate and checks the name it connected to.
+  auto verify = [&](const char* name) {
+    uint32_t flags = 0;
+    mbedtls_x509_crt_verify(&crt, &crt, nullptr, name, &flags, nullptr, nullptr);
+    return flags;
+  };
+  CHECK(verify("cammio-box.local") == 0);
+  CHECK(verify("192.168.1.20") == 0);
+  CHECK(verify("fd00::7") == 0);
+  CHECK((verify("192.168.1.21") & MBEDTLS_X509_BADCERT_CN_MISMATCH) != 0);
+  CHECK((verify("other.local") & MBEDTLS_X509_BADCERT_CN_MISMATCH) != 0);
+  mbedtls_x509_crt_free(&crt);
+}
+
 TEST_CASE("certificate helpers and TlsServerContext report bad input") {
   TempDir dir;
   const std::string cert = dir.File("c.pem"), key = dir.File("k.pem");

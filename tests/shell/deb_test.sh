@@ -87,12 +87,40 @@ if command -v systemd-analyze >/dev/null; then
   [ -n "$score" ] && echo "# systemd-analyze security: $score"
 fi
 
-# First boot, against a server started the way the unit starts it (the
-# shipped config), with the data directory and listener moved into $WORK.
+expect_contains "$(grep '^ExecStartPre=' "$unit")" "+/usr/lib/cammio/first-boot public-url" \
+  "the unit chooses public_url (as root) before the server starts"
+
+# First boot, phase 1: before the server's first start, public_url is chosen
+# and written into the config file, once.
 D=$WORK/data
-start_server_wait "$D" --config "$CONF"
+FB_CONF=$WORK/cammio.conf
+export CAMMIO_FIRST_BOOT_ENV=$ROOT/etc/cammio/first-boot.env
+cp "$CONF" "$FB_CONF"
+out=$(CAMMIO_BIN=$CAMMIO CAMMIO_CONFIG=$FB_CONF CAMMIO_DATA_DIR=$D CAMMIO_PUBLIC_HOST=box-7f3a.local \
+      "$ROOT/usr/lib/cammio/first-boot" public-url 2>&1) || fail "first-boot public-url failed: $out"
+expect_eq "$(grep '^public_url' "$FB_CONF")" "public_url = https://box-7f3a.local:8443" \
+  "first boot writes public_url (the chosen name, the listen port) into the config"
+expect_eq "$(stat -c %a "$FB_CONF")" "$(stat -c %a "$CONF")" "... keeping the file's mode"
+expect_eq "$("$CAMMIO" account list --config "$FB_CONF" --data "$WORK/d1")" "[]" "the written config is accepted"
+before=$(cat "$FB_CONF")
+CAMMIO_CONFIG=$FB_CONF CAMMIO_DATA_DIR=$D CAMMIO_PUBLIC_HOST=other.local "$ROOT/usr/lib/cammio/first-boot" public-url
+expect_eq "$(cat "$FB_CONF")" "$before" "it runs once per data directory"
+cp "$CONF" "$WORK/auto.conf"
+CAMMIO_CONFIG=$WORK/auto.conf CAMMIO_DATA_DIR=$WORK/auto "$ROOT/usr/lib/cammio/first-boot" public-url 2>/dev/null
+auto=$(sed -n 's/^public_url = //p' "$WORK/auto.conf")
+case "$auto" in https://?*:8443) ;; *) fail "chosen without a host setting: '$auto'" ;; esac
+pass "without a configured name it chooses one from this machine ($auto)"
+sed 's/^#public_url = .*/public_url = https:\/\/set.by.operator/' "$CONF" > "$WORK/set.conf"
+CAMMIO_CONFIG=$WORK/set.conf CAMMIO_DATA_DIR=$WORK/set "$ROOT/usr/lib/cammio/first-boot" public-url 2>/dev/null
+expect_eq "$(grep -c '^public_url' "$WORK/set.conf")" "1" "a configured public_url is left alone"
+
+# Phase 2, against a server started the way the unit starts it (the config
+# first boot wrote), with the data directory and listener moved into $WORK.
+start_server_wait "$D" --config "$FB_CONF"
 server_fp=$(sed -n 's/^SHA-256 fingerprint //p' "$WORK/server.log")
-export CAMMIO_BIN=$CAMMIO CAMMIO_CONFIG=$CONF CAMMIO_RUN_AS="" CAMMIO_DATA_DIR=$D \
+expect_contains "$(openssl x509 -in "$D/tls/cert.pem" -noout -ext subjectAltName)" "DNS:box-7f3a.local" \
+  "the generated certificate names the public_url host"
+export CAMMIO_BIN=$CAMMIO CAMMIO_CONFIG=$FB_CONF CAMMIO_RUN_AS="" CAMMIO_DATA_DIR=$D \
   CAMMIO_LISTEN=127.0.0.1:$PORT CAMMIO_CREDENTIALS=$WORK/credentials \
   CAMMIO_ISSUE=$WORK/issue.d/cammio.issue CAMMIO_FIRST_EMAIL=ops@appliance.test
 mkdir -p "$WORK/issue.d"
@@ -104,6 +132,8 @@ expect_eq "$(stat -c %a "$WORK/credentials")" "600" "the credentials file is roo
 . "$WORK/credentials"
 expect_contains "$out" "access token:        $CAMMIO_ACCESS_TOKEN" "console and file show the same token"
 expect_eq "$CAMMIO_CERT_SHA256" "$server_fp" "the fingerprint written equals the one the server logs"
+expect_eq "$CAMMIO_URL" "https://box-7f3a.local:8443" "the credentials and console show public_url"
+expect_contains "$out" "URL:                 https://box-7f3a.local:8443" "... on the console too"
 expect_contains "$(cat "$WORK/issue.d/cammio.issue")" "$server_fp" "the login banner shows the fingerprint"
 case "$(cat "$WORK/issue.d/cammio.issue")" in *"$CAMMIO_ACCESS_TOKEN"*) fail "token in the banner" ;; esac
 r=$(api "$D" "$CAMMIO_USERNAME" "$CAMMIO_ACCESS_TOKEN" GET /api/vacancies)
