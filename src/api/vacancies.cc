@@ -149,9 +149,10 @@ Status NewVacancy(Db& db, const Call& call, const Value& body, Vacancy* v) {
   if (auto tid = f.Id("template_id")) {
     auto t = GetVacancy(db, call.account_id(), *tid);
     if (!t.ok()) {
+      // Another account's vacancy and a missing one answer alike (404), as a
+      // foreign vacancy_id does.
       return t.status().IsNotFound()
-                 ? Status::PreconditionFailed("template_id " + std::to_string(*tid) +
-                                              " is not a vacancy of this account")
+                 ? Status::NotFound("template_id " + std::to_string(*tid) + ": no such vacancy")
                  : t.status();
     }
     if (t->use_as_template != "yes") {

@@ -440,7 +440,7 @@ TEST_CASE("contract: malformed vacancy input is refused with details and changes
                       "\"datetime_end\": \"" + std::string(kEnd) + "\"}}"),
              400, "datetime_start");
   CheckError(api.Post("/api/vacancies", VacancyBody("x", "automated", "\"template_id\": 987654")),
-             412, "template_id");
+             404, "template_id");
 
   // PUT: the same rules; the vacancy keeps its fields.
   CheckError(api.Put(path, ""), 400, "empty");

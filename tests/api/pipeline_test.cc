@@ -957,10 +957,10 @@ TEST_CASE("pipeline: template_id copies questions and texts, body fields win") {
   CHECK(ErrorDetails(cli->Post("/api/vacancies", "{\"template_id\": " + std::to_string(plain) + ", " + Fields("x") + "}",
                                "application/json"), 412)
             .find("template") != std::string::npos);
-  ErrorDetails(cli->Post("/api/vacancies", "{\"template_id\": 999999, " + Fields("x") + "}", "application/json"), 412);
+  ErrorDetails(cli->Post("/api/vacancies", "{\"template_id\": 999999, " + Fields("x") + "}", "application/json"), 404);
   auto other = server.AuthedClient(server.NewAccount("Other", "other@agency.test"));
   ErrorDetails(other->Post("/api/vacancies", "{\"template_id\": " + std::to_string(tid) + ", " + Fields("x") + "}",
-                           "application/json"), 412);
+                           "application/json"), 404);
   ErrorDetails(cli->Post("/api/vacancies", "{\"template_id\": \"abc\", " + Fields("x") + "}", "application/json"), 400);
   ErrorDetails(cli->Post("/api/vacancies", "{\"template_id\": 0, " + Fields("x") + "}", "application/json"), 412);
   CHECK(List(*cli).total == before);
