@@ -110,6 +110,7 @@ void Http1Server::Serve(std::unique_ptr<Transport> transport, std::function<void
   settings->header_timeout = header_timeout_;
   settings->keep_alive_max_count = keep_alive_max_count_;
   settings->head = head_limits_;
+  settings->refusal_headers = refusal_headers_;
   auto hooks = std::make_shared<ConnectionHooks>();
   hooks->process = [this](httplib::Stream& strm, bool close_connection, bool& connection_closed) {
     return process_request(strm, close_connection, connection_closed, nullptr);

@@ -32,6 +32,12 @@ class Http1Server : public httplib::Server {
   void set_header_timeout(std::chrono::seconds timeout) { header_timeout_ = timeout; }
   // Bounds of a request head (431 / 414 above them).
   void set_head_limits(const RequestHeadLimits& limits) { head_limits_ = limits; }
+  // Headers a refused request head's answer carries too (the listener's
+  // set_default_headers do not reach it: it is written before cpp-httplib).
+  void set_refusal_headers(const httplib::Headers& headers) {
+    refusal_headers_.clear();
+    for (const auto& [name, value] : headers) refusal_headers_ += name + ": " + value + "\r\n";
+  }
 
   // Request heads refused (4xx / 5xx and close), for tests and metrics.
   uint64_t heads_refused() const { return heads_refused_.load(); }
@@ -52,6 +58,7 @@ class Http1Server : public httplib::Server {
 
   std::chrono::seconds header_timeout_{10};
   RequestHeadLimits head_limits_;
+  std::string refusal_headers_;
   std::atomic<uint64_t> heads_refused_{0};
   std::function<void(int)> head_refused_;
 };

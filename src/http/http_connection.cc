@@ -263,7 +263,7 @@ void Connection::Refuse(int status, const char* details) {
   httplib::detail::get_remote_ip_and_port(transport_->fd(), ip, port);
   LogInfo("refused request head: " + std::to_string(status) + " " + details + " addr=" + ip);
   if (hooks_->refused) hooks_->refused(status);
-  const std::string answer = RefusalResponse(status, details);
+  const std::string answer = RefusalResponse(status, details, settings_->refusal_headers);
   httplib::Stream& strm = transport_->stream();
   const bool sent =
       strm.write(answer.data(), answer.size()) == static_cast<ssize_t>(answer.size()) &&
@@ -336,7 +336,8 @@ void Connection::Expire() {
     // A head that did not arrive in time: say so, then close (best effort;
     // what the client sent after it is not waited for).
     const std::string answer =
-        RefusalResponse(408, "the request head did not arrive within the header timeout");
+        RefusalResponse(408, "the request head did not arrive within the header timeout",
+                        settings_->refusal_headers);
     last_ok_ = transport_->stream().write(answer.data(), answer.size()) ==
                    static_cast<ssize_t>(answer.size()) &&
                transport_->Flush();
@@ -363,12 +364,13 @@ void ServeConnection(std::unique_ptr<Transport> transport,
   conn->Run();
 }
 
-std::string RefusalResponse(int status, const std::string& details) {
+std::string RefusalResponse(int status, const std::string& details,
+                            const std::string& extra_headers) {
   const std::string body = Render(ErrorDocument(status, details), Format::kJson);
   return "HTTP/1.1 " + std::to_string(status) + " " + httplib::detail::status_message(status) +
          "\r\nContent-Type: " + ContentTypeFor(Format::kJson) +
-         "\r\nContent-Length: " + std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" +
-         body;
+         "\r\nContent-Length: " + std::to_string(body.size()) + "\r\n" + extra_headers +
+         "Connection: close\r\n\r\n" + body;
 }
 
 }  // namespace cammio::http

@@ -72,6 +72,9 @@ struct ConnectionSettings {
   std::chrono::microseconds header_timeout{std::chrono::seconds(10)};
   size_t keep_alive_max_count = 100;
   RequestHeadLimits head;
+  // Header lines ("Name: value\r\n" each) that every refusal (400, 408, 431,
+  // ...) carries, as the listener's other answers do (nosniff, HSTS).
+  std::string refusal_headers;
 };
 
 struct ConnectionHooks {
@@ -94,6 +97,7 @@ void ServeConnection(std::unique_ptr<Transport> transport,
 
 // The answer to a refused head: status line, Connection: close, the error
 // document (JSON) with `details`.
-std::string RefusalResponse(int status, const std::string& details);
+std::string RefusalResponse(int status, const std::string& details,
+                            const std::string& extra_headers = std::string());
 
 }  // namespace cammio::http

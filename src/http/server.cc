@@ -194,9 +194,9 @@ Status ApiServer::Impl::Authenticate(const httplib::Request& req, RequestState& 
   std::string user, token;
   if (!ParseBasic(req, &user, &token)) return Status::Unauthenticated(kForbiddenDetails);
   int64_t now = ctx.clock->Now();
-  const std::string client = http::ClientAddress(
-      req.remote_addr, HeaderValues(req, "X-Forwarded-For"), HeaderValues(req, "Forwarded"),
-      options.trusted_proxies);
+  const std::string client =
+      http::ClientAddress(req.remote_addr, HeaderValues(req, "X-Forwarded-For"),
+                          HeaderValues(req, "Forwarded"), options.trusted_proxies);
   // Checked even when throttled: only failures are refused (auth_throttle.h).
   const int64_t wait = ctx.throttle->RetryAfter(user, client, now);
   Result<Principal> p = Status::Internal("unset");
@@ -393,6 +393,7 @@ void ApiServer::Impl::Install(http::Http1Server& svr, bool limit_running) {
   };
   svr.set_tcp_nodelay(true);
   svr.set_default_headers(ListenerHeaders(/*tls=*/limit_running, ctx.public_url));
+  svr.set_refusal_headers(ListenerHeaders(/*tls=*/limit_running, ctx.public_url));
   svr.set_keep_alive_max_count(options.keep_alive_max_count);
   svr.set_keep_alive_timeout(options.keep_alive_timeout_s);
   svr.set_read_timeout(options.read_timeout_s);

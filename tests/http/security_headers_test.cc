@@ -9,6 +9,7 @@
 
 #include "http/certificate.h"
 #include "testing/api_helpers.h"
+#include "testing/raw_http.h"
 #include "util/log.h"
 
 namespace cammio {
@@ -158,6 +159,42 @@ TEST_CASE("security headers: plain HTTP sends HSTS only for an https public_url"
     CHECK(page->status == 404);
     CheckHsts(page->headers);
     CheckNosniff(page->headers);
+  }
+}
+
+// How often `name: ` starts a header line in the head of a raw answer.
+size_t RawHeaderCount(const std::string& raw, const std::string& name) {
+  const std::string head = raw.substr(0, raw.find("\r\n\r\n"));
+  size_t n = 0;
+  for (size_t at = head.find("\r\n" + name + ": "); at != std::string::npos;
+       at = head.find("\r\n" + name + ": ", at + 1)) {
+    ++n;
+  }
+  return n;
+}
+
+TEST_CASE("security headers: refused request heads carry them too") {
+  SetLogQuiet(true);
+  ServerOptions o;
+  o.http_listen_host = "127.0.0.1";
+  o.http_listen_port = 0;
+  TestServer server(o);
+  for (bool tls : {true, false}) {
+    CAPTURE(tls);
+    for (const char* head : {"GET / HTTP/9.9\r\n\r\n", "BREW / HTTP/1.1\r\nHost: x\r\n\r\n",
+                             "GET / HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\n"
+                             "Content-Length: 2\r\n\r\n"}) {
+      CAPTURE(head);
+      RawConnection c(tls ? server.port() : server.http_port(), tls);
+      REQUIRE(c.ok());
+      REQUIRE(c.Send(head));
+      const std::string got = c.ReadUntilClose(std::chrono::milliseconds(5000));
+      CHECK(FirstStatus(got) >= 400);
+      CHECK(RawHeaderCount(got, "X-Content-Type-Options") == 1);
+      CHECK(got.find("X-Content-Type-Options: nosniff\r\n") != std::string::npos);
+      // TestServer's public_url is https: HSTS on both listeners.
+      CHECK(RawHeaderCount(got, "Strict-Transport-Security") == 1);
+    }
   }
 }
 
