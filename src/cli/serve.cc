@@ -18,8 +18,10 @@
 #include "notify/outbox.h"
 #include "notify/sender.h"
 #include "ops/data_lock.h"
+#include "ops/integrity.h"
 #include "ops/metrics_handler.h"
 #include "ops/retention.h"
+#include "ops/version.h"
 #include "store/accounts.h"
 #include "util/log.h"
 
@@ -141,6 +143,9 @@ int RunServe(const Config& config) {
     std::cerr << "cammio: " << store.status().details() << "\n";
     return 1;
   }
+  // PRAGMA quick_check in the background: a large database does not delay
+  // the start; a damaged one is logged and shown by /healthz and /metrics.
+  ops::DatabaseIntegrity::Global().StartCheck(config.data_dir + "/cammio.db");
   ServerOptions options = ServerOptionsFrom(config);
   Status s = PrepareCertificate(config, &options.cert_file, &options.key_file);
   if (!s.ok()) {
@@ -194,7 +199,7 @@ int RunServe(const Config& config) {
     std::cerr << "cammio: " << s.details() << "\n";
     return 1;
   }
-  LogInfo("cammio " CAMMIO_VERSION " listening on https://" + options.listen_host + ":" +
+  LogInfo(std::string("cammio ") + ops::CammioVersion() + " listening on https://" + options.listen_host + ":" +
           std::to_string(server.port()) +
           (server.http_port() ? " and http://" + options.http_listen_host + ":" +
                                     std::to_string(server.http_port())

@@ -8,6 +8,7 @@
 #include "ops/check.h"
 #include "ops/fs.h"
 #include "ops/ops_fixture.h"
+#include "ops/version.h"
 #include "store/migrate.h"
 #include "util/log.h"
 #include "util/time.h"
@@ -124,7 +125,7 @@ TEST_CASE("ops check: certificate expiry, disk space, integrity and media are re
 
 TEST_CASE("ops version: the first line is unchanged, then schema and libraries") {
   std::string v = ops::VersionText();
-  CHECK(v.rfind(std::string("cammio ") + CAMMIO_VERSION + "\n", 0) == 0);
+  CHECK(v.rfind(std::string("cammio ") + ops::CammioVersion() + "\n", 0) == 0);
   CHECK(v.find("\nschema " + std::to_string(EmbeddedMigrations().back().version) + "\n") !=
         std::string::npos);
   CHECK(v.find("\nsqlite 3.") != std::string::npos);
