@@ -1,4 +1,4 @@
-// `cammio serve` and `cammio demo`.
+// `cammio serve`.
 #include <malloc.h>
 #include <signal.h>
 #include <sys/stat.h>
@@ -7,8 +7,8 @@
 #include <iostream>
 
 #include "api/candidate.h"
-#include "cli/cli.h"
 #include "api/response_cache.h"
+#include "cli/cli.h"
 #include "http/auth_throttle.h"
 #include "http/certificate.h"
 #include "http/server.h"
@@ -27,8 +27,6 @@
 
 namespace cammio {
 namespace {
-
-constexpr const char kDemoEmail[] = "demo@cammio.test";
 
 bool FileExists(const std::string& path) {
   struct stat st;
@@ -199,8 +197,8 @@ int RunServe(const Config& config) {
     std::cerr << "cammio: " << s.details() << "\n";
     return 1;
   }
-  LogInfo(std::string("cammio ") + ops::CammioVersion() + " listening on https://" + options.listen_host + ":" +
-          std::to_string(server.port()) +
+  LogInfo(std::string("cammio ") + ops::CammioVersion() + " listening on https://" +
+          options.listen_host + ":" + std::to_string(server.port()) +
           (server.http_port() ? " and http://" + options.http_listen_host + ":" +
                                     std::to_string(server.http_port())
                               : std::string()) +
@@ -216,34 +214,6 @@ int RunServe(const Config& config) {
   retention.Stop();
   (*store)->Close();
   LogInfo("stopped cleanly");
-  return 0;
-}
-
-int DemoCommand(const Config& config, Store& store) {
-  int64_t now = SystemClock().Now();
-  std::string token;
-  Status s = store.Write([&](Db& db) {
-    auto user = GetUserByEmail(db, kDemoEmail);
-    if (!user.ok()) {
-      auto account = CreateAccount(db, "Demo Recruitment Agency", now);
-      if (!account.ok()) return account.status();
-      user = CreateUser(db, account->id, kDemoEmail, "Demo Recruiter", "+31 85 401 3118", now);
-      if (!user.ok()) return user.status();
-    }
-    auto t = CreateToken(db, user->id, now, nullptr);
-    if (!t.ok()) return t.status();
-    token = *t;
-    return Status::OK();
-  });
-  if (!s.ok()) {
-    std::cerr << "cammio: " << s.details() << "\n";
-    return 1;
-  }
-  std::string port = config.listen.substr(config.listen.rfind(':') + 1);
-  std::cout << "Demo account ready.\n  username:     " << kDemoEmail
-            << "\n  access token: " << token << "\nTry:\n  curl --cacert " << config.data_dir
-            << "/tls/cert.pem -u '" << kDemoEmail << ":" << token << "' https://localhost:" << port
-            << "/api/vacancies\n";
   return 0;
 }
 
