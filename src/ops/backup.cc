@@ -32,10 +32,11 @@ Status CopyDatabase(Db& src, const std::string& dest, int* schema_version) {
     } else {
       rc = sqlite3_backup_step(b, -1);
       int fin = sqlite3_backup_finish(b);
-      if (rc != SQLITE_DONE)
+      if (rc != SQLITE_DONE) {
         s = SqliteStatus(rc, "backup of the database");
-      else if (fin != SQLITE_OK)
+      } else if (fin != SQLITE_OK) {
         s = SqliteStatus(fin, "backup of the database");
+      }
     }
   }
   if (s.ok()) {
