@@ -17,7 +17,7 @@ TOKEN=$(echo "$out" | json_field access_token)
 # GET PATH on the running server without credentials: the body into $WORK/got.
 get() {
   curl -s -o "$WORK/got" -w '%{http_code}' --cacert "$D/tls/cert.pem" \
-    --resolve "localhost:$PORT:127.0.0.1" "https://localhost:$PORT$1" || echo 000
+    --resolve "localhost:$PORT:127.0.0.1" "https://localhost:$PORT$1" || true
 }
 # Polls /healthz until the start's integrity check has finished (bounded).
 wait_integrity_checked() {
@@ -65,7 +65,7 @@ expect_eq "$(stat -c %a "$N/tls/key.pem")" "600" "the restored key is mode 0600"
 start_server "$N"
 # The client still trusts (pins) the OLD directory's certificate.
 code=$(curl -s -o /dev/null -w '%{http_code}' --cacert "$D/tls/cert.pem" \
-         --resolve "localhost:$PORT:127.0.0.1" "https://localhost:$PORT/healthz" || echo 000)
+         --resolve "localhost:$PORT:127.0.0.1" "https://localhost:$PORT/healthz" || true)
 expect_eq "$code" "200" "a client pinning the old certificate trusts the restored server"
 kill -TERM "$SERVER_PID"; wait "$SERVER_PID" || true; SERVER_PID=""
 M=$WORK/other
