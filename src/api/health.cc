@@ -1,5 +1,8 @@
 #include "api/health.h"
 
+#include "ops/integrity.h"
+#include "ops/version.h"
+
 namespace cammio {
 namespace {
 constexpr const char kPing[] = "SELECT COUNT(*) FROM accounts";
@@ -13,9 +16,16 @@ Status HealthHandler(Call& call) {
     return r;
   });
   if (!s.ok()) return Status::Unavailable("database unavailable: " + s.details());
+  const ops::DatabaseIntegrity::Snapshot integrity = ops::DatabaseIntegrity::Global().Get();
+  const bool failed = integrity.state == ops::DatabaseIntegrity::State::kFailed;
   Value o = Value::Object();
-  o.Set("status", Value::String("ok"));
-  o.Set("version", Value::String(CAMMIO_VERSION));
+  o.Set("status", Value::String(failed ? "degraded" : "ok"));
+  o.Set("version", Value::String(ops::CammioVersion()));
+  o.Set("database_integrity", Value::String(ops::IntegrityStateName(integrity.state)));
+  if (failed) {
+    o.Set("reason", Value::String("the database failed its integrity check (quick_check): " +
+                                  integrity.detail));
+  }
   call.Reply(200, Value::Wrap("health", std::move(o)));
   return Status::OK();
 }

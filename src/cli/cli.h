@@ -2,7 +2,7 @@
 // rely on its exact interface:
 //   cammio serve [--data DIR] [--listen ADDR:PORT] [--http-listen ADDR:PORT]
 //                [--public-url URL] [--config FILE]
-//   cammio demo [--data DIR]                       ready demo account + token
+//   cammio demo [--data DIR]                       demo account, story, token, links
 //   cammio account create --name NAME [--data DIR]
 //   cammio account list [--data DIR]
 //   cammio account disable|enable ID [--data DIR]
@@ -51,7 +51,8 @@ int RunCli(int argc, char** argv);
 Status EnsureDataDir(const std::string& dir);
 // Opens DATA/cammio.db, applying migrations.
 Result<std::unique_ptr<Store>> OpenDataStore(const Config& config);
-// Creates (once) a demo account and user and prints a fresh token for it.
+// `cammio demo` (cli/demo.h): creates what is missing of the demo story and
+// prints a fresh token and the links to click.
 int DemoCommand(const Config& config, Store& store);
 int RunServe(const Config& config);
 int RunAdminCommand(const Args& args, const Config& config);

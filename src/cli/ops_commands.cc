@@ -25,7 +25,56 @@ Value ManifestSummary(const ops::Manifest& m, const std::string& file) {
   for (const auto& mm : m.members) bytes += mm.size;
   o.Set("files", Value::Int(static_cast<int64_t>(m.members.size())));
   o.Set("bytes", Value::Int(bytes));
+  o.Set("includes_media", Value::Bool(m.includes_media));
+  o.Set("includes_tls", Value::Bool(m.includes_tls));
   return o;
+}
+
+// A "yes"/"no" flag into *out (absent: no); false for any other text.
+bool YesNo(const Args& a, const char* flag, bool* out) {
+  std::string v = a.Get(flag, "no");
+  *out = v == "yes";
+  return v == "yes" || v == "no";
+}
+
+int BackupCommand(const Args& a, const Config& config, int64_t now) {
+  bool tls = false;
+  if (a.Get("to").empty() || !YesNo(a, "include-tls", &tls)) {
+    return CliUsage("backup --to FILE [--include-tls yes|no]");
+  }
+  ops::Manifest m;
+  Status s = ops::BackupDataDir(config.data_dir, a.Get("to"), now, &m, tls);
+  if (!s.ok()) return CliFail(s);
+  if (tls) {
+    std::cerr << "cammio: " << a.Get("to")
+              << " holds the server's TLS PRIVATE KEY (tls/key.pem): keep it as secret as the "
+                 "key itself\n";
+  } else {
+    std::cerr << "cammio: " << a.Get("to")
+              << " does not hold tls/ (certificate and key); a restore on new hardware makes a "
+                 "new certificate unless the backup is made with --include-tls yes\n";
+  }
+  CliPrint(ManifestSummary(m, a.Get("to")));
+  return 0;
+}
+
+int RestoreCommand(const Args& a, const Config& config, int64_t now) {
+  ops::RestoreOptions options;
+  if (a.Get("from").empty() || !YesNo(a, "restore-tls", &options.restore_tls)) {
+    return CliUsage("restore --from FILE [--restore-tls yes|no]");
+  }
+  ops::RestoreResult r;
+  Status s = ops::RestoreBackup(a.Get("from"), config.data_dir, now, &r, options);
+  if (!s.ok()) return CliFail(s);
+  Value o = ManifestSummary(r.manifest, a.Get("from"));
+  o.Set("previous_data", r.previous_dir.empty() ? Value::Null() : Value::String(r.previous_dir));
+  o.Set("tls_restored", Value::Bool(r.tls_restored));
+  if (r.manifest.includes_tls && !r.tls_restored) {
+    std::cerr << "cammio: the archive holds tls/; the current certificate was kept "
+                 "(--restore-tls yes puts the archive's back)\n";
+  }
+  CliPrint(o);
+  return 0;
 }
 
 int CandidateCommand(const Args& a, const Config& config, Store& store) {
@@ -107,24 +156,8 @@ int RunOpsCommand(const Args& a, const Config& config) {
   const std::string& cmd = a.words[0];
   SetLogLevel(LogLevel::kWarn);
   int64_t now = SystemClock().Now();
-  if (cmd == "backup") {
-    if (a.Get("to").empty()) return CliUsage("backup needs --to FILE");
-    ops::Manifest m;
-    Status s = ops::BackupDataDir(config.data_dir, a.Get("to"), now, &m);
-    if (!s.ok()) return CliFail(s);
-    CliPrint(ManifestSummary(m, a.Get("to")));
-    return 0;
-  }
-  if (cmd == "restore") {
-    if (a.Get("from").empty()) return CliUsage("restore needs --from FILE");
-    ops::RestoreResult r;
-    Status s = ops::RestoreBackup(a.Get("from"), config.data_dir, now, &r);
-    if (!s.ok()) return CliFail(s);
-    Value o = ManifestSummary(r.manifest, a.Get("from"));
-    o.Set("previous_data", r.previous_dir.empty() ? Value::Null() : Value::String(r.previous_dir));
-    CliPrint(o);
-    return 0;
-  }
+  if (cmd == "backup") return BackupCommand(a, config, now);
+  if (cmd == "restore") return RestoreCommand(a, config, now);
   if (cmd == "check") {
     ops::CheckOptions o;
     o.now = now;

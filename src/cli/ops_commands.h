@@ -1,6 +1,9 @@
 // The operations commands of the admin CLI (src/ops/, docs/operations.md):
-//   cammio backup --to FILE                  consistent snapshot, server may run
-//   cammio restore --from FILE               refused while a server runs
+//   cammio backup --to FILE [--include-tls yes|no]
+//                                            consistent snapshot, server may run;
+//                                            fails on a damaged database
+//   cammio restore --from FILE [--restore-tls yes|no]
+//                                            refused while a server runs
 //   cammio check                             JSON report; exit 1 if an item fails
 //   cammio version                           version, schema, SQLite, mbedTLS
 //   cammio candidate erase --account ID --email EMAIL

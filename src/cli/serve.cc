@@ -1,4 +1,4 @@
-// `cammio serve` and `cammio demo`.
+// `cammio serve`.
 #include <malloc.h>
 #include <signal.h>
 #include <sys/stat.h>
@@ -18,15 +18,15 @@
 #include "notify/outbox.h"
 #include "notify/sender.h"
 #include "ops/data_lock.h"
+#include "ops/integrity.h"
 #include "ops/metrics_handler.h"
 #include "ops/retention.h"
+#include "ops/version.h"
 #include "store/accounts.h"
 #include "util/log.h"
 
 namespace cammio {
 namespace {
-
-constexpr const char kDemoEmail[] = "demo@cammio.test";
 
 bool FileExists(const std::string& path) {
   struct stat st;
@@ -158,6 +158,9 @@ int RunServe(const Config& config) {
     std::cerr << "cammio: " << store.status().details() << "\n";
     return 1;
   }
+  // PRAGMA quick_check in the background: a large database does not delay
+  // the start; a damaged one is logged and shown by /healthz and /metrics.
+  ops::DatabaseIntegrity::Global().StartCheck(config.data_dir + "/cammio.db");
   ServerOptions options = ServerOptionsFrom(config);
   Status s = PrepareCertificate(config, &options.cert_file, &options.key_file);
   if (!s.ok()) {
@@ -211,8 +214,8 @@ int RunServe(const Config& config) {
     std::cerr << "cammio: " << s.details() << "\n";
     return 1;
   }
-  LogInfo("cammio " CAMMIO_VERSION " listening on https://" + options.listen_host + ":" +
-          std::to_string(server.port()) +
+  LogInfo(std::string("cammio ") + ops::CammioVersion() + " listening on https://" +
+          options.listen_host + ":" + std::to_string(server.port()) +
           (server.http_port() ? " and http://" + options.http_listen_host + ":" +
                                     std::to_string(server.http_port())
                               : std::string()) +
@@ -228,34 +231,6 @@ int RunServe(const Config& config) {
   retention.Stop();
   (*store)->Close();
   LogInfo("stopped cleanly");
-  return 0;
-}
-
-int DemoCommand(const Config& config, Store& store) {
-  int64_t now = SystemClock().Now();
-  std::string token;
-  Status s = store.Write([&](Db& db) {
-    auto user = GetUserByEmail(db, kDemoEmail);
-    if (!user.ok()) {
-      auto account = CreateAccount(db, "Demo Recruitment Agency", now);
-      if (!account.ok()) return account.status();
-      user = CreateUser(db, account->id, kDemoEmail, "Demo Recruiter", "+31 85 401 3118", now);
-      if (!user.ok()) return user.status();
-    }
-    auto t = CreateToken(db, user->id, now, nullptr);
-    if (!t.ok()) return t.status();
-    token = *t;
-    return Status::OK();
-  });
-  if (!s.ok()) {
-    std::cerr << "cammio: " << s.details() << "\n";
-    return 1;
-  }
-  std::string port = config.listen.substr(config.listen.rfind(':') + 1);
-  std::cout << "Demo account ready.\n  username:     " << kDemoEmail
-            << "\n  access token: " << token << "\nTry:\n  curl --cacert " << config.data_dir
-            << "/tls/cert.pem -u '" << kDemoEmail << ":" << token << "' https://localhost:" << port
-            << "/api/vacancies\n";
   return 0;
 }
 

@@ -8,7 +8,9 @@
 
 #include "cammio/document.h"
 #include "ops/fs.h"
+#include "ops/restore.h"
 #include "ops/tar.h"
+#include "ops/version.h"
 #include "util/time.h"
 
 namespace cammio::ops {
@@ -18,9 +20,9 @@ namespace {
 // the copy is one snapshot) and reads its user_version.
 Status CopyDatabase(Db& src, const std::string& dest, int* schema_version) {
   sqlite3* out = nullptr;
-  int rc = sqlite3_open_v2(dest.c_str(), &out,
-                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                           nullptr);
+  int rc =
+      sqlite3_open_v2(dest.c_str(), &out,
+                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
   Status s;
   if (rc != SQLITE_OK) s = SqliteStatus(rc, "creating " + dest);
   if (s.ok()) {
@@ -30,8 +32,11 @@ Status CopyDatabase(Db& src, const std::string& dest, int* schema_version) {
     } else {
       rc = sqlite3_backup_step(b, -1);
       int fin = sqlite3_backup_finish(b);
-      if (rc != SQLITE_DONE) s = SqliteStatus(rc, "backup of the database");
-      else if (fin != SQLITE_OK) s = SqliteStatus(fin, "backup of the database");
+      if (rc != SQLITE_DONE) {
+        s = SqliteStatus(rc, "backup of the database");
+      } else if (fin != SQLITE_OK) {
+        s = SqliteStatus(fin, "backup of the database");
+      }
     }
   }
   if (s.ok()) {
@@ -76,6 +81,15 @@ namespace {
 Status WriteArchive(Db& src, const std::string& data_dir, const std::string& partial,
                     const std::string& db_copy, const BackupOptions& options, Manifest* m) {
   Status s = CopyDatabase(src, db_copy, &m->schema_version);
+  // The copy has the source's pages as they are: checking it checks the
+  // source without holding a read transaction on it meanwhile.
+  if (s.ok()) s = CheckDatabaseIntegrity(db_copy, /*quick=*/false, "the database");
+  if (!s.ok() && s.code() == Status::Code::kIoError &&
+      s.details().find("integrity check") != std::string::npos) {
+    s = Status::IoError(s.details() +
+                        "; no backup was written (a backup of a damaged database cannot be "
+                        "restored). See docs/operations.md, \"Damaged database\"");
+  }
   if (!s.ok()) return s;
   int fd = ::open(partial.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   if (fd < 0) return ErrnoStatus(errno, "creating " + partial);
@@ -88,6 +102,15 @@ Status WriteArchive(Db& src, const std::string& data_dir, const std::string& par
     for (size_t i = 0; s.ok() && i < files->size(); ++i) {
       const std::string& rel = (*files)[i];
       s = AddFileToArchive(tar, "media/" + rel, data_dir + "/media/" + rel, true, m);
+    }
+  }
+  if (s.ok() && options.include_tls) {
+    const std::string tls = data_dir + "/" + kTlsDir;
+    auto files = ListFiles(tls);
+    s = files.status();
+    for (size_t i = 0; s.ok() && i < files->size(); ++i) {
+      const std::string& rel = (*files)[i];
+      s = AddFileToArchive(tar, std::string(kTlsDir) + "/" + rel, tls + "/" + rel, false, m);
     }
   }
   if (s.ok()) s = tar.AddBytes(kManifestName, ManifestToJson(*m), options.now, nullptr);
@@ -129,10 +152,16 @@ Status CreateBackup(Db& src, const std::string& data_dir, const std::string& arc
   if (PathExists(archive_path)) {
     return Status::InvalidArgument(archive_path + " already exists; choose a new file");
   }
+  if (options.include_tls && !IsDirectory(data_dir + "/" + kTlsDir)) {
+    return Status::InvalidArgument("there is no " + data_dir + "/" + kTlsDir +
+                                   " to include (is the certificate configured elsewhere with "
+                                   "tls_cert/tls_key?)");
+  }
   Manifest m;
   m.kind = options.kind;
   m.includes_media = options.include_media;
-  m.cammio_version = CAMMIO_VERSION;
+  m.includes_tls = options.include_tls;
+  m.cammio_version = CammioVersion();
   m.created_at = options.now;
   const std::string partial = archive_path + ".partial";
   const std::string db_copy = archive_path + ".db-partial";
@@ -152,7 +181,7 @@ Status CreateBackup(Db& src, const std::string& data_dir, const std::string& arc
 }
 
 Status BackupDataDir(const std::string& data_dir, const std::string& archive_path, int64_t now,
-                     Manifest* manifest) {
+                     Manifest* manifest, bool include_tls) {
   const std::string path = data_dir + "/" + kDatabaseFile;
   if (!PathExists(path)) return Status::NotFound("there is no database at " + path);
   Db::Options o;
@@ -161,6 +190,7 @@ Status BackupDataDir(const std::string& data_dir, const std::string& archive_pat
   if (!db.ok()) return db.status();
   BackupOptions options;
   options.now = now;
+  options.include_tls = include_tls;
   return CreateBackup(**db, data_dir, archive_path, options, manifest);
 }
 
@@ -186,10 +216,12 @@ Status VerifyBackup(const std::string& archive_path, Manifest* manifest) {
     got.size = e.size;
     if (e.name == kManifestName) {
       have_manifest = true;
-      s = tar.ReadData([&](const char* d, size_t n) {
-        manifest_text.append(d, n);
-        return Status::OK();
-      }, nullptr);
+      s = tar.ReadData(
+          [&](const char* d, size_t n) {
+            manifest_text.append(d, n);
+            return Status::OK();
+          },
+          nullptr);
     } else {
       s = tar.ReadData([](const char*, size_t) { return Status::OK(); }, &got.sha256);
       if (s.ok() && !seen.emplace(e.name, got).second) {
@@ -225,6 +257,7 @@ std::string ManifestToJson(const Manifest& m) {
   o.Set("format", Value::Int(m.format));
   o.Set("kind", Value::String(m.kind));
   o.Set("includes_media", Value::Bool(m.includes_media));
+  o.Set("includes_tls", Value::Bool(m.includes_tls));
   o.Set("cammio_version", Value::String(m.cammio_version));
   o.Set("schema_version", Value::Int(m.schema_version));
   o.Set("created_at", Value::Int(m.created_at));
@@ -265,6 +298,8 @@ Result<Manifest> ManifestFromJson(const std::string& text) {
   Manifest m;
   m.kind = kind->as_string();
   m.includes_media = media->as_bool();
+  const Value* tls = get("includes_tls", Value::Type::kBool);
+  m.includes_tls = tls != nullptr && tls->as_bool();
   m.cammio_version = version->as_string();
   m.schema_version = static_cast<int>(schema->as_int());
   m.created_at = created->as_int();

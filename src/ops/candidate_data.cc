@@ -9,6 +9,7 @@
 #include "ops/backup.h"
 #include "ops/fs.h"
 #include "ops/tar.h"
+#include "ops/version.h"
 #include "util/crypto.h"
 #include "util/time.h"
 
@@ -171,7 +172,7 @@ Status ExportCandidate(Store& store, const std::string& data_dir, int64_t accoun
   std::vector<std::string> media;
   Manifest m;
   m.kind = "candidate-export";
-  m.cammio_version = CAMMIO_VERSION;
+  m.cammio_version = CammioVersion();
   m.created_at = now;
   Status s = store.Read([&](Db& db) {
     auto id = FindCandidate(db, account_id, email);

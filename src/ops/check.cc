@@ -12,6 +12,7 @@
 #include "ops/data_lock.h"
 #include "ops/fs.h"
 #include "ops/restore.h"
+#include "ops/version.h"
 #include "store/migrate.h"
 #include "util/time.h"
 
@@ -182,7 +183,7 @@ Value ChecksJson(const std::vector<CheckItem>& items) {
 std::string VersionText() {
   char mbedtls[16] = {0};  // "x.y.z" of the linked library
   mbedtls_version_get_string(mbedtls);
-  return std::string("cammio ") + CAMMIO_VERSION + "\nschema " + std::to_string(LatestSchema()) +
+  return std::string("cammio ") + CammioVersion() + "\nschema " + std::to_string(LatestSchema()) +
          "\nsqlite " + sqlite3_libversion() + "\nmbedtls " + mbedtls + "\n";
 }
 

@@ -4,8 +4,10 @@
 
 #include "api/response_cache.h"
 #include "ops/fs.h"
+#include "ops/integrity.h"
 #include "ops/metrics.h"
 #include "ops/purge.h"
+#include "ops/version.h"
 #include "util/crypto.h"
 
 namespace cammio::ops {
@@ -124,9 +126,18 @@ Status MetricsHandler(Call& call) {
           "Memory the response cache accounts for (at most response_cache_kib).",
           std::to_string(st.bytes));
   }
+  const DatabaseIntegrity::Snapshot integrity = DatabaseIntegrity::Global().Get();
+  if (integrity.state == DatabaseIntegrity::State::kOk ||
+      integrity.state == DatabaseIntegrity::State::kFailed) {
+    Gauge(&out, "cammio_database_integrity_ok",
+          "1 if the database passed the quick_check run at start, 0 if it failed (absent "
+          "until the check has finished).",
+          integrity.state == DatabaseIntegrity::State::kOk ? "1" : "0");
+  }
   out +=
       "# HELP cammio_build_info The running version.\n# TYPE cammio_build_info gauge\n"
-      "cammio_build_info{version=\"" CAMMIO_VERSION "\"} 1\n";
+      "cammio_build_info{version=\"" +
+      EscapeLabel(CammioVersion()) + "\"} 1\n";
   call.res().status = 200;
   call.res().set_content(out, "text/plain; version=0.0.4; charset=utf-8");
   return Status::OK();

@@ -30,7 +30,10 @@ Status ExtractMember(TarReader& tar, const std::string& target, const std::strin
   return s;
 }
 
-Status Extract(const std::string& archive, const Manifest& m, const std::string& staging) {
+bool IsTlsMember(const std::string& name) { return name.rfind(std::string(kTlsDir) + "/", 0) == 0; }
+
+Status Extract(const std::string& archive, const Manifest& m, const std::string& staging,
+               bool with_tls) {
   std::map<std::string, std::string> sha;
   for (const auto& mm : m.members) sha[mm.name] = mm.sha256;
   int fd = ::open(archive.c_str(), O_RDONLY | O_CLOEXEC);
@@ -42,7 +45,7 @@ Status Extract(const std::string& archive, const Manifest& m, const std::string&
     bool more = false;
     s = tar.Next(&e, &more);
     if (!s.ok() || !more) break;
-    if (e.name == kManifestName) continue;
+    if (e.name == kManifestName || (!with_tls && IsTlsMember(e.name))) continue;
     auto it = sha.find(e.name);
     if (it == sha.end()) {
       s = Status::IoError(archive + " changed since it was verified");
@@ -72,24 +75,26 @@ Status RenameAll(const std::vector<Move>& moves) {
 
 }  // namespace
 
-Status CheckDatabaseIntegrity(const std::string& path) {
+Status CheckDatabaseIntegrity(const std::string& path, bool quick, const std::string& label) {
+  const std::string name = label.empty() ? path : label;
   sqlite3* db = nullptr;
   int rc = sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nullptr);
   Status s;
-  if (rc != SQLITE_OK) s = SqliteStatus(rc, "opening " + path);
+  if (rc != SQLITE_OK) s = SqliteStatus(rc, "opening " + name);
   sqlite3_stmt* st = nullptr;
   if (s.ok()) {
     sqlite3_busy_timeout(db, 5000);
-    rc = sqlite3_prepare_v2(db, "PRAGMA integrity_check", -1, &st, nullptr);
-    if (rc != SQLITE_OK) s = SqliteStatus(rc, "integrity check of " + path);
+    rc = sqlite3_prepare_v2(db, quick ? "PRAGMA quick_check" : "PRAGMA integrity_check", -1, &st,
+                            nullptr);
+    if (rc != SQLITE_OK) s = SqliteStatus(rc, "integrity check of " + name);
   }
   if (s.ok()) {
     rc = sqlite3_step(st);
     if (rc != SQLITE_ROW) {
-      s = SqliteStatus(rc, "integrity check of " + path);
+      s = SqliteStatus(rc, "integrity check of " + name);
     } else {
       std::string answer = reinterpret_cast<const char*>(sqlite3_column_text(st, 0));
-      if (answer != "ok") s = Status::IoError("integrity check of " + path + ": " + answer);
+      if (answer != "ok") s = Status::IoError(name + " fails its integrity check: " + answer);
     }
   }
   sqlite3_finalize(st);
@@ -98,7 +103,7 @@ Status CheckDatabaseIntegrity(const std::string& path) {
 }
 
 Status RestoreBackup(const std::string& archive_path, const std::string& data_dir, int64_t now,
-                     RestoreResult* result) {
+                     RestoreResult* result, const RestoreOptions& options) {
   Status s = MakeDirs(data_dir);
   if (!s.ok()) return s;
   auto lock = DataDirLock::Acquire(data_dir);
@@ -113,16 +118,24 @@ Status RestoreBackup(const std::string& archive_path, const std::string& data_di
                                ", newer than this cammio (" + std::to_string(latest) +
                                "); restore it with a newer cammio");
   }
+  if (options.restore_tls && !m.includes_tls) {
+    return Status::InvalidArgument(archive_path +
+                                   " holds no tls/ (it was made without --include-tls yes); "
+                                   "nothing was changed");
+  }
   const std::string staging = data_dir + "/.restore-staging";
   s = RemoveTree(staging);
   if (s.ok()) s = MakeDirs(staging);
-  if (s.ok()) s = Extract(archive_path, m, staging);
+  if (s.ok()) s = Extract(archive_path, m, staging, options.restore_tls);
   if (s.ok()) s = CheckDatabaseIntegrity(staging + "/" + kDatabaseMember);
   if (!s.ok()) {
     RemoveTree(staging);
     return s;
   }
   if (m.includes_media && !IsDirectory(staging + "/media")) s = MakeDirs(staging + "/media");
+  if (s.ok() && options.restore_tls && !IsDirectory(staging + "/" + kTlsDir)) {
+    s = MakeDirs(staging + "/" + kTlsDir);
+  }
 
   // Move the current files aside, then the restored ones into place.
   std::string previous = data_dir + "/pre-restore-" + FileStamp(now);
@@ -137,8 +150,11 @@ Status RestoreBackup(const std::string& archive_path, const std::string& data_di
   if (m.includes_media && PathExists(data_dir + "/media")) {
     aside.push_back({data_dir + "/media", previous + "/media"});
   }
+  const std::string tls = data_dir + "/" + kTlsDir;
+  if (options.restore_tls && PathExists(tls)) aside.push_back({tls, previous + "/" + kTlsDir});
   into.push_back({staging + "/" + kDatabaseMember, data_dir + "/" + kDatabaseFile});
   if (m.includes_media) into.push_back({staging + "/media", data_dir + "/media"});
+  if (options.restore_tls) into.push_back({staging + "/" + kTlsDir, tls});
   if (s.ok() && !aside.empty()) s = MakeDirs(previous);
   if (s.ok()) s = RenameAll(aside);
   if (s.ok()) {
@@ -152,11 +168,12 @@ Status RestoreBackup(const std::string& archive_path, const std::string& data_di
   if (s.ok()) s = SyncDir(data_dir);
   RemoveTree(staging);
   if (!s.ok()) return s;
-  LogInfo("restored " + archive_path + " (schema v" + std::to_string(m.schema_version) +
-          ", " + std::to_string(m.members.size()) + " files) into " + data_dir);
+  LogInfo("restored " + archive_path + " (schema v" + std::to_string(m.schema_version) + ", " +
+          std::to_string(m.members.size()) + " files) into " + data_dir);
   if (result != nullptr) {
     result->manifest = std::move(m);
     result->previous_dir = aside.empty() ? "" : previous;
+    result->tls_restored = options.restore_tls;
   }
   return Status::OK();
 }

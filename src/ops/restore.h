@@ -8,8 +8,9 @@
 //  3. refuse a backup whose schema is newer than this binary;
 //  4. extract into DATA/.restore-staging, checking each member's SHA-256
 //     again, and run PRAGMA integrity_check on the extracted database;
-//  5. move the current cammio.db (+ -wal, -shm) and media/ into
-//     DATA/pre-restore-<UTC time>/ (kept: delete it when satisfied);
+//  5. move the current cammio.db (+ -wal, -shm), media/ (full backups) and,
+//     with restore_tls, tls/ into DATA/pre-restore-<UTC time>/ (kept:
+//     delete it when satisfied);
 //  6. rename the staged files into place and fsync the directory.
 // A failure before step 5 changes nothing but the staging directory (which
 // is removed); a failure in step 6 moves the previous files back.
@@ -27,6 +28,15 @@ namespace cammio::ops {
 struct RestoreResult {
   Manifest manifest;
   std::string previous_dir;  // where the replaced files went ("" if none)
+  bool tls_restored = false;
+};
+
+struct RestoreOptions {
+  // Put the archive's tls/ (certificate and key) in place of DATA/tls: for
+  // a restore on new hardware whose clients pinned the certificate.
+  // InvalidArgument, changing nothing, when the archive holds no tls/.
+  // Without it DATA/tls stays as it is (its tls/ members are not extracted).
+  bool restore_tls = false;
 };
 
 // Restores `archive_path` into `data_dir` (created if missing). `now` names
@@ -34,10 +44,14 @@ struct RestoreResult {
 // backup newer than this binary), IoError (archive corrupt, integrity check
 // failed), InsufficientStorage (disk full while extracting).
 Status RestoreBackup(const std::string& archive_path, const std::string& data_dir, int64_t now,
-                     RestoreResult* result);
+                     RestoreResult* result, const RestoreOptions& options = RestoreOptions());
 
-// PRAGMA integrity_check on the database file at `path`, opened read-only.
-// OK when SQLite answers "ok"; IoError with its first complaint otherwise.
-Status CheckDatabaseIntegrity(const std::string& path);
+// PRAGMA integrity_check (with `quick`: PRAGMA quick_check, which skips
+// comparing indexes with their tables) on the database file at `path`,
+// opened read-only. OK when SQLite answers "ok"; IoError with its first
+// complaint otherwise.
+// `label` names the database in the complaint (default: `path`).
+Status CheckDatabaseIntegrity(const std::string& path, bool quick = false,
+                              const std::string& label = "");
 
 }  // namespace cammio::ops

@@ -297,9 +297,16 @@ TEST_CASE("e2e: cammio serve sends the invitation mail, the ATS notification and
   CHECK(cammio_url.find("/recruiter/reviews/") != std::string::npos);
 
   // The interview is marked synchronized once the ATS accepted.
+  // (The demo account also holds the demo story's reviewed interview.)
   Value list = Parse(api->Get("/api/interviews"), 200);
-  REQUIRE(list.items().size() == 1);
-  const int64_t interview = Int(Unwrap(list.items()[0], "interview"), "id");
+  int64_t interview = 0;
+  for (const Value& item : list.items()) {
+    if (Str(Unwrap(item, "interview"), "title") == "Nurse") {
+      REQUIRE(interview == 0);
+      interview = Int(Unwrap(item, "interview"), "id");
+    }
+  }
+  REQUIRE(interview != 0);
   CHECK(cammio_url.substr(cammio_url.rfind('/') + 1) == std::to_string(interview));
   REQUIRE(WaitFor([&] {
     Value w = Unwrap(Parse(api->Get(("/api/interviews/" + std::to_string(interview)).c_str()),

@@ -3,11 +3,13 @@
 #include <fcntl.h>
 #include <sys/mount.h>
 #include <unistd.h>
+#include <cstdio>
 
 #include "http/certificate.h"
 #include "ops/check.h"
 #include "ops/fs.h"
 #include "ops/ops_fixture.h"
+#include "ops/version.h"
 #include "store/migrate.h"
 #include "util/log.h"
 #include "util/time.h"
@@ -57,15 +59,15 @@ TEST_CASE("ops check: certificate expiry, disk space, integrity and media are re
   auto acc = testing::SeedAccountWithVacancy(data, "Agency");
   auto seeded = testing::SeedInterview(data, acc, "ann@cand.test", 5000);
   REQUIRE(ops::MakeDirs(data + "/tls").ok());
-  REQUIRE(http::GenerateSelfSignedCert({"localhost"}, data + "/tls/cert.pem",
-                                       data + "/tls/key.pem").ok());
+  REQUIRE(http::GenerateSelfSignedCert({"localhost"}, data + "/tls/cert.pem", data + "/tls/key.pem")
+              .ok());
   items = ops::RunChecks(config, o);
   CHECK(ops::ChecksPassed(items));
   for (const char* name : {"config", "certificate", "disk", "database", "media", "server"}) {
     CHECK(Is(items, name, "ok"));
   }
-  CHECK(StatusOf(items, "database").find("schema v" + std::to_string(
-                                             EmbeddedMigrations().back().version)) !=
+  CHECK(StatusOf(items, "database")
+            .find("schema v" + std::to_string(EmbeddedMigrations().back().version)) !=
         std::string::npos);
 
   // Certificate expiry, seen from later dates.
@@ -124,11 +126,53 @@ TEST_CASE("ops check: certificate expiry, disk space, integrity and media are re
 
 TEST_CASE("ops version: the first line is unchanged, then schema and libraries") {
   std::string v = ops::VersionText();
-  CHECK(v.rfind(std::string("cammio ") + CAMMIO_VERSION + "\n", 0) == 0);
+  CHECK(v.rfind(std::string("cammio ") + ops::CammioVersion() + "\n", 0) == 0);
   CHECK(v.find("\nschema " + std::to_string(EmbeddedMigrations().back().version) + "\n") !=
         std::string::npos);
   CHECK(v.find("\nsqlite 3.") != std::string::npos);
   CHECK(v.find("\nmbedtls ") != std::string::npos);
+}
+
+// Runs a shell command; its stdout without the trailing newline, or "" when
+// it fails.
+std::string CommandOutput(const std::string& cmd) {
+  FILE* p = ::popen((cmd + " 2>/dev/null").c_str(), "r");
+  REQUIRE(p != nullptr);
+  std::string out;
+  char buf[256];
+  size_t n;
+  while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
+  int rc = ::pclose(p);
+  while (!out.empty() && out.back() == '\n') out.pop_back();
+  return rc == 0 ? out : "";
+}
+
+TEST_CASE("ops version: VERSION, plus git describe's commit in a checkout") {
+  const std::string src = CAMMIO_SOURCE_DIR;
+  const std::string release = CommandOutput("head -1 '" + src + "/VERSION'");
+  REQUIRE_FALSE(release.empty());
+  const std::string v = ops::CammioVersion();
+  CAPTURE(v);
+  REQUIRE(v.rfind(release, 0) == 0);
+  const std::string suffix = v.substr(release.size());
+  const bool tagged =
+      CommandOutput("git -C '" + src + "' describe --tags --exact-match --match 'v" + release +
+                    "'") == "v" + release;
+  if (CommandOutput("git -C '" + src + "' rev-parse HEAD").empty() || tagged) {
+    // No checkout (a source tarball), or a release build. (Built from an
+    // older commit and not rebuilt since, it may still carry a suffix.)
+    CHECK((suffix.empty() || suffix[0] == '+'));
+    return;
+  }
+  // "+gSHA" or "+N.gSHA", SHA a commit of this repository.
+  REQUIRE(suffix.size() > 2);
+  CHECK(suffix[0] == '+');
+  size_t g = suffix.find('g');
+  REQUIRE(g != std::string::npos);
+  const std::string sha = suffix.substr(g + 1);
+  CHECK(sha.size() >= 7);
+  CHECK(sha.find_first_not_of("0123456789abcdef") == std::string::npos);
+  CHECK_FALSE(CommandOutput("git -C '" + src + "' cat-file -t '" + sha + "'").empty());
 }
 
 }  // namespace

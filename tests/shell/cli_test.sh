@@ -63,6 +63,27 @@ case "$(cat "$WORK/server.log")" in *"$LINK"*) fail "a link token appeared in th
 expect_contains "$(cat "$WORK/server.log")" "/public/job_interviews/${LINK:0:4}~/state" \
   "the access log shows a link token's first characters only"
 
+# `cammio demo` (tools/run-demo): a ready story whose links a presenter
+# clicks; a second run creates nothing and prints the same links.
+demo1=$("$CAMMIO" demo --data "$D")
+demo2=$("$CAMMIO" demo --data "$D")
+demo_links() { sed -n 's/^  [a-z ]*: *\(https:\/\/[^ ]*\).*/\1/p'; }
+links=$(echo "$demo1" | demo_links)
+expect_eq "$(echo "$links" | grep -c .)" "4" "demo prints four links (candidate, live, public, recruiter)"
+expect_eq "$(echo "$demo2" | demo_links)" "$links" "a second demo run prints the same links"
+expect_eq "$("$CAMMIO" account list --data "$D" | grep -o 'Demo Recruitment Agency' | wc -l)" "1" \
+  "a second demo run makes no second account"
+DEMO_TOKEN=$(echo "$demo2" | sed -n 's/^  access token: //p')
+for link in $links; do
+  path=/${link#https://*/}
+  case "$path" in /recruiter/*) user=demo@cammio.test token=$DEMO_TOKEN ;; *) user="" token="" ;; esac
+  r=$(api "$D" "$user" "$token" GET "$path")
+  expect_eq "${r%% *}" "200" "the demo link $path answers"
+done
+r=$(api "$D" demo@cammio.test "$DEMO_TOKEN" GET /api/vacancies)
+expect_eq "$(echo "$r" | grep -o '"reference_id":"cammio-demo-[a-z]*"' | sort -u | wc -l)" "3" \
+  "the demo account has its three vacancies, once each"
+
 set +e
 err=$("$CAMMIO" account frobnicate --data "$D" 2>&1); rc=$?
 set -e

@@ -4,7 +4,8 @@
 # the shipped binary and names every setting; the units pass
 # `systemd-analyze verify`; first-boot provisioning works end to end against
 # a server started with the shipped config (credentials file, console output,
-# fingerprint equal to the server's, idempotent).
+# fingerprint equal to the server's, idempotent); the package, the binary,
+# /healthz and /metrics name one version.
 # Args: BINARY SOURCE_DIR. An aarch64 binary gives the arm64 package and runs
 # under qemu-aarch64-static (.ci/run: bash tests/shell/deb_test.sh build/aarch64/cammio .).
 source "$(dirname "$0")/lib.sh"
@@ -17,7 +18,23 @@ allow=()
 readelf -d "$PACKAGED" 2>&1 | grep -q "There is no dynamic section" ||
   { allow=(--allow-dynamic); echo "# not a static build: packaging it anyway for the test"; }
 DEB=$("$SRC/firmware/build-deb" --arch "$DEB_ARCH" --binary "$PACKAGED" --out "$WORK/deb" "${allow[@]}")
-version=$(sed -n 's/^project(cammio VERSION \([0-9.]*\).*/\1/p' "$SRC/CMakeLists.txt")
+# One version everywhere (docs/operations.md "Versions"): the binary's is
+# VERSION plus, in a git checkout, git describe's; the package, /healthz and
+# /metrics (checked with the server below) must say the same.
+version=$("$CAMMIO" version | sed -n '1s/^cammio //p')
+release=$(head -1 "$SRC/VERSION")
+case "$version" in
+  "$release") ;;
+  "$release"+g*|"$release"+[0-9]*.g*)
+    sha=${version##*g}
+    git -C "$SRC" cat-file -e "$sha^{commit}" 2>/dev/null || fail "version $version names no commit of $SRC" ;;
+  *) fail "the binary's version '$version' is not VERSION ($release) with git describe's suffix" ;;
+esac
+if git -C "$SRC" rev-parse HEAD >/dev/null 2>&1 &&
+   [ "$(git -C "$SRC" describe --tags --exact-match --match "v$release" 2>/dev/null)" != "v$release" ]; then
+  [ "$version" != "$release" ] || fail "a build of an untagged commit claims the release $release"
+fi
+pass "the binary's version $version: VERSION ($release) and git describe"
 expect_eq "$(basename "$DEB")" "cammio_${version}_${DEB_ARCH}.deb" "package file name"
 expect_eq "$(dpkg-deb -f "$DEB" Package Architecture Version | tr '\n' ' ')" \
   "Package: cammio Architecture: $DEB_ARCH Version: $version " "control: package, architecture, version"
@@ -135,6 +152,12 @@ expect_eq "$CAMMIO_CERT_SHA256" "$server_fp" "the fingerprint written equals the
 expect_eq "$CAMMIO_URL" "https://box-7f3a.local:8443" "the credentials and console show public_url"
 expect_contains "$out" "URL:                 https://box-7f3a.local:8443" "... on the console too"
 expect_contains "$(cat "$WORK/issue.d/cammio.issue")" "$server_fp" "the login banner shows the fingerprint"
+r=$(api "$D" "" "" GET /healthz)
+expect_contains "$r" "\"version\":\"$version\"" "/healthz names the package's version"
+curl -s -o "$WORK/metrics" --cacert "$D/tls/cert.pem" --resolve "localhost:$PORT:127.0.0.1" \
+  "https://localhost:$PORT/metrics"
+expect_contains "$(cat "$WORK/metrics")" "cammio_build_info{version=\"$version\"} 1" \
+  "/metrics names the package's version"
 case "$(cat "$WORK/issue.d/cammio.issue")" in *"$CAMMIO_ACCESS_TOKEN"*) fail "token in the banner" ;; esac
 r=$(api "$D" "$CAMMIO_USERNAME" "$CAMMIO_ACCESS_TOKEN" GET /api/vacancies)
 expect_eq "${r%% *}" "200" "the first-boot credentials work against the API"

@@ -23,6 +23,9 @@ expect_contains() { case "$1" in *"$2"*) pass "$3" ;; *) fail "$3: '$2' not in: 
 # start_server DATA_DIR [extra args...]: sets PORT and SERVER_PID.
 start_server() {
   local data=$1; shift
+  # Empty now: the background shell may truncate it only after the loop below
+  # has read a previous server's port from it.
+  : >"$WORK/server.log"
   "$CAMMIO" serve --data "$data" --listen 127.0.0.1:0 "$@" >"$WORK/server.out" 2>"$WORK/server.log" &
   SERVER_PID=$!
   for _ in $(seq 1 200); do

@@ -1,0 +1,223 @@
+#include "cli/demo.h"
+
+#include <iostream>
+#include <vector>
+
+#include "cli/cli.h"
+
+#include "store/accounts.h"
+#include "store/interviews.h"
+#include "store/invitations.h"
+#include "store/vacancies.h"
+#include "util/random.h"
+#include "util/time.h"
+
+namespace cammio {
+namespace {
+
+constexpr const char kFindVacancy[] =
+    "SELECT id FROM vacancies WHERE account_id = ?1 AND reference_id = ?2 ORDER BY id LIMIT 1";
+constexpr const char kFindInvitation[] =
+    "SELECT i.id FROM invitations i JOIN candidates c ON c.id = i.candidate_id "
+    "WHERE i.vacancy_id = ?1 AND c.email = ?2 AND i.status != 'revoked' ORDER BY i.id LIMIT 1";
+constexpr const char kFindInterview[] =
+    "SELECT id FROM interviews WHERE invitation_id = ?1 ORDER BY id LIMIT 1";
+constexpr const char kCountReviews[] = "SELECT COUNT(*) FROM reviews WHERE interview_id = ?1";
+
+struct VacancySpec {
+  const char* reference;
+  const char* title;
+  const char* kind;
+  const char* scope;
+  std::vector<const char*> questions;
+};
+
+const VacancySpec kAutomated = {
+    "cammio-demo-automated",
+    "Customer Service Representative",
+    "automated",
+    "private",
+    {"Tell us about yourself.", "Describe a difficult customer you helped, and how.",
+     "Why would you like to work with us?"}};
+const VacancySpec kLive = {
+    "cammio-demo-live", "Sales Manager (live interview)", "live", "private", {}};
+const VacancySpec kPublic = {
+    "cammio-demo-public",
+    "Open Application",
+    "automated",
+    "public",
+    {"Introduce yourself in one minute.", "What kind of job are you looking for?"}};
+
+// The id of the row `sql` finds with (?1 = a, ?2 = b), or 0.
+Result<int64_t> FindId(Db& db, const char* sql, int64_t a, const std::string& b) {
+  Stmt st = db.Prepare(sql);
+  st.Bind(1, a);
+  if (!b.empty()) st.Bind(2, b);
+  Status s;
+  if (st.Step(&s)) return st.Int(0);
+  if (!s.ok()) return s;
+  return int64_t{0};
+}
+
+Result<Vacancy> EnsureVacancy(Db& db, const User& user, const VacancySpec& spec, int64_t now) {
+  auto id = FindId(db, kFindVacancy, user.account_id, spec.reference);
+  if (!id.ok()) return id.status();
+  if (*id == 0) {
+    Vacancy v;
+    v.account_id = user.account_id;
+    v.recruiter_id = user.id;
+    v.title = spec.title;
+    v.kind = spec.kind;
+    v.scope = spec.scope;
+    v.language = "en";
+    v.reference_id = spec.reference;
+    v.datetime_start = "2024-01-01T00:00:00Z";
+    v.datetime_end = "2099-12-31T00:00:00Z";
+    auto start = ParseDatetime(v.datetime_start, "datetime_start");
+    auto end = ParseDatetime(v.datetime_end, "datetime_end");
+    if (!start.ok() || !end.ok()) return Status::Internal("demo vacancy dates");
+    v.datetime_start_ts = start->epoch;
+    v.datetime_end_ts = end->epoch;
+    v.play_test_question = "yes";
+    v.generic_invitation_text =
+        "Thank you for your interest! This short video interview takes about ten minutes.";
+    v.created_at = now;
+    for (size_t i = 0; i < spec.questions.size(); ++i) {
+      Question q;
+      q.index = static_cast<int64_t>(i);
+      q.title = "Question " + std::to_string(i + 1);
+      q.text = spec.questions[i];
+      v.questions.push_back(q);
+    }
+    Status s = InsertVacancy(db, &v);
+    if (!s.ok()) return s;
+    *id = v.id;
+  }
+  return GetVacancy(db, user.account_id, *id);
+}
+
+Result<Invitation> EnsureInvitation(Db& db, const Vacancy& v, const std::string& email,
+                                    const std::string& name, int64_t now,
+                                    std::optional<int64_t> scheduled) {
+  auto id = FindId(db, kFindInvitation, v.id, email);
+  if (!id.ok()) return id.status();
+  if (*id == 0) {
+    Invitation inv;
+    inv.account_id = v.account_id;
+    inv.vacancy_id = v.id;
+    inv.recruiter_id = v.recruiter_id;
+    inv.candidate_email = email;
+    inv.candidate_name = name;
+    if (scheduled) {
+      inv.datetime_scheduled = FormatUtc(*scheduled);
+      inv.datetime_scheduled_ts = *scheduled;
+    }
+    inv.token = OrderedToken(20);
+    inv.created_at = inv.updated_at = now;
+    Status s = InsertInvitation(db, &inv);
+    if (!s.ok()) return s;
+    *id = inv.id;
+  }
+  return GetInvitation(db, v.account_id, *id);
+}
+
+// Completes `inv` into an interview (once) with a review by `user` (once).
+Result<int64_t> EnsureReviewedInterview(Db& db, const User& user, const Vacancy& v,
+                                        const Invitation& inv, int64_t now) {
+  auto interview = FindId(db, kFindInterview, inv.id, "");
+  if (!interview.ok()) return interview.status();
+  if (*interview == 0) {
+    Completion c;
+    c.started_at = now - 600;
+    c.ended_at = now - 60;
+    for (const Question& q : v.questions) {
+      Recording r;
+      r.index = q.index;
+      r.title = q.text.value_or(q.title);
+      r.required = q.required;
+      c.recordings.push_back(r);  // no video: the demo has no camera
+    }
+    Status s = CompleteInvitation(db, inv.id, c, &*interview);
+    if (!s.ok()) return s;
+  }
+  auto reviews = FindId(db, kCountReviews, *interview, "");
+  if (!reviews.ok()) return reviews.status();
+  if (*reviews == 0) {
+    Review r;
+    r.interview_id = *interview;
+    r.reviewer_name = user.name;
+    r.rating = 4;
+    r.remarks = "Clear answers and a friendly manner. Invite for a second round.";
+    Status s = InsertReview(db, user.account_id, &r, user.id, now);
+    if (!s.ok()) return s;
+  }
+  return *interview;
+}
+
+}  // namespace
+
+Status SeedDemo(Store& store, const std::string& base_url, int64_t now, DemoStory* out) {
+  return store.Write([&](Db& db) -> Status {
+    auto user = GetUserByEmail(db, kDemoEmail);
+    if (!user.ok()) {
+      auto account = CreateAccount(db, "Demo Recruitment Agency", now);
+      if (!account.ok()) return account.status();
+      user = CreateUser(db, account->id, kDemoEmail, "Demo Recruiter", "+31 85 401 3118", now);
+      if (!user.ok()) return user.status();
+    }
+    auto automated = EnsureVacancy(db, *user, kAutomated, now);
+    if (!automated.ok()) return automated.status();
+    auto live = EnsureVacancy(db, *user, kLive, now);
+    if (!live.ok()) return live.status();
+    auto open = EnsureVacancy(db, *user, kPublic, now);
+    if (!open.ok()) return open.status();
+
+    auto anna = EnsureInvitation(db, *automated, "anna.jansen@example.test", "Anna Jansen", now,
+                                 std::nullopt);
+    if (!anna.ok()) return anna.status();
+    auto bram = EnsureInvitation(db, *automated, "bram.de.vries@example.test", "Bram de Vries", now,
+                                 std::nullopt);
+    if (!bram.ok()) return bram.status();
+    auto carla = EnsureInvitation(db, *automated, "carla.smit@example.test", "Carla Smit", now,
+                                  std::nullopt);
+    if (!carla.ok()) return carla.status();
+    auto dirk = EnsureInvitation(db, *live, "dirk.bakker@example.test", "Dirk Bakker", now,
+                                 now - now % 3600 + 7 * 86400);
+    if (!dirk.ok()) return dirk.status();
+    auto interview = EnsureReviewedInterview(db, *user, *automated, *carla, now);
+    if (!interview.ok()) return interview.status();
+
+    auto token = CreateToken(db, user->id, now, nullptr);
+    if (!token.ok()) return token.status();
+    out->access_token = *token;
+    out->candidate_url = base_url + "/public/job_interviews/" + anna->token;
+    out->live_url = base_url + "/public/job_interviews/" + dirk->token;
+    out->public_url = base_url + "/public/vacancies/" + open->public_token;
+    out->recruiter_url = base_url + "/recruiter/reviews/" + std::to_string(*interview);
+    out->interview_id = *interview;
+    return Status::OK();
+  });
+}
+
+int DemoCommand(const Config& config, Store& store) {
+  std::string port = config.listen.substr(config.listen.rfind(':') + 1);
+  std::string base = config.public_url.empty() ? "https://localhost:" + port : config.public_url;
+  while (!base.empty() && base.back() == '/') base.pop_back();
+  DemoStory story;
+  Status s = SeedDemo(store, base, SystemClock().Now(), &story);
+  if (!s.ok()) return CliFail(s);
+  std::cout << "Demo account ready.\n  username:     " << kDemoEmail
+            << "\n  access token: " << story.access_token
+            << "\nLinks (with the server running; the browser asks once about the self-signed "
+               "certificate):\n"
+            << "  candidate interview:  " << story.candidate_url << "\n"
+            << "  live interview:       " << story.live_url << "\n"
+            << "  public vacancy:       " << story.public_url << "\n"
+            << "  recruiter page:       " << story.recruiter_url
+            << "   (user name and access token above)\n"
+            << "Try:\n  curl --cacert " << config.data_dir << "/tls/cert.pem -u '" << kDemoEmail
+            << ":" << story.access_token << "' " << base << "/api/vacancies\n";
+  return 0;
+}
+
+}  // namespace cammio

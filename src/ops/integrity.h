@@ -1,0 +1,58 @@
+// The database integrity seen by a running server: `cammio serve` runs
+// PRAGMA quick_check once at start, on a thread of its own and a read-only
+// connection of its own, so the start is not delayed however large the
+// database is (quick_check reads every page once: roughly the time to read
+// the file). The result is logged (a warning when the check fails) and shown
+// by GET /healthz ("status": "degraded" with a reason) and GET /metrics
+// (cammio_database_integrity_ok 1 or 0, once the check has finished). The
+// full PRAGMA integrity_check (also index against table) is what
+// `cammio check` and `cammio backup` run. See docs/operations.md.
+//
+// Thread-safety: Get and Set are thread-safe (one mutex); StartCheck and
+// Wait are called from one thread (the server's main thread).
+#pragma once
+
+#include <cstdint>
+#include <mutex>
+#include <string>
+#include <thread>
+
+namespace cammio::ops {
+
+class DatabaseIntegrity {
+ public:
+  enum class State { kNotChecked, kChecking, kOk, kFailed };
+  struct Snapshot {
+    State state = State::kNotChecked;
+    std::string detail;  // SQLite's first complaint when kFailed
+    double seconds = 0;  // duration of the finished check
+  };
+
+  // The process-wide instance /healthz and /metrics read.
+  static DatabaseIntegrity& Global();
+
+  DatabaseIntegrity() = default;
+  ~DatabaseIntegrity();  // Joins a check in progress.
+  DatabaseIntegrity(const DatabaseIntegrity&) = delete;
+  DatabaseIntegrity& operator=(const DatabaseIntegrity&) = delete;
+
+  // Starts PRAGMA quick_check of the database file at `db_path` in the
+  // background (state kChecking, then kOk or kFailed). A check in progress is
+  // waited for first.
+  void StartCheck(const std::string& db_path);
+  // Waits for a check in progress (for shutdown and tests).
+  void Wait();
+  Snapshot Get() const;
+  // Sets the state directly (tests; kNotChecked resets).
+  void Set(State state, const std::string& detail);
+
+ private:
+  mutable std::mutex mu_;
+  Snapshot snap_;
+  std::thread worker_;
+};
+
+// "not checked", "checking", "ok", "failed".
+const char* IntegrityStateName(DatabaseIntegrity::State s);
+
+}  // namespace cammio::ops
