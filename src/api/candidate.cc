@@ -6,13 +6,19 @@
 // the same transaction.
 #include "api/candidate.h"
 
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 #include <string>
 #include <utility>
 
 #include "api/fields.h"
+#include "api/takes.h"
 #include "store/interviews.h"
 #include "store/uploads.h"
 #include "store/vacancies.h"
+#include "util/log.h"
 
 namespace cammio {
 namespace {
@@ -70,8 +76,9 @@ Result<Upload> FinishedUpload(Db& db, const Invitation& inv, int64_t id, const c
 }
 
 // Parses the body's recordings into `c` against the vacancy's questions.
+// The CV handed in goes to *cv_video_id.
 Status ParseRecordings(Db& db, const Invitation& inv, const Vacancy& v, const Value& body,
-                       Completion* c) {
+                       Completion* c, std::optional<int64_t>* cv_video_id) {
   const Value* list = body.Find("recordings");
   if (list == nullptr || !list->is_array()) {
     return Status::InvalidArgument("recordings must be an array");
@@ -99,6 +106,8 @@ Status ParseRecordings(Db& db, const Invitation& inv, const Vacancy& v, const Va
     if (!f.ok()) return f.status();
     auto rec = FinishedUpload(db, inv, *upload_id, "recording");
     if (!rec.ok()) return rec.status();
+    Status take = CheckHandedInTake(db, inv, *rec, q.index);
+    if (!take.ok()) return take;
     Recording r;
     r.index = q.index;
     r.title = q.title;
@@ -118,6 +127,9 @@ Status ParseRecordings(Db& db, const Invitation& inv, const Vacancy& v, const Va
     if (!f.ok()) return f.status();
     auto cv = FinishedUpload(db, inv, *cv_id, "cv");
     if (!cv.ok()) return cv.status();
+    Status newest = CheckHandedInCv(db, inv, *cv);
+    if (!newest.ok()) return newest;
+    *cv_video_id = cv->video_id;
   }
   return Status::OK();
 }
@@ -130,8 +142,10 @@ Status CompleteInterview(Db& db, const std::string& token, const Value& body, in
   Vacancy v;
   Status s = LoadOpenLink(db, token, now, &inv, &v);
   if (!s.ok()) return s;
+  result->unused_files.clear();  // a retried transaction starts over
   Completion c;
-  s = ParseRecordings(db, inv, v, body, &c);
+  std::optional<int64_t> cv_video_id;
+  s = ParseRecordings(db, inv, v, body, &c, &cv_video_id);
   if (!s.ok()) return s;
   Fields f(body);
   auto started = f.Int("started_at", 0, now);  // epoch seconds the page started
@@ -142,6 +156,14 @@ Status CompleteInterview(Db& db, const std::string& token, const Value& body, in
   if (!s.ok()) return s;
   result->account_id = inv.account_id;
   result->redirect_url = inv.redirect_url;
+  std::vector<int64_t> keep;
+  for (const Recording& r : c.recordings) {
+    if (r.video_id) keep.push_back(*r.video_id);
+    if (r.thumbnail_id) keep.push_back(*r.thumbnail_id);
+  }
+  if (cv_video_id) keep.push_back(*cv_video_id);
+  s = DropUnusedUploads(db, inv, keep, now, &result->unused_files);
+  if (!s.ok()) return s;
   // The notification and mail outboxes take their rows in this transaction.
   if (events != nullptr) {
     for (const auto& enqueue : events->in_transaction) {
@@ -176,7 +198,13 @@ Status CandidateStateHandler(Call& call) {
     std::string base = call.ctx().public_url;
     while (!base.empty() && base.back() == '/') base.pop_back();
     const std::string link = base + "/public/job_interviews/" + inv->token;
-    for (const auto& q : v->questions) qs.Push(QuestionJson(q, link));
+    for (const auto& q : v->questions) {
+      auto left = TakesLeft(db, *inv, *v, q.index);
+      if (!left.ok()) return left.status();
+      Value qj = QuestionJson(q, link);
+      qj.Set("takes_left", Value::IntOrNull(*left));
+      qs.Push(std::move(qj));
+    }
     o.Set("questions", std::move(qs));
     doc = Value::Wrap("interview", std::move(o));
     return Status::OK();
@@ -206,6 +234,12 @@ Status CandidateCompleteHandler(Call& call) {
                              call.ctx().completion_events, &result);
   });
   if (!s.ok()) return s;
+  for (const std::string& file : result.unused_files) {
+    std::string path = call.ctx().data_dir + "/media/" + file;
+    if (::unlink(path.c_str()) != 0 && errno != ENOENT) {
+      LogWarn("cannot remove unused upload " + path + ": " + std::strerror(errno));
+    }
+  }
   if (call.ctx().completion_events != nullptr) {
     for (const auto& wake : call.ctx().completion_events->after_commit) wake();
   }

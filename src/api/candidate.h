@@ -17,6 +17,9 @@ struct CompletionResult {
   int64_t interview_id = 0;
   int64_t account_id = 0;
   std::optional<std::string> redirect_url;
+  // Media files no longer referenced (earlier takes, replaced CVs, unfinished
+  // uploads), relative to DATA/media: unlinked once the completion committed.
+  std::vector<std::string> unused_files;
 };
 
 // What happens when an interview is completed, besides the interview itself:
@@ -33,9 +36,12 @@ struct CompletionEvents {
 //   {"started_at": epoch?, "recordings": [{"question_id", "upload_id",
 //    "thumbnail_upload_id"?}], "cv_upload_id"?}
 // against the vacancy's questions and the invitation's finished uploads, then
-// completes the invitation and runs `events->in_transaction` (may be null).
-// NotFound for an unknown link, Gone for a completed, revoked or expired one,
-// PreconditionFailed for a missing required recording or a foreign upload.
+// completes the invitation, drops the media of the uploads the interview
+// does not use (api/takes.h; listed in result->unused_files) and runs
+// `events->in_transaction` (may be null). NotFound for an unknown link, Gone
+// for a completed, revoked or expired one, PreconditionFailed for a missing
+// required recording, a foreign upload, or a take or CV that a later one
+// replaced.
 Status CompleteInterview(Db& db, const std::string& token, const Value& body, int64_t now,
                          const CompletionEvents* events, CompletionResult* result);
 

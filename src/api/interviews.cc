@@ -6,6 +6,7 @@
 #include "api/list_query.h"
 #include "api/scope.h"
 #include "mail/enqueue.h"
+#include "store/uploads.h"
 #include "util/random.h"
 
 namespace cammio {
@@ -121,6 +122,12 @@ Status InterviewDetail(Db& db, const Interview& w, const std::string& public_url
   if (s.ok()) s = ListReviews(db, w.account_id, w.id, &reviews);
   if (s.ok()) s = ListRecordings(db, w.id, &recordings);
   if (!s.ok()) return s;
+  std::optional<int64_t> cv;
+  if (w.invitation_id) {
+    auto found = LatestFinishedMedia(db, *w.invitation_id, "cv");
+    if (!found.ok()) return found.status();
+    cv = *found;
+  }
   Value o = InterviewObject(w, public_url);
   Value list = Value::Array();
   for (const auto& r : reviewers) list.Push(ReviewerDocument(r, public_url));
@@ -131,6 +138,8 @@ Status InterviewDetail(Db& db, const Interview& w, const std::string& public_url
   list = Value::Array();
   for (const auto& r : recordings) list.Push(RecordingDocument(r, public_url));
   o.Set("recordings", std::move(list));
+  // The CV the candidate handed in (docs/decisions.md "Takes and the CV").
+  o.Set("cv_url", MediaUrl(public_url, cv));
   *doc = Value::Wrap("interview", std::move(o));
   return Status::OK();
 }

@@ -12,11 +12,13 @@
 #include <cerrno>
 #include <cstring>
 
+#include "api/takes.h"
 #include "api/tus_headers.h"
 #include "api/upload_claims.h"
 #include "ops/fs.h"
 #include "store/invitations.h"
 #include "store/uploads.h"
+#include "store/vacancies.h"
 #include "store/videos.h"
 #include "util/crypto.h"
 
@@ -109,6 +111,21 @@ bool HasMagic(const std::string& kind, const unsigned char* b, ssize_t n) {
                     (b[0] == 0xD0 && b[1] == 0xCF && b[2] == 0x11 && b[3] == 0xE0));
 }
 
+// A CV's content type and file extension from its magic bytes (HasMagic
+// accepted them): PDF, Office Open XML (Word's .docx) or legacy Office.
+void CvType(const unsigned char* b, std::string* content_type, const char** extension) {
+  if (b[0] == '%') {
+    *content_type = "application/pdf";
+    *extension = "pdf";
+  } else if (b[0] == 'P') {
+    *content_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
+    *extension = "docx";
+  } else {
+    *content_type = "application/msword";
+    *extension = "doc";
+  }
+}
+
 // The last byte arrived: check the content and move it into the media store.
 Status Finish(Call& call, const Upload& u) {
   const KindInfo* kind = FindKind(u.kind);
@@ -130,13 +147,15 @@ Status Finish(Call& call, const Upload& u) {
   media.account_id = u.account_id;
   media.kind = u.kind;
   media.content_type = kind->content_type;
+  const char* extension = kind->extension;
+  if (u.kind == "cv") CvType(head, &media.content_type, &extension);
   media.size = u.length;
   media.created_at = call.now();
   return call.store().Write([&](Db& db) {
     media.path = "pending";
     Status st = InsertMediaFile(db, &media);
     if (!st.ok()) return st;
-    media.path = dir + "/" + std::to_string(media.id) + "." + kind->extension;
+    media.path = dir + "/" + std::to_string(media.id) + "." + extension;
     st = SetMediaFilePath(db, media.id, media.path);
     if (st.ok()) st = SetUploadVideo(db, u.id, media.id, call.now());
     if (!st.ok()) return st;
@@ -260,7 +279,16 @@ Status CreateUploadHandler(Call& call) {
   u.created_at = call.now();
   s = MakeDir(MediaDir(call));
   if (s.ok()) s = MakeDir(MediaDir(call) + "/uploads");
-  if (s.ok()) s = call.store().Write([&](Db& db) { return InsertUpload(db, &u); });
+  // The take limit is checked in the transaction that inserts the upload:
+  // two concurrent creations cannot both take the last take.
+  if (s.ok()) {
+    s = call.store().Write([&](Db& db) {
+      auto v = GetVacancy(db, inv->account_id, inv->vacancy_id);
+      if (!v.ok()) return v.status();
+      Status st = CheckNewUpload(db, *inv, *v, u);
+      return st.ok() ? InsertUpload(db, &u) : st;
+    });
+  }
   if (!s.ok()) return s;
   int fd = ::open(PartPath(call, u.id).c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   if (fd < 0) return Status::Unavailable("cannot create the upload file");

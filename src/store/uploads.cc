@@ -11,6 +11,24 @@ constexpr const char kSelect[] =
 constexpr const char kSetReceived[] =
     "UPDATE uploads SET received = ?2, updated_at = ?3 WHERE id = ?1 AND received <= ?2";
 constexpr const char kSetVideo[] = "UPDATE uploads SET video_id = ?2, updated_at = ?3 WHERE id = ?1";
+constexpr const char kClearVideo[] =
+    "UPDATE uploads SET video_id = NULL, updated_at = ?2 WHERE id = ?1";
+// `question_index IS ?3` matches NULL to NULL (the CV has no question).
+constexpr const char kCount[] =
+    "SELECT COUNT(*) FROM uploads WHERE invitation_id = ?1 AND kind = ?2 AND question_index IS ?3";
+constexpr const char kLatest[] =
+    "SELECT MAX(id) FROM uploads WHERE invitation_id = ?1 AND kind = ?2 AND question_index IS ?3";
+constexpr const char kList[] =
+    "SELECT id, account_id, invitation_id, kind, question_index, length, received, video_id, "
+    "created_at FROM uploads WHERE invitation_id = ?1 ORDER BY id";
+constexpr const char kLatestFinished[] =
+    "SELECT video_id FROM uploads WHERE invitation_id = ?1 AND kind = ?2 AND video_id IS NOT NULL "
+    "ORDER BY id DESC LIMIT 1";
+
+Upload RowToUpload(Stmt& st) {
+  return Upload{st.Int(0), st.Int(1), st.Int(2),    st.Text(3), st.OptInt(4),
+                st.Int(5), st.Int(6), st.OptInt(7), st.Int(8)};
+}
 }  // namespace
 
 Status InsertUpload(Db& db, Upload* u) {
@@ -30,10 +48,7 @@ Result<Upload> GetUpload(Db& db, int64_t invitation_id, int64_t id) {
   Stmt st = db.Prepare(kSelect);
   st.Bind(1, invitation_id).Bind(2, id);
   Status s;
-  if (st.Step(&s)) {
-    return Upload{st.Int(0),    st.Int(1), st.Int(2),    st.Text(3), st.OptInt(4),
-                  st.Int(5),    st.Int(6), st.OptInt(7), st.Int(8)};
-  }
+  if (st.Step(&s)) return RowToUpload(st);
   if (!s.ok()) return s;
   return Status::NotFound("no upload with id " + std::to_string(id));
 }
@@ -44,6 +59,51 @@ Status SetUploadReceived(Db& db, int64_t id, int64_t received, int64_t now) {
 
 Status SetUploadVideo(Db& db, int64_t id, int64_t video_id, int64_t now) {
   return db.Prepare(kSetVideo).Bind(1, id).Bind(2, video_id).Bind(3, now).Run();
+}
+
+Status ClearUploadVideo(Db& db, int64_t id, int64_t now) {
+  return db.Prepare(kClearVideo).Bind(1, id).Bind(2, now).Run();
+}
+
+Result<int64_t> CountUploads(Db& db, int64_t invitation_id, const std::string& kind,
+                             std::optional<int64_t> question_index) {
+  Stmt st = db.Prepare(kCount);
+  st.Bind(1, invitation_id).Bind(2, kind).Bind(3, question_index);
+  Status s;
+  int64_t n = st.Step(&s) ? st.Int(0) : 0;
+  if (!s.ok()) return s;
+  return n;
+}
+
+Result<std::optional<int64_t>> LatestUploadId(Db& db, int64_t invitation_id,
+                                              const std::string& kind,
+                                              std::optional<int64_t> question_index) {
+  Stmt st = db.Prepare(kLatest);
+  st.Bind(1, invitation_id).Bind(2, kind).Bind(3, question_index);
+  Status s;
+  std::optional<int64_t> id;
+  if (st.Step(&s)) id = st.OptInt(0);
+  if (!s.ok()) return s;
+  return id;
+}
+
+Status ListUploads(Db& db, int64_t invitation_id, std::vector<Upload>* out) {
+  Stmt st = db.Prepare(kList);
+  st.Bind(1, invitation_id);
+  Status s;
+  while (st.Step(&s)) out->push_back(RowToUpload(st));
+  return s;
+}
+
+Result<std::optional<int64_t>> LatestFinishedMedia(Db& db, int64_t invitation_id,
+                                                   const std::string& kind) {
+  Stmt st = db.Prepare(kLatestFinished);
+  st.Bind(1, invitation_id).Bind(2, kind);
+  Status s;
+  std::optional<int64_t> id;
+  if (st.Step(&s)) id = st.Int(0);
+  if (!s.ok()) return s;
+  return id;
 }
 
 }  // namespace cammio

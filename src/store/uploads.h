@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "cammio/status.h"
 #include "store/db.h"
@@ -28,5 +29,24 @@ Status InsertUpload(Db& db, Upload* u);
 Result<Upload> GetUpload(Db& db, int64_t invitation_id, int64_t id);
 Status SetUploadReceived(Db& db, int64_t id, int64_t received, int64_t now);
 Status SetUploadVideo(Db& db, int64_t id, int64_t video_id, int64_t now);
+
+// The invitation's uploads of `kind` (for recordings and thumbnails: of the
+// question with that index), finished or not; each one is a take.
+Result<int64_t> CountUploads(Db& db, int64_t invitation_id, const std::string& kind,
+                             std::optional<int64_t> question_index);
+// The id of the invitation's newest upload of `kind` (and question), finished
+// or not; nullopt when there is none.
+Result<std::optional<int64_t>> LatestUploadId(Db& db, int64_t invitation_id,
+                                              const std::string& kind,
+                                              std::optional<int64_t> question_index);
+// Every upload of the invitation, oldest first.
+Status ListUploads(Db& db, int64_t invitation_id, std::vector<Upload>* out);
+// The media file of the invitation's newest finished upload of `kind`
+// (the interview's CV: every other one is dropped at completion).
+Result<std::optional<int64_t>> LatestFinishedMedia(Db& db, int64_t invitation_id,
+                                                   const std::string& kind);
+// Detaches the upload's media file (video_id becomes NULL); the caller
+// deletes the `videos` row and the file.
+Status ClearUploadVideo(Db& db, int64_t id, int64_t now);
 
 }  // namespace cammio

@@ -8,8 +8,13 @@ constexpr const char kInsert[] =
 constexpr const char kSelect[] =
     "SELECT id, account_id, kind, path, content_type, size, created_at FROM videos "
     "WHERE account_id = ?1 AND id = ?2";
+constexpr const char kDelete[] = "DELETE FROM videos WHERE account_id = ?1 AND id = ?2";
 constexpr const char kSetPath[] = "UPDATE videos SET path = ?2 WHERE id = ?1";
 }  // namespace
+
+Status DeleteMediaFile(Db& db, int64_t account_id, int64_t id) {
+  return db.Prepare(kDelete).Bind(1, account_id).Bind(2, id).Run();
+}
 
 Status SetMediaFilePath(Db& db, int64_t id, const std::string& path) {
   return db.Prepare(kSetPath).Bind(1, id).Bind(2, path).Run();

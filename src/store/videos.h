@@ -25,5 +25,8 @@ Status InsertMediaFile(Db& db, MediaFile* f);
 Status SetMediaFilePath(Db& db, int64_t id, const std::string& path);
 // NotFound unless the file belongs to `account_id`.
 Result<MediaFile> GetMediaFile(Db& db, int64_t account_id, int64_t id);
+// Deletes the index row of file `id` of `account_id`; the caller unlinks the
+// file (DATA/media/<path>) once the transaction has committed.
+Status DeleteMediaFile(Db& db, int64_t account_id, int64_t id);
 
 }  // namespace cammio

@@ -16,7 +16,8 @@ constexpr const char kSelectOpening[] =
     "SELECT expires_at FROM forward_link_openings WHERE access_hash = ?1 AND link_id = ?2";
 constexpr const char kSelectInterviewMedia[] =
     "SELECT 1 FROM recordings WHERE interview_id = ?1 AND (video_id = ?2 OR thumbnail_id = ?2) "
-    "LIMIT 1";
+    "UNION ALL SELECT 1 FROM interviews w JOIN uploads u ON u.invitation_id = w.invitation_id "
+    "WHERE w.id = ?1 AND u.kind = 'cv' AND u.video_id = ?2 LIMIT 1";
 constexpr const char kSelectReviewerLink[] =
     "SELECT id, interview_id, name, email, phone, token, account_id FROM reviewers "
     "WHERE token = ?1";

@@ -38,7 +38,8 @@ Status OpenForwardLink(Db& db, const std::string& token, int64_t now, int64_t tt
 Result<ForwardLink> CheckForwardAccess(Db& db, const std::string& token, const std::string& access,
                                        int64_t now);
 
-// True when `video_id` is a recording or a recording's thumbnail of the interview.
+// True when `video_id` is a recording, a recording's thumbnail or the CV of
+// the interview.
 Result<bool> IsInterviewMedia(Db& db, int64_t interview_id, int64_t video_id);
 
 struct ReviewerLink {

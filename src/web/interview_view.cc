@@ -2,6 +2,7 @@
 
 #include "api/videos.h"
 #include "mail/templates.h"
+#include "store/uploads.h"
 #include "store/videos.h"
 #include "util/time.h"
 #include "web/html.h"
@@ -20,6 +21,11 @@ Status LoadInterviewView(Db& db, int64_t account_id, int64_t interview_id,
   Status s = ListRecordings(db, interview_id, &out->recordings);
   if (s.ok()) s = ListReviews(db, account_id, interview_id, &out->reviews);
   if (s.ok()) s = ListReviewers(db, account_id, interview_id, &out->reviewers);
+  if (s.ok() && w->invitation_id) {
+    auto cv = LatestFinishedMedia(db, *w->invitation_id, "cv");
+    if (!cv.ok()) return cv.status();
+    out->cv_video_id = *cv;
+  }
   return s;
 }
 
@@ -37,8 +43,13 @@ std::string DisplaySchedule(const std::string& lang, const std::optional<std::st
 
 std::string RecordingsHtml(const InterviewView& v,
                            const std::function<std::string(int64_t)>& media_url) {
+  std::string cv;
+  if (v.cv_video_id) {
+    cv = "<p class=\"cv\"><a id=\"cv-link\" href=\"" + Escape(media_url(*v.cv_video_id)) + "\">" +
+         Escape(Text(v.lang, "cv_link")) + "</a></p>\n";
+  }
   if (v.recordings.empty()) {
-    return "<p>" + Escape(Text(v.lang, "no_recordings")) + "</p>";
+    return "<p>" + Escape(Text(v.lang, "no_recordings")) + "</p>\n" + cv;
   }
   std::string html = "<ol class=\"recordings\">\n";
   for (const Recording& r : v.recordings) {
@@ -51,7 +62,7 @@ std::string RecordingsHtml(const InterviewView& v,
     }
     html += "</li>\n";
   }
-  return html + "</ol>";
+  return html + "</ol>\n" + cv;
 }
 
 std::string RatingFormHtml(const std::string& lang, const std::string& action,

@@ -6,6 +6,7 @@
 
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -21,6 +22,7 @@ struct InterviewView {
   std::vector<Recording> recordings;
   std::vector<Review> reviews;
   std::vector<Reviewer> reviewers;
+  std::optional<int64_t> cv_video_id;  // the CV the candidate handed in
   std::string lang;
 };
 
@@ -38,8 +40,8 @@ std::string DisplayTime(int64_t epoch);
 // there is none.
 std::string DisplaySchedule(const std::string& lang, const std::optional<std::string>& iso);
 
-// The recordings as a list of <figure><video>; `media_url(video_id)` gives
-// each source (and poster) URL.
+// The recordings as a list of <figure><video>, then a link to the CV when
+// there is one; `media_url(video_id)` gives each source (and poster) URL.
 std::string RecordingsHtml(const InterviewView& v,
                            const std::function<std::string(int64_t)>& media_url);
 

@@ -287,7 +287,7 @@ TEST_CASE("contract: DELETE /api/vacancies/:id answers VACANCY_DELETED in JSON a
 TEST_CASE("contract: a vacancy whose deleted invitation has an upload can be deleted") {
   TestServer server;
   Api api(server);
-  int64_t v = CreateVacancy(api);
+  int64_t v = CreateAutomatedWithQuestions(api);  // a recording names one of its questions
   Value inv = CreateInvitation(api, v, "started@cammio.com");
   std::string token = TokenAfter(Str(inv, "url"), "https://cammio.test/public/job_interviews/");
   REQUIRE(!token.empty());

@@ -239,6 +239,87 @@ test('a public vacancy: name and email, then the same flow', async () => {
   assert.equal(list[0].candidate_email, 'piet@example.test');
 });
 
+test('the server counts the takes: a reload at the review step gives no new recording; the CV ' +
+     'is part of the interview', async () => {
+  const vacancy = await createVacancy(a, { num_of_retries: 0, cv_upload_required: 'yes',
+                                           questions: [{ title: 'Tell us about a project' }] });
+  const inv = await invite(a, vacancy.id, { candidate_name: 'Rex Reload', candidate_email: 'rex@example.test' });
+  // The same link open in two browsers, both at the question (one take left).
+  const toQuestion = async (p) => {
+    await p.goto(inv.url);
+    await p.getByRole('heading', { name: 'Welcome, Rex Reload' }).waitFor();
+    await p.getByRole('button', { name: 'Start' }).click();
+    await flow.cameraCheck(p);
+    await p.getByRole('button', { name: 'Camera and microphone work' }).click();
+    await p.getByRole('button', { name: 'Start recording' }).waitFor();
+  };
+  const page = await newPage(browser);
+  const other = await newPage(browser);
+  await toQuestion(page);
+  await toQuestion(other);
+  await flow.record(page, 1500);
+  // num_of_retries 0: the one take is registered before the review; no retake is offered.
+  await page.getByText('You have used all your retakes for this question.').waitFor();
+  assert.equal(await page.getByRole('button', { name: /Record again/ }).count(), 0);
+  const state = async () => (await (await page.request.get(`${inv.url}/state`)).json()).interview;
+  assert.equal((await state()).questions[0].takes_left, 0);
+  // The other browser's recording is refused by the server, and the page says why.
+  await other.getByRole('button', { name: 'Start recording' }).click();
+  await other.getByRole('button', { name: 'Stop recording' }).click({ timeout: 10000 });
+  await other.getByText(/^This recording was not accepted: question 1 allows 1 take/).waitFor({ timeout: 15000 });
+  assert.equal(await other.getByRole('button', { name: /Use this answer|Record again|Start recording/ }).count(), 0);
+  await shot(other, '54-candidate-take-refused');
+  await other.context().close();
+
+  // Reloading at the review step does not give a new recording.
+  await page.reload();
+  await page.getByRole('button', { name: 'Start' }).click();
+  await flow.cameraCheck(page);
+  await page.getByRole('button', { name: 'Camera and microphone work' }).click();
+  await page.getByText('You recorded an answer to this question before the page was reloaded.').waitFor();
+  assert.equal(await page.getByRole('button', { name: /Start recording|Record again/ }).count(), 0);
+  await shot(page, '55-candidate-take-pending');
+  // Nor does the upload endpoint, whatever the page does.
+  const refused = await page.request.post(`${inv.url}/uploads`, { headers: {
+    'Tus-Resumable': '1.0.0', 'Upload-Length': '1000',
+    'Upload-Metadata': `kind ${Buffer.from('recording').toString('base64')},question ${Buffer.from('1').toString('base64')}`,
+  } });
+  assert.equal(refused.status(), 412);
+  assert.match((await refused.json()).error.details, /allows 1 take/);
+  await page.getByRole('button', { name: 'Use this answer' }).click();
+
+  await page.getByRole('heading', { name: 'Upload your CV' }).waitFor();
+  const pdf = Buffer.from('%PDF-1.4\n% Rex Reload, curriculum vitae\n%%EOF\n');
+  await page.setInputFiles('#cv', { name: 'cv.pdf', mimeType: 'application/pdf', buffer: pdf });
+  await page.getByRole('button', { name: 'Upload CV' }).click();
+  await page.getByRole('heading', { name: 'Thank you!' }).waitFor({ timeout: 60000 });
+  assert.deepEqual(page.errors || [], []);
+
+  const list = (await a.get(`/api/vacancies/${vacancy.id}/interviews`)).json.map((x) => x.interview);
+  assert.equal(list.length, 1);
+  const detail = (await a.get(`/api/interviews/${list[0].id}`)).json.interview;
+  assert.equal(detail.recordings.length, 1);
+  assertWebm((await a.bytes(new URL(detail.recordings[0].recording.video_url).pathname)).body);
+  const cv = await a.bytes(new URL(detail.cv_url).pathname);
+  assert.equal(cv.status, 200);
+  assert.equal(cv.headers['content-type'], 'application/pdf');
+  assert.deepEqual(cv.body, pdf);
+
+  const recruiter = await newPage(browser, { httpCredentials: { username: env.user, password: env.token } });
+  assert.equal((await recruiter.goto(detail.url)).status(), 200);
+  const link = recruiter.getByRole('link', { name: "Download the candidate's CV" });
+  await link.waitFor();
+  // The link serves the CV to the signed-in recruiter (the page's own credentials).
+  const served = await recruiter.evaluate(async (href) => {
+    const r = await fetch(href);
+    return { status: r.status, type: r.headers.get('content-type'), bytes: Array.from(new Uint8Array(await r.arrayBuffer())) };
+  }, await link.getAttribute('href'));
+  assert.equal(served.status, 200);
+  assert.equal(served.type, 'application/pdf');
+  assert.deepEqual(Buffer.from(served.bytes), pdf);
+  await shot(recruiter, '56-recruiter-page-cv');
+});
+
 test('a dropped upload resumes after a reload', async () => {
   await flow.droppedUploadResumes(a, browser);
 });

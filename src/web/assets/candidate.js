@@ -4,6 +4,13 @@
    MediaRecorder as WebM plus a JPEG still, review and retake), the CV, then
    sending and completion.
 
+   Takes are counted by the server (docs/decisions.md "Takes and the CV"):
+   each recording of a question is registered as a tus upload as soon as it
+   stops, before the candidate reviews it; the server refuses a take beyond
+   num_of_retries (412, shown to the candidate) and the state document says
+   how many takes each question has left (takes_left, null: no limit). The
+   newest take replaces the earlier ones.
+
    Progress lives in localStorage ("cammio:<token>") and recordings in
    IndexedDB until their upload is done, so a reload or a dropped connection
    continues where the candidate was. Endpoints: GET <base>/state, tus
@@ -63,8 +70,9 @@
     }
     if (!P || P.v !== 1) {
       P = { v: 1, started_at: Math.floor(Date.now() / 1000), test_done: false, answers: {},
-            retakes: {}, uploads: {}, cv: null };
+            takes: {}, uploads: {}, cv: null };
     }
+    P.takes = P.takes || {};  // progress saved by an earlier version of this page
   }
 
   function save() { localStorage.setItem(storageKey, JSON.stringify(P)); }
@@ -97,6 +105,9 @@
         if (a.thumb) delete P.uploads[a.thumb];
         delete P.answers[qid];
       }
+    });
+    Object.keys(P.takes).forEach(function (qid) {
+      if (P.takes[qid].rec === key) delete P.takes[qid];
     });
     if (P.cv === key) {
       delete P.uploads[key];
@@ -223,8 +234,11 @@
   function questionStep(q, practice) {
     var index = S.questions.indexOf(q);
     var seconds = C.parseDuration(q.answering_time || S.answering_time);
-    var limit = practice || S.num_of_retries === null || S.num_of_retries === undefined
-      ? Infinity : S.num_of_retries;
+    // Takes this question still has on the server (the practice question is
+    // never sent: no limit).
+    function takesLeft() {
+      return practice || q.takes_left === null || q.takes_left === undefined ? Infinity : q.takes_left;
+    }
     var live = h('video', { 'class': 'preview mirror', muted: true, autoplay: true, playsinline: true,
                             'aria-label': t('check_preview') });
     live.srcObject = stream;
@@ -250,7 +264,32 @@
       stage.replaceChildren(live, badge, overlay);
       live.srcObject = stream;
       timer.textContent = '';
+      var pending = !practice && P.takes[q.id];
+      if (pending) return pendingTake(pending);
+      if (takesLeft() <= 0) {
+        row.replaceChildren(h('p', { 'class': 'error', role: 'alert' }, t('no_takes_left')));
+        return;
+      }
       row.replaceChildren(button(t('start_recording'), countdown, true));
+    }
+
+    // The page was reloaded after a take was registered but before the
+    // candidate chose: use it, or record again while takes are left.
+    function pendingTake(take) {
+      var note = h('p', { 'class': 'note' }, t('take_pending'));
+      var use = button(t('use_answer'), function () { accept(take, null); }, true);
+      row.replaceChildren(note, use, retakeButton());
+    }
+
+    function retakeButton() {
+      var left = takesLeft();
+      if (left <= 0) return h('p', { 'class': 'note' }, t('no_retakes_left'));
+      return button(left === Infinity ? t('retake_unlimited') : t('retake', { count: left }), function () {
+        row.replaceChildren(button(t('start_recording'), countdown, true));
+        stage.replaceChildren(live, badge, overlay);
+        live.srcObject = stream;
+        row.firstChild.focus();
+      });
     }
 
     function countdown() {
@@ -311,7 +350,7 @@
           still = still || b;
           recorder.onstop = function () {
             badge.hidden = true;
-            review(new Blob(chunks, { type: 'video/webm' }), still);
+            register(new Blob(chunks, { type: 'video/webm' }), still);
           };
           recorder.stop();
         });
@@ -320,43 +359,64 @@
       recorder.start(1000);
     }
 
-    function review(blob, still) {
+    // A take the server must count before the candidate sees it: it is
+    // created as a tus upload (and starts sending) right away. A refusal is
+    // shown with the server's reason; the previous take, if any, stays.
+    function register(blob, still) {
+      timer.textContent = '';
+      if (practice) return review(blob, still, null);
+      var status = h('p', { role: 'status' }, t('take_saving'));
+      row.replaceChildren(status);
+      C.tusCreate(base + '/uploads', blob.size, { kind: 'recording', question: q.index }).then(function (url) {
+        var previous = P.takes[q.id];
+        var take = { rec: 'q' + q.id + '-take' + Date.now(), url: url };
+        if (q.takes_left !== null && q.takes_left !== undefined) q.takes_left = Math.max(0, q.takes_left - 1);
+        P.takes[q.id] = take;
+        save();
+        return queue.add(take.rec, blob, 'recording', q.index, url).then(function () {
+          if (previous) queue.drop(previous.rec);
+          review(blob, still, take);
+        });
+      }, function (err) {
+        if (err && err.status === 412) q.takes_left = 0;
+        status.className = 'error';
+        status.setAttribute('role', 'alert');
+        status.textContent = t('take_refused', { reason: err.message });
+        var previous = P.takes[q.id];
+        var choices = [status];
+        if (!(err && err.fatal)) choices.push(button(t('try_again'), function () { register(blob, still); }, true));
+        if (previous) {
+          choices.push(button(t('use_previous_take'), function () { accept(previous, null); }, !!(err && err.fatal)));
+        }
+        row.replaceChildren.apply(row, choices);
+      });
+    }
+
+    function review(blob, still, take) {
       var url = URL.createObjectURL(blob);
       cleanups.push(function () { URL.revokeObjectURL(url); });
       var playback = h('video', { controls: true, playsinline: true, src: url, 'aria-label': t('your_answer') });
       stage.replaceChildren(playback);
       timer.textContent = '';
-      var used = P.retakes[q.id] || 0;
-      var left = limit - used;
-      var use = button(t('use_answer'), function () { accept(blob, still); }, true);
-      var retake = left > 0
-        ? button(left === Infinity ? t('retake_unlimited') : t('retake', { count: left }), function () {
-          if (!practice) {
-            P.retakes[q.id] = used + 1;
-            save();
-          }
-          ready();
-        })
-        : h('p', { 'class': 'note' }, t('no_retakes_left'));
-      row.replaceChildren(use, retake);
+      var use = button(t('use_answer'), function () { accept(take, still); }, true);
+      row.replaceChildren(use, retakeButton());
       var heading = h('h2', { tabindex: '-1' }, t('review_title'));
       stage.insertBefore(heading, playback);
       heading.focus();
     }
 
-    function accept(blob, still) {
+    function accept(take, still) {
       row.replaceChildren();
       if (practice) {
         P.test_done = true;
         save();
         return next();
       }
-      var rec = 'q' + q.id + '-rec';
       var thumb = still ? 'q' + q.id + '-thumb' : null;
-      var added = queue.add(rec, blob, 'recording', q.index);
-      if (thumb) added = added.then(function () { return queue.add(thumb, still, 'thumbnail', q.index); });
+      var added = thumb ? queue.add(thumb, still, 'thumbnail', q.index) : Promise.resolve();
       added.then(function () {
-        P.answers[q.id] = { rec: rec, thumb: thumb };
+        P.answers[q.id] = { rec: take.rec, thumb: thumb };
+        delete P.takes[q.id];
         save();
         next();
       });

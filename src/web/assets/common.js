@@ -163,6 +163,25 @@
     }).join(',');
   }
 
+  // Creates a tus upload of `size` bytes -> Promise(path of the upload).
+  // Rejects with error.fatal and the server's details when it refuses (for
+  // instance a recording beyond the question's takes: 412), with a plain
+  // error when the server could not be reached.
+  function tusCreate(endpoint, size, meta) {
+    return send('POST', endpoint, {
+      'Tus-Resumable': TUS,
+      'Upload-Length': String(size),
+      'Upload-Metadata': metadata(meta)
+    }).then(function (xhr) {
+      if (xhr.status !== 201) {
+        var e = fatal(reason(xhr));
+        e.status = xhr.status;
+        throw e;
+      }
+      return new URL(xhr.getResponseHeader('Location'), location.href).pathname;
+    });
+  }
+
   // tusUpload({endpoint, blob, meta, url?, chunkSize?, onUrl(url),
   //            onProgress(bytes), onWaiting(bool)}) -> Promise(url).
   // Rejects only for a refusal (error.fatal): wrong type, too large, closed.
@@ -173,13 +192,8 @@
     var failures = 0;
 
     function create() {
-      return send('POST', o.endpoint, {
-        'Tus-Resumable': TUS,
-        'Upload-Length': String(size),
-        'Upload-Metadata': metadata(o.meta)
-      }).then(function (xhr) {
-        if (xhr.status !== 201) throw fatal(reason(xhr));
-        url = new URL(xhr.getResponseHeader('Location'), location.href).pathname;
+      return tusCreate(o.endpoint, size, o.meta).then(function (u) {
+        url = u;
         if (o.onUrl) o.onUrl(url);
         return 0;
       });
@@ -238,6 +252,7 @@
     formatDuration: formatDuration,
     clock: clock,
     blobs: blobs,
+    tusCreate: tusCreate,
     tusUpload: tusUpload,
     sleep: sleep
   };

@@ -6,7 +6,11 @@
      done}; save() persists it. Blobs wait in IndexedDB under blobPrefix+key
      until their upload is done, so a reload continues them (the tus upload
      resumes at the offset the server reports as durable).
-   add(key, blob, kind, question) -> Promise   queue a file
+   add(key, blob, kind, question, url?) -> Promise
+                                               queue a file (url: its tus
+                                               upload, when already created)
+   drop(key) -> Promise                        forget a queued file (a take
+                                               that a retake replaced)
    kick()                                      (re)start sending
    totals() -> {sent, total}                   bytes, for the progress bar
    pending() -> [key]                          not yet done
@@ -51,13 +55,23 @@
     return Object.keys(all).filter(function (key) { return !all[key].done; });
   };
 
-  UploadQueue.prototype.add = function (key, blob, kind, question) {
+  UploadQueue.prototype.add = function (key, blob, kind, question, url) {
     var self = this;
     return C.blobs.put(this.o.blobPrefix + key, blob).then(function () {
-      self.o.progress.uploads[key] = { kind: kind, question: question, size: blob.size, url: null, done: false };
+      self.o.progress.uploads[key] = { kind: kind, question: question, size: blob.size, url: url || null,
+                                       done: false };
       self.o.save();
       self.kick();
     });
+  };
+
+  UploadQueue.prototype.drop = function (key) {
+    if (!this.o.progress.uploads[key]) return Promise.resolve();
+    delete this.o.progress.uploads[key];
+    delete this.sent[key];
+    this.o.save();
+    this.changed();
+    return C.blobs.del(this.o.blobPrefix + key);
   };
 
   // Retries a refused upload (after the candidate asked to).
@@ -100,6 +114,11 @@
       self.kick();
     }, function (err) {
       self.running = false;
+      if (!self.o.progress.uploads[key]) {  // dropped meanwhile: its failure does not matter
+        self.changed();
+        self.kick();
+        return;
+      }
       if (err && err.missing) {
         self.missing(key);
         self.changed();
