@@ -3,10 +3,6 @@
 namespace cammio {
 namespace {
 
-bool IsXmlContentType(const std::string& ct) {
-  return ct.find("/xml") != std::string::npos || ct.find("+xml") != std::string::npos;
-}
-
 // Unwraps {"root": {...}} to {...}; leaves an unwrapped object as it is.
 // `strict` (XML, where the root element is always named): the single member
 // must be `root`.
@@ -42,18 +38,12 @@ Result<Value> Unwrap(const Value& v, std::string_view root, bool strict) {
 
 }  // namespace
 
-bool Call::BodyIsXml() const {
-  return format_ == Format::kXml ||
-         (req_.path.find(".json") == std::string::npos &&
-          IsXmlContentType(req_.get_header_value("Content-Type")));
-}
-
 Result<Value> Call::ParseBody() const {
   const std::string& body = body_;
   if (body.find_first_not_of(" \t\r\n") == std::string::npos) {
     return Status::InvalidArgument("request body is empty");
   }
-  return BodyIsXml() ? ParseXml(body) : ParseJson(body);
+  return body_format_ == Format::kXml ? ParseXml(body) : ParseJson(body);
 }
 
 Result<std::vector<Value>> Call::BodyObjects(std::string_view root, bool* was_array) const {
@@ -62,7 +52,7 @@ Result<std::vector<Value>> Call::BodyObjects(std::string_view root, bool* was_ar
   std::vector<Value> out;
   *was_array = parsed->is_array();
   if (!parsed->is_array()) {
-    auto one = Unwrap(*parsed, root, BodyIsXml());
+    auto one = Unwrap(*parsed, root, body_format_ == Format::kXml);
     if (!one.ok()) return one.status();
     out.push_back(std::move(one.value()));
     return out;
@@ -71,7 +61,7 @@ Result<std::vector<Value>> Call::BodyObjects(std::string_view root, bool* was_ar
     return Status::InvalidArgument("the array is empty: nothing to create");
   }
   for (const Value& item : parsed->items()) {
-    auto one = Unwrap(item, root, BodyIsXml());
+    auto one = Unwrap(item, root, body_format_ == Format::kXml);
     if (!one.ok()) return one.status();
     out.push_back(std::move(one.value()));
   }

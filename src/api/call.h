@@ -18,6 +18,7 @@
 #include <string_view>
 #include <vector>
 
+#include "api/format_negotiation.h"
 #include "api/router.h"
 #include "api/upload_claims.h"
 #include "cammio/document.h"
@@ -39,8 +40,8 @@ struct ServerContext {
   AuthThrottle* throttle = nullptr;
   // Answers of Cached(...) routes (api/response_cache.h); null = no cache.
   ResponseCache* response_cache = nullptr;
-  std::string public_url;  // "https://host:8443", no trailing slash
-  std::string data_dir;    // media files live in data_dir/media
+  std::string public_url;                               // "https://host:8443", no trailing slash
+  std::string data_dir;                                 // media files live in data_dir/media
   const CompletionEvents* completion_events = nullptr;  // see api/candidate.h
   // Called after a commit that queued email (mail/enqueue.h): wakes the mail
   // sender. Empty when no sender runs (tests); the mail then waits in the outbox.
@@ -52,22 +53,27 @@ struct ServerContext {
 
 class Call {
  public:
-  // `body` is the request body as read under the payload limit.
+  // `body` is the request body as read under the payload limit; `formats`
+  // what Negotiate() decided for this request.
   Call(ServerContext& ctx, const httplib::Request& req, const std::string& body,
-       httplib::Response& res, Format format, const PathParams& params,
+       httplib::Response& res, const FormatNegotiation& formats, const PathParams& params,
        const Principal* principal)
       : ctx_(ctx),
         req_(req),
         body_(body),
         res_(res),
-        format_(format),
+        format_(formats.response),
+        body_format_(formats.body),
         params_(params),
         principal_(principal) {}
 
   const httplib::Request& req() const { return req_; }
   const std::string& body() const { return body_; }
   httplib::Response& res() { return res_; }
+  // The answer's format.
   Format format() const { return format_; }
+  // How the request body is read (BodyObject).
+  Format body_format() const { return body_format_; }
   Store& store() { return *ctx_.store; }
   int64_t now() const { return ctx_.clock->Now(); }
   const ServerContext& ctx() const { return ctx_; }
@@ -83,10 +89,10 @@ class Call {
     if (ctx_.mail_queued) ctx_.mail_queued();
   }
 
-  // The request body as one object of resource `root` ("vacancy"): accepts
-  // the wrapped {"vacancy": {...}} and unwrapped {...} forms, an array of one
-  // such element, and XML <vacancy>. InvalidArgument for an empty or malformed
-  // body, a wrong root element, or an array of several.
+  // The request body, read in body_format(), as one object of resource `root`
+  // ("vacancy"): accepts the wrapped {"vacancy": {...}} and unwrapped {...}
+  // forms, an array of one such element, and XML <vacancy>. InvalidArgument for an empty or
+  // malformed body, a wrong root element, or an array of several.
   Result<Value> BodyObject(std::string_view root) const;
   // Same, but an array of several elements is allowed: each is unwrapped.
   // `*was_array` tells whether the body was an array.
@@ -108,12 +114,12 @@ class Call {
 
  private:
   Result<Value> ParseBody() const;
-  bool BodyIsXml() const;
   ServerContext& ctx_;
   const httplib::Request& req_;
   const std::string& body_;
   httplib::Response& res_;
   Format format_;
+  Format body_format_;
   const PathParams& params_;
   const Principal* principal_;
   const httplib::ContentReader* reader_ = nullptr;

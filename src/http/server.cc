@@ -11,6 +11,7 @@
 #include <optional>
 #include <thread>
 
+#include "api/format_negotiation.h"
 #include "api/idempotency.h"
 #include "api/response_cache.h"
 #include "http/auth_throttle.h"
@@ -39,7 +40,8 @@ struct RequestState {
   bool active = false;
   std::string id;
   int64_t start_ms = 0;
-  Format format = Format::kJson;
+  // The request body's and the answer's formats (api/format_negotiation.h).
+  FormatNegotiation formats;
   RouteMatch match;
   std::optional<Principal> principal;
   // The database's change generation, read with the credentials; 0 when the
@@ -53,40 +55,13 @@ RequestState& Begin(httplib::Response& res) {
     t_state.active = true;
     t_state.id = RandomToken(10);
     t_state.start_ms = SystemClock().NowMillis();
-    t_state.format = Format::kJson;
+    t_state.formats = FormatNegotiation();
     t_state.match = RouteMatch();
     t_state.principal.reset();
     t_state.generation = 0;
   }
   if (!res.has_header("X-Request-Id")) res.set_header("X-Request-Id", t_state.id);
   return t_state;
-}
-
-bool EndsWith(std::string_view s, std::string_view suffix) {
-  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
-}
-
-bool AcceptsXml(const httplib::Request& req) {
-  std::string accept = req.get_header_value("Accept");
-  size_t xml = accept.find("/xml");
-  if (xml == std::string::npos) return false;
-  size_t json = accept.find("/json");
-  return json == std::string::npos || xml < json;
-}
-
-// Strips a .xml/.json suffix from the last segment and picks the format.
-std::string_view NegotiateFormat(const httplib::Request& req, Format* format) {
-  std::string_view path = req.path;
-  if (EndsWith(path, ".xml")) {
-    *format = Format::kXml;
-    return path.substr(0, path.size() - 4);
-  }
-  if (EndsWith(path, ".json")) {
-    *format = Format::kJson;
-    return path.substr(0, path.size() - 5);
-  }
-  *format = AcceptsXml(req) ? Format::kXml : Format::kJson;
-  return path;
 }
 
 void ReplyError(const httplib::Request& req, httplib::Response& res, Format format,
@@ -244,12 +219,11 @@ httplib::Server::HandlerResponse ApiServer::Impl::PreRouting(const httplib::Requ
   }
   // A path that is a route as it stands (/api/openapi.json) is not a
   // resource with a format suffix.
+  st.formats = Negotiate(req.path, req.headers, SuffixRule::kLiteral);
   st.match = ApiRouter().Match(req.method, req.path);
   if (st.match.route == nullptr && st.match.allow.empty()) {
-    std::string_view path = NegotiateFormat(req, &st.format);
-    st.match = ApiRouter().Match(req.method, path);
-  } else {
-    st.format = AcceptsXml(req) ? Format::kXml : Format::kJson;
+    st.formats = Negotiate(req.path, req.headers);
+    st.match = ApiRouter().Match(req.method, st.formats.path);
   }
   Status s = st.match.status;
   if (st.match.route == nullptr) {
@@ -267,7 +241,7 @@ httplib::Server::HandlerResponse ApiServer::Impl::PreRouting(const httplib::Requ
   }
   if (s.ok()) return httplib::Server::HandlerResponse::Unhandled;
   DropRanges(req);
-  ReplyError(req, res, st.format, s);
+  ReplyError(req, res, st.formats.response, s);
   if (HasBody(req)) {  // its body is still unread on the connection
     res.set_header("Connection", "close");
     http::RequestConnectionClose();
@@ -303,7 +277,7 @@ void ApiServer::Impl::DispatchWithBody(const httplib::Request& req, httplib::Res
       res.set_header("Connection", "close");
       http::RequestConnectionClose();
     }
-    ReplyError(req, res, st.format,
+    ReplyError(req, res, st.formats.response,
                too_large
                    ? Status::PayloadTooLarge("the request body is larger than " +
                                              std::to_string(options.max_body_bytes) + " bytes")
@@ -320,8 +294,9 @@ Status ApiServer::Impl::RunCached(Call& call, const Route& route, const RequestS
   const httplib::Request& req = call.req();
   httplib::Response& res = call.res();
   const std::string key =
-      ResponseCache::Key(st.principal->user.id, st.format == Format::kXml ? "xml" : "json", "GET",
-                         req.path, req.params);
+      ResponseCache::Key(st.principal->user.id,
+                         st.formats.response == Format::kXml ? "xml" : "json", "GET", req.path,
+                         req.params);
   if (auto hit = ctx.response_cache->Find(key, st.generation)) {
     ops::Metrics::Global().RecordCacheLookup(true);
     res.status = hit->status;
@@ -349,10 +324,10 @@ void ApiServer::Impl::Dispatch(const httplib::Request& req, httplib::Response& r
   RequestState& st = Begin(res);
   // The pre-routing hook matched this request, or answered it itself.
   if (st.match.route == nullptr) {
-    ReplyError(req, res, st.format, Status::Internal("dispatch without a route"));
+    ReplyError(req, res, st.formats.response, Status::Internal("dispatch without a route"));
     return;
   }
-  Call call(ctx, req, body, res, st.format, st.match.params,
+  Call call(ctx, req, body, res, st.formats, st.match.params,
             st.principal ? &*st.principal : nullptr);
   call.set_reader(reader);
   const Route& route = *st.match.route;
@@ -364,7 +339,7 @@ void ApiServer::Impl::Dispatch(const httplib::Request& req, httplib::Response& r
   } else {
     s = route.handler(call);
   }
-  if (!s.ok()) ReplyError(req, res, st.format, s);
+  if (!s.ok()) ReplyError(req, res, st.formats.response, s);
   if (res.status >= 300 || !res.content_provider_) DropRanges(req);
   if (!call.body_consumed()) {  // part of a streamed body is still on the wire
     res.set_header("Connection", "close");
@@ -429,11 +404,10 @@ void ApiServer::Impl::Install(http::Http1Server& svr, bool limit_running) {
   // and any status a handler set without a body get the error document.
   svr.set_error_handler(
       httplib::Server::HandlerWithResponse([](const httplib::Request& req, httplib::Response& res) {
-        RequestState& st = Begin(res);
+        Begin(res);  // the X-Request-Id header
         DropRanges(req);
         if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
-        Format format = st.format;
-        NegotiateFormat(req, &format);
+        Format format = Negotiate(req.path, req.headers).response;
         std::string details = res.status == 413 ? "the request body is larger than the limit"
                                                 : MessageForHttpStatus(res.status);
         res.set_content(Render(ErrorDocument(res.status, details), format), ContentTypeFor(format));
@@ -451,8 +425,8 @@ void ApiServer::Impl::Install(http::Http1Server& svr, bool limit_running) {
         }
         LogError("request " + st.id + " threw: " + what);
         res.status = 500;
-        res.set_content(Render(ErrorDocument(500, "Internal server error"), st.format),
-                        ContentTypeFor(st.format));
+        res.set_content(Render(ErrorDocument(500, "Internal server error"), st.formats.response),
+                        ContentTypeFor(st.formats.response));
       });
   svr.set_logger([](const httplib::Request& req, const httplib::Response& res) {
     RequestState& st = t_state;

@@ -454,5 +454,32 @@ TEST_CASE("contract: malformed vacancy input is refused with details and changes
   CHECK(api.Get(path).body == detail_before);
 }
 
+// Bodies the server accepts that docs/openapi.json must accept too (the
+// third-party check in tests/shell/openapi_validation_test.sh validates every
+// body answered 2xx here against the document): dates `YYYY-MM-DD`, datetimes
+// without an offset, the unwrapped form, an array of one, and null flags.
+TEST_CASE("contract: the relaxed body forms the server accepts") {
+  TestServer server;
+  Api api(server);
+  Value v = Object(api.Post("/api/vacancies",
+                            R"({"title": "Dates", "datetime_start": "2013-07-28",
+                                "datetime_end": "2013-09-26T02:00", "cv_upload_required": null,
+                                "play_test_question": null, "use_as_template": null})"),
+                   201, "vacancy");
+  CHECK(Str(v, "datetime_start") == "2013-07-28T00:00:00Z");
+  CHECK(Str(v, "datetime_end") == "2013-09-26T02:00:00Z");
+  CHECK(Str(v, "cv_upload_required") == "no");
+  const std::string path = "/api/vacancies/" + std::to_string(Int(v, "id"));
+  v = Object(api.Put(path, R"([{"vacancy": {"datetime_end": "2013-10-01", "answering_time": null,
+                                "play_test_question": true}}])"),
+             200, "vacancy");
+  CHECK(Str(v, "datetime_end") == "2013-10-01T00:00:00Z");
+  Value inv = Object(api.Post(path + "/invitations", R"([{"candidate_email": "dates@example.com",
+                                  "candidate_name": "Dee Ates", "candidate_phone": null,
+                                  "datetime_scheduled": "2013-08-01"}])"),
+                     201, "invitation");
+  CHECK(Str(inv, "candidate_email") == "dates@example.com");
+}
+
 }  // namespace
 }  // namespace cammio

@@ -105,7 +105,7 @@ void CheckQuery(const std::string& query, bool page) {
   cammio::ServerContext ctx;
   const std::string body;
   const cammio::PathParams params;
-  const cammio::Call call(ctx, req, body, res, cammio::Format::kJson, params, nullptr);
+  const cammio::Call call(ctx, req, body, res, cammio::FormatNegotiation(), params, nullptr);
   cammio::ListQuery q;
   const cammio::Status s = page ? cammio::ParsePageQuery(call, &q)
                                 : cammio::ParseListQuery(call, {"templates", "active"}, &q);

@@ -83,10 +83,11 @@ class Client {
         start = amp + 1;
       }
     }
-    if (xml) path = path.substr(0, path.size() - 4);
-    req.path = path;
     if (!body.empty()) req.set_header("Content-Type", xml ? "application/xml" : "application/json");
-    Format format = xml ? Format::kXml : Format::kJson;
+    FormatNegotiation formats = Negotiate(path, req.headers);
+    path = formats.path;
+    req.path = path;
+    Format format = formats.response;
     httplib::Response res;
     RouteMatch m = NotificationRouter().Match(method, path);
     Status s = m.status;
@@ -104,7 +105,7 @@ class Client {
       ctx.clock = &server_.clock();
       ctx.public_url = "https://cammio.test";
       ctx.data_dir = server_.data_dir();
-      Call call(ctx, req, body, res, format, m.params, &p.value());
+      Call call(ctx, req, body, res, formats, m.params, &p.value());
       s = m.route->handler(call);
     }
     if (!s.ok()) {

@@ -10,6 +10,7 @@
 #include "http/certificate.h"
 #include "notify/sender.h"
 #include "store/accounts.h"
+#include "testing/exchange_recorder.h"
 #include "util/crypto.h"
 
 namespace cammio::testing {
@@ -108,6 +109,7 @@ std::unique_ptr<http::TlsClient> TestServer::Client() const {
   auto c = std::make_unique<http::TlsClient>("127.0.0.1", port(), o);
   c->set_keep_alive(true);
   c->set_read_timeout(10, 0);
+  RecordExchanges(*c);  // with CAMMIO_OPENAPI_RECORD set (testing/exchange_recorder.h)
   return c;
 }
 
