@@ -1,5 +1,7 @@
 #include "api/call.h"
 
+#include "api/idempotency.h"
+
 namespace cammio {
 namespace {
 
@@ -27,13 +29,13 @@ Result<Value> Unwrap(const Value& v, std::string_view root, bool strict) {
                                      key + ">");
     }
     // {"invitation": {...}} sent to a vacancy path: a wrong root, not fields.
-    static const char* const kRoots[] = {"vacancy", "invitation", "interview", "guest",
-                                         "reviewer", "review", "question",
-                                         "notification_settings"};
+    static const char* const kRoots[] = {
+        "vacancy",  "invitation", "interview", "guest",
+        "reviewer", "review",     "question",  "notification_settings"};
     for (const char* r : kRoots) {
       if (key == r && inner.is_object()) {
-        return Status::InvalidArgument("expected root element '" + std::string(root) +
-                                       "', got '" + key + "'");
+        return Status::InvalidArgument("expected root element '" + std::string(root) + "', got '" +
+                                       key + "'");
       }
     }
   }
@@ -43,9 +45,8 @@ Result<Value> Unwrap(const Value& v, std::string_view root, bool strict) {
 }  // namespace
 
 bool Call::BodyIsXml() const {
-  return format_ == Format::kXml ||
-         (req_.path.find(".json") == std::string::npos &&
-          IsXmlContentType(req_.get_header_value("Content-Type")));
+  return format_ == Format::kXml || (req_.path.find(".json") == std::string::npos &&
+                                     IsXmlContentType(req_.get_header_value("Content-Type")));
 }
 
 Result<Value> Call::ParseBody() const {
@@ -96,6 +97,19 @@ bool Call::ReadBody(const std::function<bool(const char*, size_t)>& sink) {
   }
   body_consumed_ = (*reader_)([&](const char* data, size_t len) { return sink(data, len); });
   return body_consumed_;
+}
+
+Status Call::WriteAndReply(const Store::WriteFn& write, const std::function<void()>& reply) {
+  bool remembered = false;
+  Status s = store().Write([&](Db& db) {
+    Status st = write(db);
+    if (!st.ok()) return st;
+    reply();
+    return idempotent_ == nullptr ? Status::OK()
+                                  : RememberAnswer(db, *idempotent_, res_, &remembered);
+  });
+  if (s.ok() && remembered) idempotent_->remembered = true;
+  return s;
 }
 
 void Call::Reply(int http_status, const Value& doc, std::string_view list_root) {
