@@ -29,13 +29,13 @@ Result<Value> Unwrap(const Value& v, std::string_view root, bool strict) {
                                      key + ">");
     }
     // {"invitation": {...}} sent to a vacancy path: a wrong root, not fields.
-    static const char* const kRoots[] = {
-        "vacancy",  "invitation", "interview", "guest",
-        "reviewer", "review",     "question",  "notification_settings"};
+    static const char* const kRoots[] = {"vacancy", "invitation", "interview", "guest",
+                                         "reviewer", "review", "question",
+                                         "notification_settings"};
     for (const char* r : kRoots) {
       if (key == r && inner.is_object()) {
-        return Status::InvalidArgument("expected root element '" + std::string(root) + "', got '" +
-                                       key + "'");
+        return Status::InvalidArgument("expected root element '" + std::string(root) +
+                                       "', got '" + key + "'");
       }
     }
   }
@@ -45,8 +45,9 @@ Result<Value> Unwrap(const Value& v, std::string_view root, bool strict) {
 }  // namespace
 
 bool Call::BodyIsXml() const {
-  return format_ == Format::kXml || (req_.path.find(".json") == std::string::npos &&
-                                     IsXmlContentType(req_.get_header_value("Content-Type")));
+  return format_ == Format::kXml ||
+         (req_.path.find(".json") == std::string::npos &&
+          IsXmlContentType(req_.get_header_value("Content-Type")));
 }
 
 Result<Value> Call::ParseBody() const {

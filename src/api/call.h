@@ -40,8 +40,8 @@ struct ServerContext {
   AuthThrottle* throttle = nullptr;
   // Answers of Cached(...) routes (api/response_cache.h); null = no cache.
   ResponseCache* response_cache = nullptr;
-  std::string public_url;                               // "https://host:8443", no trailing slash
-  std::string data_dir;                                 // media files live in data_dir/media
+  std::string public_url;  // "https://host:8443", no trailing slash
+  std::string data_dir;    // media files live in data_dir/media
   const CompletionEvents* completion_events = nullptr;  // see api/candidate.h
   // Called after a commit that queued email (mail/enqueue.h): wakes the mail
   // sender. Empty when no sender runs (tests); the mail then waits in the outbox.
@@ -55,7 +55,8 @@ class Call {
  public:
   // `body` is the request body as read under the payload limit.
   Call(ServerContext& ctx, const httplib::Request& req, const std::string& body,
-       httplib::Response& res, Format format, const PathParams& params, const Principal* principal)
+       httplib::Response& res, Format format, const PathParams& params,
+       const Principal* principal)
       : ctx_(ctx),
         req_(req),
         body_(body),

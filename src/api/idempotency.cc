@@ -80,8 +80,9 @@ Status RunIdempotent(Call& call, Handler handler) {
     bool stored = false;
     return RememberAnswer(db, request, call.res(), &stored);
   });
-  if (!saved.ok())
+  if (!saved.ok()) {
     LogError("could not store the answer for an Idempotency-Key: " + saved.ToString());
+  }
   return Status::OK();
 }
 
