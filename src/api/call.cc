@@ -1,5 +1,7 @@
 #include "api/call.h"
 
+#include "api/idempotency.h"
+
 namespace cammio {
 namespace {
 
@@ -86,6 +88,19 @@ bool Call::ReadBody(const std::function<bool(const char*, size_t)>& sink) {
   }
   body_consumed_ = (*reader_)([&](const char* data, size_t len) { return sink(data, len); });
   return body_consumed_;
+}
+
+Status Call::WriteAndReply(const Store::WriteFn& write, const std::function<void()>& reply) {
+  bool remembered = false;
+  Status s = store().Write([&](Db& db) {
+    Status st = write(db);
+    if (!st.ok()) return st;
+    reply();
+    return idempotent_ == nullptr ? Status::OK()
+                                  : RememberAnswer(db, *idempotent_, res_, &remembered);
+  });
+  if (s.ok() && remembered) idempotent_->remembered = true;
+  return s;
 }
 
 void Call::Reply(int http_status, const Value& doc, std::string_view list_root) {

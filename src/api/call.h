@@ -32,6 +32,7 @@ namespace cammio {
 class AuthThrottle;
 class ResponseCache;
 struct CompletionEvents;
+struct IdempotentRequest;
 
 // Services shared by all requests; owned by the server, outlives every Call.
 struct ServerContext {
@@ -84,6 +85,18 @@ class Call {
   // The authenticated caller; only valid on authenticated routes.
   const Principal& principal() const { return *principal_; }
   int64_t account_id() const { return principal_->user.account_id; }
+  // Runs `write` as one store write (Store::Write) and, when it succeeds,
+  // `reply` inside the same transaction, after the last write: `reply` only
+  // builds the answer (Reply/ReplyList) from what `write` produced. On a POST
+  // with an Idempotency-Key the answer is stored in that same transaction
+  // (api/idempotency.h), so the write and the answer a retry replays commit
+  // together or not at all. A handler that creates something answers this
+  // way, in one write. Returns the write's error or the commit's; the
+  // pipeline then renders that error, whatever `reply` had set.
+  Status WriteAndReply(const Store::WriteFn& write, const std::function<void()>& reply);
+  // Set by the Idempotency-Key pipeline while the handler runs; null otherwise.
+  void set_idempotent(IdempotentRequest* request) { idempotent_ = request; }
+
   // After a successful write that queued email: tells the mail sender.
   void MailQueued() const {
     if (ctx_.mail_queued) ctx_.mail_queued();
@@ -124,6 +137,7 @@ class Call {
   const Principal* principal_;
   const httplib::ContentReader* reader_ = nullptr;
   bool body_consumed_ = false;
+  IdempotentRequest* idempotent_ = nullptr;
 };
 
 }  // namespace cammio

@@ -28,7 +28,21 @@ bool ValidKey(const std::string& key) {
   return true;
 }
 
+bool Success(const httplib::Response& res) { return res.status >= 200 && res.status <= 299; }
+
 }  // namespace
+
+Status RememberAnswer(Db& db, const IdempotentRequest& request, const httplib::Response& res,
+                      bool* stored) {
+  *stored = false;
+  if (!Success(res)) return Status::OK();
+  StoredResponse r{request.request_hash, res.status, res.get_header_value("Content-Type"),
+                   res.body};
+  Status s = PutStoredResponse(db, request.account_id, request.key, r, request.now,
+                               request.now - kKeepSeconds);
+  *stored = s.ok();
+  return s;
+}
 
 Status RunIdempotent(Call& call, Handler handler) {
   const std::string key = call.req().get_header_value("Idempotency-Key");
@@ -55,14 +69,20 @@ Status RunIdempotent(Call& call, Handler handler) {
     call.res().set_content(stored->body, stored->content_type.c_str());
     return Status::OK();
   }
+  IdempotentRequest request{call.account_id(), key, hash, now};
+  call.set_idempotent(&request);
   s = handler(call);
-  if (!s.ok() || call.res().status < 200 || call.res().status > 299) return s;
-  StoredResponse r{hash, call.res().status, call.res().get_header_value("Content-Type"),
-                   call.res().body};
+  call.set_idempotent(nullptr);
+  if (!s.ok() || !Success(call.res()) || request.remembered) return s;
+  // The handler wrote nothing through WriteAndReply (e.g. a test delivery):
+  // its answer is this request's only write.
   Status saved = call.store().Write([&](Db& db) {
-    return PutStoredResponse(db, call.account_id(), key, r, now, now - kKeepSeconds);
+    bool stored = false;
+    return RememberAnswer(db, request, call.res(), &stored);
   });
-  if (!saved.ok()) LogError("could not store the answer for an Idempotency-Key: " + saved.ToString());
+  if (!saved.ok()) {
+    LogError("could not store the answer for an Idempotency-Key: " + saved.ToString());
+  }
   return Status::OK();
 }
 

@@ -254,25 +254,26 @@ Status CreateReviewerHandler(Call& call) {
   auto body = call.BodyObject("reviewer");
   if (!body.ok()) return body.status();
   Reviewer r;
-  Status s = call.store().Write([&](Db& db) {
-    auto w = Parent(db, call);
-    if (!w.ok()) return w.status();
-    Fields f(*body);
-    r.name = f.RequiredString("name", 200);
-    f.Require("email");
-    r.email = f.Email("email").value_or("");
-    r.phone = f.String("phone", 40, true);
-    if (!f.ok()) return f.status();
-    r.interview_id = w->id;
-    r.token = RandomToken(20);
-    Status st = InsertReviewer(db, call.account_id(), &r, call.now());
-    if (!st.ok()) return st;
-    return mail::EnqueueReviewerInvitation(db, call.ctx().public_url, call.account_id(), w->id,
-                                           r.id, call.now());
-  });
+  Status s = call.WriteAndReply(
+      [&](Db& db) {
+        auto w = Parent(db, call);
+        if (!w.ok()) return w.status();
+        Fields f(*body);
+        r.name = f.RequiredString("name", 200);
+        f.Require("email");
+        r.email = f.Email("email").value_or("");
+        r.phone = f.String("phone", 40, true);
+        if (!f.ok()) return f.status();
+        r.interview_id = w->id;
+        r.token = RandomToken(20);
+        Status st = InsertReviewer(db, call.account_id(), &r, call.now());
+        if (!st.ok()) return st;
+        return mail::EnqueueReviewerInvitation(db, call.ctx().public_url, call.account_id(), w->id,
+                                               r.id, call.now());
+      },
+      [&] { call.Reply(201, ReviewerDocument(r, call.ctx().public_url)); });
   if (!s.ok()) return s;
   call.MailQueued();
-  call.Reply(201, ReviewerDocument(r, call.ctx().public_url));
   return Status::OK();
 }
 
@@ -344,21 +345,20 @@ Status CreateReviewHandler(Call& call) {
   auto body = call.BodyObject("review");
   if (!body.ok()) return body.status();
   Review r;
-  Status s = call.store().Write([&](Db& db) {
-    auto w = Parent(db, call);
-    if (!w.ok()) return w.status();
-    Fields f(*body);
-    f.Require("rating");
-    r.rating = f.Int("rating", 1, 5).value_or(0);
-    r.remarks = f.String("remarks", 65535);
-    if (!f.ok()) return f.status();
-    r.interview_id = w->id;
-    r.reviewer_name = call.principal().user.name;
-    return InsertReview(db, call.account_id(), &r, call.principal().user.id, call.now());
-  });
-  if (!s.ok()) return s;
-  call.Reply(201, ReviewDocument(r));
-  return Status::OK();
+  return call.WriteAndReply(
+      [&](Db& db) {
+        auto w = Parent(db, call);
+        if (!w.ok()) return w.status();
+        Fields f(*body);
+        f.Require("rating");
+        r.rating = f.Int("rating", 1, 5).value_or(0);
+        r.remarks = f.String("remarks", 65535);
+        if (!f.ok()) return f.status();
+        r.interview_id = w->id;
+        r.reviewer_name = call.principal().user.name;
+        return InsertReview(db, call.account_id(), &r, call.principal().user.id, call.now());
+      },
+      [&] { call.Reply(201, ReviewDocument(r)); });
 }
 
 Status GetReviewHandler(Call& call) {

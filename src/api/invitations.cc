@@ -179,33 +179,34 @@ Status CreateInvitationHandler(Call& call) {
   auto body = call.BodyObject("invitation");
   if (!body.ok()) return body.status();
   Invitation inv;
-  Status s = call.store().Write([&](Db& db) {
-    int64_t vacancy_id = call.Param("vacancy_id");
-    if (vacancy_id == 0) {
-      Fields f(*body);
-      f.Require("vacancy_id");
-      vacancy_id = f.Id("vacancy_id").value_or(0);
-      if (!f.ok()) return f.status();
-    }
-    auto kind = GetVacancyKind(db, call.account_id(), vacancy_id);
-    if (!kind.ok()) return kind.status();
-    inv.account_id = call.account_id();
-    inv.vacancy_id = vacancy_id;
-    inv.recruiter_id = call.principal().user.id;
-    inv.token = OrderedToken(20);
-    inv.created_at = inv.updated_at = call.now();
-    Status st = ApplyInvitationBody(*body, *kind, &inv);
-    if (st.ok()) st = InsertInvitation(db, &inv);
-    if (!st.ok()) return st;
-    auto stored = GetInvitation(db, call.account_id(), inv.id);
-    if (!stored.ok()) return stored.status();
-    inv = std::move(stored.value());
-    return mail::EnqueueCandidateInvitation(db, call.ctx().public_url, inv, call.now());
-  });
+  std::vector<Guest> none;
+  Status s = call.WriteAndReply(
+      [&](Db& db) {
+        int64_t vacancy_id = call.Param("vacancy_id");
+        if (vacancy_id == 0) {
+          Fields f(*body);
+          f.Require("vacancy_id");
+          vacancy_id = f.Id("vacancy_id").value_or(0);
+          if (!f.ok()) return f.status();
+        }
+        auto kind = GetVacancyKind(db, call.account_id(), vacancy_id);
+        if (!kind.ok()) return kind.status();
+        inv.account_id = call.account_id();
+        inv.vacancy_id = vacancy_id;
+        inv.recruiter_id = call.principal().user.id;
+        inv.token = OrderedToken(20);
+        inv.created_at = inv.updated_at = call.now();
+        Status st = ApplyInvitationBody(*body, *kind, &inv);
+        if (st.ok()) st = InsertInvitation(db, &inv);
+        if (!st.ok()) return st;
+        auto stored = GetInvitation(db, call.account_id(), inv.id);
+        if (!stored.ok()) return stored.status();
+        inv = std::move(stored.value());
+        return mail::EnqueueCandidateInvitation(db, call.ctx().public_url, inv, call.now());
+      },
+      [&] { call.Reply(201, InvitationDocument(inv, call.ctx().public_url, &none)); });
   if (!s.ok()) return s;
   call.MailQueued();
-  std::vector<Guest> none;
-  call.Reply(201, InvitationDocument(inv, call.ctx().public_url, &none));
   return Status::OK();
 }
 
@@ -293,29 +294,30 @@ Status CreateGuestHandler(Call& call) {
   auto body = call.BodyObject("guest");
   if (!body.ok()) return body.status();
   Guest g;
-  Status s = call.store().Write([&](Db& db) {
-    auto inv = GuestParent(db, call);
-    if (!inv.ok()) return inv.status();
-    if (inv->kind != "live") {
-      return Status::PreconditionFailed("guests can only be invited to live vacancies");
-    }
-    if (inv->status != "open") {
-      return Status::PreconditionFailed("the invitation is completed");
-    }
-    Fields f(*body);
-    g.name = f.RequiredString("name", 200);
-    f.Require("email");
-    g.email = f.Email("email").value_or("");
-    if (!f.ok()) return f.status();
-    g.invitation_id = inv->id;
-    Status st = InsertGuest(db, call.account_id(), &g, call.now());
-    if (!st.ok()) return st;
-    return mail::EnqueueGuestInvitation(db, call.ctx().public_url, call.account_id(), inv->id, g.id,
-                                        call.now());
-  });
+  Status s = call.WriteAndReply(
+      [&](Db& db) {
+        auto inv = GuestParent(db, call);
+        if (!inv.ok()) return inv.status();
+        if (inv->kind != "live") {
+          return Status::PreconditionFailed("guests can only be invited to live vacancies");
+        }
+        if (inv->status != "open") {
+          return Status::PreconditionFailed("the invitation is completed");
+        }
+        Fields f(*body);
+        g.name = f.RequiredString("name", 200);
+        f.Require("email");
+        g.email = f.Email("email").value_or("");
+        if (!f.ok()) return f.status();
+        g.invitation_id = inv->id;
+        Status st = InsertGuest(db, call.account_id(), &g, call.now());
+        if (!st.ok()) return st;
+        return mail::EnqueueGuestInvitation(db, call.ctx().public_url, call.account_id(), inv->id,
+                                            g.id, call.now());
+      },
+      [&] { call.Reply(201, GuestDocument(g)); });
   if (!s.ok()) return s;
   call.MailQueued();
-  call.Reply(201, GuestDocument(g));
   return Status::OK();
 }
 

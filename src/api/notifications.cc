@@ -405,17 +405,18 @@ Status GetNotificationHandler(Call& call) {
 Status RedeliverNotificationHandler(Call& call) {
   NotificationDelivery d;
   int64_t now = call.now();
-  Status s = call.store().Write([&](Db& db) {
-    Status st = RedeliverDelivery(db, call.account_id(), call.Param("id"), now);
-    if (!st.ok()) return st;
-    auto got = GetDelivery(db, call.account_id(), call.Param("id"));
-    if (!got.ok()) return got.status();
-    d = std::move(got.value());
-    return Status::OK();
-  });
+  Status s = call.WriteAndReply(
+      [&](Db& db) {
+        Status st = RedeliverDelivery(db, call.account_id(), call.Param("id"), now);
+        if (!st.ok()) return st;
+        auto got = GetDelivery(db, call.account_id(), call.Param("id"));
+        if (!got.ok()) return got.status();
+        d = std::move(got.value());
+        return Status::OK();
+      },
+      [&] { call.Reply(200, DeliveryDocument(d)); });
   if (!s.ok()) return s;
   KickNotificationSenders();
-  call.Reply(200, DeliveryDocument(d));
   return Status::OK();
 }
 

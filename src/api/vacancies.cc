@@ -262,40 +262,42 @@ Status CreateVacancyHandler(Call& call) {
   auto bodies = call.BodyObjects("vacancy", &was_array);
   if (!bodies.ok()) return bodies.status();
   std::vector<Vacancy> created(bodies->size());
-  Status s = call.store().Write([&](Db& db) {
-    for (size_t i = 0; i < created.size(); ++i) {
-      Status one = NewVacancy(db, call, (*bodies)[i], &created[i]);
-      if (!one.ok()) {
-        if (created.size() == 1) return one;
-        if (one.IsNotFound()) {
-          return Status::NotFound("vacancy " + std::to_string(i + 1) + ": " + one.details());
+  auto reply = [&] {
+    if (!was_array || created.size() == 1) {
+      call.Reply(201, VacancyDocument(created[0], call.ctx().public_url, VacancyView::kDetail));
+      return;
+    }
+    Value list = Value::Array();
+    for (const auto& v : created) {
+      list.Push(VacancyDocument(v, call.ctx().public_url, VacancyView::kDetail));
+    }
+    call.Reply(201, list, "vacancies");
+  };
+  return call.WriteAndReply(
+      [&](Db& db) {
+        for (size_t i = 0; i < created.size(); ++i) {
+          Status one = NewVacancy(db, call, (*bodies)[i], &created[i]);
+          if (!one.ok()) {
+            if (created.size() == 1) return one;
+            if (one.IsNotFound()) {
+              return Status::NotFound("vacancy " + std::to_string(i + 1) + ": " + one.details());
+            }
+            return Status(one.code() == Status::Code::kInvalidArgument
+                              ? Status::InvalidArgument("vacancy " + std::to_string(i + 1) + ": " +
+                                                        one.details())
+                              : Status::PreconditionFailed("vacancy " + std::to_string(i + 1) +
+                                                           ": " + one.details()));
+          }
         }
-        return Status(
-            one.code() == Status::Code::kInvalidArgument
-                ? Status::InvalidArgument("vacancy " + std::to_string(i + 1) + ": " + one.details())
-                : Status::PreconditionFailed("vacancy " + std::to_string(i + 1) + ": " +
-                                             one.details()));
-      }
-    }
-    // Re-read so recruiter fields and counters come from the database.
-    for (auto& v : created) {
-      auto stored = GetVacancy(db, call.account_id(), v.id);
-      if (!stored.ok()) return stored.status();
-      v = std::move(stored.value());
-    }
-    return Status::OK();
-  });
-  if (!s.ok()) return s;
-  if (!was_array || created.size() == 1) {
-    call.Reply(201, VacancyDocument(created[0], call.ctx().public_url, VacancyView::kDetail));
-    return Status::OK();
-  }
-  Value list = Value::Array();
-  for (const auto& v : created) {
-    list.Push(VacancyDocument(v, call.ctx().public_url, VacancyView::kDetail));
-  }
-  call.Reply(201, list, "vacancies");
-  return Status::OK();
+        // Re-read so recruiter fields and counters come from the database.
+        for (auto& v : created) {
+          auto stored = GetVacancy(db, call.account_id(), v.id);
+          if (!stored.ok()) return stored.status();
+          v = std::move(stored.value());
+        }
+        return Status::OK();
+      },
+      reply);
 }
 
 Status GetVacancyHandler(Call& call) {

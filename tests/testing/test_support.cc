@@ -47,29 +47,43 @@ net::OutboundPolicy AllowLoopback() {
   return net::OutboundPolicy(*ranges);
 }
 
-TestServer::TestServer(ServerOptions options, net::OutboundPolicy outbound, StoreOptions so) {
+TestServer::TestServer(ServerOptions options, net::OutboundPolicy outbound, StoreOptions so)
+    : options_(std::move(options)) {
   SetTenantOutboundPolicy(std::move(outbound));
   std::string cert = dir_.path() + "/cert.pem", key = dir_.path() + "/key.pem";
   REQUIRE(http::GenerateSelfSignedCert({"localhost"}, cert, key).ok());
   cert_pem_ = ReadFile(cert);
+  options_.listen_host = "127.0.0.1";
+  options_.listen_port = 0;
+  options_.cert_file = cert;
+  options_.key_file = key;
+  if (options_.workers == ServerOptions().workers) options_.workers = 8;
+  Start(std::move(so));
+}
+
+void TestServer::Restart(StoreOptions so) {
+  server_->Stop();
+  store_->Close();
+  server_.reset();
+  store_.reset();
+  Start(std::move(so));
+}
+
+void TestServer::Start(StoreOptions so) {
   so.path = dir_.path() + "/cammio.db";
   auto store = Store::Open(so);
   REQUIRE(store.ok());
   store_ = std::move(store.value());
-  creds_ = NewAccount("Test Agency", "recruiter@agency.test");
-  options.listen_host = "127.0.0.1";
-  options.listen_port = 0;
-  options.cert_file = cert;
-  options.key_file = key;
-  if (options.workers == ServerOptions().workers) options.workers = 8;
+  if (creds_.token.empty()) creds_ = NewAccount("Test Agency", "recruiter@agency.test");
   ServerContext ctx;
   ctx.store = store_.get();
   ctx.clock = &clock_;
   ctx.throttle = &throttle_;
-  ctx.response_cache = &response_cache_;
+  response_cache_ = std::make_unique<ResponseCache>(4 << 20);
+  ctx.response_cache = response_cache_.get();
   ctx.public_url = "https://cammio.test";
   ctx.data_dir = dir_.path();
-  server_ = std::make_unique<ApiServer>(ctx, options);
+  server_ = std::make_unique<ApiServer>(ctx, options_);
   Status s = server_->Start();
   INFO(s.ToString());
   REQUIRE(s.ok());
@@ -78,9 +92,9 @@ TestServer::TestServer(ServerOptions options, net::OutboundPolicy outbound, Stor
 TestServer::~TestServer() { Shutdown(); }
 
 void TestServer::Shutdown() {
-  server_->Stop();
+  if (server_) server_->Stop();
   SetTenantOutboundPolicy(net::OutboundPolicy());
-  store_->Close();
+  if (store_) store_->Close();
 }
 
 Credentials TestServer::NewAccount(const std::string& name, const std::string& email) {

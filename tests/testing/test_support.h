@@ -56,6 +56,11 @@ class TestServer {
   // Stops the server and closes the store, keeping the data directory (for
   // inspecting the database). Idempotent; the destructor does it too.
   void Shutdown();
+  // Stops the server and closes the store (if still running), then opens the
+  // same data directory again with `store_options` (its path is replaced)
+  // and starts a new server on a new port with an empty response cache, like
+  // a process restart. The credentials stay valid.
+  void Restart(StoreOptions store_options = StoreOptions());
 
   int port() const { return server_->port(); }
   // The plain-HTTP listener's port (options.http_listen_host set), else 0.
@@ -66,7 +71,7 @@ class TestServer {
   const std::string& cert_pem() const { return cert_pem_; }
   const Credentials& creds() const { return creds_; }
   // The response cache the server uses, as `cammio serve` does by default.
-  ResponseCache& response_cache() { return response_cache_; }
+  ResponseCache& response_cache() { return *response_cache_; }
 
   // Creates another account with a user and token.
   Credentials NewAccount(const std::string& name, const std::string& email);
@@ -77,10 +82,13 @@ class TestServer {
   std::unique_ptr<http::TlsClient> AuthedClient() const { return AuthedClient(creds_); }
 
  private:
+  void Start(StoreOptions store_options);
+
   TempDir dir_;
+  ServerOptions options_;
   ManualClock clock_{1700000000};
   AuthThrottle throttle_;
-  ResponseCache response_cache_{4 << 20};
+  std::unique_ptr<ResponseCache> response_cache_;
   std::unique_ptr<Store> store_;
   std::unique_ptr<ApiServer> server_;
   std::string cert_pem_;
