@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <iostream>
 
 #include "api/candidate.h"
@@ -47,22 +48,33 @@ std::string UrlHost(const std::string& url) {
 }
 
 // localhost, the host name, the host of public_url (the name links give
-// candidates: their browsers check it) and the `hostnames` setting.
+// candidates: their browsers check it) and the `hostnames` setting. A host
+// name or public_url host that cannot be a certificate name (an '_', an IPv6
+// zone) is left out with a warning rather than keeping the server from
+// starting; the `hostnames` setting is the operator's explicit list and is
+// checked strictly by GenerateSelfSignedCert.
 std::vector<std::string> CertificateNames(const Config& config) {
   std::vector<std::string> names = {"localhost"};
-  const std::string public_host = UrlHost(config.public_url);
-  if (!public_host.empty() && public_host != "localhost") names.push_back(public_host);
+  auto add_found = [&names](const std::string& name, const char* what) {
+    if (name.empty() || std::find(names.begin(), names.end(), name) != names.end()) return;
+    if (!http::IsCertificateName(name)) {
+      LogWarn(std::string("the certificate leaves out the ") + what + " '" + name +
+              "': not a DNS name or IP address");
+      return;
+    }
+    names.push_back(name);
+  };
+  add_found(UrlHost(config.public_url), "public_url host");
   char host[256] = {0};
-  if (::gethostname(host, sizeof host - 1) == 0 && host[0] != '\0' &&
-      std::string(host) != "localhost" && std::string(host) != public_host) {
-    names.push_back(host);
-  }
+  if (::gethostname(host, sizeof host - 1) == 0) add_found(host, "host name");
   std::string list = config.hostnames;
   size_t start = 0;
   while (start < list.size()) {
     size_t comma = list.find(',', start);
     std::string name = list.substr(start, comma == std::string::npos ? comma : comma - start);
-    if (!name.empty() && name != public_host) names.push_back(name);
+    if (!name.empty() && std::find(names.begin(), names.end(), name) == names.end()) {
+      names.push_back(name);
+    }
     if (comma == std::string::npos) break;
     start = comma + 1;
   }

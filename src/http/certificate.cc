@@ -245,11 +245,15 @@ struct Certificates {
 
 }  // namespace
 
+bool IsCertificateName(const std::string& name) {
+  return IsDnsName(name) || !IpBytes(name).empty();
+}
+
 Status GenerateSelfSignedCert(const std::vector<std::string>& dns_names,
                               const std::string& cert_pem_path, const std::string& key_pem_path) {
   if (dns_names.empty()) return Status::InvalidArgument("no name for the certificate");
   for (const std::string& n : dns_names) {
-    if (!IsDnsName(n) && IpBytes(n).empty()) {
+    if (!IsCertificateName(n)) {
       return Status::InvalidArgument("not a DNS name or IP address: '" + n + "'");
     }
   }

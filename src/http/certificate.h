@@ -30,6 +30,11 @@ namespace cammio::http {
 // literal, IoError if a file
 // cannot be written (no partial file is left behind), Internal on an mbedTLS
 // failure.
+// True when `name` can be a subjectAltName of GenerateSelfSignedCert: a DNS
+// name (letters, digits, '-', '.', optionally a leading "*.") or an IPv4 or
+// IPv6 literal.
+bool IsCertificateName(const std::string& name);
+
 Status GenerateSelfSignedCert(const std::vector<std::string>& dns_names,
                               const std::string& cert_pem_path, const std::string& key_pem_path);
 

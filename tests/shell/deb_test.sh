@@ -25,7 +25,7 @@ version=$("$CAMMIO" version | sed -n '1s/^cammio //p')
 release=$(head -1 "$SRC/VERSION")
 case "$version" in
   "$release") ;;
-  "$release"+g*|"$release"+[0-9]*.g*)
+  "$release"~[0-9]*.g*|"$release"+[0-9]*.g*)
     sha=${version##*g}
     git -C "$SRC" cat-file -e "$sha^{commit}" 2>/dev/null || fail "version $version names no commit of $SRC" ;;
   *) fail "the binary's version '$version' is not VERSION ($release) with git describe's suffix" ;;
@@ -34,6 +34,10 @@ if git -C "$SRC" rev-parse HEAD >/dev/null 2>&1 &&
    [ "$(git -C "$SRC" describe --tags --exact-match --match "v$release" 2>/dev/null)" != "v$release" ]; then
   [ "$version" != "$release" ] || fail "a build of an untagged commit claims the release $release"
 fi
+case "$version" in
+  "$release"~*) dpkg --compare-versions "$version" lt "$release" ||
+    fail "the pre-release build $version does not sort before $release" ;;
+esac
 pass "the binary's version $version: VERSION ($release) and git describe"
 expect_eq "$(basename "$DEB")" "cammio_${version}_${DEB_ARCH}.deb" "package file name"
 expect_eq "$(dpkg-deb -f "$DEB" Package Architecture Version | tr '\n' ' ')" \
@@ -121,12 +125,27 @@ expect_eq "$(stat -c %a "$FB_CONF")" "$(stat -c %a "$CONF")" "... keeping the fi
 expect_eq "$("$CAMMIO" account list --config "$FB_CONF" --data "$WORK/d1")" "[]" "the written config is accepted"
 before=$(cat "$FB_CONF")
 CAMMIO_CONFIG=$FB_CONF CAMMIO_DATA_DIR=$D CAMMIO_PUBLIC_HOST=other.local "$ROOT/usr/lib/cammio/first-boot" public-url
-expect_eq "$(cat "$FB_CONF")" "$before" "it runs once per data directory"
+expect_eq "$(cat "$FB_CONF")" "$before" "once public_url is there, it is left alone"
+[ ! -e "$D/public-url.done" ] || fail "public-url wrote into the data directory"
 cp "$CONF" "$WORK/auto.conf"
 CAMMIO_CONFIG=$WORK/auto.conf CAMMIO_DATA_DIR=$WORK/auto "$ROOT/usr/lib/cammio/first-boot" public-url 2>/dev/null
 auto=$(sed -n 's/^public_url = //p' "$WORK/auto.conf")
 case "$auto" in https://?*:8443) ;; *) fail "chosen without a host setting: '$auto'" ;; esac
 pass "without a configured name it chooses one from this machine ($auto)"
+cp "$CONF" "$WORK/quoted.conf"
+CAMMIO_CONFIG=$WORK/quoted.conf CAMMIO_DATA_DIR=$WORK/quoted CAMMIO_PUBLIC_HOST='"jobs.agency.test"' \
+  "$ROOT/usr/lib/cammio/first-boot" public-url 2>/dev/null
+expect_eq "$(grep '^public_url' "$WORK/quoted.conf")" "public_url = https://jobs.agency.test:8443" \
+  "an environment-file value loses its quotes"
+cp "$CONF" "$WORK/bad.conf"
+CAMMIO_CONFIG=$WORK/bad.conf CAMMIO_DATA_DIR=$WORK/bad CAMMIO_PUBLIC_HOST='a b;rm -rf /' \
+  "$ROOT/usr/lib/cammio/first-boot" public-url 2>/dev/null
+case "$(grep '^public_url' "$WORK/bad.conf")" in
+  *" "*";"*|*rm*) fail "an unusable CAMMIO_PUBLIC_HOST reached the config" ;;
+  "public_url = https://"?*":8443") ;;
+  *) fail "no public_url chosen after an unusable CAMMIO_PUBLIC_HOST" ;;
+esac
+pass "an unusable CAMMIO_PUBLIC_HOST is refused and a name is chosen instead"
 sed 's/^#public_url = .*/public_url = https:\/\/set.by.operator/' "$CONF" > "$WORK/set.conf"
 CAMMIO_CONFIG=$WORK/set.conf CAMMIO_DATA_DIR=$WORK/set "$ROOT/usr/lib/cammio/first-boot" public-url 2>/dev/null
 expect_eq "$(grep -c '^public_url' "$WORK/set.conf")" "1" "a configured public_url is left alone"
