@@ -4,9 +4,12 @@
 # a new commit recompiles one file (src/ops/version.cc).
 #   VERSION "X.Y.Z", HEAD tagged vX.Y.Z           -> X.Y.Z
 #   N commits after the tag vX.Y.Z                -> X.Y.Z+N.gSHA
-#   no such tag (or a shallow clone without it)   -> X.Y.Z+gSHA
+#   no such tag (or a shallow clone without it)   -> X.Y.Z~N.gSHA, N the
+#                                                    commits in HEAD's history
 #   no git, or not a checkout (a source tarball)  -> X.Y.Z
-# Every form is a valid Debian version; firmware/build-deb reads the
+# Every form is a valid Debian version. "~" sorts before the release, so a
+# pre-release build is never newer than X.Y.Z itself, and such builds sort by
+# N among themselves. firmware/build-deb reads the
 # packaged binary's version, so the package and the binary always agree.
 # Usage: cmake -DSRC=DIR -DOUT=FILE -P VersionScript.cmake
 file(STRINGS "${SRC}/VERSION" base LIMIT_COUNT 1)
@@ -28,8 +31,14 @@ if(CAMMIO_GIT AND EXISTS "${SRC}/.git")
     execute_process(COMMAND "${CAMMIO_GIT}" -C "${SRC}" rev-parse --short=12 HEAD
                     OUTPUT_VARIABLE sha RESULT_VARIABLE rc
                     OUTPUT_STRIP_TRAILING_WHITESPACE ERROR_QUIET)
+    execute_process(COMMAND "${CAMMIO_GIT}" -C "${SRC}" rev-list --count HEAD
+                    OUTPUT_VARIABLE count RESULT_VARIABLE count_rc
+                    OUTPUT_STRIP_TRAILING_WHITESPACE ERROR_QUIET)
+    if(NOT count_rc EQUAL 0 OR NOT count MATCHES "^[0-9]+$")
+      set(count 0)
+    endif()
     if(rc EQUAL 0 AND sha MATCHES "^[0-9a-f]+$")
-      set(version "${base}+g${sha}")
+      set(version "${base}~${count}.g${sha}")
     endif()
   endif()
 endif()

@@ -161,12 +161,14 @@ TEST_CASE("ops version: VERSION, plus git describe's commit in a checkout") {
   if (CommandOutput("git -C '" + src + "' rev-parse HEAD").empty() || tagged) {
     // No checkout (a source tarball), or a release build. (Built from an
     // older commit and not rebuilt since, it may still carry a suffix.)
-    CHECK((suffix.empty() || suffix[0] == '+'));
+    CHECK((suffix.empty() || suffix[0] == '+' || suffix[0] == '~'));
     return;
   }
-  // "+gSHA" or "+N.gSHA", SHA a commit of this repository.
+  // "~N.gSHA" (no tag yet) or "+N.gSHA" (after the tag), SHA a commit of
+  // this repository.
   REQUIRE(suffix.size() > 2);
-  CHECK(suffix[0] == '+');
+  CHECK((suffix[0] == '+' || suffix[0] == '~'));
+  CHECK(suffix.find(".g") != std::string::npos);
   size_t g = suffix.find('g');
   REQUIRE(g != std::string::npos);
   const std::string sha = suffix.substr(g + 1);
