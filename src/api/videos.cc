@@ -40,7 +40,30 @@ bool ResolveRange(const httplib::Ranges& ranges, size_t size, size_t* begin, siz
   return true;
 }
 
+namespace {
+
+// The file name a downloaded document is saved as.
+std::string DownloadName(const std::string& content_type) {
+  if (content_type == "application/pdf") return "cv.pdf";
+  if (content_type == "application/msword") return "cv.doc";
+  if (content_type.find("wordprocessingml") != std::string::npos) return "cv.docx";
+  return "download.bin";
+}
+
+}  // namespace
+
 Status ReplyWithFile(Call& call, const std::string& path, const std::string& content_type) {
+  // Media are uploaded by candidates and served from the origin of the
+  // recruiter pages: never as an active document of that origin. A document
+  // (a CV: PDF, Word) is a download; anything opened directly is sandboxed.
+  call.res().set_header("Content-Security-Policy", "sandbox");
+  const bool playable = content_type.rfind("video/", 0) == 0 ||
+                        content_type.rfind("audio/", 0) == 0 ||
+                        content_type.rfind("image/", 0) == 0;
+  if (!playable) {
+    call.res().set_header("Content-Disposition",
+                          "attachment; filename=\"" + DownloadName(content_type) + "\"");
+  }
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return Status::IoError("cannot open media file " + path);
   auto file = std::make_shared<Fd>(fd);

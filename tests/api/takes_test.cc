@@ -277,6 +277,9 @@ TEST_CASE("cv: the CV handed in is part of the interview (JSON, XML, the file it
   CHECK(file.status == 200);
   CHECK(file.body == kPdf);
   CHECK(file.Header("Content-Type") == "application/pdf");
+  // A candidate's document is a download, never a page of this origin.
+  CHECK(file.Header("Content-Disposition") == "attachment; filename=\"cv.pdf\"");
+  CHECK(file.Header("Content-Security-Policy") == "sandbox");
   // The replaced CV is gone; the kept one is the only CV media row.
   CHECK(CountRows(server, "SELECT COUNT(*) FROM videos WHERE kind = 'cv'") == 1);
 
