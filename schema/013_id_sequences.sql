@@ -14,8 +14,8 @@
 -- procedure SQLite documents for changes that leave the stored content as it
 -- is (lang_altertable, "other kinds of table schema changes"): only the text
 -- " INTEGER PRIMARY KEY," of each table's first column changes. The check
--- below makes the migration fail (and roll back) unless each of the 18 tables
--- has exactly one such column afterwards.
+-- below makes the migration fail (and roll back) unless each of the 19
+-- tables (18 here, guests from 010) has exactly one such column afterwards.
 PRAGMA writable_schema = ON;
 UPDATE sqlite_schema
   SET sql = replace(sql, ' INTEGER PRIMARY KEY,', ' INTEGER PRIMARY KEY AUTOINCREMENT,')

@@ -20,6 +20,14 @@ Status ReadUserVersion(Db& db, int* version) {
   return s;
 }
 
+// Rolls a failed migration back. A migration that stopped between its
+// `PRAGMA writable_schema = ON` and `= RESET` (013) would leave that flag on
+// for the connection, which keeps serving afterwards: it is reset here.
+void RollBack(Db& db) {
+  db.Exec("ROLLBACK");
+  db.Exec("PRAGMA writable_schema = RESET");
+}
+
 Status ApplyOne(Db& db, const Migration& m) {
   Status s = db.Exec("BEGIN IMMEDIATE");
   if (!s.ok()) return s;
@@ -28,7 +36,7 @@ Status ApplyOne(Db& db, const Migration& m) {
   s = db.Exec(sql.c_str());
   if (s.ok()) s = db.Exec("COMMIT");
   if (!s.ok()) {
-    db.Exec("ROLLBACK");
+    RollBack(db);
     return Status::IoError("migration " + std::string(m.name) + " failed: " + s.details());
   }
   return s;
@@ -48,7 +56,7 @@ Status ApplyAll(Db& db, const std::vector<Migration>& migrations, size_t from) {
   }
   if (s.ok()) s = db.Exec("COMMIT");
   if (!s.ok()) {
-    db.Exec("ROLLBACK");
+    RollBack(db);
     return Status::IoError("migration " + (failed.empty() ? std::string("commit") : failed) +
                            " failed (the database is left at its old version): " + s.details());
   }
