@@ -31,9 +31,9 @@ constexpr size_t kReadChunk = 4 * 1024;
 // be slow to read it on a loaded machine; the drain ends after kDrainIdle
 // without data, kDrainTime in all, or kDrainBytes. The connection is parked
 // meanwhile and holds no thread.
-constexpr auto kDrainIdle = std::chrono::seconds(2);
-constexpr auto kDrainTime = std::chrono::seconds(10);
-constexpr size_t kDrainBytes = size_t{64} << 20;
+constexpr auto kDrainIdle = std::chrono::seconds(1);
+constexpr auto kDrainTime = std::chrono::seconds(5);
+constexpr size_t kDrainBytes = size_t{16} << 20;
 constexpr auto kDrainAtStop = std::chrono::seconds(1);
 // Waits outside a WorkerPool re-check for server shutdown this often.
 constexpr auto kStopCheckInterval = std::chrono::milliseconds(100);
