@@ -190,7 +190,10 @@ int RunAdminCommand(const Args& a, const Config& config) {
   if (cmd == "token") return TokenCommand(a, **store);
   if (cmd == "mail") return MailCommand(a, **store);
   if (cmd == "notifications") return NotificationsCommand(a, **store);
-  return DemoCommand(config, **store);
+  if (a.Has("alongside") && a.Get("alongside") != "yes" && a.Get("alongside") != "no") {
+    return CliUsage("--alongside takes yes or no");
+  }
+  return DemoCommand(config, **store, a.Get("alongside") == "yes");
 }
 
 }  // namespace cammio

@@ -14,7 +14,7 @@ const char kUsage[] =
     "usage: cammio <command> [options]\n"
     "  serve [--data DIR] [--listen ADDR:PORT] [--http-listen ADDR:PORT] [--public-url URL] "
     "[--config FILE]\n"
-    "  demo [--data DIR]\n"
+    "  demo [--data DIR] [--alongside yes]   (yes: beside other accounts)\n"
     "  account create --name NAME | account list | account disable ID | account enable ID\n"
     "  user create --account ID --email EMAIL --name NAME [--phone PHONE]\n"
     "  token create --email EMAIL | token revoke --id ID | token list [--email EMAIL]\n"

@@ -53,7 +53,8 @@ Status EnsureDataDir(const std::string& dir);
 Result<std::unique_ptr<Store>> OpenDataStore(const Config& config);
 // `cammio demo` (cli/demo.h): creates what is missing of the demo story and
 // prints a fresh token and the links to click.
-int DemoCommand(const Config& config, Store& store);
+// `cammio demo`: refuses a database with other accounts unless `alongside`.
+int DemoCommand(const Config& config, Store& store, bool alongside);
 int RunServe(const Config& config);
 int RunAdminCommand(const Args& args, const Config& config);
 

@@ -199,7 +199,36 @@ Status SeedDemo(Store& store, const std::string& base_url, int64_t now, DemoStor
   });
 }
 
-int DemoCommand(const Config& config, Store& store) {
+namespace {
+
+// Accounts other than the demo's: the story (a public vacancy anyone can
+// apply to, a fixed well-known user) does not belong beside real agencies.
+Result<int64_t> OtherAccounts(Store& store) {
+  int64_t n = 0;
+  Status s = store.Read([&](Db& db) {
+    Stmt st = db.Prepare(
+        "SELECT COUNT(*) FROM accounts WHERE id NOT IN "
+        "(SELECT account_id FROM users WHERE email = ?1)");
+    st.Bind(1, std::string(kDemoEmail));
+    Status r;
+    if (st.Step(&r)) n = st.Int(0);
+    return r;
+  });
+  if (!s.ok()) return s;
+  return n;
+}
+
+}  // namespace
+
+int DemoCommand(const Config& config, Store& store, bool alongside) {
+  auto others = OtherAccounts(store);
+  if (!others.ok()) return CliFail(others.status());
+  if (*others > 0 && !alongside) {
+    return CliFail(Status::PreconditionFailed(
+        "this database holds " + std::to_string(*others) +
+        " other account(s); the demo story (a public vacancy anyone can apply to, a well-known "
+        "user) is for a demo box: use its own --data directory, or add --alongside yes"));
+  }
   std::string port = config.listen.substr(config.listen.rfind(':') + 1);
   std::string base = config.public_url.empty() ? "https://localhost:" + port : config.public_url;
   while (!base.empty() && base.back() == '/') base.pop_back();

@@ -65,8 +65,14 @@ expect_contains "$(cat "$WORK/server.log")" "/public/job_interviews/${LINK:0:4}~
 
 # `cammio demo` (tools/run-demo): a ready story whose links a presenter
 # clicks; a second run creates nothing and prints the same links.
-demo1=$("$CAMMIO" demo --data "$D")
-demo2=$("$CAMMIO" demo --data "$D")
+set +e
+err=$("$CAMMIO" demo --data "$D" 2>&1); rc=$?
+set -e
+[ $rc -ne 0 ] || fail "demo seeded its story beside a real account"
+expect_contains "$err" "other account" "demo refuses a database with other accounts"
+expect_eq "$("$CAMMIO" account list --data "$D" | grep -o '"id"' | wc -l)" "1" "... and creates nothing"
+demo1=$("$CAMMIO" demo --data "$D" --alongside yes)
+demo2=$("$CAMMIO" demo --data "$D" --alongside yes)
 demo_links() { sed -n 's/^  [a-z ]*: *\(https:\/\/[^ ]*\).*/\1/p'; }
 links=$(echo "$demo1" | demo_links)
 expect_eq "$(echo "$links" | grep -c .)" "4" "demo prints four links (candidate, live, public, recruiter)"
