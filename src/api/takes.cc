@@ -14,6 +14,22 @@ bool HasQuestion(const Vacancy& v, int64_t index) {
   return false;
 }
 
+Status TakesUsedUp(const Vacancy& v, int64_t q) {
+  const int64_t allowed = *TakesAllowed(v);
+  return Status::PreconditionFailed(
+      "question " + std::to_string(q) + " allows " + std::to_string(allowed) +
+      (allowed == 1 ? " take" : " takes") + " (num_of_retries " + std::to_string(allowed - 1) +
+      ") and all of them are used; no further recording of it is accepted");
+}
+
+// PreconditionFailed when the takes of question `q` are used up.
+Status CheckTakesLeft(Db& db, const Invitation& inv, const Vacancy& v, int64_t q) {
+  auto left = TakesLeft(db, inv, v, q);
+  if (!left.ok()) return left.status();
+  if (left->has_value() && **left <= 0) return TakesUsedUp(v, q);
+  return Status::OK();
+}
+
 }  // namespace
 
 std::optional<int64_t> TakesAllowed(const Vacancy& v) {
@@ -25,12 +41,13 @@ Result<std::optional<int64_t>> TakesLeft(Db& db, const Invitation& inv, const Va
                                          int64_t question_index) {
   auto allowed = TakesAllowed(v);
   if (!allowed) return std::optional<int64_t>();
-  auto used = CountUploads(db, inv.id, "recording", question_index);
+  auto used = CountFinishedUploads(db, inv.id, "recording", question_index);
   if (!used.ok()) return used.status();
   return std::optional<int64_t>(std::max<int64_t>(0, *allowed - *used));
 }
 
-Status CheckNewUpload(Db& db, const Invitation& inv, const Vacancy& v, const Upload& u) {
+Status CheckNewUpload(Db& db, const Invitation& inv, const Vacancy& v, const Upload& u,
+                      int64_t now) {
   if (u.kind == "cv") {
     if (v.cv_upload_required != "yes") {
       return Status::PreconditionFailed("this interview does not ask for a CV");
@@ -45,16 +62,23 @@ Status CheckNewUpload(Db& db, const Invitation& inv, const Vacancy& v, const Upl
   if (!HasQuestion(v, q)) {
     return Status::InvalidArgument("this interview has no question " + std::to_string(q));
   }
-  auto left = TakesLeft(db, inv, v, q);
-  if (!left.ok()) return left.status();
-  if (left->has_value() && **left <= 0) {
-    const int64_t allowed = *TakesAllowed(v);
-    return Status::PreconditionFailed(
-        "question " + std::to_string(q) + " allows " + std::to_string(allowed) +
-        (allowed == 1 ? " take" : " takes") + " (num_of_retries " + std::to_string(allowed - 1) +
-        ") and all of them are used; no further recording of it " + "is accepted");
+  Status s = CheckTakesLeft(db, inv, v, q);
+  if (!s.ok()) return s;
+  auto unfinished =
+      CountUnfinishedUploads(db, inv.id, "recording", q, now - kUnfinishedActiveSeconds);
+  if (!unfinished.ok()) return unfinished.status();
+  if (*unfinished >= kMaxUnfinishedTakes) {
+    return Status::TooManyRequests(
+        "question " + std::to_string(q) + " already has " + std::to_string(*unfinished) +
+        " unfinished recording uploads; finish one of them, or try again in " +
+        std::to_string(kUnfinishedActiveSeconds / 60) + " minutes");
   }
   return Status::OK();
+}
+
+Status CheckFinishedTake(Db& db, const Invitation& inv, const Vacancy& v, const Upload& u) {
+  if (u.kind != "recording" || !u.question_index) return Status::OK();
+  return CheckTakesLeft(db, inv, v, *u.question_index);
 }
 
 Status CheckHandedInTake(Db& db, const Invitation& inv, const Upload& u, int64_t question_index) {
@@ -63,7 +87,7 @@ Status CheckHandedInTake(Db& db, const Invitation& inv, const Upload& u, int64_t
     return Status::PreconditionFailed("upload " + id + " is not a recording of question " +
                                       std::to_string(question_index));
   }
-  auto latest = LatestUploadId(db, inv.id, "recording", question_index);
+  auto latest = LatestFinishedUploadId(db, inv.id, "recording", question_index);
   if (!latest.ok()) return latest.status();
   if (*latest != u.id) {
     return Status::PreconditionFailed("upload " + id + " is not the newest take of question " +
@@ -74,7 +98,7 @@ Status CheckHandedInTake(Db& db, const Invitation& inv, const Upload& u, int64_t
 }
 
 Status CheckHandedInCv(Db& db, const Invitation& inv, const Upload& u) {
-  auto latest = LatestUploadId(db, inv.id, "cv", std::nullopt);
+  auto latest = LatestFinishedUploadId(db, inv.id, "cv", std::nullopt);
   if (!latest.ok()) return latest.status();
   if (*latest != u.id) {
     return Status::PreconditionFailed("upload " + std::to_string(u.id) +

@@ -127,7 +127,9 @@ void CvType(const unsigned char* b, std::string* content_type, const char** exte
 }
 
 // The last byte arrived: check the content and move it into the media store.
-Status Finish(Call& call, const Upload& u) {
+// A recording whose question's takes were used up meanwhile (by a parallel
+// upload) is refused: its row and its bytes are removed.
+Status Finish(Call& call, const Invitation& inv, const Upload& u) {
   const KindInfo* kind = FindKind(u.kind);
   std::string part = PartPath(call, u.id);
   unsigned char head[8] = {0};
@@ -151,7 +153,14 @@ Status Finish(Call& call, const Upload& u) {
   if (u.kind == "cv") CvType(head, &media.content_type, &extension);
   media.size = u.length;
   media.created_at = call.now();
-  return call.store().Write([&](Db& db) {
+  Status refused;
+  s = call.store().Write([&](Db& db) {
+    // Checked in the transaction that finishes the upload: of two parallel
+    // uploads only one can become the last allowed take.
+    auto v = GetVacancy(db, inv.account_id, inv.vacancy_id);
+    if (!v.ok()) return v.status();
+    refused = CheckFinishedTake(db, inv, *v, u);
+    if (!refused.ok()) return DeleteUpload(db, u.id);  // committed: the refusal is final
     media.path = "pending";
     Status st = InsertMediaFile(db, &media);
     if (!st.ok()) return st;
@@ -171,6 +180,11 @@ Status Finish(Call& call, const Upload& u) {
     if (!st.ok()) ::rename(target.c_str(), part.c_str());  // the transaction rolls back
     return st;
   });
+  if (s.ok() && !refused.ok()) {
+    ::unlink(part.c_str());
+    return refused;
+  }
+  return s;
 }
 
 // Whether a PATCH at `offset` may append to `u` as stored. A finished upload
@@ -189,7 +203,8 @@ constexpr const char kSuperseded[] =
 // Writes the request body into the upload's file from `offset` on, each piece
 // only while `claim` still owns the upload, then records the durable offset
 // and, on the last byte, finishes the upload -- under the claim as well.
-Status AppendBody(Call& call, Upload& u, int64_t offset, UploadClaims::Claim& claim) {
+Status AppendBody(Call& call, const Invitation& inv, Upload& u, int64_t offset,
+                  UploadClaims::Claim& claim) {
   int fd = ::open(PartPath(call, u.id).c_str(), O_WRONLY | O_CLOEXEC);
   if (fd < 0) return Status::Gone("this upload's data is gone; start a new upload");
   int64_t at = offset;
@@ -227,7 +242,7 @@ Status AppendBody(Call& call, Upload& u, int64_t offset, UploadClaims::Claim& cl
   Status s;
   bool current = claim.RunIfCurrent([&] {
     s = call.store().Write([&](Db& db) { return SetUploadReceived(db, u.id, at, call.now()); });
-    if (s.ok() && write_status.ok() && complete && at == u.length) s = Finish(call, u);
+    if (s.ok() && write_status.ok() && complete && at == u.length) s = Finish(call, inv, u);
   });
   if (!current) return Status::Conflict(kSuperseded);
   if (!s.ok()) return s;
@@ -279,15 +294,18 @@ Status CreateUploadHandler(Call& call) {
   u.created_at = call.now();
   s = MakeDir(MediaDir(call));
   if (s.ok()) s = MakeDir(MediaDir(call) + "/uploads");
-  // The take limit is checked in the transaction that inserts the upload:
-  // two concurrent creations cannot both take the last take.
+  // The take limits are checked in the transaction that inserts the upload:
+  // two concurrent creations cannot both pass the unfinished-uploads cap.
   if (s.ok()) {
     s = call.store().Write([&](Db& db) {
       auto v = GetVacancy(db, inv->account_id, inv->vacancy_id);
       if (!v.ok()) return v.status();
-      Status st = CheckNewUpload(db, *inv, *v, u);
+      Status st = CheckNewUpload(db, *inv, *v, u, call.now());
       return st.ok() ? InsertUpload(db, &u) : st;
     });
+  }
+  if (s.code() == Status::Code::kTooManyRequests) {
+    call.res().set_header("Retry-After", std::to_string(kUnfinishedActiveSeconds));
   }
   if (!s.ok()) return s;
   int fd = ::open(PartPath(call, u.id).c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
@@ -339,7 +357,7 @@ Status UploadChunkHandler(Call& call) {
     return CheckOffset(*u, offset);
   });
   if (!claim.ok()) return claim.status();
-  return AppendBody(call, *u, offset, **claim);
+  return AppendBody(call, *inv, *u, offset, **claim);
 }
 
 }  // namespace cammio

@@ -10,14 +10,21 @@ constexpr const char kSelect[] =
     "created_at FROM uploads WHERE invitation_id = ?1 AND id = ?2";
 constexpr const char kSetReceived[] =
     "UPDATE uploads SET received = ?2, updated_at = ?3 WHERE id = ?1 AND received <= ?2";
-constexpr const char kSetVideo[] = "UPDATE uploads SET video_id = ?2, updated_at = ?3 WHERE id = ?1";
+constexpr const char kSetVideo[] =
+    "UPDATE uploads SET video_id = ?2, updated_at = ?3 WHERE id = ?1";
 constexpr const char kClearVideo[] =
     "UPDATE uploads SET video_id = NULL, updated_at = ?2 WHERE id = ?1";
 // `question_index IS ?3` matches NULL to NULL (the CV has no question).
-constexpr const char kCount[] =
-    "SELECT COUNT(*) FROM uploads WHERE invitation_id = ?1 AND kind = ?2 AND question_index IS ?3";
-constexpr const char kLatest[] =
-    "SELECT MAX(id) FROM uploads WHERE invitation_id = ?1 AND kind = ?2 AND question_index IS ?3";
+constexpr const char kCountFinished[] =
+    "SELECT COUNT(*) FROM uploads WHERE invitation_id = ?1 AND kind = ?2 AND question_index IS ?3 "
+    "AND video_id IS NOT NULL";
+constexpr const char kCountUnfinished[] =
+    "SELECT COUNT(*) FROM uploads WHERE invitation_id = ?1 AND kind = ?2 AND question_index IS ?3 "
+    "AND video_id IS NULL AND updated_at >= ?4";
+constexpr const char kLatestFinishedId[] =
+    "SELECT MAX(id) FROM uploads WHERE invitation_id = ?1 AND kind = ?2 AND question_index IS ?3 "
+    "AND video_id IS NOT NULL";
+constexpr const char kDelete[] = "DELETE FROM uploads WHERE id = ?1";
 constexpr const char kList[] =
     "SELECT id, account_id, invitation_id, kind, question_index, length, received, video_id, "
     "created_at FROM uploads WHERE invitation_id = ?1 ORDER BY id";
@@ -65,20 +72,36 @@ Status ClearUploadVideo(Db& db, int64_t id, int64_t now) {
   return db.Prepare(kClearVideo).Bind(1, id).Bind(2, now).Run();
 }
 
-Result<int64_t> CountUploads(Db& db, int64_t invitation_id, const std::string& kind,
-                             std::optional<int64_t> question_index) {
-  Stmt st = db.Prepare(kCount);
-  st.Bind(1, invitation_id).Bind(2, kind).Bind(3, question_index);
+namespace {
+Result<int64_t> Count(Stmt& st) {
   Status s;
   int64_t n = st.Step(&s) ? st.Int(0) : 0;
   if (!s.ok()) return s;
   return n;
 }
+}  // namespace
 
-Result<std::optional<int64_t>> LatestUploadId(Db& db, int64_t invitation_id,
-                                              const std::string& kind,
-                                              std::optional<int64_t> question_index) {
-  Stmt st = db.Prepare(kLatest);
+Result<int64_t> CountFinishedUploads(Db& db, int64_t invitation_id, const std::string& kind,
+                                     std::optional<int64_t> question_index) {
+  Stmt st = db.Prepare(kCountFinished);
+  st.Bind(1, invitation_id).Bind(2, kind).Bind(3, question_index);
+  return Count(st);
+}
+
+Result<int64_t> CountUnfinishedUploads(Db& db, int64_t invitation_id, const std::string& kind,
+                                       std::optional<int64_t> question_index,
+                                       int64_t updated_since) {
+  Stmt st = db.Prepare(kCountUnfinished);
+  st.Bind(1, invitation_id).Bind(2, kind).Bind(3, question_index).Bind(4, updated_since);
+  return Count(st);
+}
+
+Status DeleteUpload(Db& db, int64_t id) { return db.Prepare(kDelete).Bind(1, id).Run(); }
+
+Result<std::optional<int64_t>> LatestFinishedUploadId(Db& db, int64_t invitation_id,
+                                                      const std::string& kind,
+                                                      std::optional<int64_t> question_index) {
+  Stmt st = db.Prepare(kLatestFinishedId);
   st.Bind(1, invitation_id).Bind(2, kind).Bind(3, question_index);
   Status s;
   std::optional<int64_t> id;

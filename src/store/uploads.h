@@ -30,15 +30,24 @@ Result<Upload> GetUpload(Db& db, int64_t invitation_id, int64_t id);
 Status SetUploadReceived(Db& db, int64_t id, int64_t received, int64_t now);
 Status SetUploadVideo(Db& db, int64_t id, int64_t video_id, int64_t now);
 
-// The invitation's uploads of `kind` (for recordings and thumbnails: of the
-// question with that index), finished or not; each one is a take.
-Result<int64_t> CountUploads(Db& db, int64_t invitation_id, const std::string& kind,
-                             std::optional<int64_t> question_index);
-// The id of the invitation's newest upload of `kind` (and question), finished
-// or not; nullopt when there is none.
-Result<std::optional<int64_t>> LatestUploadId(Db& db, int64_t invitation_id,
-                                              const std::string& kind,
-                                              std::optional<int64_t> question_index);
+// Removes the upload's row (the caller unlinks its part file).
+Status DeleteUpload(Db& db, int64_t id);
+
+// The invitation's finished uploads (their last byte arrived and they have a
+// media file) of `kind` and, for recordings and thumbnails, of the question
+// with that index (`question_index` nullopt matches uploads without one).
+Result<int64_t> CountFinishedUploads(Db& db, int64_t invitation_id, const std::string& kind,
+                                     std::optional<int64_t> question_index);
+// The invitation's unfinished uploads of `kind` and question that were
+// created or received bytes at or after `updated_since` (epoch seconds).
+Result<int64_t> CountUnfinishedUploads(Db& db, int64_t invitation_id, const std::string& kind,
+                                       std::optional<int64_t> question_index,
+                                       int64_t updated_since);
+// The id of the invitation's newest finished upload of `kind` (and
+// question); nullopt when there is none.
+Result<std::optional<int64_t>> LatestFinishedUploadId(Db& db, int64_t invitation_id,
+                                                      const std::string& kind,
+                                                      std::optional<int64_t> question_index);
 // Every upload of the invitation, oldest first.
 Status ListUploads(Db& db, int64_t invitation_id, std::vector<Upload>* out);
 // The media file of the invitation's newest finished upload of `kind`

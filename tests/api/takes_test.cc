@@ -13,6 +13,7 @@
 #include <map>
 #include <regex>
 #include <string>
+#include <thread>
 
 #include "ops/candidate_data.h"
 #include "ops/fs.h"
@@ -108,6 +109,27 @@ class Candidate {
     return std::stoll(location.substr(location.rfind('/') + 1));
   }
 
+  // One PATCH with all of `bytes` from offset 0 to the upload at `location`.
+  Resp Send(const std::string& location, const std::string& bytes) {
+    auto r = server_.Client()->Patch(
+        location.c_str(), httplib::Headers{{"Tus-Resumable", "1.0.0"}, {"Upload-Offset", "0"}},
+        bytes, kPatchType);
+    REQUIRE(r);
+    return Resp{r->status, r->body, r->headers};
+  }
+
+  // A recording upload of `question` created (201) but not sent; its Location.
+  std::string CreateTake(int question) {
+    Resp c = Create({{"kind", "recording"}, {"question", std::to_string(question)}}, 304);
+    INFO("create: " << c);
+    REQUIRE(c.status == 201);
+    return c.Header("Location");
+  }
+
+  static int64_t IdOf(const std::string& location) {
+    return std::stoll(location.substr(location.rfind('/') + 1));
+  }
+
   int64_t Take(int question, char seed) {
     return Upload({{"kind", "recording"}, {"question", std::to_string(question)}}, Webm(seed));
   }
@@ -190,6 +212,124 @@ TEST_CASE(
   CHECK(c.TakesLeft() == std::map<int64_t, int64_t>{{1, 0}, {2, 0}});
   CHECK(c.Create({{"kind", "recording"}, {"question", "2"}}, 304).status == 412);
   (void)second;
+}
+
+TEST_CASE(
+    "takes: an upload created but never sent (its 201 lost) is no take; the next one is "
+    "accepted and completes the interview") {
+  TestServer server;
+  Api api(server);
+  Candidate c(server, api, "\"num_of_retries\": 0");
+  c.CreateTake(1);  // the answer never reached the page: no byte of it arrives
+  CHECK(c.TakesLeft() == std::map<int64_t, int64_t>{{1, 1}, {2, 1}});
+  int64_t take = c.Take(1, 'a');
+  CHECK(c.TakesLeft() == std::map<int64_t, int64_t>{{1, 0}, {2, 1}});
+  CheckError(c.Create({{"kind", "recording"}, {"question", "1"}}, 304), 412, "1 take");
+  int64_t answer2 = c.Take(2, 'b');
+  Resp done = c.Complete(c.Answers(take, answer2));
+  Object(done, 200, "completion");
+  // The abandoned upload's part file went with the completion.
+  CHECK(CountFiles(server.data_dir() + "/media/uploads") == 0);
+}
+
+TEST_CASE(
+    "takes: of two uploads finished in parallel with num_of_retries 0 exactly one becomes "
+    "the take; the other is refused and removed") {
+  TestServer server;
+  Api api(server);
+  Candidate c(server, api, "\"num_of_retries\": 0");
+  const std::string locations[2] = {c.CreateTake(1), c.CreateTake(1)};
+  const std::string bytes[2] = {Webm('x'), Webm('y')};
+  int status[2] = {0, 0};
+  std::string body[2];
+  {
+    std::thread senders[2];
+    for (int i = 0; i < 2; ++i) {
+      senders[i] = std::thread([&, i] {
+        auto r = server.Client()->Patch(
+            locations[i].c_str(),
+            httplib::Headers{{"Tus-Resumable", "1.0.0"}, {"Upload-Offset", "0"}}, bytes[i],
+            kPatchType);
+        if (r) {
+          status[i] = r->status;
+          body[i] = r->body;
+        }
+      });
+    }
+    for (auto& t : senders) t.join();
+  }
+  INFO("first: " << status[0] << " " << body[0] << "; second: " << status[1] << " " << body[1]);
+  REQUIRE(((status[0] == 204 && status[1] == 412) || (status[0] == 412 && status[1] == 204)));
+  const int winner = status[0] == 204 ? 0 : 1;
+  CHECK(body[1 - winner].find("question 1 allows 1 take") != std::string::npos);
+  CHECK(c.TakesLeft()[1] == 0);
+  // The refused upload is gone: its row, its bytes, and no media of it.
+  CHECK(Uploads(server, c.invitation_id()) == 1);
+  CHECK(CountFiles(server.data_dir() + "/media/uploads") == 0);
+  CHECK(CountRows(server, "SELECT COUNT(*) FROM videos") == 1);
+  auto head = server.Client()->Head(locations[1 - winner].c_str(),
+                                    httplib::Headers{{"Tus-Resumable", "1.0.0"}});
+  REQUIRE(head);
+  CHECK(head->status == 404);
+
+  int64_t answer2 = c.Take(2, 'b');
+  CheckError(c.Complete(c.Answers(Candidate::IdOf(locations[1 - winner]), answer2)), 412,
+             "is not a recording");
+  Resp done = c.Complete(c.Answers(Candidate::IdOf(locations[winner]), answer2));
+  int64_t interview = Int(Object(done, 200, "completion"), "interview_id");
+  Value w = Object(api.Get("/api/interviews/" + std::to_string(interview)), 200, "interview");
+  REQUIRE(At(w, "recordings").size() == 2);
+  std::string url = Str(At(At(w, "recordings").items()[0], "recording"), "video_url");
+  Resp video = api.Get(url.substr(std::string(kPublicUrl).size()));
+  CHECK(video.body == bytes[winner]);
+}
+
+TEST_CASE(
+    "takes: a question has at most 2 unfinished recording uploads at once; abandoned ones "
+    "stop counting after 10 minutes") {
+  TestServer server;
+  Api api(server);
+  Candidate c(server, api, "");  // no take limit: only the cap applies
+  const std::string first = c.CreateTake(1);
+  c.CreateTake(1);
+  const int64_t rows = Uploads(server, c.invitation_id());
+  Resp third = c.Create({{"kind", "recording"}, {"question", "1"}}, 304);
+  std::string details = ErrorDetails(third, 429);
+  CHECK(details.find("question 1 already has 2 unfinished recording uploads") != std::string::npos);
+  CHECK(third.Header("Retry-After") == "600");
+  CHECK_FALSE(third.HasHeader("Location"));
+  CHECK(Uploads(server, c.invitation_id()) == rows);
+  // Another question, a still and a finished upload are not capped by it.
+  c.CreateTake(2);
+  CHECK(c.Create({{"kind", "thumbnail"}, {"question", "1"}}, 304).status == 201);
+  CHECK(c.Send(first, Webm('a')).status == 204);
+  const std::string fourth = c.CreateTake(1);  // finishing one freed its place
+  CheckError(c.Create({{"kind", "recording"}, {"question", "1"}}, 304), 429, "unfinished");
+  // Uploads receiving bytes keep counting; abandoned ones stop after 600 s.
+  server.clock().Advance(599);
+  CheckError(c.Create({{"kind", "recording"}, {"question", "1"}}, 304), 429, "unfinished");
+  server.clock().Advance(2);
+  c.CreateTake(1);
+  (void)fourth;
+}
+
+TEST_CASE(
+    "takes: completion takes the newest finished take when a newer upload of the question "
+    "is unfinished") {
+  TestServer server;
+  Api api(server);
+  Candidate c(server, api, "\"num_of_retries\": 1");
+  int64_t take = c.Take(1, 'a');
+  const std::string unfinished = c.CreateTake(1);  // retake started, its bytes never arrive
+  CHECK(c.TakesLeft()[1] == 1);                    // only finished takes count
+  int64_t answer2 = c.Take(2, 'b');
+  CheckError(c.Complete(c.Answers(Candidate::IdOf(unfinished), answer2)), 412, "not complete");
+  Resp done = c.Complete(c.Answers(take, answer2));
+  int64_t interview = Int(Object(done, 200, "completion"), "interview_id");
+  Value w = Object(api.Get("/api/interviews/" + std::to_string(interview)), 200, "interview");
+  std::string url = Str(At(At(w, "recordings").items()[0], "recording"), "video_url");
+  CHECK(api.Get(url.substr(std::string(kPublicUrl).size())).body == Webm('a'));
+  CHECK(CountFiles(server.data_dir() + "/media/uploads") == 0);
 }
 
 TEST_CASE("takes: a recording must name one of the interview's questions") {

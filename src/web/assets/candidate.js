@@ -6,10 +6,12 @@
 
    Takes are counted by the server (docs/decisions.md "Takes and the CV"):
    each recording of a question is registered as a tus upload as soon as it
-   stops, before the candidate reviews it; the server refuses a take beyond
-   num_of_retries (412, shown to the candidate) and the state document says
-   how many takes each question has left (takes_left, null: no limit). The
-   newest take replaces the earlier ones.
+   stops, before the candidate reviews it, and counts once its last byte
+   arrived; the server refuses a take beyond num_of_retries (412, shown to
+   the candidate) and the state document says how many takes each question
+   has left (takes_left, null: no limit). The newest finished take replaces
+   the earlier ones. A registration that fails for a passing reason (no
+   connection, 5xx, 429) keeps the recording and offers to try again.
 
    Progress lives in localStorage ("cammio:<token>") and recordings in
    IndexedDB until their upload is done, so a reload or a dropped connection
@@ -381,7 +383,8 @@
         if (err && err.status === 412) q.takes_left = 0;
         status.className = 'error';
         status.setAttribute('role', 'alert');
-        status.textContent = t('take_refused', { reason: err.message });
+        status.textContent = t(err && err.fatal ? 'take_refused' : 'take_not_saved',
+                               { reason: (err && err.message) || String(err) });
         var previous = P.takes[q.id];
         var choices = [status];
         if (!(err && err.fatal)) choices.push(button(t('try_again'), function () { register(blob, still); }, true));

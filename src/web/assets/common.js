@@ -163,28 +163,50 @@
     }).join(',');
   }
 
+  // Whether an answer refuses the request for good: a 4xx other than 409
+  // (offset mismatch), 423 (locked), 408 (timeout) and 429 (too many, try
+  // later). A 5xx or a lost connection is worth another try.
+  function refusal(xhr) {
+    var s = xhr.status;
+    return s >= 400 && s < 500 && s !== 409 && s !== 423 && s !== 408 && s !== 429;
+  }
+
+  function failure(xhr) {
+    var e = refusal(xhr) ? fatal(reason(xhr)) : new Error(reason(xhr));
+    e.status = xhr.status;
+    return e;
+  }
+
   // Creates a tus upload of `size` bytes -> Promise(path of the upload).
   // Rejects with error.fatal and the server's details when it refuses (for
-  // instance a recording beyond the question's takes: 412), with a plain
-  // error when the server could not be reached.
+  // instance a recording beyond the question's takes: 412); with a plain
+  // error (and error.status when the server answered) when the server could
+  // not be reached, is busy (429) or failed (5xx), after up to 3 attempts
+  // with backoff for a 5xx. A lost connection is not retried here: the
+  // upload may have been created, and the caller decides.
   function tusCreate(endpoint, size, meta) {
-    return send('POST', endpoint, {
-      'Tus-Resumable': TUS,
-      'Upload-Length': String(size),
-      'Upload-Metadata': metadata(meta)
-    }).then(function (xhr) {
-      if (xhr.status !== 201) {
-        var e = fatal(reason(xhr));
-        e.status = xhr.status;
-        throw e;
-      }
-      return new URL(xhr.getResponseHeader('Location'), location.href).pathname;
-    });
+    var attempts = 0;
+    function attempt() {
+      attempts += 1;
+      return send('POST', endpoint, {
+        'Tus-Resumable': TUS,
+        'Upload-Length': String(size),
+        'Upload-Metadata': metadata(meta)
+      }).then(function (xhr) {
+        if (xhr.status === 201) return new URL(xhr.getResponseHeader('Location'), location.href).pathname;
+        if (xhr.status >= 500 && attempts < 3) {
+          return sleep(1000 * Math.pow(2, attempts - 1)).then(attempt);
+        }
+        throw failure(xhr);
+      });
+    }
+    return attempt();
   }
 
   // tusUpload({endpoint, blob, meta, url?, chunkSize?, onUrl(url),
   //            onProgress(bytes), onWaiting(bool)}) -> Promise(url).
-  // Rejects only for a refusal (error.fatal): wrong type, too large, closed.
+  // Rejects only for a refusal (error.fatal): wrong type, too large, closed;
+  // any other failure is retried with backoff (at most 15 s apart).
   function tusUpload(o) {
     var size = o.blob.size;
     var chunk = o.chunkSize || 4 * 1024 * 1024;
@@ -204,7 +226,7 @@
       if (!url) return create();
       return send('HEAD', url, { 'Tus-Resumable': TUS }).then(function (xhr) {
         if (xhr.status === 404) { url = null; return create(); }
-        if (xhr.status !== 200) throw fatal(reason(xhr));
+        if (xhr.status !== 200) throw failure(xhr);
         return Number(xhr.getResponseHeader('Upload-Offset'));
       });
     }
@@ -218,8 +240,7 @@
       }, piece, function (sent) { if (o.onProgress) o.onProgress(at + sent); }).then(function (xhr) {
         if (xhr.status === 204) return Number(xhr.getResponseHeader('Upload-Offset'));
         if (xhr.status === 409) return offset();
-        if (xhr.status >= 500 || xhr.status === 408 || xhr.status === 429) throw new Error(reason(xhr));
-        throw fatal(reason(xhr));
+        throw failure(xhr);
       });
     }
 
