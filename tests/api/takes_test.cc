@@ -493,26 +493,7 @@ TEST_CASE("cv: candidate export holds the CV; erasure and retention delete it") 
   REQUIRE(ops::ExportCandidate(server.store(), server.data_dir(), account, "ann@example.test",
                                server.clock().Now(), out, &exported)
               .ok());
-  std::map<std::string, std::string> members;
-  int fd = ::open(out.c_str(), O_RDONLY);
-  REQUIRE(fd >= 0);
-  ops::TarReader tar(fd, out);
-  for (;;) {
-    ops::TarEntry e;
-    bool more = false;
-    REQUIRE(tar.Next(&e, &more).ok());
-    if (!more) break;
-    std::string data;
-    REQUIRE(tar.ReadData(
-                   [&](const char* d, size_t n) {
-                     data.append(d, n);
-                     return Status::OK();
-                   },
-                   nullptr)
-                .ok());
-    members[e.name] = data;
-  }
-  ::close(fd);
+  std::map<std::string, std::string> members = testing::ReadTarMembers(out);
   CHECK(members["media/" + cv_path] == kPdf);
   CHECK(exported.media_files == 3);  // two answers and the CV; nothing replaced is kept
 

@@ -118,21 +118,7 @@ TEST_CASE("ops candidate export: JSON of every row about the candidate plus thei
   CHECK(r.interviews == 1);
   CHECK(r.media_files == 4);  // recording, thumbnail, CV, the unfinished upload
 
-  int fd = ::open(out.c_str(), O_RDONLY);
-  REQUIRE(fd >= 0);
-  ops::TarReader tar(fd, out);
-  std::map<std::string, std::string> members;
-  for (;;) {
-    ops::TarEntry e;
-    bool more = false;
-    REQUIRE(tar.Next(&e, &more).ok());
-    if (!more) break;
-    std::string data;
-    REQUIRE(tar.ReadData([&](const char* d, size_t n) { data.append(d, n); return Status::OK(); },
-                         nullptr).ok());
-    members[e.name] = data;
-  }
-  ::close(fd);
+  std::map<std::string, std::string> members = testing::ReadTarMembers(out);
   REQUIRE(members.count("candidate.json"));
   REQUIRE(members.count("manifest.json"));
   Value doc = testing::Json(members["candidate.json"]);

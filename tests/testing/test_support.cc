@@ -1,7 +1,9 @@
 #include "testing/test_support.h"
 
 #include <doctest/doctest.h>
+#include <fcntl.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -9,6 +11,7 @@
 
 #include "http/certificate.h"
 #include "notify/sender.h"
+#include "ops/tar.h"
 #include "store/accounts.h"
 #include "testing/exchange_recorder.h"
 #include "util/crypto.h"
@@ -32,6 +35,33 @@ std::string ReadFile(const std::string& path) {
   std::stringstream ss;
   ss << in.rdbuf();
   return ss.str();
+}
+
+std::map<std::string, std::string> ReadTarMembers(const std::string& path) {
+  std::map<std::string, std::string> members;
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  REQUIRE(fd >= 0);
+  ops::TarReader tar(fd, path);
+  for (;;) {
+    ops::TarEntry e;
+    bool more = false;
+    Status s = tar.Next(&e, &more);
+    if (!s.ok() || !more) {
+      ::close(fd);
+      REQUIRE_MESSAGE(s.ok(), s.ToString());
+      return members;
+    }
+    std::string data;
+    s = tar.ReadData(
+        [&](const char* d, size_t n) {
+          data.append(d, n);
+          return Status::OK();
+        },
+        nullptr);
+    if (!s.ok()) ::close(fd);
+    REQUIRE_MESSAGE(s.ok(), s.ToString());
+    members[e.name] = std::move(data);
+  }
 }
 
 Value Json(const std::string& body) {

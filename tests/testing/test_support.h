@@ -5,6 +5,7 @@
 
 #include <httplib.h>
 
+#include <map>
 #include <memory>
 #include <string>
 
@@ -98,5 +99,8 @@ class TestServer {
 // Parses a JSON response body; fails the test on bad JSON.
 Value Json(const std::string& body);
 std::string ReadFile(const std::string& path);
+// Every member of the tar archive at `path` (a candidate export, a backup),
+// name -> contents; fails the test when the archive cannot be read.
+std::map<std::string, std::string> ReadTarMembers(const std::string& path);
 
 }  // namespace cammio::testing
