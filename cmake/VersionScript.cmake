@@ -1,7 +1,7 @@
 # Writes OUT (a C++ fragment defining CAMMIO_FULL_VERSION) from SRC/VERSION
 # and, in a git checkout, `git describe`: run at configure time and before
 # every build (CMakeLists.txt), rewriting OUT only when the text changes, so
-# a new commit recompiles one file (src/ops/version.cc).
+# a new commit recompiles one file (src/util/version.cc).
 #   VERSION "X.Y.Z", HEAD tagged vX.Y.Z           -> X.Y.Z
 #   N commits after the tag vX.Y.Z                -> X.Y.Z+N.gSHA
 #   no such tag (or a shallow clone without it)   -> X.Y.Z~N.gSHA, N the

@@ -4,7 +4,7 @@
 //               "database_integrity": "not checked" | "checking" | "ok" | "failed",
 //               "reason": "..." (only when degraded)}}
 // "degraded": the server answers, but the check `cammio serve` runs at start
-// (ops/integrity.h) found the database damaged. Still 200: the server serves
+// (store/integrity.h) found the database damaged. Still 200: the server serves
 // what it can read, and a watchdog restarting it would not repair anything.
 // For load balancers and the appliance's watchdog.
 #pragma once

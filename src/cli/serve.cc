@@ -19,12 +19,12 @@
 #include "notify/outbox.h"
 #include "notify/sender.h"
 #include "ops/data_lock.h"
-#include "ops/integrity.h"
 #include "ops/metrics_handler.h"
 #include "ops/retention.h"
-#include "ops/version.h"
 #include "store/accounts.h"
+#include "store/integrity.h"
 #include "util/log.h"
+#include "util/version.h"
 
 namespace cammio {
 namespace {
@@ -172,7 +172,10 @@ int RunServe(const Config& config) {
   }
   // PRAGMA quick_check in the background: a large database does not delay
   // the start; a damaged one is logged and shown by /healthz and /metrics.
-  ops::DatabaseIntegrity::Global().StartCheck(config.data_dir + "/cammio.db");
+  // Never destroyed: stopping the server does not wait for a check that is
+  // still reading a large file.
+  static DatabaseIntegrity* const integrity = new DatabaseIntegrity();
+  integrity->StartCheck(config.data_dir + "/cammio.db");
   ServerOptions options = ServerOptionsFrom(config);
   Status s = PrepareCertificate(config, &options.cert_file, &options.key_file);
   if (!s.ok()) {
@@ -190,6 +193,7 @@ int RunServe(const Config& config) {
   ctx.throttle = &throttle;
   ResponseCache response_cache(static_cast<size_t>(config.response_cache_kib) * 1024);
   if (config.response_cache_kib > 0) ctx.response_cache = &response_cache;
+  ctx.integrity = integrity;
   ctx.data_dir = config.data_dir;
   ctx.public_url = config.public_url.empty()
                        ? "https://localhost:" + std::to_string(options.listen_port)
@@ -226,7 +230,7 @@ int RunServe(const Config& config) {
     std::cerr << "cammio: " << s.details() << "\n";
     return 1;
   }
-  LogInfo(std::string("cammio ") + ops::CammioVersion() + " listening on https://" +
+  LogInfo(std::string("cammio ") + CammioVersion() + " listening on https://" +
           options.listen_host + ":" + std::to_string(server.port()) +
           (server.http_port() ? " and http://" + options.http_listen_host + ":" +
                                     std::to_string(server.http_port())

@@ -10,8 +10,9 @@
 #include "ops/fs.h"
 #include "ops/restore.h"
 #include "ops/tar.h"
-#include "ops/version.h"
+#include "store/integrity.h"
 #include "util/time.h"
+#include "util/version.h"
 
 namespace cammio::ops {
 namespace {
@@ -128,23 +129,6 @@ std::string FileStamp(int64_t epoch) {
     if (c != '-' && c != ':') out.push_back(c);
   }
   return out;
-}
-
-Status SqliteStatus(int rc, const std::string& what) {
-  std::string msg = what + ": " + sqlite3_errstr(rc);
-  switch (rc & 0xff) {
-    case SQLITE_FULL:
-      return Status::InsufficientStorage("the disk is full (" + msg + ")");
-    case SQLITE_READONLY:
-    case SQLITE_CANTOPEN:
-    case SQLITE_PERM:
-      return Status::Unavailable("the storage is not writable (" + msg + ")");
-    case SQLITE_BUSY:
-    case SQLITE_LOCKED:
-      return Status::Unavailable("the database is busy (" + msg + ")");
-    default:
-      return Status::IoError(msg);
-  }
 }
 
 Status CreateBackup(Db& src, const std::string& data_dir, const std::string& archive_path,

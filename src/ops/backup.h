@@ -95,9 +95,4 @@ Status AddFileToArchive(TarWriter& tar, const std::string& name, const std::stri
 // "20260102T030405Z" for an epoch: a sortable UTC stamp for file names.
 std::string FileStamp(int64_t epoch);
 
-// Maps an SQLite result code to a Status for errors outside a Db (backup
-// handles): FULL -> InsufficientStorage, READONLY/CANTOPEN/PERM/BUSY ->
-// Unavailable, else IoError.
-Status SqliteStatus(int rc, const std::string& what);
-
 }  // namespace cammio::ops

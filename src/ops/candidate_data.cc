@@ -9,7 +9,7 @@
 #include "ops/backup.h"
 #include "ops/fs.h"
 #include "ops/tar.h"
-#include "ops/version.h"
+#include "util/version.h"
 #include "util/crypto.h"
 #include "util/time.h"
 

@@ -12,7 +12,8 @@
 #include "ops/data_lock.h"
 #include "ops/fs.h"
 #include "ops/restore.h"
-#include "ops/version.h"
+#include "store/integrity.h"
+#include "util/version.h"
 #include "store/migrate.h"
 #include "util/time.h"
 

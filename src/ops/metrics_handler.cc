@@ -4,11 +4,11 @@
 
 #include "api/response_cache.h"
 #include "ops/fs.h"
-#include "ops/integrity.h"
 #include "ops/metrics.h"
 #include "ops/purge.h"
-#include "ops/version.h"
+#include "store/integrity.h"
 #include "util/crypto.h"
+#include "util/version.h"
 
 namespace cammio::ops {
 namespace {
@@ -126,7 +126,8 @@ Status MetricsHandler(Call& call) {
           "Memory the response cache accounts for (at most response_cache_kib).",
           std::to_string(st.bytes));
   }
-  const DatabaseIntegrity::Snapshot integrity = DatabaseIntegrity::Global().Get();
+  const DatabaseIntegrity::Snapshot integrity =
+      call.ctx().integrity ? call.ctx().integrity->Get() : DatabaseIntegrity::Snapshot();
   if (integrity.state == DatabaseIntegrity::State::kOk ||
       integrity.state == DatabaseIntegrity::State::kFailed) {
     Gauge(&out, "cammio_database_integrity_ok",

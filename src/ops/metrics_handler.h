@@ -11,7 +11,7 @@
 //   cammio_media_bytes, cammio_media_files (the media index)        gauge
 //   cammio_data_disk_free_bytes, cammio_data_disk_total_bytes       gauge
 //   cammio_database_integrity_ok (1/0, once the start check is done) gauge
-//   cammio_build_info{version} (ops/version.h)                      gauge (1)
+//   cammio_build_info{version} (util/version.h)                      gauge (1)
 //
 // Thread-safety: the handler runs on request threads; the token is set
 // once before the server starts (and guarded anyway).

@@ -9,6 +9,7 @@
 #include "ops/data_lock.h"
 #include "ops/fs.h"
 #include "ops/tar.h"
+#include "store/integrity.h"
 #include "store/migrate.h"
 #include "util/log.h"
 
@@ -74,33 +75,6 @@ Status RenameAll(const std::vector<Move>& moves) {
 }
 
 }  // namespace
-
-Status CheckDatabaseIntegrity(const std::string& path, bool quick, const std::string& label) {
-  const std::string name = label.empty() ? path : label;
-  sqlite3* db = nullptr;
-  int rc = sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nullptr);
-  Status s;
-  if (rc != SQLITE_OK) s = SqliteStatus(rc, "opening " + name);
-  sqlite3_stmt* st = nullptr;
-  if (s.ok()) {
-    sqlite3_busy_timeout(db, 5000);
-    rc = sqlite3_prepare_v2(db, quick ? "PRAGMA quick_check" : "PRAGMA integrity_check", -1, &st,
-                            nullptr);
-    if (rc != SQLITE_OK) s = SqliteStatus(rc, "integrity check of " + name);
-  }
-  if (s.ok()) {
-    rc = sqlite3_step(st);
-    if (rc != SQLITE_ROW) {
-      s = SqliteStatus(rc, "integrity check of " + name);
-    } else {
-      std::string answer = reinterpret_cast<const char*>(sqlite3_column_text(st, 0));
-      if (answer != "ok") s = Status::IoError(name + " fails its integrity check: " + answer);
-    }
-  }
-  sqlite3_finalize(st);
-  sqlite3_close(db);
-  return s;
-}
 
 Status RestoreBackup(const std::string& archive_path, const std::string& data_dir, int64_t now,
                      RestoreResult* result, const RestoreOptions& options) {

@@ -46,12 +46,4 @@ struct RestoreOptions {
 Status RestoreBackup(const std::string& archive_path, const std::string& data_dir, int64_t now,
                      RestoreResult* result, const RestoreOptions& options = RestoreOptions());
 
-// PRAGMA integrity_check (with `quick`: PRAGMA quick_check, which skips
-// comparing indexes with their tables) on the database file at `path`,
-// opened read-only. OK when SQLite answers "ok"; IoError with its first
-// complaint otherwise.
-// `label` names the database in the complaint (default: `path`).
-Status CheckDatabaseIntegrity(const std::string& path, bool quick = false,
-                              const std::string& label = "");
-
 }  // namespace cammio::ops

@@ -8,10 +8,10 @@
 namespace cammio {
 namespace {
 
-constexpr const char kInsertAccount[] =
-    "INSERT INTO accounts (name, created_at) VALUES (?1, ?2)";
+constexpr const char kInsertAccount[] = "INSERT INTO accounts (name, created_at) VALUES (?1, ?2)";
 constexpr const char kSelectAccount[] =
     "SELECT id, name, disabled, created_at FROM accounts WHERE id = ?1";
+constexpr const char kPing[] = "SELECT COUNT(*) FROM accounts";
 constexpr const char kSelectAccounts[] =
     "SELECT id, name, disabled, created_at FROM accounts ORDER BY id";
 constexpr const char kUpdateAccountDisabled[] = "UPDATE accounts SET disabled = ?2 WHERE id = ?1";
@@ -161,8 +161,8 @@ Result<std::vector<TokenInfo>> ListTokens(Db& db, const std::string& email) {
   std::vector<TokenInfo> out;
   Status s;
   while (st.Step(&s)) {
-    out.push_back(TokenInfo{st.Int(0), st.Int(1), st.Text(2), st.Text(3), st.Int(4),
-                            st.OptInt(5), st.OptInt(6)});
+    out.push_back(TokenInfo{st.Int(0), st.Int(1), st.Text(2), st.Text(3), st.Int(4), st.OptInt(5),
+                            st.OptInt(6)});
   }
   if (!s.ok()) return s;
   return out;
@@ -190,6 +190,13 @@ Result<Principal> Authenticate(Db& db, const std::string& email, const std::stri
   if (!found) return Status::Unauthenticated("wrong username or access token");
   if (disabled) return Status::Disabled("the account's API access is disabled");
   return *found;
+}
+
+Status PingDatabase(Db& db) {
+  Stmt st = db.Prepare(kPing);
+  Status r;
+  st.Step(&r);
+  return r;
 }
 
 }  // namespace cammio

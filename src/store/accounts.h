@@ -49,6 +49,9 @@ Result<Account> CreateAccount(Db& db, const std::string& name, int64_t now);
 // NotFound when there is no such account.
 Result<Account> GetAccount(Db& db, int64_t id);
 Result<std::vector<Account>> ListAccounts(Db& db);
+// One cheap read of the accounts table: OK when the database answers
+// (GET /healthz); the SQLite error otherwise.
+Status PingDatabase(Db& db);
 Status SetAccountDisabled(Db& db, int64_t id, bool disabled);
 
 // PreconditionFailed when the email is taken (emails are logins, unique

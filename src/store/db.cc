@@ -143,4 +143,21 @@ Status Db::Error(int rc, std::string_view what) const {
   }
 }
 
+Status SqliteStatus(int rc, const std::string& what) {
+  std::string msg = what + ": " + sqlite3_errstr(rc);
+  switch (rc & 0xff) {
+    case SQLITE_FULL:
+      return Status::InsufficientStorage("the disk is full (" + msg + ")");
+    case SQLITE_READONLY:
+    case SQLITE_CANTOPEN:
+    case SQLITE_PERM:
+      return Status::Unavailable("the storage is not writable (" + msg + ")");
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+      return Status::Unavailable("the database is busy (" + msg + ")");
+    default:
+      return Status::IoError(msg);
+  }
+}
+
 }  // namespace cammio

@@ -112,4 +112,9 @@ class Db {
   friend class Stmt;
 };
 
+// Maps an SQLite result code to a Status for errors outside a Db (backup
+// handles, a connection of its own): FULL -> InsufficientStorage,
+// READONLY/CANTOPEN/PERM/BUSY/LOCKED -> Unavailable, else IoError.
+Status SqliteStatus(int rc, const std::string& what);
+
 }  // namespace cammio

@@ -1,25 +1,18 @@
 // GET /healthz (src/api/health.h) and the integrity gauge of GET /metrics
-// with each state of the start's integrity check (src/ops/integrity.h). The
+// with each state of the start's integrity check (src/store/integrity.h). The
 // real `cammio serve` on a damaged file is tests/shell/integrity_test.sh.
 #include <doctest/doctest.h>
 
-#include "ops/integrity.h"
-#include "ops/version.h"
+#include "store/integrity.h"
 #include "testing/test_support.h"
+#include "util/version.h"
 
 namespace cammio {
 namespace {
 
-using ops::DatabaseIntegrity;
 using testing::TestServer;
 
-// Restores the process-wide state when the test ends, however it ends.
-struct ResetIntegrity {
-  ~ResetIntegrity() { DatabaseIntegrity::Global().Set(DatabaseIntegrity::State::kNotChecked, ""); }
-};
-
 TEST_CASE("api health: ok, checking, degraded with a reason; the metrics gauge follows") {
-  ResetIntegrity reset;
   TestServer srv;
   auto anon = srv.Client();
   auto health = [&] {
@@ -44,22 +37,22 @@ TEST_CASE("api health: ok, checking, degraded with a reason; the metrics gauge f
   Value doc = health();  // a TestServer runs no start check
   CHECK(field(doc, "status") == "ok");
   CHECK(field(doc, "database_integrity") == "not checked");
-  CHECK(field(doc, "version") == ops::CammioVersion());
+  CHECK(field(doc, "version") == CammioVersion());
   CHECK(field(doc, "reason") == "(absent)");
   CHECK(metrics().find("cammio_database_integrity_ok") == std::string::npos);
 
-  DatabaseIntegrity::Global().Set(DatabaseIntegrity::State::kChecking, "");
+  srv.integrity().Set(DatabaseIntegrity::State::kChecking, "");
   doc = health();
   CHECK(field(doc, "status") == "ok");
   CHECK(field(doc, "database_integrity") == "checking");
 
-  DatabaseIntegrity::Global().Set(DatabaseIntegrity::State::kOk, "");
+  srv.integrity().Set(DatabaseIntegrity::State::kOk, "");
   CHECK(field(health(), "database_integrity") == "ok");
   CHECK(metrics().find("\ncammio_database_integrity_ok 1\n") != std::string::npos);
 
-  DatabaseIntegrity::Global().Set(DatabaseIntegrity::State::kFailed,
-                                  "Page 23: btreeInitPage() "
-                                  "returns error code 11");
+  srv.integrity().Set(DatabaseIntegrity::State::kFailed,
+                      "Page 23: btreeInitPage() "
+                      "returns error code 11");
   doc = health();
   CHECK(field(doc, "status") == "degraded");
   CHECK(field(doc, "database_integrity") == "failed");
@@ -70,7 +63,7 @@ TEST_CASE("api health: ok, checking, degraded with a reason; the metrics gauge f
   CHECK(raw->body.find("Page 23") == std::string::npos);
   const std::string m = metrics();
   CHECK(m.find("\ncammio_database_integrity_ok 0\n") != std::string::npos);
-  CHECK(m.find("cammio_build_info{version=\"" + std::string(ops::CammioVersion()) + "\"} 1") !=
+  CHECK(m.find("cammio_build_info{version=\"" + std::string(CammioVersion()) + "\"} 1") !=
         std::string::npos);
 }
 

@@ -8,7 +8,7 @@
 
 #include "ops/backup.h"
 #include "ops/fs.h"
-#include "ops/integrity.h"
+#include "store/integrity.h"
 #include "ops/ops_fixture.h"
 #include "ops/restore.h"
 
@@ -62,10 +62,10 @@ TEST_CASE("ops backup: a database failing its integrity check is not backed up")
   CHECK_FALSE(ops::PathExists(archive + ".db-partial"));
 
   // The server's start check (quick_check) sees the same damage.
-  ops::DatabaseIntegrity integrity;
+  DatabaseIntegrity integrity;
   integrity.StartCheck(data + "/cammio.db");
   integrity.Wait();
-  CHECK(integrity.Get().state == ops::DatabaseIntegrity::State::kFailed);
+  CHECK(integrity.Get().state == DatabaseIntegrity::State::kFailed);
   CHECK_FALSE(integrity.Get().detail.empty());
 }
 
@@ -77,10 +77,10 @@ TEST_CASE("ops backup: tls/ only on request; restore puts it back only on reques
   WriteTestFile(data + "/tls/cert.pem", "CERT");
   WriteTestFile(data + "/tls/key.pem", "KEY");
 
-  ops::DatabaseIntegrity integrity;
+  DatabaseIntegrity integrity;
   integrity.StartCheck(data + "/cammio.db");
   integrity.Wait();
-  CHECK(integrity.Get().state == ops::DatabaseIntegrity::State::kOk);
+  CHECK(integrity.Get().state == DatabaseIntegrity::State::kOk);
 
   ops::Manifest plain, with_tls;
   REQUIRE(ops::BackupDataDir(data, dir.path() + "/plain.tar", 1, &plain).ok());

@@ -13,6 +13,7 @@
 #include "ops/fs.h"
 #include "ops/pre_migration.h"
 #include "ops/restore.h"
+#include "store/integrity.h"
 #include "ops/tar.h"
 #include "store/migrate.h"
 #include "ops/ops_fixture.h"
@@ -129,7 +130,7 @@ TEST_CASE("ops backup: a snapshot taken while writes continue restores to a cons
   s = ops::RestoreBackup(archive, target, 8000, &rr);
   REQUIRE_MESSAGE(s.ok(), s.ToString());
   CHECK(rr.previous_dir.empty());
-  CHECK(ops::CheckDatabaseIntegrity(target + "/cammio.db").ok());
+  CHECK(CheckDatabaseIntegrity(target + "/cammio.db").ok());
   auto restored = OpenTestStore(target);
   CHECK(Scalar(*restored, "SELECT COUNT(*) FROM interviews") == 1);
   CHECK(Scalar(*restored, "SELECT COUNT(*) FROM accounts") >= 1);

@@ -9,7 +9,7 @@
 #include "ops/check.h"
 #include "ops/fs.h"
 #include "ops/ops_fixture.h"
-#include "ops/version.h"
+#include "util/version.h"
 #include "store/migrate.h"
 #include "util/log.h"
 #include "util/time.h"
@@ -126,7 +126,7 @@ TEST_CASE("ops check: certificate expiry, disk space, integrity and media are re
 
 TEST_CASE("ops version: the first line is unchanged, then schema and libraries") {
   std::string v = ops::VersionText();
-  CHECK(v.rfind(std::string("cammio ") + ops::CammioVersion() + "\n", 0) == 0);
+  CHECK(v.rfind(std::string("cammio ") + CammioVersion() + "\n", 0) == 0);
   CHECK(v.find("\nschema " + std::to_string(EmbeddedMigrations().back().version) + "\n") !=
         std::string::npos);
   CHECK(v.find("\nsqlite 3.") != std::string::npos);
@@ -151,7 +151,7 @@ TEST_CASE("ops version: VERSION, plus git describe's commit in a checkout") {
   const std::string src = CAMMIO_SOURCE_DIR;
   const std::string release = CommandOutput("head -1 '" + src + "/VERSION'");
   REQUIRE_FALSE(release.empty());
-  const std::string v = ops::CammioVersion();
+  const std::string v = CammioVersion();
   CAPTURE(v);
   REQUIRE(v.rfind(release, 0) == 0);
   const std::string suffix = v.substr(release.size());

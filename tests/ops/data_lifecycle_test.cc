@@ -12,6 +12,7 @@
 #include "ops/fs.h"
 #include "ops/ops_fixture.h"
 #include "ops/restore.h"
+#include "store/integrity.h"
 #include "ops/retention.h"
 #include "ops/tar.h"
 #include "util/log.h"
@@ -97,7 +98,7 @@ TEST_CASE("ops candidate erase: everything about the candidate goes, an anonymou
   // The audit row: counts, no personal data.
   CHECK(Scalar(*w.store, "SELECT interviews FROM erasure_audit WHERE reference = '" + r.reference +
                              "' AND action = 'candidate_erase'") == 2);
-  CHECK(ops::CheckDatabaseIntegrity(w.data + "/cammio.db").ok());
+  CHECK(CheckDatabaseIntegrity(w.data + "/cammio.db").ok());
 
   // Erasing again: nothing left to find.
   CHECK(ops::EraseCandidate(*w.store, w.data, w.a.account, "ann@cand.test", 9100, &r).code() ==
@@ -190,7 +191,7 @@ TEST_CASE("ops retention: interviews older than the account's period are deleted
                              std::to_string(w.b.account)) == 1);
   REQUIRE(ops::SetRetentionDays(*w.store, w.a.account, std::nullopt, now).ok());
   CHECK_FALSE(ops::GetRetentionDays(*w.store, w.a.account)->has_value());
-  CHECK(ops::CheckDatabaseIntegrity(w.data + "/cammio.db").ok());
+  CHECK(CheckDatabaseIntegrity(w.data + "/cammio.db").ok());
   w.store->Close();
 }
 

@@ -16,6 +16,7 @@
 #include "ops/fs.h"
 #include "ops/ops_fixture.h"
 #include "ops/restore.h"
+#include "store/integrity.h"
 #include "util/crypto.h"
 #include "util/log.h"
 
@@ -128,13 +129,13 @@ TEST_CASE("ops faults: a full disk answers 507 and leaves the database intact") 
     CHECK(r->body.find("Insufficient storage") != std::string::npos);
     CHECK(cli->Get("/api/vacancies")->status == 200);  // reads keep working
     CHECK(Scalar(*srv.store, "SELECT COUNT(*) FROM vacancies") == 1);
-    CHECK(ops::CheckDatabaseIntegrity(data + "/cammio.db").ok());
+    CHECK(CheckDatabaseIntegrity(data + "/cammio.db").ok());
     // Space again: writes work again.
     REQUIRE(ops::RemoveFile(data + "/filler").ok());
     CHECK(cli->Post("/api/vacancies", BigVacancy("third"), "application/json")->status == 201);
     CHECK(Scalar(*srv.store, "SELECT COUNT(*) FROM vacancies") == 2);
   }
-  CHECK(ops::CheckDatabaseIntegrity(data + "/cammio.db").ok());
+  CHECK(CheckDatabaseIntegrity(data + "/cammio.db").ok());
 }
 
 // The storage turning read-only under a running server (the database files
@@ -150,7 +151,7 @@ TEST_CASE("ops faults: storage turning read-only answers 503 and changes nothing
   CHECK(r->status == 503);
   CHECK(r->body.find("not writable") != std::string::npos);
   CHECK(Scalar(srv.store(), "SELECT COUNT(*) FROM vacancies") == 1);
-  CHECK(ops::CheckDatabaseIntegrity(srv.data_dir() + "/cammio.db").ok());
+  CHECK(CheckDatabaseIntegrity(srv.data_dir() + "/cammio.db").ok());
   // While it lasts, every write answers 503 and reads keep working.
   CHECK(cli->Delete("/api/vacancies/1")->status == 503);
   CHECK(cli->Get("/api/vacancies")->status == 200);
@@ -198,7 +199,7 @@ TEST_CASE("ops faults: a read-only data directory is reported, refused and left 
   CHECK(items.at(0).name == "config");
   CHECK(items.at(0).status == "fail");
   CHECK(items.at(0).detail.find("not writable") != std::string::npos);
-  CHECK(ops::CheckDatabaseIntegrity(data + "/cammio.db").ok());
+  CHECK(CheckDatabaseIntegrity(data + "/cammio.db").ok());
 }
 
 TEST_CASE("ops faults: backup and restore on a full disk fail cleanly") {
@@ -218,7 +219,7 @@ TEST_CASE("ops faults: backup and restore on a full disk fail cleanly") {
   auto left = ops::ListFiles(small);
   REQUIRE(left.ok());
   CHECK(left->empty());  // no partial archive, no database copy
-  CHECK(ops::CheckDatabaseIntegrity(data + "/cammio.db").ok());
+  CHECK(CheckDatabaseIntegrity(data + "/cammio.db").ok());
 
   // Restoring into a data directory without room: nothing replaced.
   const std::string archive = dir.path() + "/b.tar";

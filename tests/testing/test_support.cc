@@ -111,6 +111,7 @@ void TestServer::Start(StoreOptions so) {
   ctx.throttle = &throttle_;
   response_cache_ = std::make_unique<ResponseCache>(4 << 20);
   ctx.response_cache = response_cache_.get();
+  ctx.integrity = &integrity_;
   ctx.public_url = "https://cammio.test";
   ctx.data_dir = dir_.path();
   server_ = std::make_unique<ApiServer>(ctx, options_);

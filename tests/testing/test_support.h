@@ -16,6 +16,7 @@
 #include "http/server.h"
 #include "http/tls_client.h"
 #include "net/address.h"
+#include "store/integrity.h"
 #include "store/store.h"
 #include "util/time.h"
 
@@ -73,6 +74,8 @@ class TestServer {
   const Credentials& creds() const { return creds_; }
   // The response cache the server uses, as `cammio serve` does by default.
   ResponseCache& response_cache() { return *response_cache_; }
+  // The integrity state /healthz and /metrics report (no check runs at start).
+  DatabaseIntegrity& integrity() { return integrity_; }
 
   // Creates another account with a user and token.
   Credentials NewAccount(const std::string& name, const std::string& email);
@@ -90,6 +93,7 @@ class TestServer {
   ManualClock clock_{1700000000};
   AuthThrottle throttle_;
   std::unique_ptr<ResponseCache> response_cache_;
+  DatabaseIntegrity integrity_;
   std::unique_ptr<Store> store_;
   std::unique_ptr<ApiServer> server_;
   std::string cert_pem_;

@@ -1,4 +1,4 @@
-#include "ops/version.h"
+#include "util/version.h"
 
 #if __has_include("cammio_version.inc")
 #include "cammio_version.inc"  // generated into the build tree
@@ -6,7 +6,7 @@
 #define CAMMIO_FULL_VERSION CAMMIO_VERSION
 #endif
 
-namespace cammio::ops {
+namespace cammio {
 namespace {
 // A what(1)-style marker: firmware/build-deb finds the version in the binary
 // (of any architecture) without running it.
@@ -16,4 +16,4 @@ constexpr int kMarkerPrefix = sizeof("@(#)cammio-version ") - 1;
 
 const char* CammioVersion() { return kMarker + kMarkerPrefix; }
 
-}  // namespace cammio::ops
+}  // namespace cammio

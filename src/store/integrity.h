@@ -1,4 +1,10 @@
-// The database integrity seen by a running server: `cammio serve` runs
+// Integrity checks of the database file.
+//
+// CheckDatabaseIntegrity runs PRAGMA integrity_check (or quick_check) on a
+// file of its own connection: `cammio check`, `cammio backup` and `cammio
+// restore` use it.
+//
+// DatabaseIntegrity is the integrity seen by a running server: `cammio serve` runs
 // PRAGMA quick_check once at start, on a thread of its own and a read-only
 // connection of its own, so the start is not delayed however large the
 // database is (quick_check reads every page once: roughly the time to read
@@ -8,8 +14,12 @@
 // full PRAGMA integrity_check (also index against table) is what
 // `cammio check` and `cammio backup` run. See docs/operations.md.
 //
-// Thread-safety: Get and Set are thread-safe (one mutex); StartCheck and
-// Wait are called from one thread (the server's main thread).
+// One instance per server, made by its owner (`cammio serve`, a test server)
+// and handed to the handlers through ServerContext::integrity: no global.
+//
+// Thread-safety: CheckDatabaseIntegrity is thread-safe. Get and Set are
+// thread-safe (one mutex); StartCheck and Wait are called from one thread
+// (the server's main thread).
 #pragma once
 
 #include <cstdint>
@@ -17,7 +27,17 @@
 #include <string>
 #include <thread>
 
-namespace cammio::ops {
+#include "cammio/status.h"
+
+namespace cammio {
+
+// PRAGMA integrity_check (with `quick`: PRAGMA quick_check, which skips
+// comparing indexes with their tables) on the database file at `path`,
+// opened read-only. OK when SQLite answers "ok"; IoError with its first
+// complaint otherwise. `label` names the database in the complaint
+// (default: `path`).
+Status CheckDatabaseIntegrity(const std::string& path, bool quick = false,
+                              const std::string& label = "");
 
 class DatabaseIntegrity {
  public:
@@ -27,9 +47,6 @@ class DatabaseIntegrity {
     std::string detail;  // SQLite's first complaint when kFailed
     double seconds = 0;  // duration of the finished check
   };
-
-  // The process-wide instance /healthz and /metrics read.
-  static DatabaseIntegrity& Global();
 
   DatabaseIntegrity() = default;
   ~DatabaseIntegrity();  // Joins a check in progress.
@@ -55,4 +72,4 @@ class DatabaseIntegrity {
 // "not checked", "checking", "ok", "failed".
 const char* IntegrityStateName(DatabaseIntegrity::State s);
 
-}  // namespace cammio::ops
+}  // namespace cammio

@@ -9,9 +9,9 @@
 // Thread-safety: a constant.
 #pragma once
 
-namespace cammio::ops {
+namespace cammio {
 
 // Never null; a static string.
 const char* CammioVersion();
 
-}  // namespace cammio::ops
+}  // namespace cammio
