@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "cli/ops_commands.h"
+#include "config/settings_docs.h"
 #include "ops/check.h"
 #include "util/crypto.h"
 #include "util/log.h"
@@ -32,7 +33,24 @@ const char kUsage[] =
     "--to FILE\n"
     "  retention set --account ID --days N | retention clear|show --account ID | retention run\n"
     "  version\n"
-    "Every command takes --data DIR (default ./cammio-data) and --config FILE.\n";
+    "Every command takes --data DIR (default ";
+const char kUsageEnd[] = ") and --config FILE.\n";
+
+std::string Usage() { return kUsage + DefaultConfig().data_dir + kUsageEnd; }
+
+// `cammio settings markdown|conf` (not in the usage: tools/gen-settings-docs
+// runs it) prints the documentation generated from the settings table.
+int SettingsCommand(const Args& args) {
+  const std::string what = args.words.size() == 2 ? args.words[1] : "";
+  if (what == "markdown") {
+    std::cout << SettingsMarkdownTable();
+  } else if (what == "conf") {
+    std::cout << SettingsConfFile();
+  } else {
+    return CliUsage("usage: cammio settings markdown|conf");
+  }
+  return 0;
+}
 
 }  // namespace
 
@@ -80,7 +98,7 @@ Result<Args> ParseArgs(int argc, char** argv) {
 }
 
 Result<Config> ConfigFromArgs(const Args& args) {
-  Config config;
+  Config config = DefaultConfig();
   Status s;
   if (args.Has("config")) s = LoadConfigFile(&config, args.Get("config"));
   if (s.ok()) s = LoadConfigEnvironment(&config);
@@ -99,7 +117,7 @@ int RunCli(int argc, char** argv) {
   auto args = ParseArgs(argc, argv);
   if (!args.ok() || args->words.empty()) {
     if (!args.ok()) std::cerr << "cammio: " << args.status().details() << "\n";
-    std::cerr << kUsage;
+    std::cerr << Usage();
     return 2;
   }
   if (!InitCrypto()) {
@@ -112,9 +130,10 @@ int RunCli(int argc, char** argv) {
     return 0;
   }
   if (cmd == "help" || cmd == "--help") {
-    std::cout << kUsage;
+    std::cout << Usage();
     return 0;
   }
+  if (cmd == "settings") return SettingsCommand(*args);
   auto config = ConfigFromArgs(*args);
   if (!config.ok()) {
     std::cerr << "cammio: " << config.status().details() << "\n";

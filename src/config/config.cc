@@ -1,5 +1,6 @@
 #include "config/config.h"
 
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <functional>
@@ -63,15 +64,34 @@ Setter CidrList(std::string Config::*field, const char* name) {
   };
 }
 
+// The table. Columns: name, environment variable, default, the README's
+// default column, meaning, the cammio.conf comment, the cammio.conf example.
+// Keep each row's first line as `{{"name", "CAMMIO_NAME",` (tests/shell/deb_test.sh
+// reads the names from it).
 const std::vector<Row>& Rows() {
   static const std::vector<Row> rows = {
-      {{"data_dir", "CAMMIO_DATA_DIR", "data directory (database, media, certificate)"},
+      {{"data_dir", "CAMMIO_DATA_DIR", "./cammio-data", nullptr, "database, media, certificate",
+        "Database (cammio.db), media and the generated certificate (tls/). The unit\n"
+        "allows writes only here (ReadWritePaths=); keep them in step.",
+        nullptr},
        Text(&Config::data_dir)},
-      {{"listen", "CAMMIO_LISTEN", "HTTPS listen ADDRESS:PORT"},
+      {{"listen", "CAMMIO_LISTEN", "0.0.0.0:8443", nullptr, "HTTPS address:port",
+        "HTTPS listener, ADDRESS:PORT. Ports below 1024 work too (the unit grants\n"
+        "CAP_NET_BIND_SERVICE), e.g. 0.0.0.0:443.",
+        nullptr},
        Address(&Config::listen, "listen", false)},
-      {{"http_listen", "CAMMIO_HTTP_LISTEN", "plain HTTP ADDRESS:PORT (off unless set)"},
+      {{"http_listen", "CAMMIO_HTTP_LISTEN", "", "(off)", "plain HTTP address:port",
+        "Plain-HTTP listener, only for a TLS-terminating reverse proxy on this\n"
+        "machine. Off unless set.",
+        "127.0.0.1:8080"},
        Address(&Config::http_listen, "http_listen", true)},
-      {{"public_url", "CAMMIO_PUBLIC_URL", "base URL of links (default https://localhost:PORT)"},
+      {{"public_url", "CAMMIO_PUBLIC_URL", "", "https://localhost:PORT",
+        "base of links in answers and emails",
+        "Base URL of the links in answers and e-mails (invitation links, video and\n"
+        "forward URLs). Set it to the name candidates reach the appliance by. When\n"
+        "it is not set, the service's first start chooses one (the machine's\n"
+        "HOST.local, full name or address) and appends it to this file.",
+        "https://localhost:8443"},
        [](Config* c, const std::string& v) {
          if (!v.empty() && v.rfind("https://", 0) != 0 && v.rfind("http://", 0) != 0) {
            return Status::InvalidArgument("public_url must start with https:// or http://");
@@ -80,49 +100,119 @@ const std::vector<Row>& Rows() {
          while (!c->public_url.empty() && c->public_url.back() == '/') c->public_url.pop_back();
          return Status::OK();
        }},
-      {{"tls_cert", "CAMMIO_TLS_CERT", "PEM certificate chain (default: generated)"},
+      {{"tls_cert", "CAMMIO_TLS_CERT", "", "generated", "PEM certificate chain",
+        "Certificate and key (PEM), both or neither. Without them the first start\n"
+        "generates a self-signed EC P-256 certificate into DATA/tls/ and every start\n"
+        "logs its SHA-256 fingerprint (first boot also writes it to\n"
+        "/root/cammio-credentials). Files must be readable by the cammio user.",
+        "/etc/cammio/tls/cert.pem"},
        Text(&Config::tls_cert)},
-      {{"tls_key", "CAMMIO_TLS_KEY", "PEM private key (default: generated)"},
+      {{"tls_key", "CAMMIO_TLS_KEY", "", "generated", "PEM private key", nullptr,
+        "/etc/cammio/tls/key.pem"},
        Text(&Config::tls_key)},
-      {{"hostnames", "CAMMIO_HOSTNAMES", "comma-separated DNS names for the generated certificate"},
+      {{"hostnames", "CAMMIO_HOSTNAMES", "", "(none)",
+        "extra DNS names (comma-separated) of a generated certificate",
+        "Extra DNS names (comma-separated) of the generated certificate, besides\n"
+        "localhost and the host name. Only read when the certificate is generated:\n"
+        "delete DATA/tls/ and restart to regenerate.",
+        "cammio.example.com,interviews.example.com"},
        Text(&Config::hostnames)},
-      {{"workers", "CAMMIO_WORKERS", "request threads per listener"},
+      {{"workers", "CAMMIO_WORKERS", "32", nullptr,
+        "request threads per listener (requests in progress at once; idle keep-alive "
+        "connections hold none)",
+        "Request threads per listener (2 to 1024): the most requests in progress at\n"
+        "once, waits for a commit or a slow client included. Idle keep-alive\n"
+        "connections hold no thread.",
+        nullptr},
        Number(&Config::workers, "workers", 2, 1024)},
-      {{"running_workers", "CAMMIO_RUNNING_WORKERS",
-        "HTTPS request threads running at once before requests queue (0 = one per CPU)"},
+      {{"running_workers", "CAMMIO_RUNNING_WORKERS", "0", nullptr,
+        "HTTPS threads running at once before ready connections queue (0 = one per CPU); "
+        "see \"Request scheduling\"",
+        "Of those, HTTPS threads running at once before ready connections queue for\n"
+        "the next free one (0 = one per CPU). A queued connection never waits more\n"
+        "than 3 ms for a slot.",
+        nullptr},
        Number(&Config::running_workers, "running_workers", 0, 1024)},
-      {{"max_idle_connections", "CAMMIO_MAX_IDLE_CONNECTIONS",
-        "connections held without a thread per listener (idle, or in a handshake or request "
-        "head); past it the oldest idle ones are closed"},
+      {{"max_idle_connections", "CAMMIO_MAX_IDLE_CONNECTIONS", "512", nullptr,
+        "connections per listener held without a thread: idle keep-alive ones and those in a "
+        "TLS handshake or request head (about 33 KiB each over TLS); beyond that the oldest "
+        "idle one is closed (then the oldest in a handshake or head); see \"Request framing "
+        "and connection budget\"",
+        "Connections per listener held without a thread: idle keep-alive ones and\n"
+        "those in a TLS handshake or request head (their TLS session, about 33 KiB\n"
+        "each, stays in memory). Beyond this many, the one idle longest is closed to\n"
+        "make room (then the oldest in a handshake or head).",
+        nullptr},
        Number(&Config::max_idle_connections, "max_idle_connections", 0, 65536)},
-      {{"keep_alive_max_count", "CAMMIO_KEEP_ALIVE_MAX_COUNT", "requests per connection"},
+      {{"keep_alive_max_count", "CAMMIO_KEEP_ALIVE_MAX_COUNT", "100000", nullptr,
+        "requests per connection, then the client reconnects (a new TLS handshake)",
+        "Requests per keep-alive connection, and idle seconds before it closes. A new\n"
+        "connection costs a TLS handshake (milliseconds of CPU on an ARM board); an\n"
+        "idle one costs no thread.",
+        nullptr},
        Number(&Config::keep_alive_max_count, "keep_alive_max_count", 1, 1000000)},
-      {{"keep_alive_timeout", "CAMMIO_KEEP_ALIVE_TIMEOUT", "idle seconds before closing"},
+      {{"keep_alive_timeout", "CAMMIO_KEEP_ALIVE_TIMEOUT", "5", nullptr,
+        "idle seconds before a connection closes", nullptr, nullptr},
        Number(&Config::keep_alive_timeout, "keep_alive_timeout", 1, 300)},
-      {{"read_timeout", "CAMMIO_READ_TIMEOUT", "seconds per read and TLS handshake"},
+      {{"read_timeout", "CAMMIO_READ_TIMEOUT", "10", nullptr,
+        "seconds per read of a body; the whole TLS handshake must fit in it",
+        "Seconds per socket read of a body and write of an answer; the whole TLS\n"
+        "handshake must fit in read_timeout.",
+        nullptr},
        Number(&Config::read_timeout, "read_timeout", 1, 300)},
-      {{"header_timeout", "CAMMIO_HEADER_TIMEOUT",
-        "seconds a request head may take from its first byte (408 and close after)"},
-       Number(&Config::header_timeout, "header_timeout", 1, 300)},
-      {{"write_timeout", "CAMMIO_WRITE_TIMEOUT", "seconds per write"},
+      {{"write_timeout", "CAMMIO_WRITE_TIMEOUT", "10", nullptr, "seconds per write of an answer",
+        nullptr, nullptr},
        Number(&Config::write_timeout, "write_timeout", 1, 300)},
-      {{"max_body_kib", "CAMMIO_MAX_BODY_KIB", "request body limit in KiB (413 above)"},
+      {{"header_timeout", "CAMMIO_HEADER_TIMEOUT", "10", nullptr,
+        "seconds a request head may take from its first byte (then 408 and close)",
+        "Seconds a request head may take from its first byte (then 408 and close).", nullptr},
+       Number(&Config::header_timeout, "header_timeout", 1, 300)},
+      {{"max_body_kib", "CAMMIO_MAX_BODY_KIB", "1024", nullptr,
+        "request body limit in KiB (413 above)",
+        "Request body limit in KiB; larger bodies get 413.", nullptr},
        Number(&Config::max_body_kib, "max_body_kib", 1, 1024 * 1024)},
-      {{"backlog", "CAMMIO_BACKLOG", "listen backlog"},
+      {{"backlog", "CAMMIO_BACKLOG", "1024", nullptr, "listen backlog",
+        "Listen backlog (16 to 65535).", nullptr},
        Number(&Config::backlog, "backlog", 16, 65535)},
-      {{"response_cache_kib", "CAMMIO_RESPONSE_CACHE_KIB",
-        "memory for cached GET answers in KiB (0 = off)"},
+      {{"response_cache_kib", "CAMMIO_RESPONSE_CACHE_KIB", "4096", nullptr,
+        "memory in KiB for cached GET answers (0 = off); see \"Response cache\"",
+        "Memory in KiB for answers of read-only API requests, served again until the\n"
+        "database changes (0 to 1048576; 0 turns the cache off).",
+        nullptr},
        Number(&Config::response_cache_kib, "response_cache_kib", 0, 1024 * 1024)},
-      {{"metrics_token", "CAMMIO_METRICS_TOKEN",
-        "bearer token GET /metrics requires (empty: loopback clients only)"},
+      {{"metrics_token", "CAMMIO_METRICS_TOKEN", "", nullptr,
+        "bearer token `GET /metrics` requires; empty: loopback clients only",
+        "Bearer token that GET /metrics (Prometheus) requires from any client.\n"
+        "Unset: /metrics answers loopback clients only. This file is world-readable:\n"
+        "put the token in /etc/cammio/cammio.env instead (root-only, read by systemd):\n"
+        "  CAMMIO_METRICS_TOKEN=...",
+        "change-me"},
        Text(&Config::metrics_token)},
-      {{"outbound_allow", "CAMMIO_OUTBOUND_ALLOW",
-        "non-public address ranges (CIDR list) the ATS notification sender may connect to"},
+      {{"outbound_allow", "CAMMIO_OUTBOUND_ALLOW", "", nullptr,
+        "non-public address ranges (CIDR list, e.g. `10.1.0.0/16, fd00::/8`) the ATS "
+        "notification sender may connect to; empty: public addresses only. See \"Outbound "
+        "destinations\" in docs/decisions.md",
+        "ATS notifications (each account sets its ATS address) go only to public\n"
+        "addresses: never to this machine (loopback), private (10/8, 172.16/12,\n"
+        "192.168/16, fc00::/7), CGNAT, link-local, multicast or other reserved\n"
+        "ranges. An ATS on the agency's own network needs its range allowed here, as\n"
+        "a comma-separated CIDR list. Every account can then reach that range: allow\n"
+        "as little as possible.",
+        "10.1.0.0/16, fd00::/8"},
        CidrList(&Config::outbound_allow, "outbound_allow")},
-      {{"trusted_proxies", "CAMMIO_TRUSTED_PROXIES",
-        "reverse proxies (CIDR list) whose X-Forwarded-For / Forwarded names the client"},
+      {{"trusted_proxies", "CAMMIO_TRUSTED_PROXIES", "", nullptr,
+        "reverse proxies (CIDR list, e.g. `127.0.0.1/32`) whose `X-Forwarded-For` / "
+        "`Forwarded` names the client for the login throttle; empty: the TCP peer is the "
+        "client",
+        "Reverse proxies (comma-separated CIDR list) whose X-Forwarded-For (or\n"
+        "Forwarded) header names the client, for the failed-login throttle. With a\n"
+        "proxy on this machine (http_listen above), set 127.0.0.1/32 and have the\n"
+        "proxy set X-Forwarded-For (nginx: proxy_set_header X-Forwarded-For\n"
+        "$proxy_add_x_forwarded_for). Unset: the TCP peer is the client.",
+        "127.0.0.1/32"},
        CidrList(&Config::trusted_proxies, "trusted_proxies")},
-      {{"log_level", "CAMMIO_LOG_LEVEL", "debug, info, warn or error"},
+      {{"log_level", "CAMMIO_LOG_LEVEL", "info", nullptr, "debug, info, warn or error",
+        "debug, info, warn or error. The log goes to stderr: journalctl -u cammio.", nullptr},
        [](Config* c, const std::string& v) {
          if (v != "debug" && v != "info" && v != "warn" && v != "error") {
            return Status::InvalidArgument("log_level must be debug, info, warn or error");
@@ -150,6 +240,22 @@ const std::vector<ConfigSetting>& ConfigSettings() {
     return out;
   }();
   return settings;
+}
+
+Config DefaultConfig() {
+  static const Config defaults = [] {
+    Config c;
+    for (const auto& r : Rows()) {
+      Status s = r.set(&c, r.info.default_value);
+      if (!s.ok()) {
+        std::fprintf(stderr, "cammio: the default of %s is invalid: %s\n", r.info.name,
+                     s.details().c_str());
+        std::abort();
+      }
+    }
+    return c;
+  }();
+  return defaults;
 }
 
 Status SetConfigValue(Config* config, const std::string& name, const std::string& value) {

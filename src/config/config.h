@@ -1,7 +1,7 @@
 // Config: every setting of `cammio serve`, declared once as a row of a table
-// (name, environment variable, default, validator, help), redis-style. Values
-// are layered: defaults < config file < CAMMIO_* environment < command-line
-// flags.
+// (name, environment variable, default, validator, documentation),
+// redis-style. Values are layered: defaults (DefaultConfig) < config file <
+// CAMMIO_* environment < command-line flags.
 //
 // Config file syntax: `name = value` per line, `#` starts a comment, blank
 // lines ignored. Unknown names are errors (a typo must not be ignored).
@@ -18,39 +18,61 @@
 
 namespace cammio {
 
+// The settings. The defaults are not here but in the settings table
+// (config.cc): start from DefaultConfig(). A value-initialised Config has
+// empty strings and zeros, which is not a valid configuration.
 struct Config {
-  std::string data_dir = "./cammio-data";  // database, media, generated certificate
-  std::string listen = "0.0.0.0:8443";     // HTTPS address:port
-  std::string http_listen;                 // plain HTTP address:port; empty = off
-  std::string public_url;                  // base of links in emails and API answers
-  std::string metrics_token;               // bearer token for GET /metrics ("" = loopback only)
-  std::string tls_cert;                    // PEM certificate; empty = DATA/tls/cert.pem (generated)
-  std::string tls_key;                     // PEM key; empty = DATA/tls/key.pem (generated)
-  std::string hostnames;                   // extra DNS names for a generated certificate
-  int workers = 32;                        // request threads per listener
-  int running_workers = 0;                 // of those, running at once (0 = CPUs)
-  int max_idle_connections = 512;          // idle keep-alive connections parked
-  int keep_alive_max_count = 100000;       // requests per connection
-  int keep_alive_timeout = 5;              // seconds an idle connection is kept
-  int read_timeout = 10;                   // seconds per read (and TLS handshake)
-  int header_timeout = 10;                 // seconds for a request head, from its first byte
-  int write_timeout = 10;                  // seconds per write
-  int max_body_kib = 1024;                 // larger request bodies answer 413
-  int backlog = 1024;                      // listen backlog
-  int response_cache_kib = 4096;           // cached GET answers (api/response_cache.h); 0 = off
-  std::string log_level = "info";          // debug, info, warn, error
+  std::string data_dir;          // database, media, generated certificate
+  std::string listen;            // HTTPS address:port
+  std::string http_listen;       // plain HTTP address:port; empty = off
+  std::string public_url;        // base of links in emails and API answers
+  std::string metrics_token;     // bearer token for GET /metrics ("" = loopback only)
+  std::string tls_cert;          // PEM certificate; empty = DATA/tls/cert.pem (generated)
+  std::string tls_key;           // PEM key; empty = DATA/tls/key.pem (generated)
+  std::string hostnames;         // extra DNS names for a generated certificate
+  int workers = 0;               // request threads per listener
+  int running_workers = 0;       // of those, running at once (0 = one per CPU)
+  int max_idle_connections = 0;  // idle keep-alive connections parked
+  int keep_alive_max_count = 0;  // requests per connection
+  int keep_alive_timeout = 0;    // seconds an idle connection is kept
+  int read_timeout = 0;          // seconds per read (and TLS handshake)
+  int header_timeout = 0;        // seconds for a request head, from its first byte
+  int write_timeout = 0;         // seconds per write
+  int max_body_kib = 0;          // larger request bodies answer 413
+  int backlog = 0;               // listen backlog
+  int response_cache_kib = 0;    // cached GET answers (api/response_cache.h); 0 = off
+  std::string log_level;         // debug, info, warn, error
   // CIDR lists (net/address.h), comma- or space-separated; "" = none.
   std::string outbound_allow;   // non-public ranges the ATS may be at
   std::string trusted_proxies;  // peers whose X-Forwarded-For / Forwarded is believed
 };
 
-// One row of the settings table, for help output and docs.
+// One row of the settings table: the one place that declares a setting's
+// name, environment variable, default and documentation. The README's table
+// and firmware/cammio.conf are generated from the rows (config/settings_docs.h).
 struct ConfigSetting {
   const char* name;
   const char* env;
+  // The default as the setting's text; DefaultConfig() applies it through the
+  // setting's own validating setter. "" = empty (off, none, generated).
+  const char* default_value;
+  // The README's default column; nullptr = default_value, or "(empty)" for "".
+  const char* default_shown;
+  // What the setting means: one line (the README's meaning column).
   const char* help;
+  // The comment above the setting in cammio.conf ('\n' between lines); nullptr =
+  // the line follows the previous setting under the previous comment.
+  const char* conf_doc;
+  // The value on the commented-out line of cammio.conf; nullptr = the default.
+  const char* conf_example;
 };
+// In the order of the README's table and of cammio.conf.
 const std::vector<ConfigSetting>& ConfigSettings();
+
+// Every setting at its default, each applied through its own setter, so that
+// a default its validator refuses cannot exist (the process aborts naming it;
+// tests/config catches that). The layers (file, environment, flags) go on top.
+Config DefaultConfig();
 
 // Sets `name` from text, validating it. InvalidArgument naming the setting.
 Status SetConfigValue(Config* config, const std::string& name, const std::string& value);

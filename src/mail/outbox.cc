@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "store/erase.h"
+
 namespace cammio::mail {
 namespace {
 
@@ -52,9 +54,6 @@ constexpr const char kListMail[] =
     ", '', '' FROM mail_outbox o "
     "WHERE (?1 IS NULL OR o.status = ?1) AND (?2 IS NULL OR o.account_id = ?2) "
     "ORDER BY o.id LIMIT ?3";
-constexpr const char kPruneSent[] =
-    "DELETE FROM mail_outbox WHERE id IN (SELECT id FROM mail_outbox "
-    "WHERE status = 'sent' AND sent_at < ?1 LIMIT 1000)";
 
 #undef MAIL_COLUMNS
 
@@ -174,7 +173,7 @@ Status ListMail(Db& db, const MailFilter& f, std::vector<OutboxMail>* out) {
 }
 
 Status PruneSentMail(Db& db, int64_t before) {
-  return db.Prepare(kPruneSent).Bind(1, before).Run();
+  return DeleteSentMailBefore(db, before);
 }
 
 }  // namespace cammio::mail

@@ -3,6 +3,7 @@
 #include <mbedtls/x509_crt.h>
 
 #include "store/accounts.h"
+#include "store/erase.h"
 
 namespace cammio::mail {
 namespace {
@@ -19,7 +20,6 @@ constexpr const char kUpsertRelay[] =
     "from_address = excluded.from_address, from_name = excluded.from_name, "
     "ca_pem = excluded.ca_pem, verify_tls = excluded.verify_tls, helo_name = excluded.helo_name, "
     "updated_at = excluded.updated_at";
-constexpr const char kDeleteRelay[] = "DELETE FROM mail_settings WHERE account_id = ?1";
 // A new relay gets the account's backlog at once (mail already due stays
 // due), with a fresh retry window.
 constexpr const char kRestartPending[] =
@@ -158,10 +158,7 @@ Status PutRelaySettings(Db& db, const RelaySettings& r, int64_t now) {
 }
 
 Status DeleteRelaySettings(Db& db, int64_t account_id) {
-  Status s = db.Prepare(kDeleteRelay).Bind(1, account_id).Run();
-  if (!s.ok()) return s;
-  if (db.Changes() == 0) return Status::NotFound("no relay configured");
-  return Status::OK();
+  return DeleteMailRelay(db, account_id);
 }
 
 Result<bool> EmailDisabled(Db& db, int64_t account_id) {

@@ -8,6 +8,7 @@
 #include "cammio/document.h"
 #include "ops/backup.h"
 #include "ops/fs.h"
+#include "ops/purge.h"
 #include "ops/tar.h"
 #include "util/version.h"
 #include "util/crypto.h"
@@ -22,12 +23,6 @@ constexpr const char kInvitationsOfCandidate[] =
     "SELECT id FROM invitations WHERE account_id = ?1 AND candidate_id = ?2";
 constexpr const char kInterviewsOfCandidate[] =
     "SELECT id FROM interviews WHERE account_id = ?1 AND candidate_id = ?2";
-constexpr const char kDeleteMailTo[] =
-    "DELETE FROM mail_outbox WHERE account_id = ?1 AND to_address = ?2 COLLATE NOCASE";
-// Remembered POST answers (Idempotency-Key) that quote the email.
-constexpr const char kDeleteIdempotency[] =
-    "DELETE FROM idempotency_keys WHERE account_id = ?1 AND instr(lower(CAST(body AS TEXT)), "
-    "lower(?2)) > 0";
 
 Result<int64_t> FindCandidate(Db& db, int64_t account_id, const std::string& email) {
   Stmt st = db.Prepare(kCandidateId);
@@ -132,7 +127,7 @@ Status EraseCandidate(Store& store, const std::string& data_dir, int64_t account
     std::vector<int64_t> invitations, interviews;
     Status r = IdsOf(db, kInvitationsOfCandidate, account_id, *id, &invitations);
     if (r.ok()) r = IdsOf(db, kInterviewsOfCandidate, account_id, *id, &interviews);
-    Purger p(db, account_id, data_dir + "/media");
+    Eraser p(db, account_id, data_dir + "/media");
     for (size_t i = 0; r.ok() && i < invitations.size(); ++i) r = p.Invitation(invitations[i]);
     // Interviews without an invitation (or already gone with one: NotFound).
     for (size_t i = 0; r.ok() && i < interviews.size(); ++i) {
@@ -140,16 +135,9 @@ Status EraseCandidate(Store& store, const std::string& data_dir, int64_t account
       if (r.IsNotFound()) r = Status::OK();
     }
     if (r.ok()) r = p.FinishMedia();
-    if (r.ok()) {
-      Stmt st = db.Prepare(kDeleteMailTo);
-      st.Bind(1, account_id).Bind(2, email);
-      r = st.Run();
-    }
-    if (r.ok()) {
-      Stmt st = db.Prepare(kDeleteIdempotency);
-      st.Bind(1, account_id).Bind(2, email);
-      r = st.Run();
-    }
+    if (r.ok()) r = p.MailTo(email);
+    // Remembered POST answers (Idempotency-Key) that quote the email.
+    if (r.ok()) r = p.IdempotencyQuoting(email);
     if (r.ok()) r = p.DropOrphanCandidates({*id});
     if (r.ok()) r = p.Audit("candidate_erase", now, &result->reference);
     if (!r.ok()) return r;

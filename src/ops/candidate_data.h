@@ -23,14 +23,14 @@
 #include <string>
 
 #include "cammio/status.h"
-#include "ops/purge.h"
+#include "store/erase.h"
 #include "store/store.h"
 
 namespace cammio::ops {
 
 struct EraseResult {
   std::string reference;    // the erasure_audit reference
-  PurgeCounts counts;
+  EraseCounts counts;
   int64_t files_not_removed = 0;
 };
 

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "ops/purge.h"
+#include "store/erase.h"
 #include "util/log.h"
 
 namespace cammio::ops {
@@ -13,7 +14,6 @@ constexpr const char kAccountExists[] = "SELECT 1 FROM accounts WHERE id = ?1";
 constexpr const char kUpsertRetention[] =
     "INSERT INTO retention_settings (account_id, interview_days, updated_at) VALUES (?1, ?2, ?3)"
     " ON CONFLICT (account_id) DO UPDATE SET interview_days = ?2, updated_at = ?3";
-constexpr const char kDeleteRetention[] = "DELETE FROM retention_settings WHERE account_id = ?1";
 constexpr const char kGetRetention[] =
     "SELECT interview_days FROM retention_settings WHERE account_id = ?1";
 constexpr const char kAllRetention[] =
@@ -39,9 +39,7 @@ Status SetRetentionDays(Store& store, int64_t account_id, std::optional<int64_t>
     Status s;
     if (!ex.Step(&s)) return s.ok() ? Status::NotFound("no account " + std::to_string(account_id)) : s;
     if (!days) {
-      Stmt del = db.Prepare(kDeleteRetention);
-      del.Bind(1, account_id);
-      return del.Run();
+      return DeleteRetentionSetting(db, account_id);
     }
     Stmt up = db.Prepare(kUpsertRetention);
     up.Bind(1, account_id).Bind(2, *days).Bind(3, now);
@@ -77,7 +75,7 @@ Status ApplyRetention(Store& store, const std::string& data_dir, int64_t now, Re
     bool touched = false;
     for (bool more = true; s.ok() && more;) {
       std::vector<std::string> files;
-      PurgeCounts counts;
+      EraseCounts counts;
       s = store.Write([&](Db& db) {
         std::vector<int64_t> due;
         Stmt st = db.Prepare(kDueInterviews);
@@ -87,7 +85,7 @@ Status ApplyRetention(Store& store, const std::string& data_dir, int64_t now, Re
         if (!r.ok()) return r;
         more = static_cast<int>(due.size()) == batch_size;
         if (due.empty()) return Status::OK();
-        Purger p(db, account_id, data_dir + "/media");
+        Eraser p(db, account_id, data_dir + "/media");
         for (size_t i = 0; r.ok() && i < due.size(); ++i) {
           r = p.Interview(due[i]);
           if (r.IsNotFound()) r = Status::OK();  // went with an earlier one's invitation

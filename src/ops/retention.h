@@ -1,7 +1,7 @@
 // Data retention: each account may set a period (retention_settings,
 // schema 008) after which the server itself deletes every completed
 // interview -- with its invitation, recordings, reviews, media files and
-// outgoing messages (ops/purge.h) -- counted from the interview's completion
+// outgoing messages (store/erase.h) -- counted from the interview's completion
 // (interviews.datetime_end_ts). Candidates left with nothing are deleted
 // too. Each run that deletes something records an erasure_audit row per
 // account (counts only).

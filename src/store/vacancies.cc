@@ -1,5 +1,6 @@
 #include "store/vacancies.h"
 
+#include "store/erase.h"
 #include "util/random.h"
 
 namespace cammio {
@@ -55,12 +56,6 @@ constexpr const char kDeleteQuestions[] = "DELETE FROM questions WHERE vacancy_i
 constexpr const char kCountBlockers[] =
     "SELECT (SELECT COUNT(*) FROM invitations WHERE vacancy_id = ?1 AND status != 'revoked'), "
     "(SELECT COUNT(*) FROM interviews WHERE vacancy_id = ?1)";
-constexpr const char kDeleteRevokedGuests[] =
-    "DELETE FROM guests WHERE invitation_id IN (SELECT id FROM invitations WHERE vacancy_id = ?1)";
-constexpr const char kDeleteRevokedUploads[] =
-    "DELETE FROM uploads WHERE invitation_id IN (SELECT id FROM invitations WHERE vacancy_id = ?1)";
-constexpr const char kDeleteRevokedInvitations[] = "DELETE FROM invitations WHERE vacancy_id = ?1";
-constexpr const char kDeleteVacancy[] = "DELETE FROM vacancies WHERE account_id = ?1 AND id = ?2";
 
 Vacancy FromRow(const Stmt& st) {
   Vacancy v;
@@ -246,12 +241,7 @@ Status DeleteVacancy(Db& db, int64_t account_id, int64_t id) {
         " interview(s); delete its invitations first (interviews cannot be deleted)");
   }
   if (!s.ok()) return s;
-  s = db.Prepare(kDeleteRevokedGuests).Bind(1, id).Run();
-  if (s.ok()) s = db.Prepare(kDeleteRevokedUploads).Bind(1, id).Run();
-  if (s.ok()) s = db.Prepare(kDeleteRevokedInvitations).Bind(1, id).Run();
-  if (s.ok()) s = db.Prepare(kDeleteQuestions).Bind(1, id).Run();
-  if (s.ok()) s = db.Prepare(kDeleteVacancy).Bind(1, account_id).Bind(2, id).Run();
-  return s;
+  return EraseVacancyRows(db, account_id, id);
 }
 
 }  // namespace cammio

@@ -122,5 +122,40 @@ TEST_CASE("mail outbox: nothing is due without a relay") {
   CHECK_FALSE(o.Next().has_value());
 }
 
+TEST_CASE("mail outbox: pruning deletes the mail sent before the cutoff, nothing else") {
+  Outbox o;
+  const int64_t a = o.Account("A");
+  o.Relay(a);
+  const int64_t old_sent = o.Mail(a, 100, 100), new_sent = o.Mail(a, 100, 100);
+  const int64_t pending = o.Mail(a, 100, 100);
+  REQUIRE(o.store
+              ->Write([&](Db& db) {
+                Status s = MarkMailSent(db, old_sent, 200);
+                return s.ok() ? MarkMailSent(db, new_sent, 400) : s;
+              })
+              .ok());
+  REQUIRE(o.store->Write([&](Db& db) { return PruneSentMail(db, 300); }).ok());
+  std::vector<OutboxMail> left;
+  REQUIRE(o.store->Read([&](Db& db) { return ListMail(db, MailFilter{}, &left); }).ok());
+  std::vector<int64_t> ids;
+  for (const auto& m : left) ids.push_back(m.id);
+  CHECK(ids == std::vector<int64_t>{new_sent, pending});
+}
+
+TEST_CASE(
+    "mail outbox: without its relay an account's mail waits; no relay to delete is NotFound") {
+  Outbox o;
+  const int64_t a = o.Account("A"), b = o.Account("B");
+  o.Relay(a);
+  o.Relay(b);
+  const int64_t ma = o.Mail(a, 100, 100), mb = o.Mail(b, 100, 100);
+  CHECK(o.Due(500, 10) == std::vector<int64_t>{ma, mb});
+  REQUIRE(o.store->Write([&](Db& db) { return DeleteRelaySettings(db, a); }).ok());
+  CHECK(o.Due(500, 10) == std::vector<int64_t>{mb});
+  CHECK(o.store->Write([&](Db& db) { return DeleteRelaySettings(db, a); }).code() ==
+        Status::Code::kNotFound);
+  CHECK(o.Due(500, 10) == std::vector<int64_t>{mb});
+}
+
 }  // namespace
 }  // namespace cammio::mail

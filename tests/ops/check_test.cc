@@ -42,7 +42,7 @@ TEST_CASE("ops check: certificate expiry, disk space, integrity and media are re
     std::string p;
     ~Unmount() { ::umount2(p.c_str(), MNT_DETACH); }
   } unmount{data};
-  Config config;
+  Config config = DefaultConfig();
   config.data_dir = data;
   ops::CheckOptions o;
   o.now = SystemClock().Now();

@@ -1,5 +1,5 @@
 // GDPR data lifecycle: candidate erasure and export, per-account retention
-// (src/ops/candidate_data.h, retention.h, purge.h).
+// (src/ops/candidate_data.h, retention.h; the deletes: src/store/erase.h).
 #include <doctest/doctest.h>
 #include <fcntl.h>
 #include <unistd.h>

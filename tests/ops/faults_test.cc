@@ -190,7 +190,7 @@ TEST_CASE("ops faults: a read-only data directory is reported, refused and left 
   CHECK(s.code() == Status::Code::kUnavailable);
   CHECK(s.details().find("not writable") != std::string::npos);
 
-  Config config;
+  Config config = DefaultConfig();
   config.data_dir = data;
   ops::CheckOptions o;
   o.now = 1;
