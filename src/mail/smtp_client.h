@@ -41,6 +41,7 @@
 #include "mail/settings.h"
 
 namespace cammio::tls {
+class ClientConfig;
 class TlsConnection;
 }
 
@@ -100,7 +101,6 @@ class SmtpClient {
     int code = 0;
     std::string text;  // all lines, joined by " / "
   };
-  struct TlsConfig;
 
   SmtpOutcome Connect();
   SmtpOutcome StartTls();
@@ -125,7 +125,7 @@ class SmtpClient {
 
   const RelaySettings relay_;
   const SmtpOptions options_;
-  std::shared_ptr<TlsConfig> tls_config_;
+  std::shared_ptr<const tls::ClientConfig> tls_config_;  // loaded at the first STARTTLS
   std::unique_ptr<tls::TlsConnection> tls_;
   std::string rbuf_;
   bool usable_ = false;

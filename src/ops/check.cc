@@ -1,7 +1,6 @@
 #include "ops/check.h"
 
 #include <fcntl.h>
-#include <mbedtls/version.h>
 #include <sqlite3.h>
 #include <unistd.h>
 
@@ -14,6 +13,7 @@
 #include "ops/version.h"
 #include "store/migrate.h"
 #include "tls/certificate.h"
+#include "tls/session.h"
 #include "util/time.h"
 
 namespace cammio::ops {
@@ -181,10 +181,9 @@ Value ChecksJson(const std::vector<CheckItem>& items) {
 }
 
 std::string VersionText() {
-  char mbedtls[16] = {0};  // "x.y.z" of the linked library
-  mbedtls_version_get_string(mbedtls);
   return std::string("cammio ") + CammioVersion() + "\nschema " + std::to_string(LatestSchema()) +
-         "\nsqlite " + sqlite3_libversion() + "\nmbedtls " + mbedtls + "\n";
+         "\nsqlite " + sqlite3_libversion() + "\n" + tls::LibraryName() + " " +
+         tls::LibraryVersion() + "\n";
 }
 
 }  // namespace cammio::ops

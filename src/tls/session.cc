@@ -2,6 +2,7 @@
 
 #include <mbedtls/error.h>
 #include <mbedtls/net_sockets.h>
+#include <mbedtls/version.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
@@ -78,6 +79,14 @@ std::string MbedtlsErrorText(int code) {
   char hex[16];
   std::snprintf(hex, sizeof(hex), "%s0x%04X", code < 0 ? "-" : "", code < 0 ? -code : code);
   return std::string(text) + " (" + hex + ")";
+}
+
+std::string LibraryName() { return "mbedtls"; }
+
+std::string LibraryVersion() {
+  char text[16] = {0};  // "x.y.z": mbedTLS writes at most 9 bytes
+  mbedtls_version_get_string(text);
+  return text;
 }
 
 // ---------------------------------------------------------------------------

@@ -48,6 +48,11 @@ int TlsConfigDefaults(mbedtls_ssl_config* conf, int endpoint);
 // mbedtls error code -> "SSL - Verification of the message MAC failed (-0x7180)".
 std::string MbedtlsErrorText(int code);
 
+// The TLS library this module is built on ("mbedtls") and the version of
+// the one linked in ("3.6.6"), as `cammio version` reports them.
+std::string LibraryName();
+std::string LibraryVersion();
+
 class TlsServerContext {
  public:
   // Reads a PEM certificate chain (leaf first) and its PEM private key

@@ -174,6 +174,15 @@ TEST_CASE("mail: STARTTLS with a CA PEM-trusted certificate, then AUTH") {
     CHECK(o.message.find("not correctly signed") != std::string::npos);
   }
   {
+    INFO("a ca_pem with no usable certificate fails before the handshake");
+    RelaySettings c = r;
+    c.ca_pem = "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n";
+    SmtpClient client(c, FastOptions());
+    SmtpOutcome o = client.Open();
+    CHECK(o.kind == SmtpOutcome::Kind::kTransient);
+    CHECK(o.message == "no usable CA certificate in the relay's ca_pem");
+  }
+  {
     INFO("the system store does not trust a self-signed certificate");
     RelaySettings c = r;
     c.ca_pem.reset();
