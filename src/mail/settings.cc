@@ -1,9 +1,8 @@
 #include "mail/settings.h"
 
-#include <mbedtls/x509_crt.h>
-
 #include "store/accounts.h"
 #include "store/erase.h"
+#include "tls/certificate.h"
 
 namespace cammio::mail {
 namespace {
@@ -100,14 +99,8 @@ Status ValidateRelaySettings(const RelaySettings& s) {
   if (s.helo_name && !ValidHost(*s.helo_name)) {
     return Status::PreconditionFailed("helo_name must be a host name");
   }
-  if (s.ca_pem) {
-    mbedtls_x509_crt crt;
-    mbedtls_x509_crt_init(&crt);
-    int rc = mbedtls_x509_crt_parse(&crt, reinterpret_cast<const unsigned char*>(s.ca_pem->c_str()),
-                                    s.ca_pem->size() + 1);
-    bool ok = rc >= 0 && crt.version != 0;
-    mbedtls_x509_crt_free(&crt);
-    if (!ok) return Status::PreconditionFailed("ca_pem holds no usable PEM certificate");
+  if (s.ca_pem && !tls::CheckCaPem(*s.ca_pem).usable) {
+    return Status::PreconditionFailed("ca_pem holds no usable PEM certificate");
   }
   return Status::OK();
 }

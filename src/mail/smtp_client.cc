@@ -2,8 +2,6 @@
 
 #include <arpa/inet.h>
 #include <fcntl.h>
-#include <mbedtls/ssl.h>
-#include <mbedtls/x509_crt.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -15,7 +13,8 @@
 #include <cerrno>
 #include <cstring>
 
-#include "http/tls_server.h"
+#include "tls/client_config.h"
+#include "tls/session.h"
 #include "util/crypto.h"
 #include "util/random.h"
 
@@ -25,8 +24,7 @@ namespace {
 using std::chrono::milliseconds;
 using std::chrono::steady_clock;
 
-constexpr char kSystemCaFile[] = "/etc/ssl/certs/ca-certificates.crt";
-constexpr size_t kMaxLine = 4096;       // a reply line (RFC 5321 says 512)
+constexpr size_t kMaxLine = 4096;  // a reply line (RFC 5321 says 512)
 constexpr int kMaxReplyLines = 200;
 constexpr auto kWaitSlice = milliseconds(200);
 
@@ -47,48 +45,6 @@ std::string ReplyText(int code, const std::string& text) {
 }
 
 }  // namespace
-
-// The client's mbedTLS configuration and trust anchors; shared with the
-// TlsConnection so it outlives the session.
-struct SmtpClient::TlsConfig {
-  TlsConfig() {
-    mbedtls_x509_crt_init(&ca);
-    mbedtls_ssl_config_init(&conf);
-  }
-  ~TlsConfig() {
-    mbedtls_ssl_config_free(&conf);
-    mbedtls_x509_crt_free(&ca);
-  }
-  TlsConfig(const TlsConfig&) = delete;
-  TlsConfig& operator=(const TlsConfig&) = delete;
-
-  // "" or why TLS cannot be configured.
-  std::string Init(const RelaySettings& relay) {
-    int rc = http::TlsConfigDefaults(&conf, MBEDTLS_SSL_IS_CLIENT);
-    if (rc != 0) return "TLS client config: " + http::MbedtlsErrorText(rc);
-    if (!relay.verify_tls) {
-      mbedtls_ssl_conf_authmode(&conf, MBEDTLS_SSL_VERIFY_NONE);
-      return "";
-    }
-    const bool own = relay.ca_pem && !relay.ca_pem->empty();
-    if (own) {
-      rc = mbedtls_x509_crt_parse(&ca, reinterpret_cast<const unsigned char*>(relay.ca_pem->c_str()),
-                                  relay.ca_pem->size() + 1);
-    } else {
-      rc = mbedtls_x509_crt_parse_file(&ca, kSystemCaFile);
-    }
-    // A positive result: some certificates of a bundle were skipped.
-    if (rc < 0 || ca.version == 0) {
-      return std::string("no usable CA certificate in ") + (own ? "the relay's ca_pem" : kSystemCaFile);
-    }
-    mbedtls_ssl_conf_ca_chain(&conf, &ca, nullptr);
-    mbedtls_ssl_conf_authmode(&conf, MBEDTLS_SSL_VERIFY_REQUIRED);
-    return "";
-  }
-
-  mbedtls_x509_crt ca;
-  mbedtls_ssl_config conf;
-};
 
 SmtpClient::SmtpClient(RelaySettings relay, SmtpOptions options)
     : relay_(std::move(relay)), options_(options) {}
@@ -140,8 +96,8 @@ SmtpOutcome SmtpClient::Connect() {
       error = "cancelled";
       break;
     }
-    int fd = ::socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC,
-                      ai->ai_protocol);
+    int fd =
+        ::socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, ai->ai_protocol);
     if (fd < 0) {
       error = std::strerror(errno);
       continue;
@@ -238,7 +194,8 @@ bool SmtpClient::ReadLine(std::string* line, std::string* error) {
         }
         int w = WaitSocket(POLLIN, options_.io_timeout);
         if (w <= 0) {
-          *error = cancelled_ ? "cancelled" : (w == 0 ? "timed out waiting for the relay" : "poll failed");
+          *error = cancelled_ ? "cancelled"
+                              : (w == 0 ? "timed out waiting for the relay" : "poll failed");
           return false;
         }
         continue;
@@ -311,7 +268,8 @@ std::string SmtpClient::HeloName() const {
   if (::gethostname(host, sizeof(host) - 1) == 0 && std::strchr(host, '.') != nullptr) {
     std::string h = host;
     bool ok = true;
-    for (char c : h) ok = ok && (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.');
+    for (char c : h)
+      ok = ok && (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.');
     if (ok) return h;
   }
   // No fully qualified name: an address literal of this end (RFC 5321 4.1.4).
@@ -333,28 +291,29 @@ std::string SmtpClient::HeloName() const {
 
 SmtpOutcome SmtpClient::StartTls() {
   if (!tls_config_) {
-    tls_config_ = std::make_shared<TlsConfig>();
-    std::string err = tls_config_->Init(relay_);
-    if (!err.empty()) {
-      tls_config_.reset();
-      return SmtpOutcome::Transient(err);
+    const bool own = relay_.ca_pem && !relay_.ca_pem->empty();
+    auto loaded = tls::ClientConfig::Load(own ? *relay_.ca_pem : "", relay_.verify_tls);
+    if (!loaded.ok()) {
+      if (loaded.status().code() != Status::Code::kInvalidArgument) {
+        return SmtpOutcome::Transient(loaded.status().details());
+      }
+      return SmtpOutcome::Transient(std::string("no usable CA certificate in ") +
+                                    (own ? "the relay's ca_pem" : tls::kSystemCaFile));
     }
+    tls_config_ = std::move(*loaded);
   }
-  auto conn = std::make_unique<http::TlsConnection>(fd_, options_.io_timeout, options_.io_timeout,
-                                                    tls_config_);
-  int rc = conn->Setup(&tls_config_->conf, relay_.host.c_str());
+  auto conn = std::make_unique<tls::TlsConnection>(fd_, options_.io_timeout, options_.io_timeout,
+                                                   tls_config_);
+  int rc = conn->Setup(tls_config_->config(), relay_.host.c_str());
   if (rc == 0) rc = conn->Handshake(options_.io_timeout);
   if (rc != 0) {
-    std::string text = "TLS handshake with " + relay_.host + ": " + http::MbedtlsErrorText(rc);
-    uint32_t flags = mbedtls_ssl_get_verify_result(conn->ssl());
-    if (rc == MBEDTLS_ERR_X509_CERT_VERIFY_FAILED && flags != 0 && flags != uint32_t(-1)) {
-      char info[512];
-      if (mbedtls_x509_crt_verify_info(info, sizeof(info), "", flags) > 0) {
-        text += ": ";
-        text += info;
-        while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
-        std::replace(text.begin(), text.end(), '\n', ';');
-      }
+    std::string text = "TLS handshake with " + relay_.host + ": " + tls::MbedtlsErrorText(rc);
+    const std::string info = tls::VerifyFailureInfo(*conn, rc);
+    if (!info.empty()) {
+      text += ": ";
+      text += info;
+      while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
+      std::replace(text.begin(), text.end(), '\n', ';');
     }
     usable_ = false;
     return SmtpOutcome::Transient(text);
@@ -421,7 +380,8 @@ SmtpOutcome SmtpClient::Authenticate() {
   std::string error;
   if (cap_auth_.count("PLAIN")) {
     std::string token = Base64Encode(std::string("\0", 1) + user + std::string("\0", 1) + pass);
-    if (!Command("AUTH PLAIN " + token, &r, &error)) return SmtpOutcome::Transient("AUTH: " + error);
+    if (!Command("AUTH PLAIN " + token, &r, &error))
+      return SmtpOutcome::Transient("AUTH: " + error);
     if (r.code == 334) {  // some relays want the response on its own line
       if (!Command(token, &r, &error)) return SmtpOutcome::Transient("AUTH: " + error);
     }
@@ -520,7 +480,8 @@ SmtpOutcome SmtpClient::Send(const std::string& mail_from, const std::string& rc
   if (!usable_) return SmtpOutcome::Transient("no usable session with the relay");
   const bool intl = !IsAscii(mail_from) || !IsAscii(rcpt_to);
   if (intl && !cap_smtputf8_) {
-    return SmtpOutcome::Permanent("the relay does not accept internationalised addresses (SMTPUTF8)");
+    return SmtpOutcome::Permanent(
+        "the relay does not accept internationalised addresses (SMTPUTF8)");
   }
   const std::string body = DotStuff(data);
   if (cap_size_ > 0 && static_cast<int64_t>(body.size()) > cap_size_) {

@@ -1,8 +1,7 @@
 #include "notify/settings.h"
 
-#include <mbedtls/x509_crt.h>
-
 #include "notify/render.h"
+#include "tls/certificate.h"
 #include "util/crypto.h"
 #include "util/random.h"
 
@@ -44,15 +43,11 @@ bool HasControlChars(std::string_view s) {
   return false;
 }
 
+// PEM text of which mbedTLS reads every certificate (stricter than the TLS
+// client, which skips what it cannot read).
 bool IsPemCertificates(const std::string& pem) {
-  if (pem.find("-----BEGIN CERTIFICATE-----") == std::string::npos) return false;
-  mbedtls_x509_crt crt;
-  mbedtls_x509_crt_init(&crt);
-  // mbedtls wants the terminating NUL counted in the length.
-  int rc = mbedtls_x509_crt_parse(&crt, reinterpret_cast<const unsigned char*>(pem.c_str()),
-                                  pem.size() + 1);
-  mbedtls_x509_crt_free(&crt);
-  return rc == 0;
+  const tls::CaPemCheck check = tls::CheckCaPem(pem);
+  return check.pem && check.complete;
 }
 
 }  // namespace
@@ -113,7 +108,8 @@ Status ValidateNotificationSettings(const NotificationSettings& s) {
   if (s.ca_pem) {
     if (s.ca_pem->size() > 262144) return Invalid("ca_pem", "is longer than 256 KiB");
     if (!IsPemCertificates(*s.ca_pem)) {
-      return Invalid("ca_pem", "must be one or more PEM certificates (-----BEGIN CERTIFICATE-----)");
+      return Invalid("ca_pem",
+                     "must be one or more PEM certificates (-----BEGIN CERTIFICATE-----)");
     }
   }
   if (s.timeout_seconds < kMinNotifyTimeoutSeconds ||

@@ -1,13 +1,11 @@
 #include "ops/check.h"
 
 #include <fcntl.h>
-#include <mbedtls/version.h>
 #include <sqlite3.h>
 #include <unistd.h>
 
 #include <set>
 
-#include "http/certificate.h"
 #include "ops/backup.h"
 #include "ops/data_lock.h"
 #include "ops/fs.h"
@@ -15,6 +13,8 @@
 #include "store/integrity.h"
 #include "util/version.h"
 #include "store/migrate.h"
+#include "tls/certificate.h"
+#include "tls/session.h"
 #include "util/time.h"
 
 namespace cammio::ops {
@@ -56,7 +56,7 @@ CheckItem CheckCertificate(const Config& config, const CheckOptions& o) {
     }
   }
   if (!PathExists(key)) return Item("certificate", "fail", "the key " + key + " is missing");
-  auto not_after = http::CertificateNotAfter(cert);
+  auto not_after = tls::CertificateNotAfter(cert);
   if (!not_after.ok()) return Item("certificate", "fail", not_after.status().details());
   auto when = ParseDatetime(*not_after, "notAfter");
   if (!when.ok()) return Item("certificate", "fail", "unreadable expiry " + *not_after);
@@ -182,10 +182,9 @@ Value ChecksJson(const std::vector<CheckItem>& items) {
 }
 
 std::string VersionText() {
-  char mbedtls[16] = {0};  // "x.y.z" of the linked library
-  mbedtls_version_get_string(mbedtls);
   return std::string("cammio ") + CammioVersion() + "\nschema " + std::to_string(LatestSchema()) +
-         "\nsqlite " + sqlite3_libversion() + "\nmbedtls " + mbedtls + "\n";
+         "\nsqlite " + sqlite3_libversion() + "\n" + tls::LibraryName() + " " +
+         tls::LibraryVersion() + "\n";
 }
 
 }  // namespace cammio::ops

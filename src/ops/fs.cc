@@ -34,23 +34,6 @@ Status ErrnoStatus(int err, const std::string& what) {
   }
 }
 
-Sha256Stream::Sha256Stream() {
-  mbedtls_sha256_init(&ctx_);
-  mbedtls_sha256_starts(&ctx_, 0);
-}
-
-Sha256Stream::~Sha256Stream() { mbedtls_sha256_free(&ctx_); }
-
-void Sha256Stream::Update(const char* data, size_t n) {
-  mbedtls_sha256_update(&ctx_, reinterpret_cast<const unsigned char*>(data), n);
-}
-
-std::string Sha256Stream::FinishHex() {
-  unsigned char out[32];
-  mbedtls_sha256_finish(&ctx_, out);
-  return HexEncode(std::string_view(reinterpret_cast<char*>(out), sizeof out));
-}
-
 Status WriteAll(int fd, const char* data, size_t n, const std::string& what) {
   while (n > 0) {
     ssize_t w = ::write(fd, data, n);

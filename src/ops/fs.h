@@ -11,8 +11,6 @@
 // used by one thread at a time.
 #pragma once
 
-#include <mbedtls/sha256.h>
-
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -20,6 +18,7 @@
 #include <vector>
 
 #include "cammio/status.h"
+#include "util/crypto.h"
 
 namespace cammio::ops {
 
@@ -27,19 +26,7 @@ namespace cammio::ops {
 // the file).
 Status ErrnoStatus(int err, const std::string& what);
 
-// Incremental SHA-256. Finish() returns the lowercase hex digest; call it once.
-class Sha256Stream {
- public:
-  Sha256Stream();
-  ~Sha256Stream();
-  Sha256Stream(const Sha256Stream&) = delete;
-  Sha256Stream& operator=(const Sha256Stream&) = delete;
-  void Update(const char* data, size_t n);
-  std::string FinishHex();
-
- private:
-  mbedtls_sha256_context ctx_;
-};
+// Sha256Stream (incremental SHA-256 for large files) is in util/crypto.h.
 
 // Writes all of `data` to `fd`, retrying short writes and EINTR.
 Status WriteAll(int fd, const char* data, size_t n, const std::string& what);

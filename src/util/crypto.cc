@@ -34,6 +34,27 @@ std::string HexEncode(std::string_view bytes) {
   return out;
 }
 
+struct Sha256Stream::Impl {
+  mbedtls_sha256_context ctx;
+};
+
+Sha256Stream::Sha256Stream() : impl_(std::make_unique<Impl>()) {
+  mbedtls_sha256_init(&impl_->ctx);
+  mbedtls_sha256_starts(&impl_->ctx, 0);
+}
+
+Sha256Stream::~Sha256Stream() { mbedtls_sha256_free(&impl_->ctx); }
+
+void Sha256Stream::Update(const char* data, size_t n) {
+  mbedtls_sha256_update(&impl_->ctx, reinterpret_cast<const unsigned char*>(data), n);
+}
+
+std::string Sha256Stream::FinishHex() {
+  unsigned char out[32];
+  mbedtls_sha256_finish(&impl_->ctx, out);
+  return HexEncode(std::string_view(reinterpret_cast<char*>(out), sizeof out));
+}
+
 std::string Base64Encode(std::string_view bytes) {
   size_t n = 0;
   mbedtls_base64_encode(nullptr, 0, &n, reinterpret_cast<const unsigned char*>(bytes.data()),

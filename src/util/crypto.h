@@ -1,7 +1,11 @@
 // Small wrappers over mbedTLS's hashing and base64, and constant-time
-// comparison. All functions are pure and thread-safe (InitCrypto included).
+// comparison. All functions are pure and thread-safe (InitCrypto included);
+// a Sha256Stream is used by one thread at a time. No mbedTLS type appears
+// here: mbedTLS stays inside this file's .cc and the tls module.
 #pragma once
 
+#include <cstddef>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -19,6 +23,23 @@ std::string Sha256(std::string_view data);
 std::string HmacSha256(std::string_view key, std::string_view data);
 // Lowercase hex.
 std::string HexEncode(std::string_view bytes);
+
+// Incremental SHA-256 of data that arrives in pieces (large files).
+// FinishHex() returns the lowercase hex digest; call it once, after the
+// last Update().
+class Sha256Stream {
+ public:
+  Sha256Stream();
+  ~Sha256Stream();
+  Sha256Stream(const Sha256Stream&) = delete;
+  Sha256Stream& operator=(const Sha256Stream&) = delete;
+  void Update(const char* data, size_t n);
+  std::string FinishHex();
+
+ private:
+  struct Impl;  // the mbedTLS context
+  std::unique_ptr<Impl> impl_;
+};
 
 std::string Base64Encode(std::string_view bytes);
 // False on malformed input (then *out is unspecified).

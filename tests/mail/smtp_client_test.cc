@@ -13,10 +13,10 @@
 #include <chrono>
 #include <thread>
 
-#include "http/certificate.h"
 #include "mail/message.h"
 #include "testing/smtp_peer.h"
 #include "testing/test_support.h"
+#include "tls/certificate.h"
 
 namespace cammio::mail {
 namespace {
@@ -62,7 +62,7 @@ struct Cert {
   std::string cert = dir.path() + "/cert.pem";
   std::string key = dir.path() + "/key.pem";
   Cert() {
-    Status s = http::GenerateSelfSignedCert({"localhost"}, cert, key);
+    Status s = tls::GenerateSelfSignedCert({"localhost"}, cert, key);
     REQUIRE_MESSAGE(s.ok(), s.ToString());
   }
   std::string pem() const { return testing::ReadFile(cert); }
@@ -172,6 +172,15 @@ TEST_CASE("mail: STARTTLS with a CA PEM-trusted certificate, then AUTH") {
     CHECK(o.kind == SmtpOutcome::Kind::kTransient);
     CHECK(o.message.find("TLS handshake") != std::string::npos);
     CHECK(o.message.find("not correctly signed") != std::string::npos);
+  }
+  {
+    INFO("a ca_pem with no usable certificate fails before the handshake");
+    RelaySettings c = r;
+    c.ca_pem = "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n";
+    SmtpClient client(c, FastOptions());
+    SmtpOutcome o = client.Open();
+    CHECK(o.kind == SmtpOutcome::Kind::kTransient);
+    CHECK(o.message == "no usable CA certificate in the relay's ca_pem");
   }
   {
     INFO("the system store does not trust a self-signed certificate");

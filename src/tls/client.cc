@@ -1,20 +1,18 @@
-#include "http/tls_client.h"
+#include "tls/client.h"
 
 #include <mbedtls/ssl.h>
-#include <mbedtls/x509_crt.h>
 #include <poll.h>
 
 #include <chrono>
 #include <utility>
 
-#include "http/tls_server.h"
+#include "tls/client_config.h"
+#include "tls/session.h"
 #include "util/random.h"
 
-namespace cammio::http {
+namespace cammio::tls {
 
 namespace {
-
-constexpr char kSystemCaFile[] = "/etc/ssl/certs/ca-certificates.crt";
 
 std::chrono::microseconds Duration(time_t sec, time_t usec) {
   return std::chrono::seconds(sec) + std::chrono::microseconds(usec);
@@ -23,68 +21,36 @@ std::chrono::microseconds Duration(time_t sec, time_t usec) {
 // What went wrong in a failed client handshake, for last_tls_error().
 std::string DescribeFailure(int rc, const TlsConnection& conn) {
   std::string text = MbedtlsErrorText(rc);
-  uint32_t flags = mbedtls_ssl_get_verify_result(conn.ssl());
-  if (rc == MBEDTLS_ERR_X509_CERT_VERIFY_FAILED && flags != 0 && flags != uint32_t(-1)) {
-    char info[512];
-    if (mbedtls_x509_crt_verify_info(info, sizeof(info), "", flags) > 0) {
-      text += ": ";
-      text += info;
-      while (!text.empty() && text.back() == '\n') text.pop_back();
-    }
+  const std::string info = VerifyFailureInfo(conn, rc);
+  if (!info.empty()) {
+    text += ": " + info;
+    while (!text.empty() && text.back() == '\n') text.pop_back();
   }
   return text;
 }
 
 }  // namespace
 
-// The client's mbedTLS configuration; shared with live sessions so it
-// outlives every mbedtls_ssl_context that points at it.
+// The client's trust anchors and the name it expects; the ClientConfig is
+// shared with live sessions so it outlives every session that points at it.
 struct TlsClient::Config {
-  Config() {
-    mbedtls_x509_crt_init(&ca);
-    mbedtls_ssl_config_init(&conf);
-  }
-  ~Config() {
-    mbedtls_ssl_config_free(&conf);
-    mbedtls_x509_crt_free(&ca);
-  }
-  Config(const Config&) = delete;
-  Config& operator=(const Config&) = delete;
-
-  // Returns "" or why the configuration is unusable.
-  std::string Init(const TlsClientOptions& opts) {
-    int rc = TlsConfigDefaults(&conf, MBEDTLS_SSL_IS_CLIENT);
-    if (rc != 0) return "TLS client config: " + MbedtlsErrorText(rc);
-    if (!opts.verify) {
-      mbedtls_ssl_conf_authmode(&conf, MBEDTLS_SSL_VERIFY_NONE);
-      return "";
-    }
-    // A positive result means some certificates of a bundle were skipped
-    // (unsupported algorithms in the system store); fine if any loaded.
-    if (opts.ca_pem.empty()) {
-      rc = mbedtls_x509_crt_parse_file(&ca, kSystemCaFile);
-    } else {
-      rc = mbedtls_x509_crt_parse(&ca, reinterpret_cast<const unsigned char*>(opts.ca_pem.c_str()),
-                                  opts.ca_pem.size() + 1);  // PEM: length includes the NUL.
-    }
-    if (rc < 0 || ca.version == 0) {
-      const std::string source = opts.ca_pem.empty() ? kSystemCaFile : "ca_pem";
-      return "no usable CA certificate in " + source + (rc < 0 ? ": " + MbedtlsErrorText(rc) : "");
-    }
-    mbedtls_ssl_conf_ca_chain(&conf, &ca, nullptr);
-    mbedtls_ssl_conf_authmode(&conf, MBEDTLS_SSL_VERIFY_REQUIRED);
-    return "";
-  }
-
-  mbedtls_x509_crt ca;
-  mbedtls_ssl_config conf;
+  std::shared_ptr<const ClientConfig> tls;  // null when it could not be loaded
   std::string server_name;
 };
 
 TlsClient::TlsClient(const std::string& host, int port, TlsClientOptions opts)
     : httplib::ClientImpl(host, port), config_(std::make_shared<Config>()) {
   config_->server_name = opts.server_name.empty() ? host : opts.server_name;
-  load_error_ = config_->Init(opts);
+  auto loaded = ClientConfig::Load(opts.ca_pem, opts.verify);
+  if (loaded.ok()) {
+    config_->tls = std::move(*loaded);
+  } else if (loaded.status().code() == Status::Code::kInvalidArgument) {
+    const std::string source = opts.ca_pem.empty() ? kSystemCaFile : "ca_pem";
+    const std::string& why = loaded.status().details();
+    load_error_ = "no usable CA certificate in " + source + (why.empty() ? "" : ": " + why);
+  } else {
+    load_error_ = loaded.status().details();
+  }
 }
 
 TlsClient::~TlsClient() {
@@ -131,16 +97,16 @@ bool TlsClient::create_and_connect_socket(Socket& socket, httplib::Error& error)
     return false;
   }
 
-  auto conn =
-      std::make_shared<TlsConnection>(socket.sock, Duration(read_timeout_sec_, read_timeout_usec_),
-                                      Duration(write_timeout_sec_, write_timeout_usec_), config_);
-  int rc = conn->Setup(&config_->conf, config_->server_name.c_str());
+  auto conn = std::make_shared<TlsConnection>(
+      socket.sock, Duration(read_timeout_sec_, read_timeout_usec_),
+      Duration(write_timeout_sec_, write_timeout_usec_), config_->tls);
+  int rc = conn->Setup(config_->tls->config(), config_->server_name.c_str());
   if (rc == 0) rc = conn->Handshake(Duration(connection_timeout_sec_, connection_timeout_usec_));
 
   std::lock_guard<std::mutex> guard(stats_mutex_);
   if (rc != 0) {
-    error = rc == MBEDTLS_ERR_X509_CERT_VERIFY_FAILED ? httplib::Error::SSLServerVerification
-                                                      : httplib::Error::SSLConnection;
+    error =
+        IsVerifyFailure(rc) ? httplib::Error::SSLServerVerification : httplib::Error::SSLConnection;
     last_tls_error_ = DescribeFailure(rc, *conn);
     conn.reset();
     shutdown_socket(socket);
@@ -196,4 +162,4 @@ bool TlsClient::process_socket(const Socket& socket,
   return callback(strm);
 }
 
-}  // namespace cammio::http
+}  // namespace cammio::tls

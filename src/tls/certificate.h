@@ -1,6 +1,6 @@
-// X.509 helpers for the HTTPS server: generating the self-signed certificate a
-// fresh installation starts with, and reading what `cammio check` reports
-// about the certificate in use (fingerprint, expiry).
+// X.509 helpers: generating the self-signed certificate a fresh installation
+// starts with, reading what `cammio check` reports about the certificate in
+// use (fingerprint, expiry), and checking a CA bundle a setting carries.
 //
 // All functions are stateless and thread-safe; they touch only the files
 // named by their arguments.
@@ -11,7 +11,7 @@
 
 #include "cammio/status.h"
 
-namespace cammio::http {
+namespace cammio::tls {
 
 // Creates a new EC P-256 key and a self-signed X.509 v3 certificate for it:
 // CN = dns_names[0], subjectAltName = every name as a dNSName, or as an
@@ -48,4 +48,17 @@ Result<std::string> CertificateFingerprintSha256(const std::string& cert_pem_pat
 // (UTC). Errors as CertificateFingerprintSha256.
 Result<std::string> CertificateNotAfter(const std::string& cert_pem_path);
 
-}  // namespace cammio::http
+// What mbedTLS makes of a CA bundle given as text (a relay's or an ATS's
+// ca_pem), read the way the TLS clients read it (client_config.h).
+struct CaPemCheck {
+  // The text holds a "-----BEGIN CERTIFICATE-----" line (else mbedTLS reads
+  // it as one DER certificate).
+  bool pem = false;
+  // At least one certificate was read; others may have been skipped.
+  bool usable = false;
+  // Every certificate in it was read, and there was at least one.
+  bool complete = false;
+};
+CaPemCheck CheckCaPem(const std::string& ca_pem);
+
+}  // namespace cammio::tls
