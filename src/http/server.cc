@@ -11,13 +11,13 @@
 #include <optional>
 #include <thread>
 
+#include "api/errors.h"
 #include "api/format_negotiation.h"
 #include "api/idempotency.h"
 #include "api/response_cache.h"
 #include "http/auth_throttle.h"
 #include "http/client_address.h"
 #include "http/connection_control.h"
-#include "http/error_render.h"
 #include "http/tls_server.h"
 #include "http/worker_pool.h"
 #include "ops/metrics.h"
@@ -293,10 +293,9 @@ void ApiServer::Impl::DispatchWithBody(const httplib::Request& req, httplib::Res
 Status ApiServer::Impl::RunCached(Call& call, const Route& route, const RequestState& st) {
   const httplib::Request& req = call.req();
   httplib::Response& res = call.res();
-  const std::string key =
-      ResponseCache::Key(st.principal->user.id,
-                         st.formats.response == Format::kXml ? "xml" : "json", "GET", req.path,
-                         req.params);
+  const std::string key = ResponseCache::Key(st.principal->user.id,
+                                             st.formats.response == Format::kXml ? "xml" : "json",
+                                             "GET", req.path, req.params);
   if (auto hit = ctx.response_cache->Find(key, st.generation)) {
     ops::Metrics::Global().RecordCacheLookup(true);
     res.status = hit->status;

@@ -14,7 +14,8 @@
 #include <thread>
 #include <vector>
 
-#include "http/error_render.h"
+#include "api/errors.h"
+#include "format/render.h"
 #include "store/accounts.h"
 #include "testing/api_helpers.h"
 #include "testing/test_support.h"
