@@ -7,7 +7,7 @@
 // P-384, AES-GCM and ChaCha20-Poly1305 records, ECDSA and RSA (PKCS#1 v1.5
 // and PSS) certificates, session tickets for resumption in both versions,
 // PSA crypto (TLS 1.3's key schedule and key exchange need it), pthread
-// locking, and what certificate generation (src/http/certificate.cc) and
+// locking, and what certificate generation (src/tls/certificate.cc) and
 // util/crypto need (X.509 writing, PEM, SHA-1 for the key identifier, SHA-2,
 // HMAC, base64). The rationale is in docs/decisions.md, "TLS stack".
 #pragma once

@@ -11,7 +11,6 @@
 #include "api/response_cache.h"
 #include "cli/cli.h"
 #include "http/auth_throttle.h"
-#include "http/certificate.h"
 #include "http/server.h"
 #include "mail/enqueue.h"
 #include "mail/sender.h"
@@ -24,6 +23,7 @@
 #include "ops/retention.h"
 #include "ops/version.h"
 #include "store/accounts.h"
+#include "tls/certificate.h"
 #include "util/log.h"
 
 namespace cammio {
@@ -57,7 +57,7 @@ std::vector<std::string> CertificateNames(const Config& config) {
   std::vector<std::string> names = {"localhost"};
   auto add_found = [&names](const std::string& name, const char* what) {
     if (name.empty() || std::find(names.begin(), names.end(), name) != names.end()) return;
-    if (!http::IsCertificateName(name)) {
+    if (!tls::IsCertificateName(name)) {
       LogWarn(std::string("the certificate leaves out the ") + what + " '" + name +
               "': not a DNS name or IP address");
       return;
@@ -96,12 +96,12 @@ Status PrepareCertificate(const Config& config, std::string* cert, std::string* 
     *cert = dir + "/cert.pem";
     *key = dir + "/key.pem";
     if (!FileExists(*cert) || !FileExists(*key)) {
-      s = http::GenerateSelfSignedCert(CertificateNames(config), *cert, *key);
+      s = tls::GenerateSelfSignedCert(CertificateNames(config), *cert, *key);
       if (!s.ok()) return s;
       LogInfo("generated a self-signed certificate " + *cert);
     }
   }
-  auto fp = http::CertificateFingerprintSha256(*cert);
+  auto fp = tls::CertificateFingerprintSha256(*cert);
   if (!fp.ok()) return fp.status();
   std::cerr << "TLS certificate " << *cert << "\nSHA-256 fingerprint " << *fp << "\n";
   return Status::OK();

@@ -6,7 +6,7 @@
 // a connection (pipelined ones included) are answered in order.
 //
 // This class serves plain TCP (the --http-listen listener); TlsServer
-// (tls_server.h) derives from it and puts a TLS session under the same loop.
+// (tls_listener.h) derives from it and puts a TLS session under the same loop.
 //
 // Thread-safety: as httplib::Server (configure, then listen() on one
 // thread; stop() from any thread).

@@ -18,7 +18,7 @@
 #include "http/auth_throttle.h"
 #include "http/client_address.h"
 #include "http/connection_control.h"
-#include "http/tls_server.h"
+#include "http/tls_listener.h"
 #include "http/worker_pool.h"
 #include "ops/metrics.h"
 #include "util/crypto.h"

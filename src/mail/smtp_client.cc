@@ -15,7 +15,7 @@
 #include <cerrno>
 #include <cstring>
 
-#include "http/tls_server.h"
+#include "tls/session.h"
 #include "util/crypto.h"
 #include "util/random.h"
 
@@ -26,7 +26,7 @@ using std::chrono::milliseconds;
 using std::chrono::steady_clock;
 
 constexpr char kSystemCaFile[] = "/etc/ssl/certs/ca-certificates.crt";
-constexpr size_t kMaxLine = 4096;       // a reply line (RFC 5321 says 512)
+constexpr size_t kMaxLine = 4096;  // a reply line (RFC 5321 says 512)
 constexpr int kMaxReplyLines = 200;
 constexpr auto kWaitSlice = milliseconds(200);
 
@@ -64,22 +64,24 @@ struct SmtpClient::TlsConfig {
 
   // "" or why TLS cannot be configured.
   std::string Init(const RelaySettings& relay) {
-    int rc = http::TlsConfigDefaults(&conf, MBEDTLS_SSL_IS_CLIENT);
-    if (rc != 0) return "TLS client config: " + http::MbedtlsErrorText(rc);
+    int rc = tls::TlsConfigDefaults(&conf, MBEDTLS_SSL_IS_CLIENT);
+    if (rc != 0) return "TLS client config: " + tls::MbedtlsErrorText(rc);
     if (!relay.verify_tls) {
       mbedtls_ssl_conf_authmode(&conf, MBEDTLS_SSL_VERIFY_NONE);
       return "";
     }
     const bool own = relay.ca_pem && !relay.ca_pem->empty();
     if (own) {
-      rc = mbedtls_x509_crt_parse(&ca, reinterpret_cast<const unsigned char*>(relay.ca_pem->c_str()),
-                                  relay.ca_pem->size() + 1);
+      rc =
+          mbedtls_x509_crt_parse(&ca, reinterpret_cast<const unsigned char*>(relay.ca_pem->c_str()),
+                                 relay.ca_pem->size() + 1);
     } else {
       rc = mbedtls_x509_crt_parse_file(&ca, kSystemCaFile);
     }
     // A positive result: some certificates of a bundle were skipped.
     if (rc < 0 || ca.version == 0) {
-      return std::string("no usable CA certificate in ") + (own ? "the relay's ca_pem" : kSystemCaFile);
+      return std::string("no usable CA certificate in ") +
+             (own ? "the relay's ca_pem" : kSystemCaFile);
     }
     mbedtls_ssl_conf_ca_chain(&conf, &ca, nullptr);
     mbedtls_ssl_conf_authmode(&conf, MBEDTLS_SSL_VERIFY_REQUIRED);
@@ -140,8 +142,8 @@ SmtpOutcome SmtpClient::Connect() {
       error = "cancelled";
       break;
     }
-    int fd = ::socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC,
-                      ai->ai_protocol);
+    int fd =
+        ::socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, ai->ai_protocol);
     if (fd < 0) {
       error = std::strerror(errno);
       continue;
@@ -238,7 +240,8 @@ bool SmtpClient::ReadLine(std::string* line, std::string* error) {
         }
         int w = WaitSocket(POLLIN, options_.io_timeout);
         if (w <= 0) {
-          *error = cancelled_ ? "cancelled" : (w == 0 ? "timed out waiting for the relay" : "poll failed");
+          *error = cancelled_ ? "cancelled"
+                              : (w == 0 ? "timed out waiting for the relay" : "poll failed");
           return false;
         }
         continue;
@@ -311,7 +314,8 @@ std::string SmtpClient::HeloName() const {
   if (::gethostname(host, sizeof(host) - 1) == 0 && std::strchr(host, '.') != nullptr) {
     std::string h = host;
     bool ok = true;
-    for (char c : h) ok = ok && (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.');
+    for (char c : h)
+      ok = ok && (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.');
     if (ok) return h;
   }
   // No fully qualified name: an address literal of this end (RFC 5321 4.1.4).
@@ -340,12 +344,12 @@ SmtpOutcome SmtpClient::StartTls() {
       return SmtpOutcome::Transient(err);
     }
   }
-  auto conn = std::make_unique<http::TlsConnection>(fd_, options_.io_timeout, options_.io_timeout,
-                                                    tls_config_);
+  auto conn = std::make_unique<tls::TlsConnection>(fd_, options_.io_timeout, options_.io_timeout,
+                                                   tls_config_);
   int rc = conn->Setup(&tls_config_->conf, relay_.host.c_str());
   if (rc == 0) rc = conn->Handshake(options_.io_timeout);
   if (rc != 0) {
-    std::string text = "TLS handshake with " + relay_.host + ": " + http::MbedtlsErrorText(rc);
+    std::string text = "TLS handshake with " + relay_.host + ": " + tls::MbedtlsErrorText(rc);
     uint32_t flags = mbedtls_ssl_get_verify_result(conn->ssl());
     if (rc == MBEDTLS_ERR_X509_CERT_VERIFY_FAILED && flags != 0 && flags != uint32_t(-1)) {
       char info[512];
@@ -421,7 +425,8 @@ SmtpOutcome SmtpClient::Authenticate() {
   std::string error;
   if (cap_auth_.count("PLAIN")) {
     std::string token = Base64Encode(std::string("\0", 1) + user + std::string("\0", 1) + pass);
-    if (!Command("AUTH PLAIN " + token, &r, &error)) return SmtpOutcome::Transient("AUTH: " + error);
+    if (!Command("AUTH PLAIN " + token, &r, &error))
+      return SmtpOutcome::Transient("AUTH: " + error);
     if (r.code == 334) {  // some relays want the response on its own line
       if (!Command(token, &r, &error)) return SmtpOutcome::Transient("AUTH: " + error);
     }
@@ -520,7 +525,8 @@ SmtpOutcome SmtpClient::Send(const std::string& mail_from, const std::string& rc
   if (!usable_) return SmtpOutcome::Transient("no usable session with the relay");
   const bool intl = !IsAscii(mail_from) || !IsAscii(rcpt_to);
   if (intl && !cap_smtputf8_) {
-    return SmtpOutcome::Permanent("the relay does not accept internationalised addresses (SMTPUTF8)");
+    return SmtpOutcome::Permanent(
+        "the relay does not accept internationalised addresses (SMTPUTF8)");
   }
   const std::string body = DotStuff(data);
   if (cap_size_ > 0 && static_cast<int64_t>(body.size()) > cap_size_) {

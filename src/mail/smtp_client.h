@@ -12,7 +12,7 @@
 //
 // Every socket wait is bounded (connect_timeout, io_timeout); Cancel() from
 // another thread makes a blocked wait end at once. TLS is mbedTLS (TLS 1.3 or 1.2,
-// the server's ECDHE + AEAD suites) through http::TlsConnection; the relay's
+// the server's ECDHE + AEAD suites) through tls::TlsConnection; the relay's
 // certificate is verified against the relay's CA PEM or the system store
 // (/etc/ssl/certs/ca-certificates.crt) and its name against the host (a DNS
 // name, or an IP address matched against the certificate's iPAddress SANs),
@@ -40,7 +40,7 @@
 
 #include "mail/settings.h"
 
-namespace cammio::http {
+namespace cammio::tls {
 class TlsConnection;
 }
 
@@ -126,7 +126,7 @@ class SmtpClient {
   const RelaySettings relay_;
   const SmtpOptions options_;
   std::shared_ptr<TlsConfig> tls_config_;
-  std::unique_ptr<http::TlsConnection> tls_;
+  std::unique_ptr<tls::TlsConnection> tls_;
   std::string rbuf_;
   bool usable_ = false;
   bool authenticated_ = false;

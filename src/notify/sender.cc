@@ -11,9 +11,9 @@
 #include <mutex>
 #include <thread>
 
-#include "http/tls_client.h"
 #include "net/outbound.h"
 #include "store/interviews.h"
+#include "tls/client.h"
 #include "util/crypto.h"
 #include "util/log.h"
 #include "util/random.h"
@@ -256,12 +256,12 @@ SendResult SendNotification(const RenderedRequest& request, const NotificationSe
   }
   Connector connector{options.outbound};
   std::unique_ptr<httplib::ClientImpl> client;
-  http::TlsClient* tls = nullptr;
+  tls::TlsClient* tls = nullptr;
   if (target->https) {
-    http::TlsClientOptions o;
+    tls::TlsClientOptions o;
     o.ca_pem = settings.ca_pem.value_or("");
     o.verify = settings.verify_tls;
-    auto c = std::make_unique<http::TlsClient>(target->host, target->port, o);
+    auto c = std::make_unique<tls::TlsClient>(target->host, target->port, o);
     if (!c->is_valid()) {
       out.error = "TLS setup failed: " + c->load_error();
       return finish();

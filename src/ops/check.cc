@@ -7,13 +7,13 @@
 
 #include <set>
 
-#include "http/certificate.h"
 #include "ops/backup.h"
 #include "ops/data_lock.h"
 #include "ops/fs.h"
 #include "ops/restore.h"
 #include "ops/version.h"
 #include "store/migrate.h"
+#include "tls/certificate.h"
 #include "util/time.h"
 
 namespace cammio::ops {
@@ -55,7 +55,7 @@ CheckItem CheckCertificate(const Config& config, const CheckOptions& o) {
     }
   }
   if (!PathExists(key)) return Item("certificate", "fail", "the key " + key + " is missing");
-  auto not_after = http::CertificateNotAfter(cert);
+  auto not_after = tls::CertificateNotAfter(cert);
   if (!not_after.ok()) return Item("certificate", "fail", not_after.status().details());
   auto when = ParseDatetime(*not_after, "notAfter");
   if (!when.ok()) return Item("certificate", "fail", "unreadable expiry " + *not_after);

@@ -7,9 +7,9 @@
 #include <memory>
 #include <string>
 
-#include "http/certificate.h"
 #include "testing/api_helpers.h"
 #include "testing/raw_http.h"
+#include "tls/certificate.h"
 #include "util/log.h"
 
 namespace cammio {
@@ -97,7 +97,7 @@ TEST_CASE("security headers: every HTTPS answer carries nosniff and HSTS once") 
 struct PlainServer {
   explicit PlainServer(const std::string& public_url) {
     std::string cert = dir.path() + "/cert.pem", key = dir.path() + "/key.pem";
-    REQUIRE(http::GenerateSelfSignedCert({"localhost"}, cert, key).ok());
+    REQUIRE(tls::GenerateSelfSignedCert({"localhost"}, cert, key).ok());
     StoreOptions so;
     so.path = dir.path() + "/cammio.db";
     auto opened = Store::Open(so);

@@ -1,4 +1,4 @@
-// Tests for src/http/{certificate,tls_server,tls_client}: real sockets on
+// Tests for src/http/tls_listener with src/tls/{certificate,session,client}: real sockets on
 // 127.0.0.1 with ports picked by the kernel.
 #include <arpa/inet.h>
 #include <doctest/doctest.h>
@@ -22,14 +22,21 @@
 #include <thread>
 #include <vector>
 
-#include "http/certificate.h"
-#include "http/tls_client.h"
-#include "http/tls_server.h"
+#include "http/tls_listener.h"
 #include "http/worker_pool.h"
+#include "tls/certificate.h"
+#include "tls/client.h"
+#include "tls/session.h"
 #include "util/random.h"
 
 namespace cammio::http {
 namespace {
+
+using tls::CertificateFingerprintSha256;
+using tls::CertificateNotAfter;
+using tls::GenerateSelfSignedCert;
+using tls::TlsClient;
+using tls::TlsClientOptions;
 
 using Clock = std::chrono::steady_clock;
 

@@ -18,7 +18,6 @@
 #include <thread>
 
 #include "cli/cli.h"
-#include "http/certificate.h"
 #include "mail/enqueue.h"
 #include "mail/outbox.h"
 #include "mail/settings.h"
@@ -28,6 +27,7 @@
 #include "store/vacancies.h"
 #include "testing/smtp_peer.h"
 #include "testing/test_support.h"
+#include "tls/certificate.h"
 #include "util/random.h"
 
 namespace cammio {
@@ -572,7 +572,7 @@ TEST_CASE("mail: a STARTTLS + AUTH relay configured with the CLI (CA file, passw
   World w;
   TempDir tls;
   const std::string cert = tls.path() + "/cert.pem", key = tls.path() + "/key.pem";
-  REQUIRE_OK(http::GenerateSelfSignedCert({"localhost"}, cert, key));
+  REQUIRE_OK(tls::GenerateSelfSignedCert({"localhost"}, cert, key));
   SmtpPeerOptions po;
   po.cert_file = cert;
   po.key_file = key;

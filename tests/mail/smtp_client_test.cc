@@ -13,10 +13,10 @@
 #include <chrono>
 #include <thread>
 
-#include "http/certificate.h"
 #include "mail/message.h"
 #include "testing/smtp_peer.h"
 #include "testing/test_support.h"
+#include "tls/certificate.h"
 
 namespace cammio::mail {
 namespace {
@@ -62,7 +62,7 @@ struct Cert {
   std::string cert = dir.path() + "/cert.pem";
   std::string key = dir.path() + "/key.pem";
   Cert() {
-    Status s = http::GenerateSelfSignedCert({"localhost"}, cert, key);
+    Status s = tls::GenerateSelfSignedCert({"localhost"}, cert, key);
     REQUIRE_MESSAGE(s.ok(), s.ToString());
   }
   std::string pem() const { return testing::ReadFile(cert); }

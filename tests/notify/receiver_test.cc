@@ -7,7 +7,7 @@
 
 #include <doctest/doctest.h>
 
-#include "http/tls_client.h"
+#include "tls/client.h"
 
 namespace cammio {
 namespace {
@@ -18,9 +18,9 @@ using namespace std::chrono_literals;
 std::unique_ptr<httplib::ClientImpl> ClientFor(const AtsReceiver& ats) {
   std::unique_ptr<httplib::ClientImpl> c;
   if (ats.https()) {
-    http::TlsClientOptions o;
+    tls::TlsClientOptions o;
     o.ca_pem = ats.ca_pem();
-    c = std::make_unique<http::TlsClient>("localhost", ats.port(), o);
+    c = std::make_unique<tls::TlsClient>("localhost", ats.port(), o);
   } else {
     c = std::make_unique<httplib::ClientImpl>("localhost", ats.port());
   }
@@ -77,9 +77,9 @@ TEST_CASE("notify: the ATS receiver records requests and fails on demand") {
 TEST_CASE("notify: the ATS receiver's certificate is its own CA; others do not trust it") {
   AtsReceiver ats;
   AtsReceiver other;
-  http::TlsClientOptions o;
+  tls::TlsClientOptions o;
   o.ca_pem = other.ca_pem();
-  http::TlsClient cli("localhost", ats.port(), o);
+  tls::TlsClient cli("localhost", ats.port(), o);
   cli.set_connection_timeout(5, 0);
   auto r = cli.Get("/");
   CHECK_FALSE(r);

@@ -20,11 +20,11 @@
 #include <thread>
 
 #include <doctest/doctest.h>
-#include "http/tls_client.h"
 #include "testing/api_helpers.h"
 #include "testing/ats_receiver.h"
 #include "testing/smtp_peer.h"
 #include "testing/test_support.h"
+#include "tls/client.h"
 #include "util/crypto.h"
 
 namespace cammio {
@@ -100,12 +100,12 @@ class ServeProcess {
     pid_ = -1;
   }
 
-  std::unique_ptr<http::TlsClient> Client(const std::string& user = "",
-                                          const std::string& token = "") const {
-    http::TlsClientOptions o;
+  std::unique_ptr<tls::TlsClient> Client(const std::string& user = "",
+                                         const std::string& token = "") const {
+    tls::TlsClientOptions o;
     o.ca_pem = ReadFile(data_ + "/tls/cert.pem");
     o.server_name = "localhost";
-    auto c = std::make_unique<http::TlsClient>("127.0.0.1", port_, o);
+    auto c = std::make_unique<tls::TlsClient>("127.0.0.1", port_, o);
     if (!user.empty()) {
       c->set_default_headers({{"Authorization", "Basic " + Base64Encode(user + ":" + token)}});
     }

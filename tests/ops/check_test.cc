@@ -5,12 +5,12 @@
 #include <unistd.h>
 #include <cstdio>
 
-#include "http/certificate.h"
 #include "ops/check.h"
 #include "ops/fs.h"
 #include "ops/ops_fixture.h"
 #include "ops/version.h"
 #include "store/migrate.h"
+#include "tls/certificate.h"
 #include "util/log.h"
 #include "util/time.h"
 
@@ -59,7 +59,7 @@ TEST_CASE("ops check: certificate expiry, disk space, integrity and media are re
   auto acc = testing::SeedAccountWithVacancy(data, "Agency");
   auto seeded = testing::SeedInterview(data, acc, "ann@cand.test", 5000);
   REQUIRE(ops::MakeDirs(data + "/tls").ok());
-  REQUIRE(http::GenerateSelfSignedCert({"localhost"}, data + "/tls/cert.pem", data + "/tls/key.pem")
+  REQUIRE(tls::GenerateSelfSignedCert({"localhost"}, data + "/tls/cert.pem", data + "/tls/key.pem")
               .ok());
   items = ops::RunChecks(config, o);
   CHECK(ops::ChecksPassed(items));
@@ -71,7 +71,7 @@ TEST_CASE("ops check: certificate expiry, disk space, integrity and media are re
         std::string::npos);
 
   // Certificate expiry, seen from later dates.
-  auto not_after = http::CertificateNotAfter(data + "/tls/cert.pem");
+  auto not_after = tls::CertificateNotAfter(data + "/tls/cert.pem");
   REQUIRE(not_after.ok());
   int64_t expiry = ParseDatetime(*not_after, "x")->epoch;
   o.now = expiry - 10 * 86400;

@@ -10,12 +10,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "http/certificate.h"
 #include "ops/backup.h"
 #include "ops/check.h"
 #include "ops/fs.h"
 #include "ops/ops_fixture.h"
 #include "ops/restore.h"
+#include "tls/certificate.h"
 #include "util/crypto.h"
 #include "util/log.h"
 
@@ -67,7 +67,7 @@ struct ServerOn {
   // (certificate, account), which may since have become read-only.
   explicit ServerOn(const std::string& dir, const std::string& reuse_auth = "") {
     std::string cert = dir + "/cert.pem", key = dir + "/key.pem";
-    if (reuse_auth.empty()) REQUIRE(http::GenerateSelfSignedCert({"localhost"}, cert, key).ok());
+    if (reuse_auth.empty()) REQUIRE(tls::GenerateSelfSignedCert({"localhost"}, cert, key).ok());
     cert_pem = testing::ReadFile(cert);
     store = testing::OpenTestStore(dir);
     auth = reuse_auth;
@@ -97,11 +97,11 @@ struct ServerOn {
     server->Stop();
     store->Close();
   }
-  std::unique_ptr<http::TlsClient> Client() {
-    http::TlsClientOptions o;
+  std::unique_ptr<tls::TlsClient> Client() {
+    tls::TlsClientOptions o;
     o.ca_pem = cert_pem;
     o.server_name = "localhost";
-    auto c = std::make_unique<http::TlsClient>("127.0.0.1", server->port(), o);
+    auto c = std::make_unique<tls::TlsClient>("127.0.0.1", server->port(), o);
     c->set_default_headers({{"Authorization", auth}});
     return c;
   }

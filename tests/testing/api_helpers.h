@@ -140,7 +140,7 @@ class Api {
     return cli_->Get(path, h);
   }
 
-  std::unique_ptr<http::TlsClient> cli_;
+  std::unique_ptr<tls::TlsClient> cli_;
 };
 
 // ------------------------------------------------------------------ JSON documents

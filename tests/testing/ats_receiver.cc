@@ -12,8 +12,8 @@
 
 #include <doctest/doctest.h>
 
-#include "http/certificate.h"
-#include "http/tls_server.h"
+#include "http/tls_listener.h"
+#include "tls/certificate.h"
 
 namespace cammio::testing {
 namespace {
@@ -56,10 +56,10 @@ AtsReceiver::AtsReceiver(Mode mode) : mode_(mode) {
   default_.body = "ok";
   if (mode_ == Mode::kHttps) {
     std::string cert = dir_.path() + "/ats-cert.pem", key = dir_.path() + "/ats-key.pem";
-    Status s = http::GenerateSelfSignedCert({"localhost"}, cert, key);
+    Status s = tls::GenerateSelfSignedCert({"localhost"}, cert, key);
     REQUIRE_MESSAGE(s.ok(), s.ToString());
     ca_pem_ = ReadFile(cert);
-    auto ctx = http::TlsServerContext::Load(cert, key);
+    auto ctx = tls::TlsServerContext::Load(cert, key);
     REQUIRE_MESSAGE(ctx.ok(), ctx.status().ToString());
     server_ = std::make_unique<http::TlsServer>(*ctx);
   } else {

@@ -4,7 +4,7 @@
 // (or any status) N times, answer with Retry-After, delay every answer, close
 // the connection without answering, or stop altogether (connection refused).
 //
-// HTTPS mode runs on src/http/tls_server.h's TlsServer with a freshly
+// HTTPS mode runs on src/http/tls_listener.h's TlsServer with a freshly
 // generated self-signed certificate for "localhost" that is its own CA
 // (ca_pem()); plain mode is an httplib::Server. Both listen on 127.0.0.1 on a
 // free port.

@@ -20,7 +20,7 @@
 #include <string_view>
 #include <vector>
 
-#include "http/tls_server.h"
+#include "tls/session.h"
 #include "util/random.h"
 
 namespace cammio::testing {
@@ -46,7 +46,7 @@ inline const mbedtls_ssl_config* RawTlsClientConfig() {
   struct Config {
     Config() {
       mbedtls_ssl_config_init(&conf);
-      REQUIRE(http::TlsConfigDefaults(&conf, MBEDTLS_SSL_IS_CLIENT) == 0);
+      REQUIRE(tls::TlsConfigDefaults(&conf, MBEDTLS_SSL_IS_CLIENT) == 0);
       mbedtls_ssl_conf_authmode(&conf, MBEDTLS_SSL_VERIFY_NONE);
     }
     ~Config() { mbedtls_ssl_config_free(&conf); }
@@ -64,7 +64,7 @@ class RawConnection {
   RawConnection(int port, bool tls, std::chrono::milliseconds timeout = std::chrono::seconds(5))
       : fd_(ConnectLoopback(port)) {
     if (fd_ < 0 || !tls) return;
-    tls_ = std::make_shared<http::TlsConnection>(fd_, timeout, timeout, nullptr);
+    tls_ = std::make_shared<tls::TlsConnection>(fd_, timeout, timeout, nullptr);
     if (tls_->Setup(RawTlsClientConfig(), "localhost") != 0 || tls_->Handshake(timeout) != 0) {
       ::close(fd_);
       fd_ = -1;
@@ -166,7 +166,7 @@ class RawConnection {
 
  private:
   int fd_;
-  std::shared_ptr<http::TlsConnection> tls_;
+  std::shared_ptr<tls::TlsConnection> tls_;
 };
 
 // The statuses of the responses `raw` holds, one after the other (each with

@@ -9,11 +9,11 @@
 #include <fstream>
 #include <sstream>
 
-#include "http/certificate.h"
 #include "notify/sender.h"
 #include "ops/tar.h"
 #include "store/accounts.h"
 #include "testing/exchange_recorder.h"
+#include "tls/certificate.h"
 #include "util/crypto.h"
 
 namespace cammio::testing {
@@ -81,7 +81,7 @@ TestServer::TestServer(ServerOptions options, net::OutboundPolicy outbound, Stor
     : options_(std::move(options)) {
   SetTenantOutboundPolicy(std::move(outbound));
   std::string cert = dir_.path() + "/cert.pem", key = dir_.path() + "/key.pem";
-  REQUIRE(http::GenerateSelfSignedCert({"localhost"}, cert, key).ok());
+  REQUIRE(tls::GenerateSelfSignedCert({"localhost"}, cert, key).ok());
   cert_pem_ = ReadFile(cert);
   options_.listen_host = "127.0.0.1";
   options_.listen_port = 0;
@@ -146,18 +146,18 @@ Credentials TestServer::NewAccount(const std::string& name, const std::string& e
   return c;
 }
 
-std::unique_ptr<http::TlsClient> TestServer::Client() const {
-  http::TlsClientOptions o;
+std::unique_ptr<tls::TlsClient> TestServer::Client() const {
+  tls::TlsClientOptions o;
   o.ca_pem = cert_pem_;
   o.server_name = "localhost";
-  auto c = std::make_unique<http::TlsClient>("127.0.0.1", port(), o);
+  auto c = std::make_unique<tls::TlsClient>("127.0.0.1", port(), o);
   c->set_keep_alive(true);
   c->set_read_timeout(10, 0);
   RecordExchanges(*c);  // with CAMMIO_OPENAPI_RECORD set (testing/exchange_recorder.h)
   return c;
 }
 
-std::unique_ptr<http::TlsClient> TestServer::AuthedClient(const Credentials& cr) const {
+std::unique_ptr<tls::TlsClient> TestServer::AuthedClient(const Credentials& cr) const {
   auto c = Client();
   // Not set_basic_auth: cpp-httplib 0.11.4's base64 encoder has undefined
   // behaviour (a negative shift) that the sanitizer build aborts on.

@@ -14,9 +14,9 @@
 #include "cammio/document.h"
 #include "http/auth_throttle.h"
 #include "http/server.h"
-#include "http/tls_client.h"
 #include "net/address.h"
 #include "store/store.h"
+#include "tls/client.h"
 #include "util/time.h"
 
 namespace cammio::testing {
@@ -77,10 +77,10 @@ class TestServer {
   // Creates another account with a user and token.
   Credentials NewAccount(const std::string& name, const std::string& email);
   // A client verifying the server's certificate as "localhost".
-  std::unique_ptr<http::TlsClient> Client() const;
+  std::unique_ptr<tls::TlsClient> Client() const;
   // A client that sends Basic credentials on every request.
-  std::unique_ptr<http::TlsClient> AuthedClient(const Credentials& c) const;
-  std::unique_ptr<http::TlsClient> AuthedClient() const { return AuthedClient(creds_); }
+  std::unique_ptr<tls::TlsClient> AuthedClient(const Credentials& c) const;
+  std::unique_ptr<tls::TlsClient> AuthedClient() const { return AuthedClient(creds_); }
 
  private:
   void Start(StoreOptions store_options);

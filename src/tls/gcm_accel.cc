@@ -3,7 +3,7 @@
 // Before any mbedTLS header.
 #define MBEDTLS_ALLOW_PRIVATE_ACCESS
 
-#include "http/gcm_accel.h"
+#include "tls/gcm_accel.h"
 
 #include <atomic>
 
@@ -19,7 +19,7 @@
 
 #define CAMMIO_GCM_TARGET __attribute__((target("aes,pclmul,ssse3,sse4.1")))
 
-namespace cammio::http {
+namespace cammio::tls {
 namespace {
 
 std::atomic<uint64_t> g_calls{0};
@@ -382,9 +382,9 @@ bool GcmWideAccelerated() { return CpuSupported() && WideSupported(); }
 void GcmAllowWide(bool allow) { g_allow_wide.store(allow); }
 uint64_t GcmAcceleratedCalls() { return g_calls.load(std::memory_order_relaxed); }
 
-}  // namespace cammio::http
+}  // namespace cammio::tls
 
-using cammio::http::Keys;
+using cammio::tls::Keys;
 
 extern "C" int __wrap_mbedtls_gcm_crypt_and_tag(mbedtls_gcm_context* ctx, int mode, size_t length,
                                                 const unsigned char* iv, size_t iv_len,
@@ -392,15 +392,15 @@ extern "C" int __wrap_mbedtls_gcm_crypt_and_tag(mbedtls_gcm_context* ctx, int mo
                                                 const unsigned char* input, unsigned char* output,
                                                 size_t tag_len, unsigned char* tag) {
   Keys k;
-  if (ctx == nullptr || !cammio::http::Usable(iv_len, tag_len, length, add_len) ||
-      !cammio::http::LoadKeys(ctx, &k)) {
+  if (ctx == nullptr || !cammio::tls::Usable(iv_len, tag_len, length, add_len) ||
+      !cammio::tls::LoadKeys(ctx, &k)) {
     return __real_mbedtls_gcm_crypt_and_tag(ctx, mode, length, iv, iv_len, add, add_len, input,
                                             output, tag_len, tag);
   }
   unsigned char full[16];
-  cammio::http::Seal(k, mode == MBEDTLS_GCM_ENCRYPT, iv, add, add_len, input, output, length, full);
+  cammio::tls::Seal(k, mode == MBEDTLS_GCM_ENCRYPT, iv, add, add_len, input, output, length, full);
   std::memcpy(tag, full, tag_len);
-  cammio::http::g_calls.fetch_add(1, std::memory_order_relaxed);
+  cammio::tls::g_calls.fetch_add(1, std::memory_order_relaxed);
   return 0;
 }
 
@@ -410,14 +410,14 @@ extern "C" int __wrap_mbedtls_gcm_auth_decrypt(mbedtls_gcm_context* ctx, size_t 
                                                const unsigned char* tag, size_t tag_len,
                                                const unsigned char* input, unsigned char* output) {
   Keys k;
-  if (ctx == nullptr || !cammio::http::Usable(iv_len, tag_len, length, add_len) ||
-      !cammio::http::LoadKeys(ctx, &k)) {
+  if (ctx == nullptr || !cammio::tls::Usable(iv_len, tag_len, length, add_len) ||
+      !cammio::tls::LoadKeys(ctx, &k)) {
     return __real_mbedtls_gcm_auth_decrypt(ctx, length, iv, iv_len, add, add_len, tag, tag_len,
                                            input, output);
   }
   unsigned char expected[16];
-  cammio::http::Seal(k, false, iv, add, add_len, input, output, length, expected);
-  cammio::http::g_calls.fetch_add(1, std::memory_order_relaxed);
+  cammio::tls::Seal(k, false, iv, add, add_len, input, output, length, expected);
+  cammio::tls::g_calls.fetch_add(1, std::memory_order_relaxed);
   // Constant time: the position of the first differing byte must not leak.
   unsigned char diff = 0;
   for (size_t i = 0; i < tag_len; ++i) diff |= static_cast<unsigned char>(tag[i] ^ expected[i]);
@@ -430,11 +430,11 @@ extern "C" int __wrap_mbedtls_gcm_auth_decrypt(mbedtls_gcm_context* ctx, size_t 
 
 #else  // not x86-64: mbedTLS's GCM, unwrapped
 
-namespace cammio::http {
+namespace cammio::tls {
 bool GcmAccelerated() { return false; }
 bool GcmWideAccelerated() { return false; }
 void GcmAllowWide(bool) {}
 uint64_t GcmAcceleratedCalls() { return 0; }
-}  // namespace cammio::http
+}  // namespace cammio::tls
 
 #endif

@@ -2,8 +2,8 @@
 // (httplib 0.11.4's own SSLClient needs OpenSSL). Used by tests and for
 // outbound HTTPS.
 //
-// It speaks TLS 1.3 or 1.2 with the same ECDHE + AEAD suites as TlsServer
-// (kTlsCipherSuites, kTlsGroups), verifies
+// It speaks TLS 1.3 or 1.2 with the same ECDHE + AEAD suites as the server
+// (session.h: kTlsCipherSuites, kTlsGroups), verifies
 // the server certificate against the given CA PEM (or the system store) and
 // checks the server name. A failed handshake or verification makes the request
 // fail with httplib::Error::SSLConnection / SSLServerVerification; no response
@@ -26,7 +26,7 @@
 #include <mutex>
 #include <string>
 
-namespace cammio::http {
+namespace cammio::tls {
 
 class TlsConnection;
 
@@ -108,4 +108,4 @@ class TlsClient : public httplib::ClientImpl {
   uint64_t handshakes_ = 0;
 };
 
-}  // namespace cammio::http
+}  // namespace cammio::tls

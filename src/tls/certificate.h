@@ -11,7 +11,7 @@
 
 #include "cammio/status.h"
 
-namespace cammio::http {
+namespace cammio::tls {
 
 // Creates a new EC P-256 key and a self-signed X.509 v3 certificate for it:
 // CN = dns_names[0], subjectAltName = every name as a dNSName, or as an
@@ -48,4 +48,4 @@ Result<std::string> CertificateFingerprintSha256(const std::string& cert_pem_pat
 // (UTC). Errors as CertificateFingerprintSha256.
 Result<std::string> CertificateNotAfter(const std::string& cert_pem_path);
 
-}  // namespace cammio::http
+}  // namespace cammio::tls

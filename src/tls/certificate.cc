@@ -1,4 +1,4 @@
-#include "http/certificate.h"
+#include "tls/certificate.h"
 
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -21,7 +21,7 @@
 
 #include "util/random.h"
 
-namespace cammio::http {
+namespace cammio::tls {
 
 namespace {
 
@@ -307,4 +307,4 @@ Result<std::string> CertificateNotAfter(const std::string& cert_pem_path) {
   return std::string(buf);
 }
 
-}  // namespace cammio::http
+}  // namespace cammio::tls

@@ -1,4 +1,4 @@
-#include "http/tls_client.h"
+#include "tls/client.h"
 
 #include <mbedtls/ssl.h>
 #include <mbedtls/x509_crt.h>
@@ -7,10 +7,10 @@
 #include <chrono>
 #include <utility>
 
-#include "http/tls_server.h"
+#include "tls/session.h"
 #include "util/random.h"
 
-namespace cammio::http {
+namespace cammio::tls {
 
 namespace {
 
@@ -196,4 +196,4 @@ bool TlsClient::process_socket(const Socket& socket,
   return callback(strm);
 }
 
-}  // namespace cammio::http
+}  // namespace cammio::tls

@@ -1,4 +1,4 @@
-// Tests for TlsStream's record packing (src/http/tls_server.h): a real TLS
+// Tests for TlsStream's record packing (src/tls/session.h): a real TLS
 // 1.2 session over a loopback TCP connection, the server side written through
 // TlsStream, the client side read with mbedTLS after counting the records on
 // the wire (MSG_PEEK of the raw socket).
@@ -16,11 +16,11 @@
 #include <thread>
 #include <vector>
 
-#include "http/certificate.h"
-#include "http/tls_server.h"
+#include "tls/certificate.h"
+#include "tls/session.h"
 #include "util/random.h"
 
-namespace cammio::http {
+namespace cammio::tls {
 namespace {
 
 using std::chrono::seconds;
@@ -201,4 +201,4 @@ TEST_CASE("TlsStream: waiting for input first sends what is held back") {
 }
 
 }  // namespace
-}  // namespace cammio::http
+}  // namespace cammio::tls

@@ -6,12 +6,11 @@
 // the server's CPU in mbedtls_aesni_gcm_mult, gcm_mult,
 // mbedtls_aesni_crypt_ecb and mbedtls_gcm_update; on 3.6 this path still
 // seals and opens 16 KiB records several times faster than mbedTLS's own
-// AES-NI GCM (figures: docs/decisions.md, "TLS stack"). This path runs the counter blocks eight at a time
-// through the AES rounds and folds eight blocks into the GHASH with one
-// reduction (the aggregated form of the carry-less multiplication), which is
-// several times faster for the same bytes on the wire. On CPUs with AVX-512
-// VAES and VPCLMULQDQ, sixteen blocks go through per step in four 512-bit
-// registers (a 43 KiB answer seals in about a third of the time again).
+// AES-NI GCM (figures: docs/decisions.md, "TLS stack"). This path runs the counter blocks eight at
+// a time through the AES rounds and folds eight blocks into the GHASH with one reduction (the
+// aggregated form of the carry-less multiplication), which is several times faster for the same
+// bytes on the wire. On CPUs with AVX-512 VAES and VPCLMULQDQ, sixteen blocks go through per step
+// in four 512-bit registers (a 43 KiB answer seals in about a third of the time again).
 //
 // How it is attached: on x86-64 the link wraps mbedtls_gcm_crypt_and_tag and
 // mbedtls_gcm_auth_decrypt (-Wl,--wrap, CMakeLists.txt), the two calls
@@ -27,7 +26,7 @@
 // different mbedTLS layout falls back instead of miscomputing). Other
 // architectures (aarch64) build none of this and use mbedTLS unchanged.
 //
-// Results are bit-identical to mbedTLS's (tests/http/gcm_accel_test.cc
+// Results are bit-identical to mbedTLS's (tests/tls/gcm_accel_test.cc
 // compares both on every length, key size and tag size, in place and not).
 //
 // Thread-safety: stateless apart from the call counter; safe from any thread.
@@ -56,7 +55,7 @@ int __real_mbedtls_gcm_auth_decrypt(mbedtls_gcm_context* ctx, size_t length,
 }
 #endif
 
-namespace cammio::http {
+namespace cammio::tls {
 
 // True when this build and this CPU take the accelerated path.
 bool GcmAccelerated();
@@ -73,4 +72,4 @@ void GcmAllowWide(bool allow);
 // is really used).
 uint64_t GcmAcceleratedCalls();
 
-}  // namespace cammio::http
+}  // namespace cammio::tls

@@ -1,24 +1,18 @@
-// HTTPS for cpp-httplib on top of mbedTLS 3.6 (httplib 0.11.4 only knows
-// OpenSSL, which this project never links).
+// The mbedTLS 3.6 adapter under cammio's HTTPS endpoints (httplib 0.11.4 only
+// knows OpenSSL, which this project never links).
 //
 // TlsServerContext is the TLS configuration of a server: the certificate
 // chain, the private key, the session ticket keys and an mbedtls_ssl_config
 // restricted to TLS 1.3 and 1.2 with ECDHE + AEAD cipher suites. It is loaded
 // once and then shared by every connection of every worker thread.
 //
-// TlsServer is an httplib::Server whose connections speak TLS: it replaces the
-// per-connection loop (process_and_close_socket) with one that performs the
-// handshake and then runs httplib's request parser over a TLS stream, with the
-// same keep-alive semantics as httplib's own SSLServer.
-//
-// TlsConnection and TlsStream are the socket-level pieces shared with
-// TlsClient (tls_client.h): an mbedtls_ssl_context bound to a connected socket
+// TlsConnection and TlsStream are the socket-level pieces shared by the
+// HTTPS listener (http/tls_listener.h), TlsClient (tls/client.h) and the SMTP
+// client's STARTTLS: an mbedtls_ssl_context bound to a connected socket
 // whose I/O waits with poll(2) and gives up after the configured timeouts.
 //
 // Thread-safety: TlsServerContext is immutable after Load() and safe to share.
-// TlsServer has httplib::Server's thread-safety (configure it, then listen()
-// on one thread; stop() from any thread). A TlsConnection / TlsStream belongs
-// to one thread at a time.
+// A TlsConnection / TlsStream belongs to one thread at a time.
 #pragma once
 
 #include <httplib.h>
@@ -27,16 +21,14 @@
 #include <mbedtls/ssl_ticket.h>
 #include <mbedtls/x509_crt.h>
 
-#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <memory>
 #include <string>
 
 #include "cammio/status.h"
-#include "http/http1_server.h"
 
-namespace cammio::http {
+namespace cammio::tls {
 
 // Cipher suites (Mozilla "intermediate": TLS 1.3 AES-GCM and
 // ChaCha20-Poly1305; TLS 1.2 ECDHE-ECDSA/RSA with the same AEADs) and key
@@ -84,6 +76,10 @@ class TlsServerContext {
   mbedtls_ssl_config conf_;
 };
 
+// What TlsConnection::HandshakeStep() returns when it must be called again
+// once the socket is readable.
+constexpr int kTlsWantRead = MBEDTLS_ERR_SSL_WANT_READ;
+
 // An mbedtls_ssl_context on a connected socket. Does not own the socket (the
 // caller closes it after this object is gone or Close()d). Socket I/O waits
 // with poll(2): each wait lasts at most read_timeout / write_timeout, and all
@@ -107,7 +103,7 @@ class TlsConnection {
   // (MBEDTLS_ERR_SSL_TIMEOUT when the peer is too slow or silent).
   int Handshake(std::chrono::microseconds budget);
   // Advances the handshake as far as the input at hand allows, without
-  // waiting for more: 0 when done, MBEDTLS_ERR_SSL_WANT_READ to be called
+  // waiting for more: 0 when done, kTlsWantRead to be called
   // again once the socket is readable, or an mbedtls error. (Output still
   // waits, up to the write timeout.) The caller bounds the whole.
   int HandshakeStep();
@@ -168,8 +164,8 @@ class TlsConnection {
 // shares its first record with the body, and every record but the last goes
 // to the kernel with MSG_MORE: a 43 KiB answer leaves as three records in
 // one TCP transmission instead of four records in four. Whoever writes an
-// answer must Flush() when it is complete (TlsServer does after each
-// request); the destructor flushes as a last resort.
+// answer must Flush() when it is complete (the HTTPS listener does after
+// each request); the destructor flushes as a last resort.
 class TlsStream final : public httplib::Stream {
  public:
   explicit TlsStream(std::shared_ptr<TlsConnection> conn) : conn_(std::move(conn)) {}
@@ -193,42 +189,4 @@ class TlsStream final : public httplib::Stream {
   std::string pending_;  // plaintext held back: at most one record's worth
 };
 
-// Per connection: the TLS handshake must complete within the read timeout
-// (set_read_timeout), else the socket is closed; then requests are served by
-// Http1Server's loop (http_connection.h): heads checked strictly, at most
-// set_keep_alive_max_count requests per connection, an idle connection
-// closed after set_keep_alive_timeout, and stop() ends idle connections
-// promptly. Connections end with close_notify when the peer is still there.
-// Garbage (plain HTTP, random bytes) fails the handshake at once and is
-// counted in handshakes_failed().
-//
-// Under a WorkerPool (worker_pool.h) a connection holds a thread only while
-// a request is processed: the handshake and each request head are read in
-// steps, the connection parked between arrivals. Under any other task queue
-// (such as httplib::ThreadPool) the connection keeps its thread and waits
-// in poll(2).
-class TlsServer : public Http1Server {
- public:
-  // A null context makes the server invalid (bind fails, is_valid() false).
-  explicit TlsServer(std::shared_ptr<const TlsServerContext> context);
-  ~TlsServer() override = default;
-
-  bool is_valid() const override { return context_ != nullptr; }
-
-  // Counters for tests and metrics: sockets handed to a worker, TLS
-  // handshakes that completed (one per kept-alive connection) and that failed
-  // (garbage, timeouts, clients rejecting the certificate).
-  uint64_t connections_accepted() const { return connections_accepted_.load(); }
-  uint64_t handshakes_completed() const { return handshakes_completed_.load(); }
-  uint64_t handshakes_failed() const { return handshakes_failed_.load(); }
-
- private:
-  bool process_and_close_socket(socket_t sock) override;
-
-  std::shared_ptr<const TlsServerContext> context_;
-  std::atomic<uint64_t> connections_accepted_{0};
-  std::atomic<uint64_t> handshakes_completed_{0};
-  std::atomic<uint64_t> handshakes_failed_{0};
-};
-
-}  // namespace cammio::http
+}  // namespace cammio::tls

@@ -1,4 +1,4 @@
-// The accelerated AES-GCM (http/gcm_accel.h) against mbedTLS's own
+// The accelerated AES-GCM (tls/gcm_accel.h) against mbedTLS's own
 // implementation (reached as __real_* through the link's --wrap): every
 // length around the 16-, 64- and 128-byte steps, each key size and tag size, in
 // place and not, and known answers from the GCM specification. Decryption
@@ -15,11 +15,11 @@
 #include <string>
 #include <vector>
 
-#include "http/gcm_accel.h"
+#include "tls/gcm_accel.h"
 
 #if defined(__x86_64__)
 
-namespace cammio::http {
+namespace cammio::tls {
 namespace {
 
 using Bytes = std::vector<unsigned char>;
@@ -249,6 +249,6 @@ TEST_CASE("gcm accel: record throughput of this path and of mbedTLS's own (print
 }
 
 }  // namespace
-}  // namespace cammio::http
+}  // namespace cammio::tls
 
 #endif  // __x86_64__

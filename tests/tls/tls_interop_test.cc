@@ -16,12 +16,13 @@
 #include <thread>
 #include <utility>
 
-#include "http/certificate.h"
-#include "http/gcm_accel.h"
-#include "http/tls_client.h"
-#include "http/tls_server.h"
+#include "http/tls_listener.h"
+#include "tls/certificate.h"
+#include "tls/client.h"
+#include "tls/gcm_accel.h"
+#include "tls/session.h"
 
-namespace cammio::http {
+namespace cammio::tls {
 namespace {
 
 struct Dir {
@@ -55,7 +56,7 @@ class Server {
   explicit Server(const std::string& cert, const std::string& key) {
     auto ctx = TlsServerContext::Load(cert, key);
     REQUIRE_MESSAGE(ctx.ok(), ctx.status().ToString());
-    server_ = std::make_unique<TlsServer>(*ctx);
+    server_ = std::make_unique<http::TlsServer>(*ctx);
     server_->Get("/hello", [](const httplib::Request&, httplib::Response& res) {
       res.set_content("hello over tls", "text/plain");
     });
@@ -68,11 +69,11 @@ class Server {
     server_->stop();
     thread_.join();
   }
-  TlsServer& server() { return *server_; }
+  http::TlsServer& server() { return *server_; }
   int port = -1;
 
  private:
-  std::unique_ptr<TlsServer> server_;
+  std::unique_ptr<http::TlsServer> server_;
   std::thread thread_;
 };
 
@@ -281,4 +282,4 @@ TEST_CASE("the linked mbedTLS is 3.6 LTS, the version its headers describe") {
 }
 
 }  // namespace
-}  // namespace cammio::http
+}  // namespace cammio::tls

@@ -1,4 +1,4 @@
-#include "http/tls_server.h"
+#include "tls/session.h"
 
 #include <mbedtls/error.h>
 #include <mbedtls/net_sockets.h>
@@ -17,7 +17,7 @@
 #include "util/blocking.h"
 #include "util/random.h"
 
-namespace cammio::http {
+namespace cammio::tls {
 
 namespace {
 
@@ -29,10 +29,6 @@ using std::chrono::steady_clock;
 constexpr int kMaxRetries = 64;
 
 bool IsRetry(int rc) { return rc == MBEDTLS_ERR_SSL_WANT_READ || rc == MBEDTLS_ERR_SSL_WANT_WRITE; }
-
-microseconds Duration(time_t sec, time_t usec) {
-  return std::chrono::seconds(sec) + microseconds(usec);
-}
 
 bool IsFileError(int rc) {
   return rc == MBEDTLS_ERR_PK_FILE_IO_ERROR || rc == MBEDTLS_ERR_X509_FILE_IO_ERROR;
@@ -381,62 +377,4 @@ void TlsStream::get_local_ip_and_port(std::string& ip, int& port) const {
   httplib::detail::get_local_ip_and_port(conn_->fd(), ip, port);
 }
 
-// ---------------------------------------------------------------------------
-// TlsServer
-
-namespace {
-
-// A TLS session under HttpConnection's loop.
-class TlsTransport final : public Transport {
- public:
-  explicit TlsTransport(std::shared_ptr<TlsConnection> conn)
-      : conn_(std::move(conn)), stream_(conn_) {}
-
-  int fd() const override { return conn_->fd(); }
-  Open Step() override {
-    const int rc = conn_->HandshakeStep();
-    if (rc == 0) return Open::kDone;
-    return rc == MBEDTLS_ERR_SSL_WANT_READ ? Open::kWantRead : Open::kFailed;
-  }
-  ssize_t ReadAvailable(char* buf, size_t size) override {
-    const ssize_t n = conn_->ReadAvailable(buf, size);
-    return n == -2 ? kWouldBlock : n;
-  }
-  httplib::Stream& stream() override { return stream_; }
-  bool Flush() override { return stream_.Flush(); }
-  void Close(bool graceful) override {
-    stream_.Flush();
-    conn_->Close(graceful);
-  }
-
- private:
-  std::shared_ptr<TlsConnection> conn_;
-  TlsStream stream_;
-};
-
-}  // namespace
-
-TlsServer::TlsServer(std::shared_ptr<const TlsServerContext> context)
-    : context_(std::move(context)) {}
-
-bool TlsServer::process_and_close_socket(socket_t sock) {
-  connections_accepted_.fetch_add(1);
-  if (context_ != nullptr) {
-    auto conn = std::make_shared<TlsConnection>(
-        sock, Duration(read_timeout_sec_, read_timeout_usec_),
-        Duration(write_timeout_sec_, write_timeout_usec_), context_);
-    if (conn->Setup(context_->config(), nullptr) == 0) {
-      // The whole handshake must fit in one read timeout (the connection's
-      // opening deadline): a silent or trickling client is closed then.
-      Serve(std::make_unique<TlsTransport>(std::move(conn)),
-            [this](bool ok) { (ok ? handshakes_completed_ : handshakes_failed_).fetch_add(1); });
-      return true;
-    }
-    handshakes_failed_.fetch_add(1);
-  }
-  httplib::detail::shutdown_socket(sock);
-  httplib::detail::close_socket(sock);
-  return false;
-}
-
-}  // namespace cammio::http
+}  // namespace cammio::tls
