@@ -78,7 +78,7 @@ struct ServerOn {
       auth = "Basic " + Base64Encode("r@a.test:" + *t);
       return t.status();
     }).ok());
-    ServerOptions o;
+    testing::ServerOptions o;
     o.listen_host = "127.0.0.1";
     o.listen_port = 0;
     o.cert_file = cert;
@@ -90,7 +90,7 @@ struct ServerOn {
     ctx.throttle = &throttle;
     ctx.public_url = "https://cammio.test";
     ctx.data_dir = dir;
-    server = std::make_unique<ApiServer>(ctx, o);
+    server = std::make_unique<testing::ApiStack>(ctx, o);
     REQUIRE(server->Start().ok());
   }
   ~ServerOn() {
@@ -108,7 +108,7 @@ struct ServerOn {
   ManualClock clock{1700000000};
   AuthThrottle throttle;
   std::unique_ptr<Store> store;
-  std::unique_ptr<ApiServer> server;
+  std::unique_ptr<testing::ApiStack> server;
   std::string cert_pem, auth;
 };
 
