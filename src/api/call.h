@@ -3,7 +3,7 @@
 //
 // Handler shape (api/router.h): `Status Handler(Call& call)`. A handler either
 // calls call.Reply(...) and returns OK, or returns an error Status and the
-// pipeline renders it (http/error_render.h). It never writes an error body
+// pipeline renders it (api/errors.h). It never writes an error body
 // itself.
 //
 // Thread-safety: a Call belongs to one request thread.
@@ -22,7 +22,7 @@
 #include "api/router.h"
 #include "api/upload_claims.h"
 #include "cammio/document.h"
-#include "http/error_render.h"
+#include "format/render.h"
 #include "store/accounts.h"
 #include "store/store.h"
 #include "util/time.h"

@@ -17,7 +17,7 @@
 #include <string>
 #include <string_view>
 
-#include "http/error_render.h"
+#include "format/render.h"
 
 namespace cammio {
 

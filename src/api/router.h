@@ -106,4 +106,7 @@ bool IsGuestToken(std::string_view s);
 // Parses a positive decimal int64 without sign or leading '+'. False otherwise.
 bool ParseId(std::string_view s, int64_t* out);
 
+// The route table of the whole server (api/routes.cc).
+const Router& ApiRouter();
+
 }  // namespace cammio

@@ -13,7 +13,6 @@
 #include "api/uploads.h"
 #include "api/vacancies.h"
 #include "api/videos.h"
-#include "http/server.h"
 #include "ops/metrics_handler.h"
 #include "web/pages.h"
 

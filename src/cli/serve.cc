@@ -8,9 +8,10 @@
 #include <iostream>
 
 #include "api/candidate.h"
+#include "api/pipeline.h"
 #include "api/response_cache.h"
 #include "cli/cli.h"
-#include "http/auth_throttle.h"
+#include "api/auth_throttle.h"
 #include "http/server.h"
 #include "mail/enqueue.h"
 #include "mail/sender.h"
@@ -107,8 +108,8 @@ Status PrepareCertificate(const Config& config, std::string* cert, std::string* 
   return Status::OK();
 }
 
-ServerOptions ServerOptionsFrom(const Config& c) {
-  ServerOptions o;
+http::ServerOptions ServerOptionsFrom(const Config& c) {
+  http::ServerOptions o;
   SplitHostPort(c.listen, &o.listen_host, &o.listen_port);
   if (!c.http_listen.empty())
     SplitHostPort(c.http_listen, &o.http_listen_host, &o.http_listen_port);
@@ -122,6 +123,11 @@ ServerOptions ServerOptionsFrom(const Config& c) {
   o.write_timeout_s = c.write_timeout;
   o.max_body_bytes = static_cast<size_t>(c.max_body_kib) * 1024;
   o.backlog = c.backlog;
+  return o;
+}
+
+PipelineOptions PipelineOptionsFrom(const Config& c) {
+  PipelineOptions o;
   // Validated when the setting was read.
   if (auto proxies = net::ParseCidrList(c.trusted_proxies); proxies.ok()) {
     o.trusted_proxies = *proxies;
@@ -176,7 +182,7 @@ int RunServe(const Config& config) {
   // still reading a large file.
   static DatabaseIntegrity* const integrity = new DatabaseIntegrity();
   integrity->StartCheck(config.data_dir + "/cammio.db");
-  ServerOptions options = ServerOptionsFrom(config);
+  http::ServerOptions options = ServerOptionsFrom(config);
   Status s = PrepareCertificate(config, &options.cert_file, &options.key_file);
   if (!s.ok()) {
     std::cerr << "cammio: " << s.details() << "\n";
@@ -224,7 +230,11 @@ int RunServe(const Config& config) {
   ops::SetMetricsToken(config.metrics_token);
   ops::RetentionWorker retention(store->get(), config.data_dir, &SystemClock());
   retention.Start();
-  ApiServer server(ctx, options);
+  // HSTS on the plain listener when browsers reach it over HTTPS (a
+  // TLS-terminating proxy in front).
+  options.hsts_on_plain_http = ctx.public_url.rfind("https://", 0) == 0;
+  Pipeline pipeline(ctx, ApiRouter(), PipelineOptionsFrom(config));
+  http::Server server(options, pipeline, MetricsObserver());
   s = server.Start();
   if (!s.ok()) {
     std::cerr << "cammio: " << s.details() << "\n";

@@ -8,8 +8,9 @@
 #include <climits>
 #include <cstring>
 
+#include "api/errors.h"  // until Handler::RefusedHead renders it
+#include "format/render.h"
 #include "http/connection_control.h"
-#include "http/error_render.h"
 #include "http/idle_parking.h"
 #include "http/worker_pool.h"
 #include "util/blocking.h"

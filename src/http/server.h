@@ -1,37 +1,35 @@
-// ApiServer: the HTTPS listener (and the optional plain-HTTP one) with the
-// request pipeline installed in cpp-httplib's hooks:
-//   pre-routing: request id, format (.xml/.json suffix, Accept), route match
-//                (404 / 405 + Allow), authentication and throttling -- all
-//                before the body is read;
-//   payload limit: 413 while reading the body;
-//   handler:     the matched route's Handler with a Call;
-//   error hook:  every 4xx/5xx without a body gets the error document;
-//   exception:   a safety net answering 500;
-//   logger:      one access-log line per request.
+// http::Server: the HTTPS listener (and the optional plain-HTTP one), each
+// with its worker pool, parked idle connections, strict request heads and
+// the body limit, answering every request through an http::Handler
+// (http/handler.h). It knows nothing of what the requests mean.
+//
+// Headers every answer of a listener carries (docs/decisions.md "HTTP
+// details"): X-Content-Type-Options: nosniff; Strict-Transport-Security on
+// the TLS listener, and on the plain one when `hsts_on_plain_http` (it then
+// sits behind a TLS-terminating proxy).
+//
+// Without a certificate (cert_file empty) only the plain listener runs
+// (tests of the pipeline without TLS); Start refuses options that open no
+// listener at all.
 //
 // Thread-safety: Start/Stop from one controlling thread; requests are served
-// on `workers` pool threads per listener.
+// on `workers` pool threads per listener, calling the Handler concurrently.
 #pragma once
 
-#include <atomic>
 #include <memory>
 #include <string>
-#include <thread>
-#include <vector>
 
-#include "api/call.h"
-#include "api/router.h"
 #include "cammio/status.h"
-#include "net/address.h"
+#include "http/handler.h"
 
-namespace cammio {
+namespace cammio::http {
 
 struct ServerOptions {
   std::string listen_host = "0.0.0.0";
   int listen_port = 8443;        // 0 = any free port (tests)
   std::string http_listen_host;  // empty: no plain-HTTP listener
   int http_listen_port = 0;
-  std::string cert_file;              // PEM certificate chain
+  std::string cert_file;              // PEM certificate chain; empty: no TLS listener
   std::string key_file;               // PEM private key
   int workers = 32;                   // request threads per listener
   int running_workers = 0;            // HTTPS threads running at once (0 = CPUs)
@@ -44,21 +42,27 @@ struct ServerOptions {
   size_t max_body_bytes = 1 << 20;              // larger request bodies answer 413
   size_t max_upload_bytes = size_t{512} << 20;  // bodies of streamed routes (uploads)
   int backlog = 1024;                           // listen(2) backlog
-  // Peers whose X-Forwarded-For / Forwarded header names the client (for the
-  // authentication throttle; http/client_address.h). Empty: none.
-  std::vector<net::Cidr> trusted_proxies;
+  // HSTS on the plain listener too (public_url is https: a proxy terminates TLS).
+  bool hsts_on_plain_http = false;
 };
 
-class ApiServer {
+// True for the headers the listeners add to every answer (above): an answer
+// kept for later (a response cache) leaves them out.
+bool IsListenerHeader(const std::string& name);
+
+class Server {
  public:
-  ApiServer(ServerContext ctx, ServerOptions options);
-  ~ApiServer();
+  // `handler` must outlive the server.
+  Server(ServerOptions options, Handler& handler, ServerObserver observer = ServerObserver());
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
 
   // Loads the certificate, binds the listeners and starts serving on
   // background threads. IoError / InvalidArgument on failure (port in use,
-  // bad certificate).
+  // bad certificate, no listener configured).
   Status Start();
-  // The bound ports (useful with port 0).
+  // The bound ports (useful with port 0); 0 for a listener that does not run.
   int port() const { return port_; }
   int http_port() const { return http_port_; }
   // Stops accepting, lets requests in flight finish, joins the threads.
@@ -71,7 +75,4 @@ class ApiServer {
   int http_port_ = 0;
 };
 
-// The route table of the whole server (api/routes.cc).
-const Router& ApiRouter();
-
-}  // namespace cammio
+}  // namespace cammio::http

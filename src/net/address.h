@@ -1,7 +1,7 @@
 // IP addresses, CIDR ranges and the outbound destination policy: the pure
 // core of the checks that keep tenant-directed connections (the ATS
 // notification sender) away from this machine and its private networks, and
-// of the trusted-proxy check for client addresses (http/client_address.h).
+// of the trusted-proxy check for client addresses (api/client_address.h).
 //
 //   - Address literals are read the way the C library reads them when it
 //     connects: IPv4 with inet_aton(3) semantics, so "127.1", "2130706433",

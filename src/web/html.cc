@@ -1,7 +1,7 @@
 #include "web/html.h"
 
+#include "api/errors.h"
 #include "api/router.h"
-#include "http/error_render.h"
 #include "web/i18n.h"
 
 namespace cammio::web {
@@ -142,8 +142,8 @@ std::string LogPath(std::string_view path) {
   size_t start = 0;
   while (start <= path.size()) {
     size_t slash = path.find('/', start);
-    std::string_view seg =
-        path.substr(start, slash == std::string_view::npos ? std::string_view::npos : slash - start);
+    std::string_view seg = path.substr(
+        start, slash == std::string_view::npos ? std::string_view::npos : slash - start);
     if (IsToken(seg)) {
       out.append(seg.substr(0, 4)).push_back('~');
     } else if (IsGuestToken(seg)) {

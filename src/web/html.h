@@ -38,7 +38,7 @@ std::string RenderPage(const Page& page);
 // Content-Language, Referrer-Policy no-referrer (links carry secrets), and a
 // Content-Security-Policy allowing only this origin (media from blob: too, for
 // the candidate's own recordings). X-Content-Type-Options and HSTS come with
-// every answer of the listener (http/server.cc).
+// every answer of the listener (http/server.h).
 void ReplyPage(httplib::Response& res, int http_status, const Page& page);
 
 // A page holding only a heading and a paragraph (both plain text).
@@ -50,7 +50,7 @@ void ReplyMessage(httplib::Response& res, int http_status, const std::string& la
 // pages' own JSON and upload calls (no text/html) keep the JSON errors.
 bool WantsHtml(const httplib::Request& req);
 
-// The HTML error renderer (http/server.cc calls it for WantsHtml requests):
+// The HTML error renderer (api/pipeline.cc calls it for WantsHtml requests):
 // the page for `status` in the language a page handler already chose
 // (Content-Language on `res`), else the browser's Accept-Language. On
 // /recruiter/ pages a missing or wrong login answers 401 with a Basic

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "http/server.h"
+#include "api/router.h"
 #include "notify/outbox.h"
 #include "testing/api_helpers.h"
 

@@ -171,8 +171,8 @@ size_t CountSeries(const std::string& metrics, const std::string& name) {
 
 // The server with its plain-HTTP listener too, for raw request lines without
 // a TLS handshake each.
-ServerOptions WithPlainListener() {
-  ServerOptions o;
+testing::ServerOptions WithPlainListener() {
+  testing::ServerOptions o;
   o.http_listen_host = "127.0.0.1";
   o.http_listen_port = 0;
   return o;

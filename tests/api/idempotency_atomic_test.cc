@@ -39,7 +39,7 @@ StoreOptions OnVfs(const LossyVfs& vfs) {
 
 TEST_CASE("idempotency: a keyed POST commits once, like an unkeyed one") {
   LossyVfs vfs("lossy-idempotency-count", LossyVfs::Mode::kDiscard, 1);
-  TestServer server(ServerOptions(), net::OutboundPolicy(), OnVfs(vfs));
+  TestServer server(testing::ServerOptions(), net::OutboundPolicy(), OnVfs(vfs));
   Api api(server);
   int64_t vacancy = CreateVacancy(api);  // warm-up: the WAL exists, statements are prepared
 
@@ -72,7 +72,7 @@ TEST_CASE("idempotency: a keyed POST commits once, like an unkeyed one") {
 // The mutating VFS calls of one keyed POST /api/vacancies on a warm server.
 int64_t MutationsOfKeyedPost() {
   LossyVfs vfs("lossy-idempotency-dry", LossyVfs::Mode::kDiscard, 1);
-  TestServer server(ServerOptions(), net::OutboundPolicy(), OnVfs(vfs));
+  TestServer server(testing::ServerOptions(), net::OutboundPolicy(), OnVfs(vfs));
   Api api(server);
   CreateVacancy(api);
   vfs.ArmCrash(0);
@@ -91,7 +91,7 @@ TEST_CASE("idempotency: a crash anywhere in a keyed POST, then the retry: exactl
   for (int64_t crash_at = 1; crash_at <= calls + 1; ++crash_at) {
     INFO("power failure at mutating call " << crash_at << " of " << calls);
     LossyVfs vfs("lossy-idempotency-crash", LossyVfs::Mode::kDiscard, 1);
-    TestServer server(ServerOptions(), net::OutboundPolicy(), OnVfs(vfs));
+    TestServer server(testing::ServerOptions(), net::OutboundPolicy(), OnVfs(vfs));
     Api api(server);
     CreateVacancy(api);
     vfs.ArmCrash(crash_at);

@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "http/server.h"
+#include "api/router.h"
 #include "notify/outbox.h"
 #include "store/accounts.h"
 #include "store/interviews.h"

@@ -1,4 +1,4 @@
-// End-to-end tests of the request pipeline (http/server.cc) and the vacancy
+// End-to-end tests of the request pipeline (api/pipeline.cc on http::Server) and the vacancy
 // resource (api/vacancies.cc) against a real server over TLS (TestServer):
 // request ids, 404/405, authentication, throttling, formats, body limits,
 // malformed bodies, vacancies in JSON and XML, tenancy, atomicity, concurrency.
@@ -14,7 +14,8 @@
 #include <thread>
 #include <vector>
 
-#include "http/error_render.h"
+#include "api/errors.h"
+#include "format/render.h"
 #include "store/accounts.h"
 #include "testing/api_helpers.h"
 #include "testing/test_support.h"
@@ -408,7 +409,7 @@ TEST_CASE("pipeline: formats from the suffix and the Accept header") {
 // ------------------------------------------------------------------ body limit
 
 TEST_CASE("pipeline: a body over the limit is 413 and the server keeps serving") {
-  ServerOptions o;
+  testing::ServerOptions o;
   o.max_body_bytes = 1024;
   TestServer server(o);
   auto cli = server.AuthedClient();
@@ -450,7 +451,7 @@ HttpResult PostChunked(httplib::ClientImpl& cli, const std::string& path, const 
 // The limit must hold however the body is framed (cpp-httplib 0.11.4 itself
 // checks only Content-Length).
 TEST_CASE("pipeline: a chunked body is held to the limit too") {
-  ServerOptions o;
+  testing::ServerOptions o;
   o.max_body_bytes = 1024;
   TestServer server(o);
   auto cli = server.AuthedClient();
@@ -477,7 +478,7 @@ TEST_CASE("pipeline: a chunked body is held to the limit too") {
 // input sends a TCP reset, which discards the answer at a client that is
 // still sending; the close must linger so that the client reads the answer.
 TEST_CASE("pipeline: an answer sent before the body was read reaches the client") {
-  ServerOptions o;
+  testing::ServerOptions o;
   o.max_body_bytes = 1024;
   TestServer server(o);
   std::string big = Wrapped("Big", kStart, kEnd,
@@ -1257,6 +1258,52 @@ TEST_CASE("pipeline: a write after the store closed answers 503 without internal
   std::string details = ErrorDetails(r, 503);
   CHECK(details.find("/tmp") == std::string::npos);
   CHECK(id > 0);
+}
+
+// ---------------------------------------------------- without a certificate
+
+TEST_CASE("pipeline: served over plain HTTP alone when no certificate is configured") {
+  testing::TempDir dir;
+  StoreOptions so;
+  so.path = dir.path() + "/cammio.db";
+  auto store = Store::Open(so);
+  REQUIRE(store.ok());
+  ManualClock clock{1700000000};
+  AuthThrottle throttle;
+  ServerContext ctx;
+  ctx.store = store->get();
+  ctx.clock = &clock;
+  ctx.throttle = &throttle;
+  ctx.public_url = "http://cammio.test";
+  ctx.data_dir = dir.path();
+  testing::ServerOptions o;
+  o.workers = 2;
+  SUBCASE("no listener at all is refused") {
+    testing::ApiStack none(ctx, o);
+    CHECK(none.Start().code() == Status::Code::kInvalidArgument);
+  }
+  SUBCASE("the plain listener answers through the pipeline") {
+    o.http_listen_host = "127.0.0.1";
+    o.http_listen_port = 0;
+    testing::ApiStack server(ctx, o);
+    REQUIRE(server.Start().ok());
+    CHECK(server.port() == 0);
+    REQUIRE(server.http_port() > 0);
+    httplib::Client cli("127.0.0.1", server.http_port());
+    cli.set_read_timeout(10, 0);
+    auto health = cli.Get("/healthz");
+    REQUIRE(health);
+    CHECK(health->status == 200);
+    CHECK(health->has_header("X-Request-Id"));
+    CHECK_FALSE(health->has_header("Strict-Transport-Security"));
+    auto refused = cli.Get("/api/vacancies.xml");
+    REQUIRE(refused);
+    CHECK(refused->status == 403);
+    CHECK(refused->get_header_value("Content-Type") == ContentTypeFor(Format::kXml));
+    CHECK(refused->body.find("<message>Forbidden request</message>") != std::string::npos);
+    server.Stop();
+  }
+  (*store)->Close();
 }
 
 }  // namespace

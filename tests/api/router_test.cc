@@ -8,7 +8,6 @@
 #include <string>
 #include <vector>
 
-#include "http/server.h"
 
 namespace cammio {
 namespace {

@@ -28,7 +28,6 @@
 #include "api/call.h"
 #include "api/list_query.h"
 #include "api/router.h"
-#include "http/server.h"  // ApiRouter(), defined in src/api/routes.cc
 
 namespace {
 

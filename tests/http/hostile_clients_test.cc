@@ -97,7 +97,7 @@ void TrickleByte(std::vector<std::unique_ptr<RawConnection>>& conns, const std::
 // crowd on the plain listener, which runs the same connection loop.)
 TEST_CASE("hostile clients: slowloris, idle crowds and floods do not starve a fresh client") {
   RaiseFileLimit(4096);
-  ServerOptions o;
+  testing::ServerOptions o;
   o.http_listen_host = "127.0.0.1";
   o.http_listen_port = 0;
   o.keep_alive_timeout_s = 60;  // the idle crowds stay for the whole test
@@ -181,7 +181,7 @@ TEST_CASE("hostile clients: slowloris, idle crowds and floods do not starve a fr
 }
 
 TEST_CASE("hostile clients: a request head must be complete within header_timeout") {
-  ServerOptions o;
+  testing::ServerOptions o;
   o.header_timeout_s = 2;
   testing::TestServer server(o);
   RawConnection c(server.port(), true);

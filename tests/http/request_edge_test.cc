@@ -23,8 +23,8 @@ std::string BasicHeader(const std::string& user, const std::string& token) {
   return "Basic " + Base64Encode(user + ":" + token);
 }
 
-ServerOptions WithPlainListener() {
-  ServerOptions o;
+testing::ServerOptions WithPlainListener() {
+  testing::ServerOptions o;
   o.http_listen_host = "127.0.0.1";
   o.http_listen_port = 0;
   return o;

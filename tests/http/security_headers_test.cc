@@ -103,7 +103,7 @@ struct PlainServer {
     auto opened = Store::Open(so);
     REQUIRE(opened.ok());
     store = std::move(opened.value());
-    ServerOptions o;
+    testing::ServerOptions o;
     o.listen_host = "127.0.0.1";
     o.listen_port = 0;
     o.http_listen_host = "127.0.0.1";
@@ -117,7 +117,7 @@ struct PlainServer {
     ctx.throttle = &throttle;
     ctx.public_url = public_url;
     ctx.data_dir = dir.path();
-    server = std::make_unique<ApiServer>(ctx, o);
+    server = std::make_unique<testing::ApiStack>(ctx, o);
     REQUIRE(server->Start().ok());
   }
   ~PlainServer() {
@@ -134,7 +134,7 @@ struct PlainServer {
   ManualClock clock{1700000000};
   AuthThrottle throttle;
   std::unique_ptr<Store> store;
-  std::unique_ptr<ApiServer> server;
+  std::unique_ptr<testing::ApiStack> server;
 };
 
 TEST_CASE("security headers: plain HTTP sends HSTS only for an https public_url") {
@@ -175,7 +175,7 @@ size_t RawHeaderCount(const std::string& raw, const std::string& name) {
 
 TEST_CASE("security headers: refused request heads carry them too") {
   SetLogQuiet(true);
-  ServerOptions o;
+  testing::ServerOptions o;
   o.http_listen_host = "127.0.0.1";
   o.http_listen_port = 0;
   TestServer server(o);

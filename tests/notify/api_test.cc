@@ -285,7 +285,7 @@ TEST_CASE("notify: settings in XML") {
 }
 
 TEST_CASE("notify: the test endpoint sends now and reports what the ATS answered") {
-  TestServer server(ServerOptions(), testing::AllowLoopback());
+  TestServer server(testing::ServerOptions(), testing::AllowLoopback());
   AtsReceiver ats;
   Client me(server, server.creds());
   testing::CheckError(me.Post("/api/settings/notifications/test"), 412, "host");
@@ -366,7 +366,7 @@ TEST_CASE("notify: the test endpoint refuses loopback and private destinations b
 }
 
 TEST_CASE("notify: test calls are bounded per account, end within 5 s, and hold up no one") {
-  ServerOptions o;
+  testing::ServerOptions o;
   o.workers = 4;
   o.running_workers = 2;
   TestServer server(o, testing::AllowLoopback());
@@ -437,7 +437,7 @@ TEST_CASE("notify: test calls are bounded per account, end within 5 s, and hold 
 }
 
 TEST_CASE("notify: the notifications list, one notification, redeliver; scoped by account") {
-  TestServer server(ServerOptions(), testing::AllowLoopback());
+  TestServer server(testing::ServerOptions(), testing::AllowLoopback());
   AtsReceiver ats;
   const Credentials& a = server.creds();
   Client me(server, a);

@@ -79,7 +79,7 @@ struct ServerOn {
       auth = "Basic " + Base64Encode("r@a.test:" + *t);
       return t.status();
     }).ok());
-    ServerOptions o;
+    testing::ServerOptions o;
     o.listen_host = "127.0.0.1";
     o.listen_port = 0;
     o.cert_file = cert;
@@ -91,7 +91,7 @@ struct ServerOn {
     ctx.throttle = &throttle;
     ctx.public_url = "https://cammio.test";
     ctx.data_dir = dir;
-    server = std::make_unique<ApiServer>(ctx, o);
+    server = std::make_unique<testing::ApiStack>(ctx, o);
     REQUIRE(server->Start().ok());
   }
   ~ServerOn() {
@@ -109,7 +109,7 @@ struct ServerOn {
   ManualClock clock{1700000000};
   AuthThrottle throttle;
   std::unique_ptr<Store> store;
-  std::unique_ptr<ApiServer> server;
+  std::unique_ptr<testing::ApiStack> server;
   std::string cert_pem, auth;
 };
 

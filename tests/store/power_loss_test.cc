@@ -191,7 +191,7 @@ void RunOnce(uint64_t seed, int iteration, int64_t crash_at, bool synchronous_of
   StoreOptions so;
   so.vfs = vfs.name();
   so.unsafe_synchronous_off = synchronous_off;
-  TestServer server(ServerOptions(), net::OutboundPolicy(), so);
+  TestServer server(testing::ServerOptions(), net::OutboundPolicy(), so);
   Acked acked;
   {
     auto cli = server.AuthedClient();

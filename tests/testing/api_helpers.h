@@ -21,8 +21,9 @@
 #include <string_view>
 #include <vector>
 
+#include "api/errors.h"
 #include "cammio/document.h"
-#include "http/error_render.h"
+#include "format/render.h"
 #include "store/interviews.h"
 #include "store/videos.h"
 #include "testing/test_support.h"

@@ -77,6 +77,26 @@ net::OutboundPolicy AllowLoopback() {
   return net::OutboundPolicy(*ranges);
 }
 
+namespace {
+
+PipelineOptions PipelineOptionsOf(const ServerOptions& o) {
+  PipelineOptions p;
+  p.trusted_proxies = o.trusted_proxies;
+  return p;
+}
+
+http::ServerOptions TransportOptionsOf(const ServerContext& ctx, const ServerOptions& o) {
+  http::ServerOptions t = o;
+  t.hsts_on_plain_http = ctx.public_url.rfind("https://", 0) == 0;
+  return t;
+}
+
+}  // namespace
+
+ApiStack::ApiStack(ServerContext ctx, ServerOptions options)
+    : pipeline_(ctx, ApiRouter(), PipelineOptionsOf(options)),
+      server_(TransportOptionsOf(ctx, options), pipeline_, MetricsObserver()) {}
+
 TestServer::TestServer(ServerOptions options, net::OutboundPolicy outbound, StoreOptions so)
     : options_(std::move(options)) {
   SetTenantOutboundPolicy(std::move(outbound));
@@ -114,7 +134,7 @@ void TestServer::Start(StoreOptions so) {
   ctx.integrity = &integrity_;
   ctx.public_url = "https://cammio.test";
   ctx.data_dir = dir_.path();
-  server_ = std::make_unique<ApiServer>(ctx, options_);
+  server_ = std::make_unique<ApiStack>(ctx, options_);
   Status s = server_->Start();
   INFO(s.ToString());
   REQUIRE(s.ok());

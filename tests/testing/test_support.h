@@ -9,10 +9,11 @@
 #include <memory>
 #include <string>
 
+#include "api/auth_throttle.h"
 #include "api/call.h"
+#include "api/pipeline.h"
 #include "api/response_cache.h"
 #include "cammio/document.h"
-#include "http/auth_throttle.h"
 #include "http/server.h"
 #include "net/address.h"
 #include "store/integrity.h"
@@ -43,6 +44,28 @@ struct Credentials {
 // The outbound policy tests need to reach receivers on this machine:
 // `outbound_allow = 127.0.0.0/8, ::1/128`.
 net::OutboundPolicy AllowLoopback();
+
+// What a test sets of a server: the transport's options (http/server.h) and
+// the pipeline's.
+struct ServerOptions : http::ServerOptions {
+  std::vector<net::Cidr> trusted_proxies;  // PipelineOptions::trusted_proxies
+};
+
+// The API pipeline over `ctx` with the whole route table (ApiRouter()),
+// served by an http::Server, wired as `cammio serve` wires them: HSTS on
+// the plain listener when ctx.public_url is https, connection metrics.
+class ApiStack {
+ public:
+  ApiStack(ServerContext ctx, ServerOptions options);
+  Status Start() { return server_.Start(); }
+  void Stop() { server_.Stop(); }
+  int port() const { return server_.port(); }
+  int http_port() const { return server_.http_port(); }
+
+ private:
+  Pipeline pipeline_;
+  http::Server server_;
+};
 
 class TestServer {
  public:
@@ -95,7 +118,7 @@ class TestServer {
   std::unique_ptr<ResponseCache> response_cache_;
   DatabaseIntegrity integrity_;
   std::unique_ptr<Store> store_;
-  std::unique_ptr<ApiServer> server_;
+  std::unique_ptr<ApiStack> server_;
   std::string cert_pem_;
   Credentials creds_;
 };

@@ -1,4 +1,4 @@
-#include "http/auth_throttle.h"
+#include "api/auth_throttle.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>

@@ -2,7 +2,10 @@
 // body (docs/contract.md "Errors"):
 //   {"error": {"code": 412, "message": "Precondition failed", "details": "..."}}
 //   <error><code type="integer">412</code><message>..</message><details>..</details></error>
-// Internal failures (500) never carry internal details to the client.
+// Internal failures (500) never carry internal details to the client. The
+// document is rendered with format/render.h in the negotiated format.
+//
+// Thread-safety: pure functions.
 #pragma once
 
 #include <string>
@@ -11,8 +14,6 @@
 #include "cammio/status.h"
 
 namespace cammio {
-
-enum class Format { kJson, kXml };
 
 // HTTP status for a non-OK Status.
 int HttpStatusFor(const Status& status);
@@ -23,10 +24,5 @@ const char* MessageForHttpStatus(int http_status);
 Value ErrorDocument(int http_status, const std::string& details);
 // ErrorDocument for a Status; 5xx details are replaced by a generic text.
 Value ErrorDocumentFor(const Status& status);
-
-// "application/json; charset=utf-8" or "application/xml; charset=utf-8".
-const char* ContentTypeFor(Format format);
-// Renders a document in `format`; `list_root` names a top-level array in XML.
-std::string Render(const Value& v, Format format, std::string_view list_root = "");
 
 }  // namespace cammio

@@ -1,11 +1,11 @@
-// Tests for src/http/client_address: forwarding headers count only from a
+// Tests for src/api/client_address: forwarding headers count only from a
 // trusted proxy, the right-most untrusted hop is the client, and nothing a
 // client writes itself can pick its address.
-#include "http/client_address.h"
+#include "api/client_address.h"
 
 #include <doctest/doctest.h>
 
-namespace cammio::http {
+namespace cammio {
 namespace {
 
 std::vector<net::Cidr> Trusted(const std::string& text) {
@@ -55,4 +55,4 @@ TEST_CASE("client_address: Forwarded (RFC 7239) when there is no X-Forwarded-For
 }
 
 }  // namespace
-}  // namespace cammio::http
+}  // namespace cammio

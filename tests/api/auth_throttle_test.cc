@@ -1,9 +1,9 @@
-// Tests for src/http/auth_throttle: burst of 10 failures, refill at 90 per
+// Tests for src/api/auth_throttle: burst of 10 failures, refill at 90 per
 // hour, never more than 100 accepted failures in any hour for an (address,
 // user) pair, a generous bound per address, and checks (successes) cost
 // nothing. Time is passed in by hand. The server's use of it (correct tokens
 // always pass, trusted proxies) is tested in auth_server_test.cc.
-#include "http/auth_throttle.h"
+#include "api/auth_throttle.h"
 
 #include <doctest/doctest.h>
 

@@ -18,7 +18,7 @@
 
 #include "net/address.h"
 
-namespace cammio::http {
+namespace cammio {
 
 // `peer` is the TCP peer's address text (httplib's remote_addr);
 // `forwarded_for` the X-Forwarded-For values, `forwarded` the Forwarded
@@ -28,4 +28,4 @@ std::string ClientAddress(const std::string& peer, const std::vector<std::string
                           const std::vector<std::string>& forwarded,
                           const std::vector<net::Cidr>& trusted);
 
-}  // namespace cammio::http
+}  // namespace cammio

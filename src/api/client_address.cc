@@ -1,11 +1,11 @@
-#include "http/client_address.h"
+#include "api/client_address.h"
 
 #include <algorithm>
 #include <cctype>
 #include <optional>
 #include <string_view>
 
-namespace cammio::http {
+namespace cammio {
 namespace {
 
 std::string_view Trim(std::string_view s) {
@@ -99,4 +99,4 @@ std::string ClientAddress(const std::string& peer, const std::vector<std::string
   return client.ToString();
 }
 
-}  // namespace cammio::http
+}  // namespace cammio

@@ -1,5 +1,5 @@
-// The authentication throttle inside the server (src/http/server.cc
-// Authenticate with src/http/auth_throttle and src/http/client_address):
+// The authentication throttle inside the server (src/api/pipeline.cc
+// Authenticate with src/api/auth_throttle and src/api/client_address):
 // failures are throttled per (client address, user); a correct token always
 // passes; X-Forwarded-For counts only from a trusted proxy.
 #include <doctest/doctest.h>
@@ -56,7 +56,7 @@ TEST_CASE("auth: a correct token passes however many failures its user had") {
 }
 
 TEST_CASE("auth: with trusted_proxies, X-Forwarded-For clients are throttled separately") {
-  ServerOptions o;
+  testing::ServerOptions o;
   auto trusted = net::ParseCidrList("127.0.0.1/32");
   REQUIRE(trusted.ok());
   o.trusted_proxies = *trusted;
