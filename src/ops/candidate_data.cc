@@ -7,10 +7,10 @@
 
 #include "cammio/document.h"
 #include "ops/backup.h"
-#include "ops/fs.h"
 #include "ops/tar.h"
 #include "ops/version.h"
 #include "util/crypto.h"
+#include "util/fs.h"
 #include "util/time.h"
 
 namespace cammio::ops {

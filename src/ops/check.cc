@@ -10,10 +10,10 @@
 #include "http/certificate.h"
 #include "ops/backup.h"
 #include "ops/data_lock.h"
-#include "ops/fs.h"
 #include "ops/restore.h"
 #include "ops/version.h"
 #include "store/migrate.h"
+#include "util/fs.h"
 #include "util/time.h"
 
 namespace cammio::ops {

@@ -3,12 +3,12 @@
 #include <mutex>
 
 #include "api/response_cache.h"
-#include "ops/fs.h"
 #include "ops/integrity.h"
 #include "ops/metrics.h"
 #include "ops/purge.h"
 #include "ops/version.h"
 #include "util/crypto.h"
+#include "util/fs.h"
 
 namespace cammio::ops {
 namespace {
