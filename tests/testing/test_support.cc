@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "http/certificate.h"
+#include "mail/sender.h"
 #include "notify/sender.h"
 #include "ops/tar.h"
 #include "store/accounts.h"
@@ -78,8 +79,7 @@ net::OutboundPolicy AllowLoopback() {
 }
 
 TestServer::TestServer(ServerOptions options, net::OutboundPolicy outbound, StoreOptions so)
-    : options_(std::move(options)) {
-  SetTenantOutboundPolicy(std::move(outbound));
+    : options_(std::move(options)), outbound_(std::move(outbound)) {
   std::string cert = dir_.path() + "/cert.pem", key = dir_.path() + "/key.pem";
   REQUIRE(http::GenerateSelfSignedCert({"localhost"}, cert, key).ok());
   cert_pem_ = ReadFile(cert);
@@ -113,6 +113,16 @@ void TestServer::Start(StoreOptions so) {
   ctx.response_cache = response_cache_.get();
   ctx.public_url = "https://cammio.test";
   ctx.data_dir = dir_.path();
+  ctx.outbound = outbound_;
+  events_ = std::make_unique<AppEvents>(
+      ctx.public_url,
+      [this] {
+        if (Sender* s = notifier_.load()) s->Kick();
+      },
+      [this] {
+        if (mail::Sender* m = mailer_.load()) m->Kick();
+      });
+  ctx.events = events_.get();
   server_ = std::make_unique<ApiServer>(ctx, options_);
   Status s = server_->Start();
   INFO(s.ToString());
@@ -123,7 +133,6 @@ TestServer::~TestServer() { Shutdown(); }
 
 void TestServer::Shutdown() {
   if (server_) server_->Stop();
-  SetTenantOutboundPolicy(net::OutboundPolicy());
   if (store_) store_->Close();
 }
 
