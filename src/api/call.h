@@ -18,11 +18,13 @@
 #include <string_view>
 #include <vector>
 
+#include "api/events.h"
 #include "api/format_negotiation.h"
 #include "api/router.h"
 #include "api/upload_claims.h"
 #include "cammio/document.h"
 #include "format/render.h"
+#include "net/address.h"
 #include "store/accounts.h"
 #include "store/store.h"
 #include "util/time.h"
@@ -32,7 +34,6 @@ namespace cammio {
 class AuthThrottle;
 class DatabaseIntegrity;
 class ResponseCache;
-struct CompletionEvents;
 struct IdempotentRequest;
 
 // Services shared by all requests; owned by the server, outlives every Call.
@@ -47,10 +48,13 @@ struct ServerContext {
   const DatabaseIntegrity* integrity = nullptr;
   std::string public_url;                               // "https://host:8443", no trailing slash
   std::string data_dir;                                 // media files live in data_dir/media
-  const CompletionEvents* completion_events = nullptr;  // see api/candidate.h
-  // Called after a commit that queued email (mail/enqueue.h): wakes the mail
-  // sender. Empty when no sender runs (tests); the mail then waits in the outbox.
-  std::function<void()> mail_queued;
+  // Cross-module events (api/events.h): a completion's outbox rows, and the
+  // wake-ups of the mail and notification senders after a commit. Never
+  // null; set by the composition root (cli/app_events.h).
+  Events* events = &NoEvents();
+  // Where connections made on a tenant's behalf may go (the notification
+  // test call, api/notifications.h): the operator's `outbound_allow`.
+  net::OutboundPolicy outbound;
   // Which PATCH may write to each unfinished upload (api/upload_claims.h).
   // Copies of this context share it.
   std::shared_ptr<UploadClaims> upload_claims = std::make_shared<UploadClaims>();
@@ -100,11 +104,6 @@ class Call {
   Status WriteAndReply(const Store::WriteFn& write, const std::function<void()>& reply);
   // Set by the Idempotency-Key pipeline while the handler runs; null otherwise.
   void set_idempotent(IdempotentRequest* request) { idempotent_ = request; }
-
-  // After a successful write that queued email: tells the mail sender.
-  void MailQueued() const {
-    if (ctx_.mail_queued) ctx_.mail_queued();
-  }
 
   // The request body, read in body_format(), as one object of resource `root`
   // ("vacancy"): accepts the wrapped {"vacancy": {...}} and unwrapped {...}

@@ -137,7 +137,7 @@ Status ParseRecordings(Db& db, const Invitation& inv, const Vacancy& v, const Va
 }  // namespace
 
 Status CompleteInterview(Db& db, const std::string& token, const Value& body, int64_t now,
-                         const CompletionEvents* events, CompletionResult* result) {
+                         Events& events, CompletionResult* result) {
   Invitation inv;
   Vacancy v;
   Status s = LoadOpenLink(db, token, now, &inv, &v);
@@ -165,13 +165,7 @@ Status CompleteInterview(Db& db, const std::string& token, const Value& body, in
   s = DropUnusedUploads(db, inv, keep, now, &result->unused_files);
   if (!s.ok()) return s;
   // The notification and mail outboxes take their rows in this transaction.
-  if (events != nullptr) {
-    for (const auto& enqueue : events->in_transaction) {
-      s = enqueue(db, *result, now);
-      if (!s.ok()) return s;
-    }
-  }
-  return Status::OK();
+  return events.InterviewCompleted(db, *result, now);
 }
 
 Status CandidateStateHandler(Call& call) {
@@ -230,8 +224,8 @@ Status CandidateCompleteHandler(Call& call) {
   if (!body->is_object()) return Status::InvalidArgument("expected a JSON object");
   CompletionResult result;
   Status s = call.store().Write([&](Db& db) {
-    return CompleteInterview(db, call.Token("token"), *body, call.now(),
-                             call.ctx().completion_events, &result);
+    return CompleteInterview(db, call.Token("token"), *body, call.now(), *call.ctx().events,
+                             &result);
   });
   if (!s.ok()) return s;
   for (const std::string& file : result.unused_files) {
@@ -240,9 +234,8 @@ Status CandidateCompleteHandler(Call& call) {
       LogWarn("cannot remove unused upload " + path + ": " + std::strerror(errno));
     }
   }
-  if (call.ctx().completion_events != nullptr) {
-    for (const auto& wake : call.ctx().completion_events->after_commit) wake();
-  }
+  call.ctx().events->NotificationQueued();
+  call.ctx().events->MailQueued();
   Value o = Value::Object();
   o.Set("interview_id", Value::Int(result.interview_id));
   o.Set("redirect_url", Value::StringOrNull(result.redirect_url));

@@ -273,7 +273,7 @@ Status CreateReviewerHandler(Call& call) {
       },
       [&] { call.Reply(201, ReviewerDocument(r, call.ctx().public_url)); });
   if (!s.ok()) return s;
-  call.MailQueued();
+  call.ctx().events->MailQueued();
   return Status::OK();
 }
 

@@ -206,7 +206,7 @@ Status CreateInvitationHandler(Call& call) {
       },
       [&] { call.Reply(201, InvitationDocument(inv, call.ctx().public_url, &none)); });
   if (!s.ok()) return s;
-  call.MailQueued();
+  call.ctx().events->MailQueued();
   return Status::OK();
 }
 
@@ -317,7 +317,7 @@ Status CreateGuestHandler(Call& call) {
       },
       [&] { call.Reply(201, GuestDocument(g)); });
   if (!s.ok()) return s;
-  call.MailQueued();
+  call.ctx().events->MailQueued();
   return Status::OK();
 }
 

@@ -345,7 +345,7 @@ Status TestNotificationSettingsHandler(Call& call) {
     } release{call.account_id()};
     util::ScopedBlocking waiting;  // on the ATS: let another request thread run
     SendOptions options;
-    options.outbound = TenantOutboundPolicy();
+    options.outbound = call.ctx().outbound;
     options.total_timeout = kTestTimeout;
     r = SendNotification(*request, settings, webhook_id, call.now(), options);
   }
@@ -416,7 +416,7 @@ Status RedeliverNotificationHandler(Call& call) {
       },
       [&] { call.Reply(200, DeliveryDocument(d)); });
   if (!s.ok()) return s;
-  KickNotificationSenders();
+  call.ctx().events->NotificationQueued();
   return Status::OK();
 }
 

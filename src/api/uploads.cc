@@ -15,12 +15,12 @@
 #include "api/takes.h"
 #include "api/tus_headers.h"
 #include "api/upload_claims.h"
-#include "ops/fs.h"
 #include "store/invitations.h"
 #include "store/uploads.h"
 #include "store/vacancies.h"
 #include "store/videos.h"
 #include "util/crypto.h"
+#include "util/fs.h"
 
 namespace cammio {
 namespace {
@@ -60,7 +60,7 @@ std::string PartPath(const Call& call, int64_t upload_id) {
 // synced into its parent: files made durable in it must not vanish with it
 // in a power failure.
 Status MakeDir(const std::string& path) {
-  if (::mkdir(path.c_str(), 0700) == 0) return ops::SyncDir(ops::DirName(path));
+  if (::mkdir(path.c_str(), 0700) == 0) return SyncDir(DirName(path));
   if (errno == EEXIST) return Status::OK();
   if (errno == ENOSPC) return Status::InsufficientStorage("the data disk is full");
   return Status::Unavailable("cannot create " + path + ": " + std::strerror(errno));
@@ -175,8 +175,8 @@ Status Finish(Call& call, const Invitation& inv, const Upload& u) {
     if (::rename(part.c_str(), target.c_str()) != 0) {
       return Status::IoError("cannot move the upload into the media store");
     }
-    st = ops::SyncDir(MediaDir(call) + "/" + dir);
-    if (st.ok()) st = ops::SyncDir(MediaDir(call) + "/uploads");
+    st = SyncDir(MediaDir(call) + "/" + dir);
+    if (st.ok()) st = SyncDir(MediaDir(call) + "/uploads");
     if (!st.ok()) ::rename(target.c_str(), part.c_str());  // the transaction rolls back
     return st;
   });
@@ -313,7 +313,7 @@ Status CreateUploadHandler(Call& call) {
   ::close(fd);
   // The bytes are fdatasync'ed as they arrive; the file's name needs its
   // directory synced, or a power failure can take the whole file.
-  s = ops::SyncDir(MediaDir(call) + "/uploads");
+  s = SyncDir(MediaDir(call) + "/uploads");
   if (!s.ok()) return s;
   call.res().status = 201;
   call.res().set_header("Location", "/public/job_interviews/" + call.Token("token") + "/uploads/" +

@@ -6,6 +6,7 @@
 
 #include "cammio/document.h"
 #include "cli/cli.h"
+#include "ops/pre_migration.h"
 #include "store/accounts.h"
 #include "store/store.h"
 #include "util/log.h"
@@ -173,6 +174,9 @@ Result<std::unique_ptr<Store>> OpenDataStore(const Config& config) {
   if (!s.ok()) return s;
   StoreOptions options;
   options.path = config.data_dir + "/cammio.db";
+  // An upgrade of an existing database is backed up first (serve, and every
+  // admin or ops command that opens the data store).
+  options.before_migration = ops::BackupBeforeMigrations;
   return Store::Open(options);
 }
 

@@ -49,7 +49,8 @@ class Store;
 int RunCli(int argc, char** argv);
 // Creates the data directory (mode 0700) if missing.
 Status EnsureDataDir(const std::string& dir);
-// Opens DATA/cammio.db, applying migrations.
+// Opens DATA/cammio.db, applying migrations; an upgrade of an existing
+// schema is backed up first (ops::BackupBeforeMigrations).
 Result<std::unique_ptr<Store>> OpenDataStore(const Config& config);
 // `cammio demo` (cli/demo.h): creates what is missing of the demo story and
 // prints a fresh token and the links to click.

@@ -15,9 +15,9 @@
 #include "cli/cli.h"
 #include "mail/outbox.h"
 #include "mail/settings.h"
-#include "ops/fs.h"
 #include "store/accounts.h"
 #include "store/store.h"
+#include "util/fs.h"
 #include "util/time.h"
 
 namespace cammio {
@@ -143,7 +143,7 @@ int MailSettings(const Args& a, Store& store) {
   std::optional<std::string> password_from_file;
   if (a.Has("password-file")) {
     if (a.Has("password")) return CliUsage("give --password or --password-file, not both");
-    auto read = ops::ReadWholeFile(a.Get("password-file"));
+    auto read = ReadWholeFile(a.Get("password-file"));
     if (!read.ok()) return CliFail(Status::IoError("cannot read " + a.Get("password-file")));
     std::string text = std::move(read.value());
     while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
@@ -152,7 +152,7 @@ int MailSettings(const Args& a, Store& store) {
   std::optional<std::string> ca_pem;
   bool ca_given = a.Has("ca-file");
   if (ca_given && !a.Get("ca-file").empty()) {
-    auto read = ops::ReadWholeFile(a.Get("ca-file"));
+    auto read = ReadWholeFile(a.Get("ca-file"));
     if (!read.ok()) return CliFail(Status::IoError("cannot read " + a.Get("ca-file")));
     ca_pem = std::move(read.value());
   }

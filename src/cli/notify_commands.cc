@@ -14,9 +14,9 @@
 #include "cammio/document.h"
 #include "cli/cli.h"
 #include "notify/outbox.h"
-#include "ops/fs.h"
 #include "store/accounts.h"
 #include "store/store.h"
+#include "util/fs.h"
 #include "util/time.h"
 
 namespace cammio {
@@ -28,7 +28,7 @@ Result<std::optional<Value>> SettingsBody(const Args& a) {
   if (a.Has("json")) {
     text = a.Get("json");
   } else if (a.Has("json-file")) {
-    auto read = ops::ReadWholeFile(a.Get("json-file"));
+    auto read = ReadWholeFile(a.Get("json-file"));
     if (!read.ok()) return Status::InvalidArgument("cannot read " + a.Get("json-file"));
     text = std::move(read.value());
   } else {

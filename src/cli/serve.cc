@@ -7,16 +7,14 @@
 #include <algorithm>
 #include <iostream>
 
-#include "api/candidate.h"
 #include "api/pipeline.h"
 #include "api/response_cache.h"
+#include "cli/app_events.h"
 #include "cli/cli.h"
 #include "api/auth_throttle.h"
 #include "http/server.h"
-#include "mail/enqueue.h"
 #include "mail/sender.h"
 #include "net/address.h"
-#include "notify/outbox.h"
 #include "notify/sender.h"
 #include "ops/data_lock.h"
 #include "ops/metrics_handler.h"
@@ -192,8 +190,8 @@ int RunServe(const Config& config) {
   auto outbound_allow = net::ParseCidrList(config.outbound_allow);  // validated when read
   const net::OutboundPolicy outbound(outbound_allow.ok() ? *outbound_allow
                                                          : std::vector<net::Cidr>());
-  SetTenantOutboundPolicy(outbound);
   ServerContext ctx;
+  ctx.outbound = outbound;  // the tenants' ATS test calls
   ctx.store = store->get();
   ctx.clock = &SystemClock();
   ctx.throttle = &throttle;
@@ -204,27 +202,16 @@ int RunServe(const Config& config) {
   ctx.public_url = config.public_url.empty()
                        ? "https://localhost:" + std::to_string(options.listen_port)
                        : config.public_url;
-  // Completion notifications towards the ATS: the outbox row is written in
-  // the completion's transaction; the sender is woken after the commit.
+  // Completion notifications towards the ATS and email (mail/): their
+  // outbox rows are written in the transactions of the events that cause
+  // them; the senders are woken after the commit (api/events.h).
   SenderOptions notify_options;
   notify_options.outbound = outbound;
   Sender notifier(**store, SystemClock(), notify_options);
-  CompletionEvents events;
-  events.in_transaction.push_back(
-      [public_url = ctx.public_url](Db& db, const CompletionResult& r, int64_t now) {
-        return EnqueueCompletionNotification(db, r.interview_id, public_url, now);
-      });
-  events.after_commit.push_back([&notifier] { notifier.Kick(); });
-  // Email (mail/): queued in the same transactions as the events that cause
-  // it, delivered by the mail sender after the commit.
   mail::Sender mailer(**store, SystemClock());
-  events.in_transaction.push_back(
-      [public_url = ctx.public_url](Db& db, const CompletionResult& r, int64_t now) {
-        return mail::EnqueueInterviewCompleted(db, public_url, r.account_id, r.interview_id, now);
-      });
-  events.after_commit.push_back([&mailer] { mailer.Kick(); });
-  ctx.mail_queued = [&mailer] { mailer.Kick(); };
-  ctx.completion_events = &events;
+  AppEvents events(
+      ctx.public_url, [&notifier] { notifier.Kick(); }, [&mailer] { mailer.Kick(); });
+  ctx.events = &events;
   notifier.Start();
   mailer.Start();
   ops::SetMetricsToken(config.metrics_token);

@@ -33,12 +33,6 @@ constexpr size_t kBodyReadMax = 1024 * 1024;   // read of an answer before givin
 constexpr int kMaxThreads = 16;
 constexpr int kStoreFailureHoldSeconds = 30;
 
-std::mutex g_senders_mu;
-std::set<Sender*> g_senders;
-
-std::mutex g_policy_mu;
-net::OutboundPolicy g_tenant_policy;  // guarded by g_policy_mu
-
 int MonthIndex(std::string_view m) {
   static const char* const kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                         "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
@@ -189,16 +183,6 @@ std::string CleanReason(const std::string& reason) {
 }
 
 }  // namespace
-
-void SetTenantOutboundPolicy(net::OutboundPolicy policy) {
-  std::lock_guard<std::mutex> lock(g_policy_mu);
-  g_tenant_policy = std::move(policy);
-}
-
-net::OutboundPolicy TenantOutboundPolicy() {
-  std::lock_guard<std::mutex> lock(g_policy_mu);
-  return g_tenant_policy;
-}
 
 std::string SendResult::StatusLine() const {
   if (status_code <= 0) return "";
@@ -374,15 +358,9 @@ void Sender::Start() {
   }
   for (int i = 0; i < options_.threads; ++i) workers_.emplace_back([this] { WorkerLoop(); });
   dispatcher_ = std::thread([this] { DispatchLoop(); });
-  std::lock_guard<std::mutex> lock(g_senders_mu);
-  g_senders.insert(this);
 }
 
 void Sender::Stop() {
-  {
-    std::lock_guard<std::mutex> lock(g_senders_mu);
-    g_senders.erase(this);
-  }
   {
     std::lock_guard<std::mutex> lock(mu_);
     if (!started_ || stopping_) return;
@@ -408,11 +386,6 @@ void Sender::Kick() {
 uint64_t Sender::attempts() const {
   std::lock_guard<std::mutex> lock(mu_);
   return attempts_;
-}
-
-void KickNotificationSenders() {
-  std::lock_guard<std::mutex> lock(g_senders_mu);
-  for (Sender* s : g_senders) s->Kick();
 }
 
 std::optional<int64_t> Sender::Dispatch() {

@@ -100,13 +100,6 @@ SendResult SendNotification(const RenderedRequest& request, const NotificationSe
                             const std::string& webhook_id, int64_t timestamp,
                             const SendOptions& options);
 
-// The policy of the connections request handlers make on a tenant's behalf
-// (POST /api/settings/notifications/test): process-wide, like the operator
-// setting it comes from (`outbound_allow`); set by `cammio serve` before it
-// serves. Default: public destinations only. Thread-safe.
-void SetTenantOutboundPolicy(net::OutboundPolicy policy);
-net::OutboundPolicy TenantOutboundPolicy();
-
 class Sender {
  public:
   // `store` and `clock` must outlive the Sender.
@@ -162,9 +155,5 @@ class Sender {
   std::thread dispatcher_;
   std::vector<std::thread> workers_;
 };
-
-// Kicks every running Sender of this process (for code that has no pointer
-// to the server's Sender, e.g. the redeliver handler).
-void KickNotificationSenders();
 
 }  // namespace cammio

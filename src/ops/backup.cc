@@ -7,10 +7,10 @@
 #include <map>
 
 #include "cammio/document.h"
-#include "ops/fs.h"
 #include "ops/restore.h"
 #include "ops/tar.h"
 #include "store/integrity.h"
+#include "util/fs.h"
 #include "util/time.h"
 #include "util/version.h"
 

@@ -7,11 +7,11 @@
 
 #include "cammio/document.h"
 #include "ops/backup.h"
-#include "ops/fs.h"
 #include "ops/purge.h"
 #include "ops/tar.h"
 #include "util/version.h"
 #include "util/crypto.h"
+#include "util/fs.h"
 #include "util/time.h"
 
 namespace cammio::ops {

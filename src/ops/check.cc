@@ -8,13 +8,13 @@
 
 #include "ops/backup.h"
 #include "ops/data_lock.h"
-#include "ops/fs.h"
 #include "ops/restore.h"
 #include "store/integrity.h"
 #include "util/version.h"
 #include "store/migrate.h"
 #include "tls/certificate.h"
 #include "tls/session.h"
+#include "util/fs.h"
 #include "util/time.h"
 
 namespace cammio::ops {

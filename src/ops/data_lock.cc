@@ -6,7 +6,7 @@
 
 #include <string>
 
-#include "ops/fs.h"
+#include "util/fs.h"
 
 namespace cammio::ops {
 namespace {

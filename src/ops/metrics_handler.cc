@@ -3,12 +3,13 @@
 #include <mutex>
 
 #include "api/response_cache.h"
-#include "ops/fs.h"
+
 #include "ops/metrics.h"
 #include "ops/purge.h"
 #include "store/integrity.h"
 #include "util/crypto.h"
 #include "util/version.h"
+#include "util/fs.h"
 
 namespace cammio::ops {
 namespace {

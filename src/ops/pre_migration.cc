@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "ops/backup.h"
-#include "ops/fs.h"
+#include "util/fs.h"
 #include "util/log.h"
 #include "util/time.h"
 

@@ -1,5 +1,6 @@
 // The automatic backup taken before migrations change an existing database
-// (store/migrate.cc calls it). Migrations touch only the database, so this
+// (cli::OpenDataStore hands it to the store as StoreOptions::before_migration;
+// store/migrate.cc calls it). Migrations touch only the database, so this
 // backup holds the database alone (manifest kind "pre-migration"); restoring
 // it (`cammio restore --from FILE`) brings back the old schema and rows and
 // leaves the media in place.

@@ -1,6 +1,6 @@
 #include "ops/purge.h"
 
-#include "ops/fs.h"
+#include "util/fs.h"
 #include "util/log.h"
 
 namespace cammio::ops {

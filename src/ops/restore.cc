@@ -7,10 +7,10 @@
 #include <vector>
 
 #include "ops/data_lock.h"
-#include "ops/fs.h"
 #include "ops/tar.h"
 #include "store/integrity.h"
 #include "store/migrate.h"
+#include "util/fs.h"
 #include "util/log.h"
 
 namespace cammio::ops {

@@ -7,7 +7,7 @@
 #include <cstring>
 #include <vector>
 
-#include "ops/fs.h"
+#include "util/fs.h"
 
 namespace cammio::ops {
 namespace {

@@ -4,7 +4,6 @@
 #include <cstdlib>
 #include <string>
 
-#include "ops/pre_migration.h"
 #include "util/embedded.h"
 #include "util/log.h"
 
@@ -83,7 +82,8 @@ std::vector<Migration> EmbeddedMigrations() {
   return out;
 }
 
-Status Migrate(Db& db, const std::vector<Migration>& migrations, int* version) {
+Status Migrate(Db& db, const std::vector<Migration>& migrations, int* version,
+               const BeforeMigration& before) {
   int current = 0;
   Status s = ReadUserVersion(db, &current);
   if (!s.ok()) return s;
@@ -101,11 +101,11 @@ Status Migrate(Db& db, const std::vector<Migration>& migrations, int* version) {
     }
   }
   if (current > 0 && current < latest) {
-    // Upgrading a database that holds data: back it up first (ops/
-    // pre_migration.h), then apply every pending migration in one
-    // transaction, so a failure leaves it at its old version, still usable
-    // by the previous binary.
-    s = ops::BackupBeforeMigrations(db, current, latest);
+    // Upgrading a database that holds data: run the hook first (the
+    // pre-migration backup, set by the composition root), then apply every
+    // pending migration in one transaction, so a failure leaves it at its
+    // old version, still usable by the previous binary.
+    if (before) s = before(db, current, latest);
     if (!s.ok()) {
       LogError("not migrating: the backup before migrating failed: " + s.ToString());
       return s;

@@ -45,7 +45,8 @@ Status Store::Init() {
   if (!db.ok()) return db.status();
   writer_db_ = std::move(db.value());
   if (options_.run_migrations) {
-    Status s = Migrate(*writer_db_, EmbeddedMigrations(), &schema_version_);
+    Status s =
+        Migrate(*writer_db_, EmbeddedMigrations(), &schema_version_, options_.before_migration);
     if (!s.ok()) return s;
   }
   writer_ = std::thread([this] { WriterLoop(); });

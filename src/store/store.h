@@ -25,6 +25,7 @@
 
 #include "cammio/status.h"
 #include "store/db.h"
+#include "store/migrate.h"
 
 namespace cammio {
 
@@ -42,6 +43,9 @@ struct StoreOptions {
   int reader_wait_ms = 200;
   size_t max_group = 256;      // writes committed together at most
   bool run_migrations = true;  // apply schema/*.sql at open
+  // Runs before migrations upgrade an existing schema (see Migrate); empty:
+  // none. cli::OpenDataStore sets it to the pre-migration backup.
+  BeforeMigration before_migration;
   // Tests only (see Db::Options): the SQLite VFS of every connection, and
   // synchronous=OFF for the power-loss test's negative control.
   std::string vfs;

@@ -16,10 +16,10 @@
 #include <thread>
 
 #include "ops/candidate_data.h"
-#include "ops/fs.h"
 #include "ops/retention.h"
 #include "ops/tar.h"
 #include "testing/api_helpers.h"
+#include "util/fs.h"
 
 namespace cammio {
 namespace {
@@ -486,7 +486,7 @@ TEST_CASE("cv: candidate export holds the CV; erasure and retention delete it") 
               })
               .ok());
   const std::string cv_file = server.data_dir() + "/media/" + cv_path;
-  REQUIRE(ops::PathExists(cv_file));
+  REQUIRE(PathExists(cv_file));
 
   const std::string out = server.data_dir() + "/ann.tar";
   ops::ExportResult exported;
@@ -514,8 +514,8 @@ TEST_CASE("cv: candidate export holds the CV; erasure and retention delete it") 
   REQUIRE(ops::EraseCandidate(server.store(), server.data_dir(), account, "ann@example.test",
                               server.clock().Now(), &erased)
               .ok());
-  CHECK_FALSE(ops::PathExists(cv_file));
-  CHECK(ops::PathExists(server.data_dir() + "/media/" + bob_path));
+  CHECK_FALSE(PathExists(cv_file));
+  CHECK(PathExists(server.data_dir() + "/media/" + bob_path));
 
   REQUIRE(ops::SetRetentionDays(server.store(), account, 1, server.clock().Now()).ok());
   ops::RetentionRun run;
@@ -523,7 +523,7 @@ TEST_CASE("cv: candidate export holds the CV; erasure and retention delete it") 
       ops::ApplyRetention(server.store(), server.data_dir(), server.clock().Now() + 2 * 86400, &run)
           .ok());
   CHECK(run.interviews == 1);
-  CHECK_FALSE(ops::PathExists(server.data_dir() + "/media/" + bob_path));
+  CHECK_FALSE(PathExists(server.data_dir() + "/media/" + bob_path));
   CHECK(CountRows(server, "SELECT COUNT(*) FROM videos WHERE kind = 'cv'") == 0);
 }
 

@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "ops/fs.h"
 #include "testing/api_helpers.h"
+#include "util/fs.h"
 
 namespace cammio::testing {
 namespace {
@@ -45,7 +45,7 @@ TEST_CASE("uploads: the part file and the finished file's names are synced befor
   std::string token = TokenAfter(Str(inv, "url"), "https://cammio.test/public/job_interviews/");
   REQUIRE(!token.empty());
   const std::string media = server.data_dir() + "/media";
-  ops::SetSyncDirObserverForTesting(RecordSync);
+  SetSyncDirObserverForTesting(RecordSync);
   TakeSynced();
 
   auto anon = server.Client();
@@ -69,7 +69,7 @@ TEST_CASE("uploads: the part file and the finished file's names are synced befor
   REQUIRE(patched);
   REQUIRE(patched->status == 204);
   std::vector<std::string> after_finish = TakeSynced();
-  ops::SetSyncDirObserverForTesting(nullptr);
+  SetSyncDirObserverForTesting(nullptr);
   const std::string account_dir = media + "/" + std::to_string(server.creds().account_id);
   CHECK(Has(after_finish, account_dir));         // the renamed file's new name
   CHECK(Has(after_finish, media + "/uploads"));  // the part file's name is gone

@@ -424,7 +424,7 @@ TEST_CASE("notify: after the last scheduled attempt the delivery fails; redelive
                 return RedeliverDelivery(db, me.account_id, d.id, server.clock().Now());
               })
               .ok());
-  KickNotificationSenders();
+  sender.Kick();
   NotificationDelivery again = WaitAttempts(server.store(), me.account_id, d.attempts + 1);
   CHECK(again.status == "delivered");
   CHECK(again.last_status_code == 204);

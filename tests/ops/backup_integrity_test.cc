@@ -7,10 +7,10 @@
 #include <unistd.h>
 
 #include "ops/backup.h"
-#include "ops/fs.h"
 #include "store/integrity.h"
 #include "ops/ops_fixture.h"
 #include "ops/restore.h"
+#include "util/fs.h"
 
 namespace cammio {
 namespace {
@@ -47,7 +47,7 @@ void DamageIndex(const std::string& path, const std::string& index) {
 TEST_CASE("ops backup: a database failing its integrity check is not backed up") {
   TempDir dir;
   const std::string data = dir.path() + "/data";
-  REQUIRE(ops::MakeDirs(data).ok());
+  REQUIRE(MakeDirs(data).ok());
   OpenTestStore(data).reset();
   testing::SeedAccountWithVacancy(data, "Agency");
   DamageIndex(data + "/cammio.db", "guests_invitation");
@@ -57,9 +57,9 @@ TEST_CASE("ops backup: a database failing its integrity check is not backed up")
   CHECK(s.code() == Status::Code::kIoError);
   CHECK(s.details().find("fails its integrity check") != std::string::npos);
   CHECK(s.details().find("no backup was written") != std::string::npos);
-  CHECK_FALSE(ops::PathExists(archive));
-  CHECK_FALSE(ops::PathExists(archive + ".partial"));
-  CHECK_FALSE(ops::PathExists(archive + ".db-partial"));
+  CHECK_FALSE(PathExists(archive));
+  CHECK_FALSE(PathExists(archive + ".partial"));
+  CHECK_FALSE(PathExists(archive + ".db-partial"));
 
   // The server's start check (quick_check) sees the same damage.
   DatabaseIntegrity integrity;
@@ -72,7 +72,7 @@ TEST_CASE("ops backup: a database failing its integrity check is not backed up")
 TEST_CASE("ops backup: tls/ only on request; restore puts it back only on request") {
   TempDir dir;
   const std::string data = dir.path() + "/data";
-  REQUIRE(ops::MakeDirs(data).ok());
+  REQUIRE(MakeDirs(data).ok());
   OpenTestStore(data).reset();
   WriteTestFile(data + "/tls/cert.pem", "CERT");
   WriteTestFile(data + "/tls/key.pem", "KEY");
@@ -106,12 +106,12 @@ TEST_CASE("ops backup: tls/ only on request; restore puts it back only on reques
   const std::string fresh = dir.path() + "/fresh";
   CHECK(ops::RestoreBackup(dir.path() + "/plain.tar", fresh, 2, nullptr, put_back).code() ==
         Status::Code::kInvalidArgument);
-  CHECK_FALSE(ops::PathExists(fresh + "/cammio.db"));
+  CHECK_FALSE(PathExists(fresh + "/cammio.db"));
 
   ops::RestoreResult rr;
   REQUIRE(ops::RestoreBackup(dir.path() + "/tls.tar", fresh, 2, &rr).ok());
   CHECK_FALSE(rr.tls_restored);
-  CHECK_FALSE(ops::PathExists(fresh + "/tls"));
+  CHECK_FALSE(PathExists(fresh + "/tls"));
 
   // Over an existing tls/: the archive's goes in, the current one aside.
   WriteTestFile(fresh + "/tls/key.pem", "OTHER KEY");

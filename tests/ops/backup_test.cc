@@ -10,13 +10,13 @@
 
 #include "ops/backup.h"
 #include "ops/data_lock.h"
-#include "ops/fs.h"
+#include "ops/ops_fixture.h"
 #include "ops/pre_migration.h"
 #include "ops/restore.h"
 #include "store/integrity.h"
 #include "ops/tar.h"
 #include "store/migrate.h"
-#include "ops/ops_fixture.h"
+#include "util/fs.h"
 #include "util/log.h"
 
 namespace cammio {
@@ -93,7 +93,7 @@ TEST_CASE("ops backup: a snapshot taken while writes continue restores to a cons
   SetLogQuiet(true);
   TempDir dir;
   const std::string data = dir.path() + "/data";
-  REQUIRE(ops::MakeDirs(data).ok());
+  REQUIRE(MakeDirs(data).ok());
   auto store = OpenTestStore(data);
   auto acc = testing::SeedAccountWithVacancy(data, "Agency");
   auto seeded = testing::SeedInterview(data, acc, "ann@cand.test", 5000);
@@ -115,7 +115,7 @@ TEST_CASE("ops backup: a snapshot taken while writes continue restores to a cons
   CHECK(m.kind == "full");
   CHECK(m.schema_version == store->schema_version());
   CHECK(m.members.size() == 1 + seeded.files.size());  // cammio.db + media
-  CHECK_FALSE(ops::PathExists(archive + ".partial"));
+  CHECK_FALSE(PathExists(archive + ".partial"));
   CHECK(ops::BackupDataDir(data, archive, 7000, nullptr).code() ==
         Status::Code::kInvalidArgument);  // never overwrites
 
@@ -148,7 +148,7 @@ TEST_CASE("ops restore: verifies first, refuses a running server, keeps the old 
   SetLogQuiet(true);
   TempDir dir;
   const std::string data = dir.path() + "/data";
-  REQUIRE(ops::MakeDirs(data).ok());
+  REQUIRE(MakeDirs(data).ok());
   OpenTestStore(data)->Close();  // creates the schema
   auto acc = testing::SeedAccountWithVacancy(data, "Agency");
   auto seeded = testing::SeedInterview(data, acc, "ann@cand.test", 5000);
@@ -165,35 +165,35 @@ TEST_CASE("ops restore: verifies first, refuses a running server, keeps the old 
     Status s = ops::RestoreBackup(archive, data, 8000, nullptr);
     CHECK(s.code() == Status::Code::kUnavailable);
     CHECK(s.details().find("running") != std::string::npos);
-    CHECK(ops::PathExists(data + "/media/extra.bin"));
+    CHECK(PathExists(data + "/media/extra.bin"));
   }
   SUBCASE("a corrupt archive is refused before anything is touched") {
-    auto size = ops::FileSize(archive);
+    auto size = FileSize(archive);
     REQUIRE(size.ok());
     FlipByte(archive, 512 + 100);  // inside cammio.db's data
     Status s = ops::RestoreBackup(archive, data, 8000, nullptr);
     CHECK(s.code() == Status::Code::kIoError);
     CHECK(s.details().find("checksum") != std::string::npos);
-    CHECK(ops::PathExists(data + "/media/extra.bin"));
-    CHECK_FALSE(ops::PathExists(data + "/.restore-staging"));
+    CHECK(PathExists(data + "/media/extra.bin"));
+    CHECK_FALSE(PathExists(data + "/.restore-staging"));
     auto store = OpenTestStore(data);
     CHECK(Scalar(*store, "SELECT COUNT(*) FROM interviews") == 2);
   }
   SUBCASE("a truncated archive is refused") {
-    REQUIRE(::truncate(archive.c_str(), *ops::FileSize(archive) - 2048) == 0);
+    REQUIRE(::truncate(archive.c_str(), *FileSize(archive) - 2048) == 0);
     CHECK_FALSE(ops::VerifyBackup(archive, nullptr).ok());
     CHECK_FALSE(ops::RestoreBackup(archive, data, 8000, nullptr).ok());
-    CHECK(ops::PathExists(data + "/media/extra.bin"));
+    CHECK(PathExists(data + "/media/extra.bin"));
   }
   SUBCASE("a good archive replaces database and media; the old ones are kept aside") {
     ops::RestoreResult rr;
     Status s = ops::RestoreBackup(archive, data, 8000, &rr);
     REQUIRE_MESSAGE(s.ok(), s.ToString());
     CHECK(rr.previous_dir == data + "/pre-restore-19700101T021320Z");
-    CHECK(ops::PathExists(rr.previous_dir + "/cammio.db"));
-    CHECK(ops::PathExists(rr.previous_dir + "/media/extra.bin"));
-    CHECK_FALSE(ops::PathExists(data + "/media/extra.bin"));
-    for (const auto& f : seeded.files) CHECK(ops::PathExists(f));
+    CHECK(PathExists(rr.previous_dir + "/cammio.db"));
+    CHECK(PathExists(rr.previous_dir + "/media/extra.bin"));
+    CHECK_FALSE(PathExists(data + "/media/extra.bin"));
+    for (const auto& f : seeded.files) CHECK(PathExists(f));
     auto store = OpenTestStore(data);
     CHECK(Scalar(*store, "SELECT COUNT(*) FROM interviews") == 1);
     CHECK(Scalar(*store, "SELECT COUNT(*) FROM candidates WHERE email = 'bob@cand.test'") == 0);
@@ -206,7 +206,7 @@ TEST_CASE("ops restore: a backup from a newer schema is refused") {
   SetLogQuiet(true);
   TempDir dir;
   const std::string data = dir.path() + "/data";
-  REQUIRE(ops::MakeDirs(data).ok());
+  REQUIRE(MakeDirs(data).ok());
   {
     auto db = Db::Open(data + "/cammio.db", Db::Options());
     REQUIRE(db.ok());
@@ -217,7 +217,7 @@ TEST_CASE("ops restore: a backup from a newer schema is refused") {
   Status s = ops::RestoreBackup(archive, dir.path() + "/other", 2, nullptr);
   CHECK(s.code() == Status::Code::kUnavailable);
   CHECK(s.details().find("999") != std::string::npos);
-  CHECK_FALSE(ops::PathExists(dir.path() + "/other/cammio.db"));
+  CHECK_FALSE(PathExists(dir.path() + "/other/cammio.db"));
 }
 
 // The first `n` embedded migrations.
@@ -238,12 +238,12 @@ TEST_CASE("ops migrate: an upgrade is backed up first; a failed upgrade leaves t
   REQUIRE(Migrate(**db, FirstMigrations(6), &v).ok());
   REQUIRE(v == 6);
   REQUIRE((*db)->Exec("INSERT INTO accounts (name, created_at) VALUES ('Old', 1)").ok());
-  CHECK_FALSE(ops::PathExists(dir.path() + "/backups"));  // a fresh database needs none
+  CHECK_FALSE(PathExists(dir.path() + "/backups"));  // a fresh database needs none
 
   auto next = FirstMigrations(6);
   next.push_back({7, "007_fine.sql", "CREATE TABLE seven (x INTEGER);"});
   next.push_back({8, "008_broken.sql", "CREATE TABLE eight (y); INSERT INTO nowhere VALUES (1);"});
-  Status s = Migrate(**db, next, &v);
+  Status s = Migrate(**db, next, &v, ops::BackupBeforeMigrations);
   CHECK_FALSE(s.ok());
   CHECK(s.details().find("008_broken.sql") != std::string::npos);
   {
@@ -255,7 +255,7 @@ TEST_CASE("ops migrate: an upgrade is backed up first; a failed upgrade leaves t
   CHECK((*db)->Exec("CREATE TABLE seven (x INTEGER)").ok());  // 007 left nothing behind
   CHECK((*db)->Exec("DROP TABLE seven").ok());
 
-  auto backups = ops::ListFiles(dir.path() + "/backups");
+  auto backups = ListFiles(dir.path() + "/backups");
   REQUIRE(backups.ok());
   REQUIRE(backups->size() == 1);
   const std::string archive = dir.path() + "/backups/" + backups->front();
@@ -269,15 +269,15 @@ TEST_CASE("ops migrate: an upgrade is backed up first; a failed upgrade leaves t
   // A good upgrade: another backup, and the new version; old ones pruned
   // beyond kKeepPreMigrationBackups.
   next.back() = {8, "008_ok.sql", "CREATE TABLE eight (y);"};
-  REQUIRE(Migrate(**db, next, &v).ok());
+  REQUIRE(Migrate(**db, next, &v, ops::BackupBeforeMigrations).ok());
   CHECK(v == 8);
-  backups = ops::ListFiles(dir.path() + "/backups");
+  backups = ListFiles(dir.path() + "/backups");
   CHECK(backups->size() == 2);
   for (int i = 9; i <= 12; ++i) {
     next.push_back({i, "0xx.sql", "SELECT 1;"});
-    REQUIRE(Migrate(**db, next, &v).ok());
+    REQUIRE(Migrate(**db, next, &v, ops::BackupBeforeMigrations).ok());
   }
-  backups = ops::ListFiles(dir.path() + "/backups");
+  backups = ListFiles(dir.path() + "/backups");
   CHECK(backups->size() == static_cast<size_t>(ops::kKeepPreMigrationBackups));
 }
 

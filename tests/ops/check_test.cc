@@ -6,11 +6,11 @@
 #include <cstdio>
 
 #include "ops/check.h"
-#include "ops/fs.h"
 #include "ops/ops_fixture.h"
 #include "util/version.h"
 #include "store/migrate.h"
 #include "tls/certificate.h"
+#include "util/fs.h"
 #include "util/log.h"
 #include "util/time.h"
 
@@ -36,7 +36,7 @@ TEST_CASE("ops check: certificate expiry, disk space, integrity and media are re
   SetLogQuiet(true);
   TempDir dir;
   const std::string data = dir.path() + "/data";
-  REQUIRE(ops::MakeDirs(data).ok());
+  REQUIRE(MakeDirs(data).ok());
   REQUIRE(::mount("tmpfs", data.c_str(), "tmpfs", 0, "size=16m,mode=0700") == 0);
   struct Unmount {
     std::string p;
@@ -58,7 +58,7 @@ TEST_CASE("ops check: certificate expiry, disk space, integrity and media are re
   testing::OpenTestStore(data)->Close();
   auto acc = testing::SeedAccountWithVacancy(data, "Agency");
   auto seeded = testing::SeedInterview(data, acc, "ann@cand.test", 5000);
-  REQUIRE(ops::MakeDirs(data + "/tls").ok());
+  REQUIRE(MakeDirs(data + "/tls").ok());
   REQUIRE(tls::GenerateSelfSignedCert({"localhost"}, data + "/tls/cert.pem", data + "/tls/key.pem")
               .ok());
   items = ops::RunChecks(config, o);
@@ -85,7 +85,7 @@ TEST_CASE("ops check: certificate expiry, disk space, integrity and media are re
   // Media: an unreferenced file warns, a missing indexed file fails.
   testing::WriteTestFile(data + "/media/stray.bin", "x");
   CHECK(Is(ops::RunChecks(config, o), "media", "warn"));
-  REQUIRE(ops::RemoveFile(seeded.files.front()).ok());
+  REQUIRE(RemoveFile(seeded.files.front()).ok());
   CHECK(Is(ops::RunChecks(config, o), "media", "fail"));
 
   // A disk nearly full.
@@ -98,7 +98,7 @@ TEST_CASE("ops check: certificate expiry, disk space, integrity and media are re
     ::close(fd);
   }
   CHECK(Is(ops::RunChecks(config, o), "disk", "fail"));
-  REQUIRE(ops::RemoveFile(data + "/filler").ok());
+  REQUIRE(RemoveFile(data + "/filler").ok());
 
   // A damaged database fails the integrity check. (Checkpoint first, so the
   // pages damaged in the file are not superseded by the log.)

@@ -9,12 +9,12 @@
 
 #include "cammio/document.h"
 #include "ops/candidate_data.h"
-#include "ops/fs.h"
 #include "ops/ops_fixture.h"
 #include "ops/restore.h"
 #include "store/integrity.h"
 #include "ops/retention.h"
 #include "ops/tar.h"
+#include "util/fs.h"
 #include "util/log.h"
 
 namespace cammio {
@@ -89,9 +89,9 @@ TEST_CASE("ops candidate erase: everything about the candidate goes, an anonymou
                              std::to_string(w.a.account) + " AND body_text LIKE '%ann@%'") == 0);
   CHECK(RowsMentioning(*w.store, "ann@cand.test") == in_b);  // the audit row included
   CHECK(RowsMentioning(*w.store, "bob@cand.test") == before_bob);
-  for (const auto& f : ann.files) CHECK_FALSE(ops::PathExists(f));
-  for (const auto& f : bob.files) CHECK(ops::PathExists(f));
-  for (const auto& f : ann_b.files) CHECK(ops::PathExists(f));
+  for (const auto& f : ann.files) CHECK_FALSE(PathExists(f));
+  for (const auto& f : bob.files) CHECK(PathExists(f));
+  for (const auto& f : ann_b.files) CHECK(PathExists(f));
   CHECK(Scalar(*w.store, "SELECT COUNT(*) FROM interviews WHERE account_id = " +
                              std::to_string(w.a.account)) == 1);
 
@@ -142,7 +142,7 @@ TEST_CASE("ops candidate export: JSON of every row about the candidate plus thei
   }
   CHECK(ops::ExportCandidate(*w.store, w.data, w.a.account, "nobody@x.test", 9000,
                              w.dir.path() + "/n.tar", &r).code() == Status::Code::kNotFound);
-  CHECK_FALSE(ops::PathExists(w.dir.path() + "/n.tar"));
+  CHECK_FALSE(PathExists(w.dir.path() + "/n.tar"));
   w.store->Close();
 }
 
@@ -166,9 +166,9 @@ TEST_CASE("ops retention: interviews older than the account's period are deleted
   REQUIRE(ops::ApplyRetention(*w.store, w.data, now, &run, /*batch_size=*/1).ok());
   CHECK(run.interviews == 1);
   CHECK(run.accounts == 1);
-  for (const auto& f : old_a.files) CHECK_FALSE(ops::PathExists(f));
-  for (const auto& f : new_a.files) CHECK(ops::PathExists(f));
-  for (const auto& f : old_b.files) CHECK(ops::PathExists(f));  // B has no period
+  for (const auto& f : old_a.files) CHECK_FALSE(PathExists(f));
+  for (const auto& f : new_a.files) CHECK(PathExists(f));
+  for (const auto& f : old_b.files) CHECK(PathExists(f));  // B has no period
   CHECK(Scalar(*w.store, "SELECT COUNT(*) FROM interviews WHERE id = " +
                              std::to_string(old_a.interview)) == 0);
   CHECK(Scalar(*w.store, "SELECT COUNT(*) FROM candidates WHERE id = " +
@@ -184,7 +184,7 @@ TEST_CASE("ops retention: interviews older than the account's period are deleted
   }
   worker.Stop();
   CHECK(worker.runs() == 1);
-  for (const auto& f : new_a.files) CHECK_FALSE(ops::PathExists(f));
+  for (const auto& f : new_a.files) CHECK_FALSE(PathExists(f));
   CHECK(Scalar(*w.store, "SELECT COUNT(*) FROM interviews WHERE account_id = " +
                              std::to_string(w.a.account)) == 0);
   CHECK(Scalar(*w.store, "SELECT COUNT(*) FROM interviews WHERE account_id = " +

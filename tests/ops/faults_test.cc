@@ -12,12 +12,12 @@
 
 #include "ops/backup.h"
 #include "ops/check.h"
-#include "ops/fs.h"
 #include "ops/ops_fixture.h"
 #include "ops/restore.h"
 #include "store/integrity.h"
 #include "tls/certificate.h"
 #include "util/crypto.h"
+#include "util/fs.h"
 #include "util/log.h"
 
 namespace cammio {
@@ -30,7 +30,7 @@ using testing::TempDir;
 class Tmpfs {
  public:
   Tmpfs(const std::string& path, const std::string& size) : path_(path) {
-    REQUIRE(ops::MakeDirs(path).ok());
+    REQUIRE(MakeDirs(path).ok());
     std::string opts = "size=" + size + ",mode=0700";
     INFO("mount tmpfs at " << path << ": " << std::strerror(errno));
     REQUIRE(::mount("tmpfs", path.c_str(), "tmpfs", 0, opts.c_str()) == 0);
@@ -131,7 +131,7 @@ TEST_CASE("ops faults: a full disk answers 507 and leaves the database intact") 
     CHECK(Scalar(*srv.store, "SELECT COUNT(*) FROM vacancies") == 1);
     CHECK(CheckDatabaseIntegrity(data + "/cammio.db").ok());
     // Space again: writes work again.
-    REQUIRE(ops::RemoveFile(data + "/filler").ok());
+    REQUIRE(RemoveFile(data + "/filler").ok());
     CHECK(cli->Post("/api/vacancies", BigVacancy("third"), "application/json")->status == 201);
     CHECK(Scalar(*srv.store, "SELECT COUNT(*) FROM vacancies") == 2);
   }
@@ -206,7 +206,7 @@ TEST_CASE("ops faults: backup and restore on a full disk fail cleanly") {
   SetLogQuiet(true);
   TempDir dir;
   const std::string data = dir.path() + "/data";
-  REQUIRE(ops::MakeDirs(data).ok());
+  REQUIRE(MakeDirs(data).ok());
   testing::OpenTestStore(data)->Close();
   auto acc = testing::SeedAccountWithVacancy(data, "Agency");
   testing::SeedInterview(data, acc, "ann@cand.test", 5000);
@@ -216,7 +216,7 @@ TEST_CASE("ops faults: backup and restore on a full disk fail cleanly") {
   Tmpfs fs(small, "256k");
   Status s = ops::BackupDataDir(data, small + "/b.tar", 1, nullptr);
   CHECK(s.code() == Status::Code::kInsufficientStorage);
-  auto left = ops::ListFiles(small);
+  auto left = ListFiles(small);
   REQUIRE(left.ok());
   CHECK(left->empty());  // no partial archive, no database copy
   CHECK(CheckDatabaseIntegrity(data + "/cammio.db").ok());
@@ -225,13 +225,13 @@ TEST_CASE("ops faults: backup and restore on a full disk fail cleanly") {
   const std::string archive = dir.path() + "/b.tar";
   REQUIRE(ops::BackupDataDir(data, archive, 1, nullptr).ok());
   const std::string target = small + "/data";
-  REQUIRE(ops::MakeDirs(target + "/media").ok());
+  REQUIRE(MakeDirs(target + "/media").ok());
   testing::WriteTestFile(target + "/media/mine.bin", "keep me");
   s = ops::RestoreBackup(archive, target, 2, nullptr);
   CHECK(s.code() == Status::Code::kInsufficientStorage);
   CHECK(testing::ReadFile(target + "/media/mine.bin") == "keep me");
-  CHECK_FALSE(ops::PathExists(target + "/.restore-staging"));
-  CHECK_FALSE(ops::PathExists(target + "/cammio.db"));
+  CHECK_FALSE(PathExists(target + "/.restore-staging"));
+  CHECK_FALSE(PathExists(target + "/cammio.db"));
 }
 
 }  // namespace

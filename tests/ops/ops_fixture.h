@@ -12,10 +12,10 @@
 #include <string>
 #include <vector>
 
-#include "ops/fs.h"
 #include "store/accounts.h"
 #include "store/store.h"
 #include "testing/test_support.h"
+#include "util/fs.h"
 #include "util/random.h"
 
 namespace cammio::testing {
@@ -48,7 +48,7 @@ inline int64_t Insert(Db& db, const std::string& sql) {
 }
 
 inline void WriteTestFile(const std::string& path, const std::string& data) {
-  REQUIRE(ops::MakeDirs(ops::DirName(path)).ok());
+  REQUIRE(MakeDirs(DirName(path)).ok());
   std::ofstream out(path, std::ios::binary);
   out << data;
   REQUIRE(out.good());

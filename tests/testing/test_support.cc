@@ -9,6 +9,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "mail/sender.h"
 #include "notify/sender.h"
 #include "ops/tar.h"
 #include "store/accounts.h"
@@ -98,8 +99,7 @@ ApiStack::ApiStack(ServerContext ctx, ServerOptions options)
       server_(TransportOptionsOf(ctx, options), pipeline_, MetricsObserver()) {}
 
 TestServer::TestServer(ServerOptions options, net::OutboundPolicy outbound, StoreOptions so)
-    : options_(std::move(options)) {
-  SetTenantOutboundPolicy(std::move(outbound));
+    : options_(std::move(options)), outbound_(std::move(outbound)) {
   std::string cert = dir_.path() + "/cert.pem", key = dir_.path() + "/key.pem";
   REQUIRE(tls::GenerateSelfSignedCert({"localhost"}, cert, key).ok());
   cert_pem_ = ReadFile(cert);
@@ -134,6 +134,16 @@ void TestServer::Start(StoreOptions so) {
   ctx.integrity = &integrity_;
   ctx.public_url = "https://cammio.test";
   ctx.data_dir = dir_.path();
+  ctx.outbound = outbound_;
+  events_ = std::make_unique<AppEvents>(
+      ctx.public_url,
+      [this] {
+        if (Sender* s = notifier_.load()) s->Kick();
+      },
+      [this] {
+        if (mail::Sender* m = mailer_.load()) m->Kick();
+      });
+  ctx.events = events_.get();
   server_ = std::make_unique<ApiStack>(ctx, options_);
   Status s = server_->Start();
   INFO(s.ToString());
@@ -144,7 +154,6 @@ TestServer::~TestServer() { Shutdown(); }
 
 void TestServer::Shutdown() {
   if (server_) server_->Stop();
-  SetTenantOutboundPolicy(net::OutboundPolicy());
   if (store_) store_->Close();
 }
 

@@ -5,6 +5,7 @@
 
 #include <httplib.h>
 
+#include <atomic>
 #include <map>
 #include <memory>
 #include <string>
@@ -14,12 +15,20 @@
 #include "api/pipeline.h"
 #include "api/response_cache.h"
 #include "cammio/document.h"
+#include "cli/app_events.h"
 #include "http/server.h"
 #include "net/address.h"
 #include "store/integrity.h"
 #include "store/store.h"
 #include "tls/client.h"
 #include "util/time.h"
+
+namespace cammio {
+class Sender;
+namespace mail {
+class Sender;
+}
+}  // namespace cammio
 
 namespace cammio::testing {
 
@@ -70,8 +79,10 @@ class ApiStack {
 class TestServer {
  public:
   // `outbound`: where the server's ATS test calls may connect (by default,
-  // like `cammio serve` without outbound_allow: public addresses only). It is
-  // the process-wide SetTenantOutboundPolicy() while this server lives.
+  // like `cammio serve` without outbound_allow: public addresses only).
+  // Events (api/events.h) are wired as `cammio serve` wires them
+  // (cli/app_events.h): a completion queues the notification and the email;
+  // the senders a test attaches with WakeOnEvents are woken after commits.
   // `store_options` (its path is replaced by the temporary directory's
   // cammio.db) lets a test choose e.g. the SQLite VFS.
   explicit TestServer(ServerOptions options = ServerOptions(),
@@ -99,6 +110,12 @@ class TestServer {
   ResponseCache& response_cache() { return *response_cache_; }
   // The integrity state /healthz and /metrics report (no check runs at start).
   DatabaseIntegrity& integrity() { return integrity_; }
+  // The senders the API's events wake (null: none), like the ones `cammio
+  // serve` starts. They must outlive the server, or be detached first.
+  void WakeOnEvents(Sender* notifier, mail::Sender* mailer) {
+    notifier_ = notifier;
+    mailer_ = mailer;
+  }
 
   // Creates another account with a user and token.
   Credentials NewAccount(const std::string& name, const std::string& email);
@@ -115,6 +132,10 @@ class TestServer {
   ServerOptions options_;
   ManualClock clock_{1700000000};
   AuthThrottle throttle_;
+  net::OutboundPolicy outbound_;
+  std::atomic<Sender*> notifier_{nullptr};
+  std::atomic<mail::Sender*> mailer_{nullptr};
+  std::unique_ptr<AppEvents> events_;
   std::unique_ptr<ResponseCache> response_cache_;
   DatabaseIntegrity integrity_;
   std::unique_ptr<Store> store_;

@@ -1,6 +1,6 @@
-// Small POSIX file helpers for the operations module (backup, restore,
-// export, erase, retention, checks), with errno mapped onto Status the way
-// the API reports storage faults:
+// Small POSIX file helpers (used by uploads, the operations commands:
+// backup, restore, export, erase, retention, checks, and the CLI), with errno
+// mapped onto Status the way the API reports storage faults:
 //   ENOSPC, EDQUOT, EFBIG        -> InsufficientStorage (HTTP 507)
 //   EROFS, EACCES, EPERM         -> Unavailable         (HTTP 503)
 //   ENOENT                       -> NotFound
@@ -20,7 +20,7 @@
 #include "cammio/status.h"
 #include "util/crypto.h"
 
-namespace cammio::ops {
+namespace cammio {
 
 // The Status for errno `err` while doing `what` (a sentence fragment naming
 // the file).
@@ -64,9 +64,9 @@ Status WriteFileAtomic(const std::string& path, std::string_view data);
 
 // Free and total bytes of the filesystem holding `path` (statvfs).
 struct DiskSpace {
-  int64_t free_bytes = 0;   // available to unprivileged users
+  int64_t free_bytes = 0;  // available to unprivileged users
   int64_t total_bytes = 0;
 };
 Result<DiskSpace> GetDiskSpace(const std::string& path);
 
-}  // namespace cammio::ops
+}  // namespace cammio

@@ -1,4 +1,4 @@
-#include "ops/fs.h"
+#include "util/fs.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -14,7 +14,7 @@
 
 #include "util/crypto.h"
 
-namespace cammio::ops {
+namespace cammio {
 
 Status ErrnoStatus(int err, const std::string& what) {
   std::string msg = what + ": " + std::strerror(err);
@@ -223,4 +223,4 @@ Result<DiskSpace> GetDiskSpace(const std::string& path) {
   return d;
 }
 
-}  // namespace cammio::ops
+}  // namespace cammio
