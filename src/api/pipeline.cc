@@ -266,6 +266,10 @@ void Pipeline::OnDone(const httplib::Request& req, const httplib::Response& res)
   st.active = false;
 }
 
+http::RefusalBody Pipeline::RefusedHead(int status, const std::string& details) {
+  return {ContentTypeFor(Format::kJson), Render(ErrorDocument(status, details), Format::kJson)};
+}
+
 http::ServerObserver MetricsObserver() {
   http::ServerObserver o;
   o.connection_opened = [] { ops::Metrics::Global().ConnectionOpened(); };

@@ -9,7 +9,8 @@
 //                  (Cached routes);
 //   errors:        every error answer gets the error document
 //                  (api/errors.h) in the negotiated format;
-//   OnDone:        one access-log line and the request metrics.
+//   OnDone:        one access-log line and the request metrics;
+//   RefusedHead:   the error document for a head the transport refused.
 //
 // Thread-safety: the hooks run concurrently on the server's worker threads;
 // per-request state lives in a thread_local from the first hook of a request
@@ -47,6 +48,8 @@ class Pipeline final : public http::Handler {
   void OnException(const httplib::Request& req, httplib::Response& res,
                    const std::string& what) override;
   void OnDone(const httplib::Request& req, const httplib::Response& res) override;
+  // The error document (JSON: no request, so no negotiated format).
+  http::RefusalBody RefusedHead(int status, const std::string& details) override;
 
  private:
   ServerContext ctx_;
