@@ -30,6 +30,7 @@
 namespace cammio {
 
 class AuthThrottle;
+class Metrics;
 class ResponseCache;
 struct CompletionEvents;
 struct IdempotentRequest;
@@ -41,6 +42,8 @@ struct ServerContext {
   AuthThrottle* throttle = nullptr;
   // Answers of Cached(...) routes (api/response_cache.h); null = no cache.
   ResponseCache* response_cache = nullptr;
+  // The request counters behind /metrics (api/metrics.h); null = not counted.
+  Metrics* metrics = nullptr;
   std::string public_url;                               // "https://host:8443", no trailing slash
   std::string data_dir;                                 // media files live in data_dir/media
   const CompletionEvents* completion_events = nullptr;  // see api/candidate.h

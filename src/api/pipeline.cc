@@ -10,9 +10,9 @@
 #include "api/errors.h"
 #include "api/format_negotiation.h"
 #include "api/idempotency.h"
+#include "api/metrics.h"
 #include "api/response_cache.h"
 #include "http/server.h"
-#include "ops/metrics.h"
 #include "util/crypto.h"
 #include "util/log.h"
 #include "util/random.h"
@@ -142,13 +142,13 @@ Status RunCached(const ServerContext& ctx, Call& call, const Route& route, const
                                              st.formats.response == Format::kXml ? "xml" : "json",
                                              "GET", req.path, req.params);
   if (auto hit = ctx.response_cache->Find(key, st.generation)) {
-    ops::Metrics::Global().RecordCacheLookup(true);
+    if (ctx.metrics != nullptr) ctx.metrics->RecordCacheLookup(true);
     res.status = hit->status;
     for (const auto& [name, value] : hit->headers) res.set_header(name, value);
     res.body = hit->body;
     return Status::OK();
   }
-  ops::Metrics::Global().RecordCacheLookup(false);
+  if (ctx.metrics != nullptr) ctx.metrics->RecordCacheLookup(false);
   Status s = route.handler(call);
   if (!s.ok() || res.status != 200 || res.content_provider_) return s;
   auto entry = std::make_shared<ResponseCache::Entry>();
@@ -260,9 +260,11 @@ void Pipeline::OnDone(const httplib::Request& req, const httplib::Response& res)
   LogInfo("access id=" + (st.id.empty() ? std::string("-") : st.id) + " account=" + account + " " +
           req.method + " " + web::LogPath(req.path) + " " + std::to_string(res.status) + " " +
           std::to_string(bytes) + "B " + std::to_string(ms) + "ms addr=" + req.remote_addr);
-  ops::Metrics::Global().RecordRequest(
-      req.method, st.match.route != nullptr ? st.match.route->pattern : "unmatched", res.status,
-      ms);
+  if (ctx_.metrics != nullptr) {
+    ctx_.metrics->RecordRequest(req.method,
+                                st.match.route != nullptr ? st.match.route->pattern : "unmatched",
+                                res.status, ms);
+  }
   st.active = false;
 }
 
@@ -270,15 +272,15 @@ http::RefusalBody Pipeline::RefusedHead(int status, const std::string& details) 
   return {ContentTypeFor(Format::kJson), Render(ErrorDocument(status, details), Format::kJson)};
 }
 
-http::ServerObserver MetricsObserver() {
+http::ServerObserver MetricsObserver(Metrics& metrics) {
   http::ServerObserver o;
-  o.connection_opened = [] { ops::Metrics::Global().ConnectionOpened(); };
-  o.connection_closed = [] { ops::Metrics::Global().ConnectionClosed(); };
-  o.connection_shed = [] { ops::Metrics::Global().ConnectionShed(); };
+  o.connection_opened = [&metrics] { metrics.ConnectionOpened(); };
+  o.connection_closed = [&metrics] { metrics.ConnectionClosed(); };
+  o.connection_shed = [&metrics] { metrics.ConnectionShed(); };
   // A refused head never reaches OnDone: it is counted here, as method
   // "other" on route "unmatched" (its method may be anything a client sent).
-  o.head_refused = [](int status) {
-    ops::Metrics::Global().RecordRequest("other", "unmatched", status, 0);
+  o.head_refused = [&metrics](int status) {
+    metrics.RecordRequest("other", "unmatched", status, 0);
   };
   return o;
 }

@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "api/call.h"
+#include "api/metrics.h"
 #include "api/router.h"
 #include "http/handler.h"
 #include "net/address.h"
@@ -57,7 +58,8 @@ class Pipeline final : public http::Handler {
   PipelineOptions options_;
 };
 
-// The transport's connection events counted for /metrics (ops/metrics.h).
-http::ServerObserver MetricsObserver();
+// The transport's connection events and refused heads counted in `metrics`
+// (api/metrics.h), which must outlive the server.
+http::ServerObserver MetricsObserver(Metrics& metrics);
 
 }  // namespace cammio

@@ -8,6 +8,7 @@
 #include <iostream>
 
 #include "api/candidate.h"
+#include "api/metrics.h"
 #include "api/pipeline.h"
 #include "api/response_cache.h"
 #include "cli/cli.h"
@@ -194,6 +195,8 @@ int RunServe(const Config& config) {
   ctx.store = store->get();
   ctx.clock = &SystemClock();
   ctx.throttle = &throttle;
+  Metrics metrics;  // /metrics: requests, cache lookups, connections
+  ctx.metrics = &metrics;
   ResponseCache response_cache(static_cast<size_t>(config.response_cache_kib) * 1024);
   if (config.response_cache_kib > 0) ctx.response_cache = &response_cache;
   ctx.data_dir = config.data_dir;
@@ -230,7 +233,7 @@ int RunServe(const Config& config) {
   // TLS-terminating proxy in front).
   options.hsts_on_plain_http = ctx.public_url.rfind("https://", 0) == 0;
   Pipeline pipeline(ctx, ApiRouter(), PipelineOptionsFrom(config));
-  http::Server server(options, pipeline, MetricsObserver());
+  http::Server server(options, pipeline, MetricsObserver(metrics));
   s = server.Start();
   if (!s.ok()) {
     std::cerr << "cammio: " << s.details() << "\n";

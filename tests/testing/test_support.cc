@@ -85,6 +85,11 @@ PipelineOptions PipelineOptionsOf(const ServerOptions& o) {
   return p;
 }
 
+ServerContext WithMetrics(ServerContext ctx, Metrics* own) {
+  if (ctx.metrics == nullptr) ctx.metrics = own;
+  return ctx;
+}
+
 http::ServerOptions TransportOptionsOf(const ServerContext& ctx, const ServerOptions& o) {
   http::ServerOptions t = o;
   t.hsts_on_plain_http = ctx.public_url.rfind("https://", 0) == 0;
@@ -94,8 +99,9 @@ http::ServerOptions TransportOptionsOf(const ServerContext& ctx, const ServerOpt
 }  // namespace
 
 ApiStack::ApiStack(ServerContext ctx, ServerOptions options)
-    : pipeline_(ctx, ApiRouter(), PipelineOptionsOf(options)),
-      server_(TransportOptionsOf(ctx, options), pipeline_, MetricsObserver()) {}
+    : metrics_(ctx.metrics != nullptr ? ctx.metrics : &own_metrics_),
+      pipeline_(WithMetrics(ctx, metrics_), ApiRouter(), PipelineOptionsOf(options)),
+      server_(TransportOptionsOf(ctx, options), pipeline_, MetricsObserver(*metrics_)) {}
 
 TestServer::TestServer(ServerOptions options, net::OutboundPolicy outbound, StoreOptions so)
     : options_(std::move(options)) {
@@ -129,6 +135,7 @@ void TestServer::Start(StoreOptions so) {
   ctx.store = store_.get();
   ctx.clock = &clock_;
   ctx.throttle = &throttle_;
+  ctx.metrics = &metrics_;
   response_cache_ = std::make_unique<ResponseCache>(4 << 20);
   ctx.response_cache = response_cache_.get();
   ctx.public_url = "https://cammio.test";

@@ -11,6 +11,7 @@
 
 #include "api/auth_throttle.h"
 #include "api/call.h"
+#include "api/metrics.h"
 #include "api/pipeline.h"
 #include "api/response_cache.h"
 #include "cammio/document.h"
@@ -55,13 +56,17 @@ struct ServerOptions : http::ServerOptions {
 // the plain listener when ctx.public_url is https, connection metrics.
 class ApiStack {
  public:
+  // Counts into ctx.metrics, or into a Metrics of its own when that is null.
   ApiStack(ServerContext ctx, ServerOptions options);
   Status Start() { return server_.Start(); }
   void Stop() { server_.Stop(); }
   int port() const { return server_.port(); }
   int http_port() const { return server_.http_port(); }
+  Metrics& metrics() { return *metrics_; }
 
  private:
+  Metrics own_metrics_;
+  Metrics* metrics_;
   Pipeline pipeline_;
   http::Server server_;
 };
@@ -96,6 +101,8 @@ class TestServer {
   const Credentials& creds() const { return creds_; }
   // The response cache the server uses, as `cammio serve` does by default.
   ResponseCache& response_cache() { return *response_cache_; }
+  // The counters the server reports to (what /metrics renders).
+  Metrics& metrics() { return metrics_; }
 
   // Creates another account with a user and token.
   Credentials NewAccount(const std::string& name, const std::string& email);
@@ -112,6 +119,7 @@ class TestServer {
   ServerOptions options_;
   ManualClock clock_{1700000000};
   AuthThrottle throttle_;
+  Metrics metrics_;
   std::unique_ptr<ResponseCache> response_cache_;
   std::unique_ptr<Store> store_;
   std::unique_ptr<ApiStack> server_;
