@@ -18,6 +18,7 @@
 // The context's services and the router must outlive the Pipeline.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -33,6 +34,10 @@ struct PipelineOptions {
   // Peers whose X-Forwarded-For / Forwarded header names the client (for the
   // authentication throttle; api/client_address.h). Empty: none.
   std::vector<net::Cidr> trusted_proxies;
+  // Tried first for every error answer: true when it answered `status`
+  // itself (web::PresentErrorPage: an HTML page for a browser). Empty: the
+  // error document (api/errors.h) always.
+  std::function<bool(const httplib::Request&, httplib::Response&, const Status&)> error_presenter;
 };
 
 class Pipeline final : public http::Handler {

@@ -27,6 +27,7 @@
 #include "store/accounts.h"
 #include "tls/certificate.h"
 #include "util/log.h"
+#include "web/error_page.h"
 
 namespace cammio {
 namespace {
@@ -133,6 +134,7 @@ PipelineOptions PipelineOptionsFrom(const Config& c) {
   if (auto proxies = net::ParseCidrList(c.trusted_proxies); proxies.ok()) {
     o.trusted_proxies = *proxies;
   }
+  o.error_presenter = web::PresentErrorPage;
   return o;
 }
 

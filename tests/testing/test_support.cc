@@ -15,6 +15,7 @@
 #include "testing/exchange_recorder.h"
 #include "tls/certificate.h"
 #include "util/crypto.h"
+#include "web/error_page.h"
 
 namespace cammio::testing {
 
@@ -82,6 +83,7 @@ namespace {
 PipelineOptions PipelineOptionsOf(const ServerOptions& o) {
   PipelineOptions p;
   p.trusted_proxies = o.trusted_proxies;
+  p.error_presenter = web::PresentErrorPage;
   return p;
 }
 
