@@ -1,5 +1,5 @@
 // Status: the outcome of an operation that can fail, flowing upward to the
-// single place (http/error_render) that maps it to an HTTP status and an error
+// single place (api/errors) that maps it to an HTTP status and an error
 // body. Modelled on leveldb::Status.
 //
 // A Status is either ok() or carries a Code and a `details` text meant for the

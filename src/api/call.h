@@ -33,6 +33,7 @@ namespace cammio {
 
 class AuthThrottle;
 class DatabaseIntegrity;
+class Metrics;
 class ResponseCache;
 struct IdempotentRequest;
 
@@ -46,6 +47,8 @@ struct ServerContext {
   // The start's integrity check (store/integrity.h) that /healthz and
   // /metrics report; null = not checked.
   const DatabaseIntegrity* integrity = nullptr;
+  // The request counters behind /metrics (api/metrics.h); null = not counted.
+  Metrics* metrics = nullptr;
   std::string public_url;                               // "https://host:8443", no trailing slash
   std::string data_dir;                                 // media files live in data_dir/media
   // Cross-module events (api/events.h): a completion's outbox rows, and the

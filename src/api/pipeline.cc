@@ -10,13 +10,13 @@
 #include "api/errors.h"
 #include "api/format_negotiation.h"
 #include "api/idempotency.h"
+#include "api/log_path.h"
+#include "api/metrics.h"
 #include "api/response_cache.h"
 #include "http/server.h"
-#include "ops/metrics.h"
 #include "util/crypto.h"
 #include "util/log.h"
 #include "util/random.h"
-#include "web/html.h"
 
 namespace cammio {
 namespace {
@@ -56,14 +56,12 @@ RequestState& Begin(httplib::Response& res) {
   return t_state;
 }
 
-void ReplyError(const httplib::Request& req, httplib::Response& res, Format format,
-                const Status& status) {
+void ReplyError(const PipelineOptions& options, const httplib::Request& req, httplib::Response& res,
+                Format format, const Status& status) {
   int http = HttpStatusFor(status);
   if (http == 500) LogError("request " + t_state.id + " failed: " + status.ToString());
-  if (web::WantsHtml(req)) {  // a browser opening a page: an HTML page (web/html.h)
-    web::ReplyErrorPage(req, res, status);
-    return;
-  }
+  // A browser opening a page: an HTML page (web/error_page.h).
+  if (options.error_presenter && options.error_presenter(req, res, status)) return;
   res.status = http;
   res.set_content(Render(ErrorDocumentFor(status), format), ContentTypeFor(format));
 }
@@ -142,13 +140,13 @@ Status RunCached(const ServerContext& ctx, Call& call, const Route& route, const
                                              st.formats.response == Format::kXml ? "xml" : "json",
                                              "GET", req.path, req.params);
   if (auto hit = ctx.response_cache->Find(key, st.generation)) {
-    ops::Metrics::Global().RecordCacheLookup(true);
+    if (ctx.metrics != nullptr) ctx.metrics->RecordCacheLookup(true);
     res.status = hit->status;
     for (const auto& [name, value] : hit->headers) res.set_header(name, value);
     res.body = hit->body;
     return Status::OK();
   }
-  ops::Metrics::Global().RecordCacheLookup(false);
+  if (ctx.metrics != nullptr) ctx.metrics->RecordCacheLookup(false);
   Status s = route.handler(call);
   if (!s.ok() || res.status != 200 || res.content_provider_) return s;
   auto entry = std::make_shared<ResponseCache::Entry>();
@@ -186,7 +184,7 @@ http::HeadDecision Pipeline::OnHead(const httplib::Request& req, httplib::Respon
     return decision;
   }
   if (!st.match.allow.empty()) res.set_header("Allow", st.match.allow);
-  ReplyError(req, res, st.formats.response, st.match.status);
+  ReplyError(options_, req, res, st.formats.response, st.match.status);
   decision.answered = true;
   return decision;
 }
@@ -197,14 +195,14 @@ bool Pipeline::OnAdmit(const httplib::Request& req, httplib::Response& res) {
   Status s = Authenticate(ctx_, options_, req, st);
   if (s.ok()) return true;
   if (s.code() == Status::Code::kTooManyRequests) res.set_header("Retry-After", "60");
-  ReplyError(req, res, st.formats.response, s);
+  ReplyError(options_, req, res, st.formats.response, s);
   return false;
 }
 
 void Pipeline::OnBodyError(const httplib::Request& req, httplib::Response& res,
                            const Status& status) {
   RequestState& st = Begin(res);
-  ReplyError(req, res, st.formats.response, status);
+  ReplyError(options_, req, res, st.formats.response, status);
 }
 
 bool Pipeline::OnRequest(const httplib::Request& req, httplib::Response& res,
@@ -212,7 +210,8 @@ bool Pipeline::OnRequest(const httplib::Request& req, httplib::Response& res,
   RequestState& st = Begin(res);
   // OnHead matched this request, or answered it itself.
   if (st.match.route == nullptr) {
-    ReplyError(req, res, st.formats.response, Status::Internal("dispatch without a route"));
+    ReplyError(options_, req, res, st.formats.response,
+               Status::Internal("dispatch without a route"));
     return true;
   }
   Call call(ctx_, req, body.buffered, res, st.formats, st.match.params,
@@ -227,7 +226,7 @@ bool Pipeline::OnRequest(const httplib::Request& req, httplib::Response& res,
   } else {
     s = route.handler(call);
   }
-  if (!s.ok()) ReplyError(req, res, st.formats.response, s);
+  if (!s.ok()) ReplyError(options_, req, res, st.formats.response, s);
   return call.body_consumed();
 }
 
@@ -258,23 +257,29 @@ void Pipeline::OnDone(const httplib::Request& req, const httplib::Response& res)
   int64_t ms = SystemClock().NowMillis() - st.start_ms;
   size_t bytes = res.body.size() ? res.body.size() : res.content_length_;
   LogInfo("access id=" + (st.id.empty() ? std::string("-") : st.id) + " account=" + account + " " +
-          req.method + " " + web::LogPath(req.path) + " " + std::to_string(res.status) + " " +
+          req.method + " " + LogPath(req.path) + " " + std::to_string(res.status) + " " +
           std::to_string(bytes) + "B " + std::to_string(ms) + "ms addr=" + req.remote_addr);
-  ops::Metrics::Global().RecordRequest(
-      req.method, st.match.route != nullptr ? st.match.route->pattern : "unmatched", res.status,
-      ms);
+  if (ctx_.metrics != nullptr) {
+    ctx_.metrics->RecordRequest(req.method,
+                                st.match.route != nullptr ? st.match.route->pattern : "unmatched",
+                                res.status, ms);
+  }
   st.active = false;
 }
 
-http::ServerObserver MetricsObserver() {
+http::RefusalBody Pipeline::RefusedHead(int status, const std::string& details) {
+  return {ContentTypeFor(Format::kJson), Render(ErrorDocument(status, details), Format::kJson)};
+}
+
+http::ServerObserver MetricsObserver(Metrics& metrics) {
   http::ServerObserver o;
-  o.connection_opened = [] { ops::Metrics::Global().ConnectionOpened(); };
-  o.connection_closed = [] { ops::Metrics::Global().ConnectionClosed(); };
-  o.connection_shed = [] { ops::Metrics::Global().ConnectionShed(); };
+  o.connection_opened = [&metrics] { metrics.ConnectionOpened(); };
+  o.connection_closed = [&metrics] { metrics.ConnectionClosed(); };
+  o.connection_shed = [&metrics] { metrics.ConnectionShed(); };
   // A refused head never reaches OnDone: it is counted here, as method
   // "other" on route "unmatched" (its method may be anything a client sent).
-  o.head_refused = [](int status) {
-    ops::Metrics::Global().RecordRequest("other", "unmatched", status, 0);
+  o.head_refused = [&metrics](int status) {
+    metrics.RecordRequest("other", "unmatched", status, 0);
   };
   return o;
 }

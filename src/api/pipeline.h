@@ -9,7 +9,8 @@
 //                  (Cached routes);
 //   errors:        every error answer gets the error document
 //                  (api/errors.h) in the negotiated format;
-//   OnDone:        one access-log line and the request metrics.
+//   OnDone:        one access-log line and the request metrics;
+//   RefusedHead:   the error document for a head the transport refused.
 //
 // Thread-safety: the hooks run concurrently on the server's worker threads;
 // per-request state lives in a thread_local from the first hook of a request
@@ -17,10 +18,12 @@
 // The context's services and the router must outlive the Pipeline.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
 #include "api/call.h"
+#include "api/metrics.h"
 #include "api/router.h"
 #include "http/handler.h"
 #include "net/address.h"
@@ -31,6 +34,10 @@ struct PipelineOptions {
   // Peers whose X-Forwarded-For / Forwarded header names the client (for the
   // authentication throttle; api/client_address.h). Empty: none.
   std::vector<net::Cidr> trusted_proxies;
+  // Tried first for every error answer: true when it answered `status`
+  // itself (web::PresentErrorPage: an HTML page for a browser). Empty: the
+  // error document (api/errors.h) always.
+  std::function<bool(const httplib::Request&, httplib::Response&, const Status&)> error_presenter;
 };
 
 class Pipeline final : public http::Handler {
@@ -47,6 +54,8 @@ class Pipeline final : public http::Handler {
   void OnException(const httplib::Request& req, httplib::Response& res,
                    const std::string& what) override;
   void OnDone(const httplib::Request& req, const httplib::Response& res) override;
+  // The error document (JSON: no request, so no negotiated format).
+  http::RefusalBody RefusedHead(int status, const std::string& details) override;
 
  private:
   ServerContext ctx_;
@@ -54,7 +63,8 @@ class Pipeline final : public http::Handler {
   PipelineOptions options_;
 };
 
-// The transport's connection events counted for /metrics (ops/metrics.h).
-http::ServerObserver MetricsObserver();
+// The transport's connection events and refused heads counted in `metrics`
+// (api/metrics.h), which must outlive the server.
+http::ServerObserver MetricsObserver(Metrics& metrics);
 
 }  // namespace cammio

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <iostream>
 
+#include "api/metrics.h"
 #include "api/pipeline.h"
 #include "api/response_cache.h"
 #include "cli/app_events.h"
@@ -24,6 +25,7 @@
 #include "tls/certificate.h"
 #include "util/log.h"
 #include "util/version.h"
+#include "web/error_page.h"
 
 namespace cammio {
 namespace {
@@ -130,6 +132,7 @@ PipelineOptions PipelineOptionsFrom(const Config& c) {
   if (auto proxies = net::ParseCidrList(c.trusted_proxies); proxies.ok()) {
     o.trusted_proxies = *proxies;
   }
+  o.error_presenter = web::PresentErrorPage;
   return o;
 }
 
@@ -195,6 +198,8 @@ int RunServe(const Config& config) {
   ctx.store = store->get();
   ctx.clock = &SystemClock();
   ctx.throttle = &throttle;
+  Metrics metrics;  // /metrics: requests, cache lookups, connections
+  ctx.metrics = &metrics;
   ResponseCache response_cache(static_cast<size_t>(config.response_cache_kib) * 1024);
   if (config.response_cache_kib > 0) ctx.response_cache = &response_cache;
   ctx.integrity = integrity;
@@ -221,7 +226,7 @@ int RunServe(const Config& config) {
   // TLS-terminating proxy in front).
   options.hsts_on_plain_http = ctx.public_url.rfind("https://", 0) == 0;
   Pipeline pipeline(ctx, ApiRouter(), PipelineOptionsFrom(config));
-  http::Server server(options, pipeline, MetricsObserver());
+  http::Server server(options, pipeline, MetricsObserver(metrics));
   s = server.Start();
   if (!s.ok()) {
     std::cerr << "cammio: " << s.details() << "\n";

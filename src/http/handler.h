@@ -32,7 +32,8 @@
 // After a request answered in OnHead/OnAdmit/OnBodyError with its body still
 // unread, the transport closes the connection; Range is honoured only on a
 // 2xx file answer (a content provider). A head refused before cpp-httplib
-// parses it (431, 408, a malformed line) reaches no hook but the observer's
+// parses it (431, 408, a malformed line) reaches no request hook: the
+// transport answers it with RefusedHead's body and tells the observer's
 // head_refused.
 //
 // Thread-safety: the hooks run concurrently on the worker threads of every
@@ -51,6 +52,12 @@ namespace cammio::http {
 struct HeadDecision {
   bool answered = false;     // OnHead wrote the answer: the body is not read
   bool stream_body = false;  // the body is not buffered: OnRequest gets a reader
+};
+
+// The body of the answer to a refused request head (below).
+struct RefusalBody {
+  std::string content_type;  // empty: the answer has no body
+  std::string body;
 };
 
 // The request body as OnRequest sees it.
@@ -76,6 +83,11 @@ class Handler {
   virtual void OnException(const httplib::Request& req, httplib::Response& res,
                            const std::string& what) = 0;
   virtual void OnDone(const httplib::Request& req, const httplib::Response& res) = 0;
+  // The body for a head refused before cpp-httplib parsed it (400, 408, 414,
+  // 431, 501, 505) with `details` saying why. No hook of a request runs for
+  // it (there is no request); the transport writes the status line, its
+  // listener headers, Connection: close and this body. Any worker thread.
+  virtual RefusalBody RefusedHead(int status, const std::string& details) = 0;
 };
 
 // What the transport reports about its connections; every member may be

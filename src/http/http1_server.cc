@@ -117,6 +117,7 @@ void Http1Server::Serve(std::unique_ptr<Transport> transport, std::function<void
   };
   hooks->stopping = [this] { return Stopping(); };
   hooks->opened = std::move(opened);
+  hooks->refusal_body = refusal_body_;
   hooks->refused = [this](int status) {
     heads_refused_.fetch_add(1);
     if (head_refused_) head_refused_(status);

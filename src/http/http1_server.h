@@ -46,6 +46,11 @@ class Http1Server : public httplib::Server {
   void set_head_refused_handler(std::function<void(int status)> fn) {
     head_refused_ = std::move(fn);
   }
+  // The body of a refused head's answer (Handler::RefusedHead), from worker
+  // threads; unset: no body. Set before listening.
+  void set_refusal_body(std::function<RefusalBody(int status, const std::string& details)> fn) {
+    refusal_body_ = std::move(fn);
+  }
 
  protected:
   // Serves the connection on `transport` (its socket is closed in the end);
@@ -61,6 +66,7 @@ class Http1Server : public httplib::Server {
   std::string refusal_headers_;
   std::atomic<uint64_t> heads_refused_{0};
   std::function<void(int)> head_refused_;
+  std::function<RefusalBody(int, const std::string&)> refusal_body_;
 };
 
 }  // namespace cammio::http

@@ -8,8 +8,6 @@
 #include <climits>
 #include <cstring>
 
-#include "api/errors.h"  // until Handler::RefusedHead renders it
-#include "format/render.h"
 #include "http/connection_control.h"
 #include "http/idle_parking.h"
 #include "http/worker_pool.h"
@@ -115,6 +113,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void StartHead();
   void Refuse(int status, const char* details);
   void Expire();
+  RefusalBody RefusalBodyFor(int status, const std::string& details) const {
+    return hooks_->refusal_body ? hooks_->refusal_body(status, details) : RefusalBody();
+  }
   void Close(bool linger);
   // A drain started less than kDrainAtStop ago goes on while the server stops,
   // so that a refusal still reaches its client.
@@ -264,7 +265,8 @@ void Connection::Refuse(int status, const char* details) {
   httplib::detail::get_remote_ip_and_port(transport_->fd(), ip, port);
   LogInfo("refused request head: " + std::to_string(status) + " " + details + " addr=" + ip);
   if (hooks_->refused) hooks_->refused(status);
-  const std::string answer = RefusalResponse(status, details, settings_->refusal_headers);
+  const std::string answer =
+      RefusalResponse(status, RefusalBodyFor(status, details), settings_->refusal_headers);
   httplib::Stream& strm = transport_->stream();
   const bool sent =
       strm.write(answer.data(), answer.size()) == static_cast<ssize_t>(answer.size()) &&
@@ -337,7 +339,10 @@ void Connection::Expire() {
     // A head that did not arrive in time: say so, then close (best effort;
     // what the client sent after it is not waited for).
     const std::string answer =
-        RefusalResponse(408, "the request head did not arrive within the header timeout",
+        RefusalResponse(408,
+                        RefusalBodyFor(408,
+                                       "the request head did not arrive within the header "
+                                       "timeout"),
                         settings_->refusal_headers);
     last_ok_ = transport_->stream().write(answer.data(), answer.size()) ==
                    static_cast<ssize_t>(answer.size()) &&
@@ -365,13 +370,12 @@ void ServeConnection(std::unique_ptr<Transport> transport,
   conn->Run();
 }
 
-std::string RefusalResponse(int status, const std::string& details,
-                            const std::string& extra_headers) {
-  const std::string body = Render(ErrorDocument(status, details), Format::kJson);
+std::string RefusalResponse(int status, const RefusalBody& body, const std::string& extra_headers) {
+  std::string type;
+  if (!body.content_type.empty()) type = "\r\nContent-Type: " + body.content_type;
   return "HTTP/1.1 " + std::to_string(status) + " " + httplib::detail::status_message(status) +
-         "\r\nContent-Type: " + ContentTypeFor(Format::kJson) +
-         "\r\nContent-Length: " + std::to_string(body.size()) + "\r\n" + extra_headers +
-         "Connection: close\r\n\r\n" + body;
+         type + "\r\nContent-Length: " + std::to_string(body.body.size()) + "\r\n" + extra_headers +
+         "Connection: close\r\n\r\n" + body.body;
 }
 
 }  // namespace cammio::http

@@ -21,10 +21,9 @@
 // happen on the calling thread, bounded by the same deadlines.
 //
 // A head RequestHeadScanner refuses is answered with its status and the
-// error document, then the connection is closed: what follows on the wire is
-// never read as a request. A complete head is replayed, with whatever
-// followed it, to process_request; the bytes it leaves are the start of the
-// next request (pipelining).
+// body ConnectionHooks::refusal_body gives, then the connection is closed: what follows on the wire
+// is never read as a request. A complete head is replayed, with whatever followed it, to
+// process_request; the bytes it leaves are the start of the next request (pipelining).
 //
 // Thread-safety: a connection runs on one thread at a time (the one that
 // accepted it, then whichever worker woke it); ConnectionHooks and
@@ -39,6 +38,7 @@
 #include <memory>
 #include <string>
 
+#include "http/handler.h"
 #include "http/request_head.h"
 
 namespace cammio::http {
@@ -87,6 +87,8 @@ struct ConnectionHooks {
   std::function<void(bool ok)> opened;
   // A head was refused with `status`; may be empty.
   std::function<void(int status)> refused;
+  // The body of a refusal (Handler::RefusedHead); empty: no body.
+  std::function<RefusalBody(int status, const std::string& details)> refusal_body;
 };
 
 // Serves the connection on `transport` (whose socket it closes in the end)
@@ -95,9 +97,9 @@ void ServeConnection(std::unique_ptr<Transport> transport,
                      std::shared_ptr<const ConnectionSettings> settings,
                      std::shared_ptr<const ConnectionHooks> hooks);
 
-// The answer to a refused head: status line, Connection: close, the error
-// document (JSON) with `details`.
-std::string RefusalResponse(int status, const std::string& details,
+// The answer to a refused head: status line, `extra_headers`,
+// Connection: close, and `body`.
+std::string RefusalResponse(int status, const RefusalBody& body,
                             const std::string& extra_headers = std::string());
 
 }  // namespace cammio::http

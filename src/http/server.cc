@@ -190,6 +190,9 @@ void Server::Impl::Install(Http1Server& svr, bool limit_running) {
   svr.set_header_timeout(std::chrono::seconds(options.header_timeout_s));
   // A refused head never reaches the handler: the observer learns of it.
   if (observer.head_refused) svr.set_head_refused_handler(observer.head_refused);
+  svr.set_refusal_body([this](int status, const std::string& details) {
+    return handler.RefusedHead(status, details);
+  });
   svr.set_write_timeout(options.write_timeout_s);
   // cpp-httplib's own limit must admit upload chunks; ordinary bodies are held
   // to max_body_bytes by the pre-routing hook and DispatchWithBody.

@@ -2,9 +2,9 @@
 
 #include <mutex>
 
+#include "api/metrics.h"
 #include "api/response_cache.h"
 
-#include "ops/metrics.h"
 #include "ops/purge.h"
 #include "store/integrity.h"
 #include "util/crypto.h"
@@ -79,7 +79,7 @@ Status MetricsHandler(Call& call) {
     return Status::Unauthenticated(
         "/metrics answers only local clients unless a metrics_token is configured");
   }
-  std::string out = Metrics::Global().Render();
+  std::string out = call.ctx().metrics != nullptr ? call.ctx().metrics->Render() : std::string();
   int64_t db_bytes = 0, media_bytes = 0, media_files = 0;
   std::string depths;
   Status s = call.store().Read([&](Db& db) {

@@ -1,7 +1,6 @@
 #include "web/html.h"
 
 #include "api/errors.h"
-#include "api/router.h"
 #include "web/i18n.h"
 
 namespace cammio::web {
@@ -32,24 +31,6 @@ std::pair<const char*, const char*> ErrorTexts(int http) {
     default:
       return {"error_title", "error_generic_text"};
   }
-}
-
-// Percent-encodes what must not appear raw in a log field.
-std::string EncodeForLog(std::string_view path) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  out.reserve(path.size());
-  for (char ch : path) {
-    const auto c = static_cast<unsigned char>(ch);
-    if (c <= 0x20 || c >= 0x7F || c == '%') {
-      out.push_back('%');
-      out.push_back(kHex[c >> 4]);
-      out.push_back(kHex[c & 0xF]);
-    } else {
-      out.push_back(ch);
-    }
-  }
-  return out;
 }
 
 }  // namespace
@@ -134,28 +115,6 @@ bool WantsHtml(const httplib::Request& req) {
   if (req.method != "GET" && req.method != "HEAD" && req.method != "POST") return false;
   if (StartsWith(req.path, "/api/") || req.path == "/healthz") return false;
   return req.get_header_value("Accept").find("text/html") != std::string::npos;
-}
-
-std::string LogPath(std::string_view path) {
-  if (!StartsWith(path, "/public/")) return EncodeForLog(path);
-  std::string out;
-  size_t start = 0;
-  while (start <= path.size()) {
-    size_t slash = path.find('/', start);
-    std::string_view seg = path.substr(
-        start, slash == std::string_view::npos ? std::string_view::npos : slash - start);
-    if (IsToken(seg)) {
-      out.append(seg.substr(0, 4)).push_back('~');
-    } else if (IsGuestToken(seg)) {
-      out.append(seg.substr(0, seg.find('.') + 5)).push_back('~');
-    } else {
-      out.append(seg);
-    }
-    if (slash == std::string_view::npos) break;
-    out.push_back('/');
-    start = slash + 1;
-  }
-  return EncodeForLog(out);
 }
 
 void ReplyErrorPage(const httplib::Request& req, httplib::Response& res, const Status& status) {

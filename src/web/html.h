@@ -50,21 +50,12 @@ void ReplyMessage(httplib::Response& res, int http_status, const std::string& la
 // pages' own JSON and upload calls (no text/html) keep the JSON errors.
 bool WantsHtml(const httplib::Request& req);
 
-// The HTML error renderer (api/pipeline.cc calls it for WantsHtml requests):
+// The HTML error renderer (web/error_page.h hands it to the pipeline for
+// WantsHtml requests):
 // the page for `status` in the language a page handler already chose
 // (Content-Language on `res`), else the browser's Accept-Language. On
 // /recruiter/ pages a missing or wrong login answers 401 with a Basic
 // challenge, so the browser asks for the account's credentials.
 void ReplyErrorPage(const httplib::Request& req, httplib::Response& res, const Status& status);
-
-// `path` (the decoded path, as the router matched it) for the access log:
-// the link token segments of /public/ paths (which are the pages' only
-// credential) cut to their first 4 characters and "~", a guest token to
-// "<guest id>.<4 characters>~"; then '%', space, control characters, DEL and
-// every byte >= 0x80 percent-encoded again (%XX), so the path is one
-// printable field however the client encoded it.
-// "/public/reviews/k3k3k3k3k3k3k3k3k3k3/media/7" -> "/public/reviews/k3k3~/media/7",
-// "/a b%0A" as sent ("/a b\n" decoded) -> "/a%20b%0A".
-std::string LogPath(std::string_view path);
 
 }  // namespace cammio::web

@@ -1,7 +1,7 @@
 // The web pages' handlers (routes in api/routes.cc, block "Web pages"). Every
 // handler has the API's shape `Status H(Call&)`: it answers a page through
 // web/html.h, or returns an error Status that the pipeline renders as an HTML
-// page for browsers (web::ReplyErrorPage) and as JSON otherwise.
+// page for browsers (web::ReplyErrorPage, through web/error_page.h) and as JSON otherwise.
 //
 //  GET  /public/assets/<name>                         embedded styles and scripts
 //  GET  /public/job_interviews/{token}                candidate: the automated interview

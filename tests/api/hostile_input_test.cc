@@ -18,7 +18,7 @@
 #include <thread>
 #include <vector>
 
-#include "ops/metrics.h"
+#include "api/metrics.h"
 #include "testing/api_helpers.h"
 #include "testing/test_support.h"
 #include "util/crypto.h"
@@ -185,7 +185,7 @@ TEST_CASE("bogus methods and paths fold into one metrics label value each") {
   REQUIRE(port > 0);
   httplib::Client plain("127.0.0.1", port);
   plain.set_keep_alive(true);
-  ops::Metrics& metrics = ops::Metrics::Global();
+  Metrics& metrics = srv.metrics();
   const std::string before = metrics.Render();
   const int64_t other_before = metrics.RequestCount("other", "unmatched", 501);
   const int64_t get_before = metrics.RequestCount("GET", "unmatched", 404);

@@ -10,7 +10,7 @@
 #include <string>
 
 #include "api/response_cache.h"
-#include "ops/metrics.h"
+#include "api/metrics.h"
 #include "store/accounts.h"
 #include "store/store.h"
 #include "testing/api_helpers.h"
@@ -141,8 +141,8 @@ TEST_CASE("change generation: moves with every committed change, in any process'
   CHECK(Generation(store) > before);
 }
 
-int64_t Hits() {
-  const std::string text = ops::Metrics::Global().Render();
+int64_t Hits(TestServer& server) {
+  const std::string text = server.metrics().Render();
   const std::string key = "cammio_response_cache_lookups_total{result=\"hit\"} ";
   size_t at = text.find(key);
   REQUIRE(at != std::string::npos);
@@ -157,9 +157,9 @@ TEST_CASE("response cache: the server serves hits and never a stale answer") {
 
   Resp first = api.Get(path);
   REQUIRE(first.status == 200);
-  int64_t hits = Hits();
+  int64_t hits = Hits(server);
   Resp second = api.Get(path);
-  CHECK(Hits() == hits + 1);
+  CHECK(Hits(server) == hits + 1);
   CHECK(second.status == 200);
   CHECK(second.body == first.body);
   CHECK(second.Header("Content-Type") == first.Header("Content-Type"));

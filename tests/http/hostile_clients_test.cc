@@ -15,7 +15,6 @@
 #include <thread>
 #include <vector>
 
-#include "ops/metrics.h"
 #include "testing/raw_http.h"
 #include "testing/test_support.h"
 
@@ -106,7 +105,7 @@ TEST_CASE("hostile clients: slowloris, idle crowds and floods do not starve a fr
   o.max_idle_connections = 256;
   testing::TestServer server(o);  // 8 workers per listener
   const int port = server.port();
-  const int64_t shed_before = ops::Metrics::Global().shed_connections();
+  const int64_t shed_before = server.metrics().shed_connections();
   const auto setup_deadline = Clock::now() + std::chrono::seconds(25);
 
   const std::string get = "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n";
@@ -177,7 +176,7 @@ TEST_CASE("hostile clients: slowloris, idle crowds and floods do not starve a fr
   CHECK(sorted[7] < 1.0);
   CHECK(floods_431 >= 1);
   // 1,200 waiting connections for 2 x 256 places: the oldest idle ones made room.
-  CHECK(ops::Metrics::Global().shed_connections() - shed_before >= 500);
+  CHECK(server.metrics().shed_connections() - shed_before >= 500);
 }
 
 TEST_CASE("hostile clients: a request head must be complete within header_timeout") {

@@ -4,7 +4,7 @@
 #include <chrono>
 #include <thread>
 
-#include "ops/metrics.h"
+#include "api/metrics.h"
 #include "ops/metrics_handler.h"
 #include "testing/test_support.h"
 #include "util/log.h"
@@ -27,7 +27,7 @@ TEST_CASE("ops metrics: requests by route and status, latency, connections, outb
   TestServer srv;
   auto anon = srv.Client();
   auto cli = srv.AuthedClient();
-  const int64_t before = ops::Metrics::Global().RequestCount("GET", "/api/vacancies/:id", 404);
+  const int64_t before = srv.metrics().RequestCount("GET", "/api/vacancies/:id", 404);
   REQUIRE(anon->Get("/healthz")->status == 200);
   REQUIRE(cli->Get("/api/vacancies")->status == 200);
   REQUIRE(cli->Get("/api/vacancies/424242")->status == 404);
@@ -36,7 +36,7 @@ TEST_CASE("ops metrics: requests by route and status, latency, connections, outb
 
   // The access-log hook runs just after the answer is sent: wait for it.
   for (int i = 0; i < 200; ++i) {
-    if (ops::Metrics::Global().RequestCount("GET", "/api/vacancies/:id", 404) == before + 2) break;
+    if (srv.metrics().RequestCount("GET", "/api/vacancies/:id", 404) == before + 2) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   auto r = anon->Get("/metrics");
@@ -89,7 +89,7 @@ TEST_CASE("ops metrics: without a token only loopback clients are answered") {
   CHECK_FALSE(ops::IsLoopbackAddress("10.0.0.1"));
   CHECK_FALSE(ops::IsLoopbackAddress("::ffff:10.0.0.1"));
   CHECK_FALSE(ops::IsLoopbackAddress("1127.0.0.1"));
-  CHECK(ops::EscapeLabel("a\"b\\c\nd") == "a\\\"b\\\\c\\nd");
+  CHECK(EscapeLabel("a\"b\\c\nd") == "a\\\"b\\\\c\\nd");
 }
 
 }  // namespace

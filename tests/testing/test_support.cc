@@ -16,6 +16,7 @@
 #include "testing/exchange_recorder.h"
 #include "tls/certificate.h"
 #include "util/crypto.h"
+#include "web/error_page.h"
 
 namespace cammio::testing {
 
@@ -83,7 +84,13 @@ namespace {
 PipelineOptions PipelineOptionsOf(const ServerOptions& o) {
   PipelineOptions p;
   p.trusted_proxies = o.trusted_proxies;
+  p.error_presenter = web::PresentErrorPage;
   return p;
+}
+
+ServerContext WithMetrics(ServerContext ctx, Metrics* own) {
+  if (ctx.metrics == nullptr) ctx.metrics = own;
+  return ctx;
 }
 
 http::ServerOptions TransportOptionsOf(const ServerContext& ctx, const ServerOptions& o) {
@@ -95,8 +102,9 @@ http::ServerOptions TransportOptionsOf(const ServerContext& ctx, const ServerOpt
 }  // namespace
 
 ApiStack::ApiStack(ServerContext ctx, ServerOptions options)
-    : pipeline_(ctx, ApiRouter(), PipelineOptionsOf(options)),
-      server_(TransportOptionsOf(ctx, options), pipeline_, MetricsObserver()) {}
+    : metrics_(ctx.metrics != nullptr ? ctx.metrics : &own_metrics_),
+      pipeline_(WithMetrics(ctx, metrics_), ApiRouter(), PipelineOptionsOf(options)),
+      server_(TransportOptionsOf(ctx, options), pipeline_, MetricsObserver(*metrics_)) {}
 
 TestServer::TestServer(ServerOptions options, net::OutboundPolicy outbound, StoreOptions so)
     : options_(std::move(options)), outbound_(std::move(outbound)) {
@@ -129,6 +137,7 @@ void TestServer::Start(StoreOptions so) {
   ctx.store = store_.get();
   ctx.clock = &clock_;
   ctx.throttle = &throttle_;
+  ctx.metrics = &metrics_;
   response_cache_ = std::make_unique<ResponseCache>(4 << 20);
   ctx.response_cache = response_cache_.get();
   ctx.integrity = &integrity_;

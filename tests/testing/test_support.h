@@ -12,6 +12,7 @@
 
 #include "api/auth_throttle.h"
 #include "api/call.h"
+#include "api/metrics.h"
 #include "api/pipeline.h"
 #include "api/response_cache.h"
 #include "cammio/document.h"
@@ -65,13 +66,17 @@ struct ServerOptions : http::ServerOptions {
 // the plain listener when ctx.public_url is https, connection metrics.
 class ApiStack {
  public:
+  // Counts into ctx.metrics, or into a Metrics of its own when that is null.
   ApiStack(ServerContext ctx, ServerOptions options);
   Status Start() { return server_.Start(); }
   void Stop() { server_.Stop(); }
   int port() const { return server_.port(); }
   int http_port() const { return server_.http_port(); }
+  Metrics& metrics() { return *metrics_; }
 
  private:
+  Metrics own_metrics_;
+  Metrics* metrics_;
   Pipeline pipeline_;
   http::Server server_;
 };
@@ -116,6 +121,8 @@ class TestServer {
     notifier_ = notifier;
     mailer_ = mailer;
   }
+  // The counters the server reports to (what /metrics renders).
+  Metrics& metrics() { return metrics_; }
 
   // Creates another account with a user and token.
   Credentials NewAccount(const std::string& name, const std::string& email);
@@ -136,6 +143,7 @@ class TestServer {
   std::atomic<Sender*> notifier_{nullptr};
   std::atomic<mail::Sender*> mailer_{nullptr};
   std::unique_ptr<AppEvents> events_;
+  Metrics metrics_;
   std::unique_ptr<ResponseCache> response_cache_;
   DatabaseIntegrity integrity_;
   std::unique_ptr<Store> store_;

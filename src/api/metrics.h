@@ -1,4 +1,4 @@
-// Metrics: the process-wide counters behind GET /metrics (Prometheus text
+// Metrics: the counters behind GET /metrics (Prometheus text
 // exposition format 0.0.4). The HTTP pipeline reports each answered request
 // (from its access-log hook) and each connection opened/closed; the
 // /metrics handler (ops/metrics_handler.h) adds values read at scrape time
@@ -29,13 +29,13 @@
 #include <string_view>
 #include <tuple>
 
-namespace cammio::ops {
+namespace cammio {
 
+// One instance is made where the server is composed (cli/serve.cc, the
+// tests' TestServer) and reaches the pipeline (ServerContext::metrics), the
+// transport's observer (MetricsObserver, api/pipeline.h) and /metrics.
 class Metrics {
  public:
-  // The process-wide instance the server reports to.
-  static Metrics& Global();
-
   // `route`: a pattern of the route table or "unmatched" (a bounded set: the
   // caller must never pass client text). `method` is folded as above.
   void RecordRequest(std::string_view method, std::string_view route, int status,
@@ -82,4 +82,4 @@ class Metrics {
 // A label value with \, " and newline escaped.
 std::string EscapeLabel(std::string_view v);
 
-}  // namespace cammio::ops
+}  // namespace cammio

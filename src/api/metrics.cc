@@ -1,8 +1,8 @@
-#include "ops/metrics.h"
+#include "api/metrics.h"
 
 #include <cstdio>
 
-namespace cammio::ops {
+namespace cammio {
 namespace {
 
 std::string FormatDouble(double v) {
@@ -12,11 +12,6 @@ std::string FormatDouble(double v) {
 }
 
 }  // namespace
-
-Metrics& Metrics::Global() {
-  static Metrics* metrics = new Metrics();  // never destroyed: used by exiting threads
-  return *metrics;
-}
 
 std::string EscapeLabel(std::string_view v) {
   std::string out;
@@ -125,4 +120,4 @@ std::string Metrics::Render() const {
   return out;
 }
 
-}  // namespace cammio::ops
+}  // namespace cammio
