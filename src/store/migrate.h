@@ -21,6 +21,10 @@ struct Migration {
 // The embedded migrations, ascending by version. Versions must be 1, 2, 3...
 std::vector<Migration> EmbeddedMigrations();
 
+// The database's schema version (PRAGMA user_version) into *version; left
+// unchanged on error.
+Status ReadSchemaVersion(Db& db, int* version);
+
 // Applies every migration newer than the database's user_version. On success
 // *version is the resulting user_version. A database newer than this binary
 // (user_version above the last migration) is refused with Unavailable.
