@@ -2,6 +2,7 @@
 
 #include "notify/settings.h"
 #include "store/interviews.h"
+#include "store/notifications.h"
 #include "util/log.h"
 #include "util/random.h"
 
@@ -10,53 +11,6 @@ namespace {
 
 constexpr size_t kResponseCut = 500;
 constexpr size_t kErrorCut = 1000;
-
-#define DELIVERY_COLUMNS                                                                     \
-  "id, account_id, interview_id, webhook_id, status, method, url, headers, body, attempts, " \
-  "round_attempts, next_attempt_at, last_attempt_at, last_status_code, last_response, "      \
-  "last_error, created_at, delivered_at, updated_at "
-
-constexpr const char kSelectCompletion[] =
-    "SELECT w.account_id, i.callback_params FROM interviews w "
-    "JOIN invitations i ON i.id = w.invitation_id AND i.account_id = w.account_id "
-    "WHERE w.id = ?1";
-constexpr const char kInsertDelivery[] =
-    "INSERT INTO notifications (account_id, interview_id, webhook_id, status, method, url, "
-    "headers, body, attempts, round_attempts, next_attempt_at, last_error, created_at, "
-    "updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 0, 0, ?9, ?10, ?11, ?11) "
-    "ON CONFLICT (interview_id) DO NOTHING";
-constexpr const char kSelectDelivery[] =
-    "SELECT " DELIVERY_COLUMNS "FROM notifications WHERE account_id = ?1 AND id = ?2";
-constexpr const char kListDeliveries[] =
-    "SELECT " DELIVERY_COLUMNS "FROM notifications WHERE account_id = ?1 "
-    "AND (?2 IS NULL OR created_at >= ?2) AND (?3 IS NULL OR created_at <= ?3) "
-    "ORDER BY id LIMIT ?4 OFFSET ?5";
-constexpr const char kCountDeliveries[] =
-    "SELECT COUNT(*) FROM notifications WHERE account_id = ?1 "
-    "AND (?2 IS NULL OR created_at >= ?2) AND (?3 IS NULL OR created_at <= ?3)";
-constexpr const char kDueAccounts[] =
-    "SELECT DISTINCT account_id FROM notifications "
-    "WHERE status = 'pending' AND next_attempt_at <= ?1";
-constexpr const char kNextDueForAccount[] =
-    "SELECT " DELIVERY_COLUMNS "FROM notifications "
-    "WHERE account_id = ?1 AND status = 'pending' AND next_attempt_at <= ?2 "
-    "ORDER BY next_attempt_at, id LIMIT 1";
-constexpr const char kNextDueTime[] =
-    "SELECT MIN(next_attempt_at) FROM notifications WHERE status = 'pending'";
-constexpr const char kRecordRetry[] =
-    "UPDATE notifications SET attempts = attempts + 1, round_attempts = round_attempts + 1, "
-    "status = ?3, next_attempt_at = ?4, last_attempt_at = ?5, last_status_code = ?6, "
-    "last_response = ?7, last_error = ?8, updated_at = ?5 "
-    "WHERE account_id = ?1 AND id = ?2 AND status = 'pending' AND round_attempts = ?9";
-constexpr const char kRecordDelivered[] =
-    "UPDATE notifications SET attempts = attempts + 1, round_attempts = round_attempts + 1, "
-    "status = 'delivered', next_attempt_at = NULL, last_attempt_at = ?3, "
-    "last_status_code = ?4, last_response = ?5, last_error = NULL, delivered_at = ?3, "
-    "updated_at = ?3 "
-    "WHERE account_id = ?1 AND id = ?2 AND status = 'pending' AND round_attempts = ?6";
-constexpr const char kRedeliver[] =
-    "UPDATE notifications SET status = 'pending', round_attempts = 0, next_attempt_at = ?3, "
-    "delivered_at = NULL, updated_at = ?3 WHERE account_id = ?1 AND id = ?2";
 
 // The first `max` bytes of `s`, not splitting a UTF-8 sequence, as valid UTF-8.
 std::string Cut(const std::string& s, size_t max) {
@@ -87,27 +41,27 @@ HeaderList ParseHeadersJson(const std::string& text) {
   return out;
 }
 
-NotificationDelivery FromRow(const Stmt& st) {
+NotificationDelivery FromRow(const NotificationRow& row) {
   NotificationDelivery d;
-  d.id = st.Int(0);
-  d.account_id = st.Int(1);
-  d.interview_id = st.Int(2);
-  d.webhook_id = st.Text(3);
-  d.status = st.Text(4);
-  d.request.method = st.Text(5);
-  d.request.url = st.Text(6);
-  d.request.headers = ParseHeadersJson(st.Text(7));
-  d.request.body = st.Text(8);
-  d.attempts = st.Int(9);
-  d.round_attempts = st.Int(10);
-  d.next_attempt_at = st.OptInt(11);
-  d.last_attempt_at = st.OptInt(12);
-  d.last_status_code = st.OptInt(13);
-  d.last_response = st.OptText(14);
-  d.last_error = st.OptText(15);
-  d.created_at = st.Int(16);
-  d.delivered_at = st.OptInt(17);
-  d.updated_at = st.Int(18);
+  d.id = row.id;
+  d.account_id = row.account_id;
+  d.interview_id = row.interview_id;
+  d.webhook_id = row.webhook_id;
+  d.status = row.status;
+  d.request.method = row.method;
+  d.request.url = row.url;
+  d.request.headers = ParseHeadersJson(row.headers_json);
+  d.request.body = row.body;
+  d.attempts = row.attempts;
+  d.round_attempts = row.round_attempts;
+  d.next_attempt_at = row.next_attempt_at;
+  d.last_attempt_at = row.last_attempt_at;
+  d.last_status_code = row.last_status_code;
+  d.last_response = row.last_response;
+  d.last_error = row.last_error;
+  d.created_at = row.created_at;
+  d.delivered_at = row.delivered_at;
+  d.updated_at = row.updated_at;
   return d;
 }
 
@@ -117,32 +71,31 @@ std::string NewWebhookId() { return "msg_" + RandomToken(16); }
 
 Status InsertDelivery(Db& db, NotificationDelivery* d) {
   if (d->webhook_id.empty()) d->webhook_id = NewWebhookId();
-  Status s = db.Prepare(kInsertDelivery)
-                 .Bind(1, d->account_id)
-                 .Bind(2, d->interview_id)
-                 .Bind(3, d->webhook_id)
-                 .Bind(4, d->status)
-                 .Bind(5, d->request.method)
-                 .Bind(6, d->request.url)
-                 .Bind(7, HeadersJson(d->request.headers))
-                 .BindBlob(8, d->request.body)
-                 .Bind(9, d->next_attempt_at)
-                 .Bind(10, d->last_error)
-                 .Bind(11, d->created_at)
-                 .Run();
-  if (!s.ok()) return s;
-  d->id = db.Changes() > 0 ? db.LastInsertId() : 0;
+  NotificationRow row;
+  row.account_id = d->account_id;
+  row.interview_id = d->interview_id;
+  row.webhook_id = d->webhook_id;
+  row.status = d->status;
+  row.method = d->request.method;
+  row.url = d->request.url;
+  row.headers_json = HeadersJson(d->request.headers);
+  row.body = d->request.body;
+  row.next_attempt_at = d->next_attempt_at;
+  row.last_error = d->last_error;
+  row.created_at = d->created_at;
+  auto id = InsertNotificationRow(db, row);
+  if (!id.ok()) return id.status();
+  d->id = *id;
   return Status::OK();
 }
 
 Status EnqueueCompletionNotification(Db& db, int64_t interview_id, const std::string& public_url,
                                      int64_t now) {
-  Stmt find = db.Prepare(kSelectCompletion);
-  find.Bind(1, interview_id);
-  Status s;
-  if (!find.Step(&s)) return s;  // no interview, or no invitation: nothing to notify
-  int64_t account_id = find.Int(0);
-  std::optional<std::string> params_text = find.OptText(1);
+  auto found = SelectCompletionSource(db, interview_id);
+  if (!found.ok()) return found.status();
+  if (!*found) return Status::OK();  // no interview, or no invitation: nothing to notify
+  int64_t account_id = (*found)->account_id;
+  std::optional<std::string> params_text = (*found)->callback_params;
   if (!params_text) return Status::OK();  // no callback_params: no notification (the seed)
   auto settings = GetNotificationSettings(db, account_id);
   if (!settings.ok()) return settings.status();
@@ -172,86 +125,53 @@ Status EnqueueCompletionNotification(Db& db, int64_t interview_id, const std::st
 }
 
 Result<NotificationDelivery> GetDelivery(Db& db, int64_t account_id, int64_t id) {
-  Stmt st = db.Prepare(kSelectDelivery);
-  st.Bind(1, account_id).Bind(2, id);
-  Status s;
-  if (st.Step(&s)) return FromRow(st);
-  if (!s.ok()) return s;
-  return Status::NotFound("no notification with id " + std::to_string(id));
+  auto row = SelectNotificationRow(db, account_id, id);
+  if (!row.ok()) return row.status();
+  return FromRow(*row);
 }
 
 Status ListDeliveries(Db& db, int64_t account_id, const DeliveryFilter& f,
                       std::vector<NotificationDelivery>* out, int64_t* total) {
-  Stmt count = db.Prepare(kCountDeliveries);
-  count.Bind(1, account_id).Bind(2, f.from).Bind(3, f.to);
-  Status s;
-  if (count.Step(&s)) *total = count.Int(0);
-  if (!s.ok()) return s;
-  Stmt st = db.Prepare(kListDeliveries);
-  st.Bind(1, account_id).Bind(2, f.from).Bind(3, f.to).Bind(4, f.limit).Bind(5, f.offset);
-  while (st.Step(&s)) out->push_back(FromRow(st));
+  std::vector<NotificationRow> rows;
+  Status s = ListNotificationRows(db, account_id, f.from, f.to, f.limit, f.offset, &rows, total);
+  for (const NotificationRow& row : rows) out->push_back(FromRow(row));
   return s;
 }
 
 Status DueAccounts(Db& db, int64_t now, std::vector<int64_t>* accounts) {
-  Stmt st = db.Prepare(kDueAccounts);
-  st.Bind(1, now);
-  Status s;
-  while (st.Step(&s)) accounts->push_back(st.Int(0));
-  return s;
+  return SelectDueNotificationAccounts(db, now, accounts);
 }
 
 Result<std::optional<NotificationDelivery>> NextDueDelivery(Db& db, int64_t account_id,
                                                             int64_t now) {
-  Stmt st = db.Prepare(kNextDueForAccount);
-  st.Bind(1, account_id).Bind(2, now);
-  Status s;
-  if (st.Step(&s)) return std::optional<NotificationDelivery>(FromRow(st));
-  if (!s.ok()) return s;
-  return std::optional<NotificationDelivery>();
+  auto row = SelectNextDueNotification(db, account_id, now);
+  if (!row.ok()) return row.status();
+  if (!*row) return std::optional<NotificationDelivery>();
+  return std::optional<NotificationDelivery>(FromRow(**row));
 }
 
-Result<std::optional<int64_t>> NextDueTime(Db& db) {
-  Stmt st = db.Prepare(kNextDueTime);
-  Status s;
-  if (st.Step(&s)) return st.OptInt(0);
-  if (!s.ok()) return s;
-  return std::optional<int64_t>();
-}
+Result<std::optional<int64_t>> NextDueTime(Db& db) { return SelectNextNotificationTime(db); }
 
 Status RecordAttempt(Db& db, const NotificationDelivery& d, const AttemptRecord& a) {
   std::optional<int64_t> code;
   if (a.status_code > 0) code = a.status_code;
   std::string response = Cut(a.response, kResponseCut);
   if (a.delivered) {
-    Status s = db.Prepare(kRecordDelivered)
-                   .Bind(1, d.account_id)
-                   .Bind(2, d.id)
-                   .Bind(3, a.at)
-                   .Bind(4, code)
-                   .Bind(5, response)
-                   .Bind(6, d.round_attempts)
-                   .Run();
-    if (!s.ok() || db.Changes() == 0) return s;
+    auto changed =
+        MarkNotificationDelivered(db, d.account_id, d.id, a.at, code, response, d.round_attempts);
+    if (!changed.ok()) return changed.status();
+    if (!*changed) return Status::OK();
     return SetInterviewSynchronized(db, d.interview_id, a.at);
   }
-  return db.Prepare(kRecordRetry)
-      .Bind(1, d.account_id)
-      .Bind(2, d.id)
-      .Bind(3, a.next_attempt_at ? "pending" : "failed")
-      .Bind(4, a.next_attempt_at)
-      .Bind(5, a.at)
-      .Bind(6, code)
-      .Bind(7, response)
-      .Bind(8, Cut(a.error, kErrorCut))
-      .Bind(9, d.round_attempts)
-      .Run();
+  return MarkNotificationAttempt(db, d.account_id, d.id, a.next_attempt_at ? "pending" : "failed",
+                                 a.next_attempt_at, a.at, code, response, Cut(a.error, kErrorCut),
+                                 d.round_attempts);
 }
 
 Status RedeliverDelivery(Db& db, int64_t account_id, int64_t id, int64_t now) {
-  Status s = db.Prepare(kRedeliver).Bind(1, account_id).Bind(2, id).Bind(3, now).Run();
-  if (!s.ok()) return s;
-  if (db.Changes() == 0) return Status::NotFound("no notification with id " + std::to_string(id));
+  auto changed = ResetNotificationRound(db, account_id, id, now);
+  if (!changed.ok()) return changed.status();
+  if (!*changed) return Status::NotFound("no notification with id " + std::to_string(id));
   return Status::OK();
 }
 

@@ -11,53 +11,11 @@
 #include "ops/tar.h"
 #include "store/integrity.h"
 #include "util/fs.h"
+#include "store/maintenance.h"
 #include "util/time.h"
 #include "util/version.h"
 
 namespace cammio::ops {
-namespace {
-
-// Copies `src` into a new database file at `dest` in one backup step (so
-// the copy is one snapshot) and reads its user_version.
-Status CopyDatabase(Db& src, const std::string& dest, int* schema_version) {
-  sqlite3* out = nullptr;
-  int rc =
-      sqlite3_open_v2(dest.c_str(), &out,
-                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
-  Status s;
-  if (rc != SQLITE_OK) s = SqliteStatus(rc, "creating " + dest);
-  if (s.ok()) {
-    sqlite3_backup* b = sqlite3_backup_init(out, "main", src.raw(), "main");
-    if (b == nullptr) {
-      s = SqliteStatus(sqlite3_extended_errcode(out), "backup of the database");
-    } else {
-      rc = sqlite3_backup_step(b, -1);
-      int fin = sqlite3_backup_finish(b);
-      if (rc != SQLITE_DONE) {
-        s = SqliteStatus(rc, "backup of the database");
-      } else if (fin != SQLITE_OK) {
-        s = SqliteStatus(fin, "backup of the database");
-      }
-    }
-  }
-  if (s.ok()) {
-    // The copy keeps the source's WAL flag; make it one self-contained file.
-    sqlite3_stmt* st = nullptr;
-    rc = sqlite3_exec(out, "PRAGMA journal_mode=DELETE", nullptr, nullptr, nullptr);
-    if (rc != SQLITE_OK) s = SqliteStatus(rc, "finishing the database copy");
-    if (s.ok() && sqlite3_prepare_v2(out, "PRAGMA user_version", -1, &st, nullptr) == SQLITE_OK &&
-        sqlite3_step(st) == SQLITE_ROW) {
-      *schema_version = sqlite3_column_int(st, 0);
-    }
-    sqlite3_finalize(st);
-  }
-  rc = sqlite3_close(out);
-  if (s.ok() && rc != SQLITE_OK) s = SqliteStatus(rc, "closing the database copy");
-  return s;
-}
-
-}  // namespace
-
 Status AddFileToArchive(TarWriter& tar, const std::string& name, const std::string& path,
                         bool missing_ok, Manifest* m) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
@@ -81,7 +39,7 @@ namespace {
 
 Status WriteArchive(Db& src, const std::string& data_dir, const std::string& partial,
                     const std::string& db_copy, const BackupOptions& options, Manifest* m) {
-  Status s = CopyDatabase(src, db_copy, &m->schema_version);
+  Status s = BackupDatabaseTo(src, db_copy, &m->schema_version);
   // The copy has the source's pages as they are: checking it checks the
   // source without holding a read transaction on it meanwhile.
   if (s.ok()) s = CheckDatabaseIntegrity(db_copy, /*quick=*/false, "the database");

@@ -1,21 +1,23 @@
 #include "ops/check.h"
 
 #include <fcntl.h>
-#include <sqlite3.h>
+
 #include <unistd.h>
 
 #include <set>
+#include <vector>
 
 #include "ops/backup.h"
 #include "ops/data_lock.h"
 #include "ops/restore.h"
 #include "store/integrity.h"
-#include "util/version.h"
+#include "store/maintenance.h"
 #include "store/migrate.h"
 #include "tls/certificate.h"
 #include "tls/session.h"
 #include "util/fs.h"
 #include "util/time.h"
+#include "util/version.h"
 
 namespace cammio::ops {
 namespace {
@@ -101,27 +103,27 @@ void CheckDatabaseAndMedia(const Config& config, std::vector<CheckItem>* out) {
   }
   int version = 0;
   std::set<std::string> indexed, missing;
-  {
-    Stmt st = (*db)->Prepare("PRAGMA user_version");
-    if (st.Step(&s)) version = static_cast<int>(st.Int(0));
-  }
+  s = ReadSchemaVersion(**db, &version);
   int latest = LatestSchema();
   std::string text = "integrity ok, schema v" + std::to_string(version);
   if (version > latest) {
-    out->push_back(Item("database", "fail", text + ", newer than this binary (v" +
-                                                std::to_string(latest) + ")"));
+    out->push_back(Item("database", "fail",
+                        text + ", newer than this binary (v" + std::to_string(latest) + ")"));
   } else if (version < latest) {
-    out->push_back(Item("database", "warn", text + "; the next start migrates it to v" +
-                                                std::to_string(latest) + " (after a backup)"));
+    out->push_back(Item(
+        "database", "warn",
+        text + "; the next start migrates it to v" + std::to_string(latest) + " (after a backup)"));
   } else {
     out->push_back(Item("database", "ok", text));
   }
   if (version < 4) return;  // no media index or uploads yet
   {
-    Stmt st = (*db)->Prepare("SELECT path FROM videos");
-    while (st.Step(&s)) indexed.insert(st.Text(0));
-    Stmt up = (*db)->Prepare("SELECT id FROM uploads WHERE video_id IS NULL");
-    while (up.Step(&s)) indexed.insert("uploads/" + std::to_string(up.Int(0)) + ".part");
+    std::vector<std::string> paths;
+    std::vector<int64_t> uploads;
+    s = ListMediaPaths(**db, &paths);
+    if (s.ok()) s = ListUnfinishedUploadIds(**db, &uploads);
+    indexed.insert(paths.begin(), paths.end());
+    for (int64_t id : uploads) indexed.insert("uploads/" + std::to_string(id) + ".part");
   }
   if (!s.ok()) {
     out->push_back(Item("media", "fail", s.details()));
@@ -183,7 +185,7 @@ Value ChecksJson(const std::vector<CheckItem>& items) {
 
 std::string VersionText() {
   return std::string("cammio ") + CammioVersion() + "\nschema " + std::to_string(LatestSchema()) +
-         "\nsqlite " + sqlite3_libversion() + "\n" + tls::LibraryName() + " " +
+         "\nsqlite " + DatabaseLibraryVersion() + "\n" + tls::LibraryName() + " " +
          tls::LibraryVersion() + "\n";
 }
 

@@ -7,6 +7,7 @@
 
 #include "ops/purge.h"
 #include "store/integrity.h"
+#include "store/stats.h"
 #include "util/crypto.h"
 #include "util/version.h"
 #include "util/fs.h"
@@ -22,38 +23,26 @@ std::string Token() {
   return g_token;
 }
 
-constexpr const char kPageBytes[] =
-    "SELECT (SELECT page_count FROM pragma_page_count()) * (SELECT page_size FROM "
-    "pragma_page_size())";
-constexpr const char kMedia[] = "SELECT COALESCE(SUM(size), 0), COUNT(*) FROM videos";
-constexpr const char kNotificationDepth[] =
-    "SELECT status, COUNT(*) FROM notifications GROUP BY status";
-constexpr const char kMailDepth[] = "SELECT status, COUNT(*) FROM mail_outbox GROUP BY status";
-
 void Gauge(std::string* out, const char* name, const char* help, const std::string& value) {
   *out += std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " gauge\n" + name +
           " " + value + "\n";
 }
 
-// status -> count, with "pending" always present.
-Status Depth(Db& db, const char* table, const char* sql, const char* outbox, std::string* out) {
-  if (!TableExists(db, table)) return Status::OK();
+// status -> count, with "pending" always present; nothing without the table.
+void Depth(const OutboxDepth& depth, const char* outbox, std::string* out) {
+  if (!depth.present) return;
   std::string lines;
   bool pending = false;
-  Stmt st = db.Prepare(sql);
-  Status s;
-  while (st.Step(&s)) {
-    std::string status = st.Text(0);
+  for (const auto& [status, count] : depth.by_status) {
     pending = pending || status == "pending";
     lines += "cammio_outbox_messages{outbox=\"" + std::string(outbox) + "\",status=\"" +
-             EscapeLabel(status) + "\"} " + std::to_string(st.Int(1)) + "\n";
+             EscapeLabel(status) + "\"} " + std::to_string(count) + "\n";
   }
   if (!pending) {
     lines +=
         "cammio_outbox_messages{outbox=\"" + std::string(outbox) + "\",status=\"pending\"} 0\n";
   }
   *out += lines;
-  return s;
 }
 
 }  // namespace
@@ -80,26 +69,14 @@ Status MetricsHandler(Call& call) {
         "/metrics answers only local clients unless a metrics_token is configured");
   }
   std::string out = call.ctx().metrics != nullptr ? call.ctx().metrics->Render() : std::string();
-  int64_t db_bytes = 0, media_bytes = 0, media_files = 0;
-  std::string depths;
-  Status s = call.store().Read([&](Db& db) {
-    Stmt pages = db.Prepare(kPageBytes);
-    Status r;
-    if (pages.Step(&r)) db_bytes = pages.Int(0);
-    if (!r.ok()) return r;
-    if (TableExists(db, "videos")) {
-      Stmt media = db.Prepare(kMedia);
-      if (media.Step(&r)) {
-        media_bytes = media.Int(0);
-        media_files = media.Int(1);
-      }
-      if (!r.ok()) return r;
-    }
-    r = Depth(db, "notifications", kNotificationDepth, "notifications", &depths);
-    if (r.ok()) r = Depth(db, "mail_outbox", kMailDepth, "mail", &depths);
-    return r;
-  });
+  StoreStats stats;
+  Status s = call.store().Read([&](Db& db) { return ReadStoreStats(db, &stats); });
   if (!s.ok()) return Status::Unavailable("the database is unavailable: " + s.details());
+  const int64_t db_bytes = stats.database_bytes, media_bytes = stats.media_bytes,
+                media_files = stats.media_files;
+  std::string depths;
+  Depth(stats.notifications, "notifications", &depths);
+  Depth(stats.mail, "mail", &depths);
   out +=
       "# HELP cammio_outbox_messages Messages in the outgoing queues, by status.\n"
       "# TYPE cammio_outbox_messages gauge\n" +

@@ -6,6 +6,7 @@
 
 #include "ops/backup.h"
 #include "util/fs.h"
+#include "store/maintenance.h"
 #include "util/log.h"
 #include "util/time.h"
 
@@ -35,8 +36,8 @@ void PruneOld(const std::string& dir) {
 }  // namespace
 
 Status BackupBeforeMigrations(Db& db, int from, int to) {
-  const char* file = sqlite3_db_filename(db.raw(), "main");
-  if (file == nullptr || file[0] == '\0') return Status::OK();  // in memory / temporary
+  const std::string file = DatabaseFileName(db);
+  if (file.empty()) return Status::OK();  // in memory / temporary
   const std::string data_dir = DirName(file);
   const std::string dir = data_dir + "/backups";
   Status s = MakeDirs(dir);
@@ -45,8 +46,8 @@ Status BackupBeforeMigrations(Db& db, int from, int to) {
   std::string path = dir + "/pre-migration-" + FileStamp(now) + "-v" + Version3(from) + "-v" +
                      Version3(to) + ".tar";
   for (int n = 2; PathExists(path); ++n) {
-    path = dir + "/pre-migration-" + FileStamp(now) + "-v" + Version3(from) + "-v" +
-           Version3(to) + "-" + std::to_string(n) + ".tar";
+    path = dir + "/pre-migration-" + FileStamp(now) + "-v" + Version3(from) + "-v" + Version3(to) +
+           "-" + std::to_string(n) + ".tar";
   }
   BackupOptions options;
   options.include_media = false;

@@ -18,7 +18,4 @@ namespace cammio::ops {
 // already gone count as removed.
 int64_t UnlinkFiles(const std::vector<std::string>& files);
 
-// True when the database has a table of that name.
-bool TableExists(Db& db, const std::string& name);
-
 }  // namespace cammio::ops

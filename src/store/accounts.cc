@@ -11,6 +11,7 @@ namespace {
 constexpr const char kInsertAccount[] = "INSERT INTO accounts (name, created_at) VALUES (?1, ?2)";
 constexpr const char kSelectAccount[] =
     "SELECT id, name, disabled, created_at FROM accounts WHERE id = ?1";
+constexpr const char kAccountExists[] = "SELECT 1 FROM accounts WHERE id = ?1";
 constexpr const char kPing[] = "SELECT COUNT(*) FROM accounts";
 constexpr const char kSelectAccounts[] =
     "SELECT id, name, disabled, created_at FROM accounts ORDER BY id";
@@ -79,6 +80,15 @@ Result<Account> GetAccount(Db& db, int64_t id) {
   if (st.Step(&s)) return AccountFromRow(st);
   if (!s.ok()) return s;
   return Status::NotFound("no account with id " + std::to_string(id));
+}
+
+Result<bool> AccountExists(Db& db, int64_t id) {
+  Stmt ex = db.Prepare(kAccountExists);
+  ex.Bind(1, id);
+  Status s;
+  if (ex.Step(&s)) return true;
+  if (!s.ok()) return s;
+  return false;
 }
 
 Result<std::vector<Account>> ListAccounts(Db& db) {

@@ -48,6 +48,8 @@ struct Principal {
 Result<Account> CreateAccount(Db& db, const std::string& name, int64_t now);
 // NotFound when there is no such account.
 Result<Account> GetAccount(Db& db, int64_t id);
+// Whether an account with that id exists (any state).
+Result<bool> AccountExists(Db& db, int64_t id);
 Result<std::vector<Account>> ListAccounts(Db& db);
 // One cheap read of the accounts table: OK when the database answers
 // (GET /healthz); the SQLite error otherwise.

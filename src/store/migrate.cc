@@ -67,6 +67,8 @@ Status ApplyAll(Db& db, const std::vector<Migration>& migrations, size_t from) {
 
 }  // namespace
 
+Status ReadSchemaVersion(Db& db, int* version) { return ReadUserVersion(db, version); }
+
 std::vector<Migration> EmbeddedMigrations() {
   std::vector<Migration> out;
   for (const auto& f : EmbeddedFiles()) {

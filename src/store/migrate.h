@@ -28,6 +28,9 @@ std::vector<Migration> EmbeddedMigrations();
 // returned by Migrate. The composition root sets it to the pre-migration
 // backup (ops::BackupBeforeMigrations); the store does not know about it.
 using BeforeMigration = std::function<Status(Db& db, int from, int to)>;
+// The database's schema version (PRAGMA user_version) into *version; left
+// unchanged on error.
+Status ReadSchemaVersion(Db& db, int* version);
 
 // Applies every migration newer than the database's user_version. On success
 // *version is the resulting user_version. A database newer than this binary

@@ -32,6 +32,7 @@ constexpr const char kListVacancies[] =
     VACANCY_SELECT VACANCY_FILTER "ORDER BY v.id LIMIT ?7 OFFSET ?8";
 constexpr const char kCountVacancies[] = "SELECT COUNT(*) FROM vacancies v " VACANCY_FILTER;
 
+constexpr const char kVacancyExists[] = "SELECT 1 FROM vacancies WHERE account_id = ?1 AND id = ?2";
 constexpr const char kSelectKind[] = "SELECT kind FROM vacancies WHERE account_id = ?1 AND id = ?2";
 constexpr const char kInsertVacancy[] =
     "INSERT INTO vacancies (account_id, recruiter_id, title, kind, scope, language, "
@@ -203,6 +204,15 @@ Result<std::string> GetVacancyKind(Db& db, int64_t account_id, int64_t id) {
   if (st.Step(&s)) return st.Text(0);
   if (!s.ok()) return s;
   return Status::NotFound("no vacancy with id " + std::to_string(id));
+}
+
+Result<bool> VacancyExists(Db& db, int64_t account_id, int64_t id) {
+  Stmt st = db.Prepare(kVacancyExists);
+  st.Bind(1, account_id).Bind(2, id);
+  Status s;
+  if (st.Step(&s)) return true;
+  if (!s.ok()) return s;
+  return false;
 }
 
 static void BindFilter(Stmt& st, int64_t account_id, const VacancyFilter& f) {

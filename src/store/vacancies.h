@@ -73,6 +73,9 @@ Result<Vacancy> GetVacancyRow(Db& db, int64_t account_id, int64_t id);
 // The kind ("automated"/"live") of a vacancy of the account, without the
 // counters and questions GetVacancy loads: for hot write paths.
 Result<std::string> GetVacancyKind(Db& db, int64_t account_id, int64_t id);
+// Whether the account has a vacancy with that id (the cheapest check, for
+// the scope of nested routes).
+Result<bool> VacancyExists(Db& db, int64_t account_id, int64_t id);
 // Matching vacancies ordered by id, and the count before limit/offset.
 Status ListVacancies(Db& db, int64_t account_id, const VacancyFilter& filter,
                      std::vector<Vacancy>* out, int64_t* total);

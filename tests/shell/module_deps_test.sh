@@ -10,7 +10,9 @@
 #  3. a third-party header (<httplib.h>, <sqlite3.h>, <mbedtls/...>, ...)
 #     included in src/ or include/ outside the modules that own it;
 #  4. an include path with "../" (it would get around the module include roots);
-#  6. a statement (DELETE FROM) in src/ outside the module that owns it;
+#  6. a statement in src/ outside the module that owns it: DELETE FROM, an
+#     sqlite3_ call, an SQL string literal ("SELECT, "INSERT, "UPDATE,
+#     "PRAGMA) -- SQL and the SQLite API live in store only;
 #  and on a line of the table's exceptions: block that no longer occurs, so
 #  that list cannot go stale. On success it prints the module graph.
 # Usage: module_deps_test.sh CAMMIO_BINARY SOURCE_DIR   (the binary is unused;
@@ -18,18 +20,36 @@
 #        module_deps_test.sh --check TREE              (checks TREE only)
 set -euo pipefail
 
-# Prints "path:line:text" for every #include line and every owned statement in
-# the C++ files under src/, include/ and tests/ of the tree in $1.
+# The keys of the statements: block of the table $1, one a line (trimmed, as
+# the checker reads them).
+statement_keys() {
+  awk '
+    { line = $0; sub(/(^|[ \t])#.*$/, "", line); sub(/^[ \t]+/, "", line); sub(/[ \t]+$/, "", line) }
+    line == "" { next }
+    line ~ /^(paths|third-party|statements|exceptions):$/ { section = line; next }
+    section == "statements:" {
+      key = substr(line, 1, index(line, ":") - 1); sub(/[ \t]+$/, "", key); print key
+    }' "$1"
+}
+
+# Prints "path:line:text" for every #include line and every line holding a
+# statement key of the table (statements:) in the C++ files under src/,
+# include/ and tests/ of the tree in $1.
 scan() {
-  local roots=() r
+  local roots=() r pats=(-e '^[[:space:]]*#[[:space:]]*include') key
   for r in src include tests; do
     if [ -d "$1/$r" ]; then roots+=("$r"); fi
   done
   [ ${#roots[@]} -gt 0 ] || return 0
+  if [ -f "$1/src/modules.txt" ]; then
+    while IFS= read -r key; do
+      pats+=(-e "$(printf '%s' "$key" | sed 's/[].[*^$\\]/\\&/g')")
+    done < <(statement_keys "$1/src/modules.txt")
+  fi
   (cd "$1" || exit 2
    find "${roots[@]}" \( -name node_modules -o -name corpus \) -prune -o \
     -type f \( -name '*.h' -o -name '*.cc' -o -name '*.inc' \) -print | LC_ALL=C sort |
-    xargs -r grep -nHE '^[[:space:]]*#[[:space:]]*include|DELETE FROM' || [ $? -eq 123 ])
+    xargs -r grep -nH "${pats[@]}" || [ $? -eq 123 ])
 }
 
 # The checker: reads the table, then the scan. Prints one message per finding
@@ -193,11 +213,13 @@ third-party:
 <sqlite3.h>: store
 statements:
 DELETE FROM: store
+sqlite3_: store
+"SELECT: store   # a string literal that starts a query
 exceptions:
 src/store/old.cc api/call.h  # X1
 EOF
   printf '#include "lib/status.h"\n' >"$t/src/util/log.h"
-  printf '#include "util/log.h"\n#include <sqlite3.h>\n#include <string>\nconst char* k = "DELETE FROM t";\n' >"$t/src/store/db.cc"
+  printf '#include "util/log.h"\n#include <sqlite3.h>\n#include <string>\nconst char* k = "DELETE FROM t";\nconst char* q = "SELECT 1";\nint r = sqlite3_step(s);\n' >"$t/src/store/db.cc"
   printf '#include "api/call.h"\n' >"$t/src/store/old.cc"
   printf '#include "store/db.h"\n#include "call_local.h"\n' >"$t/src/api/call.cc"
   printf '#include "api/call.h"\n' >"$t/src/main.cc"
@@ -229,6 +251,17 @@ EOF
   plant src/api/d.cc 'const char* k = "DELETE FROM t";'
   expect 1 "src/api/d.cc:1: \"DELETE FROM\" outside store" "a statement outside its owner"
   rm "$t/src/api/d.cc"
+  plant src/api/s.cc 'const char* k = "SELECT id FROM t";'
+  expect 1 "src/api/s.cc:1: \"\"SELECT\" outside store" "an SQL string literal outside store"
+  rm "$t/src/api/s.cc"
+  plant src/api/l.cc 'int v = sqlite3_libversion_number();'
+  expect 1 "src/api/l.cc:1: \"sqlite3_\" outside store" "an SQLite call outside store"
+  expect 1 "
+    src/api/l.cc sqlite3_  # <commit id>" "the exception line for a statement"
+  rm "$t/src/api/l.cc"
+  plant src/api/c.cc '// a comment on SELECT and PRAGMA user_version'
+  expect 0 "" "SQL words in a comment"
+  rm "$t/src/api/c.cc"
   plant tests/store/up_test.cc '#include "api/call.h"'
   expect 1 "tests/store/up_test.cc:1: the tests of store may not include \"api/call.h\"" "a test including upwards"
   rm "$t/tests/store/up_test.cc"
@@ -239,7 +272,7 @@ EOF
   expect 1 "\"lib/other.h\" is in no module" "an include of no module"
   rm "$t/src/util/d.cc"
   plant src/store/old.cc '#include "util/log.h"'
-  expect 1 "src/modules.txt:13: stale exception (it no longer occurs), delete this line:" "a stale exception"
+  expect 1 "src/modules.txt:15: stale exception (it no longer occurs), delete this line:" "a stale exception"
   plant src/store/old.cc '#include "api/call.h"'
   sed -i 's/^store: util/store: util api/' "$t/src/modules.txt"
   expect 1 "store may use api, which is not a module listed above it" "a cycle in the table"
@@ -264,6 +297,6 @@ if ! out=$(check_tree "$SRC" "$TMP/edges"); then
   echo "$out" >&2
   exit 1
 fi
-echo "ok - every #include, third-party header and DELETE FROM follows src/modules.txt"
+echo "ok - every #include, third-party header and statement (SQL, sqlite3_) follows src/modules.txt"
 echo "module graph (edge, #include lines; src/ and include/):"
 LC_ALL=C sort "$TMP/edges"

@@ -1,4 +1,4 @@
-#include "mail/outbox.h"
+#include "store/mail_outbox.h"
 
 #include <algorithm>
 
