@@ -57,7 +57,8 @@ flags_of() {
 # probe MODULE HEADER: 0 if `#include "HEADER"` preprocesses with MODULE's flags.
 probe() {
   local -a flags
-  mapfile -t flags < <(flags_of "$1")
+  [ -f "$work/flags.$1" ] || flags_of "$1" >"$work/flags.$1"
+  mapfile -t flags <"$work/flags.$1"
   printf '#include "%s"\n' "$2" >"$work/probe.cc"
   (cd "$build" && "${flags[@]}" -E -x c++ "$work/probe.cc" -o /dev/null) \
     >"$work/err" 2>&1
