@@ -84,13 +84,5 @@ find_library(CAMMIO_LIB_sqlite3 NAMES libsqlite3.a REQUIRED)
 find_path(RAPIDJSON_INCLUDE rapidjson/document.h REQUIRED)
 find_path(DOCTEST_INCLUDE doctest/doctest.h REQUIRED)
 
-add_library(cammio_third_party INTERFACE)
-target_include_directories(cammio_third_party SYSTEM INTERFACE
-  "${HTTPLIB_DIR}" ${RAPIDJSON_INCLUDE})
-target_compile_definitions(cammio_third_party INTERFACE
-  CPPHTTPLIB_USE_POLL
-  RAPIDJSON_HAS_STDSTRING=1)
-target_link_libraries(cammio_third_party INTERFACE
-  tinyxml2_static
-  mbedtls_static
-  ${CAMMIO_LIB_sqlite3} Threads::Threads ${CMAKE_DL_LIBS} m)
+# The per-library interface targets (cammio_httplib, cammio_rapidjson,
+# cammio_sqlite3) and which module links which: cmake/Modules.cmake.
