@@ -23,6 +23,7 @@
 #include "api/router.h"
 #include "api/upload_claims.h"
 #include "cammio/document.h"
+#include "config/public_links.h"
 #include "http/error_render.h"
 #include "net/address.h"
 #include "store/accounts.h"
@@ -42,7 +43,7 @@ struct ServerContext {
   AuthThrottle* throttle = nullptr;
   // Answers of Cached(...) routes (api/response_cache.h); null = no cache.
   ResponseCache* response_cache = nullptr;
-  std::string public_url;                               // "https://host:8443", no trailing slash
+  PublicLinks links;  // the links handed out (config/public_links.h)
   std::string data_dir;                                 // media files live in data_dir/media
   // Cross-module events (api/events.h): a completion's outbox rows, and the
   // wake-ups of the mail and notification senders after a commit. Never

@@ -367,8 +367,8 @@ void ApiServer::Impl::Install(http::Http1Server& svr, bool limit_running) {
     return new http::WorkerPool(std::move(o));
   };
   svr.set_tcp_nodelay(true);
-  svr.set_default_headers(ListenerHeaders(/*tls=*/limit_running, ctx.public_url));
-  svr.set_refusal_headers(ListenerHeaders(/*tls=*/limit_running, ctx.public_url));
+  svr.set_default_headers(ListenerHeaders(/*tls=*/limit_running, ctx.links.base()));
+  svr.set_refusal_headers(ListenerHeaders(/*tls=*/limit_running, ctx.links.base()));
   svr.set_keep_alive_max_count(options.keep_alive_max_count);
   svr.set_keep_alive_timeout(options.keep_alive_timeout_s);
   svr.set_read_timeout(options.read_timeout_s);

@@ -111,11 +111,11 @@ void TestServer::Start(StoreOptions so) {
   ctx.throttle = &throttle_;
   response_cache_ = std::make_unique<ResponseCache>(4 << 20);
   ctx.response_cache = response_cache_.get();
-  ctx.public_url = "https://cammio.test";
+  ctx.links = PublicLinks("https://cammio.test");
   ctx.data_dir = dir_.path();
   ctx.outbound = outbound_;
   events_ = std::make_unique<AppEvents>(
-      ctx.public_url,
+      ctx.links,
       [this] {
         if (Sender* s = notifier_.load()) s->Kick();
       },
