@@ -24,6 +24,7 @@
 #include "api/upload_claims.h"
 #include "cammio/document.h"
 #include "format/render.h"
+#include "config/public_links.h"
 #include "net/address.h"
 #include "store/accounts.h"
 #include "store/store.h"
@@ -49,7 +50,7 @@ struct ServerContext {
   const DatabaseIntegrity* integrity = nullptr;
   // The request counters behind /metrics (api/metrics.h); null = not counted.
   Metrics* metrics = nullptr;
-  std::string public_url;                               // "https://host:8443", no trailing slash
+  PublicLinks links;  // the links handed out (config/public_links.h)
   std::string data_dir;                                 // media files live in data_dir/media
   // Cross-module events (api/events.h): a completion's outbox rows, and the
   // wake-ups of the mail and notification senders after a commit. Never

@@ -189,9 +189,7 @@ Status CandidateStateHandler(Call& call) {
     o.Set("cv_upload_required", Value::Bool(v->cv_upload_required == "yes"));
     o.Set("datetime_end", Value::Datetime(v->datetime_end));
     Value qs = Value::Array();
-    std::string base = call.ctx().public_url;
-    while (!base.empty() && base.back() == '/') base.pop_back();
-    const std::string link = base + "/public/job_interviews/" + inv->token;
+    const std::string link = call.ctx().links.CandidateInterview(inv->token);
     for (const auto& q : v->questions) {
       auto left = TakesLeft(db, *inv, *v, q.index);
       if (!left.ok()) return left.status();

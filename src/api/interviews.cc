@@ -15,17 +15,17 @@ namespace {
 constexpr int64_t kForwardLinkSeconds = 72 * 3600;
 constexpr int64_t kForwardLinkOpens = 3;
 
-Value MediaUrl(const std::string& public_url, const std::optional<int64_t>& id) {
-  return id ? Value::String(public_url + "/api/videos/" + std::to_string(*id)) : Value::Null();
+Value MediaUrl(const PublicLinks& links, const std::optional<int64_t>& id) {
+  return id ? Value::String(links.Video(*id)) : Value::Null();
 }
 
-Value ReviewerDocument(const Reviewer& r, const std::string& public_url) {
+Value ReviewerDocument(const Reviewer& r, const PublicLinks& links) {
   Value o = Value::Object();
   o.Set("id", Value::Int(r.id));
   o.Set("name", Value::String(r.name));
   o.Set("email", Value::String(r.email));
   o.Set("phone", Value::StringOrNull(r.phone));
-  o.Set("url", Value::String(public_url + "/public/reviews/" + r.token));
+  o.Set("url", Value::String(links.ReviewerPage(r.token)));
   return Value::Wrap("reviewer", std::move(o));
 }
 
@@ -38,14 +38,14 @@ Value ReviewDocument(const Review& r) {
   return Value::Wrap("review", std::move(o));
 }
 
-Value RecordingDocument(const Recording& r, const std::string& public_url) {
+Value RecordingDocument(const Recording& r, const PublicLinks& links) {
   Value o = Value::Object();
   o.Set("title", Value::String(r.title));
   o.Set("index", Value::Int(r.index));
   o.Set("required", Value::Int(r.required ? 1 : 0));
   o.Set("video_id", r.video_id ? Value::Int(*r.video_id) : Value::Null());
-  o.Set("thumbnail", MediaUrl(public_url, r.thumbnail_id));
-  o.Set("video_url", MediaUrl(public_url, r.video_id));
+  o.Set("thumbnail", MediaUrl(links, r.thumbnail_id));
+  o.Set("video_url", MediaUrl(links, r.video_id));
   return Value::Wrap("recording", std::move(o));
 }
 
@@ -76,7 +76,7 @@ Status ReplySmallList(Call& call, const ListQuery& q, const std::vector<T>& rows
 }
 
 // The interview's own fields, unwrapped.
-Value InterviewObject(const Interview& w, const std::string& public_url) {
+Value InterviewObject(const Interview& w, const PublicLinks& links) {
   Value o = Value::Object();
   o.Set("id", Value::Int(w.id));
   o.Set("vacancy_id", Value::Int(w.vacancy_id));
@@ -102,19 +102,19 @@ Value InterviewObject(const Interview& w, const std::string& public_url) {
   o.Set("num_of_recordings", Value::Int(w.num_of_recordings));
   o.Set("num_of_review_invitations", Value::Int(w.num_of_review_invitations));
   o.Set("num_of_reviews", Value::Int(w.num_of_reviews));
-  o.Set("thumbnail", MediaUrl(public_url, w.thumbnail_video_id));
-  o.Set("url", Value::String(public_url + "/recruiter/reviews/" + std::to_string(w.id)));
+  o.Set("thumbnail", MediaUrl(links, w.thumbnail_video_id));
+  o.Set("url", Value::String(links.RecruiterReview(w.id)));
   o.Set("datetime_updated", Value::Datetime(FormatUtc(w.updated_at)));
   return o;
 }
 
 }  // namespace
 
-Value InterviewDocument(const Interview& w, const std::string& public_url) {
-  return Value::Wrap("interview", InterviewObject(w, public_url));
+Value InterviewDocument(const Interview& w, const PublicLinks& links) {
+  return Value::Wrap("interview", InterviewObject(w, links));
 }
 
-Status InterviewDetail(Db& db, const Interview& w, const std::string& public_url, Value* doc) {
+Status InterviewDetail(Db& db, const Interview& w, const PublicLinks& links, Value* doc) {
   std::vector<Reviewer> reviewers;
   std::vector<Review> reviews;
   std::vector<Recording> recordings;
@@ -128,18 +128,18 @@ Status InterviewDetail(Db& db, const Interview& w, const std::string& public_url
     if (!found.ok()) return found.status();
     cv = *found;
   }
-  Value o = InterviewObject(w, public_url);
+  Value o = InterviewObject(w, links);
   Value list = Value::Array();
-  for (const auto& r : reviewers) list.Push(ReviewerDocument(r, public_url));
+  for (const auto& r : reviewers) list.Push(ReviewerDocument(r, links));
   o.Set("reviewers", std::move(list));
   list = Value::Array();
   for (const auto& r : reviews) list.Push(ReviewDocument(r));
   o.Set("reviews", std::move(list));
   list = Value::Array();
-  for (const auto& r : recordings) list.Push(RecordingDocument(r, public_url));
+  for (const auto& r : recordings) list.Push(RecordingDocument(r, links));
   o.Set("recordings", std::move(list));
   // The CV the candidate handed in (docs/decisions.md "Takes and the CV").
-  o.Set("cv_url", MediaUrl(public_url, cv));
+  o.Set("cv_url", MediaUrl(links, cv));
   *doc = Value::Wrap("interview", std::move(o));
   return Status::OK();
 }
@@ -152,7 +152,7 @@ struct InterviewStream {
   std::unique_ptr<Store::ReadSnapshot> snapshot;  // declared first: outlives the cursor
   std::unique_ptr<InterviewCursor> cursor;
   ListWriter writer;
-  std::string public_url;
+  PublicLinks links;
   bool opened = false;
 };
 
@@ -166,7 +166,7 @@ Status StreamInterviews(Call& call, const InterviewFilter& f) {
       std::move(snapshot.value()), nullptr,
       ListWriter(call.format() == Format::kXml ? ListWriter::kXml : ListWriter::kJson,
                  "interviews"),
-      call.ctx().public_url});
+      call.ctx().links});
   stream->cursor = std::make_unique<InterviewCursor>(stream->snapshot->db(), call.account_id(), f);
   call.res().status = 200;
   call.res().set_header("X-Total-Count", std::to_string(total));
@@ -181,7 +181,7 @@ Status StreamInterviews(Call& call, const InterviewFilter& f) {
         Status st;
         int n = 0;
         while (n < kStreamBatch && stream->cursor->Next(&w, &st)) {
-          stream->writer.Item(InterviewDocument(w, stream->public_url), &chunk);
+          stream->writer.Item(InterviewDocument(w, stream->links), &chunk);
           ++n;
         }
         if (!st.ok()) return false;  // aborts the response; the client sees a cut stream
@@ -217,7 +217,7 @@ Status ListInterviewsHandler(Call& call) {
   });
   if (!s.ok()) return s;
   Value list = Value::Array();
-  for (const auto& w : rows) list.Push(InterviewDocument(w, call.ctx().public_url));
+  for (const auto& w : rows) list.Push(InterviewDocument(w, call.ctx().links));
   call.ReplyList(list, "interviews", total);
   return Status::OK();
 }
@@ -227,7 +227,7 @@ Status GetInterviewHandler(Call& call) {
   Status s = call.store().Read([&](Db& db) {
     auto w = LoadScoped(db, call, call.Param("id"));
     if (!w.ok()) return w.status();
-    return InterviewDetail(db, *w, call.ctx().public_url, &doc);
+    return InterviewDetail(db, *w, call.ctx().links, &doc);
   });
   if (!s.ok()) return s;
   call.Reply(200, doc);
@@ -245,7 +245,7 @@ Status ListReviewersHandler(Call& call) {
     return ListReviewers(db, call.account_id(), w->id, &rows);
   });
   if (!s.ok()) return s;
-  const std::string& base = call.ctx().public_url;
+  const PublicLinks& base = call.ctx().links;
   return ReplySmallList(call, q, rows, "reviewers",
                         [&](const Reviewer& r) { return ReviewerDocument(r, base); });
 }
@@ -268,10 +268,10 @@ Status CreateReviewerHandler(Call& call) {
         r.token = RandomToken(20);
         Status st = InsertReviewer(db, call.account_id(), &r, call.now());
         if (!st.ok()) return st;
-        return mail::EnqueueReviewerInvitation(db, call.ctx().public_url, call.account_id(), w->id,
-                                               r.id, call.now());
+        return mail::EnqueueReviewerInvitation(db, call.ctx().links, call.account_id(), w->id, r.id,
+                                               call.now());
       },
-      [&] { call.Reply(201, ReviewerDocument(r, call.ctx().public_url)); });
+      [&] { call.Reply(201, ReviewerDocument(r, call.ctx().links)); });
   if (!s.ok()) return s;
   call.ctx().events->MailQueued();
   return Status::OK();
@@ -287,7 +287,7 @@ Status GetReviewerHandler(Call& call) {
     return found.status();
   });
   if (!s.ok()) return s;
-  call.Reply(200, ReviewerDocument(r, call.ctx().public_url));
+  call.Reply(200, ReviewerDocument(r, call.ctx().links));
   return Status::OK();
 }
 
@@ -312,7 +312,7 @@ Status UpdateReviewerHandler(Call& call) {
     return UpdateReviewer(db, call.account_id(), r);
   });
   if (!s.ok()) return s;
-  call.Reply(200, ReviewerDocument(r, call.ctx().public_url));
+  call.Reply(200, ReviewerDocument(r, call.ctx().links));
   return Status::OK();
 }
 
@@ -400,8 +400,7 @@ Status ForwardUrlHandler(Call& call) {
     return InsertForwardLink(db, &link);
   });
   if (!s.ok()) return s;
-  call.Reply(200, Value::Wrap("url", Value::String(call.ctx().public_url + "/public/video/v/" +
-                                                   link.token)));
+  call.Reply(200, Value::Wrap("url", Value::String(call.ctx().links.ForwardPage(link.token))));
   return Status::OK();
 }
 

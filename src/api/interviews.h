@@ -5,14 +5,15 @@
 #include <string>
 
 #include "api/call.h"
+#include "config/public_links.h"
 #include "store/interviews.h"
 
 namespace cammio {
 
 // {"interview": {...}}: the list view.
-Value InterviewDocument(const Interview& w, const std::string& public_url);
+Value InterviewDocument(const Interview& w, const PublicLinks& links);
 // The detail view: with reviewers, reviews and recordings embedded.
-Status InterviewDetail(Db& db, const Interview& w, const std::string& public_url, Value* doc);
+Status InterviewDetail(Db& db, const Interview& w, const PublicLinks& links, Value* doc);
 
 Status ListInterviewsHandler(Call& call);
 Status GetInterviewHandler(Call& call);

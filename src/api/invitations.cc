@@ -118,7 +118,7 @@ Result<Invitation> GuestParent(Db& db, const Call& call) {
 
 }  // namespace
 
-Value InvitationDocument(const Invitation& inv, const std::string& public_url,
+Value InvitationDocument(const Invitation& inv, const PublicLinks& links,
                          const std::vector<Guest>* guests) {
   Value o = Value::Object();
   o.Set("id", Value::Int(inv.id));
@@ -145,7 +145,7 @@ Value InvitationDocument(const Invitation& inv, const std::string& public_url,
   o.Set("callback_params", std::move(params));
   o.Set("redirect_url", Value::StringOrNull(inv.redirect_url));
   o.Set("status", Value::String(inv.status));
-  o.Set("url", Value::String(public_url + "/public/job_interviews/" + inv.token));
+  o.Set("url", Value::String(links.CandidateInterview(inv.token)));
   o.Set("datetime_updated", Value::Datetime(FormatUtc(inv.updated_at)));
   if (guests != nullptr) {
     Value list = Value::Array();
@@ -170,7 +170,7 @@ Status ListInvitationsHandler(Call& call) {
   });
   if (!s.ok()) return s;
   Value list = Value::Array();
-  for (const auto& inv : rows) list.Push(InvitationDocument(inv, call.ctx().public_url, nullptr));
+  for (const auto& inv : rows) list.Push(InvitationDocument(inv, call.ctx().links, nullptr));
   call.ReplyList(list, "invitations", total);
   return Status::OK();
 }
@@ -202,9 +202,9 @@ Status CreateInvitationHandler(Call& call) {
         auto stored = GetInvitation(db, call.account_id(), inv.id);
         if (!stored.ok()) return stored.status();
         inv = std::move(stored.value());
-        return mail::EnqueueCandidateInvitation(db, call.ctx().public_url, inv, call.now());
+        return mail::EnqueueCandidateInvitation(db, call.ctx().links, inv, call.now());
       },
-      [&] { call.Reply(201, InvitationDocument(inv, call.ctx().public_url, &none)); });
+      [&] { call.Reply(201, InvitationDocument(inv, call.ctx().links, &none)); });
   if (!s.ok()) return s;
   call.ctx().events->MailQueued();
   return Status::OK();
@@ -217,7 +217,7 @@ Status GetInvitationHandler(Call& call) {
     if (!inv.ok()) return inv.status();
     std::vector<Guest> guests;
     Status st = ListGuests(db, call.account_id(), inv->id, &guests);
-    doc = InvitationDocument(*inv, call.ctx().public_url, &guests);
+    doc = InvitationDocument(*inv, call.ctx().links, &guests);
     return st;
   });
   if (!s.ok()) return s;
@@ -251,7 +251,7 @@ Status UpdateInvitationHandler(Call& call) {
     if (!stored.ok()) return stored.status();
     std::vector<Guest> guests;
     st = ListGuests(db, call.account_id(), updated.id, &guests);
-    doc = InvitationDocument(*stored, call.ctx().public_url, &guests);
+    doc = InvitationDocument(*stored, call.ctx().links, &guests);
     return st;
   });
   if (!s.ok()) return s;
@@ -312,8 +312,8 @@ Status CreateGuestHandler(Call& call) {
         g.invitation_id = inv->id;
         Status st = InsertGuest(db, call.account_id(), &g, call.now());
         if (!st.ok()) return st;
-        return mail::EnqueueGuestInvitation(db, call.ctx().public_url, call.account_id(), inv->id,
-                                            g.id, call.now());
+        return mail::EnqueueGuestInvitation(db, call.ctx().links, call.account_id(), inv->id, g.id,
+                                            call.now());
       },
       [&] { call.Reply(201, GuestDocument(g)); });
   if (!s.ok()) return s;

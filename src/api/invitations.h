@@ -7,12 +7,13 @@
 #include <vector>
 
 #include "api/call.h"
+#include "config/public_links.h"
 #include "store/invitations.h"
 
 namespace cammio {
 
 // {"invitation": {...}}; `guests` (when not null) are embedded.
-Value InvitationDocument(const Invitation& inv, const std::string& public_url,
+Value InvitationDocument(const Invitation& inv, const PublicLinks& links,
                          const std::vector<Guest>* guests);
 
 Status ListInvitationsHandler(Call& call);

@@ -328,7 +328,7 @@ Status TestNotificationSettingsHandler(Call& call) {
   Value params;
   s = TestParams(call, settings, &params);
   if (!s.ok()) return s;
-  std::string interview_url = InterviewUrl(call.ctx().public_url, 0);
+  std::string interview_url = call.ctx().links.RecruiterReview(0);
   auto request = RenderNotification(settings, params, interview_url);
   if (!request.ok()) return request.status();
   std::string webhook_id = NewWebhookId();

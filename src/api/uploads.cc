@@ -4,6 +4,7 @@
 // declared size limits, the Content-Type, and the file's magic bytes (WebM's
 // EBML header, JPEG, PDF/Office); files are named by the server.
 #include "api/uploads.h"
+#include "config/public_links.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -316,8 +317,8 @@ Status CreateUploadHandler(Call& call) {
   s = SyncDir(MediaDir(call) + "/uploads");
   if (!s.ok()) return s;
   call.res().status = 201;
-  call.res().set_header("Location", "/public/job_interviews/" + call.Token("token") + "/uploads/" +
-                                        std::to_string(u.id));
+  call.res().set_header("Location", PublicLinks::CandidateInterviewPath(call.Token("token")) +
+                                        "/uploads/" + std::to_string(u.id));
   return Status::OK();
 }
 

@@ -168,7 +168,7 @@ Status NewVacancy(Db& db, const Call& call, const Value& body, Vacancy* v) {
   return s;
 }
 
-Value VacancyObject(const Vacancy& v, const std::string& public_url, VacancyView view) {
+Value VacancyObject(const Vacancy& v, const PublicLinks& links, VacancyView view) {
   Value o = Value::Object();
   o.Set("id", Value::Int(v.id));
   o.Set("title", Value::String(v.title));
@@ -192,9 +192,8 @@ Value VacancyObject(const Vacancy& v, const std::string& public_url, VacancyView
   o.Set("recruiter_phone", Value::StringOrNull(v.recruiter_phone));
   o.Set("num_of_invitations", Value::Int(v.num_of_invitations));
   o.Set("num_of_interviews", Value::Int(v.num_of_interviews));
-  o.Set("public_url", v.scope == "public"
-                          ? Value::String(public_url + "/public/vacancies/" + v.public_token)
-                          : Value::Null());
+  o.Set("public_url",
+        v.scope == "public" ? Value::String(links.PublicVacancy(v.public_token)) : Value::Null());
   o.Set("datetime_updated", Value::Datetime(FormatUtc(v.updated_at)));
   if (view != VacancyView::kListItem) {
     Value qs = Value::Array();
@@ -206,11 +205,11 @@ Value VacancyObject(const Vacancy& v, const std::string& public_url, VacancyView
 
 }  // namespace
 
-Value VacancyDocument(const Vacancy& v, const std::string& public_url, VacancyView view) {
-  return Value::Wrap("vacancy", VacancyObject(v, public_url, view));
+Value VacancyDocument(const Vacancy& v, const PublicLinks& links, VacancyView view) {
+  return Value::Wrap("vacancy", VacancyObject(v, links, view));
 }
 
-Status VacancyDetail(Db& db, const Vacancy& v, const std::string& public_url, Value* doc) {
+Status VacancyDetail(Db& db, const Vacancy& v, const PublicLinks& links, Value* doc) {
   std::vector<Invitation> invitations;
   std::vector<Interview> interviews;
   int64_t total = 0;
@@ -221,12 +220,12 @@ Status VacancyDetail(Db& db, const Vacancy& v, const std::string& public_url, Va
   Status s = ListOpenInvitations(db, v.account_id, inv_filter, &invitations, &total);
   if (s.ok()) s = ListInterviews(db, v.account_id, int_filter, &interviews, &total);
   if (!s.ok()) return s;
-  Value o = VacancyObject(v, public_url, VacancyView::kDetail);
+  Value o = VacancyObject(v, links, VacancyView::kDetail);
   Value list = Value::Array();
-  for (const auto& i : invitations) list.Push(InvitationDocument(i, public_url, nullptr));
+  for (const auto& i : invitations) list.Push(InvitationDocument(i, links, nullptr));
   o.Set("invitations", std::move(list));
   list = Value::Array();
-  for (const auto& w : interviews) list.Push(InterviewDocument(w, public_url));
+  for (const auto& w : interviews) list.Push(InterviewDocument(w, links));
   o.Set("interviews", std::move(list));
   *doc = Value::Wrap("vacancy", std::move(o));
   return Status::OK();
@@ -251,7 +250,7 @@ Status ListVacanciesHandler(Call& call) {
   if (!s.ok()) return s;
   Value list = Value::Array();
   for (const auto& v : rows) {
-    list.Push(VacancyDocument(v, call.ctx().public_url, VacancyView::kListItem));
+    list.Push(VacancyDocument(v, call.ctx().links, VacancyView::kListItem));
   }
   call.ReplyList(list, "vacancies", total);
   return Status::OK();
@@ -264,12 +263,12 @@ Status CreateVacancyHandler(Call& call) {
   std::vector<Vacancy> created(bodies->size());
   auto reply = [&] {
     if (!was_array || created.size() == 1) {
-      call.Reply(201, VacancyDocument(created[0], call.ctx().public_url, VacancyView::kDetail));
+      call.Reply(201, VacancyDocument(created[0], call.ctx().links, VacancyView::kDetail));
       return;
     }
     Value list = Value::Array();
     for (const auto& v : created) {
-      list.Push(VacancyDocument(v, call.ctx().public_url, VacancyView::kDetail));
+      list.Push(VacancyDocument(v, call.ctx().links, VacancyView::kDetail));
     }
     call.Reply(201, list, "vacancies");
   };
@@ -305,7 +304,7 @@ Status GetVacancyHandler(Call& call) {
   Status s = call.store().Read([&](Db& db) {
     auto v = GetVacancy(db, call.account_id(), call.Param("id"));
     if (!v.ok()) return v.status();
-    return VacancyDetail(db, *v, call.ctx().public_url, &doc);
+    return VacancyDetail(db, *v, call.ctx().links, &doc);
   });
   if (!s.ok()) return s;
   call.Reply(200, doc);
@@ -333,7 +332,7 @@ Status UpdateVacancyHandler(Call& call) {
     return Status::OK();
   });
   if (!s.ok()) return s;
-  call.Reply(200, VacancyDocument(updated, call.ctx().public_url, VacancyView::kDetail));
+  call.Reply(200, VacancyDocument(updated, call.ctx().links, VacancyView::kDetail));
   return Status::OK();
 }
 

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "api/call.h"
+#include "config/public_links.h"
 #include "store/vacancies.h"
 
 namespace cammio {
@@ -15,10 +16,10 @@ enum class VacancyView {
 };
 
 // {"vacancy": {...}} with the seed's field names and types.
-Value VacancyDocument(const Vacancy& v, const std::string& public_url, VacancyView view);
+Value VacancyDocument(const Vacancy& v, const PublicLinks& links, VacancyView view);
 
 // The GET-one view: questions, open invitations and interviews embedded.
-Status VacancyDetail(Db& db, const Vacancy& v, const std::string& public_url, Value* doc);
+Status VacancyDetail(Db& db, const Vacancy& v, const PublicLinks& links, Value* doc);
 
 Status ListVacanciesHandler(Call& call);
 Status CreateVacancyHandler(Call& call);

@@ -7,16 +7,16 @@
 
 namespace cammio {
 
-AppEvents::AppEvents(std::string public_url, std::function<void()> wake_notification_sender,
+AppEvents::AppEvents(PublicLinks links, std::function<void()> wake_notification_sender,
                      std::function<void()> wake_mail_sender)
-    : public_url_(std::move(public_url)),
+    : links_(std::move(links)),
       wake_notifications_(std::move(wake_notification_sender)),
       wake_mail_(std::move(wake_mail_sender)) {}
 
 Status AppEvents::InterviewCompleted(Db& db, const CompletionResult& r, int64_t now) {
-  Status s = EnqueueCompletionNotification(db, r.interview_id, public_url_, now);
+  Status s = EnqueueCompletionNotification(db, r.interview_id, links_, now);
   if (!s.ok()) return s;
-  return mail::EnqueueInterviewCompleted(db, public_url_, r.account_id, r.interview_id, now);
+  return mail::EnqueueInterviewCompleted(db, links_, r.account_id, r.interview_id, now);
 }
 
 void AppEvents::MailQueued() {

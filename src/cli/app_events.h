@@ -19,13 +19,14 @@
 #include <string>
 
 #include "api/events.h"
+#include "config/public_links.h"
 
 namespace cammio {
 
 class AppEvents final : public Events {
  public:
-  // `public_url`: the base of the links the rows carry.
-  AppEvents(std::string public_url, std::function<void()> wake_notification_sender,
+  // `links`: the links the rows carry.
+  AppEvents(PublicLinks links, std::function<void()> wake_notification_sender,
             std::function<void()> wake_mail_sender);
 
   Status InterviewCompleted(Db& db, const CompletionResult& r, int64_t now) override;
@@ -33,7 +34,7 @@ class AppEvents final : public Events {
   void NotificationQueued() override;
 
  private:
-  const std::string public_url_;
+  const PublicLinks links_;
   const std::function<void()> wake_notifications_;
   const std::function<void()> wake_mail_;
 };

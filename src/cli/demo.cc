@@ -1,9 +1,11 @@
 #include "cli/demo.h"
 
+#include <cstdlib>
 #include <iostream>
 #include <vector>
 
 #include "cli/cli.h"
+#include "config/public_links.h"
 
 #include "store/accounts.h"
 #include "store/interviews.h"
@@ -190,10 +192,11 @@ Status SeedDemo(Store& store, const std::string& base_url, int64_t now, DemoStor
     auto token = CreateToken(db, user->id, now, nullptr);
     if (!token.ok()) return token.status();
     out->access_token = *token;
-    out->candidate_url = base_url + "/public/job_interviews/" + anna->token;
-    out->live_url = base_url + "/public/job_interviews/" + dirk->token;
-    out->public_url = base_url + "/public/vacancies/" + open->public_token;
-    out->recruiter_url = base_url + "/recruiter/reviews/" + std::to_string(*interview);
+    const PublicLinks links(base_url);
+    out->candidate_url = links.CandidateInterview(anna->token);
+    out->live_url = links.CandidateInterview(dirk->token);
+    out->public_url = links.PublicVacancy(open->public_token);
+    out->recruiter_url = links.RecruiterReview(*interview);
     out->interview_id = *interview;
     return Status::OK();
   });
@@ -230,8 +233,7 @@ int DemoCommand(const Config& config, Store& store, bool alongside) {
         "user) is for a demo box: use its own --data directory, or add --alongside yes"));
   }
   std::string port = config.listen.substr(config.listen.rfind(':') + 1);
-  std::string base = config.public_url.empty() ? "https://localhost:" + port : config.public_url;
-  while (!base.empty() && base.back() == '/') base.pop_back();
+  const std::string base = PublicLinks(config.public_url, std::atoi(port.c_str())).base();
   DemoStory story;
   Status s = SeedDemo(store, base, SystemClock().Now(), &story);
   if (!s.ok()) return CliFail(s);

@@ -13,6 +13,7 @@
 #include "cli/app_events.h"
 #include "cli/cli.h"
 #include "api/auth_throttle.h"
+#include "config/public_links.h"
 #include "http/server.h"
 #include "mail/sender.h"
 #include "net/address.h"
@@ -33,19 +34,6 @@ namespace {
 bool FileExists(const std::string& path) {
   struct stat st;
   return ::stat(path.c_str(), &st) == 0;
-}
-
-// The host of a URL "scheme://host[:port][/...]", without IPv6 brackets.
-std::string UrlHost(const std::string& url) {
-  size_t start = url.find("://");
-  if (start == std::string::npos) return std::string();
-  start += 3;
-  if (start < url.size() && url[start] == '[') {
-    const size_t close = url.find(']', start);
-    return close == std::string::npos ? std::string() : url.substr(start + 1, close - start - 1);
-  }
-  const size_t end = url.find_first_of(":/?#", start);
-  return url.substr(start, end == std::string::npos ? std::string::npos : end - start);
 }
 
 // localhost, the host name, the host of public_url (the name links give
@@ -204,9 +192,7 @@ int RunServe(const Config& config) {
   if (config.response_cache_kib > 0) ctx.response_cache = &response_cache;
   ctx.integrity = integrity;
   ctx.data_dir = config.data_dir;
-  ctx.public_url = config.public_url.empty()
-                       ? "https://localhost:" + std::to_string(options.listen_port)
-                       : config.public_url;
+  ctx.links = PublicLinks(config.public_url, options.listen_port);
   // Completion notifications towards the ATS and email (mail/): their
   // outbox rows are written in the transactions of the events that cause
   // them; the senders are woken after the commit (api/events.h).
@@ -215,7 +201,7 @@ int RunServe(const Config& config) {
   Sender notifier(**store, SystemClock(), notify_options);
   mail::Sender mailer(**store, SystemClock());
   AppEvents events(
-      ctx.public_url, [&notifier] { notifier.Kick(); }, [&mailer] { mailer.Kick(); });
+      ctx.links, [&notifier] { notifier.Kick(); }, [&mailer] { mailer.Kick(); });
   ctx.events = &events;
   notifier.Start();
   mailer.Start();
@@ -224,7 +210,7 @@ int RunServe(const Config& config) {
   retention.Start();
   // HSTS on the plain listener when browsers reach it over HTTPS (a
   // TLS-terminating proxy in front).
-  options.hsts_on_plain_http = ctx.public_url.rfind("https://", 0) == 0;
+  options.hsts_on_plain_http = ctx.links.https();
   Pipeline pipeline(ctx, ApiRouter(), PipelineOptionsFrom(config));
   http::Server server(options, pipeline, MetricsObserver(metrics));
   s = server.Start();

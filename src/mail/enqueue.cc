@@ -23,12 +23,6 @@ struct Person {
   std::string name, email;
 };
 
-std::string Base(const std::string& public_url) {
-  std::string base = public_url;
-  while (!base.empty() && base.back() == '/') base.pop_back();
-  return base;
-}
-
 // The user who created the invitation, if any.
 Result<std::optional<Person>> Inviter(Db& db, int64_t account_id, int64_t invitation_id) {
   Stmt st = db.Prepare(kSelectInviter);
@@ -54,7 +48,7 @@ Result<Person> Inviting(Db& db, const Invitation& inv, const Vacancy& v) {
 
 Status Queue(Db& db, int64_t account_id, const char* kind, int64_t ref_id, const std::string& to,
              const std::string& to_name, const std::string& reply_to, const Content& c,
-             const std::string& public_url, int64_t now) {
+             const PublicLinks& links, int64_t now) {
   OutboxMail m;
   m.account_id = account_id;
   m.kind = kind;
@@ -65,7 +59,7 @@ Status Queue(Db& db, int64_t account_id, const char* kind, int64_t ref_id, const
   m.subject = c.subject;
   m.body_text = c.text;
   m.body_html = c.html;
-  m.message_id = NewMessageId(UrlHost(public_url));
+  m.message_id = NewMessageId(links.host());
   m.created_at = now;
   return InsertMail(db, &m);
 }
@@ -90,19 +84,19 @@ std::string GuestToken(const std::string& invitation_token, int64_t guest_id) {
   return out;
 }
 
-std::string GuestLink(const std::string& public_url, const std::string& invitation_token,
+std::string GuestLink(const PublicLinks& links, const std::string& invitation_token,
                       int64_t guest_id) {
-  return Base(public_url) + "/public/guests/" + GuestToken(invitation_token, guest_id);
+  return links.GuestPage(GuestToken(invitation_token, guest_id));
 }
 
-Status EnqueueCandidateInvitation(Db& db, const std::string& public_url, int64_t account_id,
+Status EnqueueCandidateInvitation(Db& db, const PublicLinks& links, int64_t account_id,
                                   int64_t invitation_id, int64_t now) {
   auto inv = GetInvitation(db, account_id, invitation_id);
   if (!inv.ok()) return inv.status();
-  return EnqueueCandidateInvitation(db, public_url, *inv, now);
+  return EnqueueCandidateInvitation(db, links, *inv, now);
 }
 
-Status EnqueueCandidateInvitation(Db& db, const std::string& public_url, const Invitation& inv,
+Status EnqueueCandidateInvitation(Db& db, const PublicLinks& links, const Invitation& inv,
                                   int64_t now) {
   const int64_t account_id = inv.account_id;
   auto disabled = EmailDisabled(db, account_id);
@@ -119,13 +113,13 @@ Status EnqueueCandidateInvitation(Db& db, const std::string& public_url, const I
   info.invitation_text = v->generic_invitation_text;
   info.live = v->kind == "live";
   info.scheduled = inv.datetime_scheduled;
-  info.link = Base(public_url) + "/public/job_interviews/" + inv.token;
+  info.link = links.CandidateInterview(inv.token);
   Content c = CandidateInvitation(LanguageFor(v->language), info);
   return Queue(db, account_id, kCandidateInvitation, inv.id, inv.candidate_email,
-               inv.candidate_name, from->email, c, public_url, now);
+               inv.candidate_name, from->email, c, links, now);
 }
 
-Status EnqueueGuestInvitation(Db& db, const std::string& public_url, int64_t account_id,
+Status EnqueueGuestInvitation(Db& db, const PublicLinks& links, int64_t account_id,
                               int64_t invitation_id, int64_t guest_id, int64_t now) {
   auto disabled = EmailDisabled(db, account_id);
   if (!disabled.ok()) return disabled.status();
@@ -144,13 +138,13 @@ Status EnqueueGuestInvitation(Db& db, const std::string& public_url, int64_t acc
   info.vacancy_title = v->title;
   info.recruiter_name = from->name;
   info.scheduled = inv->datetime_scheduled;
-  info.link = GuestLink(public_url, inv->token, guest->id);
+  info.link = GuestLink(links, inv->token, guest->id);
   Content c = GuestInvitation(LanguageFor(v->language), info);
   return Queue(db, account_id, kGuestInvitation, guest->id, guest->email, guest->name, from->email,
-               c, public_url, now);
+               c, links, now);
 }
 
-Status EnqueueReviewerInvitation(Db& db, const std::string& public_url, int64_t account_id,
+Status EnqueueReviewerInvitation(Db& db, const PublicLinks& links, int64_t account_id,
                                  int64_t interview_id, int64_t reviewer_id, int64_t now) {
   auto disabled = EmailDisabled(db, account_id);
   if (!disabled.ok()) return disabled.status();
@@ -166,13 +160,13 @@ Status EnqueueReviewerInvitation(Db& db, const std::string& public_url, int64_t 
   info.candidate_name = w->candidate_name;
   info.vacancy_title = v->title;
   info.recruiter_name = v->recruiter_name;
-  info.link = Base(public_url) + "/public/reviews/" + r->token;
+  info.link = links.ReviewerPage(r->token);
   Content c = ReviewerInvitation(LanguageFor(v->language), info);
   return Queue(db, account_id, kReviewerInvitation, r->id, r->email, r->name, v->recruiter_email, c,
-               public_url, now);
+               links, now);
 }
 
-Status EnqueueInterviewCompleted(Db& db, const std::string& public_url, int64_t account_id,
+Status EnqueueInterviewCompleted(Db& db, const PublicLinks& links, int64_t account_id,
                                  int64_t interview_id, int64_t now) {
   auto disabled = EmailDisabled(db, account_id);
   if (!disabled.ok()) return disabled.status();
@@ -192,10 +186,9 @@ Status EnqueueInterviewCompleted(Db& db, const std::string& public_url, int64_t 
   info.candidate_name = w->candidate_name;
   info.vacancy_title = v->title;
   info.completed_at = w->datetime_end_ts;
-  info.link = Base(public_url) + "/recruiter/reviews/" + std::to_string(w->id);
+  info.link = links.RecruiterReview(w->id);
   Content c = InterviewCompleted(LanguageFor(v->language), info);
-  return Queue(db, account_id, kInterviewCompleted, w->id, to.email, to.name, "", c, public_url,
-               now);
+  return Queue(db, account_id, kInterviewCompleted, w->id, to.email, to.name, "", c, links, now);
 }
 
 }  // namespace cammio::mail

@@ -232,16 +232,6 @@ std::string Rfc5322Date(int64_t epoch) {
   return buf;
 }
 
-std::string UrlHost(std::string_view url) {
-  size_t scheme = url.find("://");
-  if (scheme != std::string_view::npos) url.remove_prefix(scheme + 3);
-  url = url.substr(0, url.find_first_of("/?#"));
-  size_t at = url.rfind('@');
-  if (at != std::string_view::npos) url.remove_prefix(at + 1);
-  if (!url.empty() && url.front() == '[') return std::string(url.substr(0, url.find(']') + 1));
-  return std::string(url.substr(0, url.find(':')));
-}
-
 std::string NewMessageId(std::string_view domain) {
   bool ok = !domain.empty() && domain.size() <= 253 && domain.front() != '.' &&
             domain.back() != '.' && domain.find("..") == std::string_view::npos;

@@ -66,8 +66,6 @@ std::string HeaderSafe(std::string_view s);
 // A new Message-ID "<random@domain>"; `domain` falls back to
 // "cammio.invalid" when it is not a plain host name or IPv4 address.
 std::string NewMessageId(std::string_view domain);
-// The host name of a URL ("https://mail.example.com:8443/x" -> "mail.example.com").
-std::string UrlHost(std::string_view url);
 
 // Escapes &, <, >, " and ' for HTML text and attribute values.
 std::string HtmlEscape(std::string_view s);

@@ -89,7 +89,7 @@ Status InsertDelivery(Db& db, NotificationDelivery* d) {
   return Status::OK();
 }
 
-Status EnqueueCompletionNotification(Db& db, int64_t interview_id, const std::string& public_url,
+Status EnqueueCompletionNotification(Db& db, int64_t interview_id, const PublicLinks& links,
                                      int64_t now) {
   auto found = SelectCompletionSource(db, interview_id);
   if (!found.ok()) return found.status();
@@ -107,8 +107,9 @@ Status EnqueueCompletionNotification(Db& db, int64_t interview_id, const std::st
   d.created_at = now;
   auto params = ParseJson(*params_text);
   Result<RenderedRequest> request =
-      params.ok() ? RenderNotification(*settings, *params, InterviewUrl(public_url, interview_id))
-                  : Result<RenderedRequest>(Status::Internal("stored callback_params are not JSON"));
+      params.ok()
+          ? RenderNotification(*settings, *params, links.RecruiterReview(interview_id))
+          : Result<RenderedRequest>(Status::Internal("stored callback_params are not JSON"));
   if (request.ok()) {
     d.request = std::move(request.value());
     d.next_attempt_at = now;

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "cammio/status.h"
+#include "config/public_links.h"
 #include "notify/render.h"
 #include "store/db.h"
 
@@ -48,7 +49,7 @@ struct NotificationDelivery {
 // cannot be rendered is stored as a failed delivery with the reason, rather
 // than failing the candidate's completion. Calling it twice for one
 // interview adds one delivery.
-Status EnqueueCompletionNotification(Db& db, int64_t interview_id, const std::string& public_url,
+Status EnqueueCompletionNotification(Db& db, int64_t interview_id, const PublicLinks& links,
                                      int64_t now);
 
 // A new delivery id: "msg_" + 26 random base32 characters.

@@ -327,12 +327,6 @@ Result<HostParts> ParseHost(std::string_view host, bool ssl) {
   return out;
 }
 
-std::string InterviewUrl(const std::string& public_url, int64_t interview_id) {
-  std::string base = public_url;
-  while (!base.empty() && base.back() == '/') base.pop_back();
-  return base + "/recruiter/reviews/" + std::to_string(interview_id);
-}
-
 std::vector<std::string> PlaceholderNames(std::string_view tmpl) {
   std::vector<std::string> out;
   for (size_t i = 0; i < tmpl.size();) {

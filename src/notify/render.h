@@ -69,9 +69,6 @@ struct HostParts {
 // given. PreconditionFailed naming "host" when malformed.
 Result<HostParts> ParseHost(std::string_view host, bool ssl);
 
-// The completed interview's URL (what CAMMIO_URL becomes).
-std::string InterviewUrl(const std::string& public_url, int64_t interview_id);
-
 // Renders the request for `callback_params` (a JSON object: string, number,
 // boolean and null values). PreconditionFailed when the settings are not
 // configured or invalid.

@@ -4,6 +4,7 @@
 // in the browser (assets/candidate.js) against the JSON, upload and
 // completion endpoints of api/candidate.h and api/uploads.h.
 #include "api/fields.h"
+#include "config/public_links.h"
 #include "store/invitations.h"
 #include "store/vacancies.h"
 #include "store/web_links.h"
@@ -223,7 +224,7 @@ Status PublicVacancyApplyHandler(Call& call) {
   Status s = call.store().Write([&](Db& db) { return InsertInvitation(db, &inv); });
   if (!s.ok()) return s;
   call.res().status = 303;
-  call.res().set_header("Location", "/public/job_interviews/" + inv.token);
+  call.res().set_header("Location", PublicLinks::CandidateInterviewPath(inv.token));
   call.res().set_header("Cache-Control", "no-store");
   return Status::OK();
 }

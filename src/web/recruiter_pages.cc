@@ -4,6 +4,7 @@
 // these paths answer 401 with a challenge, web/html.h). Shows the interview,
 // its recordings, reviews and reviewer invitations, and a form that adds a
 // review by the signed-in user.
+#include "config/public_links.h"
 #include "store/web_links.h"
 #include "web/html.h"
 #include "web/i18n.h"
@@ -85,7 +86,7 @@ Status LoadView(Call& call, InterviewView* v) {
 
 void ReplyRecruiterPage(Call& call, int http_status, const InterviewView& v,
                         const std::string& error) {
-  std::string base = "/recruiter/reviews/" + std::to_string(v.interview.id);
+  std::string base = PublicLinks::RecruiterReviewPath(v.interview.id);
   Page p;
   p.lang = v.lang;
   p.header = v.interview.title;
@@ -134,7 +135,7 @@ Status RecruiterReviewHandler(Call& call) {
   if (!s.ok()) return s;
   // Post/redirect/get: a reload does not post the review twice.
   call.res().status = 303;
-  call.res().set_header("Location", "/recruiter/reviews/" + std::to_string(v.interview.id));
+  call.res().set_header("Location", PublicLinks::RecruiterReviewPath(v.interview.id));
   return Status::OK();
 }
 

@@ -2,6 +2,7 @@
 // (GET .../forward_url: 3 openings within 72 hours; each opening grants that
 // page short-lived access to the video bytes) and reviewers' personal links
 // (watch, then rate and remark; the reviewer invitation becomes a review).
+#include "config/public_links.h"
 #include "store/web_links.h"
 #include "web/html.h"
 #include "web/i18n.h"
@@ -67,10 +68,12 @@ void ReplyReviewerPage(Call& call, int http_status, const ReviewerLink& link,
       "<section class=\"card\">\n" + InterviewIntro(v, p.title) + "<p>" +
       Escape(Format(v.lang, "review_intro", {{"name", link.reviewer.name}})) +
       "</p>\n</section>\n<h2 class=\"section\">" + Escape(Text(v.lang, "recordings")) + "</h2>\n" +
-      RecordingsHtml(
-          v,
-          [&](int64_t id) { return "/public/reviews/" + token + "/media/" + std::to_string(id); }) +
-      "\n" + RatingFormHtml(v.lang, "/public/reviews/" + token, Text(v.lang, "rating"), error);
+      RecordingsHtml(v,
+                     [&](int64_t id) {
+                       return PublicLinks::ReviewerPagePath(token) + "/media/" + std::to_string(id);
+                     }) +
+      "\n" +
+      RatingFormHtml(v.lang, PublicLinks::ReviewerPagePath(token), Text(v.lang, "rating"), error);
   ReplyPage(call.res(), http_status, p);
 }
 
@@ -116,7 +119,7 @@ Status ForwardPageHandler(Call& call) {
   });
   if (!s.ok()) return s;
   call.res().set_header("Content-Language", v.lang);
-  std::string base = "/public/video/v/" + call.Token("token") + "/media/";
+  std::string base = PublicLinks::ForwardPagePath(call.Token("token")) + "/media/";
   std::string left = opening.link.opens_left > 0
                          ? Format(v.lang, "forward_opens_left",
                                   {{"count", std::to_string(opening.link.opens_left)},

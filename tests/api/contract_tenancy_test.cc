@@ -153,7 +153,8 @@ World Build(TestServer& server, Api& a, Api& b) {
   w.a.interview = Complete(server, done, now - 60, now, {rec});
   REQUIRE(server.store()
               .Write([&](Db& db) {
-                return EnqueueCompletionNotification(db, w.a.interview, "https://cammio.test", now);
+                return EnqueueCompletionNotification(db, w.a.interview,
+                                                     PublicLinks("https://cammio.test"), now);
               })
               .ok());
   w.a.notification = Int(List(a.Get("/api/notifications"), "notification").at(0), "id");

@@ -657,8 +657,8 @@ TEST_CASE("openapi: a run over every operation answers what the document declare
            R"({"notification_test": {"callback_params": {"employee_id": "1"}}})", 200);
   REQUIRE(server.store()
               .Write([&](Db& db) {
-                return EnqueueCompletionNotification(db, interview_id, "https://cammio.test",
-                                                     server.clock().Now());
+                return EnqueueCompletionNotification(
+                    db, interview_id, PublicLinks("https://cammio.test"), server.clock().Now());
               })
               .ok());
   v = api.Call("GET", "/api/notifications", "", 200);

@@ -1274,7 +1274,7 @@ TEST_CASE("pipeline: served over plain HTTP alone when no certificate is configu
   ctx.store = store->get();
   ctx.clock = &clock;
   ctx.throttle = &throttle;
-  ctx.public_url = "http://cammio.test";
+  ctx.links = PublicLinks("http://cammio.test");
   ctx.data_dir = dir.path();
   testing::ServerOptions o;
   o.workers = 2;

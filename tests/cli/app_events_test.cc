@@ -22,7 +22,7 @@ struct FakeSenders {
   int mail = 0;
   AppEvents Events(const std::string& public_url) {
     return AppEvents(
-        public_url, [this] { ++notifications; }, [this] { ++mail; });
+        PublicLinks(public_url), [this] { ++notifications; }, [this] { ++mail; });
   }
 };
 
@@ -51,7 +51,7 @@ TEST_CASE("cli AppEvents: each wake-up reaches its own sender only") {
   events.NotificationQueued();
   CHECK(fake.mail == 1);
   CHECK(fake.notifications == 2);
-  AppEvents silent("https://cammio.test", nullptr, nullptr);  // no sender runs
+  AppEvents silent(PublicLinks("https://cammio.test"), nullptr, nullptr);  // no sender runs
   silent.MailQueued();
   silent.NotificationQueued();
 }

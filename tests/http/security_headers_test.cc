@@ -115,7 +115,7 @@ struct PlainServer {
     ctx.store = store.get();
     ctx.clock = &clock;
     ctx.throttle = &throttle;
-    ctx.public_url = public_url;
+    ctx.links = PublicLinks(public_url);
     ctx.data_dir = dir.path();
     server = std::make_unique<testing::ApiStack>(ctx, o);
     REQUIRE(server->Start().ok());

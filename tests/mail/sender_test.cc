@@ -122,7 +122,9 @@ struct World {
     }
     REQUIRE_OK(store->Write([&](Db& db) {
       Status s = InsertInvitation(db, &inv);
-      if (s.ok()) s = EnqueueCandidateInvitation(db, kPublicUrl, account_id, inv.id, clock.Now());
+      if (s.ok())
+        s = EnqueueCandidateInvitation(db, PublicLinks(kPublicUrl), account_id, inv.id,
+                                       clock.Now());
       return s;
     }));
     return inv;
@@ -136,7 +138,8 @@ struct World {
     REQUIRE_OK(store->Write([&](Db& db) {
       Status s = InsertGuest(db, account_id, &g, clock.Now());
       if (s.ok()) {
-        s = EnqueueGuestInvitation(db, kPublicUrl, account_id, invitation_id, g.id, clock.Now());
+        s = EnqueueGuestInvitation(db, PublicLinks(kPublicUrl), account_id, invitation_id, g.id,
+                                   clock.Now());
       }
       return s;
     }));
@@ -150,7 +153,9 @@ struct World {
     c.ended_at = clock.Now();
     REQUIRE_OK(store->Write([&](Db& db) {
       Status s = CompleteInvitation(db, invitation_id, c, &interview_id);
-      if (s.ok()) s = EnqueueInterviewCompleted(db, kPublicUrl, account_id, interview_id, clock.Now());
+      if (s.ok())
+        s = EnqueueInterviewCompleted(db, PublicLinks(kPublicUrl), account_id, interview_id,
+                                      clock.Now());
       return s;
     }));
     return interview_id;
@@ -165,7 +170,8 @@ struct World {
     REQUIRE_OK(store->Write([&](Db& db) {
       Status s = InsertReviewer(db, account_id, &r, clock.Now());
       if (s.ok()) {
-        s = EnqueueReviewerInvitation(db, kPublicUrl, account_id, interview_id, r.id, clock.Now());
+        s = EnqueueReviewerInvitation(db, PublicLinks(kPublicUrl), account_id, interview_id, r.id,
+                                      clock.Now());
       }
       return s;
     }));
@@ -334,7 +340,7 @@ TEST_CASE("mail: every kind of email, in English and Dutch, parses and carries i
     std::string text = Part(*m, "text/plain")->Find("content")->as_string();
     CHECK(text.find("Beste Gert Gast,") != std::string::npos);
     CHECK(text.find("dinsdag 5 december 2023 om 14:30") != std::string::npos);
-    std::string link = GuestLink(kPublicUrl, zoe.token, guest.id);
+    std::string link = GuestLink(PublicLinks(kPublicUrl), zoe.token, guest.id);
     CHECK(link.rfind(std::string(kPublicUrl) + "/public/guests/" + std::to_string(guest.id) + ".",
                      0) == 0);
     CHECK(text.find(link) != std::string::npos);
@@ -376,7 +382,8 @@ TEST_CASE("mail: an email is committed with its event or not at all") {
     inv.candidate_name = "X";
     inv.token = RandomToken(20);
     Status st = InsertInvitation(db, &inv);
-    if (st.ok()) st = EnqueueCandidateInvitation(db, kPublicUrl, w.account_id, inv.id, 1);
+    if (st.ok())
+      st = EnqueueCandidateInvitation(db, PublicLinks(kPublicUrl), w.account_id, inv.id, 1);
     if (st.ok()) st = Status::PreconditionFailed("the handler fails after queueing");
     return st;
   });
@@ -384,7 +391,7 @@ TEST_CASE("mail: an email is committed with its event or not at all") {
   CHECK(w.Outbox().empty());
   // Unknown rows are NotFound, and queue nothing.
   s = w.store->Write([&](Db& db) {
-    return EnqueueCandidateInvitation(db, kPublicUrl, w.account_id, 999, 1);
+    return EnqueueCandidateInvitation(db, PublicLinks(kPublicUrl), w.account_id, 999, 1);
   });
   CHECK(s.IsNotFound());
   CHECK(w.Outbox().empty());

@@ -103,7 +103,7 @@ class Client {
       ServerContext ctx;
       ctx.store = &server_.store();
       ctx.clock = &server_.clock();
-      ctx.public_url = "https://cammio.test";
+      ctx.links = PublicLinks("https://cammio.test");
       ctx.data_dir = server_.data_dir();
       Call call(ctx, req, body, res, formats, m.params, &p.value());
       s = m.route->handler(call);
@@ -471,7 +471,9 @@ TEST_CASE("notify: the notifications list, one notification, redeliver; scoped b
     REQUIRE(server.store()
                 .Write([&](Db& db) {
                   Status s = CompleteInvitation(db, inv, c, &id);
-                  if (s.ok()) s = EnqueueCompletionNotification(db, id, "https://cammio.test", c.ended_at);
+                  if (s.ok())
+                    s = EnqueueCompletionNotification(db, id, PublicLinks("https://cammio.test"),
+                                                      c.ended_at);
                   return s;
                 })
                 .ok());

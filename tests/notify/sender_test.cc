@@ -59,7 +59,9 @@ int64_t CompleteAndEnqueue(TestServer& server, int64_t invitation_id) {
   int64_t interview_id = 0;
   Status s = server.store().Write([&](Db& db) {
     Status st = CompleteInvitation(db, invitation_id, c, &interview_id);
-    if (st.ok()) st = EnqueueCompletionNotification(db, interview_id, "https://cammio.test", c.ended_at);
+    if (st.ok())
+      st = EnqueueCompletionNotification(db, interview_id, PublicLinks("https://cammio.test"),
+                                         c.ended_at);
     return st;
   });
   INFO(s.ToString());
@@ -264,7 +266,8 @@ TEST_CASE("notify: each method and content type reaches the receiver as rendered
     if (c.soap_action) s.soap_action = c.soap_action;
     s.body_msg = c.body_msg;
     s.endpoint = "/in";
-    auto req = RenderNotification(s, testing::Json(params_json), InterviewUrl("https://cammio.test", 7));
+    auto req = RenderNotification(s, testing::Json(params_json),
+                                  PublicLinks("https://cammio.test").RecruiterReview(7));
     REQUIRE(req.ok());
     size_t before = ats.count();
     SendResult r = SendNotification(*req, s, "msg_test", 1700000000, Loopback());
@@ -544,7 +547,7 @@ TEST_CASE("notify: certificate verification fails with a wrong CA; verify_tls=fa
   NotificationSettings s = SettingsFor(me.account_id, ats);
   s.ca_pem = other.ca_pem();
   auto req = RenderNotification(s, testing::Json(R"({"employee_id": "1"})"),
-                                InterviewUrl("https://cammio.test", 1));
+                                PublicLinks("https://cammio.test").RecruiterReview(1));
   REQUIRE(req.ok());
   SendResult r = SendNotification(*req, s, "msg_x", 1, Loopback());
   CHECK_FALSE(r.ok());
@@ -589,7 +592,8 @@ TEST_CASE("notify: slow answers beyond the timeout are failures") {
   ats.SetDelay(3s);
   NotificationSettings s = SettingsFor(1, ats);
   s.timeout_seconds = 1;
-  auto req = RenderNotification(s, testing::Json("{}"), InterviewUrl("https://cammio.test", 1));
+  auto req = RenderNotification(s, testing::Json("{}"),
+                                PublicLinks("https://cammio.test").RecruiterReview(1));
   REQUIRE(req.ok());
   SendResult r = SendNotification(*req, s, "msg_x", 1, Loopback());
   CHECK_FALSE(r.ok());

@@ -89,7 +89,7 @@ struct ServerOn {
     ctx.store = store.get();
     ctx.clock = &clock;
     ctx.throttle = &throttle;
-    ctx.public_url = "https://cammio.test";
+    ctx.links = PublicLinks("https://cammio.test");
     ctx.data_dir = dir;
     server = std::make_unique<testing::ApiStack>(ctx, o);
     REQUIRE(server->Start().ok());

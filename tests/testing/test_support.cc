@@ -95,7 +95,7 @@ ServerContext WithMetrics(ServerContext ctx, Metrics* own) {
 
 http::ServerOptions TransportOptionsOf(const ServerContext& ctx, const ServerOptions& o) {
   http::ServerOptions t = o;
-  t.hsts_on_plain_http = ctx.public_url.rfind("https://", 0) == 0;
+  t.hsts_on_plain_http = ctx.links.https();
   return t;
 }
 
@@ -141,11 +141,11 @@ void TestServer::Start(StoreOptions so) {
   response_cache_ = std::make_unique<ResponseCache>(4 << 20);
   ctx.response_cache = response_cache_.get();
   ctx.integrity = &integrity_;
-  ctx.public_url = "https://cammio.test";
+  ctx.links = PublicLinks("https://cammio.test");
   ctx.data_dir = dir_.path();
   ctx.outbound = outbound_;
   events_ = std::make_unique<AppEvents>(
-      ctx.public_url,
+      ctx.links,
       [this] {
         if (Sender* s = notifier_.load()) s->Kick();
       },

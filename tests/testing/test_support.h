@@ -63,7 +63,7 @@ struct ServerOptions : http::ServerOptions {
 
 // The API pipeline over `ctx` with the whole route table (ApiRouter()),
 // served by an http::Server, wired as `cammio serve` wires them: HSTS on
-// the plain listener when ctx.public_url is https, connection metrics.
+// the plain listener when ctx.links is https, connection metrics.
 class ApiStack {
  public:
   // Counts into ctx.metrics, or into a Metrics of its own when that is null.

@@ -1,0 +1,52 @@
+// PublicLinks (src/config/public_links.h): the one place that builds the
+// links cammio hands out, and the one URL-host parser.
+#include "config/public_links.h"
+
+#include <doctest/doctest.h>
+
+namespace cammio {
+namespace {
+
+TEST_CASE("config PublicLinks: trailing slashes are dropped; the default is localhost") {
+  CHECK(PublicLinks("https://cammio.example/").base() == "https://cammio.example");
+  CHECK(PublicLinks("https://cammio.example//").base() == "https://cammio.example");
+  CHECK(PublicLinks("https://cammio.example/base/").CandidateInterview("tok") ==
+        "https://cammio.example/base/public/job_interviews/tok");
+  CHECK(PublicLinks("", 9443).base() == "https://localhost:9443");
+  CHECK(PublicLinks().base().empty());
+  CHECK(PublicLinks().RecruiterReview(7) == "/recruiter/reviews/7");
+}
+
+TEST_CASE("config PublicLinks: every link is base + its path") {
+  PublicLinks l("https://cammio.example:8443/");
+  CHECK(l.CandidateInterview("abc") == "https://cammio.example:8443/public/job_interviews/abc");
+  CHECK(l.PublicVacancy("pv") == "https://cammio.example:8443/public/vacancies/pv");
+  CHECK(l.ReviewerPage("rv") == "https://cammio.example:8443/public/reviews/rv");
+  CHECK(l.ForwardPage("fw") == "https://cammio.example:8443/public/video/v/fw");
+  CHECK(l.GuestPage("3.abc") == "https://cammio.example:8443/public/guests/3.abc");
+  CHECK(l.RecruiterReview(12) == "https://cammio.example:8443/recruiter/reviews/12");
+  CHECK(l.Video(34) == "https://cammio.example:8443/api/videos/34");
+  CHECK(l.Video(34) == l.base() + PublicLinks::VideoPath(34));
+}
+
+TEST_CASE("config PublicLinks: host() drops scheme, userinfo, port, path and IPv6 brackets") {
+  CHECK(PublicLinks("https://cammio.example.com:8443/base").host() == "cammio.example.com");
+  CHECK(PublicLinks("http://user:pw@10.0.0.5").host() == "10.0.0.5");
+  CHECK(PublicLinks("https://[::1]:8443/").host() == "::1");
+  CHECK(PublicLinks("https://[2001:db8::5]").host() == "2001:db8::5");
+  CHECK(PublicLinks("https://host?x=1").host() == "host");
+  CHECK(PublicLinks("", 8443).host() == "localhost");
+  CHECK(UrlHost("cammio.example:80/x") == "cammio.example");
+  CHECK(UrlHost("https://[::1") == "");
+  CHECK(UrlHost("") == "");
+}
+
+TEST_CASE("config PublicLinks: https()") {
+  CHECK(PublicLinks("https://cammio.example").https());
+  CHECK_FALSE(PublicLinks("http://cammio.example").https());
+  CHECK(PublicLinks("", 8443).https());
+  CHECK_FALSE(PublicLinks().https());
+}
+
+}  // namespace
+}  // namespace cammio
