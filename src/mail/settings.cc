@@ -2,7 +2,7 @@
 
 #include "store/accounts.h"
 #include "store/erase.h"
-#include "tls/certificate.h"
+#include "tls/ca_pem.h"
 #include "store/mail_settings.h"
 
 namespace cammio::mail {

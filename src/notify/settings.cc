@@ -1,7 +1,7 @@
 #include "notify/settings.h"
 
 #include "notify/render.h"
-#include "tls/certificate.h"
+#include "tls/ca_pem.h"
 #include "util/crypto.h"
 #include "util/random.h"
 

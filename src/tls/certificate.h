@@ -48,17 +48,4 @@ Result<std::string> CertificateFingerprintSha256(const std::string& cert_pem_pat
 // (UTC). Errors as CertificateFingerprintSha256.
 Result<std::string> CertificateNotAfter(const std::string& cert_pem_path);
 
-// What mbedTLS makes of a CA bundle given as text (a relay's or an ATS's
-// ca_pem), read the way the TLS clients read it (client_config.h).
-struct CaPemCheck {
-  // The text holds a "-----BEGIN CERTIFICATE-----" line (else mbedTLS reads
-  // it as one DER certificate).
-  bool pem = false;
-  // At least one certificate was read; others may have been skipped.
-  bool usable = false;
-  // Every certificate in it was read, and there was at least one.
-  bool complete = false;
-};
-CaPemCheck CheckCaPem(const std::string& ca_pem);
-
 }  // namespace cammio::tls

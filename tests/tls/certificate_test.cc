@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "tls/ca_pem.h"
 #include "tls/certificate.h"
 #include "tls/client.h"
 #include "tls/session.h"
