@@ -1,5 +1,5 @@
 // sources: src/api/router.cc src/api/routes.cc src/api/list_query.cc
-// sources: src/util/time.cc src/util/status.cc
+// sources: src/util/time.cc src/util/status.cc src/api/events.cc
 // stub-handlers: the handlers routes.cc names are aborting stubs (none is called).
 //
 // libFuzzer target for request routing: a method and a path against the real
