@@ -121,7 +121,15 @@ function(cammio_module m)
   list(FILTER srcs EXCLUDE REGEX "_test\\.cc$")
   set(root ${CMAKE_BINARY_DIR}/include_roots/${m})
   file(MAKE_DIRECTORY ${root})
-  if(NOT EXISTS ${root}/${m} AND IS_DIRECTORY ${CMAKE_SOURCE_DIR}/src/${m})
+  # (Re)made at every configure unless it already points here: a build tree
+  # reused for another checkout must not compile that checkout's headers.
+  set(link_target "")
+  if(IS_SYMLINK ${root}/${m})
+    file(READ_SYMLINK ${root}/${m} link_target)
+  endif()
+  if(NOT link_target STREQUAL "${CMAKE_SOURCE_DIR}/src/${m}"
+     AND IS_DIRECTORY ${CMAKE_SOURCE_DIR}/src/${m})
+    file(REMOVE ${root}/${m})
     file(CREATE_LINK ${CMAKE_SOURCE_DIR}/src/${m} ${root}/${m} SYMBOLIC)
   endif()
   if(srcs)

@@ -21,20 +21,20 @@ class Status {
  public:
   enum class Code {
     kOk = 0,
-    kInvalidArgument,     // 400: malformed body or parameter.
-    kUnauthenticated,     // 403: missing or wrong credentials (the seed's table).
-    kDisabled,            // 401: the account's API access is disabled.
-    kNotFound,            // 404: unknown path, or id not in the caller's account.
-    kMethodNotAllowed,    // 405: known path, other method.
-    kConflict,            // 409: e.g. an Idempotency-Key reused with another body.
-    kGone,                // 410: a link that was used up or expired.
-    kPreconditionFailed,  // 412: validation or rule failure.
-    kPayloadTooLarge,     // 413: body over the configured limit.
-    kTooManyRequests,     // 429: too many failed authentications.
-    kInternal,            // 500: a bug or unexpected state.
-    kIoError,             // 500: storage failure.
-    kInsufficientStorage, // 507: disk full.
-    kUnavailable,         // 503: read-only storage, shutting down.
+    kInvalidArgument,      // 400: malformed body or parameter.
+    kUnauthenticated,      // 403: missing or wrong credentials (the seed's table).
+    kDisabled,             // 401: the account's API access is disabled.
+    kNotFound,             // 404: unknown path, or id not in the caller's account.
+    kMethodNotAllowed,     // 405: known path, other method.
+    kConflict,             // 409: e.g. an Idempotency-Key reused with another body.
+    kGone,                 // 410: a link that was used up or expired.
+    kPreconditionFailed,   // 412: validation or rule failure.
+    kPayloadTooLarge,      // 413: body over the configured limit.
+    kTooManyRequests,      // 429: too many failed authentications.
+    kInternal,             // 500: a bug or unexpected state.
+    kIoError,              // 500: storage failure.
+    kInsufficientStorage,  // 507: disk full.
+    kUnavailable,          // 503: read-only storage, shutting down.
   };
 
   Status() = default;  // OK.
@@ -47,12 +47,16 @@ class Status {
   static Status MethodNotAllowed(std::string d) { return {Code::kMethodNotAllowed, std::move(d)}; }
   static Status Conflict(std::string d) { return {Code::kConflict, std::move(d)}; }
   static Status Gone(std::string d) { return {Code::kGone, std::move(d)}; }
-  static Status PreconditionFailed(std::string d) { return {Code::kPreconditionFailed, std::move(d)}; }
+  static Status PreconditionFailed(std::string d) {
+    return {Code::kPreconditionFailed, std::move(d)};
+  }
   static Status PayloadTooLarge(std::string d) { return {Code::kPayloadTooLarge, std::move(d)}; }
   static Status TooManyRequests(std::string d) { return {Code::kTooManyRequests, std::move(d)}; }
   static Status Internal(std::string d) { return {Code::kInternal, std::move(d)}; }
   static Status IoError(std::string d) { return {Code::kIoError, std::move(d)}; }
-  static Status InsufficientStorage(std::string d) { return {Code::kInsufficientStorage, std::move(d)}; }
+  static Status InsufficientStorage(std::string d) {
+    return {Code::kInsufficientStorage, std::move(d)};
+  }
   static Status Unavailable(std::string d) { return {Code::kUnavailable, std::move(d)}; }
 
   bool ok() const { return code_ == Code::kOk; }

@@ -23,8 +23,8 @@
 #include "api/router.h"
 #include "api/upload_claims.h"
 #include "cammio/document.h"
-#include "format/render.h"
 #include "config/public_links.h"
+#include "format/render.h"
 #include "net/address.h"
 #include "store/accounts.h"
 #include "store/store.h"
@@ -50,8 +50,8 @@ struct ServerContext {
   const DatabaseIntegrity* integrity = nullptr;
   // The request counters behind /metrics (api/metrics.h); null = not counted.
   Metrics* metrics = nullptr;
-  PublicLinks links;  // the links handed out (config/public_links.h)
-  std::string data_dir;                                 // media files live in data_dir/media
+  PublicLinks links;     // the links handed out (config/public_links.h)
+  std::string data_dir;  // media files live in data_dir/media
   // Cross-module events (api/events.h): a completion's outbox rows, and the
   // wake-ups of the mail and notification senders after a commit. Never
   // null; set by the composition root (cli/app_events.h).

@@ -66,8 +66,8 @@ class PathParams {
 struct RouteMatch {
   const Route* route = nullptr;  // null: see `status`
   PathParams params;
-  Status status;                 // NotFound or MethodNotAllowed when route is null
-  std::string allow;             // for 405: "GET, POST"
+  Status status;      // NotFound or MethodNotAllowed when route is null
+  std::string allow;  // for 405: "GET, POST"
 };
 
 class Router {

@@ -7,12 +7,12 @@
 #include <algorithm>
 #include <iostream>
 
+#include "api/auth_throttle.h"
 #include "api/metrics.h"
 #include "api/pipeline.h"
 #include "api/response_cache.h"
 #include "cli/app_events.h"
 #include "cli/cli.h"
-#include "api/auth_throttle.h"
 #include "config/public_links.h"
 #include "http/server.h"
 #include "mail/sender.h"

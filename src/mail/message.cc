@@ -12,9 +12,9 @@
 namespace cammio::mail {
 namespace {
 
-constexpr size_t kFoldAt = 78;         // RFC 5322 recommended line length
-constexpr size_t kEncodedLineMax = 76; // RFC 2047: lines holding encoded-words
-constexpr size_t kQpLineMax = 76;      // RFC 2045
+constexpr size_t kFoldAt = 78;          // RFC 5322 recommended line length
+constexpr size_t kEncodedLineMax = 76;  // RFC 2047: lines holding encoded-words
+constexpr size_t kQpLineMax = 76;       // RFC 2045
 constexpr char kHex[] = "0123456789ABCDEF";
 
 bool IsAscii(std::string_view s) {
@@ -131,8 +131,7 @@ void QpLine(std::string_view line, std::string* out) {
     auto c = static_cast<unsigned char>(line[i]);
     bool last = i + 1 == line.size();
     std::string token;
-    if (c == '=' || c >= 0x7f || (c < 0x20 && c != '\t') ||
-        (last && (c == ' ' || c == '\t'))) {
+    if (c == '=' || c >= 0x7f || (c < 0x20 && c != '\t') || (last && (c == ' ' || c == '\t'))) {
       token = QpEscape(c);
     } else {
       token.assign(1, static_cast<char>(c));
@@ -172,8 +171,8 @@ std::string UnstructuredHeader(std::string_view name, std::string_view value) {
   if (FoldsAsAscii(v, prefix.size())) return FoldAscii(prefix, v);
   // Each line holding encoded-words is at most 76 characters: the first
   // shares its line with the header name, the others follow one space.
-  return prefix + EncodeWordsLimited(v, kEncodedLineMax - prefix.size(), kEncodedLineMax - 1,
-                                     "\r\n ");
+  return prefix +
+         EncodeWordsLimited(v, kEncodedLineMax - prefix.size(), kEncodedLineMax - 1, "\r\n ");
 }
 
 std::string AddressHeader(std::string_view name, const Mailbox& mailbox) {
@@ -192,11 +191,11 @@ std::string AddressHeader(std::string_view name, const Mailbox& mailbox) {
     if (line.size() <= kFoldAt) return line;
     return prefix + phrase + "\r\n " + address;
   }
-  phrase = EncodeWordsLimited(display, kEncodedLineMax - prefix.size(), kEncodedLineMax - 1,
-                              "\r\n ");
+  phrase =
+      EncodeWordsLimited(display, kEncodedLineMax - prefix.size(), kEncodedLineMax - 1, "\r\n ");
   size_t nl = phrase.rfind('\n');
-  size_t last_line = nl == std::string::npos ? prefix.size() + phrase.size()
-                                             : phrase.size() - nl - 1;
+  size_t last_line =
+      nl == std::string::npos ? prefix.size() + phrase.size() : phrase.size() - nl - 1;
   if (last_line + 1 + address.size() <= kFoldAt) return prefix + phrase + " " + address;
   return prefix + phrase + "\r\n " + address;
 }
@@ -247,12 +246,23 @@ std::string HtmlEscape(std::string_view s) {
   out.reserve(s.size());
   for (char c : s) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;

@@ -2,8 +2,8 @@
 
 #include "store/accounts.h"
 #include "store/erase.h"
-#include "tls/ca_pem.h"
 #include "store/mail_settings.h"
+#include "tls/ca_pem.h"
 
 namespace cammio::mail {
 namespace {
@@ -40,18 +40,24 @@ bool ParseSecurity(const std::string& text, Security* out) {
 
 const char* SecurityName(Security s) {
   switch (s) {
-    case Security::kStartTls: return "starttls";
-    case Security::kTls: return "tls";
-    case Security::kNone: return "none";
+    case Security::kStartTls:
+      return "starttls";
+    case Security::kTls:
+      return "tls";
+    case Security::kNone:
+      return "none";
   }
   return "starttls";
 }
 
 int DefaultPort(Security s) {
   switch (s) {
-    case Security::kStartTls: return 587;
-    case Security::kTls: return 465;
-    case Security::kNone: return 25;
+    case Security::kStartTls:
+      return 587;
+    case Security::kTls:
+      return 465;
+    case Security::kNone:
+      return 25;
   }
   return 587;
 }
@@ -122,9 +128,7 @@ Status PutRelaySettings(Db& db, const RelaySettings& r, int64_t now) {
   return UpsertMailRelay(db, row, now);
 }
 
-Status DeleteRelaySettings(Db& db, int64_t account_id) {
-  return DeleteMailRelay(db, account_id);
-}
+Status DeleteRelaySettings(Db& db, int64_t account_id) { return DeleteMailRelay(db, account_id); }
 
 Result<bool> EmailDisabled(Db& db, int64_t account_id) {
   return SelectEmailDisabled(db, account_id);

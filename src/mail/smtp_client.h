@@ -43,7 +43,7 @@
 namespace cammio::tls {
 class ClientConfig;
 class TlsConnection;
-}
+}  // namespace cammio::tls
 
 namespace cammio::mail {
 

@@ -79,7 +79,7 @@ Result<std::optional<int64_t>> NextDueTime(Db& db);
 // The outcome of one attempt, as the sender records it.
 struct AttemptRecord {
   int64_t at = 0;
-  int status_code = 0;  // 0: no HTTP answer
+  int status_code = 0;   // 0: no HTTP answer
   std::string response;  // cut to 500 bytes by RecordAttempt
   std::string error;     // empty on success
   bool delivered = false;

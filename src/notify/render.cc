@@ -103,8 +103,8 @@ std::vector<Param> CollectParams(const Value& callback_params, const std::string
   for (const auto& [name, value] : callback_params.members()) {
     Param p;
     p.name = name;
-    p.value = value.is_string() && value.as_string() == kCammioUrl ? Value::String(interview_url)
-                                                                   : value;
+    p.value =
+        value.is_string() && value.as_string() == kCammioUrl ? Value::String(interview_url) : value;
     p.text = TextOf(p.value);
     out.push_back(std::move(p));
   }
@@ -256,9 +256,7 @@ std::optional<BodyKind> BodyKindFor(std::string_view content_type) {
 }
 
 Result<HostParts> ParseHost(std::string_view host, bool ssl) {
-  auto bad = [](const std::string& why) {
-    return Status::PreconditionFailed("host " + why);
-  };
+  auto bad = [](const std::string& why) { return Status::PreconditionFailed("host " + why); };
   if (host.size() > 255) return bad("is longer than 255 characters");
   HostParts out;
   out.scheme = ssl ? "https" : "http";
@@ -360,8 +358,8 @@ Result<RenderedRequest> RenderNotification(const NotificationSettings& s,
   r.method = s.method;
   std::string path = FillTemplate(s.endpoint.value_or(""), params, interview_url, Escape::kUrl);
   if (path.empty() || path.front() != '/') path.insert(path.begin(), '/');
-  bool default_port = (hp->scheme == "https" && hp->port == 443) ||
-                      (hp->scheme == "http" && hp->port == 80);
+  bool default_port =
+      (hp->scheme == "https" && hp->port == 443) || (hp->scheme == "http" && hp->port == 80);
   r.url = hp->scheme + "://" + hp->host + (default_port ? "" : ":" + std::to_string(hp->port)) +
           hp->base_path + path;
   if (s.query_params && !params.empty()) {
@@ -408,13 +406,27 @@ std::string JsonEscape(std::string_view s) {
   out.reserve(s.size());
   for (unsigned char c : s) {
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
+      case '\f':
+        out += "\\f";
+        break;
       default:
         if (c < 0x20 || c == 0x7f) {
           char buf[8];
@@ -433,11 +445,21 @@ std::string XmlEscape(std::string_view s) {
   out.reserve(s.size());
   for (unsigned char c : s) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&apos;"; break;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&apos;";
+        break;
       default:
         // XML 1.0 has no way to carry other control characters: they are dropped.
         if (c >= 0x20 || c == '\t' || c == '\n' || c == '\r') out.push_back(static_cast<char>(c));
@@ -472,8 +494,8 @@ std::string PercentEncode(std::string_view s) {
   return out;
 }
 
-std::string WebhookSignature(std::string_view key, std::string_view webhook_id,
-                             int64_t timestamp, std::string_view body) {
+std::string WebhookSignature(std::string_view key, std::string_view webhook_id, int64_t timestamp,
+                             std::string_view body) {
   std::string content;
   content.reserve(webhook_id.size() + body.size() + 24);
   content.append(webhook_id).append(".").append(std::to_string(timestamp)).append(".");

@@ -80,14 +80,14 @@ Result<RenderedRequest> RenderNotification(const NotificationSettings& settings,
 std::vector<std::string> PlaceholderNames(std::string_view tmpl);
 
 // Escapers (exposed for tests).
-std::string JsonEscape(std::string_view s);   // without the surrounding quotes
-std::string XmlEscape(std::string_view s);    // &<>"' as entities; drops invalid XML chars
-std::string FormEncode(std::string_view s);   // application/x-www-form-urlencoded
+std::string JsonEscape(std::string_view s);     // without the surrounding quotes
+std::string XmlEscape(std::string_view s);      // &<>"' as entities; drops invalid XML chars
+std::string FormEncode(std::string_view s);     // application/x-www-form-urlencoded
 std::string PercentEncode(std::string_view s);  // RFC 3986: all but unreserved
 
 // Standard Webhooks: "v1," + base64(HMAC-SHA256(key, id "." timestamp "." body)),
 // `key` being the decoded secret.
-std::string WebhookSignature(std::string_view key, std::string_view webhook_id,
-                             int64_t timestamp, std::string_view body);
+std::string WebhookSignature(std::string_view key, std::string_view webhook_id, int64_t timestamp,
+                             std::string_view body);
 
 }  // namespace cammio

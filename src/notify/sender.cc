@@ -3,8 +3,8 @@
 #include <httplib.h>
 
 #include <algorithm>
-#include <chrono>
 #include <cctype>
+#include <chrono>
 #include <condition_variable>
 #include <cstring>
 #include <memory>
@@ -28,8 +28,8 @@ constexpr int64_t kRetrySchedule[] = {5,     300,   1800,  7200,  18000, 36000,
                                       36000, 36000, 36000, 36000, 36000};
 constexpr size_t kRetrySteps = sizeof kRetrySchedule / sizeof kRetrySchedule[0];
 
-constexpr size_t kBodyKeep = 64 * 1024;        // kept of an answer
-constexpr size_t kBodyReadMax = 1024 * 1024;   // read of an answer before giving up on it
+constexpr size_t kBodyKeep = 64 * 1024;       // kept of an answer
+constexpr size_t kBodyReadMax = 1024 * 1024;  // read of an answer before giving up on it
 constexpr int kMaxThreads = 16;
 constexpr int kStoreFailureHoldSeconds = 30;
 

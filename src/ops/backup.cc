@@ -10,8 +10,8 @@
 #include "ops/restore.h"
 #include "ops/tar.h"
 #include "store/integrity.h"
-#include "util/fs.h"
 #include "store/maintenance.h"
+#include "util/fs.h"
 #include "util/time.h"
 #include "util/version.h"
 

@@ -29,7 +29,7 @@
 namespace cammio::ops {
 
 struct EraseResult {
-  std::string reference;    // the erasure_audit reference
+  std::string reference;  // the erasure_audit reference
   EraseCounts counts;
   int64_t files_not_removed = 0;
 };

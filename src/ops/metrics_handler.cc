@@ -9,8 +9,8 @@
 #include "store/integrity.h"
 #include "store/stats.h"
 #include "util/crypto.h"
-#include "util/version.h"
 #include "util/fs.h"
+#include "util/version.h"
 
 namespace cammio::ops {
 namespace {

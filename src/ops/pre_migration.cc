@@ -5,8 +5,8 @@
 #include <vector>
 
 #include "ops/backup.h"
-#include "util/fs.h"
 #include "store/maintenance.h"
+#include "util/fs.h"
 #include "util/log.h"
 #include "util/time.h"
 

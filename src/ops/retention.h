@@ -30,7 +30,7 @@
 namespace cammio::ops {
 
 struct RetentionRun {
-  int64_t accounts = 0;    // accounts with something deleted
+  int64_t accounts = 0;  // accounts with something deleted
   int64_t interviews = 0;
   int64_t media_files = 0;
   int64_t files_not_removed = 0;
@@ -38,20 +38,18 @@ struct RetentionRun {
 
 // Sets (days >= 1) or clears (nullopt) an account's retention period.
 // NotFound for an unknown account, InvalidArgument for days out of 1..36500.
-Status SetRetentionDays(Store& store, int64_t account_id, std::optional<int64_t> days,
-                        int64_t now);
+Status SetRetentionDays(Store& store, int64_t account_id, std::optional<int64_t> days, int64_t now);
 // The account's period, nullopt when none is set.
 Result<std::optional<int64_t>> GetRetentionDays(Store& store, int64_t account_id);
 
 // Deletes everything due at `now` for every account with a period. Errors
 // of a batch stop the run (what earlier batches deleted stays deleted).
-Status ApplyRetention(Store& store, const std::string& data_dir, int64_t now,
-                      RetentionRun* run, int batch_size = 100);
+Status ApplyRetention(Store& store, const std::string& data_dir, int64_t now, RetentionRun* run,
+                      int batch_size = 100);
 
 class RetentionWorker {
  public:
-  RetentionWorker(Store* store, std::string data_dir, Clock* clock,
-                  int64_t interval_seconds = 3600)
+  RetentionWorker(Store* store, std::string data_dir, Clock* clock, int64_t interval_seconds = 3600)
       : store_(store), data_dir_(std::move(data_dir)), clock_(clock), interval_(interval_seconds) {}
   ~RetentionWorker() { Stop(); }
 

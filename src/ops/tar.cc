@@ -90,8 +90,8 @@ bool IsSafeMemberName(std::string_view name) {
   size_t start = 0;
   while (start <= name.size()) {
     size_t slash = name.find('/', start);
-    std::string_view part =
-        name.substr(start, slash == std::string_view::npos ? std::string_view::npos : slash - start);
+    std::string_view part = name.substr(
+        start, slash == std::string_view::npos ? std::string_view::npos : slash - start);
     if (part.empty() || part == "." || part == "..") return false;
     for (char c : part) {
       if (c == '\0' || c == '\\' || static_cast<unsigned char>(c) < 0x20) return false;

@@ -172,8 +172,6 @@ Status ListMail(Db& db, const MailFilter& f, std::vector<OutboxMail>* out) {
   return s;
 }
 
-Status PruneSentMail(Db& db, int64_t before) {
-  return DeleteSentMailBefore(db, before);
-}
+Status PruneSentMail(Db& db, int64_t before) { return DeleteSentMailBefore(db, before); }
 
 }  // namespace cammio::mail

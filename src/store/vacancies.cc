@@ -6,21 +6,21 @@
 namespace cammio {
 namespace {
 
-#define VACANCY_COLUMNS                                                                       \
-  "SELECT v.id, v.account_id, v.recruiter_id, u.name, u.email, u.phone, v.title, v.kind, "    \
-  "v.scope, v.language, v.reference_id, v.datetime_start, v.datetime_start_ts, "              \
-  "v.datetime_end, v.datetime_end_ts, v.answering_time, v.cv_upload_required, "               \
-  "v.external_info_url, v.generic_invitation_text, v.num_of_retries, v.play_test_question, "  \
+#define VACANCY_COLUMNS                                                                      \
+  "SELECT v.id, v.account_id, v.recruiter_id, u.name, u.email, u.phone, v.title, v.kind, "   \
+  "v.scope, v.language, v.reference_id, v.datetime_start, v.datetime_start_ts, "             \
+  "v.datetime_end, v.datetime_end_ts, v.answering_time, v.cv_upload_required, "              \
+  "v.external_info_url, v.generic_invitation_text, v.num_of_retries, v.play_test_question, " \
   "v.use_as_template, v.template_id, v.public_token, v.created_at, v.updated_at, "
 #define VACANCY_FROM "FROM vacancies v JOIN users u ON u.id = v.recruiter_id "
-#define VACANCY_SELECT                                                                        \
-  VACANCY_COLUMNS                                                                             \
-  "(SELECT COUNT(*) FROM invitations i WHERE i.vacancy_id = v.id AND i.status = 'open'), "    \
+#define VACANCY_SELECT                                                                     \
+  VACANCY_COLUMNS                                                                          \
+  "(SELECT COUNT(*) FROM invitations i WHERE i.vacancy_id = v.id AND i.status = 'open'), " \
   "(SELECT COUNT(*) FROM interviews w WHERE w.vacancy_id = v.id) " VACANCY_FROM
 
-#define VACANCY_FILTER                                                                  \
-  "WHERE v.account_id = ?1 AND (?2 = 0 OR v.use_as_template = 'yes') "                 \
-  "AND (?3 IS NULL OR (v.datetime_start_ts <= ?3 AND v.datetime_end_ts >= ?3)) "        \
+#define VACANCY_FILTER                                                                         \
+  "WHERE v.account_id = ?1 AND (?2 = 0 OR v.use_as_template = 'yes') "                         \
+  "AND (?3 IS NULL OR (v.datetime_start_ts <= ?3 AND v.datetime_end_ts >= ?3)) "               \
   "AND (?4 IS NULL OR v.datetime_end_ts >= ?4) AND (?5 IS NULL OR v.datetime_start_ts <= ?5) " \
   "AND (?6 IS NULL OR v.updated_at >= ?6) "
 
@@ -134,8 +134,8 @@ Status LoadQuestions(Db& db, Vacancy* v) {
   Status s;
   v->questions.clear();
   while (st.Step(&s)) {
-    v->questions.push_back(Question{st.Int(0), st.Int(1), st.Text(2), st.OptText(3),
-                                    st.OptInt(4), st.OptText(5), st.Int(6) != 0});
+    v->questions.push_back(Question{st.Int(0), st.Int(1), st.Text(2), st.OptText(3), st.OptInt(4),
+                                    st.OptText(5), st.Int(6) != 0});
   }
   return s;
 }
@@ -148,7 +148,10 @@ Status InsertVacancy(Db& db, Vacancy* v) {
   Stmt st = db.Prepare(kInsertVacancy);
   st.Bind(1, v->account_id).Bind(2, v->recruiter_id);
   BindFields(st, *v);
-  st.Bind(19, v->template_id).Bind(20, v->public_token).Bind(21, v->created_at).Bind(22, v->updated_at);
+  st.Bind(19, v->template_id)
+      .Bind(20, v->public_token)
+      .Bind(21, v->created_at)
+      .Bind(22, v->updated_at);
   Status s = st.Run();
   if (!s.ok()) return s;
   v->id = db.LastInsertId();

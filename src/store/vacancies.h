@@ -52,10 +52,10 @@ struct Vacancy {
 
 struct VacancyFilter {
   bool templates_only = false;
-  std::optional<int64_t> active_at;       // start <= t <= end
-  std::optional<int64_t> from, to;        // overlaps [from, to]
+  std::optional<int64_t> active_at;  // start <= t <= end
+  std::optional<int64_t> from, to;   // overlaps [from, to]
   std::optional<int64_t> updated_since;
-  int64_t limit = -1;                     // -1: all rows
+  int64_t limit = -1;  // -1: all rows
   int64_t offset = 0;
 };
 

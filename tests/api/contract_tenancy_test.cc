@@ -123,7 +123,7 @@ std::string BodyFor(const std::string& collection, const std::string& method, bo
 }
 
 struct World {
-  IdSet a;            // account A's resources
+  IdSet a;  // account A's resources
   int64_t template_id = 0;
   int64_t b_vacancy = 0;  // account B's own live vacancy
 };
@@ -159,12 +159,13 @@ World Build(TestServer& server, Api& a, Api& b) {
               .ok());
   w.a.notification = Int(List(a.Get("/api/notifications"), "notification").at(0), "id");
   std::string base = "/api/interviews/" + S(w.a.interview);
-  w.a.reviewer = Int(Object(a.Post(base + "/reviewers",
-                                   "{\"reviewer\": {\"name\": \"R\", \"email\": \"r@cammio.com\"}}"),
-                            201, "reviewer"),
-                     "id");
-  w.a.review = Int(Object(a.Post(base + "/reviews", "{\"review\": {\"rating\": 4}}"), 201, "review"),
-                   "id");
+  w.a.reviewer =
+      Int(Object(a.Post(base + "/reviewers",
+                        "{\"reviewer\": {\"name\": \"R\", \"email\": \"r@cammio.com\"}}"),
+                 201, "reviewer"),
+          "id");
+  w.a.review =
+      Int(Object(a.Post(base + "/reviews", "{\"review\": {\"rating\": 4}}"), 201, "review"), "id");
   w.b_vacancy = CreateVacancy(b, "live");
   // B has resources of its own too, so that its lists are not trivially empty.
   int64_t b_inv = CreateInvitationId(b, w.b_vacancy, "b@cammio.com");
@@ -180,7 +181,8 @@ std::map<std::string, std::string> Snapshot(TestServer& server, Api& a, const Wo
   std::map<std::string, std::string> out;
   for (const Route& r : ApiRouter().routes()) {
     std::string pattern = r.pattern;
-    if (std::string(r.method) != "GET" || !r.authenticated || Collection(pattern) == "forward_url") {
+    if (std::string(r.method) != "GET" || !r.authenticated ||
+        Collection(pattern) == "forward_url") {
       continue;
     }
     std::string path = HasIds(pattern) ? Fill(pattern, w.a) : pattern;
@@ -188,10 +190,10 @@ std::map<std::string, std::string> Snapshot(TestServer& server, Api& a, const Wo
     out[path] = std::to_string(got.status) + " " + got.Header("X-Total-Count") + " " + got.body;
   }
   out["/api/vacancies/template"] = a.Get("/api/vacancies/" + S(w.template_id)).body;
-  for (const char* table : {"vacancies", "invitations", "candidates", "guests", "interviews",
-                            "recordings", "reviewers", "reviews", "forward_links", "videos",
-                            "idempotency_keys", "questions", "notifications",
-                            "notification_settings"}) {
+  for (const char* table :
+       {"vacancies", "invitations", "candidates", "guests", "interviews", "recordings", "reviewers",
+        "reviews", "forward_links", "videos", "idempotency_keys", "questions", "notifications",
+        "notification_settings"}) {
     out[std::string("rows:") + table] =
         S(CountRows(server, std::string("SELECT COUNT(*) FROM ") + table));
   }
@@ -232,7 +234,8 @@ bool Supports(const std::string& pattern, const std::string& method) {
   return false;
 }
 
-TEST_CASE("contract: tenancy: every id-bearing route answers another account's ids as missing ids") {
+TEST_CASE(
+    "contract: tenancy: every id-bearing route answers another account's ids as missing ids") {
   TestServer server;
   Api a(server);
   Credentials other = server.NewAccount("Other Agency", "recruiter@other.test");
@@ -274,8 +277,8 @@ TEST_CASE("contract: tenancy: every id-bearing route answers another account's i
         std::string theirs_path = Fill(pattern, w.a);
         Resp theirs = Try(b, method, pattern, theirs_path, xml);
         Resp none = Try(b, method, pattern, Fill(pattern, missing), xml);
-        INFO(std::string(xml ? "XML " : "JSON ") << method << " " << theirs_path << "\n  A's ids: " << theirs
-                                      << "\n  missing ids: " << none);
+        INFO(std::string(xml ? "XML " : "JSON ") << method << " " << theirs_path << "\n  A's ids: "
+                                                 << theirs << "\n  missing ids: " << none);
         CheckSameAnswer(theirs, none);
         if (supported) {
           CHECK(theirs.status == 404);
@@ -292,8 +295,8 @@ TEST_CASE("contract: tenancy: every id-bearing route answers another account's i
         if (pattern.rfind("/api/vacancies/:vacancy_id/", 0) == 0 && CountIds(pattern) > 1) {
           Resp mixed = Try(b, method, pattern, Fill(pattern, w.a, w.b_vacancy), xml);
           Resp mixed_none = Try(b, method, pattern, Fill(pattern, missing, w.b_vacancy), xml);
-          INFO("under B's vacancy " << w.b_vacancy << ": " << mixed << "\n  missing: "
-                                    << mixed_none);
+          INFO("under B's vacancy " << w.b_vacancy << ": " << mixed
+                                    << "\n  missing: " << mixed_none);
           CheckSameAnswer(mixed, mixed_none);
           if (supported) CHECK(mixed.status == 404);
         }

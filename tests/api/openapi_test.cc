@@ -359,8 +359,7 @@ TEST_CASE("openapi: every $ref resolves and every operation declares its answers
                      path.find("openapi") == std::string::npos &&
                      path.find("forward_url") == std::string::npos &&
                      path.find("videos") == std::string::npos && path != "/healthz" &&
-                     path.find("/settings/") == std::string::npos &&
-                     std::string(method) == "get";
+                     path.find("/settings/") == std::string::npos && std::string(method) == "get";
       if (is_list) {
         const Value* ok = check.Deref(*responses->Find("200"));
         CHECK_MESSAGE(ok->Find("headers")->Find("X-Total-Count") != nullptr,
@@ -738,8 +737,7 @@ TEST_CASE("openapi: authentication failures answer the documented errors") {
     REQUIRE(r);
     CHECK(r->status == 401);
   }
-  std::string basic_other =
-      "Basic " + Base64Encode(other.email + ":" + other.token);
+  std::string basic_other = "Basic " + Base64Encode(other.email + ":" + other.token);
   api.Call("GET", "/api/vacancies", "", 401, {{"Authorization", basic_other}}, /*anonymous=*/true);
   // The seed's header name works as an alias.
   const testing::Credentials& me = server.creds();

@@ -159,14 +159,14 @@ TEST_CASE("pipeline: every response carries a unique X-Request-Id") {
   auto anon = server.Client();
   auto cli = server.AuthedClient();
   std::vector<HttpResult> results;
-  results.push_back(anon->Get("/healthz"));                                  // 200
-  results.push_back(cli->Get("/api/vacancies"));                             // 200
-  results.push_back(anon->Get("/nothing/here"));                             // 404
-  results.push_back(anon->Get("/api/vacancies"));                            // 403
-  results.push_back(anon->Patch("/api/vacancies", "", "application/json"));  // 405
+  results.push_back(anon->Get("/healthz"));                                         // 200
+  results.push_back(cli->Get("/api/vacancies"));                                    // 200
+  results.push_back(anon->Get("/nothing/here"));                                    // 404
+  results.push_back(anon->Get("/api/vacancies"));                                   // 403
+  results.push_back(anon->Patch("/api/vacancies", "", "application/json"));         // 405
   results.push_back(cli->Post("/api/vacancies", "{not json", "application/json"));  // 400
-  results.push_back(cli->Get("/api/vacancies/424242"));                      // 404 (handler)
-  results.push_back(anon->Get("/healthz", {{"Range", "bytes=9-1"}}));        // 416 (httplib)
+  results.push_back(cli->Get("/api/vacancies/424242"));                             // 404 (handler)
+  results.push_back(anon->Get("/healthz", {{"Range", "bytes=9-1"}}));               // 416 (httplib)
   const int expected[] = {200, 200, 404, 403, 405, 400, 404, 416};
   std::set<std::string> ids;
   for (size_t i = 0; i < results.size(); ++i) {
@@ -191,9 +191,9 @@ TEST_CASE("pipeline: unknown paths and ids are 404 with the error document") {
   auto anon = server.Client();
   auto cli = server.AuthedClient();
   // Unknown paths need no credentials to be answered 404.
-  for (const char* path : {"/api/nothing", "/", "/api", "/api/vacancies/1/nothing",
-                           "/api/vacancies/abc", "/api/vacancies/0", "/api/vacancies/-1",
-                           "/api/vacancies/99999999999999999999"}) {
+  for (const char* path :
+       {"/api/nothing", "/", "/api", "/api/vacancies/1/nothing", "/api/vacancies/abc",
+        "/api/vacancies/0", "/api/vacancies/-1", "/api/vacancies/99999999999999999999"}) {
     CAPTURE(path);
     CHECK(ErrorDetails(anon->Get(path), 404) ==
           "The requested resource does not exist within the API configuration");
@@ -244,23 +244,26 @@ TEST_CASE("pipeline: authentication") {
   SUBCASE("no credentials: 403 with the seed's text") {
     CHECK(ErrorDetails(anon->Get("/api/vacancies"), 403) == kForbidden);
     CHECK(ErrorDetails(anon->Get("/api/vacancies/1"), 403) == kForbidden);
-    CHECK(ErrorDetails(server.Client()->Post("/api/vacancies", Wrapped("x"), "application/json"), 403) ==
-          kForbidden);
+    CHECK(ErrorDetails(server.Client()->Post("/api/vacancies", Wrapped("x"), "application/json"),
+                       403) == kForbidden);
   }
   SUBCASE("wrong token, unknown user, malformed header: 403") {
-    CHECK(ErrorDetails(anon->Get("/api/vacancies", {{"Authorization", BasicHeader(c.email, "cmo_wrong")}}), 403) ==
-          kForbidden);
-    CHECK(ErrorDetails(anon->Get("/api/vacancies", {{"Authorization", BasicHeader("nobody@agency.test", c.token)}}), 403) ==
-          kForbidden);
+    CHECK(ErrorDetails(
+              anon->Get("/api/vacancies", {{"Authorization", BasicHeader(c.email, "cmo_wrong")}}),
+              403) == kForbidden);
+    CHECK(ErrorDetails(anon->Get("/api/vacancies",
+                                 {{"Authorization", BasicHeader("nobody@agency.test", c.token)}}),
+                       403) == kForbidden);
     for (const char* h : {"Basic", "Basic ", "Basic !!!!", "Bearer abc", "Digest x"}) {
       CAPTURE(h);
       CHECK(ErrorDetails(anon->Get("/api/vacancies", {{"Authorization", h}}), 403) == kForbidden);
     }
     // user:token without the colon, or with an empty part.
-    CHECK(ErrorDetails(anon->Get("/api/vacancies", {{"Authorization", "Basic " + Base64Encode(c.email + c.token)}}), 403) ==
-          kForbidden);
-    CHECK(ErrorDetails(anon->Get("/api/vacancies", {{"Authorization", BasicHeader(c.email, "")}}), 403) ==
-          kForbidden);
+    CHECK(ErrorDetails(anon->Get("/api/vacancies",
+                                 {{"Authorization", "Basic " + Base64Encode(c.email + c.token)}}),
+                       403) == kForbidden);
+    CHECK(ErrorDetails(anon->Get("/api/vacancies", {{"Authorization", BasicHeader(c.email, "")}}),
+                       403) == kForbidden);
   }
   SUBCASE("the right token works with both header spellings, the login in any case") {
     HttpResult r = anon->Get("/api/vacancies", {{"Authorization", BasicHeader(c.email, c.token)}});
@@ -269,38 +272,48 @@ TEST_CASE("pipeline: authentication") {
     r = anon->Get("/api/vacancies", {{"Authentication", BasicHeader(c.email, c.token)}});
     REQUIRE(r);
     CHECK(r->status == 200);
-    r = anon->Get("/api/vacancies", {{"Authorization", "basic " + Base64Encode(c.email + ":" + c.token)}});
+    r = anon->Get("/api/vacancies",
+                  {{"Authorization", "basic " + Base64Encode(c.email + ":" + c.token)}});
     REQUIRE(r);
     CHECK(r->status == 200);
-    r = anon->Get("/api/vacancies", {{"Authorization", BasicHeader("RECRUITER@Agency.Test", c.token)}});
+    r = anon->Get("/api/vacancies",
+                  {{"Authorization", BasicHeader("RECRUITER@Agency.Test", c.token)}});
     REQUIRE(r);
     CHECK(r->status == 200);
   }
   SUBCASE("a disabled account is 401 Service not available") {
-    REQUIRE(server.store().Write([&](Db& db) { return SetAccountDisabled(db, c.account_id, true); }).ok());
+    REQUIRE(server.store()
+                .Write([&](Db& db) { return SetAccountDisabled(db, c.account_id, true); })
+                .ok());
     auto cli = server.AuthedClient();
     HttpResult r = cli->Get("/api/vacancies");
     ErrorDetails(r, 401);
     CHECK_FALSE(r->has_header("WWW-Authenticate"));
-    ErrorDetails(server.AuthedClient()->Post("/api/vacancies", Wrapped("x"), "application/json"), 401);
+    ErrorDetails(server.AuthedClient()->Post("/api/vacancies", Wrapped("x"), "application/json"),
+                 401);
     // Wrong credentials on a disabled account are still 403.
-    ErrorDetails(anon->Get("/api/vacancies", {{"Authorization", BasicHeader(c.email, "cmo_wrong")}}), 403);
+    ErrorDetails(
+        anon->Get("/api/vacancies", {{"Authorization", BasicHeader(c.email, "cmo_wrong")}}), 403);
     // Other accounts are not affected.
     auto other = server.AuthedClient(server.NewAccount("Other", "other@agency.test"));
     r = other->Get("/api/vacancies");
     REQUIRE(r);
     CHECK(r->status == 200);
-    REQUIRE(server.store().Write([&](Db& db) { return SetAccountDisabled(db, c.account_id, false); }).ok());
+    REQUIRE(server.store()
+                .Write([&](Db& db) { return SetAccountDisabled(db, c.account_id, false); })
+                .ok());
     r = cli->Get("/api/vacancies");
     REQUIRE(r);
     CHECK(r->status == 200);
   }
   SUBCASE("a revoked token is 403") {
-    REQUIRE(server.store().Write([&](Db& db) {
-      auto tokens = ListTokens(db, c.email);
-      if (!tokens.ok()) return tokens.status();
-      return RevokeToken(db, tokens->front().id, 1);
-    }).ok());
+    REQUIRE(server.store()
+                .Write([&](Db& db) {
+                  auto tokens = ListTokens(db, c.email);
+                  if (!tokens.ok()) return tokens.status();
+                  return RevokeToken(db, tokens->front().id, 1);
+                })
+                .ok());
     ErrorDetails(server.AuthedClient()->Get("/api/vacancies"), 403);
   }
   SUBCASE("/healthz needs no credentials") {
@@ -369,7 +382,8 @@ TEST_CASE("pipeline: formats from the suffix and the Accept header") {
   CHECK(r->body.rfind(kXmlDecl, 0) == 0);
   CHECK(r->body.find("<vacancy>") != std::string::npos);
   CHECK(r->body.find("<id type=\"integer\">" + std::to_string(id) + "</id>") != std::string::npos);
-  CHECK(r->body.find("<datetime_start type=\"datetime\">2013-07-28T02:00:00+02:00</datetime_start>") !=
+  CHECK(r->body.find(
+            "<datetime_start type=\"datetime\">2013-07-28T02:00:00+02:00</datetime_start>") !=
         std::string::npos);
 
   r = cli->Get("/api/vacancies.xml");
@@ -413,7 +427,8 @@ TEST_CASE("pipeline: a body over the limit is 413 and the server keeps serving")
   o.max_body_bytes = 1024;
   TestServer server(o);
   auto cli = server.AuthedClient();
-  std::string big = Wrapped("Big", kStart, kEnd, "\"generic_invitation_text\": \"" + std::string(4096, 'x') + "\"");
+  std::string big = Wrapped("Big", kStart, kEnd,
+                            "\"generic_invitation_text\": \"" + std::string(4096, 'x') + "\"");
   HttpResult r = cli->Post("/api/vacancies", big, "application/json");
   std::string details = ErrorDetails(r, 413);
   CHECK_FALSE(details.empty());
@@ -425,11 +440,14 @@ TEST_CASE("pipeline: a body over the limit is 413 and the server keeps serving")
   auto fresh = server.AuthedClient();
   CHECK(List(*fresh).total == 0);
   // Just under the limit is fine.
-  std::string small = Wrapped("Small", kStart, kEnd, "\"generic_invitation_text\": \"" + std::string(800, 'x') + "\"");
+  std::string small = Wrapped("Small", kStart, kEnd,
+                              "\"generic_invitation_text\": \"" + std::string(800, 'x') + "\"");
   REQUIRE(small.size() <= 1024);
   CreateId(*cli, small);
   // XML gets an XML 413.
-  XmlErrorBody(cli->Post("/api/vacancies.xml", std::string(4096, ' ') + "<vacancy/>", "application/xml"), 413);
+  XmlErrorBody(
+      cli->Post("/api/vacancies.xml", std::string(4096, ' ') + "<vacancy/>", "application/xml"),
+      413);
   CHECK(List(*cli).total == 1);
 }
 
@@ -492,8 +510,9 @@ TEST_CASE("pipeline: an answer sent before the body was read reaches the client"
   CHECK(chunked_413 == 5);
 
   TestServer plain;  // default limit (1 MiB)
-  std::string upload = Wrapped("Upload", kStart, kEnd,
-                               "\"generic_invitation_text\": \"" + std::string(512 * 1024, 'z') + "\"");
+  std::string upload =
+      Wrapped("Upload", kStart, kEnd,
+              "\"generic_invitation_text\": \"" + std::string(512 * 1024, 'z') + "\"");
   int refused_403 = 0;
   for (int i = 0; i < 3; ++i) {
     auto anon = plain.Client();
@@ -514,11 +533,14 @@ TEST_CASE("pipeline: the body of a request refused before routing is not run as 
   TestServer server;
   const auto& c = server.creds();
   const std::string inner_body = Wrapped("Smuggled");
-  const std::string inner = "POST /api/vacancies HTTP/1.1\r\nHost: localhost\r\n"
-                            "Authorization: " + BasicHeader(c.email, c.token) + "\r\n"
-                            "Content-Type: application/json\r\n"
-                            "Content-Length: " + std::to_string(inner_body.size()) + "\r\n\r\n" +
-                            inner_body;
+  const std::string inner =
+      "POST /api/vacancies HTTP/1.1\r\nHost: localhost\r\n"
+      "Authorization: " +
+      BasicHeader(c.email, c.token) +
+      "\r\n"
+      "Content-Type: application/json\r\n"
+      "Content-Length: " +
+      std::to_string(inner_body.size()) + "\r\n\r\n" + inner_body;
   auto anon = server.Client();
   HttpResult r = anon->Post("/api/vacancies", inner, "application/json");
   REQUIRE(r);
@@ -560,10 +582,14 @@ TEST_CASE("pipeline: malformed bodies are 400 with details") {
   auto post = [&](const std::string& path, const std::string& body, const char* type) {
     return cli->Post(path, body, type);
   };
-  std::string d = ErrorDetails(post("/api/vacancies", "{\"vacancy\": {\"title\": ", "application/json"), 400);
+  std::string d =
+      ErrorDetails(post("/api/vacancies", "{\"vacancy\": {\"title\": ", "application/json"), 400);
   CHECK_FALSE(d.empty());
-  d = ErrorDetails(post("/api/vacancies", "{\"vacancy\": {\"title\": \"\xff\xfe\", \"datetime_start\": \"2013-07-28\", \"datetime_end\": \"2013-07-29\"}}",
-                        "application/json"), 400);
+  d = ErrorDetails(post("/api/vacancies",
+                        "{\"vacancy\": {\"title\": \"\xff\xfe\", \"datetime_start\": "
+                        "\"2013-07-28\", \"datetime_end\": \"2013-07-29\"}}",
+                        "application/json"),
+                   400);
   CHECK_FALSE(d.empty());
   // Overlong encoding of '/', and a lone surrogate.
   ErrorDetails(post("/api/vacancies", Wrapped("a\xc0\xaf"), "application/json"), 400);
@@ -571,7 +597,8 @@ TEST_CASE("pipeline: malformed bodies are 400 with details") {
   XmlErrorBody(post("/api/vacancies.xml",
                     "<?xml version=\"1.0\"?><!DOCTYPE vacancy [<!ENTITY x \"boom\">]>"
                     "<vacancy><title>&x;</title></vacancy>",
-                    "application/xml"), 400);
+                    "application/xml"),
+               400);
   ErrorDetails(post("/api/vacancies", "", "application/json"), 400);
   ErrorDetails(post("/api/vacancies", "   \r\n ", "application/json"), 400);
   ErrorDetails(post("/api/vacancies", "[]", "application/json"), 400);
@@ -579,10 +606,14 @@ TEST_CASE("pipeline: malformed bodies are 400 with details") {
   ErrorDetails(post("/api/vacancies", "\"vacancy\"", "application/json"), 400);
   ErrorDetails(post("/api/vacancies", "[1, 2]", "application/json"), 400);
   ErrorDetails(post("/api/vacancies", "{\"vacancy\": 5}", "application/json"), 400);
-  ErrorDetails(post("/api/vacancies", "{\"invitation\": {\"title\": \"x\"}}", "application/json"), 400);
+  ErrorDetails(post("/api/vacancies", "{\"invitation\": {\"title\": \"x\"}}", "application/json"),
+               400);
   // A wrong JSON type is 400 too.
-  ErrorDetails(post("/api/vacancies", "{\"title\": 5, \"datetime_start\": \"2013-07-28\", \"datetime_end\": \"2013-07-29\"}",
-                    "application/json"), 400);
+  ErrorDetails(
+      post("/api/vacancies",
+           "{\"title\": 5, \"datetime_start\": \"2013-07-28\", \"datetime_end\": \"2013-07-29\"}",
+           "application/json"),
+      400);
 
   int64_t id = CreateId(*cli, Wrapped("Target"));
   const std::string one = "/api/vacancies/" + std::to_string(id);
@@ -600,14 +631,18 @@ TEST_CASE("pipeline: malformed XML bodies are 400 with an XML error") {
     return cli->Post("/api/vacancies.xml", body, "application/xml");
   };
   XmlErrorBody(post("<vacancy><title>unclosed</vacancy>"), 400);
-  XmlErrorBody(post("<?xml version=\"1.0\"?><!DOCTYPE vacancy SYSTEM \"file:///etc/passwd\"><vacancy/>"), 400);
+  XmlErrorBody(
+      post("<?xml version=\"1.0\"?><!DOCTYPE vacancy SYSTEM \"file:///etc/passwd\"><vacancy/>"),
+      400);
   XmlErrorBody(post("<?xml version=\"1.0\"?><!DOCTYPE lolz [<!ENTITY lol \"lol\"><!ENTITY lol2 "
-                    "\"&lol;&lol;&lol;&lol;\">]><vacancy><title>&lol2;</title></vacancy>"), 400);
+                    "\"&lol;&lol;&lol;&lol;\">]><vacancy><title>&lol2;</title></vacancy>"),
+               400);
   XmlErrorBody(post(""), 400);
   // The wrong root element.
-  std::string body = XmlErrorBody(
-      post("<invitation><title>x</title><datetime-start>2013-07-28</datetime-start>"
-           "<datetime-end>2013-07-29</datetime-end></invitation>"), 400);
+  std::string body =
+      XmlErrorBody(post("<invitation><title>x</title><datetime-start>2013-07-28</datetime-start>"
+                        "<datetime-end>2013-07-29</datetime-end></invitation>"),
+                   400);
   CHECK(body.find("vacancy") != std::string::npos);
   CHECK(List(*cli).total == 0);
 }
@@ -626,7 +661,8 @@ TEST_CASE("pipeline: POST /api/vacancies in the wrapped, unwrapped and array for
   CHECK(Int(unwrapped, "id") > Int(wrapped, "id"));
 
   // An array of one answers one object.
-  HttpResult r = cli->Post("/api/vacancies", "[" + Wrapped("Array of one") + "]", "application/json");
+  HttpResult r =
+      cli->Post("/api/vacancies", "[" + Wrapped("Array of one") + "]", "application/json");
   REQUIRE(r);
   CHECK(r->status == 201);
   Value doc = Json(r->body);
@@ -634,7 +670,8 @@ TEST_CASE("pipeline: POST /api/vacancies in the wrapped, unwrapped and array for
   CHECK(Str(At(doc, "vacancy"), "title") == "Array of one");
 
   // An array of two answers an array of two, both created.
-  r = cli->Post("/api/vacancies", "[" + Wrapped("First of two") + ", {" + Fields("Second of two") + "}]",
+  r = cli->Post("/api/vacancies",
+                "[" + Wrapped("First of two") + ", {" + Fields("Second of two") + "}]",
                 "application/json");
   REQUIRE(r);
   CHECK(r->status == 201);
@@ -654,12 +691,14 @@ TEST_CASE("pipeline: POST /api/vacancies in the wrapped, unwrapped and array for
   CHECK(details.find("2") != std::string::npos);  // which element
   // Invalid first, valid second: also nothing.
   r = cli->Post("/api/vacancies",
-                "[{\"vacancy\": {\"title\": \"Bad kind\", \"kind\": \"robot\", \"datetime_start\": \"2013-07-28\", \"datetime_end\": \"2013-07-29\"}}, " +
+                "[{\"vacancy\": {\"title\": \"Bad kind\", \"kind\": \"robot\", \"datetime_start\": "
+                "\"2013-07-28\", \"datetime_end\": \"2013-07-29\"}}, " +
                     Wrapped("Valid two") + "]",
                 "application/json");
   ErrorDetails(r, 412);
   // A malformed date in the second element is 400, still nothing created.
-  r = cli->Post("/api/vacancies", "[" + Wrapped("Valid three") + ", " + Wrapped("Bad date", "2013-02-30") + "]",
+  r = cli->Post("/api/vacancies",
+                "[" + Wrapped("Valid three") + ", " + Wrapped("Bad date", "2013-02-30") + "]",
                 "application/json");
   ErrorDetails(r, 400);
   Listed all = List(*cli);
@@ -721,19 +760,30 @@ TEST_CASE("pipeline: the seed's POST request example") {
 TEST_CASE("pipeline: vacancy validation") {
   TestServer server;
   auto cli = server.AuthedClient();
-  auto post = [&](const std::string& body) { return cli->Post("/api/vacancies", body, "application/json"); };
+  auto post = [&](const std::string& body) {
+    return cli->Post("/api/vacancies", body, "application/json");
+  };
 
-  CHECK(ErrorDetails(post("{\"vacancy\": {\"datetime_start\": \"2013-07-28\", \"datetime_end\": \"2013-07-29\"}}"), 412)
+  CHECK(ErrorDetails(post("{\"vacancy\": {\"datetime_start\": \"2013-07-28\", \"datetime_end\": "
+                          "\"2013-07-29\"}}"),
+                     412)
             .find("title") != std::string::npos);
-  CHECK(ErrorDetails(post("{\"vacancy\": {\"title\": \"  \", \"datetime_start\": \"2013-07-28\", \"datetime_end\": \"2013-07-29\"}}"), 412)
+  CHECK(ErrorDetails(post("{\"vacancy\": {\"title\": \"  \", \"datetime_start\": \"2013-07-28\", "
+                          "\"datetime_end\": \"2013-07-29\"}}"),
+                     412)
             .find("title") != std::string::npos);
-  CHECK(ErrorDetails(post("{\"vacancy\": {\"title\": null, \"datetime_start\": \"2013-07-28\", \"datetime_end\": \"2013-07-29\"}}"), 412)
+  CHECK(ErrorDetails(post("{\"vacancy\": {\"title\": null, \"datetime_start\": \"2013-07-28\", "
+                          "\"datetime_end\": \"2013-07-29\"}}"),
+                     412)
             .find("title") != std::string::npos);
-  CHECK(ErrorDetails(post("{\"vacancy\": {\"title\": \"x\", \"datetime_end\": \"2013-07-29\"}}"), 412)
-            .find("datetime_start") != std::string::npos);
-  CHECK(ErrorDetails(post("{\"vacancy\": {\"title\": \"x\", \"datetime_start\": \"2013-07-29\"}}"), 412)
+  CHECK(
+      ErrorDetails(post("{\"vacancy\": {\"title\": \"x\", \"datetime_end\": \"2013-07-29\"}}"), 412)
+          .find("datetime_start") != std::string::npos);
+  CHECK(ErrorDetails(post("{\"vacancy\": {\"title\": \"x\", \"datetime_start\": \"2013-07-29\"}}"),
+                     412)
             .find("datetime_end") != std::string::npos);
-  CHECK(ErrorDetails(post(Wrapped("x", "2013-09-26T02:00:00+02:00", "2013-07-28T02:00:00+02:00")), 412)
+  CHECK(ErrorDetails(post(Wrapped("x", "2013-09-26T02:00:00+02:00", "2013-07-28T02:00:00+02:00")),
+                     412)
             .find("datetime_end") != std::string::npos);
   // Same instant in other offsets: end == start is allowed, end one second before is not.
   Create(*cli, Wrapped("Zero length", "2013-07-28T02:00:00+02:00", "2013-07-28T00:00:00Z"));
@@ -743,36 +793,43 @@ TEST_CASE("pipeline: vacancy validation") {
         std::string::npos);
   CHECK(ErrorDetails(post(Wrapped("x", "2013-07-28", "tomorrow")), 400).find("datetime_end") !=
         std::string::npos);
-  CHECK(ErrorDetails(post(Wrapped("x", "2013-07-28T24:00:00Z", "2013-07-29")), 400).find("datetime_start") !=
-        std::string::npos);
+  CHECK(ErrorDetails(post(Wrapped("x", "2013-07-28T24:00:00Z", "2013-07-29")), 400)
+            .find("datetime_start") != std::string::npos);
   CHECK(ErrorDetails(post(Wrapped("x", kStart, kEnd, "\"kind\": \"robot\"")), 412).find("kind") !=
         std::string::npos);
-  CHECK(ErrorDetails(post(Wrapped("x", kStart, kEnd, "\"scope\": \"secret\"")), 412).find("scope") !=
-        std::string::npos);
+  CHECK(
+      ErrorDetails(post(Wrapped("x", kStart, kEnd, "\"scope\": \"secret\"")), 412).find("scope") !=
+      std::string::npos);
   CHECK(ErrorDetails(post(Wrapped("x", kStart, kEnd, "\"use_as_template\": \"maybe\"")), 412)
             .find("use_as_template") != std::string::npos);
   CHECK(ErrorDetails(post(Wrapped("x", kStart, kEnd, "\"cv_upload_required\": \"perhaps\"")), 412)
             .find("cv_upload_required") != std::string::npos);
-  CHECK(ErrorDetails(post(Wrapped("x", kStart, kEnd, "\"external_info_url\": \"javascript:alert(1)\"")), 412)
+  CHECK(ErrorDetails(
+            post(Wrapped("x", kStart, kEnd, "\"external_info_url\": \"javascript:alert(1)\"")), 412)
             .find("external_info_url") != std::string::npos);
   CHECK(ErrorDetails(post(Wrapped(std::string(300, 't'))), 412).find("title") != std::string::npos);
   CHECK(ErrorDetails(post(Wrapped("x", kStart, kEnd, "\"num_of_retries\": \"three\"")), 400)
             .find("num_of_retries") != std::string::npos);
-  CHECK(ErrorDetails(post(Wrapped("x", kStart, kEnd, "\"kind\": \"live\", \"questions\": [{\"title\": \"Q\"}]")), 412)
+  CHECK(ErrorDetails(post(Wrapped("x", kStart, kEnd,
+                                  "\"kind\": \"live\", \"questions\": [{\"title\": \"Q\"}]")),
+                     412)
             .find("questions") != std::string::npos);
-  CHECK(ErrorDetails(post(Wrapped("x", kStart, kEnd, "\"questions\": [{\"text\": \"no title\"}]")), 412)
+  CHECK(ErrorDetails(post(Wrapped("x", kStart, kEnd, "\"questions\": [{\"text\": \"no title\"}]")),
+                     412)
             .find("questions[0].title") != std::string::npos);
-  CHECK(ErrorDetails(post(Wrapped("x", kStart, kEnd, "\"questions\": \"Q1\"")), 400).find("questions") !=
-        std::string::npos);
+  CHECK(ErrorDetails(post(Wrapped("x", kStart, kEnd, "\"questions\": \"Q1\"")), 400)
+            .find("questions") != std::string::npos);
   // Only the one valid vacancy exists.
   CHECK(List(*cli).total == 1);
 
   // Flags accept booleans too and answer "yes"/"no".
-  Value v = Create(*cli, Wrapped("Flags", kStart, kEnd, "\"use_as_template\": true, \"cv_upload_required\": \"yes\""));
+  Value v = Create(*cli, Wrapped("Flags", kStart, kEnd,
+                                 "\"use_as_template\": true, \"cv_upload_required\": \"yes\""));
   CHECK(Str(v, "use_as_template") == "yes");
   CHECK(Str(v, "cv_upload_required") == "yes");
   // Unknown fields are ignored.
-  v = Create(*cli, Wrapped("Unknown", kStart, kEnd, "\"colour\": \"blue\", \"num_of_interviews\": 99"));
+  v = Create(*cli,
+             Wrapped("Unknown", kStart, kEnd, "\"colour\": \"blue\", \"num_of_interviews\": 99"));
   CHECK(v.Find("colour") == nullptr);
   CHECK(Int(v, "num_of_interviews") == 0);
 }
@@ -780,7 +837,8 @@ TEST_CASE("pipeline: vacancy validation") {
 TEST_CASE("pipeline: datetimes come back with the offset they were given") {
   TestServer server;
   auto cli = server.AuthedClient();
-  Value v = Create(*cli, Wrapped("Offsets", "2013-07-28T02:00:00-05:30", "2013-09-26T02:00:00+0200"));
+  Value v =
+      Create(*cli, Wrapped("Offsets", "2013-07-28T02:00:00-05:30", "2013-09-26T02:00:00+0200"));
   CHECK(Str(v, "datetime_start") == "2013-07-28T02:00:00-05:30");
   CHECK(Str(v, "datetime_end") == "2013-09-26T02:00:00+02:00");
   v = GetVacancy(*cli, Int(v, "id"));
@@ -840,12 +898,14 @@ TEST_CASE("pipeline: GET /api/vacancies: order, X-Total-Count, limit and offset"
   CHECK(r->get_header_value("X-Total-Count") == "4");
   CHECK(r->body.find("<vacancies type=\"array\">") != std::string::npos);
   size_t n = 0;
-  for (size_t p = r->body.find("<vacancy>"); p != std::string::npos; p = r->body.find("<vacancy>", p + 1)) ++n;
+  for (size_t p = r->body.find("<vacancy>"); p != std::string::npos;
+       p = r->body.find("<vacancy>", p + 1))
+    ++n;
   CHECK(n == 2);
 
-  for (const char* q : {"?limit=-1", "?limit=abc", "?limit=1.5", "?limit=", "?offset=-2", "?offset=x",
-                        "?limt=1", "?page=2", "?templates=maybe", "?active=2", "?from=yesterday",
-                        "?to=2013-13-01", "?from=2014-01-01&to=2013-01-01"}) {
+  for (const char* q : {"?limit=-1", "?limit=abc", "?limit=1.5", "?limit=", "?offset=-2",
+                        "?offset=x", "?limt=1", "?page=2", "?templates=maybe", "?active=2",
+                        "?from=yesterday", "?to=2013-13-01", "?from=2014-01-01&to=2013-01-01"}) {
     CAPTURE(q);
     ErrorDetails(cli->Get(std::string("/api/vacancies") + q), 400);
   }
@@ -857,11 +917,14 @@ TEST_CASE("pipeline: list filters templates, active, from and to") {
   TestServer server;
   auto cli = server.AuthedClient();
   // The server's clock: 2023-11-14T22:13:20Z.
-  int64_t past = CreateId(*cli, Wrapped("Past", "2013-07-28T02:00:00+02:00", "2013-09-26T02:00:00+02:00"));
+  int64_t past =
+      CreateId(*cli, Wrapped("Past", "2013-07-28T02:00:00+02:00", "2013-09-26T02:00:00+02:00"));
   int64_t now = CreateId(*cli, Wrapped("Now", "2023-11-01T00:00:00Z", "2023-12-01T00:00:00Z"));
   int64_t future = CreateId(*cli, Wrapped("Future", "2024-01-01T00:00:00+01:00", "2024-02-01"));
-  int64_t tmpl = CreateId(*cli, Wrapped("Template", "2013-01-01", "2030-01-01", "\"use_as_template\": \"yes\""));
-  int64_t tmpl2 = CreateId(*cli, Wrapped("Template 2", "2013-01-01", "2013-01-02", "\"use_as_template\": \"yes\""));
+  int64_t tmpl = CreateId(
+      *cli, Wrapped("Template", "2013-01-01", "2030-01-01", "\"use_as_template\": \"yes\""));
+  int64_t tmpl2 = CreateId(
+      *cli, Wrapped("Template 2", "2013-01-01", "2013-01-02", "\"use_as_template\": \"yes\""));
 
   CHECK(List(*cli, "?templates=true").ids == std::vector<int64_t>{tmpl, tmpl2});
   CHECK(List(*cli, "?templates=true").total == 2);
@@ -889,7 +952,8 @@ TEST_CASE("pipeline: list filters templates, active, from and to") {
   // Full datetimes are accepted too (URL-encoded '+').
   CHECK(List(*cli, "?from=2013-09-26T02:00:00%2B02:00&to=2013-09-26T03:00:00%2B02:00").ids ==
         std::vector<int64_t>{past, tmpl});
-  CHECK(List(*cli, "?from=2013-09-26T02:00:01%2B02:00&to=2013-09-27").ids == std::vector<int64_t>{tmpl});
+  CHECK(List(*cli, "?from=2013-09-26T02:00:01%2B02:00&to=2013-09-27").ids ==
+        std::vector<int64_t>{tmpl});
   CHECK(List(*cli, "?from=2024-01-31T23:00:00Z&to=2024-01-31T23:30:00Z").ids ==
         std::vector<int64_t>{future, tmpl});
   CHECK(List(*cli, "?from=2031-01-01").total == 0);
@@ -900,18 +964,21 @@ TEST_CASE("pipeline: list filters templates, active, from and to") {
 TEST_CASE("pipeline: template_id copies questions and texts, body fields win") {
   TestServer server;
   auto cli = server.AuthedClient();
-  Value t = Create(*cli, Wrapped("Template", "2013-01-01", "2030-01-01",
-                                 "\"use_as_template\": \"yes\", \"language\": \"en\", "
-                                 "\"generic_invitation_text\": \"Hello {{name}}\", "
-                                 "\"answering_time\": \"3 minutes\", \"cv_upload_required\": \"yes\", "
-                                 "\"external_info_url\": \"https://agency.test/job\", \"num_of_retries\": 2, "
-                                 "\"questions\": [{\"title\": \"Q1\", \"text\": \"Why?\"}, "
-                                 "{\"question\": {\"title\": \"Q2\", \"answering_time\": \"1 minute\", \"required\": \"no\"}}]"));
+  Value t = Create(
+      *cli, Wrapped("Template", "2013-01-01", "2030-01-01",
+                    "\"use_as_template\": \"yes\", \"language\": \"en\", "
+                    "\"generic_invitation_text\": \"Hello {{name}}\", "
+                    "\"answering_time\": \"3 minutes\", \"cv_upload_required\": \"yes\", "
+                    "\"external_info_url\": \"https://agency.test/job\", \"num_of_retries\": 2, "
+                    "\"questions\": [{\"title\": \"Q1\", \"text\": \"Why?\"}, "
+                    "{\"question\": {\"title\": \"Q2\", \"answering_time\": \"1 minute\", "
+                    "\"required\": \"no\"}}]"));
   const int64_t tid = Int(t, "id");
   REQUIRE(At(t, "questions").items().size() == 2);
 
   Value v = Create(*cli, "{\"vacancy\": {\"template_id\": " + std::to_string(tid) + ", " +
-                             Fields("From template", "2014-01-01", "2014-02-01", "\"answering_time\": \"1 minute\"") +
+                             Fields("From template", "2014-01-01", "2014-02-01",
+                                    "\"answering_time\": \"1 minute\"") +
                              "}}");
   CHECK(Str(v, "title") == "From template");
   CHECK(Int(v, "template_id") == tid);
@@ -938,14 +1005,19 @@ TEST_CASE("pipeline: template_id copies questions and texts, body fields win") {
   // Copies, not the template's rows.
   CHECK(Int(q1, "id") != Int(At(At(t, "questions").items()[0], "question"), "id"));
   // The title can come from the template; the schedule cannot.
-  Value titled = Create(*cli, "{\"template_id\": " + std::to_string(tid) +
-                                  ", \"datetime_start\": \"2014-01-01\", \"datetime_end\": \"2014-01-02\"}");
+  Value titled =
+      Create(*cli, "{\"template_id\": " + std::to_string(tid) +
+                       ", \"datetime_start\": \"2014-01-01\", \"datetime_end\": \"2014-01-02\"}");
   CHECK(Str(titled, "title") == "Template");
-  CHECK(ErrorDetails(cli->Post("/api/vacancies", "{\"template_id\": " + std::to_string(tid) + "}", "application/json"), 412)
+  CHECK(ErrorDetails(cli->Post("/api/vacancies", "{\"template_id\": " + std::to_string(tid) + "}",
+                               "application/json"),
+                     412)
             .find("datetime_start") != std::string::npos);
   // Questions in the body replace the template's.
-  Value own = Create(*cli, "{\"template_id\": " + std::to_string(tid) + ", " +
-                               Fields("Own questions", kStart, kEnd, "\"questions\": [{\"title\": \"Mine\"}]") + "}");
+  Value own = Create(
+      *cli, "{\"template_id\": " + std::to_string(tid) + ", " +
+                Fields("Own questions", kStart, kEnd, "\"questions\": [{\"title\": \"Mine\"}]") +
+                "}");
   REQUIRE(At(own, "questions").items().size() == 1);
   CHECK(Str(At(At(own, "questions").items()[0], "question"), "title") == "Mine");
   // The template itself is unchanged.
@@ -955,15 +1027,26 @@ TEST_CASE("pipeline: template_id copies questions and texts, body fields win") {
   // that belongs to another account: 412, nothing created.
   int64_t plain = Int(v, "id");
   int64_t before = List(*cli).total;
-  CHECK(ErrorDetails(cli->Post("/api/vacancies", "{\"template_id\": " + std::to_string(plain) + ", " + Fields("x") + "}",
-                               "application/json"), 412)
+  CHECK(ErrorDetails(
+            cli->Post("/api/vacancies",
+                      "{\"template_id\": " + std::to_string(plain) + ", " + Fields("x") + "}",
+                      "application/json"),
+            412)
             .find("template") != std::string::npos);
-  ErrorDetails(cli->Post("/api/vacancies", "{\"template_id\": 999999, " + Fields("x") + "}", "application/json"), 404);
+  ErrorDetails(cli->Post("/api/vacancies", "{\"template_id\": 999999, " + Fields("x") + "}",
+                         "application/json"),
+               404);
   auto other = server.AuthedClient(server.NewAccount("Other", "other@agency.test"));
-  ErrorDetails(other->Post("/api/vacancies", "{\"template_id\": " + std::to_string(tid) + ", " + Fields("x") + "}",
-                           "application/json"), 404);
-  ErrorDetails(cli->Post("/api/vacancies", "{\"template_id\": \"abc\", " + Fields("x") + "}", "application/json"), 400);
-  ErrorDetails(cli->Post("/api/vacancies", "{\"template_id\": 0, " + Fields("x") + "}", "application/json"), 412);
+  ErrorDetails(other->Post("/api/vacancies",
+                           "{\"template_id\": " + std::to_string(tid) + ", " + Fields("x") + "}",
+                           "application/json"),
+               404);
+  ErrorDetails(cli->Post("/api/vacancies", "{\"template_id\": \"abc\", " + Fields("x") + "}",
+                         "application/json"),
+               400);
+  ErrorDetails(
+      cli->Post("/api/vacancies", "{\"template_id\": 0, " + Fields("x") + "}", "application/json"),
+      412);
   CHECK(List(*cli).total == before);
   CHECK(List(*other).total == 0);
 }
@@ -971,8 +1054,11 @@ TEST_CASE("pipeline: template_id copies questions and texts, body fields win") {
 TEST_CASE("pipeline: PUT updates only the given fields") {
   TestServer server;
   auto cli = server.AuthedClient();
-  Value v = Create(*cli, Wrapped("Original", kStart, kEnd,
-                                 "\"language\": \"nl\", \"reference_id\": \"R1\", \"questions\": [{\"title\": \"Q1\"}]"));
+  Value v = Create(
+      *cli,
+      Wrapped(
+          "Original", kStart, kEnd,
+          "\"language\": \"nl\", \"reference_id\": \"R1\", \"questions\": [{\"title\": \"Q1\"}]"));
   const int64_t id = Int(v, "id");
   const std::string one = "/api/vacancies/" + std::to_string(id);
   server.clock().Advance(60);
@@ -994,7 +1080,8 @@ TEST_CASE("pipeline: PUT updates only the given fields") {
   CHECK(Str(v, "datetime_updated") == "2023-11-14T22:13:20Z");
 
   // Unwrapped, and a new end date in another offset.
-  r = cli->Put(one, "{\"datetime_end\": \"2013-10-01T12:00:00-04:00\", \"language\": null}", "application/json");
+  r = cli->Put(one, "{\"datetime_end\": \"2013-10-01T12:00:00-04:00\", \"language\": null}",
+               "application/json");
   REQUIRE(r);
   REQUIRE(r->status == 200);
   u = GetVacancy(*cli, id);
@@ -1003,7 +1090,8 @@ TEST_CASE("pipeline: PUT updates only the given fields") {
   CHECK(At(u, "language").is_null());
   CHECK(Str(u, "reference_id") == "R1");
   // Questions are replaced only when given.
-  r = cli->Put(one, "{\"questions\": [{\"title\": \"A\"}, {\"title\": \"B\"}]}", "application/json");
+  r = cli->Put(one, "{\"questions\": [{\"title\": \"A\"}, {\"title\": \"B\"}]}",
+               "application/json");
   REQUIRE(r);
   CHECK(r->status == 200);
   CHECK(At(GetVacancy(*cli, id), "questions").items().size() == 2);
@@ -1012,7 +1100,8 @@ TEST_CASE("pipeline: PUT updates only the given fields") {
   CHECK(r->status == 200);
   CHECK(At(GetVacancy(*cli, id), "questions").items().empty());
   // XML PUT with dashes.
-  r = cli->Put(one + ".xml", "<vacancy><reference-id>R2</reference-id></vacancy>", "application/xml");
+  r = cli->Put(one + ".xml", "<vacancy><reference-id>R2</reference-id></vacancy>",
+               "application/xml");
   REQUIRE(r);
   CHECK(r->status == 200);
   CHECK(r->body.find("<reference_id>R2</reference_id>") != std::string::npos);
@@ -1023,20 +1112,33 @@ TEST_CASE("pipeline: PUT updates only the given fields") {
 TEST_CASE("pipeline: a failed request changes nothing") {
   TestServer server;
   auto cli = server.AuthedClient();
-  Value v = Create(*cli, Wrapped("Stable", kStart, kEnd, "\"language\": \"nl\", \"questions\": [{\"title\": \"Q1\"}]"));
+  Value v = Create(*cli, Wrapped("Stable", kStart, kEnd,
+                                 "\"language\": \"nl\", \"questions\": [{\"title\": \"Q1\"}]"));
   const int64_t id = Int(v, "id");
   const std::string one = "/api/vacancies/" + std::to_string(id);
   HttpResult before = cli->Get(one);
   REQUIRE(before);
   server.clock().Advance(3600);
   // Valid fields first, then an invalid one: nothing of it is applied.
-  ErrorDetails(cli->Put(one, "{\"title\": \"Changed\", \"language\": \"en\", \"questions\": [], \"kind\": \"robot\"}",
-                        "application/json"), 412);
-  ErrorDetails(cli->Put(one, "{\"title\": \"Changed\", \"datetime_end\": \"2000-01-01\"}", "application/json"), 412);
-  ErrorDetails(cli->Put(one, "{\"title\": \"Changed\", \"datetime_end\": \"2013-02-30\"}", "application/json"), 400);
+  ErrorDetails(
+      cli->Put(
+          one,
+          "{\"title\": \"Changed\", \"language\": \"en\", \"questions\": [], \"kind\": \"robot\"}",
+          "application/json"),
+      412);
+  ErrorDetails(cli->Put(one, "{\"title\": \"Changed\", \"datetime_end\": \"2000-01-01\"}",
+                        "application/json"),
+               412);
+  ErrorDetails(cli->Put(one, "{\"title\": \"Changed\", \"datetime_end\": \"2013-02-30\"}",
+                        "application/json"),
+               400);
   ErrorDetails(cli->Put(one, "{\"title\": \"\"}", "application/json"), 412);
-  ErrorDetails(cli->Put(one, "{\"title\": \"Changed\", \"questions\": [{\"title\": \"A\"}, {\"text\": \"no title\"}]}",
-                        "application/json"), 412);
+  ErrorDetails(
+      cli->Put(
+          one,
+          "{\"title\": \"Changed\", \"questions\": [{\"title\": \"A\"}, {\"text\": \"no title\"}]}",
+          "application/json"),
+      412);
   ErrorDetails(cli->Put(one, "{\"kind\": \"live\"}", "application/json"), 412);  // has questions
   HttpResult after = cli->Get(one);
   REQUIRE(after);
@@ -1046,7 +1148,8 @@ TEST_CASE("pipeline: a failed request changes nothing") {
 TEST_CASE("pipeline: DELETE answers VACANCY_DELETED, then the vacancy is gone") {
   TestServer server;
   auto cli = server.AuthedClient();
-  int64_t id = CreateId(*cli, Wrapped("Doomed", kStart, kEnd, "\"questions\": [{\"title\": \"Q\"}]"));
+  int64_t id =
+      CreateId(*cli, Wrapped("Doomed", kStart, kEnd, "\"questions\": [{\"title\": \"Q\"}]"));
   int64_t keep = CreateId(*cli, Wrapped("Kept"));
   const std::string one = "/api/vacancies/" + std::to_string(id);
   HttpResult r = cli->Delete(one);
@@ -1093,7 +1196,8 @@ TEST_CASE("pipeline: vacancies in XML, with dashes in element names") {
   CHECK(r->get_header_value("Content-Type") == kXmlType);
   CHECK(r->body.rfind(kXmlDecl, 0) == 0);
   CHECK(r->body.find("<title>XML developer &amp; tester</title>") != std::string::npos);
-  CHECK(r->body.find("<datetime_start type=\"datetime\">2013-07-28T02:00:00+02:00</datetime_start>") !=
+  CHECK(r->body.find(
+            "<datetime_start type=\"datetime\">2013-07-28T02:00:00+02:00</datetime_start>") !=
         std::string::npos);
   CHECK(r->body.find("<datetime_end type=\"datetime\">2013-09-26T02:00:00-05:30</datetime_end>") !=
         std::string::npos);
@@ -1117,8 +1221,10 @@ TEST_CASE("pipeline: vacancies in XML, with dashes in element names") {
   // The plural array form creates several.
   r = cli->Post("/api/vacancies.xml",
                 "<vacancies type=\"array\">"
-                "<vacancy><title>A</title><datetime-start>2013-07-28</datetime-start><datetime-end>2013-07-29</datetime-end></vacancy>"
-                "<vacancy><title>B</title><datetime-start>2013-07-28</datetime-start><datetime-end>2013-07-29</datetime-end></vacancy>"
+                "<vacancy><title>A</title><datetime-start>2013-07-28</"
+                "datetime-start><datetime-end>2013-07-29</datetime-end></vacancy>"
+                "<vacancy><title>B</title><datetime-start>2013-07-28</"
+                "datetime-start><datetime-end>2013-07-29</datetime-end></vacancy>"
                 "</vacancies>",
                 "application/xml");
   REQUIRE(r);
@@ -1126,12 +1232,17 @@ TEST_CASE("pipeline: vacancies in XML, with dashes in element names") {
   CHECK(r->body.find("<vacancies type=\"array\">") != std::string::npos);
   CHECK(List(*cli).total == 3);
   // Validation failures in XML answer XML errors.
-  std::string err = XmlErrorBody(cli->Post("/api/vacancies.xml", "<vacancy><title>x</title></vacancy>", "application/xml"), 412);
+  std::string err = XmlErrorBody(
+      cli->Post("/api/vacancies.xml", "<vacancy><title>x</title></vacancy>", "application/xml"),
+      412);
   CHECK(err.find("datetime_start") != std::string::npos);
-  XmlErrorBody(cli->Post("/api/vacancies.xml",
-                         "<vacancy><title>x</title><datetime-start>2013-07-28</datetime-start>"
-                         "<datetime-end>2013-07-29</datetime-end><num-of-retries>many</num-of-retries></vacancy>",
-                         "application/xml"), 400);
+  XmlErrorBody(
+      cli->Post(
+          "/api/vacancies.xml",
+          "<vacancy><title>x</title><datetime-start>2013-07-28</datetime-start>"
+          "<datetime-end>2013-07-29</datetime-end><num-of-retries>many</num-of-retries></vacancy>",
+          "application/xml"),
+      400);
   CHECK(List(*cli).total == 3);
 }
 
@@ -1233,7 +1344,9 @@ TEST_CASE("pipeline: internal errors never carry internal details") {
     CHECK(HttpStatusFor(s) == 500);
     Value doc = ErrorDocumentFor(s);
     std::string json = RenderJson(doc);
-    CHECK(json == "{\"error\":{\"code\":500,\"message\":\"Internal server error\",\"details\":\"Internal server error\"}}");
+    CHECK(json ==
+          "{\"error\":{\"code\":500,\"message\":\"Internal server error\",\"details\":\"Internal "
+          "server error\"}}");
     std::string xml = Render(doc, Format::kXml);
     CHECK(xml.find("/var/lib") == std::string::npos);
     CHECK(xml.find("<code type=\"integer\">500</code>") != std::string::npos);
@@ -1241,7 +1354,8 @@ TEST_CASE("pipeline: internal errors never carry internal details") {
   // Client errors keep their details.
   Value doc = ErrorDocumentFor(Status::PreconditionFailed("title is required"));
   CHECK(RenderJson(doc) ==
-        "{\"error\":{\"code\":412,\"message\":\"Precondition failed\",\"details\":\"title is required\"}}");
+        "{\"error\":{\"code\":412,\"message\":\"Precondition failed\",\"details\":\"title is "
+        "required\"}}");
   CHECK(HttpStatusFor(Status::Disabled("x")) == 401);
   CHECK(HttpStatusFor(Status::Unauthenticated("x")) == 403);
   CHECK(HttpStatusFor(Status::TooManyRequests("x")) == 429);

@@ -9,8 +9,8 @@
 #include <map>
 #include <string>
 
-#include "api/response_cache.h"
 #include "api/metrics.h"
+#include "api/response_cache.h"
 #include "store/accounts.h"
 #include "store/store.h"
 #include "testing/api_helpers.h"

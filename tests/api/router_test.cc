@@ -8,7 +8,6 @@
 #include <string>
 #include <vector>
 
-
 namespace cammio {
 namespace {
 
@@ -127,9 +126,10 @@ TEST_CASE("router: a trailing slash is ignored, other variations are not") {
   REQUIRE(m.route != nullptr);
   CHECK(m.params.Get("id") == 9);
 
-  for (const char* path : {"/api//vacancies", "/api/vacancies//", "/API/vacancies",
-                           "/api/Vacancies", "/api/vacancies/1/2", "/api", "/api/vacancie",
-                           "/api/vacancies/12/invitations/34/x", "/nothing", "/api/vacancies.xml"}) {
+  for (const char* path :
+       {"/api//vacancies", "/api/vacancies//", "/API/vacancies", "/api/Vacancies",
+        "/api/vacancies/1/2", "/api", "/api/vacancie", "/api/vacancies/12/invitations/34/x",
+        "/nothing", "/api/vacancies.xml"}) {
     CAPTURE(path);
     RouteMatch nm = r.Match("GET", path);
     CHECK(nm.route == nullptr);
@@ -238,9 +238,10 @@ TEST_CASE("router: IsToken and IsGuestToken") {
   CHECK(IsToken(std::string(16, 'a')));
   CHECK(IsToken(std::string(64, '9')));
   CHECK(IsToken("abcdefghij0123456789"));
-  for (const std::string& bad : {std::string(15, 'a'), std::string(65, 'a'), std::string(""),
-                                 std::string("ABCDEFGHIJKLMNOPQ"), std::string("abcdefghijklmnop-"),
-                                 std::string("abcdefgh.ijklmnop"), std::string("12.abcdefghijklmnopqrstuvwxyz")}) {
+  for (const std::string& bad :
+       {std::string(15, 'a'), std::string(65, 'a'), std::string(""),
+        std::string("ABCDEFGHIJKLMNOPQ"), std::string("abcdefghijklmnop-"),
+        std::string("abcdefgh.ijklmnop"), std::string("12.abcdefghijklmnopqrstuvwxyz")}) {
     CAPTURE(bad);
     CHECK_FALSE(IsToken(bad));
   }
@@ -251,8 +252,8 @@ TEST_CASE("router: IsToken and IsGuestToken") {
   for (const std::string& bad :
        {"." + mac, "0." + mac, "012." + mac, "-1." + mac, "+1." + mac, "1" + mac, "1." + mac + "a",
         "1." + mac.substr(1), "1." + mac.substr(0, 25) + "8", "1." + mac.substr(0, 25) + "1",
-        "1." + mac.substr(0, 25) + "A", "1.." + mac.substr(1), "1." + mac + ".", "9223372036854775808." + mac,
-        "a." + mac, std::string(""), std::string("1."), mac}) {
+        "1." + mac.substr(0, 25) + "A", "1.." + mac.substr(1), "1." + mac + ".",
+        "9223372036854775808." + mac, "a." + mac, std::string(""), std::string("1."), mac}) {
     CAPTURE(bad);
     CHECK_FALSE(IsGuestToken(bad));
   }
@@ -291,8 +292,9 @@ TEST_CASE("router: {token} and {token:guest} segments") {
   // Each kind matches only its own shape: 404, never 405.
   for (const std::string& path : std::vector<std::string>{
            "/public/links/" + guest, "/public/links/short", "/public/links/" + token + ".x",
-        "/public/guests/" + token, "/public/guests/42", "/public/guests/42.ABCDEFGHIJKLMNOPQRSTUVWX27",
-        "/public/guests/" + guest + "/x", "/public/guests/{token:guest}", "/public/links/{token}"}) {
+           "/public/guests/" + token, "/public/guests/42",
+           "/public/guests/42.ABCDEFGHIJKLMNOPQRSTUVWX27", "/public/guests/" + guest + "/x",
+           "/public/guests/{token:guest}", "/public/links/{token}"}) {
     CAPTURE(path);
     for (const char* method : {"GET", "POST"}) {
       RouteMatch nm = r.Match(method, path);

@@ -261,11 +261,12 @@ TEST_CASE("mail: candidate invitation texts in English and Dutch, HTML escaped")
 
   info.live = true;
   info.scheduled = "2013-08-29T14:30:00+02:00";
-  CHECK(CandidateInvitation(Language::kEnglish, info).text.find(
-            "The interview is scheduled for Thursday 29 August 2013 at 14:30 (UTC+02:00).") !=
+  CHECK(CandidateInvitation(Language::kEnglish, info)
+            .text.find(
+                "The interview is scheduled for Thursday 29 August 2013 at 14:30 (UTC+02:00).") !=
         std::string::npos);
-  CHECK(CandidateInvitation(Language::kDutch, info).text.find(
-            "Het interview staat gepland op donderdag 29 augustus 2013 om 14:30") !=
+  CHECK(CandidateInvitation(Language::kDutch, info)
+            .text.find("Het interview staat gepland op donderdag 29 augustus 2013 om 14:30") !=
         std::string::npos);
 }
 

@@ -46,10 +46,10 @@ constexpr const char kDisableEmail[] =
     "INSERT INTO notification_settings (account_id, disable_email, updated_at) "
     "VALUES (?1, 1, 0)";
 
-#define REQUIRE_OK(expr)                          \
-  do {                                            \
-    Status s_ = (expr);                           \
-    REQUIRE_MESSAGE(s_.ok(), s_.ToString());      \
+#define REQUIRE_OK(expr)                     \
+  do {                                       \
+    Status s_ = (expr);                      \
+    REQUIRE_MESSAGE(s_.ok(), s_.ToString()); \
   } while (0)
 #define REQUIRE_PEER(peer) REQUIRE_MESSAGE((peer).ok(), (peer).error())
 
@@ -275,7 +275,8 @@ TEST_CASE("mail: every kind of email, in English and Dutch, parses and carries i
   int64_t nl = w.Vacancy("Ontwikkelaar \xE2\x80\x93 Zo\xC3\xAB's team", "live", std::string("nl"),
                          std::string("Wij kijken ernaar uit je te ontmoeten."));
   Invitation bob = w.Invite(en, "bob@example.com", "Bob de Bouwer");
-  Invitation zoe = w.Invite(nl, "zoe@example.com", "Zo\xC3\xAB Jansen", "2023-12-05T14:30:00+01:00");
+  Invitation zoe =
+      w.Invite(nl, "zoe@example.com", "Zo\xC3\xAB Jansen", "2023-12-05T14:30:00+01:00");
   Guest guest = w.AddGuest(zoe.id, "Gert Gast", "gert@example.com");
   int64_t interview = w.Complete(bob.id);
   Reviewer rev = w.AddReviewer(interview, "Rob Reviewer", "rob@example.com");
@@ -323,8 +324,9 @@ TEST_CASE("mail: every kind of email, in English and Dutch, parses and carries i
     CHECK(text.find("Beste Zo\xC3\xAB Jansen,") != std::string::npos);
     CHECK(text.find("nodigt je uit voor een video-interview voor de vacature") !=
           std::string::npos);
-    CHECK(text.find("Het interview staat gepland op dinsdag 5 december 2023 om 14:30 (UTC+01:00).") !=
-          std::string::npos);
+    CHECK(
+        text.find("Het interview staat gepland op dinsdag 5 december 2023 om 14:30 (UTC+01:00).") !=
+        std::string::npos);
     CHECK(text.find("Wij kijken ernaar uit je te ontmoeten.") != std::string::npos);
     CHECK(text.find(std::string(kPublicUrl) + "/public/job_interviews/" + zoe.token) !=
           std::string::npos);
@@ -588,9 +590,7 @@ TEST_CASE("mail: a STARTTLS + AUTH relay configured with the CLI (CA file, passw
   SmtpPeer peer(po);
   REQUIRE_PEER(peer);
   const std::string password_file = tls.path() + "/password";
-  {
-    std::ofstream(password_file) << "pa ss\n";
-  }
+  { std::ofstream(password_file) << "pa ss\n"; }
   int rc = -1;
   std::string out = RunMailCommand(*w.store, {"settings"},
                                    {{"account", std::to_string(w.account_id)},

@@ -114,7 +114,8 @@ TEST_CASE("mail: dot-stuffing survives the wire exactly") {
   REQUIRE_PEER(peer);
   SmtpClient client(Relay(peer.port(), Security::kNone), FastOptions());
   REQUIRE(client.Open().ok());
-  const std::string raw = "Subject: dots\r\n\r\n.\r\n..\r\n.leading\r\nmiddle . dot\r\n. \r\nend\r\n";
+  const std::string raw =
+      "Subject: dots\r\n\r\n.\r\n..\r\n.leading\r\nmiddle . dot\r\n. \r\nend\r\n";
   SmtpOutcome o = client.Send("a@agency.test", "b@example.com", raw);
   REQUIRE_MESSAGE(o.ok(), o.message);
   client.Quit();

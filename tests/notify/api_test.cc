@@ -75,10 +75,9 @@ class Client {
         size_t amp = query.find('&', start);
         std::string pair = query.substr(start, amp == std::string::npos ? amp : amp - start);
         size_t eq = pair.find('=');
-        req.params.emplace(httplib::detail::decode_url(pair.substr(0, eq), true),
-                           eq == std::string::npos
-                               ? ""
-                               : httplib::detail::decode_url(pair.substr(eq + 1), true));
+        req.params.emplace(
+            httplib::detail::decode_url(pair.substr(0, eq), true),
+            eq == std::string::npos ? "" : httplib::detail::decode_url(pair.substr(eq + 1), true));
         if (amp == std::string::npos) break;
         start = amp + 1;
       }
@@ -230,8 +229,8 @@ TEST_CASE("notify: GET settings answers the defaults; PUT validates and never re
     testing::CheckError(me.Put("/api/settings/notifications", b.body), b.status, b.field);
   }
   Value after = Settings(me.Get("/api/settings/notifications"));
-  CHECK(RenderJson(after) == RenderJson(testing::Object(me.Get("/api/settings/notifications"),
-                                                        200, "notification_settings")));
+  CHECK(RenderJson(after) == RenderJson(testing::Object(me.Get("/api/settings/notifications"), 200,
+                                                        "notification_settings")));
   CHECK(testing::Str(after, "method") == "PUT");
   CHECK(testing::Int(after, "timeout_seconds") == 30);
 
@@ -291,12 +290,13 @@ TEST_CASE("notify: the test endpoint sends now and reports what the ATS answered
   testing::CheckError(me.Post("/api/settings/notifications/test"), 412, "host");
 
   std::string secret = GenerateSigningSecret();
-  Resp r = me.Put("/api/settings/notifications",
-                  "{\"host\": " + Quoted(ats.host()) + ", \"ca_pem\": " + Quoted(ats.ca_pem()) +
-                      ", \"endpoint\": \"/t/{{employee_id}}\", \"body_msg\": "
-                      "\"{\\\"u\\\": \\\"{{CAMMIO_URL}}\\\", \\\"e\\\": \\\"{{employee_id}}\\\"}\", "
-                      "\"username\": \"u\", \"password\": \"p\", \"signing_secret\": " +
-                      Quoted(secret) + "}");
+  Resp r =
+      me.Put("/api/settings/notifications",
+             "{\"host\": " + Quoted(ats.host()) + ", \"ca_pem\": " + Quoted(ats.ca_pem()) +
+                 ", \"endpoint\": \"/t/{{employee_id}}\", \"body_msg\": "
+                 "\"{\\\"u\\\": \\\"{{CAMMIO_URL}}\\\", \\\"e\\\": \\\"{{employee_id}}\\\"}\", "
+                 "\"username\": \"u\", \"password\": \"p\", \"signing_secret\": " +
+                 Quoted(secret) + "}");
   REQUIRE(r.status == 200);
 
   Value t = testing::Object(me.Post("/api/settings/notifications/test"), 200, "notification_test");
@@ -310,7 +310,8 @@ TEST_CASE("notify: the test endpoint sends now and reports what the ATS answered
   CHECK(testing::Str(t, "url") == "https://" + ats.host() + "/t/sample-employee_id");
   REQUIRE(ats.count() == 1);
   auto got = ats.requests().back();
-  CHECK(got.body == "{\"u\": \"https://cammio.test/recruiter/reviews/0\", \"e\": \"sample-employee_id\"}");
+  CHECK(got.body ==
+        "{\"u\": \"https://cammio.test/recruiter/reviews/0\", \"e\": \"sample-employee_id\"}");
   CHECK(got.Header("webhook-id") == testing::Str(t, "webhook_id"));
   CHECK(got.Header("Authorization") == "Basic " + Base64Encode("u:p"));
   CHECK(AtsReceiver::VerifySignature(secret, got));
@@ -441,9 +442,9 @@ TEST_CASE("notify: the notifications list, one notification, redeliver; scoped b
   AtsReceiver ats;
   const Credentials& a = server.creds();
   Client me(server, a);
-  REQUIRE(me.Put("/api/settings/notifications",
-                 "{\"host\": " + Quoted(ats.host()) + ", \"ca_pem\": " + Quoted(ats.ca_pem()) +
-                     ", \"endpoint\": \"/n\"}")
+  REQUIRE(me.Put("/api/settings/notifications", "{\"host\": " + Quoted(ats.host()) +
+                                                    ", \"ca_pem\": " + Quoted(ats.ca_pem()) +
+                                                    ", \"endpoint\": \"/n\"}")
               .status == 200);
   Api api(server);
   int64_t vacancy = testing::CreateVacancy(api);
@@ -461,9 +462,9 @@ TEST_CASE("notify: the notifications list, one notification, redeliver; scoped b
   server.WakeOnEvents(&sender, nullptr);
   ats.FailNext(1, 503, "later");
   for (int i = 0; i < 3; ++i) {
-    int64_t inv = testing::CreateInvitationId(api, vacancy, "c" + std::to_string(i) + "@x.test",
-                                              R"("callback_params": {"n": )" +
-                                                  std::to_string(i) + "}");
+    int64_t inv =
+        testing::CreateInvitationId(api, vacancy, "c" + std::to_string(i) + "@x.test",
+                                    R"("callback_params": {"n": )" + std::to_string(i) + "}");
     Completion c;
     c.started_at = server.clock().Now() - 60;
     c.ended_at = server.clock().Now();
@@ -483,8 +484,9 @@ TEST_CASE("notify: the notifications list, one notification, redeliver; scoped b
     REQUIRE(WaitUntil([&] { return ats.count() == static_cast<size_t>(i + 1); }));
   }
   REQUIRE(WaitUntil([&] {
-    return testing::List(me.Get("/api/notifications"), "notification")[2].Find("status")->as_string() ==
-           "delivered";
+    return testing::List(me.Get("/api/notifications"), "notification")[2]
+               .Find("status")
+               ->as_string() == "delivered";
   }));
 
   Resp r = me.Get("/api/notifications");
@@ -524,17 +526,18 @@ TEST_CASE("notify: the notifications list, one notification, redeliver; scoped b
   // Redeliver a delivered one: pending now, same webhook id, sent again.
   std::string webhook_id = testing::Str(one, "webhook_id");
   size_t before = ats.count();
-  Value again = testing::Object(
-      me.Post("/api/notifications/" + std::to_string(delivered_id) + "/redeliver"), 200,
-      "notification");
+  Value again =
+      testing::Object(me.Post("/api/notifications/" + std::to_string(delivered_id) + "/redeliver"),
+                      200, "notification");
   CHECK(testing::Str(again, "status") == "pending");
   CHECK(testing::Str(again, "webhook_id") == webhook_id);
   REQUIRE(ats.WaitForCount(before + 1));
   CHECK(ats.requests().back().Header("webhook-id") == webhook_id);
   REQUIRE(WaitUntil([&] {
-    return testing::Str(testing::Object(me.Get("/api/notifications/" + std::to_string(delivered_id)),
-                                        200, "notification"),
-                        "status") == "delivered";
+    return testing::Str(
+               testing::Object(me.Get("/api/notifications/" + std::to_string(delivered_id)), 200,
+                               "notification"),
+               "status") == "delivered";
   }));
 
   // XML list shape.

@@ -46,8 +46,7 @@ int64_t Invite(TestServer& server, const Credentials& creds, const std::string& 
                const std::string& email = "bob@candidate.test") {
   Api api(server, creds);
   int64_t vacancy = testing::CreateVacancy(api);
-  std::string extra =
-      callback_params.empty() ? "" : "\"callback_params\": " + callback_params;
+  std::string extra = callback_params.empty() ? "" : "\"callback_params\": " + callback_params;
   return testing::CreateInvitationId(api, vacancy, email, extra);
 }
 
@@ -90,7 +89,8 @@ void Save(TestServer& server, const NotificationSettings& s) {
 std::vector<NotificationDelivery> Deliveries(cammio::Store& store, int64_t account_id) {
   std::vector<NotificationDelivery> out;
   int64_t total = 0;
-  REQUIRE(store.Read([&](Db& db) { return ListDeliveries(db, account_id, {}, &out, &total); }).ok());
+  REQUIRE(
+      store.Read([&](Db& db) { return ListDeliveries(db, account_id, {}, &out, &total); }).ok());
   return out;
 }
 
@@ -142,7 +142,8 @@ SenderOptions Fast(double jitter = 0.2) {
   return o;
 }
 
-TEST_CASE("notify: a completion is delivered over HTTPS, signed, and marks the interview synchronized") {
+TEST_CASE(
+    "notify: a completion is delivered over HTTPS, signed, and marks the interview synchronized") {
   TestServer server;
   AtsReceiver ats;
   const Credentials& me = server.creds();
@@ -184,8 +185,8 @@ TEST_CASE("notify: a completion is delivered over HTTPS, signed, and marks the i
   // Visible through the API once the routes are wired.
   if (ApiRouter().Match("GET", "/api/notifications").route != nullptr) {
     Api api(server);
-    auto doc = testing::Object(api.Get("/api/interviews/" + std::to_string(interview)), 200,
-                               "interview");
+    auto doc =
+        testing::Object(api.Get("/api/interviews/" + std::to_string(interview)), 200, "interview");
     CHECK(testing::Str(doc, "datetime_synchronized") == FormatUtc(server.clock().Now()));
   }
 }
@@ -224,8 +225,9 @@ TEST_CASE("notify: plain HTTP, query_params and GET") {
   ReceivedRequest r = ats.requests().at(0);
   CHECK(r.method == "GET");
   CHECK(r.path == "/notify");
-  CHECK(r.query == "employee_id=%C3%A4%26b%3Dc&url=https%3A%2F%2Fcammio.test%2Frecruiter%2Freviews%2F" +
-                       std::to_string(interview));
+  CHECK(r.query ==
+        "employee_id=%C3%A4%26b%3Dc&url=https%3A%2F%2Fcammio.test%2Frecruiter%2Freviews%2F" +
+            std::to_string(interview));
   CHECK(r.Param("employee_id") == "ä&b=c");
   CHECK(r.body.empty());
   CHECK(r.Header("webhook-signature").empty());  // no secret configured
@@ -241,8 +243,7 @@ TEST_CASE("notify: each method and content type reaches the receiver as rendered
     const char* body_msg;
     const char* expect_body;
   };
-  const std::string params_json =
-      R"({"employee_id": "<\"Zoë\" & co>", "url": "CAMMIO_URL"})";
+  const std::string params_json = R"({"employee_id": "<\"Zoë\" & co>", "url": "CAMMIO_URL"})";
   const Case cases[] = {
       {"POST", "application/json", nullptr, R"({"id": "{{employee_id}}"})",
        R"({"id": "<\"Zoë\" & co>"})"},
@@ -343,7 +344,7 @@ TEST_CASE("notify: failures are retried on the schedule until the ATS accepts") 
   REQUIRE(got.size() == 4);
   for (const auto& r : got) {
     CHECK(r.Header("webhook-id") == d.webhook_id);  // one id for every attempt
-    CHECK(r.body == got[0].body);                    // the same bytes each time
+    CHECK(r.body == got[0].body);                   // the same bytes each time
     CHECK(AtsReceiver::VerifySignature(*s.signing_secret, r));
   }
   CHECK(got[0].Header("webhook-timestamp") != got[3].Header("webhook-timestamp"));
@@ -356,7 +357,7 @@ TEST_CASE("notify: Retry-After lengthens a delay (capped at 24 h) but never shor
   const Credentials& me = server.creds();
   Save(server, SettingsFor(me.account_id, ats));
   ats.RetryAfterNext(1, "3600", 429);
-  ats.RetryAfterNext(1, "1", 503);         // shorter than the schedule's 5 min: ignored
+  ats.RetryAfterNext(1, "1", 503);        // shorter than the schedule's 5 min: ignored
   ats.RetryAfterNext(1, "9999999", 503);  // capped at 24 h
   int64_t inv = Invite(server, me, R"({"employee_id": "42"})");
   Sender sender(server.store(), server.clock(), Fast(0.0));
@@ -492,7 +493,7 @@ TEST_CASE("notify: deliveries pending at a restart are sent once by the next Sen
 
 TEST_CASE("notify: a dead or slow ATS does not delay another account's delivery") {
   TestServer server;
-  AtsReceiver slow;   // answers after 10 s
+  AtsReceiver slow;  // answers after 10 s
   AtsReceiver fast;
   slow.SetDelay(10s);
   AtsReceiver refused;

@@ -66,8 +66,8 @@ class ServeProcess {
     // The ATS receiver is on loopback: allowed explicitly, as an operator would.
     const std::string conf = data + "/serve.conf";
     std::ofstream(conf) << "outbound_allow = 127.0.0.0/8, ::1/128\n";
-    std::vector<std::string> args = {CAMMIO_BINARY, "serve",  "--config", conf,
-                                     "--data",      data,     "--listen", "127.0.0.1:0"};
+    std::vector<std::string> args = {CAMMIO_BINARY, "serve", "--config", conf,
+                                     "--data",      data,    "--listen", "127.0.0.1:0"};
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);
@@ -151,9 +151,9 @@ Account Provision(const std::string& data, const SmtpPeer& smtp, const AtsReceiv
   settings.Set("generate_signing_secret", Value::Bool(true));
   const std::string file = data + "/notify.json";
   std::ofstream(file) << RenderJson(Value::Wrap("notification_settings", settings));
-  REQUIRE(RunCammio({"notifications", "settings", "--data", data, "--account", "1",
-                     "--json-file", file},
-                    &out) == 0);
+  REQUIRE(RunCammio(
+              {"notifications", "settings", "--data", data, "--account", "1", "--json-file", file},
+              &out) == 0);
   INFO("notifications settings: " << out);
   Value doc = Json(out);
   const Value& s = At(doc, "notification_settings");
@@ -181,8 +181,8 @@ std::pair<int64_t, int64_t> CreateVacancy(httplib::ClientImpl& api) {
       "kind": "automated", "language": "en", "datetime_start": "2026-01-01T00:00:00Z",
       "datetime_end": "2099-01-01T00:00:00Z",
       "questions": [{"title": "Why us?", "answering_time": "00:01:00"}]}})",
-                                          "application/json"),
-                                 201),
+                                  "application/json"),
+                         201),
                    "vacancy");
   return {Int(v, "id"), Int(Unwrap(At(v, "questions").items().at(0), "question"), "id")};
 }
@@ -198,11 +198,11 @@ std::string Invite(httplib::ClientImpl& api, int64_t vacancy, const std::string&
   body.Set("candidate_firstname", Value::String("Ann"));
   body.Set("candidate_lastname", Value::String("Smit"));
   body.Set("callback_params", std::move(params));
-  Value inv = Unwrap(Parse(api.Post("/api/invitations",
-                                    RenderJson(Value::Wrap("invitation", std::move(body))),
-                                    "application/json"),
-                           201),
-                     "invitation");
+  Value inv = Unwrap(
+      Parse(api.Post("/api/invitations", RenderJson(Value::Wrap("invitation", std::move(body))),
+                     "application/json"),
+            201),
+      "invitation");
   std::string url = Str(inv, "url");
   return url.substr(url.rfind('/') + 1);
 }
@@ -257,8 +257,9 @@ bool WaitFor(const std::function<bool()>& cond, int seconds = 20) {
   return true;
 }
 
-TEST_CASE("e2e: cammio serve sends the invitation mail, the ATS notification and the "
-          "recruiter mail of a completed interview") {
+TEST_CASE(
+    "e2e: cammio serve sends the invitation mail, the ATS notification and the "
+    "recruiter mail of a completed interview") {
   TempDir data;
   SmtpPeer smtp;
   REQUIRE_MESSAGE(smtp.ok(), smtp.error());
@@ -309,8 +310,7 @@ TEST_CASE("e2e: cammio serve sends the invitation mail, the ATS notification and
   REQUIRE(interview != 0);
   CHECK(cammio_url.substr(cammio_url.rfind('/') + 1) == std::to_string(interview));
   REQUIRE(WaitFor([&] {
-    Value w = Unwrap(Parse(api->Get(("/api/interviews/" + std::to_string(interview)).c_str()),
-                           200),
+    Value w = Unwrap(Parse(api->Get(("/api/interviews/" + std::to_string(interview)).c_str()), 200),
                      "interview");
     return !At(w, "datetime_synchronized").is_null();
   }));
@@ -320,9 +320,8 @@ TEST_CASE("e2e: cammio serve sends the invitation mail, the ATS notification and
 
   // The recruiter hears of the completion by mail.
   REQUIRE(WaitFor([&] { return MailTo(smtp, acc.user).size() == 1; }));
-  CHECK(RenderJson(MailTo(smtp, acc.user)[0]).find("/recruiter/reviews/" +
-                                                   std::to_string(interview)) !=
-        std::string::npos);
+  CHECK(RenderJson(MailTo(smtp, acc.user)[0])
+            .find("/recruiter/reviews/" + std::to_string(interview)) != std::string::npos);
 
   // A reviewer invitation is mailed with the reviewer's own link.
   Value reviewer = Unwrap(

@@ -7,9 +7,9 @@
 #include <unistd.h>
 
 #include "ops/backup.h"
-#include "store/integrity.h"
 #include "ops/ops_fixture.h"
 #include "ops/restore.h"
+#include "store/integrity.h"
 #include "util/fs.h"
 
 namespace cammio {

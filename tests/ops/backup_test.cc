@@ -13,8 +13,8 @@
 #include "ops/ops_fixture.h"
 #include "ops/pre_migration.h"
 #include "ops/restore.h"
-#include "store/integrity.h"
 #include "ops/tar.h"
+#include "store/integrity.h"
 #include "store/migrate.h"
 #include "util/fs.h"
 #include "util/log.h"
@@ -68,8 +68,13 @@ TEST_CASE("ops tar: members round-trip, names are checked, corruption is refused
   REQUIRE(r.Next(&e, &more).ok());  // skips small.txt's data unread
   CHECK(e.name == long_name);
   std::string got;
-  REQUIRE(r.ReadData([&](const char* d, size_t n) { got.append(d, n); return Status::OK(); },
-                     nullptr).ok());
+  REQUIRE(r.ReadData(
+               [&](const char* d, size_t n) {
+                 got.append(d, n);
+                 return Status::OK();
+               },
+               nullptr)
+              .ok());
   CHECK(got == big);
   REQUIRE(r.Next(&e, &more).ok());
   CHECK_FALSE(more);
@@ -101,9 +106,8 @@ TEST_CASE("ops backup: a snapshot taken while writes continue restores to a cons
   std::atomic<bool> stop{false};
   std::thread writer([&] {
     for (int i = 0; !stop; ++i) {
-      store->Write([&](Db& db) {
-        return CreateAccount(db, "busy " + std::to_string(i), 2000).status();
-      });
+      store->Write(
+          [&](Db& db) { return CreateAccount(db, "busy " + std::to_string(i), 2000).status(); });
     }
   });
   const std::string archive = dir.path() + "/backup.tar";

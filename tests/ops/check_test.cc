@@ -7,12 +7,12 @@
 
 #include "ops/check.h"
 #include "ops/ops_fixture.h"
-#include "util/version.h"
 #include "store/migrate.h"
 #include "tls/certificate.h"
 #include "util/fs.h"
 #include "util/log.h"
 #include "util/time.h"
+#include "util/version.h"
 
 namespace cammio {
 namespace {

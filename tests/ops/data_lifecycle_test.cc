@@ -11,9 +11,9 @@
 #include "ops/candidate_data.h"
 #include "ops/ops_fixture.h"
 #include "ops/restore.h"
-#include "store/integrity.h"
 #include "ops/retention.h"
 #include "ops/tar.h"
+#include "store/integrity.h"
 #include "util/fs.h"
 #include "util/log.h"
 
@@ -29,21 +29,25 @@ using testing::TempDir;
 // or blob column of any table).
 int64_t RowsMentioning(Store& store, const std::string& needle) {
   std::vector<std::string> tables;
-  REQUIRE(store.Read([&](Db& db) {
-    Stmt st = db.Prepare("SELECT name FROM sqlite_master WHERE type = 'table'");
-    Status r;
-    while (st.Step(&r)) tables.push_back(st.Text(0));
-    return r;
-  }).ok());
+  REQUIRE(store
+              .Read([&](Db& db) {
+                Stmt st = db.Prepare("SELECT name FROM sqlite_master WHERE type = 'table'");
+                Status r;
+                while (st.Step(&r)) tables.push_back(st.Text(0));
+                return r;
+              })
+              .ok());
   int64_t n = 0;
   for (const auto& t : tables) {
     std::vector<std::string> cols;
-    REQUIRE(store.Read([&](Db& db) {
-      auto st = db.PrepareDynamic("SELECT name FROM pragma_table_info('" + t + "')");
-      Status r;
-      while (st->Step(&r)) cols.push_back(st->Text(0));
-      return r;
-    }).ok());
+    REQUIRE(store
+                .Read([&](Db& db) {
+                  auto st = db.PrepareDynamic("SELECT name FROM pragma_table_info('" + t + "')");
+                  Status r;
+                  while (st->Step(&r)) cols.push_back(st->Text(0));
+                  return r;
+                })
+                .ok());
     for (const auto& c : cols) {
       n += Scalar(store, "SELECT COUNT(*) FROM \"" + t + "\" WHERE instr(lower(CAST(\"" + c +
                              "\" AS TEXT)), lower('" + needle + "')) > 0");
@@ -141,7 +145,8 @@ TEST_CASE("ops candidate export: JSON of every row about the candidate plus thei
     CHECK(members[rel] == ReadFile(f));
   }
   CHECK(ops::ExportCandidate(*w.store, w.data, w.a.account, "nobody@x.test", 9000,
-                             w.dir.path() + "/n.tar", &r).code() == Status::Code::kNotFound);
+                             w.dir.path() + "/n.tar", &r)
+            .code() == Status::Code::kNotFound);
   CHECK_FALSE(PathExists(w.dir.path() + "/n.tar"));
   w.store->Close();
 }

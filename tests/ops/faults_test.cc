@@ -57,7 +57,8 @@ void FillUp(const std::string& path) {
 }
 
 std::string BigVacancy(const std::string& title) {
-  return "{\"vacancy\": {\"title\": \"" + title + "\", \"datetime_start\": \"2013-07-28\","
+  return "{\"vacancy\": {\"title\": \"" + title +
+         "\", \"datetime_start\": \"2013-07-28\","
          " \"datetime_end\": \"2013-07-29\", \"generic_invitation_text\": \"" +
          std::string(60000, 'x') + "\"}}";
 }
@@ -72,13 +73,16 @@ struct ServerOn {
     cert_pem = testing::ReadFile(cert);
     store = testing::OpenTestStore(dir);
     auth = reuse_auth;
-    if (auth.empty()) REQUIRE(store->Write([&](Db& db) {
-      auto a = CreateAccount(db, "A", 1);
-      auto u = CreateUser(db, a->id, "r@a.test", "R", std::nullopt, 1);
-      auto t = CreateToken(db, u->id, 1, nullptr);
-      auth = "Basic " + Base64Encode("r@a.test:" + *t);
-      return t.status();
-    }).ok());
+    if (auth.empty())
+      REQUIRE(store
+                  ->Write([&](Db& db) {
+                    auto a = CreateAccount(db, "A", 1);
+                    auto u = CreateUser(db, a->id, "r@a.test", "R", std::nullopt, 1);
+                    auto t = CreateToken(db, u->id, 1, nullptr);
+                    auth = "Basic " + Base64Encode("r@a.test:" + *t);
+                    return t.status();
+                  })
+                  .ok());
     testing::ServerOptions o;
     o.listen_host = "127.0.0.1";
     o.listen_port = 0;

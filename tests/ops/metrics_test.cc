@@ -45,13 +45,19 @@ TEST_CASE("ops metrics: requests by route and status, latency, connections, outb
   CHECK(r->get_header_value("Content-Type").find("text/plain; version=0.0.4") == 0);
   const std::string& b = r->body;
   // The route pattern is the label, not the path with its id.
-  CHECK(Sample(b, "cammio_http_requests_total{method=\"GET\",route=\"/api/vacancies/:id\","
-                  "status=\"404\"}") == before + 2);
+  CHECK(Sample(b,
+               "cammio_http_requests_total{method=\"GET\",route=\"/api/vacancies/:id\","
+               "status=\"404\"}") == before + 2);
   CHECK(b.find("424242") == std::string::npos);
-  CHECK(Sample(b, "cammio_http_requests_total{method=\"GET\",route=\"unmatched\",status=\"404\"}") >= 1);
-  CHECK(Sample(b, "cammio_http_request_duration_seconds_count{method=\"GET\",route=\"/healthz\"}") >= 1);
-  CHECK(Sample(b, "cammio_http_request_duration_seconds_bucket{method=\"GET\",route=\"/healthz\","
-                  "le=\"+Inf\"}") >= 1);
+  CHECK(
+      Sample(b, "cammio_http_requests_total{method=\"GET\",route=\"unmatched\",status=\"404\"}") >=
+      1);
+  CHECK(
+      Sample(b, "cammio_http_request_duration_seconds_count{method=\"GET\",route=\"/healthz\"}") >=
+      1);
+  CHECK(Sample(b,
+               "cammio_http_request_duration_seconds_bucket{method=\"GET\",route=\"/healthz\","
+               "le=\"+Inf\"}") >= 1);
   CHECK(b.find("# TYPE cammio_http_request_duration_seconds histogram") != std::string::npos);
   // This scrape's own connection (and the other clients' keep-alive ones) are open.
   CHECK(Sample(b, "cammio_http_open_connections") >= 1);
@@ -62,13 +68,17 @@ TEST_CASE("ops metrics: requests by route and status, latency, connections, outb
   CHECK(Sample(b, "cammio_data_disk_free_bytes") > 0);
 
   // Queued mail shows up as outbox depth.
-  REQUIRE(srv.store().Write([&](Db& db) {
-    return db.Exec(("INSERT INTO mail_outbox (account_id, kind, ref_id, to_address, subject,"
-                    " body_text, body_html, message_id, next_attempt_at, created_at, updated_at)"
-                    " VALUES (" + std::to_string(srv.creds().account_id) +
-                    ", 'candidate_invitation', 1, 'a@b.test', 's', 't', 'h', 'm1@x', 0, 0, 0)")
-                       .c_str());
-  }).ok());
+  REQUIRE(srv.store()
+              .Write([&](Db& db) {
+                return db.Exec(
+                    ("INSERT INTO mail_outbox (account_id, kind, ref_id, to_address, subject,"
+                     " body_text, body_html, message_id, next_attempt_at, created_at, updated_at)"
+                     " VALUES (" +
+                     std::to_string(srv.creds().account_id) +
+                     ", 'candidate_invitation', 1, 'a@b.test', 's', 't', 'h', 'm1@x', 0, 0, 0)")
+                        .c_str());
+              })
+              .ok());
   r = anon->Get("/metrics");
   REQUIRE(r);
   CHECK(Sample(r->body, "cammio_outbox_messages{outbox=\"mail\",status=\"pending\"}") == 1);

@@ -59,7 +59,6 @@ inline constexpr char kSeedVacancyPost[] = R"([
   }
 ])";
 
-
 inline constexpr char kJsonType[] = "application/json; charset=utf-8";
 inline constexpr char kXmlType[] = "application/xml; charset=utf-8";
 inline constexpr char kXmlDecl[] = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>";
@@ -97,13 +96,11 @@ class Api {
     return Send("GET", path, "", "", h);
   }
   Resp Post(const std::string& path, const std::string& body,
-            const std::string& content_type = "application/json",
-            const httplib::Headers& h = {}) {
+            const std::string& content_type = "application/json", const httplib::Headers& h = {}) {
     return Send("POST", path, body, content_type, h);
   }
   Resp Put(const std::string& path, const std::string& body,
-           const std::string& content_type = "application/json",
-           const httplib::Headers& h = {}) {
+           const std::string& content_type = "application/json", const httplib::Headers& h = {}) {
     return Send("PUT", path, body, content_type, h);
   }
   Resp Delete(const std::string& path, const httplib::Headers& h = {}) {
@@ -135,7 +132,8 @@ class Api {
     const char* ct = content_type.empty() ? "application/json" : content_type.c_str();
     if (method == "POST") return cli_->Post(path, h, body, ct);
     if (method == "PUT") return cli_->Put(path, h, body, ct);
-    if (method == "DELETE") return body.empty() ? cli_->Delete(path, h) : cli_->Delete(path, h, body, ct);
+    if (method == "DELETE")
+      return body.empty() ? cli_->Delete(path, h) : cli_->Delete(path, h, body, ct);
     REQUIRE(method == "GET");
     return cli_->Get(path, h);
   }
@@ -341,8 +339,7 @@ inline bool XmlNil(const tinyxml2::XMLElement* e, const char* name) {
 
 // <name type="array"> under `e` whose children are all <item_name>.
 inline std::vector<const tinyxml2::XMLElement*> XmlArray(const tinyxml2::XMLElement* e,
-                                                         const char* name,
-                                                         const char* item_name) {
+                                                         const char* name, const char* item_name) {
   const tinyxml2::XMLElement* c = Child(e, name);
   CHECK(Attr(c, "type") == "array");
   auto items = Children(c);
@@ -364,8 +361,7 @@ inline std::string XmlErrorDetails(const Resp& r, int code) {
 inline std::string VacancyBody(const std::string& title, const std::string& kind,
                                const std::string& extra = "") {
   std::string s = "{\"vacancy\": {\"title\": \"" + title + "\", \"kind\": \"" + kind +
-                  "\", \"datetime_start\": \"" + kStart + "\", \"datetime_end\": \"" + kEnd +
-                  "\"";
+                  "\", \"datetime_start\": \"" + kStart + "\", \"datetime_end\": \"" + kEnd + "\"";
   if (!extra.empty()) s += ", " + extra;
   return s + "}}";
 }
@@ -378,7 +374,8 @@ inline int64_t CreateVacancy(Api& api, const std::string& kind = "automated",
 }
 
 // An automated vacancy with the seed's two interview questions.
-inline int64_t CreateAutomatedWithQuestions(Api& api, const std::string& title = "VP of development") {
+inline int64_t CreateAutomatedWithQuestions(Api& api,
+                                            const std::string& title = "VP of development") {
   return CreateVacancy(api, "automated",
                        "\"questions\": [{\"title\": \"Why do you apply for this job?\"}, "
                        "{\"title\": \"What is your motivation?\"}]",

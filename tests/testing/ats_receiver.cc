@@ -242,8 +242,8 @@ bool AtsReceiver::VerifySignature(const std::string& secret, const ReceivedReque
   size_t start = 0;
   while (start <= header.size()) {
     size_t space = header.find(' ', start);
-    std::string one = header.substr(start, space == std::string::npos ? std::string::npos
-                                                                      : space - start);
+    std::string one =
+        header.substr(start, space == std::string::npos ? std::string::npos : space - start);
     if (one == expected) return true;
     if (space == std::string::npos) break;
     start = space + 1;

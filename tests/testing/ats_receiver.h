@@ -43,7 +43,7 @@ struct ReceivedRequest {
   std::string body;
   httplib::Headers headers;
   httplib::Params params;  // decoded query parameters
-  int answered = 0;  // status answered; 0: closed without an answer; -1: not answered yet
+  int answered = 0;        // status answered; 0: closed without an answer; -1: not answered yet
 
   std::string Header(const std::string& name) const;
   std::string Param(const std::string& name) const;

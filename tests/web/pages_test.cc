@@ -327,19 +327,23 @@ struct LiveGuest {
 };
 
 LiveGuest InviteGuest(TestServer& server, Api& api, const std::string& language) {
-  std::string body = "{\"vacancy\": {\"title\": \"Live <ops> lead\", \"kind\": \"live\", "
-                     "\"language\": \"" + language + "\", \"datetime_start\": \"" +
-                     std::string(kStart) + "\", \"datetime_end\": \"" + kOpenEnd + "\"}}";
+  std::string body =
+      "{\"vacancy\": {\"title\": \"Live <ops> lead\", \"kind\": \"live\", "
+      "\"language\": \"" +
+      language + "\", \"datetime_start\": \"" + std::string(kStart) + "\", \"datetime_end\": \"" +
+      kOpenEnd + "\"}}";
   int64_t vacancy = Int(Object(api.Post("/api/vacancies", body), 201, "vacancy"), "id");
   Value inv = CreateInvitation(api, vacancy, "cand@example.test",
                                "\"interviewer_name\": \"Ian <b>Interviewer</b>\", "
                                "\"interviewer_email\": \"ian@example.test\"");
   LiveGuest g;
   g.invitation_id = Int(inv, "id");
-  g.invitation_token = TokenAfter(Str(inv, "url"), std::string(kPublicUrl) + "/public/job_interviews/");
-  Value guest = Object(api.Post("/api/invitations/" + std::to_string(g.invitation_id) + "/guests",
-                                "{\"guest\": {\"name\": \"Gwen Guest\", \"email\": \"gwen@example.test\"}}"),
-                       201, "guest");
+  g.invitation_token =
+      TokenAfter(Str(inv, "url"), std::string(kPublicUrl) + "/public/job_interviews/");
+  Value guest =
+      Object(api.Post("/api/invitations/" + std::to_string(g.invitation_id) + "/guests",
+                      "{\"guest\": {\"name\": \"Gwen Guest\", \"email\": \"gwen@example.test\"}}"),
+             201, "guest");
   g.guest_id = Int(guest, "id");
   g.path = Capture(GuestMailText(server, g.guest_id),
                    std::string(kPublicUrl) + "(/public/guests/[0-9]+\\.[a-z2-7]+)");
@@ -408,7 +412,8 @@ TEST_CASE("web: a guest's link is checked; deleted, withdrawn and completed say 
         "/public/guests/" + std::to_string(g.guest_id + 1000) + "." + mac,
         "/public/guests/0" + id + "." + mac, "/public/guests/" + id + "." + mac + "a",
         "/public/guests/" + id + "." + mac.substr(1), "/public/guests/" + id + "." + mac + "/x",
-        "/public/guests/" + id, "/public/guests/." + mac, "/public/guests/" + std::string(30, 'a')}) {
+        "/public/guests/" + id, "/public/guests/." + mac,
+        "/public/guests/" + std::string(30, 'a')}) {
     CAPTURE(bad);
     Resp r = api.Get(bad, kHtml);
     CHECK(r.status == 404);
@@ -444,10 +449,11 @@ TEST_CASE("web: /state gives question videos the candidate link's own URL") {
   Api api(server);
   int64_t account = server.creds().account_id;
   int64_t video = AddMediaFile(server, account, "qv.webm", "question", "video/webm", "qv bytes");
-  std::string body = "{\"vacancy\": {\"title\": \"T\", \"datetime_start\": \"" +
-                     std::string(kStart) + "\", \"datetime_end\": \"" + kOpenEnd +
-                     "\", \"questions\": [{\"title\": \"Watch\", \"video_id\": " +
-                     std::to_string(video) + "}, {\"title\": \"Plain\"}]}}";
+  std::string body =
+      "{\"vacancy\": {\"title\": \"T\", \"datetime_start\": \"" + std::string(kStart) +
+      "\", \"datetime_end\": \"" + kOpenEnd +
+      "\", \"questions\": [{\"title\": \"Watch\", \"video_id\": " + std::to_string(video) +
+      "}, {\"title\": \"Plain\"}]}}";
   int64_t vacancy = Int(Object(api.Post("/api/vacancies", body), 201, "vacancy"), "id");
   std::string url = Str(CreateInvitation(api, vacancy, "s@example.test"), "url");
   std::string other = Str(CreateInvitation(api, vacancy, "o@example.test"), "url");
