@@ -241,33 +241,6 @@ std::string NewMessageId(std::string_view domain) {
   return "<" + OrderedToken(16) + "@" + (ok ? std::string(domain) : "cammio.invalid") + ">";
 }
 
-std::string HtmlEscape(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
-
 std::string Compose(const Message& m) {
   const std::string boundary = RandomBoundary();
   std::string out;

@@ -67,7 +67,4 @@ std::string HeaderSafe(std::string_view s);
 // "cammio.invalid" when it is not a plain host name or IPv4 address.
 std::string NewMessageId(std::string_view domain);
 
-// Escapes &, <, >, " and ' for HTML text and attribute values.
-std::string HtmlEscape(std::string_view s);
-
 }  // namespace cammio::mail

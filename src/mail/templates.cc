@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "cammio/document.h"
+#include "format/html.h"
 #include "mail/message.h"
 #include "util/time.h"
 
@@ -88,11 +89,11 @@ struct Layout {
   std::string subject;
   std::vector<std::string> before;  // templates
   std::optional<std::string> free_text;
-  std::string link_intro;           // template
+  std::string link_intro;  // template
   std::string button;
   std::string link;
-  std::vector<std::string> after;   // templates
-  std::string closing;              // template, may hold a line break
+  std::vector<std::string> after;  // templates
+  std::string closing;             // template, may hold a line break
 };
 
 struct Phrases {
@@ -101,7 +102,8 @@ struct Phrases {
 };
 
 const Phrases& PhrasesFor(Language lang) {
-  static const Phrases kEn = {"en", "If the button does not work, copy this link into your browser:"};
+  static const Phrases kEn = {"en",
+                              "If the button does not work, copy this link into your browser:"};
   static const Phrases kNl = {"nl", "Werkt de knop niet? Kopieer dan deze link naar je browser:"};
   return lang == Language::kDutch ? kNl : kEn;
 }
@@ -137,8 +139,8 @@ Content Render(Language lang, const Layout& l, const Vars& vars) {
        "\" style=\"display:inline-block;padding:10px 20px;background:#1d5fbf;color:#ffffff;"
        "text-decoration:none;border-radius:4px\">" +
        HtmlEscape(l.button) + "</a></p>\n";
-  h += "<p style=\"font-size:13px;color:#555555\">" + HtmlEscape(ph.copy_hint) + "<br>\n<a href=\"" +
-       href + "\">" + href + "</a></p>\n";
+  h += "<p style=\"font-size:13px;color:#555555\">" + HtmlEscape(ph.copy_hint) +
+       "<br>\n<a href=\"" + href + "\">" + href + "</a></p>\n";
   for (const auto& p : l.after) h += "<p>" + HtmlLines(Fill(p, vars, true)) + "</p>\n";
   if (!l.closing.empty()) h += "<p>" + HtmlLines(Fill(l.closing, vars, true)) + "</p>\n";
   h += "</body>\n</html>\n";
@@ -174,12 +176,12 @@ std::string FormatLocal(Language lang, int64_t local_epoch, const std::string& z
                                         "Thursday", "Friday", "Saturday"};
   static const char* const kNlDays[] = {"zondag",    "maandag", "dinsdag", "woensdag",
                                         "donderdag", "vrijdag", "zaterdag"};
-  static const char* const kEnMonths[] = {"January", "February", "March",     "April",
-                                          "May",     "June",     "July",      "August",
-                                          "September", "October", "November", "December"};
-  static const char* const kNlMonths[] = {"januari", "februari", "maart",     "april",
-                                          "mei",     "juni",     "juli",      "augustus",
-                                          "september", "oktober", "november", "december"};
+  static const char* const kEnMonths[] = {"January",   "February", "March",    "April",
+                                          "May",       "June",     "July",     "August",
+                                          "September", "October",  "November", "December"};
+  static const char* const kNlMonths[] = {"januari",   "februari", "maart",    "april",
+                                          "mei",       "juni",     "juli",     "augustus",
+                                          "september", "oktober",  "november", "december"};
   std::time_t t = static_cast<std::time_t>(local_epoch);
   std::tm tm{};
   gmtime_r(&t, &tm);
@@ -232,9 +234,10 @@ Content CandidateInvitation(Language lang, const CandidateInvitationInfo& info) 
   if (nl) {
     l.subject = "Uitnodiging: video-interview voor {title}";
     l.before.push_back("Beste {candidate},");
-    std::string intro = info.recruiter_name.empty()
-                            ? "Je bent uitgenodigd voor een video-interview voor de vacature \"{title}\"."
-                            : "{recruiter} nodigt je uit voor een video-interview voor de vacature \"{title}\".";
+    std::string intro =
+        info.recruiter_name.empty()
+            ? "Je bent uitgenodigd voor een video-interview voor de vacature \"{title}\"."
+            : "{recruiter} nodigt je uit voor een video-interview voor de vacature \"{title}\".";
     if (info.live && !when.empty()) {
       intro += "\nHet interview staat gepland op {when}.";
     } else if (!info.live) {
@@ -249,9 +252,10 @@ Content CandidateInvitation(Language lang, const CandidateInvitationInfo& info) 
   } else {
     l.subject = "Invitation: video interview for {title}";
     l.before.push_back("Dear {candidate},");
-    std::string intro = info.recruiter_name.empty()
-                            ? "You are invited to a video interview for the vacancy \"{title}\"."
-                            : "{recruiter} invites you to a video interview for the vacancy \"{title}\".";
+    std::string intro =
+        info.recruiter_name.empty()
+            ? "You are invited to a video interview for the vacancy \"{title}\"."
+            : "{recruiter} invites you to a video interview for the vacancy \"{title}\".";
     if (info.live && !when.empty()) {
       intro += "\nThe interview is scheduled for {when}.";
     } else if (!info.live) {

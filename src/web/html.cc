@@ -1,6 +1,7 @@
 #include "web/html.h"
 
 #include "api/errors.h"
+#include "format/html.h"
 #include "web/i18n.h"
 
 namespace cammio::web {
@@ -35,32 +36,7 @@ std::pair<const char*, const char*> ErrorTexts(int http) {
 
 }  // namespace
 
-std::string Escape(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out.push_back(c);
-    }
-  }
-  return out;
-}
+std::string Escape(std::string_view text) { return HtmlEscape(text); }
 
 std::string RenderPage(const Page& p) {
   std::string html;

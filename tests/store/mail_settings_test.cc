@@ -7,31 +7,14 @@
 #include <string>
 
 #include "store/mail_settings.h"
+#include "store/planted_db.h"
 #include "store/store.h"
 #include "testing/test_support.h"
 
 namespace cammio {
 namespace {
 
-struct Planted {
-  testing::TempDir dir;
-  std::unique_ptr<Db> db;
-  Planted() {
-    StoreOptions so;
-    so.path = dir.path() + "/cammio.db";
-    auto store = Store::Open(so);
-    REQUIRE(store.ok());
-    store.value()->Close();
-    auto opened = Db::Open(so.path, Db::Options());
-    REQUIRE(opened.ok());
-    db = std::move(opened.value());
-    REQUIRE(db->Exec("PRAGMA foreign_keys = OFF").ok());
-  }
-  void Plant(const std::string& sql) {
-    Status s = db->Exec(sql.c_str());
-    REQUIRE_MESSAGE(s.ok(), s.ToString());
-  }
-};
+using Planted = testing::PlantedDb;
 
 TEST_CASE("store mail settings: relay upsert restarts the account's pending mail") {
   Planted p;

@@ -12,40 +12,15 @@
 #include "store/candidate_rows.h"
 #include "store/maintenance.h"
 #include "store/migrate.h"
+#include "store/planted_db.h"
 #include "store/store.h"
 #include "testing/test_support.h"
 
 namespace cammio {
 namespace {
 
-// A migrated database in a temp dir, and a connection of its own with foreign
-// keys off for planting rows.
-struct Planted {
-  testing::TempDir dir;
-  std::unique_ptr<Db> db;
-  Planted() {
-    StoreOptions so;
-    so.path = dir.path() + "/cammio.db";
-    auto store = Store::Open(so);
-    REQUIRE(store.ok());
-    store.value()->Close();
-    auto opened = Db::Open(so.path, Db::Options());
-    REQUIRE(opened.ok());
-    db = std::move(opened.value());
-    REQUIRE(db->Exec("PRAGMA foreign_keys = OFF").ok());
-  }
-  void Plant(const std::string& sql) {
-    Status s = db->Exec(sql.c_str());
-    REQUIRE_MESSAGE(s.ok(), s.ToString());
-  }
-};
-
-std::string Interview(int64_t id, int64_t account, int64_t end) {
-  const std::string n = std::to_string(id), a = std::to_string(account), e = std::to_string(end);
-  return "INSERT INTO interviews (id, account_id, vacancy_id, candidate_id, datetime_start_ts,"
-         " datetime_end_ts, created_at, updated_at) VALUES (" +
-         n + ", " + a + ", 1, 1, 0, " + e + ", 0, 0);";
-}
+using Planted = testing::PlantedDb;
+using testing::InterviewInsert;
 
 TEST_CASE("store maintenance: file name, library version, schema version, online copy") {
   Planted p;
@@ -92,8 +67,8 @@ TEST_CASE("store candidate rows: find by email in any case, ids, sections in ord
   p.Plant(
       "INSERT INTO candidates (id, account_id, email, name, created_at) VALUES"
       " (5, 1, 'Ann@Cand.test', 'Ann', 0), (6, 2, 'ann@cand.test', 'Ann', 0)");
-  p.Plant(Interview(11, 1, 0) + "UPDATE interviews SET candidate_id = 5 WHERE id = 11;" +
-          Interview(12, 2, 0) + "UPDATE interviews SET candidate_id = 6 WHERE id = 12;");
+  p.Plant(InterviewInsert(11, 1, 0) + "UPDATE interviews SET candidate_id = 5 WHERE id = 11;" +
+          InterviewInsert(12, 2, 0) + "UPDATE interviews SET candidate_id = 6 WHERE id = 12;");
   auto id = FindCandidateId(*p.db, 1, "ann@CAND.test");
   REQUIRE(id.ok());
   CHECK(*id == 5);

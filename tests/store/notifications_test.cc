@@ -11,31 +11,14 @@
 #include "store/mail_settings.h"
 #include "store/notification_settings.h"
 #include "store/notifications.h"
+#include "store/planted_db.h"
 #include "store/store.h"
 #include "testing/test_support.h"
 
 namespace cammio {
 namespace {
 
-struct Planted {
-  testing::TempDir dir;
-  std::unique_ptr<Db> db;
-  Planted() {
-    StoreOptions so;
-    so.path = dir.path() + "/cammio.db";
-    auto store = Store::Open(so);
-    REQUIRE(store.ok());
-    store.value()->Close();
-    auto opened = Db::Open(so.path, Db::Options());
-    REQUIRE(opened.ok());
-    db = std::move(opened.value());
-    REQUIRE(db->Exec("PRAGMA foreign_keys = OFF").ok());
-  }
-  void Plant(const std::string& sql) {
-    Status s = db->Exec(sql.c_str());
-    REQUIRE_MESSAGE(s.ok(), s.ToString());
-  }
-};
+using Planted = testing::PlantedDb;
 
 NotificationRow Row(int64_t account, int64_t interview, int64_t at) {
   NotificationRow r;

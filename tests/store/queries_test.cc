@@ -8,6 +8,7 @@
 #include <string>
 
 #include "store/accounts.h"
+#include "store/planted_db.h"
 #include "store/retention.h"
 #include "store/stats.h"
 #include "store/store.h"
@@ -17,34 +18,8 @@
 namespace cammio {
 namespace {
 
-// A migrated database in a temp dir, and a connection of its own with foreign
-// keys off for planting rows.
-struct Planted {
-  testing::TempDir dir;
-  std::unique_ptr<Db> db;
-  Planted() {
-    StoreOptions so;
-    so.path = dir.path() + "/cammio.db";
-    auto store = Store::Open(so);
-    REQUIRE(store.ok());
-    store.value()->Close();
-    auto opened = Db::Open(so.path, Db::Options());
-    REQUIRE(opened.ok());
-    db = std::move(opened.value());
-    REQUIRE(db->Exec("PRAGMA foreign_keys = OFF").ok());
-  }
-  void Plant(const std::string& sql) {
-    Status s = db->Exec(sql.c_str());
-    REQUIRE_MESSAGE(s.ok(), s.ToString());
-  }
-};
-
-std::string Interview(int64_t id, int64_t account, int64_t end) {
-  const std::string n = std::to_string(id), a = std::to_string(account), e = std::to_string(end);
-  return "INSERT INTO interviews (id, account_id, vacancy_id, candidate_id, datetime_start_ts,"
-         " datetime_end_ts, created_at, updated_at) VALUES (" +
-         n + ", " + a + ", 1, 1, 0, " + e + ", 0, 0);";
-}
+using Planted = testing::PlantedDb;
+using testing::InterviewInsert;
 
 TEST_CASE("store retention: settings upsert, read back and list by account") {
   Planted p;
@@ -68,8 +43,8 @@ TEST_CASE("store retention: settings upsert, read back and list by account") {
 TEST_CASE(
     "store retention: due interviews are the account's ended before the cutoff, oldest first") {
   Planted p;
-  p.Plant(Interview(1, 1, 50) + Interview(2, 1, 10) + Interview(3, 1, 100) + Interview(4, 2, 5) +
-          Interview(5, 1, 10));
+  p.Plant(InterviewInsert(1, 1, 50) + InterviewInsert(2, 1, 10) + InterviewInsert(3, 1, 100) +
+          InterviewInsert(4, 2, 5) + InterviewInsert(5, 1, 10));
   auto due = DueInterviews(*p.db, 1, 100, 10);
   REQUIRE(due.ok());
   CHECK(*due == std::vector<int64_t>{2, 5, 1});
