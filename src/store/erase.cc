@@ -2,13 +2,12 @@
 
 #include <optional>
 
+#include "store/stats.h"
 #include "util/random.h"
 
 namespace cammio {
 namespace {
 
-constexpr const char kTableExists[] =
-    "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1";
 constexpr const char kInvitationOf[] =
     "SELECT id FROM invitations WHERE account_id = ?1 AND id = ?2";
 constexpr const char kInterviewsOfInvitation[] =
@@ -72,14 +71,6 @@ Status RunWithId(Db& db, const char* sql, int64_t id) {
   Stmt st = db.Prepare(sql);
   st.Bind(1, id);
   return st.Run();
-}
-
-// True when the database has a table of that name.
-bool TableExists(Db& db, const std::string& name) {
-  Stmt st = db.Prepare(kTableExists);
-  st.Bind(1, name);
-  Status s;
-  return st.Step(&s);
 }
 
 }  // namespace
