@@ -213,8 +213,8 @@ class Api {
 
   const Value& doc_;
   SchemaCheck check_;
-  std::unique_ptr<tls::TlsClient> authed_;
-  std::unique_ptr<tls::TlsClient> anon_;
+  std::unique_ptr<httplib::ClientImpl> authed_;
+  std::unique_ptr<httplib::ClientImpl> anon_;
   httplib::Response last_;
   std::set<std::string> succeeded_;
   int validated_ = 0;

@@ -1,5 +1,6 @@
 // End-to-end tests of the request pipeline (api/pipeline.cc on http::Server) and the vacancy
-// resource (api/vacancies.cc) against a real server over TLS (TestServer):
+// resource (api/vacancies.cc) against a real server on its plain listener, without TLS
+// (TestServer with testing::WithoutTls(); the transport is tested alone in tests/http):
 // request ids, 404/405, authentication, throttling, formats, body limits,
 // malformed bodies, vacancies in JSON and XML, tenancy, atomicity, concurrency.
 #include <doctest/doctest.h>
@@ -155,7 +156,7 @@ std::string BasicHeader(const std::string& user, const std::string& token) {
 // --------------------------------------------------------- ids, 404, 405
 
 TEST_CASE("pipeline: every response carries a unique X-Request-Id") {
-  TestServer server;
+  TestServer server(testing::WithoutTls());
   auto anon = server.Client();
   auto cli = server.AuthedClient();
   std::vector<HttpResult> results;
@@ -187,7 +188,7 @@ TEST_CASE("pipeline: every response carries a unique X-Request-Id") {
 }
 
 TEST_CASE("pipeline: unknown paths and ids are 404 with the error document") {
-  TestServer server;
+  TestServer server(testing::WithoutTls());
   auto anon = server.Client();
   auto cli = server.AuthedClient();
   // Unknown paths need no credentials to be answered 404.
@@ -209,7 +210,7 @@ TEST_CASE("pipeline: unknown paths and ids are 404 with the error document") {
 }
 
 TEST_CASE("pipeline: a known path with another method is 405 with Allow") {
-  TestServer server;
+  TestServer server(testing::WithoutTls());
   auto anon = server.Client();
   auto cli = server.AuthedClient();
   HttpResult r = cli->Patch("/api/vacancies", "", "application/json");
@@ -237,7 +238,7 @@ TEST_CASE("pipeline: a known path with another method is 405 with Allow") {
 // ------------------------------------------------------------ authentication
 
 TEST_CASE("pipeline: authentication") {
-  TestServer server;
+  TestServer server(testing::WithoutTls());
   const auto& c = server.creds();
   auto anon = server.Client();
 
@@ -331,7 +332,7 @@ TEST_CASE("pipeline: authentication") {
 }
 
 TEST_CASE("pipeline: repeated wrong tokens are throttled with 429 and Retry-After") {
-  TestServer server;
+  TestServer server(testing::WithoutTls());
   const auto& c = server.creds();
   auto anon = server.Client();
   httplib::Headers wrong = {{"Authorization", BasicHeader(c.email, "cmo_wrong_token")}};
@@ -370,7 +371,7 @@ TEST_CASE("pipeline: repeated wrong tokens are throttled with 429 and Retry-Afte
 // -------------------------------------------------------------------- formats
 
 TEST_CASE("pipeline: formats from the suffix and the Accept header") {
-  TestServer server;
+  TestServer server(testing::WithoutTls());
   auto cli = server.AuthedClient();
   int64_t id = CreateId(*cli, Wrapped("Formats"));
   const std::string one = "/api/vacancies/" + std::to_string(id);
@@ -423,7 +424,7 @@ TEST_CASE("pipeline: formats from the suffix and the Accept header") {
 // ------------------------------------------------------------------ body limit
 
 TEST_CASE("pipeline: a body over the limit is 413 and the server keeps serving") {
-  testing::ServerOptions o;
+  testing::ServerOptions o = testing::WithoutTls();
   o.max_body_bytes = 1024;
   TestServer server(o);
   auto cli = server.AuthedClient();
@@ -469,7 +470,7 @@ HttpResult PostChunked(httplib::ClientImpl& cli, const std::string& path, const 
 // The limit must hold however the body is framed (cpp-httplib 0.11.4 itself
 // checks only Content-Length).
 TEST_CASE("pipeline: a chunked body is held to the limit too") {
-  testing::ServerOptions o;
+  testing::ServerOptions o = testing::WithoutTls();
   o.max_body_bytes = 1024;
   TestServer server(o);
   auto cli = server.AuthedClient();
@@ -496,7 +497,7 @@ TEST_CASE("pipeline: a chunked body is held to the limit too") {
 // input sends a TCP reset, which discards the answer at a client that is
 // still sending; the close must linger so that the client reads the answer.
 TEST_CASE("pipeline: an answer sent before the body was read reaches the client") {
-  testing::ServerOptions o;
+  testing::ServerOptions o = testing::WithoutTls();
   o.max_body_bytes = 1024;
   TestServer server(o);
   std::string big = Wrapped("Big", kStart, kEnd,
@@ -509,7 +510,7 @@ TEST_CASE("pipeline: an answer sent before the body was read reaches the client"
   }
   CHECK(chunked_413 == 5);
 
-  TestServer plain;  // default limit (1 MiB)
+  TestServer plain(testing::WithoutTls());  // default limit (1 MiB)
   std::string upload =
       Wrapped("Upload", kStart, kEnd,
               "\"generic_invitation_text\": \"" + std::string(512 * 1024, 'z') + "\"");
@@ -530,7 +531,7 @@ TEST_CASE("pipeline: an answer sent before the body was read reaches the client"
 // proxy that shares connections, request smuggling. Here an unauthenticated
 // POST carries a complete authenticated request as its body.
 TEST_CASE("pipeline: the body of a request refused before routing is not run as a request") {
-  TestServer server;
+  TestServer server(testing::WithoutTls());
   const auto& c = server.creds();
   const std::string inner_body = Wrapped("Smuggled");
   const std::string inner =
@@ -558,7 +559,7 @@ TEST_CASE("pipeline: the body of a request refused before routing is not run as 
 // (wrong token, unknown method), its next request must not be read together
 // with the unread body.
 TEST_CASE("pipeline: a keep-alive connection works after a refused POST with a body") {
-  TestServer server;
+  TestServer server(testing::WithoutTls());
   auto anon = server.Client();
   HttpResult r = anon->Post("/api/vacancies", Wrapped("Refused"), "application/json");
   REQUIRE(r);
@@ -577,7 +578,7 @@ TEST_CASE("pipeline: a keep-alive connection works after a refused POST with a b
 // ------------------------------------------------------------ malformed bodies
 
 TEST_CASE("pipeline: malformed bodies are 400 with details") {
-  TestServer server;
+  TestServer server(testing::WithoutTls());
   auto cli = server.AuthedClient();
   auto post = [&](const std::string& path, const std::string& body, const char* type) {
     return cli->Post(path, body, type);
@@ -625,7 +626,7 @@ TEST_CASE("pipeline: malformed bodies are 400 with details") {
 }
 
 TEST_CASE("pipeline: malformed XML bodies are 400 with an XML error") {
-  TestServer server;
+  TestServer server(testing::WithoutTls());
   auto cli = server.AuthedClient();
   auto post = [&](const std::string& body) {
     return cli->Post("/api/vacancies.xml", body, "application/xml");
@@ -650,7 +651,7 @@ TEST_CASE("pipeline: malformed XML bodies are 400 with an XML error") {
 // ---------------------------------------------------------- vacancies: create
 
 TEST_CASE("pipeline: POST /api/vacancies in the wrapped, unwrapped and array forms") {
-  TestServer server;
+  TestServer server(testing::WithoutTls());
   auto cli = server.AuthedClient();
   const auto& c = server.creds();
 
@@ -708,7 +709,7 @@ TEST_CASE("pipeline: POST /api/vacancies in the wrapped, unwrapped and array for
 }
 
 TEST_CASE("pipeline: the seed's POST request example") {
-  TestServer server;
+  TestServer server(testing::WithoutTls());
   auto cli = server.AuthedClient();
   const auto& c = server.creds();
   server.clock().Set(1700000000);
@@ -758,7 +759,7 @@ TEST_CASE("pipeline: the seed's POST request example") {
 }
 
 TEST_CASE("pipeline: vacancy validation") {
-  TestServer server;
+  TestServer server(testing::WithoutTls());
   auto cli = server.AuthedClient();
   auto post = [&](const std::string& body) {
     return cli->Post("/api/vacancies", body, "application/json");
@@ -835,7 +836,7 @@ TEST_CASE("pipeline: vacancy validation") {
 }
 
 TEST_CASE("pipeline: datetimes come back with the offset they were given") {
-  TestServer server;
+  TestServer server(testing::WithoutTls());
   auto cli = server.AuthedClient();
   Value v =
       Create(*cli, Wrapped("Offsets", "2013-07-28T02:00:00-05:30", "2013-09-26T02:00:00+0200"));
@@ -855,7 +856,7 @@ TEST_CASE("pipeline: datetimes come back with the offset they were given") {
 // -------------------------------------------------------------- vacancies: list
 
 TEST_CASE("pipeline: GET /api/vacancies: order, X-Total-Count, limit and offset") {
-  TestServer server;
+  TestServer server(testing::WithoutTls());
   auto cli = server.AuthedClient();
   Listed empty = List(*cli);
   CHECK(empty.total == 0);
@@ -914,7 +915,7 @@ TEST_CASE("pipeline: GET /api/vacancies: order, X-Total-Count, limit and offset"
 }
 
 TEST_CASE("pipeline: list filters templates, active, from and to") {
-  TestServer server;
+  TestServer server(testing::WithoutTls());
   auto cli = server.AuthedClient();
   // The server's clock: 2023-11-14T22:13:20Z.
   int64_t past =
@@ -962,7 +963,7 @@ TEST_CASE("pipeline: list filters templates, active, from and to") {
 // ----------------------------------------------------------- vacancies: other
 
 TEST_CASE("pipeline: template_id copies questions and texts, body fields win") {
-  TestServer server;
+  TestServer server(testing::WithoutTls());
   auto cli = server.AuthedClient();
   Value t = Create(
       *cli, Wrapped("Template", "2013-01-01", "2030-01-01",
@@ -1052,7 +1053,7 @@ TEST_CASE("pipeline: template_id copies questions and texts, body fields win") {
 }
 
 TEST_CASE("pipeline: PUT updates only the given fields") {
-  TestServer server;
+  TestServer server(testing::WithoutTls());
   auto cli = server.AuthedClient();
   Value v = Create(
       *cli,
@@ -1110,7 +1111,7 @@ TEST_CASE("pipeline: PUT updates only the given fields") {
 }
 
 TEST_CASE("pipeline: a failed request changes nothing") {
-  TestServer server;
+  TestServer server(testing::WithoutTls());
   auto cli = server.AuthedClient();
   Value v = Create(*cli, Wrapped("Stable", kStart, kEnd,
                                  "\"language\": \"nl\", \"questions\": [{\"title\": \"Q1\"}]"));
@@ -1146,7 +1147,7 @@ TEST_CASE("pipeline: a failed request changes nothing") {
 }
 
 TEST_CASE("pipeline: DELETE answers VACANCY_DELETED, then the vacancy is gone") {
-  TestServer server;
+  TestServer server(testing::WithoutTls());
   auto cli = server.AuthedClient();
   int64_t id =
       CreateId(*cli, Wrapped("Doomed", kStart, kEnd, "\"questions\": [{\"title\": \"Q\"}]"));
@@ -1171,7 +1172,7 @@ TEST_CASE("pipeline: DELETE answers VACANCY_DELETED, then the vacancy is gone") 
 }
 
 TEST_CASE("pipeline: vacancies in XML, with dashes in element names") {
-  TestServer server;
+  TestServer server(testing::WithoutTls());
   auto cli = server.AuthedClient();
   const std::string body =
       "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
@@ -1250,7 +1251,7 @@ TEST_CASE("pipeline: vacancies in XML, with dashes in element names") {
 // `interviews` (the seed's GET /api/vacancies/:id example has both, `[]` when
 // empty).
 TEST_CASE("pipeline: the vacancy detail view embeds invitations and interviews") {
-  TestServer server;
+  TestServer server(testing::WithoutTls());
   auto cli = server.AuthedClient();
   int64_t id = CreateId(*cli, Wrapped("Detail"));
   Value v = GetVacancy(*cli, id);
@@ -1267,7 +1268,7 @@ TEST_CASE("pipeline: the vacancy detail view embeds invitations and interviews")
 // ------------------------------------------------------------------- tenancy
 
 TEST_CASE("pipeline: another account's vacancy is 404 and untouchable") {
-  TestServer server;
+  TestServer server(testing::WithoutTls());
   auto a = server.AuthedClient();
   auto b = server.AuthedClient(server.NewAccount("Other Agency", "b@other.test"));
   int64_t id = CreateId(*a, Wrapped("A's vacancy"));
@@ -1295,7 +1296,7 @@ TEST_CASE("pipeline: another account's vacancy is 404 and untouchable") {
 // --------------------------------------------------------------- concurrency
 
 TEST_CASE("pipeline: 8 threads x 25 POSTs over keep-alive connections") {
-  TestServer server;
+  TestServer server(testing::WithoutTls());
   constexpr int kThreads = 8;
   constexpr int kEach = 25;
   std::vector<std::vector<int64_t>> ids(kThreads);
@@ -1364,7 +1365,7 @@ TEST_CASE("pipeline: internal errors never carry internal details") {
 }
 
 TEST_CASE("pipeline: a write after the store closed answers 503 without internals") {
-  TestServer server;
+  TestServer server(testing::WithoutTls());
   auto cli = server.AuthedClient();
   int64_t id = CreateId(*cli, Wrapped("Before"));
   server.store().Close();

@@ -1,8 +1,10 @@
-// Hostile clients against the real server on loopback (issue 13, item 4):
+// Hostile clients against the transport on loopback (issue 13, item 4):
 // hundreds of connections trickling a request head byte by byte, more idle
 // keep-alive connections than the server parks, and header floods, all at
-// once; a fresh client must still be answered promptly. Bounded in count and
-// time: everything stops by itself within about 20 s.
+// once; a fresh client must still be answered promptly. The transport alone:
+// http::Server over a FakeHandler (fake_server.h), which answers 200 to
+// every request. Bounded in count and time: everything stops by itself
+// within about 20 s.
 #include <doctest/doctest.h>
 #include <sys/resource.h>
 
@@ -15,8 +17,8 @@
 #include <thread>
 #include <vector>
 
+#include "http/fake_server.h"
 #include "testing/raw_http.h"
-#include "testing/test_support.h"
 
 namespace cammio {
 namespace {
@@ -65,14 +67,9 @@ std::vector<std::unique_ptr<RawConnection>> Open(int port, bool tls, int count,
 
 // A fresh client's GET /healthz over TLS or plain HTTP: its seconds, or 99
 // when it failed.
-double FreshRequestSeconds(const testing::TestServer& server, bool tls) {
+double FreshRequestSeconds(const testing::FakeServer& server, bool tls) {
   const auto start = Clock::now();
-  std::unique_ptr<httplib::ClientImpl> client;
-  if (tls) {
-    client = server.Client();
-  } else {
-    client = std::make_unique<httplib::ClientImpl>("127.0.0.1", server.http_port());
-  }
+  std::unique_ptr<httplib::ClientImpl> client = server.Client(tls);
   client->set_connection_timeout(5);
   client->set_read_timeout(5);
   auto r = client->Get("/healthz");
@@ -96,16 +93,14 @@ void TrickleByte(std::vector<std::unique_ptr<RawConnection>>& conns, const std::
 // crowd on the plain listener, which runs the same connection loop.)
 TEST_CASE("hostile clients: slowloris, idle crowds and floods do not starve a fresh client") {
   RaiseFileLimit(4096);
-  testing::ServerOptions o;
-  o.http_listen_host = "127.0.0.1";
-  o.http_listen_port = 0;
+  http::ServerOptions o = testing::TransportTestOptions();  // 8 workers per listener
   o.keep_alive_timeout_s = 60;  // the idle crowds stay for the whole test
   o.header_timeout_s = 60;      // and so do the tricklers
   o.read_timeout_s = 60;        // the TLS handshake deadline too
   o.max_idle_connections = 256;
-  testing::TestServer server(o);  // 8 workers per listener
+  testing::FakeServer server(o);  // both listeners
   const int port = server.port();
-  const int64_t shed_before = server.metrics().shed_connections();
+  const int64_t shed_before = server.shed();
   const auto setup_deadline = Clock::now() + std::chrono::seconds(25);
 
   const std::string get = "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n";
@@ -176,13 +171,13 @@ TEST_CASE("hostile clients: slowloris, idle crowds and floods do not starve a fr
   CHECK(sorted[7] < 1.0);
   CHECK(floods_431 >= 1);
   // 1,200 waiting connections for 2 x 256 places: the oldest idle ones made room.
-  CHECK(server.metrics().shed_connections() - shed_before >= 500);
+  CHECK(server.shed() - shed_before >= 500);
 }
 
 TEST_CASE("hostile clients: a request head must be complete within header_timeout") {
-  testing::ServerOptions o;
+  http::ServerOptions o = testing::TransportTestOptions();
   o.header_timeout_s = 2;
-  testing::TestServer server(o);
+  testing::FakeServer server(o, /*tls=*/true, /*plain=*/false);
   RawConnection c(server.port(), true);
   REQUIRE(c.ok());
   const auto start = Clock::now();

@@ -1,6 +1,9 @@
 // The request edge against a stranger (issue 13): request smuggling probes,
-// pipelining and header floods, over the HTTPS listener and the plain one,
-// against the real server (testing::TestServer) on loopback.
+// pipelining and header floods, over the HTTPS listener and the plain one.
+// The transport alone: http::Server over a FakeHandler (fake_server.h), which
+// records every request that reaches it, so a smuggled request that ran
+// would show. What the API answers to the same bytes (its error document) is
+// tested in tests/api/pipeline_edge_test.cc.
 #include <doctest/doctest.h>
 
 #include <chrono>
@@ -8,33 +11,26 @@
 #include <string>
 #include <vector>
 
+#include "http/fake_server.h"
 #include "testing/raw_http.h"
-#include "testing/test_support.h"
-#include "util/crypto.h"
 
 namespace cammio {
 namespace {
 
 using std::chrono::milliseconds;
+using testing::FakeAnswer;
+using testing::FakeServer;
 using testing::RawConnection;
 using Clock = std::chrono::steady_clock;
 
-std::string BasicHeader(const std::string& user, const std::string& token) {
-  return "Basic " + Base64Encode(user + ":" + token);
-}
+// A request that must never run: its answer would be a second response on
+// the connection, and the fake would record it.
+const char kSmuggled[] = "GET /smuggled HTTP/1.1\r\nHost: x\r\n\r\n";
 
-testing::ServerOptions WithPlainListener() {
-  testing::ServerOptions o;
-  o.http_listen_host = "127.0.0.1";
-  o.http_listen_port = 0;
-  return o;
-}
-
-// An authenticated request that must never run: its answer would be a
-// second response on the connection.
-std::string Smuggled(const testing::Credentials& c) {
-  return "GET /api/vacancies HTTP/1.1\r\nHost: x\r\nAuthorization: " +
-         BasicHeader(c.email, c.token) + "\r\n\r\n";
+// A refused head's body as the fake renders it: a JSON-ish document with the
+// transport's details (the API renders its error document instead).
+void RefuseWithDetails(FakeServer& server) {
+  server.handler().SetRefusalBody("application/json", "{\"details\":\"<details>\"}");
 }
 
 struct Probe {
@@ -70,14 +66,15 @@ std::vector<Probe> SmugglingProbes() {
 }
 
 // Sends each probe with a smuggled request behind it: exactly one answer,
-// with the probe's status and the error document, then the server closes.
-void CheckProbes(testing::TestServer& server, int port, bool tls) {
+// with the probe's status and the body Handler::RefusedHead gave, then the
+// server closes; the smuggled request never reaches the handler.
+void CheckProbes(int port, bool tls) {
   for (const Probe& p : SmugglingProbes()) {
     CAPTURE(p.name);
     CAPTURE(tls);
     RawConnection c(port, tls);
     REQUIRE(c.ok());
-    c.Send(p.head + Smuggled(server.creds()));
+    c.Send(p.head + kSmuggled);
     bool closed = false;
     const std::string got = c.ReadUntilClose(milliseconds(3000), &closed);
     CHECK(closed);
@@ -89,34 +86,40 @@ void CheckProbes(testing::TestServer& server, int port, bool tls) {
 }
 
 TEST_CASE("request edge: smuggling probes get one error answer and a closed connection") {
-  testing::TestServer server(WithPlainListener());
+  FakeServer server;
+  RefuseWithDetails(server);
   REQUIRE(server.http_port() > 0);
-  CheckProbes(server, server.port(), /*tls=*/true);
-  CheckProbes(server, server.http_port(), /*tls=*/false);
+  CheckProbes(server.port(), /*tls=*/true);
+  CheckProbes(server.http_port(), /*tls=*/false);
+  CHECK(server.handler().CountPath("/smuggled") == 0);
+  // Refused before cpp-httplib parsed them: no request hook ran, the
+  // observer and RefusedHead saw each one.
+  const size_t probes = SmugglingProbes().size();
+  CHECK(server.handler().Refusals().size() == 2 * probes);
+  CHECK(server.refused_heads() == static_cast<int64_t>(2 * probes));
+  CHECK(server.handler().Requests().empty());
 }
 
 // cpp-httplib may answer without reading a body (416 for a bad Range, before
 // any hook runs) and frames chunked bodies leniently ("0x3", no CRLF after the
 // chunk data): what follows such a request is never run as the next one.
 TEST_CASE("request edge: a body that was not read in full, or was chunked, ends the connection") {
-  testing::TestServer server(WithPlainListener());
-  const auto& c = server.creds();
-  const std::string auth = "Authorization: " + BasicHeader(c.email, c.token) + "\r\n";
-  const std::string smuggled = Smuggled(c);
+  FakeServer server;
+  const std::string smuggled = kSmuggled;
   const std::vector<std::pair<const char*, std::string>> probes = {
       {"bad Range with an unread body",
-       "POST /api/vacancies HTTP/1.1\r\nHost: x\r\n" + auth +
-           "Range: bytes=1-0\r\nContent-Type: application/json\r\nContent-Length: " +
+       "POST /api/vacancies HTTP/1.1\r\nHost: x\r\n"
+       "Range: bytes=1-0\r\nContent-Type: application/json\r\nContent-Length: " +
            std::to_string(smuggled.size()) + "\r\n\r\n" + smuggled},
       {"chunk data without its CRLF",
-       "POST /api/vacancies HTTP/1.1\r\nHost: x\r\n" + auth +
-           "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
-           "2\r\n{}X\r\n" +
+       "POST /api/vacancies HTTP/1.1\r\nHost: x\r\n"
+       "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+       "2\r\n{}X\r\n" +
            smuggled},
       {"chunk size in hex notation",
-       "POST /api/vacancies HTTP/1.1\r\nHost: x\r\n" + auth +
-           "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
-           "0x2\r\n{}\r\n0\r\n\r\n" +
+       "POST /api/vacancies HTTP/1.1\r\nHost: x\r\n"
+       "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+       "0x2\r\n{}\r\n0\r\n\r\n" +
            smuggled},
   };
   for (bool tls : {false, true}) {
@@ -132,22 +135,22 @@ TEST_CASE("request edge: a body that was not read in full, or was chunked, ends 
       CHECK(testing::CountResponses(got) == 1);
     }
   }
+  CHECK(server.handler().CountPath("/smuggled") == 0);
 }
 
+// Four requests in one write, answered by four different hooks' answers:
+// 200 (OnRequest), 404 (OnHead, before the body), 412 (OnRequest after the
+// body), 200 (the last one asks to close).
 TEST_CASE("request edge: pipelined requests are all answered, in order") {
-  testing::TestServer server(WithPlainListener());
-  const auto& c = server.creds();
-  const std::string auth = "Authorization: " + BasicHeader(c.email, c.token) + "\r\n";
+  FakeServer server;
+  server.handler().Answer("/missing", FakeAnswer::InHead(404));
+  server.handler().Answer("/create", FakeAnswer{412, "precondition"});
   const std::string pipeline =
       "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"
-      "GET /api/vacancies/999999 HTTP/1.1\r\nHost: x\r\n" +
-      auth +
-      "\r\n"
-      "POST /api/vacancies HTTP/1.1\r\nHost: x\r\n" +
-      auth +
+      "GET /missing HTTP/1.1\r\nHost: x\r\n\r\n"
+      "POST /create HTTP/1.1\r\nHost: x\r\n"
       "Content-Type: application/json\r\nContent-Length: 2\r\n\r\n{}"
-      "GET /api/vacancies HTTP/1.1\r\nHost: x\r\n" +
-      auth + "Connection: close\r\n\r\n";
+      "GET /list HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
   for (bool tls : {false, true}) {
     CAPTURE(tls);
     RawConnection conn(tls ? server.port() : server.http_port(), tls);
@@ -158,6 +161,15 @@ TEST_CASE("request edge: pipelined requests are all answered, in order") {
     CHECK(closed);
     CHECK(testing::ResponseStatuses(got) == std::vector<int>{200, 404, 412, 200});
   }
+  // Each request reached the handler once per listener, the POST with its body.
+  std::vector<std::string> paths;
+  for (const auto& r : server.handler().Requests()) {
+    paths.push_back(r.method + " " + r.path);
+    if (r.path == "/create") CHECK(r.body == "{}");
+  }
+  CHECK(paths == std::vector<std::string>{"GET /healthz", "GET /missing", "POST /create",
+                                          "GET /list", "GET /healthz", "GET /missing",
+                                          "POST /create", "GET /list"});
 }
 
 // Resident memory of this process (the server runs in it), in KiB.
@@ -192,7 +204,7 @@ std::string Flood(int port, bool tls, const std::string& prefix, const std::stri
 }
 
 TEST_CASE("request edge: header floods get 431 quickly and leave memory alone") {
-  testing::TestServer server(WithPlainListener());
+  FakeServer server;
   std::string line_filler(64 * 1024, 'a');
   std::string field_filler;
   for (int i = 0; i < 1000; ++i) field_filler += "X-Flood: v\r\n";  // 100,000 over 100 sends
@@ -215,7 +227,7 @@ TEST_CASE("request edge: header floods get 431 quickly and leave memory alone") 
   CHECK(grown_kib < 8 * 1024);
 
   // The server still answers.
-  auto cli = server.Client();
+  auto cli = server.Client(/*tls=*/true);
   auto r = cli->Get("/healthz");
   REQUIRE(r);
   CHECK(r->status == 200);

@@ -138,7 +138,7 @@ class Api {
     return cli_->Get(path, h);
   }
 
-  std::unique_ptr<tls::TlsClient> cli_;
+  std::unique_ptr<httplib::ClientImpl> cli_;
 };
 
 // ------------------------------------------------------------------ JSON documents

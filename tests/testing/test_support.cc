@@ -79,6 +79,12 @@ net::OutboundPolicy AllowLoopback() {
   return net::OutboundPolicy(*ranges);
 }
 
+ServerOptions WithoutTls() {
+  ServerOptions o;
+  o.tls = false;
+  return o;
+}
+
 namespace {
 
 PipelineOptions PipelineOptionsOf(const ServerOptions& o) {
@@ -108,13 +114,20 @@ ApiStack::ApiStack(ServerContext ctx, ServerOptions options)
 
 TestServer::TestServer(ServerOptions options, net::OutboundPolicy outbound, StoreOptions so)
     : options_(std::move(options)), outbound_(std::move(outbound)) {
-  std::string cert = dir_.path() + "/cert.pem", key = dir_.path() + "/key.pem";
-  REQUIRE(tls::GenerateSelfSignedCert({"localhost"}, cert, key).ok());
-  cert_pem_ = ReadFile(cert);
   options_.listen_host = "127.0.0.1";
   options_.listen_port = 0;
-  options_.cert_file = cert;
-  options_.key_file = key;
+  if (options_.tls) {
+    std::string cert = dir_.path() + "/cert.pem", key = dir_.path() + "/key.pem";
+    REQUIRE(tls::GenerateSelfSignedCert({"localhost"}, cert, key).ok());
+    cert_pem_ = ReadFile(cert);
+    options_.cert_file = cert;
+    options_.key_file = key;
+  } else {
+    options_.cert_file.clear();
+    options_.key_file.clear();
+    options_.http_listen_host = "127.0.0.1";
+    options_.http_listen_port = 0;
+  }
   if (options_.workers == ServerOptions().workers) options_.workers = 8;
   Start(std::move(so));
 }
@@ -185,18 +198,23 @@ Credentials TestServer::NewAccount(const std::string& name, const std::string& e
   return c;
 }
 
-std::unique_ptr<tls::TlsClient> TestServer::Client() const {
-  tls::TlsClientOptions o;
-  o.ca_pem = cert_pem_;
-  o.server_name = "localhost";
-  auto c = std::make_unique<tls::TlsClient>("127.0.0.1", port(), o);
+std::unique_ptr<httplib::ClientImpl> TestServer::Client() const {
+  std::unique_ptr<httplib::ClientImpl> c;
+  if (options_.tls) {
+    tls::TlsClientOptions o;
+    o.ca_pem = cert_pem_;
+    o.server_name = "localhost";
+    c = std::make_unique<tls::TlsClient>("127.0.0.1", port(), o);
+  } else {
+    c = std::make_unique<httplib::ClientImpl>("127.0.0.1", http_port());
+  }
   c->set_keep_alive(true);
   c->set_read_timeout(10, 0);
   RecordExchanges(*c);  // with CAMMIO_OPENAPI_RECORD set (testing/exchange_recorder.h)
   return c;
 }
 
-std::unique_ptr<tls::TlsClient> TestServer::AuthedClient(const Credentials& cr) const {
+std::unique_ptr<httplib::ClientImpl> TestServer::AuthedClient(const Credentials& cr) const {
   auto c = Client();
   // Not set_basic_auth: cpp-httplib 0.11.4's base64 encoder has undefined
   // behaviour (a negative shift) that the sanitizer build aborts on.

@@ -1,6 +1,7 @@
-// Test support: temporary directories, and a real server over TLS on a free
-// port with a temporary data directory, with an account, a user and a token
-// ready, talked to through the real mbedTLS client.
+// Test support: temporary directories, and a real server over TLS (or, for
+// the pipeline's tests, over plain HTTP alone) on a free port with a
+// temporary data directory, with an account, a user and a token ready,
+// talked to through the real mbedTLS client (or a plain one).
 #pragma once
 
 #include <httplib.h>
@@ -59,7 +60,13 @@ net::OutboundPolicy AllowLoopback();
 // the pipeline's.
 struct ServerOptions : http::ServerOptions {
   std::vector<net::Cidr> trusted_proxies;  // PipelineOptions::trusted_proxies
+  // TestServer: false serves the plain listener alone (no certificate), so
+  // the pipeline is tested without TLS; Client() then speaks plain HTTP.
+  bool tls = true;
 };
+
+// TestServer's options without TLS: the plain listener alone.
+ServerOptions WithoutTls();
 
 // The API pipeline over `ctx` with the whole route table (ApiRouter()),
 // served by an http::Server, wired as `cammio serve` wires them: HSTS on
@@ -103,8 +110,10 @@ class TestServer {
   // a process restart. The credentials stay valid.
   void Restart(StoreOptions store_options = StoreOptions());
 
+  // The TLS listener's port; 0 without TLS (ServerOptions::tls false).
   int port() const { return server_->port(); }
-  // The plain-HTTP listener's port (options.http_listen_host set), else 0.
+  // The plain-HTTP listener's port (options.http_listen_host set, or no
+  // TLS), else 0.
   int http_port() const { return server_->http_port(); }
   Store& store() { return *store_; }
   ManualClock& clock() { return clock_; }
@@ -126,11 +135,12 @@ class TestServer {
 
   // Creates another account with a user and token.
   Credentials NewAccount(const std::string& name, const std::string& email);
-  // A client verifying the server's certificate as "localhost".
-  std::unique_ptr<tls::TlsClient> Client() const;
+  // A client verifying the server's certificate as "localhost" (a
+  // tls::TlsClient); without TLS, a plain client of the plain listener.
+  std::unique_ptr<httplib::ClientImpl> Client() const;
   // A client that sends Basic credentials on every request.
-  std::unique_ptr<tls::TlsClient> AuthedClient(const Credentials& c) const;
-  std::unique_ptr<tls::TlsClient> AuthedClient() const { return AuthedClient(creds_); }
+  std::unique_ptr<httplib::ClientImpl> AuthedClient(const Credentials& c) const;
+  std::unique_ptr<httplib::ClientImpl> AuthedClient() const { return AuthedClient(creds_); }
 
  private:
   void Start(StoreOptions store_options);
