@@ -13,6 +13,7 @@
 #include "api/response_cache.h"
 #include "cli/app_events.h"
 #include "cli/cli.h"
+#include "cli/server_options.h"
 #include "config/public_links.h"
 #include "http/server.h"
 #include "mail/sender.h"
@@ -94,24 +95,6 @@ Status PrepareCertificate(const Config& config, std::string* cert, std::string* 
   if (!fp.ok()) return fp.status();
   std::cerr << "TLS certificate " << *cert << "\nSHA-256 fingerprint " << *fp << "\n";
   return Status::OK();
-}
-
-http::ServerOptions ServerOptionsFrom(const Config& c) {
-  http::ServerOptions o;
-  SplitHostPort(c.listen, &o.listen_host, &o.listen_port);
-  if (!c.http_listen.empty())
-    SplitHostPort(c.http_listen, &o.http_listen_host, &o.http_listen_port);
-  o.workers = c.workers;
-  o.running_workers = c.running_workers;
-  o.max_idle_connections = c.max_idle_connections;
-  o.keep_alive_max_count = c.keep_alive_max_count;
-  o.keep_alive_timeout_s = c.keep_alive_timeout;
-  o.read_timeout_s = c.read_timeout;
-  o.header_timeout_s = c.header_timeout;
-  o.write_timeout_s = c.write_timeout;
-  o.max_body_bytes = static_cast<size_t>(c.max_body_kib) * 1024;
-  o.backlog = c.backlog;
-  return o;
 }
 
 PipelineOptions PipelineOptionsFrom(const Config& c) {

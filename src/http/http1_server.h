@@ -29,7 +29,11 @@ class Http1Server : public httplib::Server {
   ~Http1Server() override = default;
 
   // The longest a request head may take from its first byte (408, close).
+  // http::Server sets it from ServerOptions::header_timeout_s; the default
+  // (for listeners made directly, as in tests) equals the header_timeout
+  // setting's default, which tests/cli/server_options_test.cc checks.
   void set_header_timeout(std::chrono::seconds timeout) { header_timeout_ = timeout; }
+  std::chrono::seconds header_timeout() const { return header_timeout_; }
   // Bounds of a request head (431 / 414 above them).
   void set_head_limits(const RequestHeadLimits& limits) { head_limits_ = limits; }
   // Headers a refused request head's answer carries too (the listener's

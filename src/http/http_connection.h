@@ -66,11 +66,14 @@ class Transport {
   virtual void Close(bool graceful) = 0;
 };
 
+// Filled by Http1Server::Serve from its listener's settings for every
+// connection; no defaults of its own (the settings table in src/config/ is
+// the one source of these values, through http::ServerOptions).
 struct ConnectionSettings {
-  std::chrono::microseconds open_timeout{std::chrono::seconds(10)};
-  std::chrono::microseconds keep_alive_timeout{std::chrono::seconds(5)};
-  std::chrono::microseconds header_timeout{std::chrono::seconds(10)};
-  size_t keep_alive_max_count = 100;
+  std::chrono::microseconds open_timeout{0};
+  std::chrono::microseconds keep_alive_timeout{0};
+  std::chrono::microseconds header_timeout{0};
+  size_t keep_alive_max_count = 0;
   RequestHeadLimits head;
   // Header lines ("Name: value\r\n" each) that every refusal (400, 408, 431,
   // ...) carries, as the listener's other answers do (nosniff, HSTS).

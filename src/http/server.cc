@@ -64,6 +64,42 @@ Status BodyTooLarge(size_t max_body_bytes) {
 
 }  // namespace
 
+Status CheckServerOptions(const ServerOptions& o) {
+  if (o.cert_file.empty() && o.http_listen_host.empty()) {
+    return Status::InvalidArgument("no listener: neither a certificate nor a plain-HTTP address");
+  }
+  if (!o.cert_file.empty() && o.listen_host.empty()) {
+    return Status::InvalidArgument("ServerOptions.listen_host is not set (the TLS listener)");
+  }
+  const struct {
+    const char* name;
+    long long value;
+    long long min;
+  } fields[] = {
+      {"workers", o.workers, 1},
+      {"running_workers", o.running_workers, 1},
+      {"max_idle_connections", o.max_idle_connections, 0},
+      {"keep_alive_max_count", o.keep_alive_max_count, 1},
+      {"keep_alive_timeout_s", o.keep_alive_timeout_s, 1},
+      {"read_timeout_s", o.read_timeout_s, 1},
+      {"header_timeout_s", o.header_timeout_s, 1},
+      {"write_timeout_s", o.write_timeout_s, 1},
+      {"max_body_bytes", static_cast<long long>(o.max_body_bytes), 1},
+      {"max_upload_bytes", static_cast<long long>(o.max_upload_bytes), 1},
+      {"backlog", o.backlog, 1},
+  };
+  for (const auto& f : fields) {
+    if (f.value < f.min) {
+      return Status::InvalidArgument(std::string("ServerOptions.") + f.name +
+                                     " is not set (at least " + std::to_string(f.min) + ", got " +
+                                     std::to_string(f.value) +
+                                     "): its value comes from the settings "
+                                     "(cli::ServerOptionsFrom)");
+    }
+  }
+  return Status::OK();
+}
+
 bool IsListenerHeader(const std::string& name) {
   return name == "X-Content-Type-Options" || name == "Strict-Transport-Security";
 }
@@ -167,15 +203,12 @@ void Server::Impl::Install(Http1Server& svr, bool limit_running) {
   svr.new_task_queue = [this, limit_running] {
     WorkerPoolOptions o;
     o.threads = static_cast<size_t>(options.workers);
-    o.running_target = 0;  // the plain listener: every thread may run
+    // The plain listener: every thread may run.
+    o.running_target = limit_running ? static_cast<size_t>(options.running_workers)
+                                     : WorkerPoolOptions::kNoRunningLimit;
     // Connections between requests (and in a handshake or head) hold no
     // thread; past this many the oldest idle ones are shed.
     o.max_parked = static_cast<size_t>(options.max_idle_connections);
-    if (limit_running) {
-      o.running_target = options.running_workers > 0
-                             ? static_cast<size_t>(options.running_workers)
-                             : std::max(1u, std::thread::hardware_concurrency());
-    }
     o.connection_opened = observer.connection_opened;
     o.connection_closed = observer.connection_closed;
     o.connection_shed = observer.connection_shed;
@@ -258,10 +291,9 @@ Server::~Server() { Stop(); }
 
 Status Server::Start() {
   Impl& m = *impl_;
+  Status valid = CheckServerOptions(m.options);
+  if (!valid.ok()) return valid;
   const bool with_tls = !m.options.cert_file.empty();
-  if (!with_tls && m.options.http_listen_host.empty()) {
-    return Status::InvalidArgument("no listener: neither a certificate nor a plain-HTTP address");
-  }
   std::unique_ptr<Listener<TlsServer>> https;
   if (with_tls) {
     auto tls = TlsServerContext::Load(m.options.cert_file, m.options.key_file);

@@ -24,27 +24,40 @@
 
 namespace cammio::http {
 
+// The fields that are settings of `cammio serve` have no defaults here: the
+// settings table (src/config/) is their one source, and
+// cli::ServerOptionsFrom (cli/server_options.h) fills them from it. As
+// initialised below they are "not set", and Start refuses them
+// (InvalidArgument naming the field), so a forgotten one cannot run with a
+// number that disagrees with the table.
 struct ServerOptions {
-  std::string listen_host = "0.0.0.0";
-  int listen_port = 8443;        // 0 = any free port (tests)
+  std::string listen_host;       // the TLS listener's address (with cert_file)
+  int listen_port = 0;           // 0 = any free port (tests)
   std::string http_listen_host;  // empty: no plain-HTTP listener
-  int http_listen_port = 0;
-  std::string cert_file;              // PEM certificate chain; empty: no TLS listener
-  std::string key_file;               // PEM private key
-  int workers = 32;                   // request threads per listener
-  int running_workers = 0;            // HTTPS threads running at once (0 = CPUs)
-  int max_idle_connections = 512;     // connections parked per listener (idle, handshake, head)
-  int keep_alive_max_count = 100000;  // requests per connection
-  int keep_alive_timeout_s = 5;       // idle time before a connection is closed
-  int read_timeout_s = 10;            // per read, also bounds the TLS handshake
-  int header_timeout_s = 10;          // a request head, from its first byte
-  int write_timeout_s = 10;
-  size_t max_body_bytes = 1 << 20;              // larger request bodies answer 413
-  size_t max_upload_bytes = size_t{512} << 20;  // bodies of streamed routes (uploads)
-  int backlog = 1024;                           // listen(2) backlog
+  int http_listen_port = 0;      // 0 = any free port (tests)
+  std::string cert_file;         // PEM certificate chain; empty: no TLS listener
+  std::string key_file;          // PEM private key
+  int workers = 0;               // request threads per listener (> 0)
+  // HTTPS threads running at once (> 0; the setting's 0, "one per CPU", is
+  // resolved by cli::ServerOptionsFrom).
+  int running_workers = 0;
+  int max_idle_connections = -1;  // connections parked per listener (>= 0; 0 = none)
+  int keep_alive_max_count = 0;   // requests per connection (> 0)
+  int keep_alive_timeout_s = 0;   // idle time before a connection is closed (> 0)
+  int read_timeout_s = 0;         // per read, also bounds the TLS handshake (> 0)
+  int header_timeout_s = 0;       // a request head, from its first byte (> 0)
+  int write_timeout_s = 0;        // per write (> 0)
+  size_t max_body_bytes = 0;      // larger request bodies answer 413 (> 0)
+  // Bodies of streamed routes (uploads); not a setting.
+  size_t max_upload_bytes = size_t{512} << 20;
+  int backlog = 0;  // listen(2) backlog (> 0)
   // HSTS on the plain listener too (public_url is https: a proxy terminates TLS).
   bool hsts_on_plain_http = false;
 };
+
+// OK, or InvalidArgument naming the first field that is not set or out of
+// range (above), or "no listener" when neither listener is configured.
+Status CheckServerOptions(const ServerOptions& options);
 
 // True for the headers the listeners add to every answer (above): an answer
 // kept for later (a response cache) leaves them out.
@@ -58,9 +71,10 @@ class Server {
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
 
-  // Loads the certificate, binds the listeners and starts serving on
-  // background threads. IoError / InvalidArgument on failure (port in use,
-  // bad certificate, no listener configured).
+  // Checks the options (CheckServerOptions), loads the certificate, binds
+  // the listeners and starts serving on background threads. IoError /
+  // InvalidArgument on failure (port in use, bad certificate, no listener
+  // configured, an option not set).
   Status Start();
   // The bound ports (useful with port 0); 0 for a listener that does not run.
   int port() const { return port_; }

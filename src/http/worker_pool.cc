@@ -17,9 +17,20 @@ thread_local bool t_parked = false;
 
 }  // namespace
 
+Status WorkerPoolOptions::Check() const {
+  if (threads == 0) return Status::InvalidArgument("WorkerPoolOptions.threads is not set");
+  if (running_target == 0) {
+    return Status::InvalidArgument("WorkerPoolOptions.running_target is not set");
+  }
+  if (max_parked == kNotSet) {
+    return Status::InvalidArgument("WorkerPoolOptions.max_parked is not set");
+  }
+  return Status::OK();
+}
+
 WorkerPool::WorkerPool(WorkerPoolOptions options)
     : options_(std::move(options)), parks_(options_.max_parked > 0), parking_(options_.max_parked) {
-  assert(options_.threads > 0);
+  assert(options_.Check().ok());
   for (size_t i = 0; i < options_.threads; ++i) threads_.emplace_back([this] { WorkerLoop(); });
 }
 
@@ -71,7 +82,7 @@ void WorkerPool::WakeLocked() {
   // per queued job would only make the sleepers fight over mu_.
   const size_t busy = running_ + waking_;
   size_t want = 0;
-  if (options_.running_target == 0) {
+  if (options_.running_target == WorkerPoolOptions::kNoRunningLimit) {
     want = jobs_.size() > waking_ ? jobs_.size() - waking_ : 0;
   } else if (busy < options_.running_target) {
     want = std::min(jobs_.size(), options_.running_target - busy);
@@ -88,7 +99,10 @@ void WorkerPool::WakeLocked() {
 
 bool WorkerPool::MayStart(Clock::time_point now) const {
   if (jobs_.empty()) return false;
-  if (options_.running_target == 0 || running_ < options_.running_target) return true;
+  if (options_.running_target == WorkerPoolOptions::kNoRunningLimit ||
+      running_ < options_.running_target) {
+    return true;
+  }
   return now - jobs_.front().queued_at >= options_.max_queue_delay;
 }
 

@@ -12,7 +12,8 @@
 //     in epoll_wait, and a worker that finishes a request looks (without
 //     waiting) for connections that became ready meanwhile. The thread that
 //     sees a connection wake up serves it: no hand-off between threads;
-//   * at most `running_target` workers run at once (default: one per CPU).
+//   * at most `running_target` workers run at once (http::Server: the
+//     running_workers setting, one per CPU unless set).
 //     A worker that finishes a request takes the next queued one without
 //     sleeping, so under load there is about one wake-up per burst instead
 //     of one per request;
@@ -34,6 +35,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstddef>
+#include <cstdint>
 #include <deque>
 #include <functional>
 #include <memory>
@@ -41,33 +43,46 @@
 #include <thread>
 #include <vector>
 
+#include "cammio/status.h"
 #include "http/idle_parking.h"
 #include "util/blocking.h"
 
 namespace cammio::http {
 
+// The sizes have no defaults: http::Server fills them from its
+// ServerOptions, whose values come from the settings table (src/config/).
+// As initialised below they are "not set", which the pool does not accept
+// (Check; the constructor asserts it).
 struct WorkerPoolOptions {
+  // running_target for "every thread may run" (the plain listener).
+  static constexpr size_t kNoRunningLimit = SIZE_MAX;
+  static constexpr size_t kNotSet = SIZE_MAX;
+
   // Threads in the pool: the most requests that can be in progress at once
-  // (handlers waiting for a commit or a slow client included).
-  size_t threads = 32;
+  // (handlers waiting for a commit or a slow client included). > 0.
+  size_t threads = 0;
   // Workers allowed to run (not waiting) at once before queued connections
-  // wait for one to finish; 0 = no limit (every thread may run).
-  size_t running_target = 2;
+  // wait for one to finish: > 0, or kNoRunningLimit.
+  size_t running_target = 0;
   // The longest a queued connection waits for a running slot before an
   // extra worker takes it anyway.
   std::chrono::microseconds max_queue_delay{3000};
-  // Connections parked at once; past that, Park() refuses and the caller
-  // waits on its own thread as before (bounded by `threads`).
-  size_t max_parked = 512;
+  // Connections parked at once (0: none); past that, Park() refuses and the
+  // caller waits on its own thread as before (bounded by `threads`).
+  size_t max_parked = kNotSet;
   // Called once per accepted connection, and once when it is closed.
   std::function<void()> connection_opened;
   std::function<void()> connection_closed;
   // Called for each parked connection closed to make room (Park with a Kind).
   std::function<void()> connection_shed;
+
+  // OK, or InvalidArgument naming the first size that is not set.
+  Status Check() const;
 };
 
 class WorkerPool final : public httplib::TaskQueue, private util::BlockingObserver {
  public:
+  // `options` must pass Check().
   explicit WorkerPool(WorkerPoolOptions options);
   ~WorkerPool() override;  // shutdown() if it was not called
   WorkerPool(const WorkerPool&) = delete;

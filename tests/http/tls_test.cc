@@ -336,6 +336,7 @@ TEST_CASE("under a WorkerPool, idle keep-alive connections hold no worker thread
       WorkerPoolOptions o;
       o.threads = 2;  // far fewer threads than the connections below
       o.running_target = 2;
+      o.max_parked = 512;
       o.connection_opened = [&] { ++opened; };
       o.connection_closed = [&] { ++closed; };
       return new WorkerPool(o);
@@ -385,6 +386,7 @@ TEST_CASE("under a WorkerPool, past max_parked the oldest idle connections are s
     s.new_task_queue = [&] {
       WorkerPoolOptions o;
       o.threads = 4;
+      o.running_target = 2;
       o.max_parked = 2;  // a third idle connection makes room by closing the oldest
       o.connection_shed = [&] { ++shed; };
       o.connection_closed = [&] { ++closed; };

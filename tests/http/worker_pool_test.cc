@@ -255,6 +255,7 @@ TEST_CASE("worker pool: at most running_target tasks run, a waiting one gives up
   WorkerPoolOptions o;
   o.threads = 8;
   o.running_target = 2;
+  o.max_parked = 512;
   o.max_queue_delay = std::chrono::seconds(30);  // no rescue in this test
   WorkerPool pool(o);
   Concurrency c;
@@ -298,6 +299,7 @@ TEST_CASE("worker pool: a queued task starts after max_queue_delay even if the s
   WorkerPoolOptions o;
   o.threads = 4;
   o.running_target = 1;
+  o.max_parked = 512;
   o.max_queue_delay = milliseconds(20);
   WorkerPool pool(o);
   std::promise<void> release;
@@ -324,6 +326,7 @@ TEST_CASE("worker pool: a parked connection stays counted and comes back on a wo
   WorkerPoolOptions o;
   o.threads = 2;
   o.running_target = 1;
+  o.max_parked = 512;
   o.connection_opened = [&] { ++opened; };
   o.connection_closed = [&] { ++closed; };
   auto pool = std::make_unique<WorkerPool>(o);
@@ -375,7 +378,7 @@ TEST_CASE("worker pool: a parked connection stays counted and comes back on a wo
 TEST_CASE("worker pool: with max_parked 0 it parks nothing and still runs every task") {
   WorkerPoolOptions o;
   o.threads = 3;
-  o.running_target = 0;  // as the plain listener
+  o.running_target = WorkerPoolOptions::kNoRunningLimit;  // as the plain listener
   o.max_parked = 0;
   WorkerPool pool(o);
   SocketPair a;

@@ -9,6 +9,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "cli/server_options.h"
+#include "config/config.h"
 #include "mail/sender.h"
 #include "notify/sender.h"
 #include "ops/tar.h"
@@ -78,6 +80,8 @@ net::OutboundPolicy AllowLoopback() {
   REQUIRE(ranges.ok());
   return net::OutboundPolicy(*ranges);
 }
+
+ServerOptions::ServerOptions() : http::ServerOptions(ServerOptionsFrom(DefaultConfig())) {}
 
 ServerOptions WithoutTls() {
   ServerOptions o;

@@ -58,7 +58,10 @@ net::OutboundPolicy AllowLoopback();
 
 // What a test sets of a server: the transport's options (http/server.h) and
 // the pipeline's.
+// Starts from the settings table's defaults (cli::ServerOptionsFrom of
+// DefaultConfig()), as `cammio serve` without a config file.
 struct ServerOptions : http::ServerOptions {
+  ServerOptions();
   std::vector<net::Cidr> trusted_proxies;  // PipelineOptions::trusted_proxies
   // TestServer: false serves the plain listener alone (no certificate), so
   // the pipeline is tested without TLS; Client() then speaks plain HTTP.

@@ -1,0 +1,35 @@
+#include "cli/server_options.h"
+
+#include <algorithm>
+#include <thread>
+
+namespace cammio {
+
+int RunningWorkers(int setting, unsigned cpus) {
+  if (setting > 0) return setting;
+  return static_cast<int>(std::max(1u, cpus));
+}
+
+http::ServerOptions ServerOptionsFrom(const Config& c) {
+  return ServerOptionsFrom(c, std::thread::hardware_concurrency());
+}
+
+http::ServerOptions ServerOptionsFrom(const Config& c, unsigned cpus) {
+  http::ServerOptions o;
+  SplitHostPort(c.listen, &o.listen_host, &o.listen_port);
+  if (!c.http_listen.empty())
+    SplitHostPort(c.http_listen, &o.http_listen_host, &o.http_listen_port);
+  o.workers = c.workers;
+  o.running_workers = RunningWorkers(c.running_workers, cpus);
+  o.max_idle_connections = c.max_idle_connections;
+  o.keep_alive_max_count = c.keep_alive_max_count;
+  o.keep_alive_timeout_s = c.keep_alive_timeout;
+  o.read_timeout_s = c.read_timeout;
+  o.header_timeout_s = c.header_timeout;
+  o.write_timeout_s = c.write_timeout;
+  o.max_body_bytes = static_cast<size_t>(c.max_body_kib) * 1024;
+  o.backlog = c.backlog;
+  return o;
+}
+
+}  // namespace cammio
