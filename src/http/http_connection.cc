@@ -337,7 +337,9 @@ void Connection::Expire() {
   if (phase_ == Phase::kOpening && hooks_->opened) hooks_->opened(false);
   if (phase_ == Phase::kHead && head_started_) {
     // A head that did not arrive in time: say so, then close (best effort;
-    // what the client sent after it is not waited for).
+    // what the client sent after it is not waited for). A refused head like
+    // the others (handler.h): the observer hears of it.
+    if (hooks_->refused) hooks_->refused(408);
     const std::string answer =
         RefusalResponse(408,
                         RefusalBodyFor(408,

@@ -197,6 +197,9 @@ TEST_CASE("hostile clients: a request head must be complete within header_timeou
   CHECK(testing::FirstStatus(got) == 408);
   CHECK(seconds > 1.5);
   CHECK(seconds < 5.0);
+  // The head never reached the handler; the observer and RefusedHead saw it.
+  CHECK(server.handler().Requests().empty());
+  CHECK(server.refused_heads() == 1);
 }
 
 }  // namespace
