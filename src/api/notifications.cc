@@ -281,6 +281,16 @@ Result<Value> UpdateNotificationSettings(Store& store, int64_t account_id, const
   NotificationSettings settings;
   std::optional<std::string> generated;
   if (patch.generate_secret) generated = GenerateSigningSecret();  // before the write
+  // The rules are over the merged row: checked on a snapshot first, so an
+  // invalid patch never reaches the writer, and again inside
+  // (PutNotificationSettings), where the stored row may have moved.
+  s = store.Read([&](Db& db) {
+    auto got = GetNotificationSettings(db, account_id);
+    if (!got.ok()) return got.status();
+    ApplyPatch(patch, generated, &got.value());
+    return ValidateNotificationSettings(got.value());
+  });
+  if (!s.ok()) return s;
   s = store.Write([&](Db& db) {
     auto got = GetNotificationSettings(db, account_id);
     if (!got.ok()) return got.status();

@@ -114,6 +114,8 @@ TEST_CASE("writer: invalid input is refused before the write, with the error it 
        "{\"reviewer\": {\"name\": \"R\", \"email\": \"nope\"}}", 412},
       {"reviewer: bad body on a missing interview is 404", "POST",
        "/api/interviews/" + missing + "/reviewers", "{\"reviewer\": {\"email\": \"nope\"}}", 404},
+      {"notification settings: a host that is no host name", "PUT", "/api/settings/notifications",
+       "{\"notification_settings\": {\"host\": \"no such host!\"}}", 412},
       {"review: rating of the wrong type", "POST", iv + "/reviews",
        "{\"review\": {\"rating\": [1]}}", 400},
       {"review: rating out of range", "POST", iv + "/reviews", "{\"review\": {\"rating\": 9}}",
