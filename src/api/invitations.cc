@@ -295,8 +295,10 @@ Status UpdateInvitationHandler(Call& call) {
   Status parsed = f.status();
   InvitationPatch patch;
   if (parsed.ok()) parsed = ParseInvitationPatch(*body, &patch);
-  // The reads that decide, in the order the answer's errors take.
-  auto load = [&](Db& db) -> Result<Invitation> {
+  // The reads that decide and the rules over the merged row, in the order
+  // the answer's errors take. On a snapshot before the write (so invalid
+  // input never reaches the writer), and again inside it.
+  auto build = [&](Db& db, Invitation* updated) {
     auto inv = LoadScoped(db, call, call.Param("id"));
     if (!inv.ok()) return inv.status();
     if (inv->status != "open") {
@@ -306,19 +308,21 @@ Status UpdateInvitationHandler(Call& call) {
     if (moved && *moved != inv->vacancy_id && call.Param("vacancy_id") == 0) {
       return Status::PreconditionFailed("vacancy_id cannot be changed; invite again instead");
     }
-    return inv;
+    if (!parsed.ok()) return parsed;
+    *updated = std::move(inv.value());
+    ApplyPatch(patch, updated);
+    return CheckInvitation(updated->kind, *updated);
   };
-  if (!parsed.ok()) return call.RefuseInvalid(parsed, [&](Db& db) { return load(db).status(); });
+  Invitation updated;
+  Status s = call.store().Read([&](Db& db) { return build(db, &updated); });
+  if (!s.ok()) return s;
   Invitation stored;
   std::vector<Guest> guests;
-  Status s = call.store().Write([&](Db& db) {
-    auto inv = load(db);
-    if (!inv.ok()) return inv.status();
-    Invitation updated = std::move(inv.value());
-    ApplyPatch(patch, &updated);
-    Status st = CheckInvitation(updated.kind, updated);
+  s = call.store().Write([&](Db& db) {
+    Status st = build(db, &updated);
+    if (!st.ok()) return st;
     updated.updated_at = call.now();
-    if (st.ok()) st = UpdateInvitation(db, updated);
+    st = UpdateInvitation(db, updated);
     if (!st.ok()) return st;
     auto again = GetInvitation(db, call.account_id(), updated.id);
     if (!again.ok()) return again.status();
