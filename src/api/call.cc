@@ -25,13 +25,13 @@ Result<Value> Unwrap(const Value& v, std::string_view root, bool strict) {
                                      key + ">");
     }
     // {"invitation": {...}} sent to a vacancy path: a wrong root, not fields.
-    static const char* const kRoots[] = {"vacancy", "invitation", "interview", "guest",
-                                         "reviewer", "review", "question",
-                                         "notification_settings"};
+    static const char* const kRoots[] = {
+        "vacancy",  "invitation", "interview", "guest",
+        "reviewer", "review",     "question",  "notification_settings"};
     for (const char* r : kRoots) {
       if (key == r && inner.is_object()) {
-        return Status::InvalidArgument("expected root element '" + std::string(root) +
-                                       "', got '" + key + "'");
+        return Status::InvalidArgument("expected root element '" + std::string(root) + "', got '" +
+                                       key + "'");
       }
     }
   }
@@ -91,16 +91,25 @@ bool Call::ReadBody(const std::function<bool(const char*, size_t)>& sink) {
 }
 
 Status Call::WriteAndReply(const Store::WriteFn& write, const std::function<void()>& reply) {
+  if (idempotent_ == nullptr) {
+    Status s = store().Write(write);
+    if (s.ok()) reply();
+    return s;
+  }
   bool remembered = false;
   Status s = store().Write([&](Db& db) {
     Status st = write(db);
     if (!st.ok()) return st;
     reply();
-    return idempotent_ == nullptr ? Status::OK()
-                                  : RememberAnswer(db, *idempotent_, res_, &remembered);
+    return RememberAnswer(db, *idempotent_, res_, &remembered);
   });
   if (s.ok() && remembered) idempotent_->remembered = true;
   return s;
+}
+
+Status Call::RefuseInvalid(const Status& invalid, const Store::ReadFn& decide) {
+  Status s = store().Read(decide);
+  return s.ok() ? invalid : s;
 }
 
 void Call::Reply(int http_status, const Value& doc, std::string_view list_root) {

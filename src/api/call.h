@@ -98,14 +98,26 @@ class Call {
   const Principal& principal() const { return *principal_; }
   int64_t account_id() const { return principal_->user.account_id; }
   // Runs `write` as one store write (Store::Write) and, when it succeeds,
-  // `reply` inside the same transaction, after the last write: `reply` only
-  // builds the answer (Reply/ReplyList) from what `write` produced. On a POST
-  // with an Idempotency-Key the answer is stored in that same transaction
-  // (api/idempotency.h), so the write and the answer a retry replays commit
-  // together or not at all. A handler that creates something answers this
-  // way, in one write. Returns the write's error or the commit's; the
-  // pipeline then renders that error, whatever `reply` had set.
+  // `reply`, which only builds the answer (Reply/ReplyList) from what `write`
+  // produced. A handler that creates something answers this way, in one
+  // write. Returns the write's error or the commit's; the pipeline then
+  // renders that error, whatever `reply` had set.
+  //
+  // Where `reply` runs (the writer thread only writes, docs/decisions.md):
+  // - a POST with an Idempotency-Key (set_idempotent): inside the write,
+  //   after the last write, and the answer is stored in that same
+  //   transaction (api/idempotency.h), so the write and the answer a retry
+  //   replays commit together or not at all;
+  // - any other request: after the commit, on the request's thread.
+  // So `write` must leave in its captures everything `reply` needs (re-read
+  // rows, ids); `reply` reads nothing from the store.
   Status WriteAndReply(const Store::WriteFn& write, const std::function<void()>& reply);
+  // For a request whose input failed validation before the write: runs
+  // `decide` (the reads the write would have made first: existence, scope,
+  // status) in a read snapshot and returns its error, else `invalid`. So the
+  // client gets the error the write would have given, and invalid input
+  // never reaches the writer thread.
+  Status RefuseInvalid(const Status& invalid, const Store::ReadFn& decide);
   // Set by the Idempotency-Key pipeline while the handler runs; null otherwise.
   void set_idempotent(IdempotentRequest* request) { idempotent_ = request; }
 

@@ -75,22 +75,14 @@ Result<Upload> FinishedUpload(Db& db, const Invitation& inv, int64_t id, const c
   return u;
 }
 
-// Parses the body's recordings into `c` against the vacancy's questions.
+// Checks the hand-in's recordings against the vacancy's questions into `c`.
 // The CV handed in goes to *cv_video_id.
-Status ParseRecordings(Db& db, const Invitation& inv, const Vacancy& v, const Value& body,
+Status CheckRecordings(Db& db, const Invitation& inv, const Vacancy& v, const HandIn& hand_in,
                        Completion* c, std::optional<int64_t>* cv_video_id) {
-  const Value* list = body.Find("recordings");
-  if (list == nullptr || !list->is_array()) {
-    return Status::InvalidArgument("recordings must be an array");
-  }
-  if (list->items().size() > kMaxRecordings) {
-    return Status::PreconditionFailed("too many recordings");
-  }
   for (const Question& q : v.questions) {
-    const Value* answer = nullptr;
-    for (const Value& item : list->items()) {
-      Fields f(item);
-      if (f.Id("question_id").value_or(0) == q.id) answer = &item;
+    const HandIn::Item* answer = nullptr;
+    for (const HandIn::Item& item : hand_in.recordings) {
+      if (item.question_id == q.id) answer = &item;
     }
     if (answer == nullptr) {
       if (q.required) {
@@ -99,12 +91,8 @@ Status ParseRecordings(Db& db, const Invitation& inv, const Vacancy& v, const Va
       }
       continue;
     }
-    Fields f(*answer);
-    f.Require("upload_id");
-    auto upload_id = f.Id("upload_id");
-    auto thumb_id = f.Id("thumbnail_upload_id");
-    if (!f.ok()) return f.status();
-    auto rec = FinishedUpload(db, inv, *upload_id, "recording");
+    if (!answer->status.ok()) return answer->status;
+    auto rec = FinishedUpload(db, inv, *answer->upload_id, "recording");
     if (!rec.ok()) return rec.status();
     Status take = CheckHandedInTake(db, inv, *rec, q.index);
     if (!take.ok()) return take;
@@ -113,19 +101,16 @@ Status ParseRecordings(Db& db, const Invitation& inv, const Vacancy& v, const Va
     r.title = q.title;
     r.required = q.required;
     r.video_id = rec->video_id;
-    if (thumb_id) {
-      auto thumb = FinishedUpload(db, inv, *thumb_id, "thumbnail");
+    if (answer->thumbnail_upload_id) {
+      auto thumb = FinishedUpload(db, inv, *answer->thumbnail_upload_id, "thumbnail");
       if (!thumb.ok()) return thumb.status();
       r.thumbnail_id = thumb->video_id;
     }
     c->recordings.push_back(r);
   }
   if (v.cv_upload_required == "yes") {
-    Fields f(body);
-    f.Require("cv_upload_id");
-    auto cv_id = f.Id("cv_upload_id");
-    if (!f.ok()) return f.status();
-    auto cv = FinishedUpload(db, inv, *cv_id, "cv");
+    if (!hand_in.cv_status.ok()) return hand_in.cv_status;
+    auto cv = FinishedUpload(db, inv, *hand_in.cv_upload_id, "cv");
     if (!cv.ok()) return cv.status();
     Status newest = CheckHandedInCv(db, inv, *cv);
     if (!newest.ok()) return newest;
@@ -136,7 +121,42 @@ Status ParseRecordings(Db& db, const Invitation& inv, const Vacancy& v, const Va
 
 }  // namespace
 
-Status CompleteInterview(Db& db, const std::string& token, const Value& body, int64_t now,
+Result<HandIn> ParseHandIn(const Value& body, int64_t now) {
+  if (!body.is_object()) return Status::InvalidArgument("expected a JSON object");
+  const Value* list = body.Find("recordings");
+  if (list == nullptr || !list->is_array()) {
+    return Status::InvalidArgument("recordings must be an array");
+  }
+  if (list->items().size() > kMaxRecordings) {
+    return Status::PreconditionFailed("too many recordings");
+  }
+  HandIn h;
+  for (const Value& item : list->items()) {
+    HandIn::Item parsed;
+    {
+      Fields f(item);
+      parsed.question_id = f.Id("question_id").value_or(0);
+    }
+    Fields f(item);
+    f.Require("upload_id");
+    parsed.upload_id = f.Id("upload_id");
+    parsed.thumbnail_upload_id = f.Id("thumbnail_upload_id");
+    parsed.status = f.status();
+    h.recordings.push_back(std::move(parsed));
+  }
+  {
+    Fields f(body);
+    f.Require("cv_upload_id");
+    h.cv_upload_id = f.Id("cv_upload_id");
+    h.cv_status = f.status();
+  }
+  Fields f(body);
+  h.started_at = f.Int("started_at", 0, now);  // epoch seconds the page started
+  h.started_status = f.status();
+  return h;
+}
+
+Status CompleteInterview(Db& db, const std::string& token, const HandIn& hand_in, int64_t now,
                          Events& events, CompletionResult* result) {
   Invitation inv;
   Vacancy v;
@@ -145,12 +165,10 @@ Status CompleteInterview(Db& db, const std::string& token, const Value& body, in
   result->unused_files.clear();  // a retried transaction starts over
   Completion c;
   std::optional<int64_t> cv_video_id;
-  s = ParseRecordings(db, inv, v, body, &c, &cv_video_id);
+  s = CheckRecordings(db, inv, v, hand_in, &c, &cv_video_id);
   if (!s.ok()) return s;
-  Fields f(body);
-  auto started = f.Int("started_at", 0, now);  // epoch seconds the page started
-  if (!f.ok()) return f.status();
-  c.started_at = started.value_or(now);
+  if (!hand_in.started_status.ok()) return hand_in.started_status;
+  c.started_at = hand_in.started_at.value_or(now);
   c.ended_at = now;
   s = CompleteInvitation(db, inv.id, c, &result->interview_id);
   if (!s.ok()) return s;
@@ -217,13 +235,14 @@ Status CandidateCompleteHandler(Call& call) {
     return LoadOpenLink(db, call.Token("token"), call.now(), &inv, &v);
   });
   if (!link.ok()) return link;
+  const int64_t now = call.now();
   auto body = ParseJson(call.body());
   if (!body.ok()) return body.status();
-  if (!body->is_object()) return Status::InvalidArgument("expected a JSON object");
+  auto hand_in = ParseHandIn(*body, now);
+  if (!hand_in.ok()) return hand_in.status();
   CompletionResult result;
   Status s = call.store().Write([&](Db& db) {
-    return CompleteInterview(db, call.Token("token"), *body, call.now(), *call.ctx().events,
-                             &result);
+    return CompleteInterview(db, call.Token("token"), *hand_in, now, *call.ctx().events, &result);
   });
   if (!s.ok()) return s;
   for (const std::string& file : result.unused_files) {

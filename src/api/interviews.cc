@@ -6,7 +6,9 @@
 #include "api/list_query.h"
 #include "api/scope.h"
 #include "mail/enqueue.h"
+#include "mail/message.h"
 #include "store/uploads.h"
+#include "store/vacancies.h"
 #include "util/random.h"
 
 namespace cammio {
@@ -250,28 +252,43 @@ Status ListReviewersHandler(Call& call) {
                         [&](const Reviewer& r) { return ReviewerDocument(r, base); });
 }
 
+// Before the write: the body, the token and the email (composed from a
+// snapshot of the interview and its vacancy). Inside: the interview (it
+// decides), the insert, the email's row.
 Status CreateReviewerHandler(Call& call) {
   auto body = call.BodyObject("reviewer");
   if (!body.ok()) return body.status();
   Reviewer r;
-  Status s = call.WriteAndReply(
+  Fields f(*body);
+  r.name = f.RequiredString("name", 200);
+  f.Require("email");
+  r.email = f.Email("email").value_or("");
+  r.phone = f.String("phone", 40, true);
+  const Status parsed = f.status();
+  r.token = RandomToken(20);
+  const PublicLinks& links = call.ctx().links;
+  mail::OutboxMail mail;
+  Status s = call.store().Read([&](Db& db) {
+    auto w = Parent(db, call);
+    if (!w.ok()) return w.status();
+    if (!parsed.ok()) return parsed;
+    auto v = GetVacancyRow(db, call.account_id(), w->vacancy_id);
+    if (!v.ok()) return v.status();
+    mail = mail::ComposeReviewerInvitation(links, r, *w, *v, mail::NewMessageId(links.host()),
+                                           call.now());
+    return Status::OK();
+  });
+  if (!s.ok()) return s;
+  s = call.WriteAndReply(
       [&](Db& db) {
         auto w = Parent(db, call);
         if (!w.ok()) return w.status();
-        Fields f(*body);
-        r.name = f.RequiredString("name", 200);
-        f.Require("email");
-        r.email = f.Email("email").value_or("");
-        r.phone = f.String("phone", 40, true);
-        if (!f.ok()) return f.status();
         r.interview_id = w->id;
-        r.token = RandomToken(20);
         Status st = InsertReviewer(db, call.account_id(), &r, call.now());
         if (!st.ok()) return st;
-        return mail::EnqueueReviewerInvitation(db, call.ctx().links, call.account_id(), w->id, r.id,
-                                               call.now());
+        return mail::InsertComposed(db, &mail, r.id);
       },
-      [&] { call.Reply(201, ReviewerDocument(r, call.ctx().links)); });
+      [&] { call.Reply(201, ReviewerDocument(r, links)); });
   if (!s.ok()) return s;
   call.ctx().events->MailQueued();
   return Status::OK();
@@ -294,21 +311,31 @@ Status GetReviewerHandler(Call& call) {
 Status UpdateReviewerHandler(Call& call) {
   auto body = call.BodyObject("reviewer");
   if (!body.ok()) return body.status();
-  Reviewer r;
-  Status s = call.store().Write([&](Db& db) {
+  Fields f(*body);
+  std::optional<std::string> name, email;
+  std::optional<std::optional<std::string>> phone;
+  if (f.Has("name")) name = f.RequiredString("name", 200);
+  if (f.Has("email")) {
+    f.Require("email");
+    email = f.Email("email").value_or("");
+  }
+  if (f.Has("phone")) phone = f.String("phone", 40, true);
+  const Status parsed = f.status();
+  // The reads that decide, in the order the answer's errors take.
+  auto load = [&](Db& db) -> Result<Reviewer> {
     auto w = Parent(db, call);
     if (!w.ok()) return w.status();
-    auto found = GetReviewer(db, call.account_id(), w->id, call.Param("id"));
+    return GetReviewer(db, call.account_id(), w->id, call.Param("id"));
+  };
+  if (!parsed.ok()) return call.RefuseInvalid(parsed, [&](Db& db) { return load(db).status(); });
+  Reviewer r;
+  Status s = call.store().Write([&](Db& db) {
+    auto found = load(db);
     if (!found.ok()) return found.status();
-    r = found.value();
-    Fields f(*body);
-    if (f.Has("name")) r.name = f.RequiredString("name", 200);
-    if (f.Has("email")) {
-      f.Require("email");
-      r.email = f.Email("email").value_or("");
-    }
-    if (f.Has("phone")) r.phone = f.String("phone", 40, true);
-    if (!f.ok()) return f.status();
+    r = std::move(found.value());
+    if (name) r.name = *name;
+    if (email) r.email = *email;
+    if (phone) r.phone = *phone;
     return UpdateReviewer(db, call.account_id(), r);
   });
   if (!s.ok()) return s;
@@ -345,17 +372,19 @@ Status CreateReviewHandler(Call& call) {
   auto body = call.BodyObject("review");
   if (!body.ok()) return body.status();
   Review r;
+  Fields f(*body);
+  f.Require("rating");
+  r.rating = f.Int("rating", 1, 5).value_or(0);
+  r.remarks = f.String("remarks", 65535);
+  if (!f.ok()) {
+    return call.RefuseInvalid(f.status(), [&](Db& db) { return Parent(db, call).status(); });
+  }
+  r.reviewer_name = call.principal().user.name;
   return call.WriteAndReply(
       [&](Db& db) {
         auto w = Parent(db, call);
         if (!w.ok()) return w.status();
-        Fields f(*body);
-        f.Require("rating");
-        r.rating = f.Int("rating", 1, 5).value_or(0);
-        r.remarks = f.String("remarks", 65535);
-        if (!f.ok()) return f.status();
         r.interview_id = w->id;
-        r.reviewer_name = call.principal().user.name;
         return InsertReview(db, call.account_id(), &r, call.principal().user.id, call.now());
       },
       [&] { call.Reply(201, ReviewDocument(r)); });
@@ -388,15 +417,15 @@ Status DeleteReviewHandler(Call& call) {
 
 Status ForwardUrlHandler(Call& call) {
   ForwardLink link;
+  link.account_id = call.account_id();
+  link.token = RandomToken(20);
+  link.created_at = call.now();
+  link.expires_at = call.now() + kForwardLinkSeconds;
+  link.opens_left = kForwardLinkOpens;
   Status s = call.store().Write([&](Db& db) {
     auto w = Parent(db, call);
     if (!w.ok()) return w.status();
-    link.account_id = call.account_id();
     link.interview_id = w->id;
-    link.token = RandomToken(20);
-    link.created_at = call.now();
-    link.expires_at = call.now() + kForwardLinkSeconds;
-    link.opens_left = kForwardLinkOpens;
     return InsertForwardLink(db, &link);
   });
   if (!s.ok()) return s;

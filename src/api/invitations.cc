@@ -3,96 +3,16 @@
 #include "api/invitations.h"
 
 #include "api/fields.h"
+#include "api/invitation_body.h"
 #include "api/list_query.h"
 #include "api/scope.h"
 #include "mail/enqueue.h"
+#include "mail/message.h"
 #include "store/vacancies.h"
 #include "util/random.h"
 
 namespace cammio {
 namespace {
-
-constexpr size_t kMaxCallbackParams = 50;
-
-// callback_params: an object whose values are strings, numbers, booleans or
-// null (kept as given). Stored as compact JSON text.
-Status ParseCallbackParams(const Value& v, std::optional<std::string>* out) {
-  if (v.is_null()) {
-    out->reset();
-    return Status::OK();
-  }
-  if (!v.is_object()) return Status::InvalidArgument("callback_params must be an object");
-  if (v.members().size() > kMaxCallbackParams) {
-    return Status::PreconditionFailed("callback_params has more than 50 parameters");
-  }
-  Value clean = Value::Object();
-  for (const auto& [key, val] : v.members()) {
-    if (key.empty() || key.size() > 100) {
-      return Status::PreconditionFailed("callback_params names must be 1 to 100 characters");
-    }
-    switch (val.type()) {
-      case Value::Type::kString:
-      case Value::Type::kDatetime:
-        if (val.as_string().size() > 2000) {
-          return Status::PreconditionFailed("callback_params." + key + " is too long");
-        }
-        clean.Set(key, Value::String(val.as_string()));
-        break;
-      case Value::Type::kInt:
-      case Value::Type::kDouble:
-      case Value::Type::kBool:
-      case Value::Type::kNull:
-        clean.Set(key, val);  // kept as given; notifications use its text form
-        break;
-      default:
-        return Status::InvalidArgument("callback_params." + key + " must be a string or a number");
-    }
-  }
-  *out = RenderJson(clean);
-  return Status::OK();
-}
-
-// Applies the body's fields onto `inv` (create or update). `kind` is the
-// vacancy's kind, for the live-only rules.
-Status ApplyInvitationBody(const Value& body, const std::string& kind, Invitation* inv) {
-  Fields f(body);
-  if (auto e = f.Email("candidate_email")) inv->candidate_email = *e;
-  auto first = f.String("candidate_firstname", 100);
-  auto last = f.String("candidate_lastname", 100);
-  auto full = f.String("candidate_name", 200);
-  if (first || last) {
-    std::string name = first.value_or("");
-    if (last) name += (name.empty() ? "" : " ") + *last;
-    inv->candidate_name = name;
-  } else if (full) {
-    inv->candidate_name = *full;
-  }
-  if (f.Has("candidate_phone")) inv->candidate_phone = f.String("candidate_phone", 40, true);
-  if (f.Has("candidate_gender")) inv->candidate_gender = f.String("candidate_gender", 32);
-  if (f.Has("datetime_scheduled")) {
-    auto d = f.Date("datetime_scheduled");
-    inv->datetime_scheduled = d ? std::optional<std::string>(d->text) : std::nullopt;
-    inv->datetime_scheduled_ts = d ? std::optional<int64_t>(d->epoch) : std::nullopt;
-  }
-  if (f.Has("interviewer_name")) inv->interviewer_name = f.String("interviewer_name", 200);
-  if (f.Has("interviewer_email")) inv->interviewer_email = f.Email("interviewer_email");
-  if (f.Has("redirect_url")) inv->redirect_url = f.Url("redirect_url");
-  if (!f.ok()) return f.status();
-  if (const Value* cp = f.Raw("callback_params")) {
-    Status s = ParseCallbackParams(*cp, &inv->callback_params);
-    if (!s.ok()) return s;
-  }
-  if (inv->candidate_email.empty())
-    return Status::PreconditionFailed("candidate_email is required");
-  if (inv->candidate_name.find_first_not_of(' ') == std::string::npos) {
-    return Status::PreconditionFailed(
-        "candidate_name (or candidate_firstname / candidate_lastname) is required");
-  }
-  if (kind == "live" && !inv->datetime_scheduled) {
-    return Status::PreconditionFailed("datetime_scheduled is required for live vacancies");
-  }
-  return Status::OK();
-}
 
 // Loads the invitation `id` of the caller, checking the nested vacancy scope.
 Result<Invitation> LoadScoped(Db& db, const Call& call, int64_t id) {
@@ -175,36 +95,63 @@ Status ListInvitationsHandler(Call& call) {
   return Status::OK();
 }
 
+// Before the write: the body, the token, the rules and the email (composed
+// from a snapshot of the vacancy). Inside: the vacancy's kind (it decides),
+// the insert, the re-read for the answer, the email's row.
 Status CreateInvitationHandler(Call& call) {
   auto body = call.BodyObject("invitation");
   if (!body.ok()) return body.status();
+  int64_t vacancy_id = call.Param("vacancy_id");
+  if (vacancy_id == 0) {
+    Fields f(*body);
+    f.Require("vacancy_id");
+    vacancy_id = f.Id("vacancy_id").value_or(0);
+    if (!f.ok()) return f.status();
+  }
+  const int64_t account_id = call.account_id();
+  const PublicLinks& links = call.ctx().links;
   Invitation inv;
+  inv.account_id = account_id;
+  inv.vacancy_id = vacancy_id;
+  inv.recruiter_id = call.principal().user.id;
+  inv.token = OrderedToken(20);
+  inv.created_at = inv.updated_at = call.now();
+  InvitationPatch patch;
+  Status parsed = ParseInvitationPatch(*body, &patch);
+  ApplyInvitationPatch(patch, &inv);
+  mail::OutboxMail mail;
+  Status s = call.store().Read([&](Db& db) {
+    auto kind = GetVacancyKind(db, account_id, vacancy_id);
+    if (!kind.ok()) return kind.status();
+    if (!parsed.ok()) return parsed;
+    Status st = CheckInvitation(*kind, inv);
+    if (!st.ok()) return st;
+    auto v = GetVacancyRow(db, account_id, vacancy_id);
+    if (!v.ok()) return v.status();
+    // The inviter is the caller: authentication read its user row.
+    const User& me = call.principal().user;
+    mail = mail::ComposeCandidateInvitation(links, inv, *v, UserContact{me.name, me.email},
+                                            mail::NewMessageId(links.host()), call.now());
+    return Status::OK();
+  });
+  if (!s.ok()) return s;
   std::vector<Guest> none;
-  Status s = call.WriteAndReply(
+  s = call.WriteAndReply(
       [&](Db& db) {
-        int64_t vacancy_id = call.Param("vacancy_id");
-        if (vacancy_id == 0) {
-          Fields f(*body);
-          f.Require("vacancy_id");
-          vacancy_id = f.Id("vacancy_id").value_or(0);
-          if (!f.ok()) return f.status();
-        }
-        auto kind = GetVacancyKind(db, call.account_id(), vacancy_id);
+        auto kind = GetVacancyKind(db, account_id, vacancy_id);
         if (!kind.ok()) return kind.status();
-        inv.account_id = call.account_id();
-        inv.vacancy_id = vacancy_id;
-        inv.recruiter_id = call.principal().user.id;
-        inv.token = OrderedToken(20);
-        inv.created_at = inv.updated_at = call.now();
-        Status st = ApplyInvitationBody(*body, *kind, &inv);
+        Status st = CheckInvitation(*kind, inv);
         if (st.ok()) st = InsertInvitation(db, &inv);
         if (!st.ok()) return st;
-        auto stored = GetInvitation(db, call.account_id(), inv.id);
+        auto stored = GetInvitation(db, account_id, inv.id);
         if (!stored.ok()) return stored.status();
         inv = std::move(stored.value());
-        return mail::EnqueueCandidateInvitation(db, call.ctx().links, inv, call.now());
+        // The candidate row keeps the address as first seen (emails are
+        // matched without case): the stored one is the recipient.
+        mail.to_address = inv.candidate_email;
+        return mail::InsertComposed(db, &mail, inv.id);
       },
-      [&] { call.Reply(201, InvitationDocument(inv, call.ctx().links, &none)); });
+      [&] { call.Reply(201, InvitationDocument(inv, links, &none)); });
   if (!s.ok()) return s;
   call.ctx().events->MailQueued();
   return Status::OK();
@@ -228,34 +175,48 @@ Status GetInvitationHandler(Call& call) {
 Status UpdateInvitationHandler(Call& call) {
   auto body = call.BodyObject("invitation");
   if (!body.ok()) return body.status();
-  Value doc;
-  Status s = call.store().Write([&](Db& db) {
+  Fields f(*body);
+  auto moved = f.Id("vacancy_id");
+  Status parsed = f.status();
+  InvitationPatch patch;
+  if (parsed.ok()) parsed = ParseInvitationPatch(*body, &patch);
+  // The reads that decide and the rules over the merged row, in the order
+  // the answer's errors take. On a snapshot before the write (so invalid
+  // input never reaches the writer), and again inside it.
+  auto build = [&](Db& db, Invitation* updated) {
     auto inv = LoadScoped(db, call, call.Param("id"));
     if (!inv.ok()) return inv.status();
     if (inv->status != "open") {
       return Status::PreconditionFailed("invitation " + std::to_string(inv->id) +
                                         " is completed and cannot be changed");
     }
-    Fields f(*body);
-    auto moved = f.Id("vacancy_id");
-    if (!f.ok()) return f.status();
     if (moved && *moved != inv->vacancy_id && call.Param("vacancy_id") == 0) {
       return Status::PreconditionFailed("vacancy_id cannot be changed; invite again instead");
     }
-    Invitation updated = inv.value();
-    Status st = ApplyInvitationBody(*body, inv->kind, &updated);
-    updated.updated_at = call.now();
-    if (st.ok()) st = UpdateInvitation(db, updated);
+    if (!parsed.ok()) return parsed;
+    *updated = std::move(inv.value());
+    ApplyInvitationPatch(patch, updated);
+    return CheckInvitation(updated->kind, *updated);
+  };
+  Invitation updated;
+  Status s = call.store().Read([&](Db& db) { return build(db, &updated); });
+  if (!s.ok()) return s;
+  Invitation stored;
+  std::vector<Guest> guests;
+  s = call.store().Write([&](Db& db) {
+    Status st = build(db, &updated);
     if (!st.ok()) return st;
-    auto stored = GetInvitation(db, call.account_id(), updated.id);
-    if (!stored.ok()) return stored.status();
-    std::vector<Guest> guests;
-    st = ListGuests(db, call.account_id(), updated.id, &guests);
-    doc = InvitationDocument(*stored, call.ctx().links, &guests);
-    return st;
+    updated.updated_at = call.now();
+    st = UpdateInvitation(db, updated);
+    if (!st.ok()) return st;
+    auto again = GetInvitation(db, call.account_id(), updated.id);
+    if (!again.ok()) return again.status();
+    stored = std::move(again.value());
+    guests.clear();
+    return ListGuests(db, call.account_id(), updated.id, &guests);
   });
   if (!s.ok()) return s;
-  call.Reply(200, doc);
+  call.Reply(200, InvitationDocument(stored, call.ctx().links, &guests));
   return Status::OK();
 }
 
@@ -290,30 +251,55 @@ Status ListGuestsHandler(Call& call) {
   return Status::OK();
 }
 
+namespace {
+
+// The invitation a guest may be added to: live and open.
+Result<Invitation> LiveParent(Db& db, const Call& call) {
+  auto inv = GuestParent(db, call);
+  if (!inv.ok()) return inv.status();
+  if (inv->kind != "live") {
+    return Status::PreconditionFailed("guests can only be invited to live vacancies");
+  }
+  if (inv->status != "open") return Status::PreconditionFailed("the invitation is completed");
+  return inv;
+}
+
+}  // namespace
+
+// Before the write: the body and the email (as far as it can be composed:
+// mail::GuestMailDraft). Inside: the invitation (it decides), the insert,
+// the email's link and row.
 Status CreateGuestHandler(Call& call) {
   auto body = call.BodyObject("guest");
   if (!body.ok()) return body.status();
   Guest g;
-  Status s = call.WriteAndReply(
+  Fields f(*body);
+  g.name = f.RequiredString("name", 200);
+  f.Require("email");
+  g.email = f.Email("email").value_or("");
+  const Status parsed = f.status();
+  mail::GuestMailDraft draft;
+  Status s = call.store().Read([&](Db& db) {
+    auto inv = LiveParent(db, call);
+    if (!inv.ok()) return inv.status();
+    if (!parsed.ok()) return parsed;
+    auto v = GetVacancyRow(db, call.account_id(), inv->vacancy_id);
+    if (!v.ok()) return v.status();
+    auto inviter = GetInvitationInviter(db, call.account_id(), inv->id);
+    if (!inviter.ok()) return inviter.status();
+    draft = mail::ComposeGuestInvitation(*inv, *v, *inviter, g,
+                                         mail::NewMessageId(call.ctx().links.host()), call.now());
+    return Status::OK();
+  });
+  if (!s.ok()) return s;
+  s = call.WriteAndReply(
       [&](Db& db) {
-        auto inv = GuestParent(db, call);
+        auto inv = LiveParent(db, call);
         if (!inv.ok()) return inv.status();
-        if (inv->kind != "live") {
-          return Status::PreconditionFailed("guests can only be invited to live vacancies");
-        }
-        if (inv->status != "open") {
-          return Status::PreconditionFailed("the invitation is completed");
-        }
-        Fields f(*body);
-        g.name = f.RequiredString("name", 200);
-        f.Require("email");
-        g.email = f.Email("email").value_or("");
-        if (!f.ok()) return f.status();
         g.invitation_id = inv->id;
         Status st = InsertGuest(db, call.account_id(), &g, call.now());
         if (!st.ok()) return st;
-        return mail::EnqueueGuestInvitation(db, call.ctx().links, call.account_id(), inv->id, g.id,
-                                            call.now());
+        return mail::InsertGuestInvitation(db, call.ctx().links, draft, g.id);
       },
       [&] { call.Reply(201, GuestDocument(g)); });
   if (!s.ok()) return s;
@@ -338,21 +324,31 @@ Status GetGuestHandler(Call& call) {
 Status UpdateGuestHandler(Call& call) {
   auto body = call.BodyObject("guest");
   if (!body.ok()) return body.status();
-  Guest g;
-  Status s = call.store().Write([&](Db& db) {
+  Fields f(*body);
+  std::optional<std::string> name, email;
+  if (f.Has("name")) name = f.RequiredString("name", 200);
+  if (f.Has("email")) {
+    f.Require("email");
+    email = f.Email("email").value_or("");
+  }
+  const Status parsed = f.status();
+  // The reads that decide, in the order the answer's errors take.
+  auto load = [&](Db& db) -> Result<Guest> {
     auto inv = GuestParent(db, call);
     if (!inv.ok()) return inv.status();
     auto found = GetGuest(db, call.account_id(), inv->id, call.Param("id"));
     if (!found.ok()) return found.status();
     if (inv->status != "open") return Status::PreconditionFailed("the invitation is completed");
-    g = found.value();
-    Fields f(*body);
-    if (f.Has("name")) g.name = f.RequiredString("name", 200);
-    if (f.Has("email")) {
-      f.Require("email");
-      g.email = f.Email("email").value_or("");
-    }
-    if (!f.ok()) return f.status();
+    return found;
+  };
+  if (!parsed.ok()) return call.RefuseInvalid(parsed, [&](Db& db) { return load(db).status(); });
+  Guest g;
+  Status s = call.store().Write([&](Db& db) {
+    auto found = load(db);
+    if (!found.ok()) return found.status();
+    g = std::move(found.value());
+    if (name) g.name = *name;
+    if (email) g.email = *email;
     return UpdateGuest(db, call.account_id(), g);
   });
   if (!s.ok()) return s;

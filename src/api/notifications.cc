@@ -198,8 +198,10 @@ Status ParseSettingsPatch(const Value& body, SettingsPatch* p) {
   return f.status();
 }
 
-// Merges `p` onto `s`. Returns the secret generated, if one was asked for.
-std::optional<std::string> ApplyPatch(const SettingsPatch& p, NotificationSettings* s) {
+// Merges `p` onto `s`; `generated` is the secret made before the write when
+// `p` asked for one (GenerateSigningSecret).
+void ApplyPatch(const SettingsPatch& p, const std::optional<std::string>& generated,
+                NotificationSettings* s) {
   const NotificationSettings defaults;
   Apply(p.host, &s->host);
   Apply(p.endpoint, &s->endpoint);
@@ -223,12 +225,7 @@ std::optional<std::string> ApplyPatch(const SettingsPatch& p, NotificationSettin
     }
     if (!p.method_given) s->method = "POST";
   }
-  std::optional<std::string> generated;
-  if (p.generate_secret) {
-    generated = GenerateSigningSecret();
-    s->signing_secret = generated;
-  }
-  return generated;
+  if (p.generate_secret) s->signing_secret = generated;
 }
 
 // callback_params of a test request: an object of strings, numbers, booleans
@@ -283,11 +280,22 @@ Result<Value> UpdateNotificationSettings(Store& store, int64_t account_id, const
   if (!s.ok()) return s;
   NotificationSettings settings;
   std::optional<std::string> generated;
+  if (patch.generate_secret) generated = GenerateSigningSecret();  // before the write
+  // The rules are over the merged row: checked on a snapshot first, so an
+  // invalid patch never reaches the writer, and again inside
+  // (PutNotificationSettings), where the stored row may have moved.
+  s = store.Read([&](Db& db) {
+    auto got = GetNotificationSettings(db, account_id);
+    if (!got.ok()) return got.status();
+    ApplyPatch(patch, generated, &got.value());
+    return ValidateNotificationSettings(got.value());
+  });
+  if (!s.ok()) return s;
   s = store.Write([&](Db& db) {
     auto got = GetNotificationSettings(db, account_id);
     if (!got.ok()) return got.status();
     settings = std::move(got.value());
-    generated = ApplyPatch(patch, &settings);
+    ApplyPatch(patch, generated, &settings);
     settings.updated_at = now;
     return PutNotificationSettings(db, settings);
   });

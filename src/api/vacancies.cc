@@ -6,13 +6,11 @@
 #include "api/interviews.h"
 #include "api/invitations.h"
 #include "api/list_query.h"
+#include "api/vacancy_body.h"
 #include "store/videos.h"
 
 namespace cammio {
 namespace {
-
-constexpr size_t kShortText = 255;
-constexpr size_t kLongText = 65535;
 
 Value QuestionDocument(const Question& q) {
   Value o = Value::Object();
@@ -24,38 +22,6 @@ Value QuestionDocument(const Question& q) {
   o.Set("answering_time", Value::StringOrNull(q.answering_time));
   o.Set("required", Value::Int(q.required ? 1 : 0));
   return Value::Wrap("question", std::move(o));
-}
-
-// Parses the `questions` list: [{"question": {...}}] or [{...}].
-Status ParseQuestions(const Value& list, std::vector<Question>* out) {
-  if (!list.is_array()) return Status::InvalidArgument("questions must be an array");
-  out->clear();
-  for (size_t i = 0; i < list.items().size(); ++i) {
-    const Value* item = &list.items()[i];
-    if (item->is_object() && item->size() == 1 && item->Find("question") != nullptr) {
-      item = item->Find("question");
-    }
-    if (!item->is_object()) return Status::InvalidArgument("each question must be an object");
-    Fields f(*item);
-    Question q;
-    std::string where = "questions[" + std::to_string(i) + "].";
-    q.title = f.RequiredString("title", 1000);
-    q.text = f.String("text", kLongText);
-    q.video_id = f.Id("video_id");
-    q.answering_time = f.String("answering_time", 64);
-    q.index = f.Int("index", 1, 1000).value_or(static_cast<int64_t>(i) + 1);
-    if (f.Has("required") && !f.IsNull("required")) {
-      q.required = f.YesNo("required").value_or("yes") == "yes";
-    }
-    if (!f.ok()) {
-      Status s = f.status();
-      return s.code() == Status::Code::kInvalidArgument
-                 ? Status::InvalidArgument(where + s.details())
-                 : Status::PreconditionFailed(where + s.details());
-    }
-    out->push_back(std::move(q));
-  }
-  return Status::OK();
 }
 
 // Copies what a template carries into a new vacancy (not its identity,
@@ -75,58 +41,12 @@ void CopyTemplate(const Vacancy& t, Vacancy* v) {
   v->questions = t.questions;
 }
 
-// Applies the fields present in `body` onto `v`. Used by create (onto
-// defaults or a template copy) and update (onto the stored vacancy).
-Status ApplyBody(const Value& body, Vacancy* v) {
-  Fields f(body);
-  if (f.Has("title")) v->title = f.String("title", kShortText).value_or("");
-  if (auto k = f.Enum("kind", {"automated", "live"})) v->kind = *k;
-  if (auto s = f.Enum("scope", {"private", "public"})) v->scope = *s;
-  if (f.Has("language")) v->language = f.String("language", 16);
-  if (f.Has("reference_id")) v->reference_id = f.String("reference_id", kShortText);
-  if (auto d = f.Date("datetime_start")) {
-    v->datetime_start = d->text;
-    v->datetime_start_ts = d->epoch;
-  }
-  if (auto d = f.Date("datetime_end")) {
-    v->datetime_end = d->text;
-    v->datetime_end_ts = d->epoch;
-  }
-  if (auto a = f.String("answering_time", 64)) v->answering_time = *a;
-  if (auto c = f.YesNo("cv_upload_required")) v->cv_upload_required = *c;
-  if (f.Has("external_info_url")) v->external_info_url = f.Url("external_info_url");
-  if (f.Has("generic_invitation_text")) {
-    v->generic_invitation_text = f.String("generic_invitation_text", kLongText);
-  }
-  if (f.Has("num_of_retries")) v->num_of_retries = f.Int("num_of_retries", 0, 100);
-  if (f.Has("play_test_question")) v->play_test_question = f.YesNo("play_test_question");
-  if (auto t = f.YesNo("use_as_template")) v->use_as_template = *t;
-  if (!f.ok()) return f.status();
-  if (const Value* q = f.Raw("questions"); q != nullptr && !q->is_null()) {
-    Status s = ParseQuestions(*q, &v->questions);
-    if (!s.ok()) return s;
-  }
-  // Rules over the merged result.
-  if (v->title.find_first_not_of(" \t\r\n") == std::string::npos) {
-    return Status::PreconditionFailed("title is required");
-  }
-  if (v->datetime_start.empty()) return Status::PreconditionFailed("datetime_start is required");
-  if (v->datetime_end.empty()) return Status::PreconditionFailed("datetime_end is required");
-  if (v->datetime_end_ts < v->datetime_start_ts) {
-    return Status::PreconditionFailed("datetime_end must not be before datetime_start");
-  }
-  if (v->kind == "live" && !v->questions.empty()) {
-    return Status::PreconditionFailed("questions are only for automated vacancies");
-  }
-  return Status::OK();
-}
-
 // The questions a body gave may only name videos of the caller's account: an
 // unknown or foreign video_id is 404, like a foreign id anywhere else
 // (docs/decisions.md). Questions copied from a template are the account's own.
-Status CheckQuestionVideos(Db& db, const Value& body, const Vacancy& v) {
-  const Value* given = body.Find("questions");
-  if (given == nullptr || given->is_null()) return Status::OK();
+// `given`: the body gave questions (VacancyPatch::questions).
+Status CheckQuestionVideos(Db& db, bool given, const Vacancy& v) {
+  if (!given) return Status::OK();
   for (size_t i = 0; i < v.questions.size(); ++i) {
     const std::optional<int64_t>& id = v.questions[i].video_id;
     if (!id) continue;
@@ -140,32 +60,64 @@ Status CheckQuestionVideos(Db& db, const Value& body, const Vacancy& v) {
   return Status::OK();
 }
 
-// Builds a new vacancy of the caller from one body element (inside a write).
-Status NewVacancy(Db& db, const Call& call, const Value& body, Vacancy* v) {
+// One element of a create's body, parsed before the write.
+struct NewVacancyRequest {
+  std::optional<int64_t> template_id;
+  Status template_id_status;  // a malformed template_id
+  Status parsed;              // the other fields (ParseVacancyPatch)
+  VacancyPatch patch;
+};
+
+NewVacancyRequest ParseNewVacancy(const Value& body) {
+  NewVacancyRequest r;
+  Fields f(body);
+  r.template_id = f.Id("template_id");
+  r.template_id_status = f.status();
+  r.parsed = ParseVacancyPatch(body, &r.patch);
+  return r;
+}
+
+// Builds a new vacancy of the caller from one parsed body element: the
+// template and the question videos are the reads that decide. Runs on a
+// snapshot before the write (so invalid input never reaches the writer) and
+// again inside it (the rows may have moved in between).
+Status BuildVacancy(Db& db, const Call& call, const NewVacancyRequest& req, Vacancy* v) {
+  *v = Vacancy();
   v->account_id = call.account_id();
   v->recruiter_id = call.principal().user.id;
   v->created_at = call.now();
-  Fields f(body);
-  if (auto tid = f.Id("template_id")) {
-    auto t = GetVacancy(db, call.account_id(), *tid);
+  if (req.template_id) {
+    const int64_t tid = *req.template_id;
+    auto t = GetVacancy(db, call.account_id(), tid);
     if (!t.ok()) {
       // Another account's vacancy and a missing one answer alike (404), as a
       // foreign vacancy_id does.
       return t.status().IsNotFound()
-                 ? Status::NotFound("template_id " + std::to_string(*tid) + ": no such vacancy")
+                 ? Status::NotFound("template_id " + std::to_string(tid) + ": no such vacancy")
                  : t.status();
     }
     if (t->use_as_template != "yes") {
-      return Status::PreconditionFailed("vacancy " + std::to_string(*tid) +
+      return Status::PreconditionFailed("vacancy " + std::to_string(tid) +
                                         " is not a template (use_as_template is \"no\")");
     }
     CopyTemplate(*t, v);
   }
-  if (!f.ok()) return f.status();
-  Status s = ApplyBody(body, v);
-  if (s.ok()) s = CheckQuestionVideos(db, body, *v);
-  if (s.ok()) s = InsertVacancy(db, v);
+  if (!req.template_id_status.ok()) return req.template_id_status;
+  if (!req.parsed.ok()) return req.parsed;
+  ApplyVacancyPatch(req.patch, v);
+  Status s = CheckVacancy(*v);
+  if (s.ok()) s = CheckQuestionVideos(db, req.patch.questions.has_value(), *v);
   return s;
+}
+
+// The error of element `i` (0-based) of a create of `n` vacancies.
+Status Numbered(const Status& one, size_t i, size_t n) {
+  if (n == 1) return one;
+  const std::string where = "vacancy " + std::to_string(i + 1) + ": ";
+  if (one.IsNotFound()) return Status::NotFound(where + one.details());
+  return one.code() == Status::Code::kInvalidArgument
+             ? Status::InvalidArgument(where + one.details())
+             : Status::PreconditionFailed(where + one.details());
 }
 
 Value VacancyObject(const Vacancy& v, const PublicLinks& links, VacancyView view) {
@@ -256,11 +208,25 @@ Status ListVacanciesHandler(Call& call) {
   return Status::OK();
 }
 
+// Before the write: the bodies, and the whole check on a snapshot. Inside:
+// the same reads that decide (templates, question videos), the inserts and
+// the re-reads for the answer.
 Status CreateVacancyHandler(Call& call) {
   bool was_array = false;
   auto bodies = call.BodyObjects("vacancy", &was_array);
   if (!bodies.ok()) return bodies.status();
-  std::vector<Vacancy> created(bodies->size());
+  std::vector<NewVacancyRequest> requests;
+  for (const Value& body : *bodies) requests.push_back(ParseNewVacancy(body));
+  std::vector<Vacancy> created(requests.size());
+  auto build_all = [&](Db& db) {
+    for (size_t i = 0; i < created.size(); ++i) {
+      Status one = BuildVacancy(db, call, requests[i], &created[i]);
+      if (!one.ok()) return Numbered(one, i, created.size());
+    }
+    return Status::OK();
+  };
+  Status s = call.store().Read(build_all);
+  if (!s.ok()) return s;
   auto reply = [&] {
     if (!was_array || created.size() == 1) {
       call.Reply(201, VacancyDocument(created[0], call.ctx().links, VacancyView::kDetail));
@@ -275,18 +241,9 @@ Status CreateVacancyHandler(Call& call) {
   return call.WriteAndReply(
       [&](Db& db) {
         for (size_t i = 0; i < created.size(); ++i) {
-          Status one = NewVacancy(db, call, (*bodies)[i], &created[i]);
-          if (!one.ok()) {
-            if (created.size() == 1) return one;
-            if (one.IsNotFound()) {
-              return Status::NotFound("vacancy " + std::to_string(i + 1) + ": " + one.details());
-            }
-            return Status(one.code() == Status::Code::kInvalidArgument
-                              ? Status::InvalidArgument("vacancy " + std::to_string(i + 1) + ": " +
-                                                        one.details())
-                              : Status::PreconditionFailed("vacancy " + std::to_string(i + 1) +
-                                                           ": " + one.details()));
-          }
+          Status one = BuildVacancy(db, call, requests[i], &created[i]);
+          if (one.ok()) one = InsertVacancy(db, &created[i]);
+          if (!one.ok()) return Numbered(one, i, created.size());
         }
         // Re-read so recruiter fields and counters come from the database.
         for (auto& v : created) {
@@ -311,17 +268,30 @@ Status GetVacancyHandler(Call& call) {
   return Status::OK();
 }
 
+// Before the write: the body, and the whole check on a snapshot. Inside:
+// the stored vacancy and the question videos (they decide), the update and
+// the re-read for the answer.
 Status UpdateVacancyHandler(Call& call) {
   auto body = call.BodyObject("vacancy");
   if (!body.ok()) return body.status();
+  VacancyPatch patch;
+  const Status parsed = ParseVacancyPatch(*body, &patch);
+  const bool replace_questions = body->Find("questions") != nullptr;
   Vacancy updated;
-  Status s = call.store().Write([&](Db& db) {
+  auto build = [&](Db& db) {
     auto v = GetVacancy(db, call.account_id(), call.Param("id"));
     if (!v.ok()) return v.status();
     updated = std::move(v.value());
-    bool replace_questions = body->Find("questions") != nullptr;
-    Status st = ApplyBody(*body, &updated);
-    if (st.ok()) st = CheckQuestionVideos(db, *body, updated);
+    if (!parsed.ok()) return parsed;
+    ApplyVacancyPatch(patch, &updated);
+    Status st = CheckVacancy(updated);
+    if (st.ok()) st = CheckQuestionVideos(db, patch.questions.has_value(), updated);
+    return st;
+  };
+  Status s = call.store().Read(build);
+  if (!s.ok()) return s;
+  s = call.store().Write([&](Db& db) {
+    Status st = build(db);
     if (!st.ok()) return st;
     updated.updated_at = call.now();
     st = UpdateVacancy(db, updated, replace_questions);

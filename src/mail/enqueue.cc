@@ -1,7 +1,5 @@
 #include "mail/enqueue.h"
 
-#include <optional>
-
 #include "mail/message.h"
 #include "mail/outbox.h"
 #include "mail/settings.h"
@@ -15,53 +13,43 @@
 namespace cammio::mail {
 namespace {
 
-constexpr const char kSelectInviter[] =
-    "SELECT u.name, u.email FROM invitations i JOIN users u ON u.id = i.recruiter_id "
-    "WHERE i.account_id = ?1 AND i.id = ?2";
-
-struct Person {
-  std::string name, email;
-};
-
-// The user who created the invitation, if any.
-Result<std::optional<Person>> Inviter(Db& db, int64_t account_id, int64_t invitation_id) {
-  Stmt st = db.Prepare(kSelectInviter);
-  st.Bind(1, account_id).Bind(2, invitation_id);
-  Status s;
-  if (st.Step(&s)) return std::optional<Person>(Person{st.Text(0), st.Text(1)});
-  if (!s.ok()) return s;
-  return std::optional<Person>();
-}
-
 // Who the candidate and guests hear from: the live interview's interviewer
 // when the invitation names one, else the inviting user, else the vacancy's
 // recruiter.
-Result<Person> Inviting(Db& db, const Invitation& inv, const Vacancy& v) {
-  Person p{v.recruiter_name, v.recruiter_email};
-  auto inviter = Inviter(db, inv.account_id, inv.id);
-  if (!inviter.ok()) return inviter.status();
-  if (*inviter) p = **inviter;
+UserContact Inviting(const Invitation& inv, const Vacancy& v,
+                     const std::optional<UserContact>& inviter) {
+  UserContact p{v.recruiter_name, v.recruiter_email};
+  if (inviter) p = *inviter;
   if (inv.interviewer_name && !inv.interviewer_name->empty()) p.name = *inv.interviewer_name;
   if (inv.interviewer_email && !inv.interviewer_email->empty()) p.email = *inv.interviewer_email;
   return p;
 }
 
-Status Queue(Db& db, int64_t account_id, const char* kind, int64_t ref_id, const std::string& to,
-             const std::string& to_name, const std::string& reply_to, const Content& c,
-             const PublicLinks& links, int64_t now) {
+// The outbox row without its texts, id and ref_id.
+OutboxMail Row(int64_t account_id, const char* kind, const std::string& to,
+               const std::string& to_name, const std::string& reply_to,
+               const std::string& message_id, int64_t now) {
   OutboxMail m;
   m.account_id = account_id;
   m.kind = kind;
-  m.ref_id = ref_id;
   m.to_address = to;
   if (!to_name.empty()) m.to_name = to_name;
   if (!reply_to.empty() && IsValidEmail(reply_to)) m.reply_to = reply_to;
-  m.subject = c.subject;
-  m.body_text = c.text;
-  m.body_html = c.html;
-  m.message_id = NewMessageId(links.host());
+  m.message_id = message_id;
   m.created_at = now;
-  return InsertMail(db, &m);
+  return m;
+}
+
+void SetContent(const Content& c, OutboxMail* m) {
+  m->subject = c.subject;
+  m->body_text = c.text;
+  m->body_html = c.html;
+}
+
+// Inserts `m` as it is (the caller checked EmailDisabled).
+Status Insert(Db& db, OutboxMail* m, int64_t ref_id) {
+  m->ref_id = ref_id;
+  return InsertMail(db, m);
 }
 
 }  // namespace
@@ -89,6 +77,74 @@ std::string GuestLink(const PublicLinks& links, const std::string& invitation_to
   return links.GuestPage(GuestToken(invitation_token, guest_id));
 }
 
+OutboxMail ComposeCandidateInvitation(const PublicLinks& links, const Invitation& inv,
+                                      const Vacancy& v, const std::optional<UserContact>& inviter,
+                                      const std::string& message_id, int64_t now) {
+  UserContact from = Inviting(inv, v, inviter);
+  CandidateInvitationInfo info;
+  info.candidate_name = inv.candidate_name;
+  info.vacancy_title = v.title;
+  info.recruiter_name = from.name;
+  info.invitation_text = v.generic_invitation_text;
+  info.live = v.kind == "live";
+  info.scheduled = inv.datetime_scheduled;
+  info.link = links.CandidateInterview(inv.token);
+  OutboxMail m = Row(inv.account_id, kCandidateInvitation, inv.candidate_email, inv.candidate_name,
+                     from.email, message_id, now);
+  SetContent(CandidateInvitation(LanguageFor(v.language), info), &m);
+  return m;
+}
+
+OutboxMail ComposeReviewerInvitation(const PublicLinks& links, const Reviewer& r,
+                                     const Interview& w, const Vacancy& v,
+                                     const std::string& message_id, int64_t now) {
+  ReviewerInvitationInfo info;
+  info.reviewer_name = r.name;
+  info.candidate_name = w.candidate_name;
+  info.vacancy_title = v.title;
+  info.recruiter_name = v.recruiter_name;
+  info.link = links.ReviewerPage(r.token);
+  OutboxMail m =
+      Row(w.account_id, kReviewerInvitation, r.email, r.name, v.recruiter_email, message_id, now);
+  SetContent(ReviewerInvitation(LanguageFor(v.language), info), &m);
+  return m;
+}
+
+GuestMailDraft ComposeGuestInvitation(const Invitation& inv, const Vacancy& v,
+                                      const std::optional<UserContact>& inviter, const Guest& g,
+                                      const std::string& message_id, int64_t now) {
+  UserContact from = Inviting(inv, v, inviter);
+  GuestMailDraft d;
+  d.language = LanguageFor(v.language);
+  d.info.guest_name = g.name;
+  d.info.candidate_name = inv.candidate_name;
+  d.info.vacancy_title = v.title;
+  d.info.recruiter_name = from.name;
+  d.info.scheduled = inv.datetime_scheduled;
+  d.invitation_token = inv.token;
+  d.row = Row(inv.account_id, kGuestInvitation, g.email, g.name, from.email, message_id, now);
+  return d;
+}
+
+Status InsertComposed(Db& db, OutboxMail* m, int64_t ref_id) {
+  auto disabled = EmailDisabled(db, m->account_id);
+  if (!disabled.ok()) return disabled.status();
+  if (*disabled) return Status::OK();
+  return Insert(db, m, ref_id);
+}
+
+Status InsertGuestInvitation(Db& db, const PublicLinks& links, const GuestMailDraft& draft,
+                             int64_t guest_id) {
+  auto disabled = EmailDisabled(db, draft.row.account_id);
+  if (!disabled.ok()) return disabled.status();
+  if (*disabled) return Status::OK();
+  GuestInvitationInfo info = draft.info;
+  info.link = GuestLink(links, draft.invitation_token, guest_id);
+  OutboxMail m = draft.row;
+  SetContent(GuestInvitation(draft.language, info), &m);
+  return Insert(db, &m, guest_id);
+}
+
 Status EnqueueCandidateInvitation(Db& db, const PublicLinks& links, int64_t account_id,
                                   int64_t invitation_id, int64_t now) {
   auto inv = GetInvitation(db, account_id, invitation_id);
@@ -98,25 +154,16 @@ Status EnqueueCandidateInvitation(Db& db, const PublicLinks& links, int64_t acco
 
 Status EnqueueCandidateInvitation(Db& db, const PublicLinks& links, const Invitation& inv,
                                   int64_t now) {
-  const int64_t account_id = inv.account_id;
-  auto disabled = EmailDisabled(db, account_id);
+  auto disabled = EmailDisabled(db, inv.account_id);
   if (!disabled.ok()) return disabled.status();
   if (*disabled) return Status::OK();
-  auto v = GetVacancyRow(db, account_id, inv.vacancy_id);
+  auto v = GetVacancyRow(db, inv.account_id, inv.vacancy_id);
   if (!v.ok()) return v.status();
-  auto from = Inviting(db, inv, *v);
-  if (!from.ok()) return from.status();
-  CandidateInvitationInfo info;
-  info.candidate_name = inv.candidate_name;
-  info.vacancy_title = v->title;
-  info.recruiter_name = from->name;
-  info.invitation_text = v->generic_invitation_text;
-  info.live = v->kind == "live";
-  info.scheduled = inv.datetime_scheduled;
-  info.link = links.CandidateInterview(inv.token);
-  Content c = CandidateInvitation(LanguageFor(v->language), info);
-  return Queue(db, account_id, kCandidateInvitation, inv.id, inv.candidate_email,
-               inv.candidate_name, from->email, c, links, now);
+  auto inviter = GetInvitationInviter(db, inv.account_id, inv.id);
+  if (!inviter.ok()) return inviter.status();
+  OutboxMail m =
+      ComposeCandidateInvitation(links, inv, *v, *inviter, NewMessageId(links.host()), now);
+  return Insert(db, &m, inv.id);
 }
 
 Status EnqueueGuestInvitation(Db& db, const PublicLinks& links, int64_t account_id,
@@ -130,18 +177,11 @@ Status EnqueueGuestInvitation(Db& db, const PublicLinks& links, int64_t account_
   if (!guest.ok()) return guest.status();
   auto v = GetVacancyRow(db, account_id, inv->vacancy_id);
   if (!v.ok()) return v.status();
-  auto from = Inviting(db, *inv, *v);
-  if (!from.ok()) return from.status();
-  GuestInvitationInfo info;
-  info.guest_name = guest->name;
-  info.candidate_name = inv->candidate_name;
-  info.vacancy_title = v->title;
-  info.recruiter_name = from->name;
-  info.scheduled = inv->datetime_scheduled;
-  info.link = GuestLink(links, inv->token, guest->id);
-  Content c = GuestInvitation(LanguageFor(v->language), info);
-  return Queue(db, account_id, kGuestInvitation, guest->id, guest->email, guest->name, from->email,
-               c, links, now);
+  auto inviter = GetInvitationInviter(db, account_id, inv->id);
+  if (!inviter.ok()) return inviter.status();
+  GuestMailDraft d =
+      ComposeGuestInvitation(*inv, *v, *inviter, *guest, NewMessageId(links.host()), now);
+  return InsertGuestInvitation(db, links, d, guest->id);
 }
 
 Status EnqueueReviewerInvitation(Db& db, const PublicLinks& links, int64_t account_id,
@@ -155,17 +195,13 @@ Status EnqueueReviewerInvitation(Db& db, const PublicLinks& links, int64_t accou
   if (!r.ok()) return r.status();
   auto v = GetVacancyRow(db, account_id, w->vacancy_id);
   if (!v.ok()) return v.status();
-  ReviewerInvitationInfo info;
-  info.reviewer_name = r->name;
-  info.candidate_name = w->candidate_name;
-  info.vacancy_title = v->title;
-  info.recruiter_name = v->recruiter_name;
-  info.link = links.ReviewerPage(r->token);
-  Content c = ReviewerInvitation(LanguageFor(v->language), info);
-  return Queue(db, account_id, kReviewerInvitation, r->id, r->email, r->name, v->recruiter_email, c,
-               links, now);
+  OutboxMail m = ComposeReviewerInvitation(links, *r, *w, *v, NewMessageId(links.host()), now);
+  return Insert(db, &m, r->id);
 }
 
+// Stays whole inside the completion's write (api/events.h): the link names
+// the interview's id and the text its completion time, which only exist in
+// that transaction.
 Status EnqueueInterviewCompleted(Db& db, const PublicLinks& links, int64_t account_id,
                                  int64_t interview_id, int64_t now) {
   auto disabled = EmailDisabled(db, account_id);
@@ -175,9 +211,9 @@ Status EnqueueInterviewCompleted(Db& db, const PublicLinks& links, int64_t accou
   if (!w.ok()) return w.status();
   auto v = GetVacancyRow(db, account_id, w->vacancy_id);
   if (!v.ok()) return v.status();
-  Person to{v->recruiter_name, v->recruiter_email};
+  UserContact to{v->recruiter_name, v->recruiter_email};
   if (w->invitation_id) {
-    auto inviter = Inviter(db, account_id, *w->invitation_id);
+    auto inviter = GetInvitationInviter(db, account_id, *w->invitation_id);
     if (!inviter.ok()) return inviter.status();
     if (*inviter) to = **inviter;
   }
@@ -187,8 +223,10 @@ Status EnqueueInterviewCompleted(Db& db, const PublicLinks& links, int64_t accou
   info.vacancy_title = v->title;
   info.completed_at = w->datetime_end_ts;
   info.link = links.RecruiterReview(w->id);
-  Content c = InterviewCompleted(LanguageFor(v->language), info);
-  return Queue(db, account_id, kInterviewCompleted, w->id, to.email, to.name, "", c, links, now);
+  OutboxMail m =
+      Row(account_id, kInterviewCompleted, to.email, to.name, "", NewMessageId(links.host()), now);
+  SetContent(InterviewCompleted(LanguageFor(v->language), info), &m);
+  return Insert(db, &m, w->id);
 }
 
 }  // namespace cammio::mail

@@ -1,26 +1,84 @@
 // The emails events cause, queued in the caller's write transaction (the Db
 // of its Store::Write), so an email exists exactly when its event was
-// committed. Each function reads what the email needs (vacancy, language,
-// names, recruiter) through `db`, renders the texts (mail/templates.h) and
-// inserts a pending outbox row; the sender delivers it after the commit
-// (call Sender::Kick() then, to send at once).
+// committed; the sender delivers it after the commit (call Sender::Kick()
+// then, to send at once).
+//
+// Two steps, so the writer thread only writes (docs/decisions.md, "The
+// writer thread only writes"):
+//   Compose*  before the write, pure: from rows the caller read in a
+//             snapshot (Store::Read) it renders the texts (mail/templates.h)
+//             into an outbox row. The same inputs give the same bytes.
+//   Insert*   inside the write: checks that the account's email is on (a
+//             read that decides) and inserts the row, naming the row it is
+//             about (ref_id), whose id only exists after its own insert.
+// The Enqueue* functions do both in one transaction, for callers that only
+// hold a Db (the completion's events, the CLI, tests).
 //
 // When the account's email is disabled (mail::EmailDisabled) nothing is
 // queued and OK is returned. NotFound when a row named does not exist in the
 // account. `links` builds the links (config/public_links.h).
 //
-// Thread-safety: plain functions over a Db the caller holds.
+// Thread-safety: plain functions; the Db ones run over a Db the caller holds.
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "cammio/status.h"
 #include "config/public_links.h"
+#include "mail/templates.h"
 #include "store/db.h"
+#include "store/interviews.h"
 #include "store/invitations.h"
+#include "store/mail_outbox.h"
+#include "store/vacancies.h"
 
 namespace cammio::mail {
+
+// ---------------------------------------------------------------- Compose
+
+// (1) The candidate's invitation for `inv` (as it is or will be inserted: its
+// id is not needed) to vacancy `v` (GetVacancyRow), from `inviter` (the user
+// who invites; nullopt: the vacancy's recruiter). `message_id` is the new
+// Message-ID (NewMessageId), `now` the creation time. Pure.
+OutboxMail ComposeCandidateInvitation(const PublicLinks& links, const Invitation& inv,
+                                      const Vacancy& v, const std::optional<UserContact>& inviter,
+                                      const std::string& message_id, int64_t now);
+
+// (3) The reviewer's invitation for reviewer `r` (its token is made before
+// the write; its id is not needed) of interview `w` of vacancy `v`. Pure.
+OutboxMail ComposeReviewerInvitation(const PublicLinks& links, const Reviewer& r,
+                                     const Interview& w, const Vacancy& v,
+                                     const std::string& message_id, int64_t now);
+
+// (2) A guest's invitation, composed as far as it can be before the write:
+// the guest's link is an HMAC over the guest's id (GuestToken), which only
+// exists after the guest's insert, so the texts are rendered by
+// InsertGuestInvitation inside the write (one template render, no reads).
+struct GuestMailDraft {
+  Language language = Language::kEnglish;
+  GuestInvitationInfo info;  // all but `link`
+  std::string invitation_token;
+  OutboxMail row;  // all but the texts, the id and the ref_id
+};
+// For guest `g` (name and email; its id is not needed) of invitation `inv`
+// of vacancy `v`, from `inviter` (GetInvitationInviter). Pure.
+GuestMailDraft ComposeGuestInvitation(const Invitation& inv, const Vacancy& v,
+                                      const std::optional<UserContact>& inviter, const Guest& g,
+                                      const std::string& message_id, int64_t now);
+
+// ---------------------------------------------------------------- Insert
+
+// Inside the write: inserts the composed `m` about row `ref_id` (m.id is
+// set) unless the account's email is disabled. Errors are the database's.
+Status InsertComposed(Db& db, OutboxMail* m, int64_t ref_id);
+// Inside the write: renders `draft` with the link of guest `guest_id` and
+// inserts it, unless the account's email is disabled.
+Status InsertGuestInvitation(Db& db, const PublicLinks& links, const GuestMailDraft& draft,
+                             int64_t guest_id);
+
+// ---------------------------------------------------------------- Enqueue (both)
 
 // (1) To the candidate: the invitation with the personal link
 // <public_url>/public/job_interviews/<token>, the vacancy's

@@ -3,19 +3,19 @@
 namespace cammio {
 namespace {
 
-#define INVITATION_SELECT                                                                      \
-  "SELECT i.id, i.account_id, i.vacancy_id, i.candidate_id, i.recruiter_id, i.status, "        \
+#define INVITATION_SELECT                                                                         \
+  "SELECT i.id, i.account_id, i.vacancy_id, i.candidate_id, i.recruiter_id, i.status, "           \
   "i.datetime_scheduled, i.datetime_scheduled_ts, c.email, i.candidate_name, i.candidate_phone, " \
-  "i.candidate_gender, i.interviewer_name, i.interviewer_email, i.callback_params, "           \
-  "i.redirect_url, i.token, i.created_at, i.updated_at, v.title, v.kind, v.scope, "            \
-  "v.reference_id, (SELECT COUNT(*) FROM questions q WHERE q.vacancy_id = v.id) "              \
-  "FROM invitations i JOIN candidates c ON c.id = i.candidate_id "                             \
+  "i.candidate_gender, i.interviewer_name, i.interviewer_email, i.callback_params, "              \
+  "i.redirect_url, i.token, i.created_at, i.updated_at, v.title, v.kind, v.scope, "               \
+  "v.reference_id, (SELECT COUNT(*) FROM questions q WHERE q.vacancy_id = v.id) "                 \
+  "FROM invitations i JOIN candidates c ON c.id = i.candidate_id "                                \
   "JOIN vacancies v ON v.id = i.vacancy_id "
 
 // Two shapes of the same filter so each can use its index (a prepared
 // `(?2 IS NULL OR i.vacancy_id = ?2)` would scan the whole account).
-#define INVITATION_TAIL                                                                  \
-  "AND (?3 IS NULL OR i.datetime_scheduled_ts >= ?3) "                                   \
+#define INVITATION_TAIL                                \
+  "AND (?3 IS NULL OR i.datetime_scheduled_ts >= ?3) " \
   "AND (?4 IS NULL OR i.datetime_scheduled_ts <= ?4) AND (?5 IS NULL OR i.updated_at >= ?5) "
 #define INVITATION_BY_ACCOUNT \
   "WHERE i.account_id = ?1 AND i.status = 'open' AND ?2 IS NULL " INVITATION_TAIL
@@ -24,6 +24,9 @@ namespace {
 
 constexpr const char kSelectInvitation[] =
     INVITATION_SELECT "WHERE i.account_id = ?1 AND i.id = ?2 AND i.status != 'revoked'";
+constexpr const char kSelectInviter[] =
+    "SELECT u.name, u.email FROM invitations i JOIN users u ON u.id = i.recruiter_id "
+    "WHERE i.account_id = ?1 AND i.id = ?2";
 constexpr const char kSelectInvitationByToken[] = INVITATION_SELECT "WHERE i.token = ?1";
 constexpr const char kListByAccount[] =
     INVITATION_SELECT INVITATION_BY_ACCOUNT "ORDER BY i.id LIMIT ?6 OFFSET ?7";
@@ -105,7 +108,11 @@ Result<Invitation> One(Stmt& st, const std::string& what) {
 }
 
 void BindFilter(Stmt& st, int64_t account_id, const InvitationFilter& f) {
-  st.Bind(1, account_id).Bind(2, f.vacancy_id).Bind(3, f.from).Bind(4, f.to).Bind(5, f.updated_since);
+  st.Bind(1, account_id)
+      .Bind(2, f.vacancy_id)
+      .Bind(3, f.from)
+      .Bind(4, f.to)
+      .Bind(5, f.updated_since);
 }
 
 Guest GuestFromRow(const Stmt& st) { return Guest{st.Int(0), st.Int(1), st.Text(2), st.Text(3)}; }
@@ -229,6 +236,16 @@ Status MarkInvitationCompleted(Db& db, int64_t id, int64_t now) {
   return db.Prepare(kSetInvitationStatus).Bind(1, id).Bind(2, "completed").Bind(3, now).Run();
 }
 
+Result<std::optional<UserContact>> GetInvitationInviter(Db& db, int64_t account_id,
+                                                        int64_t invitation_id) {
+  Stmt st = db.Prepare(kSelectInviter);
+  st.Bind(1, account_id).Bind(2, invitation_id);
+  Status s;
+  if (st.Step(&s)) return std::optional<UserContact>(UserContact{st.Text(0), st.Text(1)});
+  if (!s.ok()) return s;
+  return std::optional<UserContact>();
+}
+
 Status InsertGuest(Db& db, int64_t account_id, Guest* g, int64_t now) {
   Status s = db.Prepare(kInsertGuest)
                  .Bind(1, account_id)
@@ -259,7 +276,12 @@ Status ListGuests(Db& db, int64_t account_id, int64_t invitation_id, std::vector
 }
 
 Status UpdateGuest(Db& db, int64_t account_id, const Guest& g) {
-  return db.Prepare(kUpdateGuest).Bind(1, account_id).Bind(2, g.id).Bind(3, g.name).Bind(4, g.email).Run();
+  return db.Prepare(kUpdateGuest)
+      .Bind(1, account_id)
+      .Bind(2, g.id)
+      .Bind(3, g.name)
+      .Bind(4, g.email)
+      .Run();
 }
 
 Status DeleteGuest(Db& db, int64_t account_id, int64_t invitation_id, int64_t id) {

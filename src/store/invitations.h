@@ -64,6 +64,16 @@ Status ListOpenInvitations(Db& db, int64_t account_id, const InvitationFilter& f
 Status RevokeInvitation(Db& db, int64_t account_id, int64_t id, int64_t now);
 Status MarkInvitationCompleted(Db& db, int64_t id, int64_t now);
 
+// The name and email of a user, as an email names them.
+struct UserContact {
+  std::string name, email;
+};
+// The user who created invitation `invitation_id` of the account (its
+// recruiter_id); nullopt when the invitation has none or does not exist.
+// For the emails (mail/enqueue.h): their inviting recruiter.
+Result<std::optional<UserContact>> GetInvitationInviter(Db& db, int64_t account_id,
+                                                        int64_t invitation_id);
+
 Status InsertGuest(Db& db, int64_t account_id, Guest* g, int64_t now);
 Result<Guest> GetGuest(Db& db, int64_t account_id, int64_t invitation_id, int64_t id);
 Status ListGuests(Db& db, int64_t account_id, int64_t invitation_id, std::vector<Guest>* out);

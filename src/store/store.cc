@@ -199,11 +199,13 @@ void Store::WriterLoop() {
 // failed too, and the rest of the group continues in a new transaction.
 void Store::CommitGroup(std::vector<std::shared_ptr<Job>>& group) {
   Db& db = *writer_db_;
+  groups_.fetch_add(1, std::memory_order_relaxed);
   size_t first = 0;  // the first job of the current transaction
   Status s = db.Prepare(kBeginImmediate).Run();
   int64_t changes_at_begin = sqlite3_total_changes64(db.raw());
   for (size_t i = 0; i < group.size(); ++i) {
     Job& job = *group[i];
+    (job.wait ? writes_ : async_writes_).fetch_add(1, std::memory_order_relaxed);
     if (!s.ok()) {  // no transaction could be started
       job.result = s;
       continue;
@@ -247,6 +249,14 @@ void Store::CommitGroup(std::vector<std::shared_ptr<Job>>& group) {
       if (group[j]->result.ok()) group[j]->result = commit;
     }
   }
+}
+
+WriteStats Store::write_stats() const {
+  WriteStats w;
+  w.writes = writes_.load(std::memory_order_relaxed);
+  w.async_writes = async_writes_.load(std::memory_order_relaxed);
+  w.groups = groups_.load(std::memory_order_relaxed);
+  return w;
 }
 
 Result<int64_t> ChangeGeneration(Db& db) {

@@ -14,7 +14,9 @@
 // Store.
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
+#include <cstdint>
 #include <deque>
 #include <functional>
 #include <memory>
@@ -50,6 +52,16 @@ struct StoreOptions {
   // synchronous=OFF for the power-loss test's negative control.
   std::string vfs;
   bool unsafe_synchronous_off = false;
+};
+
+// How many writes the writer thread has run since the Store opened: what a
+// test reads to prove that a request never reached the writer (api handlers
+// validate before they write, docs/decisions.md). Counted on the writer
+// thread as each job runs, so a Write() that returned is already counted.
+struct WriteStats {
+  uint64_t writes = 0;        // jobs queued by Write() (the callers that wait)
+  uint64_t async_writes = 0;  // jobs queued by WriteAsync() (bookkeeping)
+  uint64_t groups = 0;        // transactions the writer opened for them
 };
 
 class Store {
@@ -90,6 +102,9 @@ class Store {
   // Queues `fn` without waiting (bookkeeping such as token last-used times).
   void WriteAsync(WriteFn fn);
 
+  // The counters above; thread-safe, cheap (three relaxed loads).
+  WriteStats write_stats() const;
+
   // The schema version after migrations.
   int schema_version() const { return schema_version_; }
 
@@ -124,6 +139,7 @@ class Store {
   std::deque<std::shared_ptr<Job>> queue_;
   bool closing_ = false;
   std::thread writer_;
+  std::atomic<uint64_t> writes_{0}, async_writes_{0}, groups_{0};
 
   std::mutex readers_mu_;
   std::condition_variable readers_cv_;

@@ -1,7 +1,6 @@
 #include "store/web_links.h"
 
 #include "util/crypto.h"
-#include "util/random.h"
 
 namespace cammio {
 namespace {
@@ -39,10 +38,10 @@ Result<Vacancy> GetPublicVacancy(Db& db, const std::string& token) {
 }
 
 Status OpenForwardLink(Db& db, const std::string& token, int64_t now, int64_t ttl_s,
-                       ForwardOpening* out) {
+                       const std::string& access, ForwardOpening* out) {
   Status s = UseForwardLink(db, token, now, &out->link);
   if (!s.ok()) return s;
-  out->access = RandomToken(20);
+  out->access = access;
   out->expires_at = now + ttl_s;
   return db.Prepare(kInsertOpening)
       .Bind(1, out->link.id)

@@ -28,9 +28,11 @@ struct ForwardOpening {
 };
 
 // Uses one of the link's openings (UseForwardLink: NotFound unknown, Gone
-// used up or expired) and grants `ttl_s` seconds of access to its videos.
+// used up or expired) and grants `ttl_s` seconds of access to its videos to
+// `access`, a fresh random grant the caller made before the write
+// (RandomToken(20)); it becomes out->access.
 Status OpenForwardLink(Db& db, const std::string& token, int64_t now, int64_t ttl_s,
-                       ForwardOpening* out);
+                       const std::string& access, ForwardOpening* out);
 
 // The link when `access` is an unexpired grant of one of its openings;
 // NotFound for an unknown link, Unauthenticated for a wrong grant, Gone for

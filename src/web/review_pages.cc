@@ -4,6 +4,7 @@
 // (watch, then rate and remark; the reviewer invitation becomes a review).
 #include "config/public_links.h"
 #include "store/web_links.h"
+#include "util/random.h"
 #include "web/html.h"
 #include "web/i18n.h"
 #include "web/interview_view.h"
@@ -104,8 +105,10 @@ Status ForwardPageHandler(Call& call) {
     return Status::OK();
   }
   ForwardOpening opening;
+  const std::string access = RandomToken(20);  // made before the write
   Status s = call.store().Write([&](Db& db) {
-    return OpenForwardLink(db, call.Token("token"), call.now(), kForwardAccessSeconds, &opening);
+    return OpenForwardLink(db, call.Token("token"), call.now(), kForwardAccessSeconds, access,
+                           &opening);
   });
   if (s.code() == Status::Code::kGone) {
     ReplyForwardGone(call);

@@ -357,6 +357,29 @@ TEST_CASE("store: WriteAsync jobs queued before Close are committed") {
   CHECK(CountAccounts(*store) == 50);
 }
 
+TEST_CASE("store: write_stats counts each Write and WriteAsync job and each transaction") {
+  TempDir dir;
+  auto store = OpenStore(dir.path() + "/cammio.db");
+  WriteStats before = store->write_stats();
+  CHECK(before.writes == 0);
+  CHECK(before.async_writes == 0);
+  // A Read is not a write.
+  REQUIRE(store->Read([](Db& db) { return db.Prepare(kCountAccounts).Run(); }).ok());
+  CHECK(store->write_stats().writes == 0);
+  REQUIRE(store->Write([](Db& db) { return CreateAccount(db, "one", 0).status(); }).ok());
+  // A failing job still ran on the writer.
+  CHECK_FALSE(store->Write([](Db&) { return Status::InvalidArgument("no"); }).ok());
+  WriteStats after = store->write_stats();
+  CHECK(after.writes == 2);
+  CHECK(after.async_writes == 0);
+  CHECK(after.groups >= 1);
+  CHECK(after.groups <= 2);
+  store->WriteAsync([](Db& db) { return CreateAccount(db, "two", 0).status(); });
+  store->Close();  // finishes the queued job
+  CHECK(store->write_stats().async_writes == 1);
+  CHECK(store->write_stats().writes == 2);
+}
+
 TEST_CASE("store: two Stores on one file (CLI and server) write concurrently") {
   TempDir dir;
   const std::string path = dir.path() + "/cammio.db";
