@@ -1,18 +1,25 @@
-// The server's route table (ApiRouter()): every PublicLinks path shape
-// (src/config/public_links.h) is answered by one of its rows, and the table
-// is the one taken before issue 15 split it into the API's, the pages' and
-// the ops rows (C1): the same rows (method, pattern, flags), and every
+// The server's route table (ServerRouter(), cli/server_router.h): every
+// PublicLinks path shape (src/config/public_links.h) is answered by one of
+// its rows, and the table joined from the API's, the pages' and the ops rows
+// is the one taken before issue 15 split it (C1): the same rows (method,
+// pattern, flags), each table's rows in their order before, and every
 // request matches the same row, 404 or 405 with the same Allow header.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "api/router.h"
+#include "api/routes.h"
+#include "cli/server_router.h"
 #include "config/public_links.h"
 #include "http/server.h"
 #include "mail/enqueue.h"
+#include "ops/routes.h"
 #include "util/random.h"
+#include "web/routes.h"
 
 namespace cammio {
 namespace {
@@ -35,7 +42,7 @@ std::ostream& operator<<(std::ostream& os, const Row& r) {
             << " stream=" << r.stream_body << " cached=" << r.cached;
 }
 
-// ApiRouter().routes() before the split (issue 15, C1), in its order.
+// The whole table before the split (ApiRouter().routes() then), in its order.
 const std::vector<Row>& TableBeforeSplit() {
   static const std::vector<Row> rows = {
       {"GET", "/healthz", false, false, false},
@@ -172,17 +179,69 @@ std::string PathOf(const std::string& pattern) {
   return path;
 }
 
-TEST_CASE("cli routes: the server's table has the rows, flags and order taken before the split") {
-  const std::vector<Row> rows = RowsOf(ApiRouter());
-  REQUIRE(rows.size() == TableBeforeSplit().size());
+TEST_CASE("cli routes: the server's table has the rows and flags taken before the split") {
+  std::vector<Row> rows = RowsOf(ServerRouter());
+  std::vector<Row> before = TableBeforeSplit();
+  const auto by_text = [](const Row& a, const Row& b) {
+    return std::tie(a.method, a.pattern) < std::tie(b.method, b.pattern);
+  };
+  std::sort(rows.begin(), rows.end(), by_text);
+  std::sort(before.begin(), before.end(), by_text);
+  REQUIRE(rows.size() == before.size());
   for (size_t i = 0; i < rows.size(); ++i) {
     CAPTURE(i);
-    CHECK(rows[i] == TableBeforeSplit()[i]);
+    CHECK(rows[i] == before[i]);
   }
 }
 
+// Rows of `table` in the order they have in the table before the split.
+bool InOrderBeforeSplit(const std::vector<Route>& table) {
+  size_t next = 0;
+  for (const Route& r : table) {
+    const Row row{r.method, r.pattern, r.authenticated, r.stream_body, r.cached};
+    while (next < TableBeforeSplit().size() && !(TableBeforeSplit()[next] == row)) ++next;
+    if (next == TableBeforeSplit().size()) return false;
+    ++next;
+  }
+  return true;
+}
+
+TEST_CASE(
+    "cli routes: the server's table is the API's, the pages' and the ops rows, each in its "
+    "order before the split") {
+  const std::vector<Route>& api = ApiRoutes();
+  const std::vector<Route>& pages = web::PageRoutes();
+  const std::vector<Route>& ops = ops::OpsRoutes();
+  const std::vector<Route>& all = ServerRouter().routes();
+  REQUIRE(all.size() == api.size() + pages.size() + ops.size());
+  CHECK(api.size() == 64);
+  CHECK(pages.size() == 17);
+  CHECK(ops.size() == 1);
+  size_t i = 0;
+  for (const std::vector<Route>* table : {&api, &pages, &ops}) {
+    for (const Route& r : *table) {
+      CAPTURE(i);
+      CHECK(std::string(all[i].method) == r.method);
+      CHECK(std::string(all[i].pattern) == r.pattern);
+      const bool same_handler = all[i].handler == r.handler;
+      CHECK(same_handler);
+      ++i;
+    }
+  }
+  CHECK(InOrderBeforeSplit(api));
+  CHECK(InOrderBeforeSplit(pages));
+  CHECK(InOrderBeforeSplit(ops));
+  // The split's seams: the pages' rows serve HTML and media under /public/
+  // and /recruiter/, the API keeps the candidate pages' JSON and uploads.
+  for (const Route& r : pages) {
+    const std::string pattern = r.pattern;
+    CHECK((pattern.rfind("/public/", 0) == 0 || pattern.rfind("/recruiter/", 0) == 0));
+  }
+  CHECK(std::string(ops.front().pattern) == "/metrics");
+}
+
 TEST_CASE("cli routes: every request matches as before the split (row, 404, 405 and Allow)") {
-  const Router& now = ApiRouter();
+  const Router& now = ServerRouter();
   const Router& before = RouterBeforeSplit();
   std::vector<std::string> paths = {"/",
                                     "/api",
@@ -220,7 +279,7 @@ TEST_CASE("cli routes: every request matches as before the split (row, 404, 405 
 }
 
 TEST_CASE("cli routes: every PublicLinks path shape matches a GET route") {
-  const Router& r = ApiRouter();
+  const Router& r = ServerRouter();
   const std::string token = OrderedToken(20);
   const std::string random = RandomToken(20);
   const std::string guest = mail::GuestToken(token, 3);
@@ -246,6 +305,37 @@ TEST_CASE("cli routes: every PublicLinks path shape matches a GET route") {
   // The links are base + these paths, so the same holds for them.
   PublicLinks links("https://cammio.example:8443/");
   CHECK(links.GuestPage(guest) == links.base() + PublicLinks::GuestPagePath(guest));
+}
+
+TEST_CASE("cli routes: the server's table: credentials on /api/, no row twice") {
+  const Router& r = ServerRouter();
+  for (const auto& route : r.routes()) {
+    CAPTURE(route.pattern);
+    std::string p = route.pattern;
+    // Every /api/ route needs credentials (the API description excepted).
+    if (p.rfind("/api/", 0) == 0 && p != "/api/openapi.json") CHECK(route.authenticated);
+  }
+  // No two rows share a method and a pattern.
+  for (size_t i = 0; i < r.routes().size(); ++i) {
+    for (size_t j = i + 1; j < r.routes().size(); ++j) {
+      CHECK_FALSE((std::string(r.routes()[i].method) == r.routes()[j].method &&
+                   std::string(r.routes()[i].pattern) == r.routes()[j].pattern));
+    }
+  }
+}
+
+TEST_CASE("cli routes: the server's table routes guest links to the guest page") {
+  const Router& r = ServerRouter();
+  RouteMatch m = r.Match("GET", "/public/guests/7.abcdefghijklmnopqrstuvwx27");
+  REQUIRE(m.route != nullptr);
+  CHECK_FALSE(m.route->authenticated);
+  CHECK(m.params.Token("token") == "7.abcdefghijklmnopqrstuvwx27");
+  CHECK(r.Match("GET", "/public/guests/" + std::string(20, 'a')).status.code() ==
+        Status::Code::kNotFound);
+  m = r.Match("GET", "/public/job_interviews/" + std::string(20, 'a'));
+  REQUIRE(m.route != nullptr);
+  CHECK(m.params.Token("token") == std::string(20, 'a'));
+  CHECK(r.Match("GET", "/public/job_interviews/7.abcdefghijklmnopqrstuvwx27").route == nullptr);
 }
 
 }  // namespace
