@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "api/routes.h"
+#include "util/random.h"
 
 namespace cammio {
 namespace {
@@ -258,6 +259,11 @@ TEST_CASE("router: IsToken and IsGuestToken") {
     CAPTURE(bad);
     CHECK_FALSE(IsGuestToken(bad));
   }
+}
+
+TEST_CASE("router: RandomToken and OrderedToken are valid link token segments") {
+  CHECK(IsToken(RandomToken(20)));
+  CHECK(IsToken(OrderedToken(20)));
 }
 
 TEST_CASE("router: {token} and {token:guest} segments") {
