@@ -72,8 +72,8 @@ Router::Segment Router::Compile(std::string_view seg) {
   if (seg.size() >= 2 && seg.front() == '{' && seg.back() == '}') {
     std::string_view inner = seg.substr(1, seg.size() - 2);
     constexpr std::string_view kGuest = ":guest";
-    bool guest = inner.size() > kGuest.size() &&
-                 inner.substr(inner.size() - kGuest.size()) == kGuest;
+    bool guest =
+        inner.size() > kGuest.size() && inner.substr(inner.size() - kGuest.size()) == kGuest;
     out.kind = guest ? Segment::Kind::kGuestToken : Segment::Kind::kToken;
     out.text = std::string(guest ? inner.substr(0, inner.size() - kGuest.size()) : inner);
   } else if (!seg.empty() && seg.front() == ':') {
@@ -138,12 +138,20 @@ RouteMatch Router::Match(std::string_view method, std::string_view path) const {
     }
   }
   if (m.allow.empty()) {
-    m.status = Status::NotFound("The requested resource does not exist within the API configuration");
+    m.status =
+        Status::NotFound("The requested resource does not exist within the API configuration");
   } else {
-    m.status = Status::MethodNotAllowed(std::string(method) + " is not supported here; allowed: " +
-                                        m.allow);
+    m.status = Status::MethodNotAllowed(std::string(method) +
+                                        " is not supported here; allowed: " + m.allow);
   }
   return m;
+}
+
+std::vector<Route> JoinRoutes(std::initializer_list<std::vector<Route>> tables) {
+  std::vector<Route> rows;
+  for (const std::vector<Route>& table : tables)
+    rows.insert(rows.end(), table.begin(), table.end());
+  return rows;
 }
 
 }  // namespace cammio

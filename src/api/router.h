@@ -16,6 +16,7 @@
 #pragma once
 
 #include <cstdint>
+#include <initializer_list>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -106,7 +107,9 @@ bool IsGuestToken(std::string_view s);
 // Parses a positive decimal int64 without sign or leading '+'. False otherwise.
 bool ParseId(std::string_view s, int64_t* out);
 
-// The route table of the whole server (api/routes.cc).
-const Router& ApiRouter();
+// The rows of `tables`, one table after the other: the first row that
+// matches a request wins, so this is the order of matching. The server's
+// table joins the API's, the pages' and the ops rows (cli/server_router.h).
+std::vector<Route> JoinRoutes(std::initializer_list<std::vector<Route>> tables);
 
 }  // namespace cammio

@@ -1,9 +1,12 @@
-// The route table: every path the server answers, one row each. The nested
+// The API's route table: the resources under /api, /healthz, and the JSON
+// and uploads of the candidate pages (the pages' rows are web/routes.cc's,
+// /metrics is ops/routes.cc's; cli/server_router.cc joins them). The nested
 // /api/vacancies/:vacancy_id/... rows use the same handlers as the flat ones;
 // the handlers restrict themselves to the vacancy (api/scope.h). Cached(...)
 // rows may be answered from the response cache (api/response_cache.h); the
 // vacancy list is not (?active=true reads the clock), nor anything that
 // writes (forward_url) or streams a file (videos).
+#include "api/routes.h"
 #include "api/candidate.h"
 #include "api/health.h"
 #include "api/interviews.h"
@@ -13,17 +16,14 @@
 #include "api/uploads.h"
 #include "api/vacancies.h"
 #include "api/videos.h"
-#include "ops/metrics_handler.h"
-#include "web/pages.h"
 
 namespace cammio {
 
 #define V "/api/vacancies/:vacancy_id"
 
-const Router& ApiRouter() {
-  static const Router router({
+const std::vector<Route>& ApiRoutes() {
+  static const std::vector<Route> rows({
       {"GET", "/healthz", HealthHandler, false},
-      {"GET", "/metrics", ops::MetricsHandler, false},  // access: ops/metrics_handler.h
       {"GET", "/api/openapi.json", OpenApiHandler, false},
 
       {"GET", "/api/vacancies", ListVacanciesHandler},
@@ -88,26 +88,6 @@ const Router& ApiRouter() {
       {"GET", "/api/notifications/:id", GetNotificationHandler},
       {"POST", "/api/notifications/:id/redeliver", RedeliverNotificationHandler},
 
-      // Web pages (src/web): HTML, scripts, styles; see web/pages.h.
-      {"GET", "/public/assets/cammio.css", web::AssetHandler, false},
-      {"GET", "/public/assets/common.js", web::AssetHandler, false},
-      {"GET", "/public/assets/uploads.js", web::AssetHandler, false},
-      {"GET", "/public/assets/candidate.js", web::AssetHandler, false},
-      {"GET", "/public/job_interviews/{token}", web::CandidatePageHandler, false},
-      {"GET", "/public/job_interviews/{token}/questions/:question_id/video",
-       web::QuestionVideoHandler, false},
-      {"GET", "/public/vacancies/{token}", web::PublicVacancyPageHandler, false},
-      {"POST", "/public/vacancies/{token}", web::PublicVacancyApplyHandler, false},
-      {"GET", "/public/video/v/{token}", web::ForwardPageHandler, false},
-      {"GET", "/public/video/v/{token}/media/:video_id", web::ForwardMediaHandler, false},
-      {"GET", "/public/reviews/{token}", web::ReviewerPageHandler, false},
-      {"POST", "/public/reviews/{token}", web::ReviewerSubmitHandler, false},
-      {"GET", "/public/reviews/{token}/media/:video_id", web::ReviewerMediaHandler, false},
-      {"GET", "/public/guests/{token:guest}", web::GuestPageHandler, false},
-      {"GET", "/recruiter/reviews/:id", web::RecruiterPageHandler},
-      {"POST", "/recruiter/reviews/:id", web::RecruiterReviewHandler},
-      {"GET", "/recruiter/reviews/:id/media/:video_id", web::RecruiterMediaHandler},
-
       // The candidate pages' JSON, authorised by the link token.
       {"GET", "/public/job_interviews/{token}/state", CandidateStateHandler, false},
       {"POST", "/public/job_interviews/{token}/complete", CandidateCompleteHandler, false},
@@ -118,7 +98,7 @@ const Router& ApiRouter() {
       {"PATCH", "/public/job_interviews/{token}/uploads/:upload_id", UploadChunkHandler, false,
        true},
   });
-  return router;
+  return rows;
 }
 
 #undef V

@@ -17,15 +17,6 @@
 namespace cammio {
 namespace {
 
-constexpr const char kFindVacancy[] =
-    "SELECT id FROM vacancies WHERE account_id = ?1 AND reference_id = ?2 ORDER BY id LIMIT 1";
-constexpr const char kFindInvitation[] =
-    "SELECT i.id FROM invitations i JOIN candidates c ON c.id = i.candidate_id "
-    "WHERE i.vacancy_id = ?1 AND c.email = ?2 AND i.status != 'revoked' ORDER BY i.id LIMIT 1";
-constexpr const char kFindInterview[] =
-    "SELECT id FROM interviews WHERE invitation_id = ?1 ORDER BY id LIMIT 1";
-constexpr const char kCountReviews[] = "SELECT COUNT(*) FROM reviews WHERE interview_id = ?1";
-
 struct VacancySpec {
   const char* reference;
   const char* title;
@@ -50,19 +41,8 @@ const VacancySpec kPublic = {
     "public",
     {"Introduce yourself in one minute.", "What kind of job are you looking for?"}};
 
-// The id of the row `sql` finds with (?1 = a, ?2 = b), or 0.
-Result<int64_t> FindId(Db& db, const char* sql, int64_t a, const std::string& b) {
-  Stmt st = db.Prepare(sql);
-  st.Bind(1, a);
-  if (!b.empty()) st.Bind(2, b);
-  Status s;
-  if (st.Step(&s)) return st.Int(0);
-  if (!s.ok()) return s;
-  return int64_t{0};
-}
-
 Result<Vacancy> EnsureVacancy(Db& db, const User& user, const VacancySpec& spec, int64_t now) {
-  auto id = FindId(db, kFindVacancy, user.account_id, spec.reference);
+  auto id = FindVacancyIdByReference(db, user.account_id, spec.reference);
   if (!id.ok()) return id.status();
   if (*id == 0) {
     Vacancy v;
@@ -101,7 +81,7 @@ Result<Vacancy> EnsureVacancy(Db& db, const User& user, const VacancySpec& spec,
 Result<Invitation> EnsureInvitation(Db& db, const Vacancy& v, const std::string& email,
                                     const std::string& name, int64_t now,
                                     std::optional<int64_t> scheduled) {
-  auto id = FindId(db, kFindInvitation, v.id, email);
+  auto id = FindInvitationIdByEmail(db, v.id, email);
   if (!id.ok()) return id.status();
   if (*id == 0) {
     Invitation inv;
@@ -126,7 +106,7 @@ Result<Invitation> EnsureInvitation(Db& db, const Vacancy& v, const std::string&
 // Completes `inv` into an interview (once) with a review by `user` (once).
 Result<int64_t> EnsureReviewedInterview(Db& db, const User& user, const Vacancy& v,
                                         const Invitation& inv, int64_t now) {
-  auto interview = FindId(db, kFindInterview, inv.id, "");
+  auto interview = FindInterviewIdOfInvitation(db, inv.id);
   if (!interview.ok()) return interview.status();
   if (*interview == 0) {
     Completion c;
@@ -142,7 +122,7 @@ Result<int64_t> EnsureReviewedInterview(Db& db, const User& user, const Vacancy&
     Status s = CompleteInvitation(db, inv.id, c, &*interview);
     if (!s.ok()) return s;
   }
-  auto reviews = FindId(db, kCountReviews, *interview, "");
+  auto reviews = CountReviewsOfInterview(db, *interview);
   if (!reviews.ok()) return reviews.status();
   if (*reviews == 0) {
     Review r;
@@ -209,13 +189,9 @@ namespace {
 Result<int64_t> OtherAccounts(Store& store) {
   int64_t n = 0;
   Status s = store.Read([&](Db& db) {
-    Stmt st = db.Prepare(
-        "SELECT COUNT(*) FROM accounts WHERE id NOT IN "
-        "(SELECT account_id FROM users WHERE email = ?1)");
-    st.Bind(1, std::string(kDemoEmail));
-    Status r;
-    if (st.Step(&r)) n = st.Int(0);
-    return r;
+    auto count = CountAccountsWithoutUser(db, kDemoEmail);
+    if (count.ok()) n = *count;
+    return count.status();
   });
   if (!s.ok()) return s;
   return n;

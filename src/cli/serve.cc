@@ -14,6 +14,7 @@
 #include "cli/app_events.h"
 #include "cli/cli.h"
 #include "cli/server_options.h"
+#include "cli/server_router.h"
 #include "config/public_links.h"
 #include "http/server.h"
 #include "mail/sender.h"
@@ -194,7 +195,7 @@ int RunServe(const Config& config) {
   // HSTS on the plain listener when browsers reach it over HTTPS (a
   // TLS-terminating proxy in front).
   options.hsts_on_plain_http = ctx.links.https();
-  Pipeline pipeline(ctx, ApiRouter(), PipelineOptionsFrom(config));
+  Pipeline pipeline(ctx, ServerRouter(), PipelineOptionsFrom(config));
   http::Server server(options, pipeline, MetricsObserver(metrics));
   s = server.Start();
   if (!s.ok()) {

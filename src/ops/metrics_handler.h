@@ -1,4 +1,4 @@
-// GET /metrics: the Prometheus scrape endpoint (route row in api/routes.cc,
+// GET /metrics: the Prometheus scrape endpoint (route row in ops/routes.cc,
 // unauthenticated as far as API credentials go). Access:
 //   - with a metrics token configured (SetMetricsToken), the request must
 //     carry `Authorization: Bearer <token>` (403 otherwise), from anywhere;

@@ -91,6 +91,18 @@ Result<bool> AccountExists(Db& db, int64_t id) {
   return false;
 }
 
+constexpr const char kCountOtherAccounts[] =
+    "SELECT COUNT(*) FROM accounts WHERE id NOT IN (SELECT account_id FROM users WHERE email = ?1)";
+
+Result<int64_t> CountAccountsWithoutUser(Db& db, const std::string& email) {
+  Stmt st = db.Prepare(kCountOtherAccounts);
+  st.Bind(1, email);
+  Status s;
+  if (st.Step(&s)) return st.Int(0);
+  if (!s.ok()) return s;
+  return int64_t{0};
+}
+
 Result<std::vector<Account>> ListAccounts(Db& db) {
   Stmt st = db.Prepare(kSelectAccounts);
   std::vector<Account> out;

@@ -50,6 +50,9 @@ Result<Account> CreateAccount(Db& db, const std::string& name, int64_t now);
 Result<Account> GetAccount(Db& db, int64_t id);
 // Whether an account with that id exists (any state).
 Result<bool> AccountExists(Db& db, int64_t id);
+// How many accounts have no user with that email (all of them when there is
+// no such user); a failed read's Status otherwise.
+Result<int64_t> CountAccountsWithoutUser(Db& db, const std::string& email);
 Result<std::vector<Account>> ListAccounts(Db& db);
 // One cheap read of the accounts table: OK when the database answers
 // (GET /healthz); the SQLite error otherwise.

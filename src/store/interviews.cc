@@ -242,6 +242,29 @@ Status CompleteInvitation(Db& db, int64_t invitation_id, const Completion& c,
   return MarkInvitationCompleted(db, invitation_id, c.ended_at);
 }
 
+constexpr const char kFindInterviewOfInvitation[] =
+    "SELECT id FROM interviews WHERE invitation_id = ?1 ORDER BY id LIMIT 1";
+constexpr const char kCountReviewsOfInterview[] =
+    "SELECT COUNT(*) FROM reviews WHERE interview_id = ?1";
+
+Result<int64_t> FindInterviewIdOfInvitation(Db& db, int64_t invitation_id) {
+  Stmt st = db.Prepare(kFindInterviewOfInvitation);
+  st.Bind(1, invitation_id);
+  Status s;
+  if (st.Step(&s)) return st.Int(0);
+  if (!s.ok()) return s;
+  return int64_t{0};
+}
+
+Result<int64_t> CountReviewsOfInterview(Db& db, int64_t interview_id) {
+  Stmt st = db.Prepare(kCountReviewsOfInterview);
+  st.Bind(1, interview_id);
+  Status s;
+  if (st.Step(&s)) return st.Int(0);
+  if (!s.ok()) return s;
+  return int64_t{0};
+}
+
 Result<Interview> GetInterview(Db& db, int64_t account_id, int64_t id) {
   Stmt st = db.Prepare(kSelectInterview);
   st.Bind(1, account_id).Bind(2, id);

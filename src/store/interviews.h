@@ -80,6 +80,13 @@ Status CompleteInvitation(Db& db, int64_t invitation_id, const Completion& c,
                           int64_t* interview_id);
 
 Result<Interview> GetInterview(Db& db, int64_t account_id, int64_t id);
+// The first (lowest) id of the invitation's interviews, or 0 when there is
+// none; a failed read's Status otherwise. Any account (the caller owns the
+// invitation).
+Result<int64_t> FindInterviewIdOfInvitation(Db& db, int64_t invitation_id);
+// How many reviews the interview has (0 for none); a failed read's Status
+// otherwise.
+Result<int64_t> CountReviewsOfInterview(Db& db, int64_t interview_id);
 Status ListInterviews(Db& db, int64_t account_id, const InterviewFilter& f,
                       std::vector<Interview>* out, int64_t* total);
 Status CountInterviews(Db& db, int64_t account_id, const InterviewFilter& f, int64_t* total);

@@ -208,6 +208,19 @@ Result<Invitation> GetInvitationByToken(Db& db, const std::string& token) {
   return One(st, "with that link");
 }
 
+constexpr const char kFindInvitationByEmail[] =
+    "SELECT i.id FROM invitations i JOIN candidates c ON c.id = i.candidate_id "
+    "WHERE i.vacancy_id = ?1 AND c.email = ?2 AND i.status != 'revoked' ORDER BY i.id LIMIT 1";
+
+Result<int64_t> FindInvitationIdByEmail(Db& db, int64_t vacancy_id, const std::string& email) {
+  Stmt st = db.Prepare(kFindInvitationByEmail);
+  st.Bind(1, vacancy_id).Bind(2, email);
+  Status s;
+  if (st.Step(&s)) return st.Int(0);
+  if (!s.ok()) return s;
+  return int64_t{0};
+}
+
 Status ListOpenInvitations(Db& db, int64_t account_id, const InvitationFilter& f,
                            std::vector<Invitation>* out, int64_t* total) {
   Stmt count = db.Prepare(f.vacancy_id ? kCountByVacancy : kCountByAccount);

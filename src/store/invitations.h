@@ -57,6 +57,10 @@ Status UpdateInvitation(Db& db, const Invitation& inv);
 Result<Invitation> GetInvitation(Db& db, int64_t account_id, int64_t id);
 // By the candidate link's token, any status and account (the public pages).
 Result<Invitation> GetInvitationByToken(Db& db, const std::string& token);
+// The first (lowest) id of the vacancy's invitations, revoked ones excepted,
+// whose candidate has that email, or 0 when there is none; a failed read's
+// Status otherwise.
+Result<int64_t> FindInvitationIdByEmail(Db& db, int64_t vacancy_id, const std::string& email);
 // Open invitations only, ordered by id.
 Status ListOpenInvitations(Db& db, int64_t account_id, const InvitationFilter& f,
                            std::vector<Invitation>* out, int64_t* total);

@@ -218,6 +218,19 @@ Result<bool> VacancyExists(Db& db, int64_t account_id, int64_t id) {
   return false;
 }
 
+constexpr const char kFindVacancyByReference[] =
+    "SELECT id FROM vacancies WHERE account_id = ?1 AND reference_id = ?2 ORDER BY id LIMIT 1";
+
+Result<int64_t> FindVacancyIdByReference(Db& db, int64_t account_id,
+                                         const std::string& reference_id) {
+  Stmt st = db.Prepare(kFindVacancyByReference);
+  st.Bind(1, account_id).Bind(2, reference_id);
+  Status s;
+  if (st.Step(&s)) return st.Int(0);
+  if (!s.ok()) return s;
+  return int64_t{0};
+}
+
 static void BindFilter(Stmt& st, int64_t account_id, const VacancyFilter& f) {
   st.Bind(1, account_id)
       .Bind(2, f.templates_only ? 1 : 0)

@@ -76,6 +76,10 @@ Result<std::string> GetVacancyKind(Db& db, int64_t account_id, int64_t id);
 // Whether the account has a vacancy with that id (the cheapest check, for
 // the scope of nested routes).
 Result<bool> VacancyExists(Db& db, int64_t account_id, int64_t id);
+// The first (lowest) id of the account's vacancies with that reference_id, or
+// 0 when there is none; a failed read's Status otherwise.
+Result<int64_t> FindVacancyIdByReference(Db& db, int64_t account_id,
+                                         const std::string& reference_id);
 // Matching vacancies ordered by id, and the count before limit/offset.
 Status ListVacancies(Db& db, int64_t account_id, const VacancyFilter& filter,
                      std::vector<Vacancy>* out, int64_t* total);

@@ -1,4 +1,4 @@
-// The web pages' handlers (routes in api/routes.cc, block "Web pages"). Every
+// The web pages' handlers (their routes: web/routes.cc). Every
 // handler has the API's shape `Status H(Call&)`: it answers a page through
 // web/html.h, or returns an error Status that the pipeline renders as an HTML
 // page for browsers (web::ReplyErrorPage, through web/error_page.h) and as JSON otherwise.

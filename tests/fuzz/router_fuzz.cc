@@ -1,9 +1,11 @@
 // sources: src/api/router.cc src/api/routes.cc src/api/list_query.cc
+// sources: src/web/routes.cc src/ops/routes.cc src/cli/server_router.cc
 // sources: src/util/time.cc src/util/status.cc src/api/events.cc
-// stub-handlers: the handlers routes.cc names are aborting stubs (none is called).
+// stub-handlers: the handlers the route tables name are aborting stubs (none is called).
 //
 // libFuzzer target for request routing: a method and a path against the real
-// route table (ApiRouter(), src/api/routes.cc), then the query string through
+// route table (ServerRouter(), cli/server_router.h: the API's, the pages' and
+// the ops rows), then the query string through
 // cpp-httplib's query parser into ParseListQuery / ParsePageQuery.
 // Checks, besides the sanitizers:
 //   - a match names a row of that method (HEAD: GET) whose pattern has as many
@@ -28,14 +30,15 @@
 #include "api/call.h"
 #include "api/list_query.h"
 #include "api/router.h"
+#include "cli/server_router.h"
 
 namespace {
 
-using cammio::ApiRouter;
 using cammio::IsGuestToken;
 using cammio::IsToken;
 using cammio::Route;
 using cammio::RouteMatch;
+using cammio::ServerRouter;
 using cammio::SplitPath;
 
 void Check(bool ok) {
@@ -43,7 +46,7 @@ void Check(bool ok) {
 }
 
 void CheckMatch(const std::string& method, const std::string& path) {
-  const RouteMatch m = ApiRouter().Match(method, path);
+  const RouteMatch m = ServerRouter().Match(method, path);
   const std::vector<std::string_view> parts = SplitPath(path);
   if (m.route == nullptr) {
     Check(m.status.IsNotFound() || m.status.code() == cammio::Status::Code::kMethodNotAllowed);
@@ -71,13 +74,13 @@ void CheckMatch(const std::string& method, const std::string& path) {
       Check(seg == parts[i]);
     }
   }
-  const RouteMatch again = ApiRouter().Match(method, path);
+  const RouteMatch again = ServerRouter().Match(method, path);
   Check(again.route == m.route);
 }
 
 // Every row matches a path made from its pattern.
 void CheckEveryPattern() {
-  for (const Route& row : ApiRouter().routes()) {
+  for (const Route& row : ServerRouter().routes()) {
     std::string path;
     for (std::string_view seg : SplitPath(row.pattern)) {
       path += '/';
@@ -92,7 +95,7 @@ void CheckEveryPattern() {
       }
     }
     CheckMatch(row.method, path);
-    const RouteMatch m = ApiRouter().Match(row.method, path);
+    const RouteMatch m = ServerRouter().Match(row.method, path);
     Check(m.route != nullptr && std::string(m.route->pattern) == row.pattern);
   }
 }

@@ -11,6 +11,7 @@
 
 #include "cli/server_options.h"
 #include "config/config.h"
+#include "cli/server_router.h"
 #include "mail/sender.h"
 #include "notify/sender.h"
 #include "ops/tar.h"
@@ -113,7 +114,7 @@ http::ServerOptions TransportOptionsOf(const ServerContext& ctx, const ServerOpt
 
 ApiStack::ApiStack(ServerContext ctx, ServerOptions options)
     : metrics_(ctx.metrics != nullptr ? ctx.metrics : &own_metrics_),
-      pipeline_(WithMetrics(ctx, metrics_), ApiRouter(), PipelineOptionsOf(options)),
+      pipeline_(WithMetrics(ctx, metrics_), ServerRouter(), PipelineOptionsOf(options)),
       server_(TransportOptionsOf(ctx, options), pipeline_, MetricsObserver(*metrics_)) {}
 
 TestServer::TestServer(ServerOptions options, net::OutboundPolicy outbound, StoreOptions so)

@@ -71,7 +71,7 @@ struct ServerOptions : http::ServerOptions {
 // TestServer's options without TLS: the plain listener alone.
 ServerOptions WithoutTls();
 
-// The API pipeline over `ctx` with the whole route table (ApiRouter()),
+// The API pipeline over `ctx` with the server's route table (ServerRouter()),
 // served by an http::Server, wired as `cammio serve` wires them: HSTS on
 // the plain listener when ctx.links is https, connection metrics.
 class ApiStack {

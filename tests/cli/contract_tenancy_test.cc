@@ -1,8 +1,9 @@
-// Contract test of tenancy (docs/contract.md "Tenancy"): for every id-bearing row
-// of the route table (ApiRouter().routes()), another account that uses the ids
-// of account A's resources is answered exactly as for ids that do not exist:
-// 404 with the same error document (up to the ids it quotes), under every
-// method and in both formats; and nothing of A changes.
+// Contract test of tenancy (docs/contract.md "Tenancy"): for every id-bearing
+// row of the server's route table (ServerRouter().routes(): the API's rows
+// and the recruiter pages', hence tests/cli/), another account that uses the
+// ids of account A's resources is answered exactly as for ids that do not
+// exist: 404 with the same error document (up to the ids it quotes), under
+// every method and in both formats; and nothing of A changes.
 #include <doctest/doctest.h>
 
 #include <map>
@@ -11,6 +12,7 @@
 #include <vector>
 
 #include "api/router.h"
+#include "cli/server_router.h"
 #include "notify/outbox.h"
 #include "testing/api_helpers.h"
 
@@ -179,7 +181,7 @@ World Build(TestServer& server, Api& a, Api& b) {
 // Everything A can read, as A sees it (forward_url excluded: it mints).
 std::map<std::string, std::string> Snapshot(TestServer& server, Api& a, const World& w) {
   std::map<std::string, std::string> out;
-  for (const Route& r : ApiRouter().routes()) {
+  for (const Route& r : ServerRouter().routes()) {
     std::string pattern = r.pattern;
     if (std::string(r.method) != "GET" || !r.authenticated ||
         Collection(pattern) == "forward_url") {
@@ -228,7 +230,7 @@ void CheckSameAnswer(const Resp& theirs, const Resp& missing) {
 }
 
 bool Supports(const std::string& pattern, const std::string& method) {
-  for (const Route& r : ApiRouter().routes()) {
+  for (const Route& r : ServerRouter().routes()) {
     if (pattern == r.pattern && method == r.method) return true;
   }
   return false;
@@ -245,7 +247,7 @@ TEST_CASE(
   // The substitution is right: A itself reads every GET route with these ids.
   std::set<std::string> patterns;
   size_t id_rows = 0;
-  for (const Route& r : ApiRouter().routes()) {
+  for (const Route& r : ServerRouter().routes()) {
     std::string pattern = r.pattern;
     // Account-scoped API rows; public pages are authorised by their link token.
     if (!HasIds(pattern) || !r.authenticated) continue;

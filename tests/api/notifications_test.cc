@@ -1,8 +1,5 @@
-// /api/settings/notifications and /api/notifications. The requests go through
-// the real server when its route table has these routes (src/api/routes.cc),
-// and otherwise straight to the handlers through a Router made of the same
-// rows (kNotificationRoutes below: the rows to add to routes.cc), with a
-// real Call, so the handlers are tested either way.
+// /api/settings/notifications and /api/notifications, through the real server
+// (testing::TestServer: the production route table and pipeline).
 #include <doctest/doctest.h>
 
 #include <chrono>
@@ -28,26 +25,10 @@ using testing::Resp;
 using testing::TestServer;
 using namespace std::chrono_literals;
 
-const Router& NotificationRouter() {
-  static const Router router({
-      {"GET", "/api/settings/notifications", GetNotificationSettingsHandler},
-      {"PUT", "/api/settings/notifications", PutNotificationSettingsHandler},
-      {"POST", "/api/settings/notifications/test", TestNotificationSettingsHandler},
-      {"GET", "/api/notifications", ListNotificationsHandler},
-      {"GET", "/api/notifications/:id", GetNotificationHandler},
-      {"POST", "/api/notifications/:id/redeliver", RedeliverNotificationHandler},
-  });
-  return router;
-}
-
-bool Wired() { return ApiRouter().Match("GET", "/api/settings/notifications").route != nullptr; }
-
 // One account's view of these endpoints.
 class Client {
  public:
-  Client(TestServer& server, const Credentials& creds) : server_(server), creds_(creds) {
-    if (Wired()) api_ = std::make_unique<Api>(server, creds);
-  }
+  Client(TestServer& server, const Credentials& creds) : api_(server, creds) {}
 
   Resp Get(const std::string& path) { return Send("GET", path, ""); }
   Resp Put(const std::string& path, const std::string& body) { return Send("PUT", path, body); }
@@ -58,72 +39,11 @@ class Client {
   Resp Send(const std::string& method, const std::string& path, const std::string& body) {
     bool xml = path.find(".xml") != std::string::npos;
     std::string ct = xml ? "application/xml" : "application/json";
-    if (api_) return api_->Send(method, path, body, body.empty() ? "" : ct, {});
-    return Direct(method, path, body, xml);
+    return api_.Send(method, path, body, body.empty() ? "" : ct, {});
   }
 
  private:
-  Resp Direct(const std::string& method, const std::string& target, const std::string& body,
-              bool xml) {
-    httplib::Request req;
-    req.method = method;
-    std::string path = target.substr(0, target.find('?'));
-    if (target.find('?') != std::string::npos) {
-      std::string query = target.substr(target.find('?') + 1);
-      size_t start = 0;
-      while (start < query.size()) {
-        size_t amp = query.find('&', start);
-        std::string pair = query.substr(start, amp == std::string::npos ? amp : amp - start);
-        size_t eq = pair.find('=');
-        req.params.emplace(
-            httplib::detail::decode_url(pair.substr(0, eq), true),
-            eq == std::string::npos ? "" : httplib::detail::decode_url(pair.substr(eq + 1), true));
-        if (amp == std::string::npos) break;
-        start = amp + 1;
-      }
-    }
-    if (!body.empty()) req.set_header("Content-Type", xml ? "application/xml" : "application/json");
-    FormatNegotiation formats = Negotiate(path, req.headers);
-    path = formats.path;
-    req.path = path;
-    Format format = formats.response;
-    httplib::Response res;
-    RouteMatch m = NotificationRouter().Match(method, path);
-    Status s = m.status;
-    if (m.route != nullptr) {
-      Result<Principal> p = Status::Internal("unset");
-      REQUIRE(server_.store()
-                  .Read([&](Db& db) {
-                    p = Authenticate(db, creds_.email, creds_.token);
-                    return Status::OK();
-                  })
-                  .ok());
-      REQUIRE(p.ok());
-      ServerContext ctx;
-      ctx.store = &server_.store();
-      ctx.clock = &server_.clock();
-      ctx.links = PublicLinks("https://cammio.test");
-      ctx.data_dir = server_.data_dir();
-      Call call(ctx, req, body, res, formats, m.params, &p.value());
-      s = m.route->handler(call);
-    }
-    if (!s.ok()) {
-      res.status = HttpStatusFor(s);
-      res.set_content(Render(ErrorDocumentFor(s), format), ContentTypeFor(format));
-    }
-    Resp out;
-    out.status = res.status;
-    out.body = res.body;
-    out.headers = res.headers;
-    if (!res.has_header("Content-Type")) {
-      out.headers.emplace("Content-Type", ContentTypeFor(format));
-    }
-    return out;
-  }
-
-  TestServer& server_;
-  Credentials creds_;
-  std::unique_ptr<Api> api_;
+  Api api_;
 };
 
 Value Settings(const Resp& r) { return testing::Object(r, 200, "notification_settings"); }

@@ -1,0 +1,14 @@
+#include "cli/server_router.h"
+
+#include "api/routes.h"
+#include "ops/routes.h"
+#include "web/routes.h"
+
+namespace cammio {
+
+const Router& ServerRouter() {
+  static const Router router(JoinRoutes({ApiRoutes(), web::PageRoutes(), ops::OpsRoutes()}));
+  return router;
+}
+
+}  // namespace cammio
