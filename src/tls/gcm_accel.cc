@@ -9,6 +9,7 @@
 
 #if defined(__x86_64__)
 
+#include <cpuid.h>
 #include <immintrin.h>
 #include <mbedtls/aes.h>
 #include <mbedtls/cipher.h>
@@ -34,8 +35,18 @@ bool CpuSupported() {
 // AVX-512 with VAES and VPCLMULQDQ: four blocks per instruction (Zen 4,
 // Ice Lake and later). libgcc's check includes the OS saving zmm state.
 bool WideSupported() {
+#if defined(__clang__)
+  // clang 14's __builtin_cpu_supports knows neither "vaes" nor "vpclmulqdq":
+  // CPUID leaf 7 reports them in ECX bits 9 and 10. The AVX-512 checks
+  // (with the OS's zmm state) still come from the builtin.
+  unsigned eax = 0, ebx = 0, ecx = 0, edx = 0;
+  static const bool ok = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+                         __get_cpuid_count(7, 0, &eax, &ebx, &ecx, &edx) != 0 &&
+                         (ecx & (1u << 9)) != 0 && (ecx & (1u << 10)) != 0;
+#else
   static const bool ok = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
                          __builtin_cpu_supports("vaes") && __builtin_cpu_supports("vpclmulqdq");
+#endif
   return ok;
 }
 
@@ -225,8 +236,10 @@ CAMMIO_GCM_TARGET inline __m128i CryptN(const Keys& k, bool encrypt, __m128i iv_
 // GCC 12's AVX-512 headers pass _mm512_undefined_epi32() to the broadcast
 // and extract builtins, which -Wmaybe-uninitialized reports wherever they
 // are inlined; nothing of ours is uninitialised.
+#if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
 
 #define CAMMIO_GCM_WIDE_TARGET \
   __attribute__((target("aes,pclmul,ssse3,sse4.1,avx2,avx512f,avx512bw,vaes,vpclmulqdq")))
@@ -329,7 +342,9 @@ CAMMIO_GCM_WIDE_TARGET size_t CryptWide(const Keys& k, bool encrypt, __m128i iv_
   return i;
 }
 
+#if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic pop
+#endif
 
 // Encrypts or decrypts `len` bytes (in place allowed) and computes the full
 // 16-byte tag. Preconditions (checked by Usable): 12-byte IV, len and

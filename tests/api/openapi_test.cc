@@ -24,6 +24,10 @@
 namespace cammio {
 namespace {
 
+// Loops over pairs name entry.first and entry.second instead of using a
+// structured binding: clang 14 (the sanitizer build) cannot capture a binding
+// in the lambdas that doctest's assertions expand to.
+
 using testing::Json;
 using testing::SchemaCheck;
 using testing::TestServer;
@@ -192,7 +196,8 @@ class Api {
 
     // Headers the document promises (Idempotent-Replayed only on replays).
     if (const Value* headers = response->Find("headers")) {
-      for (const auto& [name, h] : headers->members()) {
+      for (const auto& entry : headers->members()) {
+        const auto& name = entry.first;
         if (name == "Idempotent-Replayed") continue;
         CHECK_MESSAGE(r.has_header(name.c_str()),
                       what << ": header " << name << " is documented but missing");
@@ -290,7 +295,9 @@ TEST_CASE("openapi: the document lists exactly the router's routes") {
     }
   }
   // No phantom endpoints, and every {name} of a path is declared as a path parameter.
-  for (const auto& [path, item] : paths.members()) {
+  for (const auto& entry : paths.members()) {
+    const auto& path = entry.first;
+    const auto& item = entry.second;
     std::set<std::string> declared;
     auto collect = [&](const Value* params) {
       if (params == nullptr) return;
@@ -321,7 +328,9 @@ TEST_CASE("openapi: the document lists exactly the router's routes") {
 // Walks the document: every "$ref" must resolve.
 void CheckRefs(const SchemaCheck& check, const Value& v, const std::string& at) {
   if (v.is_object()) {
-    for (const auto& [key, member] : v.members()) {
+    for (const auto& entry : v.members()) {
+      const auto& key = entry.first;
+      const auto& member = entry.second;
       if (key == "$ref") {
         CHECK_MESSAGE((member.is_string() && check.Resolve(member.as_string()) != nullptr),
                       "dangling $ref at " << at << ": " << member.as_string());
@@ -346,7 +355,9 @@ TEST_CASE("openapi: every $ref resolves and every operation declares its answers
       const Value* responses = op->Find("responses");
       REQUIRE_MESSAGE(responses != nullptr, what);
       bool success = false;
-      for (const auto& [status, resp] : responses->members()) {
+      for (const auto& entry : responses->members()) {
+        const auto& status = entry.first;
+        const auto& resp = entry.second;
         success = success || status[0] == '2';
         const Value* d = check.Deref(resp);
         REQUIRE_MESSAGE(d != nullptr, what << " " << status);
@@ -706,7 +717,9 @@ TEST_CASE("openapi: a run over every operation answers what the document declare
   api.Call("POST", "/api/vacancies", std::string(1200 * 1024, ' '), 413, {}, false, false);
 
   // --- every documented operation answered successfully at least once
-  for (const auto& [path, item] : doc.Find("paths")->members()) {
+  for (const auto& entry : doc.Find("paths")->members()) {
+    const auto& path = entry.first;
+    const auto& item = entry.second;
     for (const char* method : kMethods) {
       if (item.Find(method) == nullptr || path == "/api/openapi.json") continue;
       CHECK_MESSAGE(

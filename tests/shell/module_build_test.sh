@@ -2,7 +2,7 @@
 # The build enforces the module graph of src/modules.txt (cmake/Modules.cmake):
 # compiled with the flags of module m's own library (from the build's
 # compile_commands.json), `#include "<n>/x.h"` resolves for m itself and the
-# lower modules m may include, and fails ("No such file or directory") for
+# lower modules m may include, and fails ("No such file or directory" from GCC, "file not found" from clang) for
 # every module above m, unless an exceptions: line of src/modules.txt opens
 # that edge for a file of src/m/ (the ratchet; a header's exception also opens
 # what the included module may include, see cmake/Modules.cmake).
@@ -82,7 +82,7 @@ expect() {  # expect ok|refused MODULE HEADER
     echo "FAIL: module $2 including \"$3\": expected $1, got $got"
     sed 's/^/    /' "$work/err" | head -5
     fail=1
-  elif [ "$got" = refused ] && ! grep -q "No such file or directory" "$work/err"; then
+  elif [ "$got" = refused ] && ! grep -qE "No such file or directory|file not found" "$work/err"; then
     echo "FAIL: module $2 including \"$3\" failed, but not for a missing header:"
     sed 's/^/    /' "$work/err" | head -5
     fail=1
