@@ -16,6 +16,7 @@
 
 #include "testing/api_helpers.h"
 #include "testing/raw_http.h"
+#include "testing/smuggling_probes.h"
 #include "util/crypto.h"
 #include "util/log.h"
 
@@ -36,37 +37,8 @@ std::string Smuggled(const Credentials& c) {
          BasicHeader(c.email, c.token) + "\r\n\r\n";
 }
 
-struct Probe {
-  const char* name;
-  std::string head;  // followed by the smuggled request
-  int status;
-};
-
-std::vector<Probe> SmugglingProbes() {
-  const std::string get = "GET /healthz HTTP/1.1\r\nHost: x\r\n";
-  const std::string post = "POST /api/vacancies HTTP/1.1\r\nHost: x\r\n";
-  return {
-      {"bad request line", "GARBAGE\r\nHost: x\r\n\r\n", 400},
-      {"unknown method", "FOO /healthz HTTP/1.1\r\nHost: x\r\n\r\n", 501},
-      {"HTTP/9.9", "GET /healthz HTTP/9.9\r\nHost: x\r\n\r\n", 505},
-      {"header line over 8 KiB", get + "X-Big: " + std::string(9000, 'a') + "\r\n\r\n", 431},
-      {"Content-Length with Transfer-Encoding",
-       post + "Content-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 400},
-      {"space before the colon", post + "Transfer-Encoding : chunked\r\n\r\n0\r\n\r\n", 400},
-      {"obs-folded Transfer-Encoding",
-       post + "Content-Length: 5\r\nX-A: 1\r\n Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 400},
-      {"two different Content-Lengths", post + "Content-Length: 0\r\nContent-Length: 5\r\n\r\n",
-       400},
-      {"bare LF", "GET /healthz HTTP/1.1\nHost: x\n\n", 400},
-      {"Transfer-Encoding on HTTP/1.0",
-       "POST /api/vacancies HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 400},
-      // cpp-httplib reads chunked only when the one field is exactly "chunked".
-      {"Transfer-Encoding list with an empty element",
-       post + "Transfer-Encoding: chunked,\r\n\r\n0\r\n\r\n", 501},
-      {"two Transfer-Encoding fields",
-       post + "Transfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 400},
-  };
-}
+using testing::Probe;
+using testing::SmugglingProbes;
 
 TEST_CASE("pipeline edge: a refused head gets the error document with details") {
   TestServer server(WithoutTls());
