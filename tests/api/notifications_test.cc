@@ -13,6 +13,7 @@
 #include "store/interviews.h"
 #include "testing/api_helpers.h"
 #include "testing/ats_receiver.h"
+#include "testing/wait.h"
 #include "util/crypto.h"
 
 namespace cammio {
@@ -48,14 +49,7 @@ class Client {
 
 Value Settings(const Resp& r) { return testing::Object(r, 200, "notification_settings"); }
 
-bool WaitUntil(const std::function<bool()>& pred, std::chrono::milliseconds timeout = 10s) {
-  auto end = std::chrono::steady_clock::now() + timeout;
-  while (std::chrono::steady_clock::now() < end) {
-    if (pred()) return true;
-    std::this_thread::sleep_for(5ms);
-  }
-  return pred();
-}
+using testing::WaitUntil;
 
 std::string Quoted(const std::string& s) { return "\"" + JsonEscape(s) + "\""; }
 

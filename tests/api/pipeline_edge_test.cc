@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "testing/api_helpers.h"
+#include "testing/http_checks.h"
 #include "testing/raw_http.h"
 #include "testing/smuggling_probes.h"
 #include "util/crypto.h"
@@ -83,22 +84,12 @@ TEST_CASE("pipeline edge: pipelined API requests are all answered, in order") {
   CHECK(ResponseStatuses(got) == std::vector<int>{200, 404, 412, 200});
 }
 
-constexpr char kHsts[] = "max-age=31536000";
-const httplib::Headers kBrowser{{"Accept", "text/html,application/xhtml+xml,*/*;q=0.8"}};
+using testing::CheckHsts;
+using testing::CheckNosniff;
+using testing::kBrowser;
+using testing::kHsts;
 
 size_t Count(const httplib::Headers& h, const std::string& name) { return h.count(name); }
-
-void CheckNosniff(const httplib::Headers& h) {
-  CHECK(Count(h, "X-Content-Type-Options") == 1);
-  auto it = h.find("X-Content-Type-Options");
-  if (it != h.end()) CHECK(it->second == "nosniff");
-}
-
-void CheckHsts(const httplib::Headers& h) {
-  CHECK(Count(h, "Strict-Transport-Security") == 1);
-  auto it = h.find("Strict-Transport-Security");
-  if (it != h.end()) CHECK(it->second == kHsts);
-}
 
 TEST_CASE("pipeline edge: every answer of the pipeline carries nosniff and HSTS once") {
   // public_url is https (TestServer): HSTS on the plain listener too.

@@ -19,6 +19,7 @@
 #include "format/render.h"
 #include "store/accounts.h"
 #include "testing/api_helpers.h"
+#include "testing/http_checks.h"
 #include "testing/test_support.h"
 #include "util/crypto.h"
 
@@ -452,19 +453,9 @@ TEST_CASE("pipeline: a body over the limit is 413 and the server keeps serving")
   CHECK(List(*cli).total == 1);
 }
 
-// Sends `body` with Transfer-Encoding: chunked, in chunks of 512 bytes.
+// Sends `body` as JSON with Transfer-Encoding: chunked, in chunks of 512 bytes.
 HttpResult PostChunked(httplib::ClientImpl& cli, const std::string& path, const std::string& body) {
-  return cli.Post(
-      path,
-      [&body](size_t offset, httplib::DataSink& sink) {
-        if (offset < body.size()) {
-          sink.write(body.data() + offset, std::min<size_t>(512, body.size() - offset));
-        } else {
-          sink.done();
-        }
-        return true;
-      },
-      "application/json");
+  return testing::PostChunked(cli, path, body, "application/json");
 }
 
 // The limit must hold however the body is framed (cpp-httplib 0.11.4 itself

@@ -19,6 +19,7 @@
 
 #include "http/fake_server.h"
 #include "testing/raw_http.h"
+#include "testing/wait.h"
 
 namespace cammio {
 namespace {
@@ -27,9 +28,7 @@ using std::chrono::milliseconds;
 using testing::RawConnection;
 using Clock = std::chrono::steady_clock;
 
-double SecondsSince(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
+using testing::SecondsSince;
 
 // Both ends of every connection live in this process.
 void RaiseFileLimit(rlim_t want) {

@@ -12,6 +12,7 @@
 #include <string>
 
 #include "http/fake_server.h"
+#include "testing/http_checks.h"
 #include "testing/raw_http.h"
 
 namespace cammio {
@@ -20,22 +21,12 @@ namespace {
 using testing::FakeAnswer;
 using testing::FakeServer;
 
-constexpr char kHsts[] = "max-age=31536000";
-const httplib::Headers kBrowser{{"Accept", "text/html,application/xhtml+xml,*/*;q=0.8"}};
+using testing::CheckHsts;
+using testing::CheckNosniff;
+using testing::kBrowser;
+using testing::kHsts;
 
 size_t Count(const httplib::Headers& h, const std::string& name) { return h.count(name); }
-
-void CheckNosniff(const httplib::Headers& h) {
-  CHECK(Count(h, "X-Content-Type-Options") == 1);
-  auto it = h.find("X-Content-Type-Options");
-  if (it != h.end()) CHECK(it->second == "nosniff");
-}
-
-void CheckHsts(const httplib::Headers& h) {
-  CHECK(Count(h, "Strict-Transport-Security") == 1);
-  auto it = h.find("Strict-Transport-Security");
-  if (it != h.end()) CHECK(it->second == kHsts);
-}
 
 // The fake answers from each hook: an HTML page and an HTML error page
 // (OnRequest), a file (content provider), JSON, a route miss (OnHead) and a

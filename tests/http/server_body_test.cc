@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "http/fake_server.h"
+#include "testing/http_checks.h"
 
 namespace cammio {
 namespace {
@@ -24,19 +25,10 @@ http::ServerOptions SmallBodies() {
 }
 
 // Sends `body` with Transfer-Encoding: chunked, in chunks of 512 bytes.
+// Chunked bodies in this file are octet streams.
 httplib::Result PostChunked(httplib::ClientImpl& cli, const std::string& path,
                             const std::string& body) {
-  return cli.Post(
-      path,
-      [&body](size_t offset, httplib::DataSink& sink) {
-        if (offset < body.size()) {
-          sink.write(body.data() + offset, std::min<size_t>(512, body.size() - offset));
-        } else {
-          sink.done();
-        }
-        return true;
-      },
-      "application/octet-stream");
+  return testing::PostChunked(cli, path, body, "application/octet-stream");
 }
 
 TEST_CASE("http::Server: bodies over max_body_bytes answer 413 without OnRequest") {

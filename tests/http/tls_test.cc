@@ -20,6 +20,7 @@
 
 #include "http/tls_listener.h"
 #include "http/worker_pool.h"
+#include "testing/wait.h"
 #include "tls/certificate.h"
 #include "tls/client.h"
 #include "tls/session.h"
@@ -36,9 +37,7 @@ using tls::TlsClientOptions;
 
 using Clock = std::chrono::steady_clock;
 
-double SecondsSince(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
+using testing::SecondsSince;
 
 std::string ReadFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);

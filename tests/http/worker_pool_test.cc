@@ -16,6 +16,7 @@
 
 #include "http/idle_parking.h"
 #include "http/worker_pool.h"
+#include "testing/wait.h"
 #include "util/blocking.h"
 
 namespace cammio::http {
@@ -24,9 +25,7 @@ namespace {
 using Clock = std::chrono::steady_clock;
 using std::chrono::milliseconds;
 
-double SecondsSince(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
+using testing::SecondsSince;
 
 struct SocketPair {
   SocketPair() { REQUIRE(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fd) == 0); }

@@ -18,6 +18,7 @@
 #include "store/interviews.h"
 #include "testing/api_helpers.h"
 #include "testing/ats_receiver.h"
+#include "testing/wait.h"
 #include "util/crypto.h"
 
 namespace cammio {
@@ -31,14 +32,7 @@ using testing::TestServer;
 
 using namespace std::chrono_literals;
 
-bool WaitUntil(const std::function<bool()>& pred, std::chrono::milliseconds timeout = 10s) {
-  auto end = std::chrono::steady_clock::now() + timeout;
-  while (std::chrono::steady_clock::now() < end) {
-    if (pred()) return true;
-    std::this_thread::sleep_for(5ms);
-  }
-  return pred();
-}
+using testing::WaitUntil;
 
 // An open invitation of `creds`' account carrying `callback_params` (JSON
 // object text, or "" for none).
