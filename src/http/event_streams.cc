@@ -160,6 +160,12 @@ bool EventStreams::Send(Id id, std::string frame) {
   return ok;
 }
 
+size_t EventStreams::queued(Id id) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = streams_.find(id);
+  return it == streams_.end() ? 0 : it->second->queued();
+}
+
 void EventStreams::Close(Id id) {
   {
     std::lock_guard<std::mutex> lock(mu_);

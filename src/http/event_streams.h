@@ -82,6 +82,9 @@ class EventStreams {
   void CloseAll();
   // Streams open (answered and not yet closed, adopted or not).
   size_t open() const { return open_.load(); }
+  // Bytes queued for stream `id` and not yet taken by its socket; 0 for a
+  // stream that is gone.
+  size_t queued(Id id) const;
 
   // The transport's side (AnswerWithEventStream and HttpConnection).
   // A new stream, or 0 when max_streams are open.

@@ -8,6 +8,7 @@
 #include <doctest/doctest.h>
 #include <poll.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -39,6 +40,20 @@ using testing::FakeServer;
 using testing::RawConnection;
 using testing::SecondsSince;
 using testing::WaitUntil;
+
+// The sanitizers' redzones and shadow memory multiply what an allocation
+// costs; the RSS bound below is the release build's, scaled for them.
+#if defined(__SANITIZE_ADDRESS__)
+constexpr size_t kSanitizerMemoryFactor = 4;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+constexpr size_t kSanitizerMemoryFactor = 4;
+#else
+constexpr size_t kSanitizerMemoryFactor = 1;
+#endif
+#else
+constexpr size_t kSanitizerMemoryFactor = 1;
+#endif
 
 constexpr char kWelcome[] = "event: welcome\ndata: {}\n\n";
 constexpr char kEarly[] = "data: early\n\n";
@@ -387,6 +402,7 @@ TEST_CASE("event streams: a reader that never reads is dropped past max_queued_b
     const std::string frame = "data: " + std::string(4000, 'x') + "\n\n";
     size_t sent = 0;
     bool refused = false;
+    bool full = false;  // the socket took no more for 500 ms
     const auto start = Clock::now();
     while (sent < (size_t{256} << 20) && SecondsSince(start) < 20) {
       if (!streams.Send(id, frame)) {
@@ -394,8 +410,11 @@ TEST_CASE("event streams: a reader that never reads is dropped past max_queued_b
         break;
       }
       sent += frame.size();
-      // Slower than the streams' thread writes: what fills is the socket.
-      if (sent % (32 * 1024) < frame.size()) std::this_thread::sleep_for(milliseconds(1));
+      // Slower than the streams' thread writes: only a full socket lets
+      // the queue grow past half of its limit for long.
+      if (!full && streams.queued(id) > 32 * 1024) {
+        full = !WaitUntil([&] { return streams.queued(id) <= 32 * 1024; }, milliseconds(500));
+      }
     }
     CHECK(refused);
     CHECK(sent > size_t{256} * 1024);  // the socket buffers took their share first
@@ -527,14 +546,10 @@ TEST_CASE("event streams: 300 open TLS streams on 2 workers hold none of them") 
   std::vector<std::unique_ptr<RawConnection>> clients;
   {
     PoolServer server(streams, log);
-    const size_t rss_before = RssKiB();
     for (int i = 0; i < 300; ++i) {
       std::string got;
       clients.push_back(OpenStream(server.port(), true, &got));
     }
-    const size_t rss_after = RssKiB();
-    MESSAGE("RSS of this process (server and client ends) for 300 TLS streams: +"
-            << (rss_after - rss_before) << " KiB");
     CHECK(streams.open() == 300);
     // No worker serves or waits for a stream: none running, queued or parked.
     CHECK(WaitUntil([&] { return server.pool().running() == 0; }));
@@ -557,6 +572,71 @@ TEST_CASE("event streams: 300 open TLS streams on 2 workers hold none of them") 
     }
   }  // the server stops: its streams close
   CHECK(streams.open() == 0);
+  CHECK(log.AllClosedOnce());
+}
+
+// The client side of the RSS test, in a child process (single-threaded):
+// reads the port from `in`, opens `n` TLS event streams, writes one byte to
+// `out`, then holds them until `in` says to end. Exits 0, or 2 on failure.
+[[noreturn]] void StreamClients(int in, int out, int n) {
+  int port = 0;
+  if (::read(in, &port, sizeof port) != static_cast<ssize_t>(sizeof port)) ::_exit(2);
+  std::vector<std::unique_ptr<RawConnection>> clients;
+  for (int i = 0; i < n; ++i) {
+    auto c = std::make_unique<RawConnection>(port, true);
+    std::string got;
+    if (!c->ok() || !c->Send("GET /events HTTP/1.1\r\nHost: localhost\r\n\r\n") ||
+        !ReadUntil(*c, &got, kEarly)) {
+      ::_exit(2);
+    }
+    clients.push_back(std::move(c));
+  }
+  const char ready = 'r';
+  if (::write(out, &ready, 1) != 1) ::_exit(2);
+  char end;
+  (void)!::read(in, &end, 1);
+  ::_exit(0);
+}
+
+TEST_CASE("event streams: 300 open TLS streams cost the server at most 16 MiB of RSS") {
+  // The clients run in a child process, forked before this process starts
+  // any thread, so the RSS measured here is the server's alone.
+  int to_child[2], from_child[2];
+  REQUIRE(::pipe(to_child) == 0);
+  REQUIRE(::pipe(from_child) == 0);
+  const pid_t child = ::fork();
+  REQUIRE(child >= 0);
+  if (child == 0) StreamClients(to_child[0], from_child[1], 300);
+  StreamLog log;
+  {
+    EventStreams streams(Options());
+    PoolServer server(streams, log);
+    {  // one stream first: every thread and arena of the server is in use
+      std::string got;
+      auto c = OpenStream(server.port(), true, &got);
+    }
+    REQUIRE(WaitUntil([&] { return streams.open() == 0; }));
+    const size_t before = RssKiB();
+    const int port = server.port();
+    REQUIRE(::write(to_child[1], &port, sizeof port) == static_cast<ssize_t>(sizeof port));
+    char ready = 0;
+    CHECK(::read(from_child[0], &ready, 1) == 1);
+    CHECK(ready == 'r');
+    CHECK(streams.open() == 300);
+    const size_t after = RssKiB();
+    MESSAGE("server RSS for 300 open TLS event streams: +" << (after - before) << " KiB ("
+                                                           << (after - before) * 1024 / 300
+                                                           << " bytes per stream)");
+    CHECK(after - before <= 16 * 1024 * kSanitizerMemoryFactor);
+    const char end = 'e';
+    CHECK(::write(to_child[1], &end, 1) == 1);
+    int status = -1;
+    CHECK(::waitpid(child, &status, 0) == child);
+    CHECK(WIFEXITED(status));
+    CHECK(WEXITSTATUS(status) == 0);
+    CHECK(WaitUntil([&] { return streams.open() == 0; }));
+  }
+  for (int fd : {to_child[0], to_child[1], from_child[0], from_child[1]}) ::close(fd);
   CHECK(log.AllClosedOnce());
 }
 
