@@ -14,6 +14,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <memory>
@@ -217,6 +218,16 @@ EventStreamsOptions Options(size_t max_streams = 1000, size_t max_queued = 64 * 
 void Reset(RawConnection& c) {
   linger l{1, 0};  // close() sends RST
   ::setsockopt(c.fd(), SOL_SOCKET, SO_LINGER, &l, sizeof l);
+}
+
+// Sockets this process has open.
+size_t OpenSockets() {
+  size_t n = 0;
+  for (const auto& entry : std::filesystem::directory_iterator("/proc/self/fd")) {
+    std::error_code ec;
+    n += std::filesystem::read_symlink(entry.path(), ec).string().rfind("socket:", 0) == 0;
+  }
+  return n;
 }
 
 size_t RssKiB() {
@@ -645,6 +656,7 @@ TEST_CASE("event streams, hostile: streams opened and reset from several threads
   EventStreams streams(Options(1000, 16 * 1024, milliseconds(50)));
   FakeServer server;
   ServeEvents(server, streams, log);
+  const size_t sockets_before = OpenSockets();
   std::atomic<bool> done{false};
   // Frames to every stream, open or gone, all along.
   std::thread sender([&] {
@@ -673,6 +685,8 @@ TEST_CASE("event streams, hostile: streams opened and reset from several threads
   CHECK(WaitUntil([&] { return streams.open() == 0; }, milliseconds(15000)));
   CHECK(log.AllClosedOnce());
   CHECK(log.opened().size() > 100);
+  // Every socket of theirs is closed on the server too.
+  CHECK(WaitUntil([&] { return OpenSockets() == sockets_before; }, milliseconds(15000)));
   // The server still serves.
   RawConnection c(server.http_port(), false);
   REQUIRE(c.Send("GET /other HTTP/1.1\r\nHost: localhost\r\n\r\n"));
