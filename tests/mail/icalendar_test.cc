@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "testing/ical_parse.h"
+#include "util/crypto.h"
 
 namespace cammio::mail {
 namespace {
@@ -161,6 +162,67 @@ TEST_CASE("icalendar: an update keeps the UID and counts SEQUENCE up; no organiz
   CHECK(value(second, "ORGANIZER") == "<none>");
   e.sequence = -5;  // never negative
   CHECK(value(CalendarRequest(e), "SEQUENCE") == "0");
+}
+
+// The headers and the alternative's part headers of a composed message,
+// with the random boundaries replaced by "B".
+std::string Shape(std::string raw) {
+  for (;;) {
+    size_t at = raw.find("=_cammio_");
+    if (at == std::string::npos) break;
+    size_t end = raw.find_first_of("\"\r-", at + 9);
+    raw.replace(at, end - at, "B");
+  }
+  return raw;
+}
+
+TEST_CASE("icalendar: Compose without a calendar is unchanged; with one, multipart/mixed") {
+  Message m;
+  m.from = {"Agency", "no-reply@agency.test"};
+  m.to = {"Zoe", "zoe@example.com"};
+  m.subject = "Hello";
+  m.text = "Text";
+  m.html = "<p>Html</p>";
+  m.message_id = "<1@cammio.example>";
+  m.date = 1700000000;
+  const std::string plain = Shape(Compose(m));
+  CHECK(plain ==
+        "From: Agency <no-reply@agency.test>\r\nTo: Zoe <zoe@example.com>\r\n"
+        "Subject: Hello\r\nDate: Tue, 14 Nov 2023 22:13:20 +0000\r\n"
+        "Message-ID: <1@cammio.example>\r\nMIME-Version: 1.0\r\n"
+        "Auto-Submitted: auto-generated\r\n"
+        "Content-Type: multipart/alternative;\r\n boundary=\"B\"\r\n\r\n"
+        "This is a multi-part message in MIME format.\r\n"
+        "\r\n--B\r\nContent-Type: text/plain; charset=UTF-8\r\n"
+        "Content-Transfer-Encoding: quoted-printable\r\n\r\nText"
+        "\r\n--B\r\nContent-Type: text/html; charset=UTF-8\r\n"
+        "Content-Transfer-Encoding: quoted-printable\r\n\r\n<p>Html</p>"
+        "\r\n--B--\r\n");
+
+  m.calendar = CalendarRequest(Sample());
+  std::string raw = Compose(m);
+  CHECK(raw.find("Content-Type: multipart/mixed;") != std::string::npos);
+  CHECK(raw.find("Content-Type: multipart/alternative;") != std::string::npos);
+  CHECK(raw.find("Content-Type: text/calendar; method=REQUEST; charset=UTF-8;") !=
+        std::string::npos);
+  CHECK(raw.find("Content-Disposition: attachment; filename=\"invite.ics\"") != std::string::npos);
+  // The base64 body decodes to the calendar, byte for byte.
+  size_t body = raw.find("\r\n\r\n", raw.find("Content-Transfer-Encoding: base64"));
+  REQUIRE(body != std::string::npos);
+  size_t end = raw.find("\r\n--", body + 4);
+  std::string b64;
+  for (size_t i = body + 4; i < end; ++i) {
+    if (raw[i] != '\r' && raw[i] != '\n') b64 += raw[i];
+  }
+  std::string decoded;
+  REQUIRE(Base64Decode(b64, &decoded));
+  CHECK(decoded == m.calendar);
+  // Still 7-bit, CRLF only, short lines.
+  for (unsigned char c : raw) CHECK(c < 0x80);
+  size_t pos = 0;
+  for (size_t crlf; (crlf = raw.find("\r\n", pos)) != std::string::npos; pos = crlf + 2) {
+    CHECK(crlf - pos <= 78);
+  }
 }
 
 }  // namespace
