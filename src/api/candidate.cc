@@ -31,6 +31,13 @@ std::string LinkState(const Invitation& inv, const Vacancy& v, int64_t now) {
   return inv.status;
 }
 
+// A live interview is completed in its room (api/live.h), never by a hand-in.
+Status NotLive(const Vacancy& v) {
+  if (v.kind != "live") return Status::OK();
+  return Status::Conflict(
+      "this is a live interview: it is completed in its room, not through this endpoint");
+}
+
 // The invitation and vacancy behind an open link: NotFound for an unknown
 // token, Gone for a completed, revoked or expired one.
 Status LoadOpenLink(Db& db, const std::string& token, int64_t now, Invitation* inv, Vacancy* v) {
@@ -162,6 +169,8 @@ Status CompleteInterview(Db& db, const std::string& token, const HandIn& hand_in
   Vacancy v;
   Status s = LoadOpenLink(db, token, now, &inv, &v);
   if (!s.ok()) return s;
+  s = NotLive(v);
+  if (!s.ok()) return s;
   result->unused_files.clear();  // a retried transaction starts over
   Completion c;
   std::optional<int64_t> cv_video_id;
@@ -232,7 +241,8 @@ Status CandidateCompleteHandler(Call& call) {
   Status link = call.store().Read([&](Db& db) {
     Invitation inv;
     Vacancy v;
-    return LoadOpenLink(db, call.Token("token"), call.now(), &inv, &v);
+    Status open = LoadOpenLink(db, call.Token("token"), call.now(), &inv, &v);
+    return open.ok() ? NotLive(v) : open;
   });
   if (!link.ok()) return link;
   const int64_t now = call.now();

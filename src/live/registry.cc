@@ -33,6 +33,7 @@ Change Registry::ChangeOf(const Room& room, const Effects& fx) {
   c.started_at = room.started_at();
   c.ended_at = room.ended_at();
   if (fx.ended) c.present = room.known();
+  if (fx.first_presence) c.present[*fx.first_presence] = room.known().at(*fx.first_presence);
   return c;
 }
 
@@ -59,6 +60,7 @@ Result<Change> Registry::Join(const RoomRules& rules, const Participant& p, int6
     Status s = room->CheckJoin(p.id, now);
     if (!s.ok()) return s;
     const StreamId stream = open_stream();
+    if (stream == 0) return Status::Unavailable("too many open event streams; try again");
     Effects fx;
     s = room->Join(p, stream, now, &fx);
     if (!s.ok()) return s;  // not reached: CheckJoin said yes under the same lock

@@ -46,7 +46,8 @@ struct Change {
   std::optional<std::string> first_presence;  // a participant present for the first time
   bool ended = false;
   std::optional<int64_t> started_at, ended_at;
-  // Everyone who was present (by id, with the name they had), on `ended`.
+  // Everyone who was present (by id, with the name they had) on `ended`;
+  // the first-present participant on `first_presence`.
   std::map<std::string, Participant> present;
   bool any() const { return started || first_presence || ended; }
 };
@@ -60,8 +61,9 @@ class Registry {
   // Participant `p` joins the room of rules.invitation_id (made from `rules`
   // when it is not in memory). When Room::Join's checks pass, `open_stream`
   // is called (under the lock) to answer the request as a stream and give
-  // its id; the welcome and joined frames follow. The room's refusals
-  // otherwise (nothing changed, open_stream not called).
+  // its id (0: no stream could be opened -> Unavailable, nothing changed);
+  // the welcome and joined frames follow. The room's refusals otherwise
+  // (nothing changed, open_stream not called).
   Result<Change> Join(const RoomRules& rules, const Participant& p, int64_t now,
                       const std::function<StreamId()>& open_stream);
   // Whether `id` could join now (GET B/live uses it for "state").
