@@ -39,12 +39,15 @@ Status NotLive(const Vacancy& v) {
 }
 
 // The invitation and vacancy behind an open link: NotFound for an unknown
-// token, Gone for a completed, revoked or expired one.
+// token, Conflict for a live interview's, Gone for a completed, revoked or
+// expired one.
 Status LoadOpenLink(Db& db, const std::string& token, int64_t now, Invitation* inv, Vacancy* v) {
   auto found = GetInvitationByToken(db, token);
   if (!found.ok()) return Status::NotFound("this interview link is not known");
   auto vacancy = GetVacancy(db, found->account_id, found->vacancy_id);
   if (!vacancy.ok()) return vacancy.status();
+  Status live = NotLive(*vacancy);
+  if (!live.ok()) return live;
   const std::string state = LinkState(*found, *vacancy, now);
   if (state != "open") return Status::Gone("this interview is " + state);
   *inv = std::move(*found);
@@ -169,8 +172,6 @@ Status CompleteInterview(Db& db, const std::string& token, const HandIn& hand_in
   Vacancy v;
   Status s = LoadOpenLink(db, token, now, &inv, &v);
   if (!s.ok()) return s;
-  s = NotLive(v);
-  if (!s.ok()) return s;
   result->unused_files.clear();  // a retried transaction starts over
   Completion c;
   std::optional<int64_t> cv_video_id;
@@ -241,8 +242,7 @@ Status CandidateCompleteHandler(Call& call) {
   Status link = call.store().Read([&](Db& db) {
     Invitation inv;
     Vacancy v;
-    Status open = LoadOpenLink(db, call.Token("token"), call.now(), &inv, &v);
-    return open.ok() ? NotLive(v) : open;
+    return LoadOpenLink(db, call.Token("token"), call.now(), &inv, &v);
   });
   if (!link.ok()) return link;
   const int64_t now = call.now();

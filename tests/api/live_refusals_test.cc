@@ -19,7 +19,7 @@ TEST_CASE("live: POST complete on a live link answers 409 and makes no interview
   REQUIRE(r);
   CHECK(r->status == 409);
   CHECK(Contains(r->body, "live interview"));
-  CHECK(List(api.Get("/api/interviews"), "interviews").empty());
+  CHECK(List(api.Get("/api/interviews"), "interview").empty());
   Value inv =
       Object(api.Get("/api/invitations/" + std::to_string(li.invitation_id)), 200, "invitation");
   CHECK(Str(inv, "status") == "open");

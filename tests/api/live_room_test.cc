@@ -8,6 +8,7 @@
 
 #include "api/live.h"
 #include "testing/live_client.h"
+#include "util/time.h"
 
 namespace cammio::testing {
 namespace {
@@ -106,12 +107,12 @@ TEST_CASE("live: the interviewer ends it; the interview is in GET /api/interview
   CHECK(Contains(cand.Next("ended").data, "\"by\":\"interviewer\""));
   CHECK(cand.WaitEnded());
   CHECK(iv.WaitEnded());
-  auto list = List(api.Get("/api/interviews"), "interviews");
+  auto list = List(api.Get("/api/interviews"), "interview");
   REQUIRE(list.size() == 1);
-  Value w = Unwrap(list[0], "interview");
+  const Value& w = list[0];
   CHECK(Int(w, "invitation_id") == li.invitation_id);
-  CHECK(Str(w, "datetime_start") == FormatUtc(started).substr(0, 19) + "+00:00");
-  CHECK(Str(w, "datetime_end") == FormatUtc(started + 600).substr(0, 19) + "+00:00");
+  CHECK(Str(w, "datetime_start") == FormatUtc(started));
+  CHECK(Str(w, "datetime_end") == FormatUtc(started + 600));
   // Ended: the links answer 410, complete still 409 or 410, nothing more made.
   EventStreamReader late(server, Events(li.candidate));
   CHECK(late.status() == 410);
@@ -132,6 +133,7 @@ TEST_CASE("live: the start survives a restart; the empty-room grace ends it; upl
     cand.Next("joined");
   }
   server.Restart();
+  Api api2(server);  // the new server listens on a new port
   server.clock().Advance(300);
   {
     EventStreamReader cand(server, Events(li.candidate));
@@ -141,14 +143,14 @@ TEST_CASE("live: the start survives a restart; the empty-room grace ends it; upl
   }
   const int64_t left = server.clock().Now();
   server.live().Tick();
-  CHECK(List(api.Get("/api/interviews"), "interviews").empty());  // within the grace
+  CHECK(List(api2.Get("/api/interviews"), "interview").empty());  // within the grace
   server.clock().Advance(61);
   server.live().Tick();
-  auto list = List(api.Get("/api/interviews"), "interviews");
+  auto list = List(api2.Get("/api/interviews"), "interview");
   REQUIRE(list.size() == 1);
-  Value w = Unwrap(list[0], "interview");
-  CHECK(Str(w, "datetime_start") == FormatUtc(started).substr(0, 19) + "+00:00");
-  CHECK(Str(w, "datetime_end") == FormatUtc(left).substr(0, 19) + "+00:00");
+  const Value& w = list[0];
+  CHECK(Str(w, "datetime_start") == FormatUtc(started));
+  CHECK(Str(w, "datetime_end") == FormatUtc(left));
   // The interviewer's recording arrives after the end, under its own link.
   auto cli = server.Client();
   const std::string webm = Webm('i');
