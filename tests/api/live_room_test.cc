@@ -168,6 +168,28 @@ TEST_CASE("live: the start survives a restart; the empty-room grace ends it; upl
                  kPatchType);
   REQUIRE(r);
   CHECK(r->status == 204);
+  // One of the two recordings is in: the completion event waits for the
+  // other until live_upload_wait_s (600) after the end, then fires once.
+  auto completions = [&server] {
+    int64_t n = -1;
+    REQUIRE(server.store()
+                .Read([&](Db& db) {
+                  Stmt st = db.Prepare(
+                      "SELECT COUNT(*) FROM mail_outbox WHERE kind = 'interview_completed'");
+                  Status s;
+                  if (st.Step(&s)) n = st.Int(0);
+                  return s;
+                })
+                .ok());
+    return n;
+  };
+  server.live().Tick();
+  CHECK(completions() == 0);
+  server.clock().Advance(600);
+  server.live().Tick();
+  CHECK(completions() == 1);
+  server.live().Tick();
+  CHECK(completions() == 1);
   // A guest who was never in the room may not upload.
   r = cli->Post((li.Guest(gid) + "/uploads").c_str(),
                 httplib::Headers{{"Tus-Resumable", "1.0.0"},
