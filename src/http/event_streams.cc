@@ -1,7 +1,10 @@
 #include "http/event_streams.h"
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -79,6 +82,10 @@ EventStreams::~EventStreams() {
   ::close(wake_fd_);
 }
 
+std::chrono::milliseconds EventStreams::TcpUserTimeout(const EventStreamsOptions& options) {
+  return 2 * options.heartbeat + std::chrono::seconds(5);
+}
+
 EventStreams::Id EventStreams::Reserve(Closed closed) {
   std::lock_guard<std::mutex> lock(mu_);
   if (stop_ || streams_.size() >= options_.max_streams) return 0;
@@ -92,6 +99,12 @@ EventStreams::Id EventStreams::Reserve(Closed closed) {
 }
 
 void EventStreams::Adopt(Id id, std::unique_ptr<Transport> transport) {
+  // No write, read or close of this thread may wait for one peer (it holds
+  // mu_, which every Send takes).
+  transport->SetNonBlocking();
+  const unsigned user_timeout = static_cast<unsigned>(TcpUserTimeout(options_).count());
+  ::setsockopt(transport->fd(), IPPROTO_TCP, TCP_USER_TIMEOUT, &user_timeout,
+               sizeof user_timeout);  // fails on a non-TCP socket: no matter
   {
     std::lock_guard<std::mutex> lock(mu_);
     auto it = streams_.find(id);

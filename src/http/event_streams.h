@@ -8,17 +8,29 @@
 // every adopted connection:
 //   * it writes the frames Send() queues, never waiting on one peer: a
 //     socket that cannot take more is watched for writability (with TLS the
-//     interrupted record is retried with the same bytes);
+//     interrupted record is retried with the same bytes). At adoption the
+//     connection is switched to non-blocking for good
+//     (Transport::SetNonBlocking): no write, read or close (TLS
+//     close_notify: best effort) of this thread waits for a socket;
 //   * it notices the peer going away: readable with an end of stream or an
 //     error (close, reset) closes the stream; what a peer sends on an event
-//     stream is read and dropped (past 64 KiB in all, the stream is closed);
+//     stream is dropped unread (with TLS: undecrypted, so a read never sends
+//     an alert that would interleave with a pending record); past 64 KiB in
+//     all, the stream is closed;
 //   * it writes a heartbeat comment ": hb\n\n" after `heartbeat` without a
-//     frame, so proxies keep the connection and a vanished peer is found;
+//     frame, so proxies keep the connection; with TCP_USER_TIMEOUT
+//     (TcpUserTimeout below) set at adoption, heartbeats the peer does not
+//     acknowledge make the kernel abort the connection, and the stream
+//     closes: a peer that vanished without FIN or RST is found;
 //   * a stream whose queue would pass `max_queued_bytes` (a reader that does
 //     not keep up) is closed, so memory per stream stays bounded.
 // Every stream ends by running its `closed` callback exactly once, on the
 // streams' thread, outside any lock (it may call Send/Close of other
-// streams).
+// streams). It may run before the handler that opened the stream has
+// recorded the id AnswerWithEventStream returned (a Send past
+// max_queued_bytes before the adoption, CloseAll / Server::Stop, a failed
+// answer): a `closed` for an id the handler does not know (yet) must be
+// remembered or ignored safely, and a Send to it then returns false.
 //
 // The answer is close-delimited: 200, Content-Type: text/event-stream,
 // Cache-Control: no-store, Connection: close, the listener's headers, no
@@ -85,6 +97,12 @@ class EventStreams {
   // Bytes queued for stream `id` and not yet taken by its socket; 0 for a
   // stream that is gone.
   size_t queued(Id id) const;
+  // The TCP_USER_TIMEOUT every adopted socket gets: 2 x heartbeat + 5 s.
+  // Sent data (a frame or a heartbeat) that the peer has not acknowledged by
+  // then makes the kernel abort the connection, so a peer that vanished
+  // without FIN or RST (a phone gone off the network) is closed within about
+  // 3 heartbeats instead of TCP's ~15 minutes of retransmissions.
+  static std::chrono::milliseconds TcpUserTimeout(const EventStreamsOptions& options);
 
   // The transport's side (AnswerWithEventStream and HttpConnection).
   // A new stream, or 0 when max_streams are open.
@@ -140,7 +158,10 @@ class EventStreams {
 // `streams` adopts it. Returns the stream's id at once (Send may be used
 // immediately; frames wait for the adoption). `closed(id)` runs exactly once,
 // on the streams' thread, when the stream ends for any reason, including
-// never being adopted (a HEAD request, a failed write, a server stopping).
+// never being adopted (a HEAD request, a failed write, a server stopping),
+// and it may run before this function has returned to the handler or the
+// handler has registered the id (see above: register first, or treat a
+// `closed` for an unknown id as "already gone").
 // When max_streams are open: returns 0, `closed` never runs, and `res` is a
 // 503 with Retry-After and no body (the handler gives it one, e.g. through
 // its OnErrorStatus). Only one event stream per request; nothing else may be

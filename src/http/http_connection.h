@@ -74,6 +74,12 @@ class Transport {
   // Ends the session (TLS: close_notify if `graceful`). The caller closes
   // the socket.
   virtual void Close(bool graceful) = 0;
+  // From now on (for good) no call waits for the socket, Close included, and
+  // ReadAvailable need not return the peer's data, only its size, the end of
+  // the stream and errors (TLS: tls::TlsConnection::SetNonBlocking, raw
+  // bytes, so that no read sends anything). EventStreams calls it when it
+  // adopts the connection, after stream() was flushed.
+  virtual void SetNonBlocking() {}
 };
 
 // Filled by Http1Server::Serve from its listener's settings for every

@@ -38,6 +38,7 @@ class TlsTransport final : public Transport {
     stream_.Flush();
     conn_->Close(graceful);
   }
+  void SetNonBlocking() override { conn_->SetNonBlocking(); }
 
  private:
   std::shared_ptr<tls::TlsConnection> conn_;

@@ -208,6 +208,16 @@ int TlsConnection::HandshakeStep() {
 
 ssize_t TlsConnection::ReadAvailable(char* buf, size_t size) {
   if (closed_ || failed_) return -1;
+  if (nonblocking_) {  // raw bytes, dropped by the caller: no TLS output
+    for (;;) {
+      const ssize_t n = ::recv(fd_, buf, size, MSG_DONTWAIT);
+      if (n >= 0) return n;
+      if (errno == EINTR) continue;
+      if (errno == EAGAIN || errno == EWOULDBLOCK) return -2;
+      failed_ = true;
+      return -1;
+    }
+  }
   recv_nowait_ = true;
   int rc = MBEDTLS_ERR_SSL_WANT_READ;
   // WANT_READ with bytes still buffered: a record that carried no data
@@ -301,9 +311,12 @@ int TlsConnection::Wait(short events, microseconds timeout) const {
 
 void TlsConnection::Close(bool send_close_notify) {
   if (closed_) return;
+  // Non-blocking: WANT_WRITE (the socket is full) is ignored, best effort.
   if (send_close_notify && handshake_done_ && !failed_) mbedtls_ssl_close_notify(&ssl_);
   closed_ = true;
 }
+
+void TlsConnection::SetNonBlocking() { nonblocking_ = true; }
 
 int TlsConnection::BioSend(void* ctx, const unsigned char* buf, size_t len) {
   auto* self = static_cast<TlsConnection*>(ctx);
@@ -314,7 +327,7 @@ int TlsConnection::BioSend(void* ctx, const unsigned char* buf, size_t len) {
     if (n >= 0) return static_cast<int>(n);
     if (errno == EINTR) continue;
     if (errno == EAGAIN || errno == EWOULDBLOCK) {
-      if (self->send_nowait_) return MBEDTLS_ERR_SSL_WANT_WRITE;
+      if (self->send_nowait_ || self->nonblocking_) return MBEDTLS_ERR_SSL_WANT_WRITE;
       int r = self->Wait(POLLOUT, self->write_timeout_);
       if (r > 0) continue;
       return r == 0 ? MBEDTLS_ERR_SSL_TIMEOUT : MBEDTLS_ERR_NET_SEND_FAILED;
@@ -332,7 +345,7 @@ int TlsConnection::BioRecv(void* ctx, unsigned char* buf, size_t len) {
     if (n >= 0) return static_cast<int>(n);  // 0: EOF, mbedTLS reports CONN_EOF.
     if (errno == EINTR) continue;
     if (errno == EAGAIN || errno == EWOULDBLOCK) {
-      if (self->recv_nowait_) return MBEDTLS_ERR_SSL_WANT_READ;
+      if (self->recv_nowait_ || self->nonblocking_) return MBEDTLS_ERR_SSL_WANT_READ;
       int r = self->Wait(POLLIN, self->read_timeout_);
       if (r > 0) continue;
       return r == 0 ? MBEDTLS_ERR_SSL_TIMEOUT : MBEDTLS_ERR_NET_RECV_FAILED;

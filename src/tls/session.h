@@ -88,7 +88,8 @@ constexpr int kTlsWantRead = MBEDTLS_ERR_SSL_WANT_READ;
 // An mbedtls_ssl_context on a connected socket. Does not own the socket (the
 // caller closes it after this object is gone or Close()d). Socket I/O waits
 // with poll(2): each wait lasts at most read_timeout / write_timeout, and all
-// waits together at most the budget passed to Handshake() while it runs.
+// waits together at most the budget passed to Handshake() while it runs;
+// after SetNonBlocking() it never waits.
 class TlsConnection {
  public:
   // `config_owner` keeps the object that owns `conf` alive as long as this.
@@ -143,6 +144,19 @@ class TlsConnection {
   // Sends close_notify (best effort, if the handshake completed), then marks
   // the session unusable: later Read/Write return -1.
   void Close(bool send_close_notify);
+  // Switches the session, for good, to the mode of a connection that
+  // EventStreams (http/event_streams.h) owns, where no call may wait:
+  //   * socket I/O never waits: WriteAvailable reports -2, Write / Read fail,
+  //     and Close's close_notify is sent only if the socket takes it at once
+  //     (best effort; a full socket buffer does not hold the caller);
+  //   * ReadAvailable no longer decrypts: it takes the raw bytes off the
+  //     socket and returns their count (0 at end of stream, -2, -1), so no
+  //     read emits TLS output (an alert refusing a renegotiation, a fatal
+  //     alert on a bad record): output from a read would flush a pending
+  //     WriteAvailable record out of band, and the retry would seal the
+  //     same bytes again. What the peer sends is lost; only the end of the
+  //     stream and errors are reported.
+  void SetNonBlocking();
 
   int fd() const { return fd_; }
   std::chrono::microseconds read_timeout() const { return read_timeout_; }
@@ -163,6 +177,7 @@ class TlsConnection {
   bool send_more_ = false;    // BioSend adds MSG_MORE (inside WriteRecord)
   bool recv_nowait_ = false;  // BioRecv answers WANT_READ instead of waiting
   bool send_nowait_ = false;  // BioSend answers WANT_WRITE instead of waiting
+  bool nonblocking_ = false;  // SetNonBlocking(): no I/O waits, reads are raw
   bool closed_ = false;
   bool has_deadline_ = false;
   std::chrono::steady_clock::time_point deadline_;

@@ -6,7 +6,10 @@
 #include "http/event_streams.h"
 
 #include <doctest/doctest.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -697,6 +700,164 @@ TEST_CASE("event streams, hostile: streams opened and reset from several threads
   RawConnection c(server.http_port(), false);
   REQUIRE(c.Send("GET /other HTTP/1.1\r\nHost: localhost\r\n\r\n"));
   CHECK(testing::FirstStatus(c.ReadResponse(milliseconds(5000))) == 200);
+}
+
+// Bytes waiting in `fd`'s receive queue.
+int Unread(int fd) {
+  int n = 0;
+  ::ioctl(fd, FIONREAD, &n);
+  return n;
+}
+
+// Queues `total` bytes of numbered frames on `id`; what arrives must be
+// exactly Frames(total).
+std::string Frames(size_t total) {
+  std::string all;
+  for (size_t i = 0; all.size() < total; ++i) {
+    char line[64];
+    std::snprintf(line, sizeof line, "data: %09zu ", i);
+    all += line;
+    all += std::string(1000, static_cast<char>('a' + i % 26));
+    all += "\n\n";
+  }
+  return all;
+}
+
+// Waits until the client on `fd` has had unread bytes that stopped growing
+// for 300 ms: the server's socket buffers are full and its write is pending.
+bool WaitStalled(int fd) {
+  int last = -1;
+  auto since = Clock::now();
+  const auto deadline = Clock::now() + std::chrono::seconds(15);
+  while (Clock::now() < deadline) {
+    const int n = Unread(fd);
+    if (n != last) {
+      last = n;
+      since = Clock::now();
+    } else if (n > 0 && Clock::now() - since > milliseconds(300)) {
+      return true;
+    }
+    std::this_thread::sleep_for(milliseconds(20));
+  }
+  return false;
+}
+
+TEST_CASE(
+    "event streams, hostile: a peer that stalls a TLS write and then sends garbage or is closed "
+    "holds up no other stream") {
+  StreamLog log;
+  EventStreams streams(Options(1000, size_t{32} << 20));
+  FakeServer server;
+  ServeEvents(server, streams, log);
+  std::string got_a, got_b;
+  auto a = OpenStream(server.port(), true, &got_a);
+  const Id stalled = log.last();
+  auto b = OpenStream(server.port(), true, &got_b);
+  const Id other = log.last();
+  REQUIRE(stalled != other);
+  // More than loopback's socket buffers hold: the server's write is pending.
+  const std::string big = Frames(size_t{12} << 20);
+  for (size_t at = 0; at < big.size(); at += 64 * 1024) {
+    REQUIRE(streams.Send(stalled, big.substr(at, 64 * 1024)));
+  }
+  REQUIRE(WaitStalled(a->fd()));
+
+  // The stalled peer sends a record that is not valid TLS (what a read of
+  // it answers with, an alert, must not wait for the full socket), ...
+  const char garbage[] =
+      "\x17\x03\x03\x00\x20"
+      "0123456789abcdef0123456789abcdef";
+  REQUIRE(::send(a->fd(), garbage, sizeof garbage - 1, MSG_NOSIGNAL) ==
+          static_cast<ssize_t>(sizeof garbage - 1));
+  std::this_thread::sleep_for(milliseconds(300));  // the streams' thread reads it
+  auto start = Clock::now();
+  REQUIRE(streams.Send(other, "data: one\n\n"));
+  CHECK(ReadUntil(*b, &got_b, "data: one\n\n", milliseconds(12000)));
+  CHECK(SecondsSince(start) < 2.0);
+
+  // ... then the server closes it (a rejoin) and stops (CloseAll).
+  start = Clock::now();
+  streams.Close(stalled);
+  REQUIRE(streams.Send(other, "data: two\n\n"));
+  CHECK(ReadUntil(*b, &got_b, "data: two\n\n", milliseconds(12000)));
+  CHECK(SecondsSince(start) < 2.0);
+  start = Clock::now();
+  streams.CloseAll();
+  CHECK(SecondsSince(start) < 2.0);
+  CHECK(log.AllClosedOnce());
+  Reset(*a);
+}
+
+TEST_CASE("event streams: a slow TLS reader gets several MiB byte-exact and in order") {
+  StreamLog log;
+  EventStreams streams(Options(1000, size_t{16} << 20));
+  FakeServer server;
+  ServeEvents(server, streams, log);
+  std::string got;
+  auto c = OpenStream(server.port(), true, &got);
+  const Id id = log.last();
+  const std::string all = Frames(size_t{6} << 20);
+  // Frames of varied sizes, so records and frames do not line up.
+  size_t at = 0;
+  for (size_t i = 0; at < all.size(); ++i) {
+    const size_t len = std::min(all.size() - at, size_t{1000} + (i * 7919) % 40000);
+    REQUIRE(streams.Send(id, all.substr(at, len)));
+    at += len;
+  }
+  streams.Close(id);
+  const std::string head_and_first = got;
+  std::string rest;
+  const auto deadline = Clock::now() + std::chrono::seconds(25);
+  bool ended = false;
+  while (!ended && Clock::now() < deadline) {
+    ended = c->TakeAvailable(&rest);
+    std::this_thread::sleep_for(milliseconds(2));  // a reader slower than the writer
+  }
+  CHECK(ended);
+  const std::string body = head_and_first + rest;
+  const size_t first = body.find(kEarly);
+  REQUIRE(first != std::string::npos);
+  const std::string stream = body.substr(first + sizeof kEarly - 1);
+  CHECK(stream.size() == all.size());
+  CHECK(stream == all);
+  CHECK(WaitUntil([&] { return log.closed(id) == 1; }));
+}
+
+TEST_CASE("event streams alone: an adopted socket has TCP_USER_TIMEOUT of 2 heartbeats + 5 s") {
+  const EventStreamsOptions o = Options(1000, 64 * 1024, milliseconds(15000));
+  CHECK(EventStreams::TcpUserTimeout(o) == milliseconds(35000));
+  EventStreams streams(o);
+  const int listener = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  REQUIRE(listener >= 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof addr;
+  REQUIRE(::bind(listener, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+  REQUIRE(::listen(listener, 1) == 0);
+  REQUIRE(::getsockname(listener, reinterpret_cast<sockaddr*>(&addr), &len) == 0);
+  const int client = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  REQUIRE(::connect(client, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+  const int accepted = ::accept4(listener, nullptr, nullptr, SOCK_CLOEXEC);
+  REQUIRE(accepted >= 0);
+  ::close(listener);
+  unsigned timeout = 1;
+  socklen_t size = sizeof timeout;
+  REQUIRE(::getsockopt(accepted, IPPROTO_TCP, TCP_USER_TIMEOUT, &timeout, &size) == 0);
+  CHECK(timeout == 0);  // the kernel's default: none
+
+  StreamLog log;
+  const Id id = streams.Reserve(log.OnClosed());
+  REQUIRE(id != 0);
+  streams.Adopt(id, std::make_unique<SocketTransport>(accepted));
+  REQUIRE(::getsockopt(accepted, IPPROTO_TCP, TCP_USER_TIMEOUT, &timeout, &size) == 0);
+  CHECK(timeout == 35000u);
+  // (A peer that vanishes without FIN or RST cannot be made on loopback;
+  // with the timeout, unacknowledged heartbeats make the kernel abort the
+  // connection, epoll reports the error and the stream closes.)
+  streams.Close(id);
+  CHECK(WaitUntil([&] { return log.closed(id) == 1; }));
+  ::close(client);
 }
 
 }  // namespace
