@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Browser end-to-end tests of the web pages (e2e.test.js) against a real
-# `cammio serve` with its own data directory, in Debian's chromium driven by
-# playwright-core (installed by tools/install-deps; never a browser of
-# playwright's own). Fails -- never skips -- when chromium or playwright-core
-# is missing.
+# `cammio serve` with its own data directory, then of the live room
+# (live.test.js: it starts its own servers, Debian's coturn and an ATS), in
+# Debian's chromium driven by playwright-core (installed by
+# tools/install-deps; never a browser of playwright's own). Fails -- never
+# skips -- when chromium, coturn or playwright-core is missing.
 # Usage: run.sh CAMMIO_BINARY SOURCE_DIR [ARTIFACTS_DIR]
 #   ARTIFACTS_DIR (screenshots) defaults to <binary's dir>/web-artifacts.
 set -euo pipefail
@@ -57,4 +58,8 @@ cd "$WEB"
 CAMMIO_URL=$URL CAMMIO_USER=recruiter@agency.test CAMMIO_TOKEN=$TOKEN CAMMIO_CHROMIUM=$CHROMIUM \
 CAMMIO_ARTIFACTS=$ART CAMMIO_Y4M=$WORK/camera.y4m \
   node --test --test-reporter=spec --test-timeout=300000 e2e.test.js
+# The live room starts its own servers (settings per test), coturn and ATS.
+command -v turnserver >/dev/null || fail "coturn is not installed (tools/install-deps installs it)"
+CAMMIO_BIN=$CAMMIO CAMMIO_CHROMIUM=$CHROMIUM CAMMIO_ARTIFACTS=$ART CAMMIO_Y4M=$WORK/camera.y4m \
+  node --test --test-reporter=spec --test-timeout=300000 live.test.js
 echo "web e2e: screenshots in $ART"
