@@ -45,6 +45,7 @@
   var queue = null;
   var progress = null;    // persisted upload progress (UploadQueue)
   var finished = false;   // left, ended or removed
+  var canRejoin = false;  // left by choice: the room may still be open
   var ui = {};
   var cleanups = [];
 
@@ -490,6 +491,7 @@
       : why === 'removed' ? t('live_removed_text') : t('live_left_text');
     stopRecording().then(function (blob) {
       if (stream) stream.getTracks().forEach(function (tr) { tr.stop(); });
+      canRejoin = why === 'left';
       if (!blob) return done(title, text);
       return queue.add('recording-' + Date.now(), blob, 'live_recording', null).then(function () {
         uploadStep(title, text);
@@ -532,7 +534,9 @@
 
   function done(title, text, uploaded) {
     show([h('h1', {}, title), text ? h('p', {}, text) : null,
-          uploaded ? h('p', { 'class': 'ok', id: 'upload-done' }, t('live_upload_done')) : null]);
+          uploaded ? h('p', { 'class': 'ok', id: 'upload-done' }, t('live_upload_done')) : null,
+          canRejoin ? h('div', { 'class': 'actions' },
+                        button(t('live_join_again'), function () { location.reload(); }, 'primary')) : null]);
   }
 
   function busy() {
