@@ -128,13 +128,17 @@ test('three participants meet, chat, rejoin, end; the interview has three WebM r
       // The guest reloads: straight back into the room; the others see it
       // come back and its video plays again on new connections.
       const before = await stats(pages.interviewer);
+      const beforeCandidate = await stats(pages.candidate);
       await pages.guest.reload();
       await pages.guest.locator('#grid').waitFor();
       for (const who of Object.keys(pages)) await remoteVideosPlay(pages[who], others(who));
-      const afterReload = await stats(pages.interviewer);
-      assert.ok(afterReload.find((p) => p.id === links.guestId).framesDecoded <
-                before.find((p) => p.id === links.guestId).framesDecoded + 1000,
-                'the guest arrived on a new connection');
+      for (const who of ['interviewer', 'candidate']) {
+        const now = (await stats(pages[who])).find((p) => p.id === links.guestId);
+        const then = (who === 'interviewer' ? before : beforeCandidate).find((p) => p.id === links.guestId);
+        assert.ok(now.generation > then.generation, `${who}: the guest came back on a new connection`);
+        const kept = (await stats(pages[who])).find((p) => p.id !== links.guestId);
+        assert.equal(kept.generation, 1, `${who}: the other connection was kept`);
+      }
       await pages.guest.locator('#chat li', { hasText: 'Hello from Ada' }).waitFor();  // the history
 
       // Muting shows at the others.

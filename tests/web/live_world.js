@@ -75,8 +75,20 @@ async function startServer(env = {}) {
   await waitForLog(log, 'listening on', child, 15000);
   return {
     url, user: 'rita@agency.test', token, log,
-    stop: async () => { await stopChild(child); fs.rmSync(dir, { recursive: true, force: true }); },
+    stop: async () => {
+      await stopChild(child);
+      keepLog(log, `live-server-${port}.log`);
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
   };
+}
+
+// Copies a log next to the screenshots (CAMMIO_ARTIFACTS), for a failure's
+// post-mortem.
+function keepLog(file, name) {
+  const dir = process.env.CAMMIO_ARTIFACTS;
+  if (!dir) return;
+  try { fs.copyFileSync(file, path.join(dir, name)); } catch (e) { /* nothing logged */ }
 }
 
 // Debian's turnserver on 127.0.0.1 with the TURN REST API scheme
@@ -102,7 +114,11 @@ async function startCoturn() {
   return {
     port, secret,
     log: () => fs.readFileSync(log, 'utf8'),
-    stop: async () => { await stopChild(child); fs.rmSync(dir, { recursive: true, force: true }); },
+    stop: async () => {
+      await stopChild(child);
+      keepLog(log, 'live-turnserver.log');
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
   };
 }
 

@@ -37,6 +37,7 @@
   var stream = null;      // camera + microphone
   var es = null;          // EventSource
   var peers = {};         // id -> Peer
+  var generations = {};   // id -> connections made with it so far
   var people = {};        // id -> {id, role, name, audio, video}
   var audioOn = true;
   var videoOn = true;
@@ -316,8 +317,9 @@
     var video = h('video', { autoplay: true, playsinline: true, 'aria-label': nameOf(id) });
     var remote = new MediaStream();
     video.srcObject = remote;
+    generations[id] = (generations[id] || 0) + 1;
     var p = {
-      id: id, pc: pc, polite: me.id > id, makingOffer: false, ignoreOffer: false, sending: false,
+      id: id, pc: pc, generation: generations[id], polite: me.id > id, makingOffer: false, ignoreOffer: false, sending: false,
       chain: Promise.resolve(), tile: tile(id, nameOf(id), video)
     };
     ui.grid.appendChild(p.tile.node);
@@ -550,12 +552,15 @@
     return '';
   });
 
-  // For the tests and for support: what each connection receives.
+  // For the tests and for support: what each connection receives (frames
+  // decoded, the selected pair's local candidate type) and how many
+  // connections were made with that participant so far (generation).
   window.CammioLive = {
     stats: function () {
       return Promise.all(Object.keys(peers).map(function (id) {
         return peers[id].pc.getStats().then(function (report) {
-          var out = { id: id, framesDecoded: 0, localCandidateType: null, state: peers[id].pc.connectionState };
+          var out = { id: id, framesDecoded: 0, localCandidateType: null, state: peers[id].pc.connectionState,
+                      generation: peers[id].generation };
           var pair = null;
           report.forEach(function (s) {
             if (s.type === 'inbound-rtp' && s.kind === 'video') out.framesDecoded += s.framesDecoded || 0;
