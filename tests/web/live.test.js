@@ -87,7 +87,7 @@ async function remoteVideosPlay(page, ids, extra = () => true) {
   return first;
 }
 
-test('three participants meet, chat, rejoin, end; the interview has three WebM recordings and the ATS hears of it',
+test('three participants meet, chat, rejoin; a guest is removed; the end leaves three WebM recordings and tells the ATS',
   { timeout: 240000 }, async () => {
     const ats = await world.startAts();
     const server = await world.startServer({ CAMMIO_OUTBOUND_ALLOW: '127.0.0.0/8' });
@@ -145,9 +145,18 @@ test('three participants meet, chat, rejoin, end; the interview has three WebM r
       await pages.guest.getByRole('button', { name: 'Mute' }).click();
       await pages.interviewer.locator('#people li', { hasText: 'Gus Guest' }).filter({ hasText: 'muted' }).waitFor();
 
+      // The interviewer removes the guest: it is told so and leaves the
+      // others' rooms; its recording is still sent.
+      await pages.interviewer.getByRole('button', { name: 'Remove Gus Guest' }).click();
+      await pages.guest.getByRole('heading', { name: 'You were removed from the interview' }).waitFor({ timeout: 15000 });
+      for (const who of ['interviewer', 'candidate']) {
+        await until(`${who} sees the guest gone`, async () => (await pages[who].locator('#people li').count()) === 2);
+        await until(`${who} closed the guest's connection`, async () => (await stats(pages[who])).length === 1);
+      }
+
       // The interviewer ends it; every browser uploads its recording.
       await pages.interviewer.getByRole('button', { name: 'End the interview' }).click();
-      for (const who of Object.keys(pages)) {
+      for (const who of ['interviewer', 'candidate']) {
         await pages[who].getByRole('heading', { name: 'The interview has ended' }).waitFor({ timeout: 15000 });
       }
       for (const who of Object.keys(pages)) {

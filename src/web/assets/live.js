@@ -268,7 +268,10 @@
       paintFlags(p.id);
     });
     paintPeople();
-    if (!audioOn || !videoOn) post({ type: 'state', audio: audioOn, video: videoOn }).catch(function () {});
+    // The server keeps the state of someone who rejoins; this page's is the truth.
+    if (me.audio !== audioOn || me.video !== videoOn) {
+      post({ type: 'state', audio: audioOn, video: videoOn }).catch(function () {});
+    }
   }
 
   function onJoined(p) {
