@@ -36,6 +36,9 @@ std::string PublicLinks::ForwardPagePath(std::string_view token) {
 std::string PublicLinks::GuestPagePath(std::string_view guest_token) {
   return "/public/guests/" + std::string(guest_token);
 }
+std::string PublicLinks::InterviewerPagePath(std::string_view interviewer_token) {
+  return "/public/interviewers/" + std::string(interviewer_token);
+}
 std::string PublicLinks::RecruiterReviewPath(int64_t interview_id) {
   return "/recruiter/reviews/" + std::to_string(interview_id);
 }
@@ -57,6 +60,9 @@ std::string PublicLinks::ForwardPage(std::string_view token) const {
 }
 std::string PublicLinks::GuestPage(std::string_view guest_token) const {
   return base_ + GuestPagePath(guest_token);
+}
+std::string PublicLinks::InterviewerPage(std::string_view interviewer_token) const {
+  return base_ + InterviewerPagePath(interviewer_token);
 }
 std::string PublicLinks::RecruiterReview(int64_t interview_id) const {
   return base_ + RecruiterReviewPath(interview_id);

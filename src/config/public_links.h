@@ -7,6 +7,7 @@
 //   ReviewerPage        /public/reviews/<token>
 //   ForwardPage         /public/video/v/<token>
 //   GuestPage           /public/guests/<guest token>
+//   InterviewerPage     /public/interviewers/<interviewer token>
 //   RecruiterReview     /recruiter/reviews/<interview id>
 //   Video               /api/videos/<video id>
 //
@@ -49,6 +50,7 @@ class PublicLinks {
   std::string ReviewerPage(std::string_view token) const;
   std::string ForwardPage(std::string_view token) const;
   std::string GuestPage(std::string_view guest_token) const;
+  std::string InterviewerPage(std::string_view interviewer_token) const;
   std::string RecruiterReview(int64_t interview_id) const;
   std::string Video(int64_t video_id) const;
 
@@ -57,6 +59,7 @@ class PublicLinks {
   static std::string ReviewerPagePath(std::string_view token);
   static std::string ForwardPagePath(std::string_view token);
   static std::string GuestPagePath(std::string_view guest_token);
+  static std::string InterviewerPagePath(std::string_view interviewer_token);
   static std::string RecruiterReviewPath(int64_t interview_id);
   static std::string VideoPath(int64_t video_id);
 

@@ -52,12 +52,13 @@ Status Insert(Db& db, OutboxMail* m, int64_t ref_id) {
   return InsertMail(db, m);
 }
 
-}  // namespace
-
-std::string GuestToken(const std::string& invitation_token, int64_t guest_id) {
+// "<id>.<26 base32 characters>": the first 128 bits of
+// HMAC-SHA256(key, purpose + id), base32 (RFC 4648 alphabet, lower case, no
+// padding). The shape the router's {token:guest} kind matches.
+std::string IdToken(const std::string& key, const char* purpose, int64_t id) {
   static const char kAlphabet[] = "abcdefghijklmnopqrstuvwxyz234567";
-  std::string mac = HmacSha256(invitation_token, "cammio guest " + std::to_string(guest_id));
-  std::string out = std::to_string(guest_id) + ".";
+  std::string mac = HmacSha256(key, purpose + std::to_string(id));
+  std::string out = std::to_string(id) + ".";
   unsigned buffer = 0;
   int bits = 0;
   for (size_t i = 0; i < 16; ++i) {
@@ -70,6 +71,21 @@ std::string GuestToken(const std::string& invitation_token, int64_t guest_id) {
   }
   if (bits > 0) out.push_back(kAlphabet[(buffer << (5 - bits)) & 31]);
   return out;
+}
+
+}  // namespace
+
+std::string GuestToken(const std::string& invitation_token, int64_t guest_id) {
+  return IdToken(invitation_token, "cammio guest ", guest_id);
+}
+
+std::string InterviewerToken(const std::string& invitation_token, int64_t invitation_id) {
+  return IdToken(invitation_token, "cammio interviewer ", invitation_id);
+}
+
+std::string InterviewerLink(const PublicLinks& links, const std::string& invitation_token,
+                            int64_t invitation_id) {
+  return links.InterviewerPage(InterviewerToken(invitation_token, invitation_id));
 }
 
 std::string GuestLink(const PublicLinks& links, const std::string& invitation_token,

@@ -115,4 +115,15 @@ std::string GuestLink(const PublicLinks& links, const std::string& invitation_to
 // candidate's link.
 std::string GuestToken(const std::string& invitation_token, int64_t guest_id);
 
+// The interviewer's personal link of a live invitation,
+// <public_url>/public/interviewers/<InterviewerToken(...)>.
+std::string InterviewerLink(const PublicLinks& links, const std::string& invitation_token,
+                            int64_t invitation_id);
+// "<invitation_id>.<26 base32 characters>": the first 128 bits of
+// HMAC-SHA256(invitation_token, "cammio interviewer <invitation_id>"), the
+// same shape as a GuestToken (the router's {token:guest} kind). A page looks
+// the invitation up by the id before the dot and compares the whole token
+// with ConstantTimeEquals(InterviewerToken(its token, its id), token). Pure.
+std::string InterviewerToken(const std::string& invitation_token, int64_t invitation_id);
+
 }  // namespace cammio::mail

@@ -24,6 +24,7 @@ TEST_CASE("config PublicLinks: every link is base + its path") {
   CHECK(l.ReviewerPage("rv") == "https://cammio.example:8443/public/reviews/rv");
   CHECK(l.ForwardPage("fw") == "https://cammio.example:8443/public/video/v/fw");
   CHECK(l.GuestPage("3.abc") == "https://cammio.example:8443/public/guests/3.abc");
+  CHECK(l.InterviewerPage("3.abc") == "https://cammio.example:8443/public/interviewers/3.abc");
   CHECK(l.RecruiterReview(12) == "https://cammio.example:8443/recruiter/reviews/12");
   CHECK(l.Video(34) == "https://cammio.example:8443/api/videos/34");
   CHECK(l.Video(34) == l.base() + PublicLinks::VideoPath(34));
