@@ -3,6 +3,8 @@
 #include "web/live_pages.h"
 
 #include "api/router.h"
+#include "config/public_links.h"
+#include "mail/enqueue.h"
 #include "store/web_links.h"
 #include "util/crypto.h"
 #include "web/html.h"
@@ -83,27 +85,6 @@ bool InvitationIdOf(const std::string& token, int64_t* id) {
   return dot != std::string::npos && ParseId(std::string_view(token).substr(0, dot), id);
 }
 
-// Until mail::InterviewerToken is on this branch: the same computation
-// (live-plan: "<invitation id>." + base32 of the first 128 bits of
-// HMAC-SHA256(invitation token, "cammio interviewer <id>")).
-std::string InterviewerTokenOf(const std::string& invitation_token, int64_t id) {
-  static const char kAlphabet[] = "abcdefghijklmnopqrstuvwxyz234567";
-  std::string mac = HmacSha256(invitation_token, "cammio interviewer " + std::to_string(id));
-  std::string out = std::to_string(id) + ".";
-  unsigned buffer = 0;
-  int bits = 0;
-  for (size_t i = 0; i < 16; ++i) {
-    buffer = (buffer << 8) | static_cast<unsigned char>(mac[i]);
-    bits += 8;
-    while (bits >= 5) {
-      out.push_back(kAlphabet[(buffer >> (bits - 5)) & 31]);
-      bits -= 5;
-    }
-  }
-  if (bits > 0) out.push_back(kAlphabet[(buffer << (5 - bits)) & 31]);
-  return out;
-}
-
 }  // namespace
 
 std::string InterviewerName(const Invitation& inv, const Vacancy& v, const std::string& inviter) {
@@ -141,7 +122,7 @@ Status InterviewerPageHandler(Call& call) {
     auto t = GetInvitationToken(db, id);
     if (t.status().IsNotFound()) return unknown;
     if (!t.ok()) return t.status();
-    if (!ConstantTimeEquals(InterviewerTokenOf(*t, id), token)) return unknown;
+    if (!ConstantTimeEquals(mail::InterviewerToken(*t, id), token)) return unknown;
     auto i = GetInvitationByToken(db, *t);
     if (!i.ok()) return i.status();
     auto vac = GetVacancyRow(db, i->account_id, i->vacancy_id);
@@ -158,7 +139,7 @@ Status InterviewerPageHandler(Call& call) {
   const std::string lang = PickLanguage(v.language, call.req().get_header_value("Accept-Language"));
   call.res().set_header("Content-Language", lang);
   LiveLink link;
-  link.base = "/public/interviewers/" + token;
+  link.base = PublicLinks::InterviewerPagePath(token);
   link.role = "interviewer";
   link.interviewer_name = InterviewerName(inv, v, inviter);
   link.name = link.interviewer_name;

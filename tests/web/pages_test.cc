@@ -494,6 +494,7 @@ TEST_CASE("web: the interviewer's link opens the room; a wrong one is unknown") 
   Api api(server);
   LiveGuest g = InviteGuest(server, api, "en");
   const std::string token = InterviewerTokenFor(g.invitation_token, g.invitation_id);
+  CHECK(token == mail::InterviewerToken(g.invitation_token, g.invitation_id));
   const std::string path = "/public/interviewers/" + token;
   auto anonymous = server.Client();
   auto r = anonymous->Get(path.c_str(), kHtml);
