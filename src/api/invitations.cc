@@ -36,6 +36,23 @@ Result<Invitation> GuestParent(Db& db, const Call& call) {
   return LoadScoped(db, call, call.Param("invitation_id"));
 }
 
+// A live invitation moved to another time: everyone is mailed again (the
+// calendar event keeps its UID, with a higher SEQUENCE, so calendars move
+// it), inside the update's write (docs/decisions.md "Invitations and
+// guests").
+Status ResendLive(Db& db, const Call& call, const Invitation& inv,
+                  const std::vector<Guest>& guests) {
+  const PublicLinks& links = call.ctx().links;
+  Status s = mail::EnqueueCandidateInvitation(db, links, inv, call.now());
+  if (s.ok()) {
+    s = mail::EnqueueInterviewerInvitation(db, links, inv.account_id, inv.id, call.now());
+  }
+  for (size_t i = 0; s.ok() && i < guests.size(); ++i) {
+    s = mail::EnqueueGuestInvitation(db, links, inv.account_id, inv.id, guests[i].id, call.now());
+  }
+  return s;
+}
+
 }  // namespace
 
 Value InvitationDocument(const Invitation& inv, const PublicLinks& links,
@@ -66,6 +83,11 @@ Value InvitationDocument(const Invitation& inv, const PublicLinks& links,
   o.Set("redirect_url", Value::StringOrNull(inv.redirect_url));
   o.Set("status", Value::String(inv.status));
   o.Set("url", Value::String(links.CandidateInterview(inv.token)));
+  // Live invitations only (docs/decisions.md "Invitations and guests"):
+  // automated answers stay as they were.
+  if (inv.kind == "live") {
+    o.Set("interviewer_url", Value::String(mail::InterviewerLink(links, inv.token, inv.id)));
+  }
   o.Set("datetime_updated", Value::Datetime(FormatUtc(inv.updated_at)));
   if (guests != nullptr) {
     Value list = Value::Array();
@@ -120,6 +142,8 @@ Status CreateInvitationHandler(Call& call) {
   Status parsed = ParseInvitationPatch(*body, &patch);
   ApplyInvitationPatch(patch, &inv);
   mail::OutboxMail mail;
+  Vacancy vacancy;
+  const std::string interviewer_message_id = mail::NewMessageId(links.host());
   Status s = call.store().Read([&](Db& db) {
     auto kind = GetVacancyKind(db, account_id, vacancy_id);
     if (!kind.ok()) return kind.status();
@@ -132,6 +156,7 @@ Status CreateInvitationHandler(Call& call) {
     const User& me = call.principal().user;
     mail = mail::ComposeCandidateInvitation(links, inv, *v, UserContact{me.name, me.email},
                                             mail::NewMessageId(links.host()), call.now());
+    vacancy = std::move(v.value());
     return Status::OK();
   });
   if (!s.ok()) return s;
@@ -149,7 +174,16 @@ Status CreateInvitationHandler(Call& call) {
         // The candidate row keeps the address as first seen (emails are
         // matched without case): the stored one is the recipient.
         mail.to_address = inv.candidate_email;
-        return mail::InsertComposed(db, &mail, inv.id);
+        st = mail::InsertComposed(db, &mail, inv.id);
+        if (!st.ok()) return st;
+        // Live: the interviewer's own link names the invitation's id, which
+        // only exists now (one template render, no reads).
+        const User& me = call.principal().user;
+        auto to_interviewer =
+            mail::ComposeInterviewerInvitation(links, inv, vacancy, UserContact{me.name, me.email},
+                                               interviewer_message_id, call.now());
+        if (!to_interviewer) return Status::OK();
+        return mail::InsertComposed(db, &*to_interviewer, inv.id);
       },
       [&] { call.Reply(201, InvitationDocument(inv, links, &none)); });
   if (!s.ok()) return s;
@@ -203,7 +237,10 @@ Status UpdateInvitationHandler(Call& call) {
   if (!s.ok()) return s;
   Invitation stored;
   std::vector<Guest> guests;
+  bool rescheduled = false;
   s = call.store().Write([&](Db& db) {
+    auto before = GetInvitation(db, call.account_id(), call.Param("id"));
+    if (!before.ok()) return before.status();
     Status st = build(db, &updated);
     if (!st.ok()) return st;
     updated.updated_at = call.now();
@@ -213,10 +250,15 @@ Status UpdateInvitationHandler(Call& call) {
     if (!again.ok()) return again.status();
     stored = std::move(again.value());
     guests.clear();
-    return ListGuests(db, call.account_id(), updated.id, &guests);
+    st = ListGuests(db, call.account_id(), updated.id, &guests);
+    if (!st.ok()) return st;
+    rescheduled = stored.kind == "live" && stored.datetime_scheduled_ts.value_or(0) !=
+                                               before->datetime_scheduled_ts.value_or(0);
+    return rescheduled ? ResendLive(db, call, stored, guests) : Status::OK();
   });
   if (!s.ok()) return s;
   call.Reply(200, InvitationDocument(stored, call.ctx().links, &guests));
+  if (rescheduled) call.ctx().events->MailQueued();
   return Status::OK();
 }
 
@@ -287,7 +329,7 @@ Status CreateGuestHandler(Call& call) {
     if (!v.ok()) return v.status();
     auto inviter = GetInvitationInviter(db, call.account_id(), inv->id);
     if (!inviter.ok()) return inviter.status();
-    draft = mail::ComposeGuestInvitation(*inv, *v, *inviter, g,
+    draft = mail::ComposeGuestInvitation(call.ctx().links, *inv, *v, *inviter, g,
                                          mail::NewMessageId(call.ctx().links.host()), call.now());
     return Status::OK();
   });

@@ -37,6 +37,7 @@ void CopyTemplate(const Vacancy& t, Vacancy* v) {
   v->generic_invitation_text = t.generic_invitation_text;
   v->num_of_retries = t.num_of_retries;
   v->play_test_question = t.play_test_question;
+  v->live_recording = t.live_recording;
   v->template_id = t.id;
   v->questions = t.questions;
 }
@@ -125,6 +126,8 @@ Value VacancyObject(const Vacancy& v, const PublicLinks& links, VacancyView view
   o.Set("id", Value::Int(v.id));
   o.Set("title", Value::String(v.title));
   o.Set("kind", Value::String(v.kind));
+  // Only live vacancies show it (automated answers stay as they were).
+  if (v.kind == "live") o.Set("live_recording", Value::Bool(v.live_recording));
   o.Set("scope", Value::String(v.scope));
   o.Set("language", Value::StringOrNull(v.language));
   o.Set("reference_id", Value::StringOrNull(v.reference_id));

@@ -40,6 +40,27 @@ Status ParseQuestions(const Value& list, std::vector<Question>* out) {
   return Status::OK();
 }
 
+// `live_recording`: true or false (XML: the text "true"/"false"; also 1/0).
+// Anything else, null included, is 412 naming the field.
+Status ParseLiveRecording(const Value* v, std::optional<bool>* out) {
+  if (v == nullptr) return Status::OK();
+  if (v->type() == Value::Type::kBool) {
+    *out = v->as_bool();
+    return Status::OK();
+  }
+  if (v->type() == Value::Type::kInt && (v->as_int() == 0 || v->as_int() == 1)) {
+    *out = v->as_int() == 1;
+    return Status::OK();
+  }
+  if (v->is_string()) {
+    const std::string& s = v->as_string();
+    if (s == "true" || s == "1") *out = true;
+    if (s == "false" || s == "0") *out = false;
+    if (*out) return Status::OK();
+  }
+  return Status::PreconditionFailed("live_recording must be true or false");
+}
+
 }  // namespace
 
 // Parses the fields present in `body` (create and update). Pure: no rule
@@ -63,6 +84,8 @@ Status ParseVacancyPatch(const Value& body, VacancyPatch* p) {
   if (f.Has("play_test_question")) p->play_test_question = f.YesNo("play_test_question");
   p->use_as_template = f.YesNo("use_as_template");
   if (!f.ok()) return f.status();
+  Status rec = ParseLiveRecording(f.Raw("live_recording"), &p->live_recording);
+  if (!rec.ok()) return rec;
   if (const Value* q = f.Raw("questions"); q != nullptr && !q->is_null()) {
     std::vector<Question> questions;
     Status s = ParseQuestions(*q, &questions);
@@ -96,6 +119,7 @@ void ApplyVacancyPatch(const VacancyPatch& p, Vacancy* v) {
   if (p.play_test_question) v->play_test_question = *p.play_test_question;
   if (p.use_as_template) v->use_as_template = *p.use_as_template;
   if (p.questions) v->questions = *p.questions;
+  if (p.live_recording) v->live_recording = *p.live_recording;
 }
 
 // The rules over the merged vacancy. No reads: cheap enough to run again

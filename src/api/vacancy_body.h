@@ -28,6 +28,7 @@ struct VacancyPatch {
   std::optional<Datetime> datetime_start, datetime_end;
   std::optional<std::optional<int64_t>> num_of_retries;
   std::optional<std::vector<Question>> questions;
+  std::optional<bool> live_recording;
 };
 
 // Parses the fields present in `body` (create and update). Pure: no rule

@@ -9,6 +9,7 @@
 #include "store/invitations.h"
 #include "store/vacancies.h"
 #include "util/crypto.h"
+#include "util/time.h"
 
 namespace cammio::mail {
 namespace {
@@ -44,6 +45,15 @@ void SetContent(const Content& c, OutboxMail* m) {
   m->subject = c.subject;
   m->body_text = c.text;
   m->body_html = c.html;
+}
+
+// The text/calendar part for `to`, whose own link is `link`.
+std::string CalendarFor(CalendarEvent e, Language lang, const std::string& link,
+                        const Mailbox& to) {
+  e.url = link;
+  e.description = LiveEventDescription(lang, link);
+  e.attendee = to;
+  return CalendarRequest(e);
 }
 
 // Inserts `m` as it is (the caller checked EmailDisabled).
@@ -93,6 +103,46 @@ std::string GuestLink(const PublicLinks& links, const std::string& invitation_to
   return links.GuestPage(GuestToken(invitation_token, guest_id));
 }
 
+std::optional<CalendarEvent> LiveEvent(const PublicLinks& links, const Invitation& inv,
+                                       const Vacancy& v, const UserContact& organizer,
+                                       int64_t now) {
+  if (v.kind != "live" || !inv.datetime_scheduled) return std::nullopt;
+  auto when = ParseDatetime(*inv.datetime_scheduled, "datetime_scheduled");
+  if (!when.ok()) return std::nullopt;
+  CalendarEvent e;
+  e.uid = CalendarUid(inv.token, links.host());
+  e.sequence = inv.updated_at > inv.created_at ? inv.updated_at - inv.created_at : 0;
+  e.stamp = now;
+  e.start = when->epoch;
+  e.end = when->epoch + kLiveEventSeconds;
+  e.summary = LiveEventSummary(LanguageFor(v.language), inv.candidate_name, v.title);
+  if (IsValidEmail(organizer.email)) e.organizer = Mailbox{organizer.name, organizer.email};
+  return e;
+}
+
+std::optional<OutboxMail> ComposeInterviewerInvitation(const PublicLinks& links,
+                                                       const Invitation& inv, const Vacancy& v,
+                                                       const std::optional<UserContact>& inviter,
+                                                       const std::string& message_id, int64_t now) {
+  if (v.kind != "live") return std::nullopt;
+  UserContact to = Inviting(inv, v, inviter);
+  if (!IsValidEmail(to.email)) return std::nullopt;
+  const Language lang = LanguageFor(v.language);
+  InterviewerInvitationInfo info;
+  info.interviewer_name = to.name;
+  info.candidate_name = inv.candidate_name;
+  info.vacancy_title = v.title;
+  info.scheduled = inv.datetime_scheduled;
+  info.link = InterviewerLink(links, inv.token, inv.id);
+  OutboxMail m =
+      Row(inv.account_id, kInterviewerInvitation, to.email, to.name, "", message_id, now);
+  SetContent(InterviewerInvitation(lang, info), &m);
+  if (auto e = LiveEvent(links, inv, v, to, now)) {
+    m.calendar = CalendarFor(*e, lang, info.link, Mailbox{to.name, to.email});
+  }
+  return m;
+}
+
 OutboxMail ComposeCandidateInvitation(const PublicLinks& links, const Invitation& inv,
                                       const Vacancy& v, const std::optional<UserContact>& inviter,
                                       const std::string& message_id, int64_t now) {
@@ -108,6 +158,10 @@ OutboxMail ComposeCandidateInvitation(const PublicLinks& links, const Invitation
   OutboxMail m = Row(inv.account_id, kCandidateInvitation, inv.candidate_email, inv.candidate_name,
                      from.email, message_id, now);
   SetContent(CandidateInvitation(LanguageFor(v.language), info), &m);
+  if (auto e = LiveEvent(links, inv, v, from, now)) {
+    m.calendar = CalendarFor(*e, LanguageFor(v.language), info.link,
+                             Mailbox{inv.candidate_name, inv.candidate_email});
+  }
   return m;
 }
 
@@ -126,9 +180,9 @@ OutboxMail ComposeReviewerInvitation(const PublicLinks& links, const Reviewer& r
   return m;
 }
 
-GuestMailDraft ComposeGuestInvitation(const Invitation& inv, const Vacancy& v,
-                                      const std::optional<UserContact>& inviter, const Guest& g,
-                                      const std::string& message_id, int64_t now) {
+GuestMailDraft ComposeGuestInvitation(const PublicLinks& links, const Invitation& inv,
+                                      const Vacancy& v, const std::optional<UserContact>& inviter,
+                                      const Guest& g, const std::string& message_id, int64_t now) {
   UserContact from = Inviting(inv, v, inviter);
   GuestMailDraft d;
   d.language = LanguageFor(v.language);
@@ -138,6 +192,7 @@ GuestMailDraft ComposeGuestInvitation(const Invitation& inv, const Vacancy& v,
   d.info.recruiter_name = from.name;
   d.info.scheduled = inv.datetime_scheduled;
   d.invitation_token = inv.token;
+  d.event = LiveEvent(links, inv, v, from, now);
   d.row = Row(inv.account_id, kGuestInvitation, g.email, g.name, from.email, message_id, now);
   return d;
 }
@@ -158,6 +213,10 @@ Status InsertGuestInvitation(Db& db, const PublicLinks& links, const GuestMailDr
   info.link = GuestLink(links, draft.invitation_token, guest_id);
   OutboxMail m = draft.row;
   SetContent(GuestInvitation(draft.language, info), &m);
+  if (draft.event) {
+    m.calendar = CalendarFor(*draft.event, draft.language, info.link,
+                             Mailbox{m.to_name.value_or(""), m.to_address});
+  }
   return Insert(db, &m, guest_id);
 }
 
@@ -196,8 +255,24 @@ Status EnqueueGuestInvitation(Db& db, const PublicLinks& links, int64_t account_
   auto inviter = GetInvitationInviter(db, account_id, inv->id);
   if (!inviter.ok()) return inviter.status();
   GuestMailDraft d =
-      ComposeGuestInvitation(*inv, *v, *inviter, *guest, NewMessageId(links.host()), now);
+      ComposeGuestInvitation(links, *inv, *v, *inviter, *guest, NewMessageId(links.host()), now);
   return InsertGuestInvitation(db, links, d, guest->id);
+}
+
+Status EnqueueInterviewerInvitation(Db& db, const PublicLinks& links, int64_t account_id,
+                                    int64_t invitation_id, int64_t now) {
+  auto disabled = EmailDisabled(db, account_id);
+  if (!disabled.ok()) return disabled.status();
+  if (*disabled) return Status::OK();
+  auto inv = GetInvitation(db, account_id, invitation_id);
+  if (!inv.ok()) return inv.status();
+  auto v = GetVacancyRow(db, account_id, inv->vacancy_id);
+  if (!v.ok()) return v.status();
+  auto inviter = GetInvitationInviter(db, account_id, inv->id);
+  if (!inviter.ok()) return inviter.status();
+  auto m = ComposeInterviewerInvitation(links, *inv, *v, *inviter, NewMessageId(links.host()), now);
+  if (!m) return Status::OK();
+  return Insert(db, &*m, inv->id);
 }
 
 Status EnqueueReviewerInvitation(Db& db, const PublicLinks& links, int64_t account_id,

@@ -27,6 +27,7 @@
 
 #include "cammio/status.h"
 #include "config/public_links.h"
+#include "mail/icalendar.h"
 #include "mail/templates.h"
 #include "store/db.h"
 #include "store/interviews.h"
@@ -60,13 +61,33 @@ struct GuestMailDraft {
   Language language = Language::kEnglish;
   GuestInvitationInfo info;  // all but `link`
   std::string invitation_token;
-  OutboxMail row;  // all but the texts, the id and the ref_id
+  std::optional<CalendarEvent> event;  // all but the link (live + scheduled)
+  OutboxMail row;                      // all but the texts, the id and the ref_id
 };
 // For guest `g` (name and email; its id is not needed) of invitation `inv`
 // of vacancy `v`, from `inviter` (GetInvitationInviter). Pure.
-GuestMailDraft ComposeGuestInvitation(const Invitation& inv, const Vacancy& v,
-                                      const std::optional<UserContact>& inviter, const Guest& g,
-                                      const std::string& message_id, int64_t now);
+GuestMailDraft ComposeGuestInvitation(const PublicLinks& links, const Invitation& inv,
+                                      const Vacancy& v, const std::optional<UserContact>& inviter,
+                                      const Guest& g, const std::string& message_id, int64_t now);
+
+// (2b) The interviewer's invitation of a live invitation `inv` (stored: its
+// id names the link, InterviewerLink) to vacancy `v`, from `inviter`
+// (GetInvitationInviter, or the creating user). The recipient is the
+// invitation's interviewer_email/name, else the inviter, else the vacancy's
+// recruiter. nullopt when `v` is not live or there is no valid address. Pure.
+std::optional<OutboxMail> ComposeInterviewerInvitation(const PublicLinks& links,
+                                                       const Invitation& inv, const Vacancy& v,
+                                                       const std::optional<UserContact>& inviter,
+                                                       const std::string& message_id, int64_t now);
+
+// The calendar event of live invitation `inv` of vacancy `v`, without the
+// recipient's link and attendee: nullopt unless `v` is live and `inv` has a
+// datetime_scheduled. UID CalendarUid(inv.token), SEQUENCE the seconds
+// between the invitation's creation and its last change (so every change
+// counts higher), DTSTART the scheduled time, DTEND kLiveEventSeconds later,
+// ORGANIZER `organizer`. Pure.
+std::optional<CalendarEvent> LiveEvent(const PublicLinks& links, const Invitation& inv,
+                                       const Vacancy& v, const UserContact& organizer, int64_t now);
 
 // ---------------------------------------------------------------- Insert
 
@@ -95,6 +116,12 @@ Status EnqueueCandidateInvitation(Db& db, const PublicLinks& links, const Invita
 // GuestLink(...).
 Status EnqueueGuestInvitation(Db& db, const PublicLinks& links, int64_t account_id,
                               int64_t invitation_id, int64_t guest_id, int64_t now);
+
+// (2b) To the interviewer of a live invitation: date and time, and the
+// interviewer's link InterviewerLink(...). OK without a mail when the
+// vacancy is not live.
+Status EnqueueInterviewerInvitation(Db& db, const PublicLinks& links, int64_t account_id,
+                                    int64_t invitation_id, int64_t now);
 
 // (3) To a reviewer: the review link <public_url>/public/reviews/<token>.
 Status EnqueueReviewerInvitation(Db& db, const PublicLinks& links, int64_t account_id,

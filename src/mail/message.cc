@@ -241,6 +241,33 @@ std::string NewMessageId(std::string_view domain) {
   return "<" + OrderedToken(16) + "@" + (ok ? std::string(domain) : "cammio.invalid") + ">";
 }
 
+namespace {
+
+// The text/plain + text/html alternative's parts and closing delimiter.
+std::string AlternativeBody(const Message& m, const std::string& boundary) {
+  std::string out;
+  auto part = [&](const char* type, const std::string& body) {
+    out += "\r\n--" + boundary + "\r\n";
+    out += std::string("Content-Type: ") + type + "; charset=UTF-8\r\n";
+    out += "Content-Transfer-Encoding: quoted-printable\r\n\r\n";
+    out += QuotedPrintable(ToValidUtf8(body));
+  };
+  part("text/plain", m.text);
+  part("text/html", m.html);
+  out += "\r\n--" + boundary + "--\r\n";
+  return out;
+}
+
+// Base64 in lines of 76 characters, each ending in CRLF.
+std::string Base64Lines(std::string_view bytes) {
+  std::string b64 = Base64Encode(bytes);
+  std::string out;
+  for (size_t i = 0; i < b64.size(); i += 76) out += b64.substr(i, 76) + "\r\n";
+  return out;
+}
+
+}  // namespace
+
 std::string Compose(const Message& m) {
   const std::string boundary = RandomBoundary();
   std::string out;
@@ -252,17 +279,25 @@ std::string Compose(const Message& m) {
   out += "Message-ID: " + HeaderSafe(m.message_id) + "\r\n";
   out += "MIME-Version: 1.0\r\n";
   out += "Auto-Submitted: auto-generated\r\n";
-  out += "Content-Type: multipart/alternative;\r\n boundary=\"" + boundary + "\"\r\n";
+  if (m.calendar.empty()) {
+    out += "Content-Type: multipart/alternative;\r\n boundary=\"" + boundary + "\"\r\n";
+    out += "\r\n";
+    out += "This is a multi-part message in MIME format.\r\n";
+    out += AlternativeBody(m, boundary);
+    return out;
+  }
+  const std::string inner = RandomBoundary();
+  out += "Content-Type: multipart/mixed;\r\n boundary=\"" + boundary + "\"\r\n";
   out += "\r\n";
   out += "This is a multi-part message in MIME format.\r\n";
-  auto part = [&](const char* type, const std::string& body) {
-    out += "\r\n--" + boundary + "\r\n";
-    out += std::string("Content-Type: ") + type + "; charset=UTF-8\r\n";
-    out += "Content-Transfer-Encoding: quoted-printable\r\n\r\n";
-    out += QuotedPrintable(ToValidUtf8(body));
-  };
-  part("text/plain", m.text);
-  part("text/html", m.html);
+  out += "\r\n--" + boundary + "\r\n";
+  out += "Content-Type: multipart/alternative;\r\n boundary=\"" + inner + "\"\r\n";
+  out += AlternativeBody(m, inner);
+  out += "\r\n--" + boundary + "\r\n";
+  out += "Content-Type: text/calendar; method=REQUEST; charset=UTF-8;\r\n name=\"invite.ics\"\r\n";
+  out += "Content-Disposition: attachment; filename=\"invite.ics\"\r\n";
+  out += "Content-Transfer-Encoding: base64\r\n\r\n";
+  out += Base64Lines(m.calendar);
   out += "\r\n--" + boundary + "--\r\n";
   return out;
 }

@@ -31,10 +31,15 @@ struct Message {
   std::string html;        // the text/html part, UTF-8, any line endings
   std::string message_id;  // "<unique@domain>"
   int64_t date = 0;        // Unix seconds, for the Date: header
+  // An iCalendar invitation (mail/icalendar.h), or empty. When set, the
+  // message is a multipart/mixed of the multipart/alternative above and an
+  // attachment invite.ics ("text/calendar; method=REQUEST; charset=UTF-8",
+  // base64); when empty the message is exactly as without this field.
+  std::string calendar;
 };
 
 // The complete message, CRLF line endings, ending in CRLF. The multipart
-// boundary is random (and checked not to occur in the parts).
+// boundaries are random.
 std::string Compose(const Message& m);
 
 // "Tue, 14 Nov 2023 22:13:20 +0000" (RFC 5322 date-time, UTC).

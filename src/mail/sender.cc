@@ -180,6 +180,7 @@ int Sender::SendGroup(int64_t account_id, const std::vector<OutboxMail>& group) 
       msg.subject = m.subject;
       msg.text = m.body_text;
       msg.html = m.body_html;
+      msg.calendar = m.calendar.value_or("");
       msg.message_id = m.message_id;
       msg.date = clock_.Now();
       attempts.push_back({m.id, client.Send(relay.from_address, m.to_address, Compose(msg))});

@@ -310,6 +310,57 @@ Content GuestInvitation(Language lang, const GuestInvitationInfo& info) {
   return Render(lang, l, vars);
 }
 
+Content InterviewerInvitation(Language lang, const InterviewerInvitationInfo& info) {
+  bool nl = lang == Language::kDutch;
+  std::string when = info.scheduled ? HumanDatetime(lang, *info.scheduled) : "";
+  Vars vars = {{"interviewer", NameOr(info.interviewer_name, nl ? "interviewer" : "interviewer")},
+               {"candidate", info.candidate_name},
+               {"title", info.vacancy_title},
+               {"when", when}};
+  Layout l;
+  l.link = info.link;
+  if (nl) {
+    l.subject = "Live video-interview met {candidate} voor {title}";
+    l.before.push_back("Beste {interviewer},");
+    std::string intro =
+        "Je voert het live video-interview met {candidate} voor de vacature \"{title}\".";
+    if (!when.empty()) intro += "\nHet interview staat gepland op {when}.";
+    l.before.push_back(intro);
+    l.link_intro = "Open de interviewruimte met deze persoonlijke link:";
+    l.button = "Naar het interview";
+    l.after.push_back(
+        "Deel deze link niet: hij is alleen voor jou bedoeld. De kandidaat en eventuele gasten "
+        "hebben een eigen link.");
+  } else {
+    l.subject = "Live video interview with {candidate} for {title}";
+    l.before.push_back("Dear {interviewer},");
+    std::string intro =
+        "You are the interviewer of the live video interview with {candidate} for the vacancy "
+        "\"{title}\".";
+    if (!when.empty()) intro += "\nThe interview is scheduled for {when}.";
+    l.before.push_back(intro);
+    l.link_intro = "Open the interview room with this personal link:";
+    l.button = "Go to the interview";
+    l.after.push_back(
+        "Please do not share this link: it is meant for you alone. The candidate and any guests "
+        "have links of their own.");
+  }
+  return Render(lang, l, vars);
+}
+
+std::string LiveEventSummary(Language lang, const std::string& candidate,
+                             const std::string& title) {
+  if (lang == Language::kDutch) return "Live video-interview: " + candidate + " (" + title + ")";
+  return "Live video interview: " + candidate + " (" + title + ")";
+}
+
+std::string LiveEventDescription(Language lang, const std::string& link) {
+  if (lang == Language::kDutch) {
+    return "Neem deel aan het interview via je persoonlijke link:\n" + link;
+  }
+  return "Join the interview with your personal link:\n" + link;
+}
+
 Content ReviewerInvitation(Language lang, const ReviewerInvitationInfo& info) {
   bool nl = lang == Language::kDutch;
   Vars vars = {{"reviewer", NameOr(info.reviewer_name, nl ? "beoordelaar" : "reviewer")},

@@ -47,6 +47,22 @@ struct GuestInvitationInfo {
 };
 Content GuestInvitation(Language lang, const GuestInvitationInfo& info);
 
+// (2b) The interviewer's invitation to a live interview (the invitation's
+// interviewer, else the recruiter who created it).
+struct InterviewerInvitationInfo {
+  std::string interviewer_name;
+  std::string candidate_name;
+  std::string vacancy_title;
+  std::optional<std::string> scheduled;
+  std::string link;  // <public_url>/public/interviewers/<token>
+};
+Content InterviewerInvitation(Language lang, const InterviewerInvitationInfo& info);
+
+// The calendar event's SUMMARY and DESCRIPTION (mail/icalendar.h) of a live
+// interview with `candidate` for `title`; the description carries `link`.
+std::string LiveEventSummary(Language lang, const std::string& candidate, const std::string& title);
+std::string LiveEventDescription(Language lang, const std::string& link);
+
 // (3) A reviewer's invitation to review an interview.
 struct ReviewerInvitationInfo {
   std::string reviewer_name;

@@ -108,6 +108,8 @@ Status Eraser::Invitation(int64_t invitation_id) {
   for (size_t i = 0; s.ok() && i < guests.size(); ++i)
     s = DeleteMail("guest_invitation", guests[i]);
   if (s.ok()) s = DeleteMail("candidate_invitation", invitation_id);
+  // A live interview's interviewer mail names the candidate too (schema/014).
+  if (s.ok()) s = DeleteMail("interviewer_invitation", invitation_id);
   if (s.ok()) s = RunWithId(db_, kDeleteUploads, invitation_id);
   if (s.ok()) s = RunWithId(db_, kDeleteGuests, invitation_id);
   if (s.ok()) s = RunWithId(db_, kDeleteInvitation, invitation_id);

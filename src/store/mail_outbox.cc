@@ -20,18 +20,19 @@ namespace {
 constexpr const char kInsertMail[] =
     "INSERT INTO mail_outbox (account_id, kind, ref_id, to_address, to_name, reply_to, subject, "
     "body_text, body_html, message_id, status, attempts, next_attempt_at, last_error, "
-    "created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 'pending', 0, "
-    "?11, CASE WHEN EXISTS (SELECT 1 FROM mail_settings WHERE account_id = ?1) THEN NULL "
-    "ELSE 'no relay configured' END, ?11, ?11)";
+    "created_at, updated_at, calendar) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "
+    "'pending', 0, ?11, CASE WHEN EXISTS (SELECT 1 FROM mail_settings WHERE account_id = ?1) "
+    "THEN NULL ELSE 'no relay configured' END, ?11, ?11, ?12)";
 constexpr const char kSelectMail[] =
-    "SELECT " MAIL_COLUMNS ", o.body_text, o.body_html FROM mail_outbox o WHERE o.id = ?1";
+    "SELECT " MAIL_COLUMNS
+    ", o.body_text, o.body_html, o.calendar FROM mail_outbox o WHERE o.id = ?1";
 // Due mail is looked up per account with a relay, on the partial index
 // mail_outbox_pending (schema/012): the pending mail of accounts without a
 // relay, however much there is, is never walked.
 constexpr const char kRelayAccounts[] = "SELECT account_id FROM mail_settings ORDER BY account_id";
 constexpr const char kListDueOfAccount[] =
     "SELECT " MAIL_COLUMNS
-    ", o.body_text, o.body_html FROM mail_outbox o "
+    ", o.body_text, o.body_html, o.calendar FROM mail_outbox o "
     "WHERE o.account_id = ?1 AND o.status = 'pending' AND o.next_attempt_at <= ?2 "
     "ORDER BY o.next_attempt_at, o.id LIMIT ?3";
 constexpr const char kNextDue[] =
@@ -51,7 +52,7 @@ constexpr const char kMarkFailed[] =
     "WHERE id = ?1 AND status = 'pending'";
 constexpr const char kListMail[] =
     "SELECT " MAIL_COLUMNS
-    ", '', '' FROM mail_outbox o "
+    ", '', '', NULL FROM mail_outbox o "
     "WHERE (?1 IS NULL OR o.status = ?1) AND (?2 IS NULL OR o.account_id = ?2) "
     "ORDER BY o.id LIMIT ?3";
 
@@ -78,6 +79,7 @@ OutboxMail ReadMail(const Stmt& st) {
   m.sent_at = st.OptInt(16);
   m.body_text = st.Text(17);
   m.body_html = st.Text(18);
+  m.calendar = st.OptText(19);
   return m;
 }
 
@@ -96,6 +98,7 @@ Status InsertMail(Db& db, OutboxMail* m) {
                  .Bind(9, m->body_html)
                  .Bind(10, m->message_id)
                  .Bind(11, m->created_at)
+                 .Bind(12, m->calendar)
                  .Run();
   if (!s.ok()) return s;
   m->id = db.LastInsertId();

@@ -26,6 +26,8 @@ inline constexpr char kCandidateInvitation[] = "candidate_invitation";
 inline constexpr char kGuestInvitation[] = "guest_invitation";
 inline constexpr char kReviewerInvitation[] = "reviewer_invitation";
 inline constexpr char kInterviewCompleted[] = "interview_completed";
+// A live interview's interviewer (ref_id: the invitation), schema/014.
+inline constexpr char kInterviewerInvitation[] = "interviewer_invitation";
 
 // Why mail of an account without relay settings is still pending.
 inline constexpr char kNoRelayReason[] = "no relay configured";
@@ -40,6 +42,9 @@ struct OutboxMail {
   std::optional<std::string> reply_to;
   std::string subject;
   std::string body_text, body_html;  // empty in ListMail results
+  // A live interview's iCalendar invitation (mail/icalendar.h), sent as a
+  // text/calendar part; nullopt for every other mail (and in ListMail).
+  std::optional<std::string> calendar;
   std::string message_id;
   std::string status = "pending";  // pending | sent | failed
   int64_t attempts = 0;

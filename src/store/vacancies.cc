@@ -11,7 +11,8 @@ namespace {
   "v.scope, v.language, v.reference_id, v.datetime_start, v.datetime_start_ts, "             \
   "v.datetime_end, v.datetime_end_ts, v.answering_time, v.cv_upload_required, "              \
   "v.external_info_url, v.generic_invitation_text, v.num_of_retries, v.play_test_question, " \
-  "v.use_as_template, v.template_id, v.public_token, v.created_at, v.updated_at, "
+  "v.use_as_template, v.template_id, v.public_token, v.created_at, v.updated_at, "           \
+  "v.live_recording, "
 #define VACANCY_FROM "FROM vacancies v JOIN users u ON u.id = v.recruiter_id "
 #define VACANCY_SELECT                                                                     \
   VACANCY_COLUMNS                                                                          \
@@ -39,14 +40,15 @@ constexpr const char kInsertVacancy[] =
     "reference_id, datetime_start, datetime_start_ts, datetime_end, datetime_end_ts, "
     "answering_time, cv_upload_required, external_info_url, generic_invitation_text, "
     "num_of_retries, play_test_question, use_as_template, template_id, public_token, "
-    "created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
-    "?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)";
+    "created_at, updated_at, live_recording) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "
+    "?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23)";
 constexpr const char kUpdateVacancy[] =
     "UPDATE vacancies SET title = ?3, kind = ?4, scope = ?5, language = ?6, reference_id = ?7, "
     "datetime_start = ?8, datetime_start_ts = ?9, datetime_end = ?10, datetime_end_ts = ?11, "
     "answering_time = ?12, cv_upload_required = ?13, external_info_url = ?14, "
     "generic_invitation_text = ?15, num_of_retries = ?16, play_test_question = ?17, "
-    "use_as_template = ?18, updated_at = ?19 WHERE account_id = ?1 AND id = ?2";
+    "use_as_template = ?18, updated_at = ?19, live_recording = ?20 "
+    "WHERE account_id = ?1 AND id = ?2";
 constexpr const char kSelectQuestions[] =
     "SELECT id, idx, title, text, video_id, answering_time, required FROM questions "
     "WHERE vacancy_id = ?1 ORDER BY idx, id";
@@ -86,8 +88,9 @@ Vacancy FromRow(const Stmt& st) {
   v.public_token = st.Text(23);
   v.created_at = st.Int(24);
   v.updated_at = st.Int(25);
-  v.num_of_invitations = st.Int(26);
-  v.num_of_interviews = st.Int(27);
+  v.live_recording = st.Int(26) != 0;
+  v.num_of_invitations = st.Int(27);
+  v.num_of_interviews = st.Int(28);
   return v;
 }
 
@@ -151,7 +154,8 @@ Status InsertVacancy(Db& db, Vacancy* v) {
   st.Bind(19, v->template_id)
       .Bind(20, v->public_token)
       .Bind(21, v->created_at)
-      .Bind(22, v->updated_at);
+      .Bind(22, v->updated_at)
+      .Bind(23, v->live_recording ? 1 : 0);
   Status s = st.Run();
   if (!s.ok()) return s;
   v->id = db.LastInsertId();
@@ -162,7 +166,7 @@ Status UpdateVacancy(Db& db, const Vacancy& v, bool replace_questions) {
   Stmt st = db.Prepare(kUpdateVacancy);
   st.Bind(1, v.account_id).Bind(2, v.id);
   BindFields(st, v);
-  st.Bind(19, v.updated_at);
+  st.Bind(19, v.updated_at).Bind(20, v.live_recording ? 1 : 0);
   Status s = st.Run();
   if (s.ok() && db.Changes() == 0) return Status::NotFound("vacancy " + std::to_string(v.id));
   if (s.ok() && replace_questions) {

@@ -44,6 +44,11 @@ struct Vacancy {
   std::optional<int64_t> template_id;
   std::string public_token;
   int64_t created_at = 0, updated_at = 0;
+  // Live vacancies: whether each participant's browser records the live
+  // interview (schema/014, docs/decisions.md "Live recording"). Kept on
+  // automated vacancies too (it takes effect when one becomes live), where
+  // it means nothing and the API does not show it.
+  bool live_recording = true;
   // Derived on read.
   int64_t num_of_invitations = 0;  // open invitations
   int64_t num_of_interviews = 0;

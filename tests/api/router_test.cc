@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "api/routes.h"
+#include "mail/enqueue.h"
 #include "util/random.h"
 
 namespace cammio {
@@ -234,6 +235,14 @@ TEST_CASE("router: the API's route table") {
   CHECK(r.Match("PATCH", "/public/job_interviews/" + token + "/uploads/3").route != nullptr);
   CHECK(r.Match("GET", "/public/job_interviews/" + token).status.IsNotFound());
   CHECK(r.Match("GET", "/metrics").status.IsNotFound());
+}
+
+TEST_CASE("router: a live interviewer's token has the guest token's shape") {
+  for (int64_t id : {int64_t{1}, int64_t{12}, int64_t{9223372036854775807}}) {
+    CAPTURE(id);
+    CHECK(IsGuestToken(mail::InterviewerToken("abcdefghijklmnopqrst", id)));
+    CHECK(IsGuestToken(mail::GuestToken("abcdefghijklmnopqrst", id)));
+  }
 }
 
 TEST_CASE("router: IsToken and IsGuestToken") {

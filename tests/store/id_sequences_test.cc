@@ -166,7 +166,10 @@ TEST_CASE("migration 013: ids kept, checks pass, new ids above every id ever nam
   Fill(*db);
   auto before = AllIds(*db);
   int version = 0;
-  Status s = Migrate(*db, EmbeddedMigrations(), &version);
+  // Up to 013 only: later migrations change the schema again.
+  const std::vector<Migration> all = EmbeddedMigrations();
+  REQUIRE(all.size() >= 13);
+  Status s = Migrate(*db, std::vector<Migration>(all.begin(), all.begin() + 13), &version);
   REQUIRE_MESSAGE(s.ok(), s.ToString());
   CHECK(version == 13);
 

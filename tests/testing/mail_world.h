@@ -237,12 +237,17 @@ inline const Value* MessageTo(const std::vector<Value>& msgs, const std::string&
 }
 
 // The message parsed cleanly: multipart/alternative, plain text and HTML in
-// UTF-8 quoted-printable, CRLF only, short lines, Date and Message-ID.
+// UTF-8 quoted-printable (with a live interview's calendar: multipart/mixed
+// of those and a base64 text/calendar; method=REQUEST), CRLF only, short
+// lines, Date and Message-ID.
 inline void CheckWellFormed(const Value& m) {
   INFO("headers: " << m.Find("raw_headers")->as_string());
   CHECK(m.Find("parse_error") == nullptr);
   CHECK(m.Find("defects")->size() == 0);
-  CHECK(m.Find("content_type")->as_string() == "multipart/alternative");
+  // With a calendar (live interviews): multipart/mixed of the alternative
+  // and a text/calendar attachment.
+  const bool calendar = m.Find("content_type")->as_string() == "multipart/mixed";
+  if (!calendar) CHECK(m.Find("content_type")->as_string() == "multipart/alternative");
   CHECK(m.Find("mime_version")->as_string() == "1.0");
   CHECK(m.Find("date_parses")->as_bool());
   CHECK(m.Find("message_id")->as_string().find("@cammio.example>") != std::string::npos);
@@ -253,11 +258,19 @@ inline void CheckWellFormed(const Value& m) {
   CHECK(m.Find("max_line_length")->as_int() <= 78);
   CHECK(m.Find("from_address")->as_string() == "no-reply@agency.test");
   CHECK(m.Find("from_name")->as_string() == "Agency Recruitment");
-  REQUIRE(m.Find("parts")->size() == 2);
+  REQUIRE(m.Find("parts")->size() == (calendar ? 3u : 2u));
   for (const auto& p : m.Find("parts")->items()) {
     CHECK(p.Find("charset")->as_string() == "utf-8");
-    CHECK(p.Find("transfer_encoding")->as_string() == "quoted-printable");
+    if (p.Find("content_type")->as_string() == "text/calendar") {
+      CHECK(p.Find("method")->as_string() == "REQUEST");
+      CHECK(p.Find("filename")->as_string() == "invite.ics");
+      CHECK(p.Find("transfer_encoding")->as_string() == "base64");
+    } else {
+      CHECK(p.Find("transfer_encoding")->as_string() == "quoted-printable");
+    }
   }
+  if (calendar)
+    CHECK(m.Find("parts")->items()[2].Find("content_type")->as_string() == "text/calendar");
 }
 
 }  // namespace cammio::mail

@@ -43,11 +43,18 @@ def summarise(raw, server, session, envelope):
     defects = [type(d).__name__ for d in msg.defects]
     parts = []
     if msg.is_multipart():
-        for part in msg.iter_parts():
+        # The leaf parts, depth first: a multipart/mixed (a live interview's
+        # calendar) nests the multipart/alternative.
+        for part in msg.walk():
+            if part.is_multipart():
+                defects += [type(d).__name__ for d in part.defects]
+                continue
             defects += [type(d).__name__ for d in part.defects]
             parts.append({
                 "content_type": part.get_content_type(),
                 "charset": part.get_content_charset(),
+                "method": part.get_param("method"),
+                "filename": part.get_filename(),
                 "transfer_encoding": part.get("Content-Transfer-Encoding"),
                 # As a mail reader shows it: line breaks as "\n".
                 "content": part.get_content().replace("\r\n", "\n"),

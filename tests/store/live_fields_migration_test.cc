@@ -1,0 +1,95 @@
+// schema/014_live_vacancy_fields.sql on a database at version 13 with rows:
+// existing vacancies get live_recording 1, mail keeps its rows and gains a
+// NULL calendar, the outbox accepts the new kind 'interviewer_invitation'
+// (and still refuses unknown kinds), and the result is a fresh database's
+// schema.
+#include <doctest/doctest.h>
+
+#include <string>
+#include <vector>
+
+#include "store/db.h"
+#include "store/migrate.h"
+#include "testing/test_support.h"
+
+namespace cammio {
+namespace {
+
+using testing::TempDir;
+
+std::unique_ptr<Db> OpenAtVersion(const std::string& path, size_t version) {
+  auto db = Db::Open(path, Db::Options());
+  REQUIRE(db.ok());
+  const std::vector<Migration> all = EmbeddedMigrations();
+  REQUIRE(all.size() >= version);
+  std::vector<Migration> prefix(all.begin(), all.begin() + static_cast<ptrdiff_t>(version));
+  int v = 0;
+  Status s = Migrate(*db.value(), prefix, &v);
+  REQUIRE_MESSAGE(s.ok(), s.ToString());
+  REQUIRE(v == static_cast<int>(version));
+  return std::move(db.value());
+}
+
+std::string Rows(Db& db, const std::string& sql) {
+  std::string out;
+  Stmt st = db.Prepare(sql.c_str());
+  Status s;
+  while (st.Step(&s)) out += st.Text(0) + "\n";
+  REQUIRE_MESSAGE(s.ok(), s.ToString());
+  return out;
+}
+
+constexpr char kMail[] =
+    "INSERT INTO mail_outbox (account_id, kind, ref_id, to_address, subject, body_text, "
+    "body_html, message_id, next_attempt_at, created_at, updated_at) VALUES ";
+
+TEST_CASE("migration 014: live_recording defaults to 1, the outbox takes the interviewer kind") {
+  TempDir dir;
+  auto db = OpenAtVersion(dir.path() + "/cammio.db", 13);
+  REQUIRE(db->Exec("INSERT INTO accounts (id, name, created_at) VALUES (1, 'A', 0);"
+                   "INSERT INTO users (id, account_id, email, name, created_at) VALUES"
+                   "  (1, 1, 'a@x.test', 'A', 0);"
+                   "INSERT INTO vacancies (id, account_id, recruiter_id, title, kind, scope, "
+                   "datetime_start, datetime_start_ts, datetime_end, datetime_end_ts, "
+                   "answering_time, cv_upload_required, use_as_template, public_token, "
+                   "created_at, updated_at) VALUES (1, 1, 1, 'v', 'live', 'private', 'x', 0, "
+                   "'x', 0, '60', 'no', 'no', 'pub', 0, 0);")
+              .ok());
+  REQUIRE(db->Exec((std::string(kMail) +
+                    "(1, 'guest_invitation', 3, 'g@x.test', 's', 't', 'h', '<m1@x>', 0, 0, 0)")
+                       .c_str())
+              .ok());
+  // Before: the new kind is refused.
+  CHECK_FALSE(db->Exec((std::string(kMail) + "(1, 'interviewer_invitation', 1, 'i@x.test', 's', "
+                                             "'t', 'h', '<m2@x>', 0, 0, 0)")
+                           .c_str())
+                  .ok());
+
+  int version = 0;
+  Status s = Migrate(*db, EmbeddedMigrations(), &version);
+  REQUIRE_MESSAGE(s.ok(), s.ToString());
+  CHECK(version >= 14);
+  CHECK(Rows(*db, "SELECT live_recording FROM vacancies") == "1\n");
+  CHECK(Rows(*db, "SELECT kind || ':' || COALESCE(calendar, 'null') FROM mail_outbox") ==
+        "guest_invitation:null\n");
+  CHECK(db->Exec((std::string(kMail) + "(1, 'interviewer_invitation', 1, 'i@x.test', 's', 't', "
+                                       "'h', '<m2@x>', 0, 0, 0)")
+                     .c_str())
+            .ok());
+  CHECK_FALSE(db->Exec((std::string(kMail) +
+                        "(1, 'bogus_kind', 1, 'i@x.test', 's', 't', 'h', '<m3@x>', 0, 0, 0)")
+                           .c_str())
+                  .ok());
+  CHECK_FALSE(db->Exec("UPDATE vacancies SET live_recording = 2").ok());
+  CHECK(Rows(*db, "PRAGMA integrity_check") == "ok\n");
+
+  // The same schema as a database created at this version.
+  auto fresh = OpenAtVersion(dir.path() + "/fresh.db", EmbeddedMigrations().size());
+  const std::string schema =
+      "SELECT type || ' ' || name || ': ' || COALESCE(sql, '') FROM sqlite_schema "
+      "WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name";
+  CHECK(Rows(*db, schema) == Rows(*fresh, schema));
+}
+
+}  // namespace
+}  // namespace cammio
