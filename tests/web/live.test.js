@@ -41,19 +41,21 @@ async function liveInvitation(a, server, fields = {}) {
   } });
   assert.equal(i.status, 201, i.text);
   const inv = i.json.invitation;
+  assert.ok(inv.interviewer_url, 'a live invitation has the interviewer\'s link');
   const token = new URL(inv.url).pathname.split('/').pop();
   const g = await a.post(`/api/invitations/${inv.id}/guests`, { guest: { name: 'Gus Guest', email: 'gus@example.test' } });
   assert.equal(g.status, 201, g.text);
   const interviewer = `${server.url}/public/interviewers/${linkToken('interviewer', token, inv.id)}`;
-  if (inv.interviewer_url) assert.equal(inv.interviewer_url, interviewer);
+  assert.equal(inv.interviewer_url, interviewer);
   return {
     inv, guestId: `guest-${g.json.guest.id}`,
     candidate: inv.url, interviewer, guest: `${server.url}/public/guests/${linkToken('guest', token, g.json.guest.id)}`,
   };
 }
 
-// Opens `url`, passes the lobby (camera check, consent when asked), joins.
-async function join(page, url) {
+// Opens `url`, passes the lobby (camera check; the consent box exactly when
+// the vacancy records), joins.
+async function join(page, url, recorded = true) {
   page.on('dialog', (d) => d.accept());  // leave/reload warnings, confirmations
   const res = await page.goto(url);
   assert.equal(res.status(), 200);
@@ -63,8 +65,13 @@ async function join(page, url) {
     return v && v.videoWidth > 0;
   }, null, { timeout: 15000 });
   const consent = page.getByLabel(/This interview is recorded/);
-  if (await consent.count()) await consent.check();
-  await page.getByRole('button', { name: 'Join the interview' }).click();
+  const joinButton = page.getByRole('button', { name: 'Join the interview' });
+  assert.equal(await consent.count(), recorded ? 1 : 0, 'a consent box exactly when recorded');
+  if (recorded) {
+    assert.ok(await joinButton.isDisabled(), 'no joining before the consent');
+    await consent.check();
+  }
+  await joinButton.click();
   await page.locator('#grid').waitFor();
 }
 
@@ -213,7 +220,7 @@ test('a call through coturn: relay candidates only, with time-limited TURN crede
     });
     const a = await api(server);
     try {
-      const links = await liveInvitation(a, server);
+      const links = await liveInvitation(a, server, { live_recording: false });
       const candidate = await newPage(browser);
       const interviewer = await newPage(browser);
       // The room hands out the TURN server with credentials made for this
@@ -228,8 +235,8 @@ test('a call through coturn: relay candidates only, with time-limited TURN crede
       assert.ok(Number(doc.ice_servers[0].username.split(':')[0]) > Date.now() / 1000, 'not expired');
       assert.ok(!JSON.stringify(doc).includes(turn.secret));
 
-      await join(interviewer, links.interviewer);
-      await join(candidate, links.candidate);
+      await join(interviewer, links.interviewer, false);
+      await join(candidate, links.candidate, false);
       const relayed = (p) => p.localCandidateType === 'relay';
       await remoteVideosPlay(candidate, ['interviewer'], relayed);
       await remoteVideosPlay(interviewer, ['candidate'], relayed);
