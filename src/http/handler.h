@@ -29,6 +29,14 @@
 //   OnDone         after the answer was written (the access log). Runs for
 //                  every request that reached cpp-httplib, OnHead or not.
 //
+// An event stream (http/event_streams.h): OnRequest may answer with
+// AnswerWithEventStream. The transport writes the head (200,
+// text/event-stream, close-delimited) and the first frame on the worker,
+// OnDone runs then (once, with 200), and the connection leaves the worker
+// for EventStreams: the request is over for the handler, the stream goes on
+// without a thread. Past the streams' max_streams the answer is a 503 with
+// no body, which OnErrorStatus completes like any other.
+//
 // After a request answered in OnHead/OnAdmit/OnBodyError with its body still
 // unread, the transport closes the connection; Range is honoured only on a
 // 2xx file answer (a content provider). A head refused before cpp-httplib

@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <climits>
 
+#include "http/event_streams.h"
 #include "util/blocking.h"
 
 namespace cammio::http {
@@ -93,6 +94,14 @@ class PlainTransport final : public Transport {
       return errno == EAGAIN || errno == EWOULDBLOCK ? kWouldBlock : -1;
     }
   }
+  ssize_t WriteAvailable(const char* buf, size_t size) override {
+    for (;;) {
+      ssize_t n = ::send(fd(), buf, size, MSG_DONTWAIT | MSG_NOSIGNAL);
+      if (n >= 0) return n;
+      if (errno == EINTR) continue;
+      return errno == EAGAIN || errno == EWOULDBLOCK ? kWouldBlock : -1;
+    }
+  }
   httplib::Stream& stream() override { return stream_; }
   bool Flush() override { return true; }
   void Close(bool) override {}
@@ -102,6 +111,26 @@ class PlainTransport final : public Transport {
 };
 
 }  // namespace
+
+Http1Server::Http1Server() {
+  // An event stream's answer is close-delimited (event_streams.h): no
+  // Keep-Alive, whatever cpp-httplib would announce.
+  set_post_routing_handler([](const httplib::Request&, httplib::Response& res) {
+    if (!EventStreamPending()) return;
+    res.headers.erase("Keep-Alive");
+    res.headers.erase("Connection");
+    res.set_header("Connection", "close");
+  });
+}
+
+void Http1Server::CloseEventStreams() {
+  std::set<EventStreams*> streams;
+  {
+    std::lock_guard<std::mutex> lock(streams_mu_);
+    streams.swap(streams_);
+  }
+  for (EventStreams* s : streams) s->CloseAll();
+}
 
 void Http1Server::Serve(std::unique_ptr<Transport> transport, std::function<void(bool)> opened) {
   auto settings = std::make_shared<ConnectionSettings>();
@@ -118,6 +147,10 @@ void Http1Server::Serve(std::unique_ptr<Transport> transport, std::function<void
   hooks->stopping = [this] { return Stopping(); };
   hooks->opened = std::move(opened);
   hooks->refusal_body = refusal_body_;
+  hooks->streaming = [this](EventStreams& streams) {
+    std::lock_guard<std::mutex> lock(streams_mu_);
+    streams_.insert(&streams);
+  };
   hooks->refused = [this](int status) {
     heads_refused_.fetch_add(1);
     if (head_refused_) head_refused_(status);

@@ -18,6 +18,8 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <mutex>
+#include <set>
 
 #include "http/http_connection.h"
 
@@ -25,7 +27,7 @@ namespace cammio::http {
 
 class Http1Server : public httplib::Server {
  public:
-  Http1Server() = default;
+  Http1Server();
   ~Http1Server() override = default;
 
   // The longest a request head may take from its first byte (408, close).
@@ -42,6 +44,11 @@ class Http1Server : public httplib::Server {
     refusal_headers_.clear();
     for (const auto& [name, value] : headers) refusal_headers_ += name + ": " + value + "\r\n";
   }
+
+  // Closes every event stream (event_streams.h) a connection of this
+  // listener was handed to, and every other stream of those EventStreams
+  // (EventStreams::CloseAll). Call after stop() and the listen thread ended.
+  void CloseEventStreams();
 
   // Request heads refused (4xx / 5xx and close), for tests and metrics.
   uint64_t heads_refused() const { return heads_refused_.load(); }
@@ -71,6 +78,8 @@ class Http1Server : public httplib::Server {
   std::atomic<uint64_t> heads_refused_{0};
   std::function<void(int)> head_refused_;
   std::function<RefusalBody(int, const std::string&)> refusal_body_;
+  std::mutex streams_mu_;
+  std::set<EventStreams*> streams_;  // that adopted a connection of this listener
 };
 
 }  // namespace cammio::http

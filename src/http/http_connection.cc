@@ -9,6 +9,7 @@
 #include <cstring>
 
 #include "http/connection_control.h"
+#include "http/event_streams.h"
 #include "http/idle_parking.h"
 #include "http/worker_pool.h"
 #include "util/blocking.h"
@@ -110,6 +111,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
   Next WaitHere();
   // True when the connection goes on to its next request.
   bool ServeRequest();
+  // The request was answered as an event stream: the connection goes to
+  // `handoff.streams` (or closes when its answer could not be written).
+  void HandOff(const EventStreamHandoff& handoff);
   void StartHead();
   void Refuse(int status, const char* details);
   void Expire();
@@ -239,6 +243,11 @@ bool Connection::ServeRequest() {
   const bool close_connection = remaining_ <= 1 || hooks_->stopping();
   bool connection_closed = false;
   bool ok = hooks_->process(strm, close_connection, connection_closed);
+  const EventStreamHandoff handoff = TakeEventStreamHandoff();
+  if (handoff.streams != nullptr) {
+    HandOff(handoff);
+    return false;
+  }
   if (!transport_->Flush()) ok = false;  // the end of the answer
   // The next request starts right after this one's body only when exactly
   // head + Content-Length bytes were read. cpp-httplib can answer without
@@ -257,6 +266,22 @@ bool Connection::ServeRequest() {
   buf_.erase(0, strm.consumed());
   --remaining_;
   return true;
+}
+
+void Connection::HandOff(const EventStreamHandoff& handoff) {
+  TakeConnectionCloseRequest();  // the stream ends the connection anyway
+  // The head and the first frame, held back by a TLS stream, leave now,
+  // bounded by the write timeout like any answer.
+  const bool sent = handoff.written && transport_->Flush();
+  if (!sent || hooks_->stopping()) {
+    handoff.streams->Abandon(handoff.id);
+    last_ok_ = false;
+    Close(false);
+    return;
+  }
+  if (hooks_->streaming) hooks_->streaming(*handoff.streams);
+  closed_ = true;  // EventStreams closes the connection in the end
+  handoff.streams->Adopt(handoff.id, std::move(transport_));
 }
 
 void Connection::Refuse(int status, const char* details) {

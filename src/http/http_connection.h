@@ -8,6 +8,9 @@
 //                                its first byte, at most RequestHeadLimits
 //   request  (httplib's process_request on a worker, body and answer
 //             with the read / write timeouts)
+//   streaming (a handler answered with an event stream, event_streams.h:
+//             the answer's head and first frame were written, then the
+//             connection leaves for EventStreams, which closes it in the end)
 //   draining (after a refused head: the answer was sent and our side shut;
 //             what the client still sends is dropped for up to 1 s, so the
 //             answer is read before the close resets the connection)
@@ -43,6 +46,8 @@
 
 namespace cammio::http {
 
+class EventStreams;
+
 // The byte pipe under a connection: a TLS session or a plain socket. Owns
 // neither the socket nor the decision to close it (HttpConnection does).
 class Transport {
@@ -57,6 +62,11 @@ class Transport {
   // Reads what is available without waiting: bytes (> 0), 0 at the end of
   // the stream, kWouldBlock, or -1 on an error.
   virtual ssize_t ReadAvailable(char* buf, size_t size) = 0;
+  // Writes without waiting: bytes taken (> 0), kWouldBlock, or -1 on an
+  // error. After kWouldBlock the next call must pass the same bytes and size
+  // again (a TLS record is sealed and partly sent); wait for POLLOUT between.
+  // Only on a connection whose stream() holds nothing back (Flush first).
+  virtual ssize_t WriteAvailable(const char* buf, size_t size) = 0;
   // The blocking stream process_request uses (read / write timeouts).
   virtual httplib::Stream& stream() = 0;
   // Sends what stream() holds back; false on a write error.
@@ -92,6 +102,9 @@ struct ConnectionHooks {
   std::function<void(int status)> refused;
   // The body of a refusal (Handler::RefusedHead); empty: no body.
   std::function<RefusalBody(int status, const std::string& details)> refusal_body;
+  // A request was answered as an event stream (http/event_streams.h) and the
+  // connection is about to be adopted by `streams`; may be empty.
+  std::function<void(EventStreams& streams)> streaming;
 };
 
 // Serves the connection on `transport` (whose socket it closes in the end)

@@ -111,8 +111,8 @@ struct Server::Impl {
   Handler& handler;
   ServerObserver observer;
   std::shared_ptr<const TlsServerContext> tls;
-  std::unique_ptr<httplib::Server> https;
-  std::unique_ptr<httplib::Server> plain;
+  std::unique_ptr<Http1Server> https;
+  std::unique_ptr<Http1Server> plain;
   std::thread https_thread;
   std::thread plain_thread;
 
@@ -192,7 +192,8 @@ void Server::Impl::DispatchWithBody(const httplib::Request& req, httplib::Respon
 void Server::Impl::Dispatch(const httplib::Request& req, httplib::Response& res,
                             const std::string& body, const httplib::ContentReader* reader) {
   const bool consumed = handler.OnRequest(req, res, Body{body, reader});
-  if (res.status >= 300 || !res.content_provider_) DropRanges(req);
+  // A provider without a length (an event stream) cannot be sliced either.
+  if (res.status >= 300 || !res.content_provider_ || res.content_length_ == 0) DropRanges(req);
   if (!consumed) {  // part of a streamed body is still on the wire
     res.set_header("Connection", "close");
     RequestConnectionClose();
@@ -339,6 +340,9 @@ void Server::Stop() {
   if (m.plain_thread.joinable()) StopRunning(m.plain.get());
   if (m.https_thread.joinable()) m.https_thread.join();
   if (m.plain_thread.joinable()) m.plain_thread.join();
+  // Event streams handed over by the listeners end with them.
+  if (m.https) m.https->CloseEventStreams();
+  if (m.plain) m.plain->CloseEventStreams();
 }
 
 }  // namespace cammio::http

@@ -79,7 +79,9 @@ class Server {
   // The bound ports (useful with port 0); 0 for a listener that does not run.
   int port() const { return port_; }
   int http_port() const { return http_port_; }
-  // Stops accepting, lets requests in flight finish, joins the threads.
+  // Stops accepting, lets requests in flight finish, joins the threads,
+  // then closes the event streams its connections were handed to
+  // (http/event_streams.h; their `closed` callbacks run).
   void Stop();
 
  private:

@@ -28,6 +28,10 @@ class TlsTransport final : public Transport {
     const ssize_t n = conn_->ReadAvailable(buf, size);
     return n == -2 ? kWouldBlock : n;
   }
+  ssize_t WriteAvailable(const char* buf, size_t size) override {
+    const ssize_t n = conn_->WriteAvailable(buf, size);
+    return n == -2 ? kWouldBlock : n;
+  }
   httplib::Stream& stream() override { return stream_; }
   bool Flush() override { return stream_.Flush(); }
   void Close(bool graceful) override {

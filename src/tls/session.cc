@@ -249,6 +249,18 @@ ssize_t TlsConnection::Write(const char* buf, size_t size) {
   return -1;
 }
 
+ssize_t TlsConnection::WriteAvailable(const char* buf, size_t size) {
+  if (closed_ || failed_) return -1;
+  if (size == 0) return 0;
+  send_nowait_ = true;
+  const int rc = mbedtls_ssl_write(&ssl_, reinterpret_cast<const unsigned char*>(buf), size);
+  send_nowait_ = false;
+  if (rc > 0) return rc;
+  if (rc == MBEDTLS_ERR_SSL_WANT_WRITE) return -2;
+  failed_ = true;
+  return -1;
+}
+
 bool TlsConnection::WriteRecord(const char* buf, size_t size, bool more) {
   send_more_ = more;
   size_t done = 0;
@@ -302,6 +314,7 @@ int TlsConnection::BioSend(void* ctx, const unsigned char* buf, size_t len) {
     if (n >= 0) return static_cast<int>(n);
     if (errno == EINTR) continue;
     if (errno == EAGAIN || errno == EWOULDBLOCK) {
+      if (self->send_nowait_) return MBEDTLS_ERR_SSL_WANT_WRITE;
       int r = self->Wait(POLLOUT, self->write_timeout_);
       if (r > 0) continue;
       return r == 0 ? MBEDTLS_ERR_SSL_TIMEOUT : MBEDTLS_ERR_NET_SEND_FAILED;

@@ -121,6 +121,12 @@ class TlsConnection {
   // Like Read, but never waits for the socket: -2 when nothing can be read
   // without waiting.
   ssize_t ReadAvailable(char* buf, size_t size);
+  // Like Write, but never waits for the socket: the bytes taken (> 0, at
+  // most one record), -2 when the socket cannot take them now, -1 on error.
+  // After -2 the record is sealed and partly sent: the next call must pass
+  // the same `size` and the same bytes (mbedTLS sends the rest of that record
+  // and then reports all `size` bytes taken). Wait for POLLOUT in between.
+  ssize_t WriteAvailable(const char* buf, size_t size);
   // Writes exactly `size` bytes (at most MaxRecordPayload(): one record).
   // `more`: the caller has more to send at once, so the kernel may hold a
   // partial TCP segment back for it (MSG_MORE). False on error.
@@ -156,6 +162,7 @@ class TlsConnection {
   bool failed_ = false;       // mbedTLS reported a fatal error: no more I/O.
   bool send_more_ = false;    // BioSend adds MSG_MORE (inside WriteRecord)
   bool recv_nowait_ = false;  // BioRecv answers WANT_READ instead of waiting
+  bool send_nowait_ = false;  // BioSend answers WANT_WRITE instead of waiting
   bool closed_ = false;
   bool has_deadline_ = false;
   std::chrono::steady_clock::time_point deadline_;

@@ -15,7 +15,8 @@
 //   OnHead         records the request; answers there for InHead answers.
 //   OnAdmit        refuses (writes the answer) for Refused answers.
 //   OnRequest      sleeps `delay`, then writes status/body/content type
-//                  (a content provider for File answers, so Range applies);
+//                  (a content provider for File answers, so Range applies;
+//                  Custom answers call their function);
 //                  records the body it was given (or read, for streamed ones).
 //   OnBodyError    413 for PayloadTooLarge, else 400, body "body error: ...".
 //   OnErrorStatus  gives a body-less error answer the body "error <status>".
@@ -33,6 +34,7 @@
 #include <httplib.h>
 
 #include <chrono>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <stdexcept>
@@ -53,6 +55,7 @@ struct FakeAnswer {
     kAdmit,    // OnAdmit refuses (a credentials check: 401/403/429)
     kFile,     // OnRequest with a content provider (a media file: Range applies)
     kThrow,    // OnRequest throws std::runtime_error(body)
+    kCustom,   // OnRequest calls `custom` (e.g. an event stream's answer)
   };
   int status = 200;
   std::string body = "ok";
@@ -62,6 +65,8 @@ struct FakeAnswer {
   Where where = Where::kRequest;
   // The body is not buffered: OnRequest reads it through Body::reader.
   bool stream_body = false;
+  // kCustom: writes the answer in OnRequest.
+  std::function<void(const httplib::Request&, httplib::Response&)> custom = nullptr;
 
   static FakeAnswer InHead(int status, std::string body = "answered in OnHead") {
     FakeAnswer a{status, std::move(body)};
@@ -76,6 +81,13 @@ struct FakeAnswer {
   static FakeAnswer File(std::string body, std::string content_type) {
     FakeAnswer a{200, std::move(body), std::move(content_type)};
     a.where = Where::kFile;
+    return a;
+  }
+  static FakeAnswer Custom(
+      std::function<void(const httplib::Request&, httplib::Response&)> custom) {
+    FakeAnswer a;
+    a.where = Where::kCustom;
+    a.custom = std::move(custom);
     return a;
   }
   static FakeAnswer Throw(std::string what) {
@@ -178,7 +190,8 @@ class FakeHandler final : public http::Handler {
     return false;
   }
 
-  bool OnRequest(const httplib::Request&, httplib::Response& res, const http::Body& body) override {
+  bool OnRequest(const httplib::Request& req, httplib::Response& res,
+                 const http::Body& body) override {
     const FakeAnswer a = t_answer;
     std::string got = body.buffered;
     if (body.reader != nullptr) {
@@ -196,6 +209,10 @@ class FakeHandler final : public http::Handler {
     }
     if (a.delay.count() > 0) std::this_thread::sleep_for(a.delay);
     if (a.where == FakeAnswer::Where::kThrow) throw std::runtime_error(a.body);
+    if (a.where == FakeAnswer::Where::kCustom) {
+      a.custom(req, res);
+      return true;
+    }
     if (a.where == FakeAnswer::Where::kFile) {
       res.status = a.status;
       const std::string content = a.body;
