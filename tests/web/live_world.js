@@ -98,7 +98,6 @@ async function startCoturn() {
   const port = await freeUdpPort();
   const secret = 'relay-test-' + Math.random().toString(36).slice(2);
   const log = path.join(dir, 'turn.log');
-  const out = fs.openSync(log, 'a');
   const min = 40000 + Math.floor(Math.random() * 200) * 100;
   const child = spawn('turnserver', [
     '-n',  // no configuration file: everything is on this command line
@@ -106,9 +105,9 @@ async function startCoturn() {
     `--min-port=${min}`, `--max-port=${min + 99}`,
     '--use-auth-secret', `--static-auth-secret=${secret}`, '--realm=cammio.test',
     '--no-tls', '--no-dtls', '--no-cli', '--no-tcp-relay', '--allow-loopback-peers',
-    '--log-file=stdout', '--simple-log', `--pidfile=${path.join(dir, 'turn.pid')}`,
-    `--db=${path.join(dir, 'turndb')}`,
-  ], { stdio: ['ignore', out, out] });
+    `--log-file=${log}`, '--simple-log', '-v',  // -v: each allocation, with its username
+    `--pidfile=${path.join(dir, 'turn.pid')}`, `--db=${path.join(dir, 'turndb')}`,
+  ], { stdio: 'ignore' });
   child.on('error', () => {});
   await waitForLog(log, 'SQLite DB connection success', child, 10000);
   return {
