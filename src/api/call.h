@@ -33,6 +33,7 @@
 namespace cammio {
 
 class AuthThrottle;
+class LiveRooms;
 class DatabaseIntegrity;
 class Metrics;
 class ResponseCache;
@@ -62,6 +63,9 @@ struct ServerContext {
   // Which PATCH may write to each unfinished upload (api/upload_claims.h).
   // Copies of this context share it.
   std::shared_ptr<UploadClaims> upload_claims = std::make_shared<UploadClaims>();
+  // The live interviews' rooms and their event streams (api/live.h); null =
+  // the room's routes answer 503.
+  LiveRooms* live = nullptr;
 };
 
 class Call {

@@ -31,13 +31,23 @@ std::string LinkState(const Invitation& inv, const Vacancy& v, int64_t now) {
   return inv.status;
 }
 
+// A live interview is completed in its room (api/live.h), never by a hand-in.
+Status NotLive(const Vacancy& v) {
+  if (v.kind != "live") return Status::OK();
+  return Status::Conflict(
+      "this is a live interview: it is completed in its room, not through this endpoint");
+}
+
 // The invitation and vacancy behind an open link: NotFound for an unknown
-// token, Gone for a completed, revoked or expired one.
+// token, Conflict for a live interview's, Gone for a completed, revoked or
+// expired one.
 Status LoadOpenLink(Db& db, const std::string& token, int64_t now, Invitation* inv, Vacancy* v) {
   auto found = GetInvitationByToken(db, token);
   if (!found.ok()) return Status::NotFound("this interview link is not known");
   auto vacancy = GetVacancy(db, found->account_id, found->vacancy_id);
   if (!vacancy.ok()) return vacancy.status();
+  Status live = NotLive(*vacancy);
+  if (!live.ok()) return live;
   const std::string state = LinkState(*found, *vacancy, now);
   if (state != "open") return Status::Gone("this interview is " + state);
   *inv = std::move(*found);

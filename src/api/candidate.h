@@ -43,7 +43,8 @@ Result<HandIn> ParseHandIn(const Value& body, int64_t now);
 // raises `events.InterviewCompleted` (api/events.h: the outbox rows).
 // NotFound for an unknown link, Gone for a completed, revoked or expired
 // one, PreconditionFailed for a missing required recording, a foreign
-// upload, or a take or CV that a later one replaced.
+// upload, or a take or CV that a later one replaced; Conflict for a live
+// interview's link (its room completes it, api/live.h).
 Status CompleteInterview(Db& db, const std::string& token, const HandIn& hand_in, int64_t now,
                          Events& events, CompletionResult* result);
 

@@ -5,9 +5,11 @@
 #include "api/fields.h"
 #include "api/invitation_body.h"
 #include "api/list_query.h"
+#include "api/live.h"
 #include "api/scope.h"
 #include "mail/enqueue.h"
 #include "mail/message.h"
+#include "store/live_sessions.h"
 #include "store/vacancies.h"
 #include "util/random.h"
 
@@ -399,15 +401,24 @@ Status UpdateGuestHandler(Call& call) {
 }
 
 Status DeleteGuestHandler(Call& call) {
+  int64_t invitation_id = 0;
   Status s = call.store().Write([&](Db& db) {
     auto inv = GuestParent(db, call);
     if (!inv.ok()) return inv.status();
     auto found = GetGuest(db, call.account_id(), inv->id, call.Param("id"));
     if (!found.ok()) return found.status();
     if (inv->status != "open") return Status::PreconditionFailed("the invitation is completed");
-    return DeleteGuest(db, call.account_id(), inv->id, call.Param("id"));
+    invitation_id = inv->id;
+    Status d = DeleteGuest(db, call.account_id(), inv->id, call.Param("id"));
+    // The deleted guest's link answers 410 (api/live_link.h).
+    return d.ok() ? RememberDeletedGuest(db, call.Param("id"), inv->id) : d;
   });
   if (!s.ok()) return s;
+  // A guest in the live room is dropped from it (told `removed`).
+  if (call.ctx().live != nullptr) {
+    call.ctx().live->registry().Expel(invitation_id, "guest-" + std::to_string(call.Param("id")),
+                                      call.now());
+  }
   call.Reply(200, Value::Wrap("result", Value::String("GUEST_DELETED")));
   return Status::OK();
 }

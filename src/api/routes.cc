@@ -11,6 +11,7 @@
 #include "api/health.h"
 #include "api/interviews.h"
 #include "api/invitations.h"
+#include "api/live.h"
 #include "api/meta.h"
 #include "api/notifications.h"
 #include "api/uploads.h"
@@ -96,6 +97,31 @@ const std::vector<Route>& ApiRoutes() {
       {"POST", "/public/job_interviews/{token}/uploads", CreateUploadHandler, false},
       {"GET", "/public/job_interviews/{token}/uploads/:upload_id", UploadStatusHandler, false},
       {"PATCH", "/public/job_interviews/{token}/uploads/:upload_id", UploadChunkHandler, false,
+       true},
+
+      // Live interviews' rooms (api/live.h), under the three link bases.
+      {"GET", "/public/job_interviews/{token}/live", CandidateLiveHandler, false},
+      {"GET", "/public/job_interviews/{token}/live/events", CandidateLiveEventsHandler, false},
+      {"POST", "/public/job_interviews/{token}/live/messages", CandidateLiveMessagesHandler, false},
+      {"GET", "/public/interviewers/{token:guest}/live", InterviewerLiveHandler, false},
+      {"GET", "/public/interviewers/{token:guest}/live/events", InterviewerLiveEventsHandler,
+       false},
+      {"POST", "/public/interviewers/{token:guest}/live/messages", InterviewerLiveMessagesHandler,
+       false},
+      {"GET", "/public/guests/{token:guest}/live", GuestLiveHandler, false},
+      {"GET", "/public/guests/{token:guest}/live/events", GuestLiveEventsHandler, false},
+      {"POST", "/public/guests/{token:guest}/live/messages", GuestLiveMessagesHandler, false},
+      // Their recordings' uploads (tus, api/uploads.h).
+      {"OPTIONS", "/public/interviewers/{token:guest}/uploads", UploadOptionsHandler, false},
+      {"POST", "/public/interviewers/{token:guest}/uploads", InterviewerCreateUploadHandler, false},
+      {"GET", "/public/interviewers/{token:guest}/uploads/:upload_id",
+       InterviewerUploadStatusHandler, false},
+      {"PATCH", "/public/interviewers/{token:guest}/uploads/:upload_id",
+       InterviewerUploadChunkHandler, false, true},
+      {"OPTIONS", "/public/guests/{token:guest}/uploads", UploadOptionsHandler, false},
+      {"POST", "/public/guests/{token:guest}/uploads", GuestCreateUploadHandler, false},
+      {"GET", "/public/guests/{token:guest}/uploads/:upload_id", GuestUploadStatusHandler, false},
+      {"PATCH", "/public/guests/{token:guest}/uploads/:upload_id", GuestUploadChunkHandler, false,
        true},
   });
   return rows;

@@ -13,10 +13,13 @@
 #include <cerrno>
 #include <cstring>
 
+#include "api/live.h"
+#include "api/live_link.h"
 #include "api/takes.h"
 #include "api/tus_headers.h"
 #include "api/upload_claims.h"
 #include "store/invitations.h"
+#include "store/live_sessions.h"
 #include "store/uploads.h"
 #include "store/vacancies.h"
 #include "store/videos.h"
@@ -70,17 +73,66 @@ Status MakeDir(const std::string& path) {
 using tus::MetadataValue;
 using tus::ParseLength;
 
-// The open invitation behind the link. Gone when it is completed or revoked.
-Result<Invitation> OpenInvitation(Call& call) {
-  Result<Invitation> inv = Status::NotFound("");
-  Status s = call.store().Read([&](Db& db) {
-    inv = GetInvitationByToken(db, call.Token("token"));
-    return inv.ok() || inv.status().IsNotFound() ? Status::OK() : inv.status();
-  });
+// The invitation behind the link and the participant who uploads: on the
+// candidate's link the open invitation (participant "candidate" only for a
+// live recording); on an interviewer's or guest's link, or on a live
+// candidate link after the room ended, a participant who was in the room,
+// until live_upload_wait_s after the end. Gone otherwise.
+struct UploadLink {
+  Invitation inv;
+  std::optional<std::string> participant;  // set: live recordings only
+  std::string path;                        // the link base, for Location
+};
+
+Result<UploadLink> LiveUploadLink(Call& call, LiveBase base) {
+  UploadLink link;
+  LiveLink live;
+  Status s = call.store().Read(
+      [&](Db& db) { return LoadLiveLinkAnyState(db, base, call.Token("token"), &live); });
   if (!s.ok()) return s;
-  if (!inv.ok()) return Status::NotFound("this interview link is not known");
-  if (inv->status != "open") return Status::Gone("this interview is no longer open");
-  return inv;
+  const std::string& me = live.participant.id;
+  bool present = false;
+  if (live.session) {
+    for (const LivePresence& p : live.session->present) present |= p.participant == me;
+  }
+  if (!present) return Status::Conflict("only a participant who was in the room uploads here");
+  const int64_t wait = call.ctx().live != nullptr ? call.ctx().live->settings().upload_wait_s : 600;
+  if (live.session->ended_at && call.now() > *live.session->ended_at + wait) {
+    return Status::Gone("recordings of this interview are no longer accepted");
+  }
+  link.inv = std::move(live.invitation);
+  link.participant = me;
+  return link;
+}
+
+Result<UploadLink> ResolveLink(Call& call, LiveBase base) {
+  const std::string token = call.Token("token");
+  Result<UploadLink> out = Status::NotFound("");
+  if (base == LiveBase::kCandidate) {
+    Result<Invitation> inv = Status::NotFound("");
+    Status s = call.store().Read([&](Db& db) {
+      inv = GetInvitationByToken(db, token);
+      return inv.ok() || inv.status().IsNotFound() ? Status::OK() : inv.status();
+    });
+    if (!s.ok()) return s;
+    if (!inv.ok()) return Status::NotFound("this interview link is not known");
+    if (inv->status == "open") {
+      UploadLink link;
+      link.inv = std::move(inv.value());
+      out = std::move(link);
+    } else if (inv->status == "completed" && inv->kind == "live") {
+      out = LiveUploadLink(call, base);
+    } else {
+      return Status::Gone("this interview is no longer open");
+    }
+  } else {
+    out = LiveUploadLink(call, base);
+  }
+  if (!out.ok()) return out;
+  out->path = base == LiveBase::kCandidate     ? PublicLinks::CandidateInterviewPath(token)
+              : base == LiveBase::kInterviewer ? "/public/interviewers/" + token
+                                               : "/public/guests/" + token;
+  return out;
 }
 
 Status RequireTus(Call& call) {
@@ -92,11 +144,18 @@ Status RequireTus(Call& call) {
   return Status::OK();
 }
 
-Result<Upload> LoadUpload(Call& call, const Invitation& inv) {
+Result<Upload> LoadUpload(Call& call, const UploadLink& link) {
   Result<Upload> u = Status::NotFound("");
   Status s = call.store().Read([&](Db& db) {
-    u = GetUpload(db, inv.id, call.Param("upload_id"));
-    return u.ok() || u.status().IsNotFound() ? Status::OK() : u.status();
+    u = GetUpload(db, link.inv.id, call.Param("upload_id"));
+    if (!u.ok()) return u.status().IsNotFound() ? Status::OK() : u.status();
+    auto who = GetUploadParticipant(db, u->id);
+    if (!who.ok()) return who.status();
+    // An interviewer's or guest's link reaches its own uploads only; the
+    // candidate's link its own (no participant, or "candidate").
+    const std::string mine = link.participant.value_or("candidate");
+    if (who->value_or("candidate") != mine) u = Status::NotFound("no such upload");
+    return Status::OK();
   });
   if (!s.ok()) return s;
   return u;
@@ -130,7 +189,8 @@ void CvType(const unsigned char* b, std::string* content_type, const char** exte
 // The last byte arrived: check the content and move it into the media store.
 // A recording whose question's takes were used up meanwhile (by a parallel
 // upload) is refused: its row and its bytes are removed.
-Status Finish(Call& call, const Invitation& inv, const Upload& u) {
+Status Finish(Call& call, const UploadLink& link, const Upload& u) {
+  const Invitation& inv = link.inv;
   const KindInfo* kind = FindKind(u.kind);
   std::string part = PartPath(call, u.id);
   unsigned char head[8] = {0};
@@ -155,12 +215,14 @@ Status Finish(Call& call, const Invitation& inv, const Upload& u) {
   media.size = u.length;
   media.created_at = call.now();
   Status refused;
+  bool raised = false;
   s = call.store().Write([&](Db& db) {
+    raised = false;
     // Checked in the transaction that finishes the upload: of two parallel
     // uploads only one can become the last allowed take.
     auto v = GetVacancy(db, inv.account_id, inv.vacancy_id);
     if (!v.ok()) return v.status();
-    refused = CheckFinishedTake(db, inv, *v, u);
+    if (!link.participant) refused = CheckFinishedTake(db, inv, *v, u);
     if (!refused.ok()) return DeleteUpload(db, u.id);  // committed: the refusal is final
     media.path = "pending";
     Status st = InsertMediaFile(db, &media);
@@ -168,6 +230,10 @@ Status Finish(Call& call, const Invitation& inv, const Upload& u) {
     media.path = dir + "/" + std::to_string(media.id) + "." + extension;
     st = SetMediaFilePath(db, media.id, media.path);
     if (st.ok()) st = SetUploadVideo(db, u.id, media.id, call.now());
+    if (st.ok() && link.participant) {
+      st = LiveRecordingArrived(db, *call.ctx().events, inv, *link.participant, media.id,
+                                call.now(), &raised);
+    }
     if (!st.ok()) return st;
     // Renamed inside the transaction: if the rename fails nothing is recorded.
     // Both directories are synced before the commit, so a power failure
@@ -184,6 +250,10 @@ Status Finish(Call& call, const Invitation& inv, const Upload& u) {
   if (s.ok() && !refused.ok()) {
     ::unlink(part.c_str());
     return refused;
+  }
+  if (s.ok() && raised) {
+    call.ctx().events->NotificationQueued();
+    call.ctx().events->MailQueued();
   }
   return s;
 }
@@ -204,7 +274,7 @@ constexpr const char kSuperseded[] =
 // Writes the request body into the upload's file from `offset` on, each piece
 // only while `claim` still owns the upload, then records the durable offset
 // and, on the last byte, finishes the upload -- under the claim as well.
-Status AppendBody(Call& call, const Invitation& inv, Upload& u, int64_t offset,
+Status AppendBody(Call& call, const UploadLink& link, Upload& u, int64_t offset,
                   UploadClaims::Claim& claim) {
   int fd = ::open(PartPath(call, u.id).c_str(), O_WRONLY | O_CLOEXEC);
   if (fd < 0) return Status::Gone("this upload's data is gone; start a new upload");
@@ -243,7 +313,7 @@ Status AppendBody(Call& call, const Invitation& inv, Upload& u, int64_t offset,
   Status s;
   bool current = claim.RunIfCurrent([&] {
     s = call.store().Write([&](Db& db) { return SetUploadReceived(db, u.id, at, call.now()); });
-    if (s.ok() && write_status.ok() && complete && at == u.length) s = Finish(call, inv, u);
+    if (s.ok() && write_status.ok() && complete && at == u.length) s = Finish(call, link, u);
   });
   if (!current) return Status::Conflict(kSuperseded);
   if (!s.ok()) return s;
@@ -269,15 +339,31 @@ Status UploadOptionsHandler(Call& call) {
   return Status::OK();
 }
 
-Status CreateUploadHandler(Call& call) {
+namespace {
+
+Status CreateUpload(Call& call, LiveBase base) {
   Status s = RequireTus(call);
   if (!s.ok()) return s;
-  auto inv = OpenInvitation(call);
-  if (!inv.ok()) return inv.status();
+  auto link = ResolveLink(call, base);
+  if (!link.ok()) return link.status();
+  const Invitation* inv = &link->inv;
   const std::string meta = call.req().get_header_value("Upload-Metadata");
-  const KindInfo* kind = FindKind(MetadataValue(meta, "kind"));
+  const std::string kind_name = MetadataValue(meta, "kind");
+  const bool live = kind_name == "live_recording";
+  const KindInfo* kind = FindKind(live ? "recording" : kind_name);
+  if (live && !link->participant) {
+    // A live recording on the candidate's open link.
+    if (inv->kind != "live") return Status::InvalidArgument("this is not a live interview");
+    auto in_room = LiveUploadLink(call, base);
+    if (!in_room.ok()) return in_room.status();
+    link->participant = in_room->participant;
+  }
+  if (!live && link->participant) kind = nullptr;  // a participant uploads its recording only
   if (kind == nullptr) {
-    return Status::InvalidArgument("Upload-Metadata must name kind: recording, thumbnail or cv");
+    return Status::InvalidArgument(link->participant
+                                       ? "Upload-Metadata must name kind: live_recording"
+                                       : "Upload-Metadata must name kind: recording, "
+                                         "thumbnail or cv");
   }
   Upload u;
   if (!ParseLength(call.req().get_header_value("Upload-Length"), &u.length) || u.length == 0) {
@@ -288,7 +374,9 @@ Status CreateUploadHandler(Call& call) {
                                    std::to_string(kind->max_size) + " bytes");
   }
   int64_t question = 0;
-  if (ParseLength(MetadataValue(meta, "question"), &question)) u.question_index = question;
+  if (!live && ParseLength(MetadataValue(meta, "question"), &question)) {
+    u.question_index = question;
+  }
   u.account_id = inv->account_id;
   u.invitation_id = inv->id;
   u.kind = kind->kind;
@@ -301,8 +389,10 @@ Status CreateUploadHandler(Call& call) {
     s = call.store().Write([&](Db& db) {
       auto v = GetVacancy(db, inv->account_id, inv->vacancy_id);
       if (!v.ok()) return v.status();
-      Status st = CheckNewUpload(db, *inv, *v, u, call.now());
-      return st.ok() ? InsertUpload(db, &u) : st;
+      Status st = live ? Status::OK() : CheckNewUpload(db, *inv, *v, u, call.now());
+      if (st.ok()) st = InsertUpload(db, &u);
+      if (st.ok() && live) st = SetUploadParticipant(db, u.id, *link->participant);
+      return st;
     });
   }
   if (s.code() == Status::Code::kTooManyRequests) {
@@ -317,17 +407,16 @@ Status CreateUploadHandler(Call& call) {
   s = SyncDir(MediaDir(call) + "/uploads");
   if (!s.ok()) return s;
   call.res().status = 201;
-  call.res().set_header("Location", PublicLinks::CandidateInterviewPath(call.Token("token")) +
-                                        "/uploads/" + std::to_string(u.id));
+  call.res().set_header("Location", link->path + "/uploads/" + std::to_string(u.id));
   return Status::OK();
 }
 
-Status UploadStatusHandler(Call& call) {
+Status UploadStatus(Call& call, LiveBase base) {
   Status s = RequireTus(call);
   if (!s.ok()) return s;
-  auto inv = OpenInvitation(call);
-  if (!inv.ok()) return inv.status();
-  auto u = LoadUpload(call, *inv);
+  auto link = ResolveLink(call, base);
+  if (!link.ok()) return link.status();
+  auto u = LoadUpload(call, *link);
   if (!u.ok()) return u.status();
   call.res().status = 200;
   call.res().set_header("Upload-Offset", std::to_string(u->received));
@@ -336,15 +425,15 @@ Status UploadStatusHandler(Call& call) {
   return Status::OK();
 }
 
-Status UploadChunkHandler(Call& call) {
+Status UploadChunk(Call& call, LiveBase base) {
   Status s = RequireTus(call);
   if (!s.ok()) return s;
   if (call.req().get_header_value("Content-Type") != "application/offset+octet-stream") {
     return Status::InvalidArgument("Content-Type must be application/offset+octet-stream");
   }
-  auto inv = OpenInvitation(call);
-  if (!inv.ok()) return inv.status();
-  auto u = LoadUpload(call, *inv);
+  auto link = ResolveLink(call, base);
+  if (!link.ok()) return link.status();
+  auto u = LoadUpload(call, *link);
   if (!u.ok()) return u.status();
   int64_t offset = -1;
   if (!ParseLength(call.req().get_header_value("Upload-Offset"), &offset)) offset = -1;
@@ -352,13 +441,31 @@ Status UploadChunkHandler(Call& call) {
   if (!s.ok()) return s;
   // The authoritative check, under the upload's lock: see api/upload_claims.h.
   auto claim = call.ctx().upload_claims->Take(u->id, [&] {
-    auto fresh = LoadUpload(call, *inv);
+    auto fresh = LoadUpload(call, *link);
     if (!fresh.ok()) return fresh.status();
     u = fresh;
     return CheckOffset(*u, offset);
   });
   if (!claim.ok()) return claim.status();
-  return AppendBody(call, *inv, *u, offset, **claim);
+  return AppendBody(call, *link, *u, offset, **claim);
 }
+
+}  // namespace
+
+Status CreateUploadHandler(Call& call) { return CreateUpload(call, LiveBase::kCandidate); }
+Status UploadStatusHandler(Call& call) { return UploadStatus(call, LiveBase::kCandidate); }
+Status UploadChunkHandler(Call& call) { return UploadChunk(call, LiveBase::kCandidate); }
+Status InterviewerCreateUploadHandler(Call& call) {
+  return CreateUpload(call, LiveBase::kInterviewer);
+}
+Status InterviewerUploadStatusHandler(Call& call) {
+  return UploadStatus(call, LiveBase::kInterviewer);
+}
+Status InterviewerUploadChunkHandler(Call& call) {
+  return UploadChunk(call, LiveBase::kInterviewer);
+}
+Status GuestCreateUploadHandler(Call& call) { return CreateUpload(call, LiveBase::kGuest); }
+Status GuestUploadStatusHandler(Call& call) { return UploadStatus(call, LiveBase::kGuest); }
+Status GuestUploadChunkHandler(Call& call) { return UploadChunk(call, LiveBase::kGuest); }
 
 }  // namespace cammio

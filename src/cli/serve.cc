@@ -8,6 +8,8 @@
 #include <iostream>
 
 #include "api/auth_throttle.h"
+#include "api/live.h"
+#include "api/live_streams.h"
 #include "api/metrics.h"
 #include "api/pipeline.h"
 #include "api/response_cache.h"
@@ -187,6 +189,15 @@ int RunServe(const Config& config) {
   AppEvents events(
       ctx.links, [&notifier] { notifier.Kick(); }, [&mailer] { mailer.Kick(); });
   ctx.events = &events;
+  // Live interviews: the rooms and their signalling streams (api/live.h),
+  // which hold no request thread (http/event_streams.h).
+  http::EventStreamsOptions stream_options;
+  stream_options.max_streams = static_cast<size_t>(config.live_max_streams);
+  http::EventStreams event_streams(stream_options);
+  EventStreamsTransport live_transport(event_streams);
+  LiveRooms live(**store, SystemClock(), events, live_transport, LiveSettingsFrom(config));
+  ctx.live = &live;
+  live.Start();
   notifier.Start();
   mailer.Start();
   ops::SetMetricsToken(config.metrics_token);
@@ -214,6 +225,8 @@ int RunServe(const Config& config) {
   LogInfo(std::string("received ") + (sig == SIGINT ? "SIGINT" : "SIGTERM") +
           ", finishing requests in flight");
   server.Stop();
+  live.Stop();
+  event_streams.CloseAll();
   notifier.Stop();  // waits for attempts in flight (each at most its timeout)
   mailer.Stop();    // ends an SMTP session in progress; its mail stays pending
   retention.Stop();

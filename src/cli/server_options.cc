@@ -10,6 +10,27 @@ int RunningWorkers(int setting, unsigned cpus) {
   return static_cast<int>(std::max(1u, cpus));
 }
 
+LiveSettings LiveSettingsFrom(const Config& c) {
+  LiveSettings l;
+  l.lobby_minutes = c.live_lobby_minutes;
+  l.empty_grace_s = c.live_empty_grace_s;
+  l.upload_wait_s = c.live_upload_wait_s;
+  l.turn_secret = c.turn_secret;
+  l.turn_credential_ttl_s = c.turn_credential_ttl_s;
+  l.ice_transport_policy = c.ice_transport_policy;
+  size_t at = 0;
+  while (at <= c.ice_servers.size()) {
+    size_t comma = c.ice_servers.find(',', at);
+    if (comma == std::string::npos) comma = c.ice_servers.size();
+    std::string item = c.ice_servers.substr(at, comma - at);
+    const size_t b = item.find_first_not_of(" \t");
+    const size_t e = item.find_last_not_of(" \t");
+    if (b != std::string::npos) l.ice_servers.push_back(item.substr(b, e - b + 1));
+    at = comma + 1;
+  }
+  return l;
+}
+
 http::ServerOptions ServerOptionsFrom(const Config& c) {
   return ServerOptionsFrom(c, std::thread::hardware_concurrency());
 }

@@ -8,6 +8,7 @@
 // Thread-safety: pure functions of their arguments.
 #pragma once
 
+#include "api/live.h"
 #include "config/config.h"
 #include "http/server.h"
 
@@ -23,5 +24,9 @@ int RunningWorkers(int setting, unsigned cpus);
 // are. `cpus`: for running_workers 0 (std::thread::hardware_concurrency()).
 http::ServerOptions ServerOptionsFrom(const Config& c);
 http::ServerOptions ServerOptionsFrom(const Config& c, unsigned cpus);
+
+// The live rooms' settings (api/live.h) from `c`: ice_servers split at
+// commas (blanks trimmed, empty items dropped).
+LiveSettings LiveSettingsFrom(const Config& c);
 
 }  // namespace cammio

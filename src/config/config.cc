@@ -64,6 +64,8 @@ Setter CidrList(std::string Config::*field, const char* name) {
   };
 }
 
+std::string Trim(const std::string& s);
+
 // The table. Columns: name, environment variable, default, the README's
 // default column, meaning, the cammio.conf comment, the cammio.conf example.
 // Keep each row's first line as `{{"name", "CAMMIO_NAME",` (tests/shell/deb_test.sh
@@ -211,6 +213,76 @@ const std::vector<Row>& Rows() {
         "$proxy_add_x_forwarded_for). Unset: the TCP peer is the client.",
         "127.0.0.1/32"},
        CidrList(&Config::trusted_proxies, "trusted_proxies")},
+      {{"live_lobby_minutes", "CAMMIO_LIVE_LOBBY_MINUTES", "15", nullptr,
+        "minutes before a live interview's time its room opens",
+        "Live interviews: the room (lobby) opens this many minutes before the\n"
+        "invitation's datetime_scheduled (0 to 1440).",
+        nullptr},
+       Number(&Config::live_lobby_minutes, "live_lobby_minutes", 0, 1440)},
+      {{"live_empty_grace_s", "CAMMIO_LIVE_EMPTY_GRACE_S", "60", nullptr,
+        "seconds an empty live room waits before it ends",
+        "Seconds a live room stays empty (everyone left or dropped) before the\n"
+        "interview ends, so a reload or a lost connection does not end it (5 to 3600).",
+        nullptr},
+       Number(&Config::live_empty_grace_s, "live_empty_grace_s", 5, 3600)},
+      {{"live_upload_wait_s", "CAMMIO_LIVE_UPLOAD_WAIT_S", "600", nullptr,
+        "seconds the completion event of a live interview waits for its recordings",
+        "Seconds after a live interview ended that its recordings are awaited; the\n"
+        "completion event (ATS notification, recruiter email) fires when all are in\n"
+        "or after this (0 to 86400).",
+        nullptr},
+       Number(&Config::live_upload_wait_s, "live_upload_wait_s", 0, 86400)},
+      {{"ice_servers", "CAMMIO_ICE_SERVERS", "", "(none)",
+        "STUN/TURN URLs (`stun:`, `turn:`, `turns:`, comma-separated) handed to the browsers "
+        "of a live interview; empty: host candidates only, nothing outside is contacted",
+        "STUN/TURN servers for live interviews on routed networks, comma-separated\n"
+        "stun:/turn:/turns: URLs. Unset: browsers use host candidates only and contact\n"
+        "nothing outside this machine and the LAN (docs/appliance.md, coturn).",
+        "turn:turn.example.org:3478?transport=udp"},
+       [](Config* c, const std::string& v) {
+         // Each comma-separated item a stun:, turn: or turns: URL.
+         size_t at = 0;
+         while (at <= v.size()) {
+           size_t comma = v.find(',', at);
+           if (comma == std::string::npos) comma = v.size();
+           const std::string item = Trim(v.substr(at, comma - at));
+           if (!item.empty() && item.rfind("stun:", 0) != 0 && item.rfind("turn:", 0) != 0 &&
+               item.rfind("turns:", 0) != 0) {
+             return Status::InvalidArgument("ice_servers: " + item +
+                                            " is not a stun:, turn: or turns: URL");
+           }
+           at = comma + 1;
+         }
+         c->ice_servers = v;
+         return Status::OK();
+       }},
+      {{"turn_secret", "CAMMIO_TURN_SECRET", "", nullptr,
+        "shared secret of the TURN server (coturn `static-auth-secret`)",
+        "Shared secret of the TURN server (coturn use-auth-secret and\n"
+        "static-auth-secret): each browser gets a credential that expires, never\n"
+        "this secret. Put it in /etc/cammio/cammio.env (CAMMIO_TURN_SECRET=...).",
+        "change-me"},
+       Text(&Config::turn_secret)},
+      {{"turn_credential_ttl_s", "CAMMIO_TURN_CREDENTIAL_TTL_S", "3600", nullptr,
+        "lifetime in seconds of a TURN credential",
+        "Lifetime in seconds of a TURN credential handed to a browser (60 to 86400).", nullptr},
+       Number(&Config::turn_credential_ttl_s, "turn_credential_ttl_s", 60, 86400)},
+      {{"ice_transport_policy", "CAMMIO_ICE_TRANSPORT_POLICY", "all", nullptr,
+        "`all` or `relay` (browsers use only the TURN relay)",
+        "all, or relay: the browsers of a live interview connect only through TURN.", nullptr},
+       [](Config* c, const std::string& v) {
+         if (v != "all" && v != "relay") {
+           return Status::InvalidArgument("ice_transport_policy must be all or relay");
+         }
+         c->ice_transport_policy = v;
+         return Status::OK();
+       }},
+      {{"live_max_streams", "CAMMIO_LIVE_MAX_STREAMS", "1000", nullptr,
+        "open live signalling streams at once (503 past it)",
+        "Open signalling streams of live interviews at once; one more is answered\n"
+        "503 (1 to 100000).",
+        nullptr},
+       Number(&Config::live_max_streams, "live_max_streams", 1, 100000)},
       {{"log_level", "CAMMIO_LOG_LEVEL", "info", nullptr, "debug, info, warn or error",
         "debug, info, warn or error. The log goes to stderr: journalctl -u cammio.", nullptr},
        [](Config* c, const std::string& v) {

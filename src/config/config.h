@@ -45,6 +45,15 @@ struct Config {
   // CIDR lists (net/address.h), comma- or space-separated; "" = none.
   std::string outbound_allow;   // non-public ranges the ATS may be at
   std::string trusted_proxies;  // peers whose X-Forwarded-For / Forwarded is believed
+  // Live interviews (docs/decisions.md "Live interviews").
+  int live_lobby_minutes = 0;        // the lobby opens this long before datetime_scheduled
+  int live_empty_grace_s = 0;        // an empty room ends after this, once both met
+  int live_upload_wait_s = 0;        // recordings are awaited this long after the end
+  std::string ice_servers;           // stun:/turn:/turns: URLs, comma-separated; "" = host only
+  std::string turn_secret;           // coturn use-auth-secret; "" = no TURN credentials
+  int turn_credential_ttl_s = 0;     // lifetime of a TURN credential
+  std::string ice_transport_policy;  // all | relay
+  int live_max_streams = 0;          // open signalling streams at once (503 past it)
 };
 
 // One row of the settings table: the one place that declares a setting's

@@ -48,6 +48,19 @@ constexpr const char kDeleteVacancyGuests[] =
     "DELETE FROM guests WHERE invitation_id IN (SELECT id FROM invitations WHERE vacancy_id = ?1)";
 constexpr const char kDeleteVacancyUploads[] =
     "DELETE FROM uploads WHERE invitation_id IN (SELECT id FROM invitations WHERE vacancy_id = ?1)";
+// A live interview's room (schema/015), by invitation and by vacancy.
+constexpr const char kDeleteLiveSession[] = "DELETE FROM live_sessions WHERE invitation_id = ?1";
+constexpr const char kDeleteLivePresence[] = "DELETE FROM live_presence WHERE invitation_id = ?1";
+constexpr const char kDeleteDeletedGuests[] = "DELETE FROM deleted_guests WHERE invitation_id = ?1";
+constexpr const char kDeleteVacancyLiveSessions[] =
+    "DELETE FROM live_sessions WHERE invitation_id IN (SELECT id FROM invitations WHERE "
+    "vacancy_id = ?1)";
+constexpr const char kDeleteVacancyLivePresence[] =
+    "DELETE FROM live_presence WHERE invitation_id IN (SELECT id FROM invitations WHERE "
+    "vacancy_id = ?1)";
+constexpr const char kDeleteVacancyDeletedGuests[] =
+    "DELETE FROM deleted_guests WHERE invitation_id IN (SELECT id FROM invitations WHERE "
+    "vacancy_id = ?1)";
 constexpr const char kDeleteVacancyInvitations[] = "DELETE FROM invitations WHERE vacancy_id = ?1";
 constexpr const char kDeleteQuestions[] = "DELETE FROM questions WHERE vacancy_id = ?1";
 constexpr const char kDeleteVacancy[] = "DELETE FROM vacancies WHERE account_id = ?1 AND id = ?2";
@@ -112,6 +125,9 @@ Status Eraser::Invitation(int64_t invitation_id) {
   if (s.ok()) s = DeleteMail("interviewer_invitation", invitation_id);
   if (s.ok()) s = RunWithId(db_, kDeleteUploads, invitation_id);
   if (s.ok()) s = RunWithId(db_, kDeleteGuests, invitation_id);
+  if (s.ok()) s = RunWithId(db_, kDeleteLiveSession, invitation_id);
+  if (s.ok()) s = RunWithId(db_, kDeleteLivePresence, invitation_id);
+  if (s.ok()) s = RunWithId(db_, kDeleteDeletedGuests, invitation_id);
   if (s.ok()) s = RunWithId(db_, kDeleteInvitation, invitation_id);
   if (s.ok()) ++counts_.invitations;
   return s;
@@ -236,6 +252,9 @@ Status Eraser::Audit(const std::string& action, int64_t now, std::string* refere
 Status EraseVacancyRows(Db& db, int64_t account_id, int64_t vacancy_id) {
   Status s = RunWithId(db, kDeleteVacancyGuests, vacancy_id);
   if (s.ok()) s = RunWithId(db, kDeleteVacancyUploads, vacancy_id);
+  if (s.ok()) s = RunWithId(db, kDeleteVacancyLiveSessions, vacancy_id);
+  if (s.ok()) s = RunWithId(db, kDeleteVacancyLivePresence, vacancy_id);
+  if (s.ok()) s = RunWithId(db, kDeleteVacancyDeletedGuests, vacancy_id);
   if (s.ok()) s = RunWithId(db, kDeleteVacancyInvitations, vacancy_id);
   if (s.ok()) s = RunWithId(db, kDeleteQuestions, vacancy_id);
   if (s.ok()) s = db.Prepare(kDeleteVacancy).Bind(1, account_id).Bind(2, vacancy_id).Run();

@@ -23,6 +23,14 @@ std::string HmacSha256(std::string_view key, std::string_view data) {
   return std::string(reinterpret_cast<char*>(out), sizeof out);
 }
 
+std::string HmacSha1(std::string_view key, std::string_view data) {
+  unsigned char out[20];
+  mbedtls_md_hmac(mbedtls_md_info_from_type(MBEDTLS_MD_SHA1),
+                  reinterpret_cast<const unsigned char*>(key.data()), key.size(),
+                  reinterpret_cast<const unsigned char*>(data.data()), data.size(), out);
+  return std::string(reinterpret_cast<char*>(out), sizeof out);
+}
+
 std::string HexEncode(std::string_view bytes) {
   static const char kHex[] = "0123456789abcdef";
   std::string out;

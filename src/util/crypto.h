@@ -21,6 +21,8 @@ bool InitCrypto();
 std::string Sha256(std::string_view data);
 // Raw 32-byte HMAC-SHA256.
 std::string HmacSha256(std::string_view key, std::string_view data);
+// Raw 20-byte HMAC-SHA1 (the TURN REST API's credentials; nothing else).
+std::string HmacSha1(std::string_view key, std::string_view data);
 // Lowercase hex.
 std::string HexEncode(std::string_view bytes);
 

@@ -10,8 +10,8 @@
 #include <sstream>
 
 #include "cli/server_options.h"
-#include "config/config.h"
 #include "cli/server_router.h"
+#include "config/config.h"
 #include "mail/sender.h"
 #include "notify/sender.h"
 #include "ops/tar.h"
@@ -139,6 +139,7 @@ TestServer::TestServer(ServerOptions options, net::OutboundPolicy outbound, Stor
 
 void TestServer::Restart(StoreOptions so) {
   server_->Stop();
+  StopLive();
   store_->Close();
   server_.reset();
   store_.reset();
@@ -171,6 +172,11 @@ void TestServer::Start(StoreOptions so) {
         if (mail::Sender* m = mailer_.load()) m->Kick();
       });
   ctx.events = events_.get();
+  event_streams_ = std::make_unique<http::EventStreams>(http::EventStreamsOptions());
+  live_transport_ = std::make_unique<EventStreamsTransport>(*event_streams_);
+  live_ = std::make_unique<LiveRooms>(*store_, clock_, *events_, *live_transport_,
+                                      LiveSettingsFrom(DefaultConfig()));
+  ctx.live = live_.get();
   server_ = std::make_unique<ApiStack>(ctx, options_);
   Status s = server_->Start();
   INFO(s.ToString());
@@ -179,8 +185,16 @@ void TestServer::Start(StoreOptions so) {
 
 TestServer::~TestServer() { Shutdown(); }
 
+void TestServer::StopLive() {
+  if (event_streams_) event_streams_->CloseAll();  // their callbacks reach live_
+  live_.reset();
+  live_transport_.reset();
+  event_streams_.reset();
+}
+
 void TestServer::Shutdown() {
   if (server_) server_->Stop();
+  StopLive();
   if (store_) store_->Close();
 }
 

@@ -13,11 +13,14 @@
 
 #include "api/auth_throttle.h"
 #include "api/call.h"
+#include "api/live.h"
+#include "api/live_streams.h"
 #include "api/metrics.h"
 #include "api/pipeline.h"
 #include "api/response_cache.h"
 #include "cammio/document.h"
 #include "cli/app_events.h"
+#include "http/event_streams.h"
 #include "http/server.h"
 #include "net/address.h"
 #include "store/integrity.h"
@@ -135,6 +138,10 @@ class TestServer {
   }
   // The counters the server reports to (what /metrics renders).
   Metrics& metrics() { return metrics_; }
+  // The live rooms (api/live.h), made at each start with the settings
+  // table's defaults (LiveSettingsFrom) over the server's event streams; its
+  // ticker does not run: a test calls Tick() after moving the clock.
+  LiveRooms& live() { return *live_; }
 
   // Creates another account with a user and token.
   Credentials NewAccount(const std::string& name, const std::string& email);
@@ -147,6 +154,7 @@ class TestServer {
 
  private:
   void Start(StoreOptions store_options);
+  void StopLive();
 
   TempDir dir_;
   ServerOptions options_;
@@ -160,6 +168,9 @@ class TestServer {
   std::unique_ptr<ResponseCache> response_cache_;
   DatabaseIntegrity integrity_;
   std::unique_ptr<Store> store_;
+  std::unique_ptr<http::EventStreams> event_streams_;
+  std::unique_ptr<LiveTransport> live_transport_;
+  std::unique_ptr<LiveRooms> live_;
   std::unique_ptr<ApiStack> server_;
   std::string cert_pem_;
   Credentials creds_;

@@ -1,0 +1,117 @@
+// Live interviews (issue 16): the server side of the room. Under each link
+// base B -- the candidate's /public/job_interviews/{token}, the
+// interviewer's /public/interviewers/{token:guest} and a guest's
+// /public/guests/{token:guest} --
+//   GET  B/live           the room as this participant sees it (JSON)
+//   GET  B/live/events    server-sent events; opening it joins the room
+//   POST B/live/messages  one message: signal, chat, state, leave, end, remove
+// docs/decisions.md "Live interviews" describes the frames and refusals.
+// The rooms themselves are live::Registry (src/live/); LiveRooms adds the
+// transport, the settings, and what the room leaves behind in the store
+// (store/live_sessions.h): the start, who was present, and at the end, in
+// one write, the interview with one recording row per participant.
+//
+// Thread-safety: LiveRooms is shared by every request thread, the event
+// streams' thread and its own ticker thread; every method is thread-safe.
+#pragma once
+
+#include <httplib.h>
+
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "cammio/status.h"
+#include "live/registry.h"
+#include "store/db.h"
+
+namespace cammio {
+
+class Call;
+class Clock;
+class Events;
+class Store;
+
+struct LiveSettings {
+  int64_t lobby_minutes = 15;            // the lobby opens this long before datetime_scheduled
+  int64_t empty_grace_s = 60;            // an empty room ends after this (once both met)
+  int64_t upload_wait_s = 600;           // recordings are awaited this long after the end
+  std::vector<std::string> ice_servers;  // stun:/turn:/turns: URLs; none = host candidates
+  std::string turn_secret;               // coturn use-auth-secret; "" = no TURN credentials
+  int64_t turn_credential_ttl_s = 3600;
+  std::string ice_transport_policy = "all";  // all | relay
+};
+
+// The transport's event streams as the rooms use them: Send/Close (Outbox)
+// and Open, which answers a request as a stream and returns its id (0 when
+// no more streams may be open; `res` is then a 503). `closed` runs once when
+// the stream ends, on the transport's thread.
+class LiveTransport : public live::Outbox {
+ public:
+  virtual uint64_t Open(httplib::Response& res, std::string first,
+                        std::function<void(uint64_t)> closed) = 0;
+};
+
+class LiveRooms {
+ public:
+  // `store`, `clock`, `events` and `transport` outlive this.
+  LiveRooms(Store& store, const Clock& clock, Events& events, LiveTransport& transport,
+            LiveSettings settings);
+  ~LiveRooms();  // stops the ticker
+  LiveRooms(const LiveRooms&) = delete;
+  LiveRooms& operator=(const LiveRooms&) = delete;
+
+  // Starts the ticker thread: each second the empty-room grace and the
+  // completion events that are due.
+  void Start();
+  void Stop();
+  // One tick now (tests call it instead of waiting for the thread).
+  void Tick();
+
+  live::Registry& registry() { return registry_; }
+  LiveTransport& transport() { return transport_; }
+  const LiveSettings& settings() const { return settings_; }
+  const Clock& clock() const { return clock_; }
+
+  // Persists what a registry call changed: a first presence, the start, and
+  // at the end the interview (api/live_end.cc). Errors are logged.
+  void Persist(const live::Change& change, int64_t now);
+
+ private:
+  void Loop();
+  void RaiseDueCompletions(int64_t now);
+
+  Store& store_;
+  const Clock& clock_;
+  Events& events_;
+  LiveTransport& transport_;
+  const LiveSettings settings_;
+  live::Registry registry_;
+  std::mutex mu_;
+  std::condition_variable wake_;
+  bool stop_ = false;
+  std::thread thread_;
+};
+
+// The handlers; `B` is one of the three link bases (the route tells which).
+Status CandidateLiveHandler(Call& call);
+Status CandidateLiveEventsHandler(Call& call);
+Status CandidateLiveMessagesHandler(Call& call);
+Status InterviewerLiveHandler(Call& call);
+Status InterviewerLiveEventsHandler(Call& call);
+Status InterviewerLiveMessagesHandler(Call& call);
+Status GuestLiveHandler(Call& call);
+Status GuestLiveEventsHandler(Call& call);
+Status GuestLiveMessagesHandler(Call& call);
+
+// TURN REST API credentials for `participant`, valid until `expires`:
+// username "<expires>:<participant>", credential
+// base64(HMAC-SHA1(secret, username)). Pure.
+std::pair<std::string, std::string> TurnCredentials(const std::string& secret, int64_t expires,
+                                                    const std::string& participant);
+
+}  // namespace cammio

@@ -1,0 +1,202 @@
+// What a live room leaves behind (api/live.h LiveRooms): presence and the
+// start as they happen, and at the end, in one write, the interview (start,
+// end) with one recording row per participant who was present, the
+// invitation completed; the completion event when the recordings are in
+// (api/live_link.h LiveRecordingArrived) or live_upload_wait_s after the end.
+#include <chrono>
+#include <utility>
+
+#include "api/events.h"
+#include "api/live.h"
+#include "api/live_link.h"
+#include "store/interviews.h"
+#include "store/live_sessions.h"
+#include "store/store.h"
+#include "store/uploads.h"
+#include "store/vacancies.h"
+#include "util/log.h"
+#include "util/time.h"
+
+namespace cammio {
+namespace {
+
+// Candidate first, then the interviewer, then the guests in order of arrival.
+int Rank(const std::string& id) {
+  if (id == "candidate") return 0;
+  if (id == "interviewer") return 1;
+  return 2;
+}
+
+std::string TitleOf(const LivePresence& p) {
+  const int rank = Rank(p.participant);
+  const char* who = rank == 0 ? "Candidate" : rank == 1 ? "Interviewer" : "Guest";
+  return p.name.empty() ? std::string(who) : std::string(who) + ": " + p.name;
+}
+
+// Inside the write: the interview of a room that ended at `ended_at`.
+Status WriteEnd(Db& db, Events& events, int64_t invitation_id, int64_t ended_at, int64_t now,
+                bool* raised) {
+  auto session = GetLiveSession(db, invitation_id);
+  if (!session.ok()) return session.status();
+  if (session->ended_at || !session->started_at) return Status::OK();  // done, or never met
+  auto token = GetInvitationTokenOf(db, invitation_id);
+  if (!token.ok()) return token.status();
+  auto inv = GetInvitationByToken(db, *token);
+  if (!inv.ok()) return inv.status();
+  if (inv->status != "open") return Status::OK();
+  std::vector<LivePresence> present = session->present;
+  std::stable_sort(present.begin(), present.end(), [](const auto& a, const auto& b) {
+    return Rank(a.participant) < Rank(b.participant);
+  });
+  Completion c;
+  c.started_at = *session->started_at;
+  c.ended_at = std::max(ended_at, c.started_at);
+  for (size_t i = 0; i < present.size(); ++i) {
+    Recording r;
+    r.index = static_cast<int64_t>(i) + 1;
+    r.title = TitleOf(present[i]);
+    r.required = false;
+    c.recordings.push_back(r);
+  }
+  int64_t interview_id = 0;
+  Status s = CompleteInvitation(db, invitation_id, c, &interview_id);
+  for (size_t i = 0; s.ok() && i < present.size(); ++i) {
+    s = SetRecordingParticipant(db, interview_id, static_cast<int64_t>(i) + 1,
+                                present[i].participant);
+  }
+  if (!s.ok()) return s;
+  s = RecordLiveEnd(db, inv->account_id, invitation_id, c.ended_at, interview_id, now);
+  if (!s.ok()) return s;
+  // Recordings uploaded before the end.
+  std::vector<Upload> uploads;
+  s = ListUploads(db, invitation_id, &uploads);
+  for (size_t i = 0; s.ok() && i < uploads.size(); ++i) {
+    if (!uploads[i].video_id) continue;
+    auto who = GetUploadParticipant(db, uploads[i].id);
+    if (!who.ok()) return who.status();
+    if (!*who) continue;
+    s = SetLiveRecordingVideo(db, interview_id, **who, *uploads[i].video_id);
+    if (s.IsNotFound()) s = Status::OK();
+  }
+  if (!s.ok()) return s;
+  auto v = GetVacancyRow(db, inv->account_id, inv->vacancy_id);
+  if (!v.ok()) return v.status();
+  auto missing = CountLiveRecordingsMissing(db, interview_id);
+  if (!missing.ok()) return missing.status();
+  // The event waits for the uploads, unless the vacancy records nothing.
+  if (*missing > 0 && v->live_recording) return Status::OK();
+  auto done = GetLiveSession(db, invitation_id);
+  if (!done.ok()) return done.status();
+  *raised = true;
+  return RaiseLiveCompletion(db, events, *done, now);
+}
+
+}  // namespace
+
+LiveRooms::LiveRooms(Store& store, const Clock& clock, Events& events, LiveTransport& transport,
+                     LiveSettings settings)
+    : store_(store),
+      clock_(clock),
+      events_(events),
+      transport_(transport),
+      settings_(std::move(settings)),
+      registry_(transport) {}
+
+LiveRooms::~LiveRooms() { Stop(); }
+
+void LiveRooms::Start() {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (thread_.joinable()) return;
+  stop_ = false;
+  thread_ = std::thread([this] { Loop(); });
+}
+
+void LiveRooms::Stop() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stop_ = true;
+  }
+  wake_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+void LiveRooms::Loop() {
+  std::unique_lock<std::mutex> lock(mu_);
+  while (!stop_) {
+    wake_.wait_for(lock, std::chrono::seconds(1));
+    if (stop_) break;
+    lock.unlock();
+    Tick();
+    lock.lock();
+  }
+}
+
+void LiveRooms::Tick() {
+  const int64_t now = clock_.Now();
+  for (const live::Change& c : registry_.Tick(now)) Persist(c, now);
+  RaiseDueCompletions(now);
+}
+
+void LiveRooms::RaiseDueCompletions(int64_t now) {
+  std::vector<LiveSession> due;
+  Status s = store_.Read([&](Db& db) {
+    due.clear();
+    return ListLiveCompletionsDue(db, now - settings_.upload_wait_s, &due);
+  });
+  if (!s.ok() || due.empty()) return;
+  s = store_.Write([&](Db& db) {
+    for (const LiveSession& session : due) {
+      auto fresh = GetLiveSession(db, session.invitation_id);
+      if (!fresh.ok()) return fresh.status();
+      if (fresh->completed_event_at) continue;
+      Status r = RaiseLiveCompletion(db, events_, *fresh, now);
+      if (!r.ok()) return r;
+    }
+    return Status::OK();
+  });
+  if (!s.ok()) {
+    LogWarn("live: completion events not raised: " + s.details());
+    return;
+  }
+  events_.NotificationQueued();
+  events_.MailQueued();
+}
+
+void LiveRooms::Persist(const live::Change& change, int64_t now) {
+  if (!change.any()) return;
+  bool raised = false;
+  Status s = store_.Write([&](Db& db) {
+    raised = false;
+    auto token = GetInvitationTokenOf(db, change.invitation_id);
+    if (!token.ok()) return token.status();
+    auto inv = GetInvitationByToken(db, *token);
+    if (!inv.ok()) return inv.status();
+    Status w;
+    if (change.first_presence) {
+      auto it = change.present.find(*change.first_presence);
+      LivePresence p{*change.first_presence, "", now};
+      if (it != change.present.end()) p.name = it->second.name;
+      w = RecordLivePresence(db, inv->account_id, change.invitation_id, p, now);
+      if (!w.ok()) return w;
+    }
+    if (change.started && change.started_at) {
+      w = RecordLiveStart(db, inv->account_id, change.invitation_id, *change.started_at, now);
+      if (!w.ok()) return w;
+    }
+    if (change.ended) {
+      w = WriteEnd(db, events_, change.invitation_id, change.ended_at.value_or(now), now, &raised);
+    }
+    return w;
+  });
+  if (!s.ok()) {
+    LogWarn("live: room of invitation " + std::to_string(change.invitation_id) +
+            " not saved: " + s.details());
+    return;
+  }
+  if (raised) {
+    events_.NotificationQueued();
+    events_.MailQueued();
+  }
+}
+
+}  // namespace cammio

@@ -1,0 +1,112 @@
+// live::Registry: the rooms of the live interviews in this process, keyed by
+// invitation id, and the fan-out of their frames to the participants'
+// streams through live::Outbox (api/live.cc adapts the transport's event
+// streams to it; tests use a fake). Presence lives only here; what must
+// survive a restart is handed back in a Change for the caller to persist
+// (store/live_sessions.h).
+//
+// Thread-safety: every method may be called from any thread. One mutex
+// guards the rooms; frames are queued (Outbox::Send) under it so every
+// participant sees a room's events in one order, and streams are closed
+// (Outbox::Close) after it is released, so an Outbox whose Close reports the
+// stream's end back (StreamClosed) on the calling thread cannot deadlock.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "cammio/status.h"
+#include "live/room.h"
+
+namespace cammio::live {
+
+// Where frames go: one server-sent event stream per participant.
+// Implementations must not block and must not call back into the Registry
+// from Send.
+class Outbox {
+ public:
+  virtual ~Outbox() = default;
+  // Queues `frame` for stream `id`; false when the stream is gone.
+  virtual bool Send(StreamId id, std::string frame) = 0;
+  // Flushes what is queued for `id`, then closes it.
+  virtual void Close(StreamId id) = 0;
+};
+
+// What a call changed that outlives the process (the caller persists it).
+struct Change {
+  int64_t invitation_id = 0;
+  bool started = false;                       // candidate and interviewer met for the first time
+  std::optional<std::string> first_presence;  // a participant present for the first time
+  bool ended = false;
+  std::optional<int64_t> started_at, ended_at;
+  // Everyone who was present (by id, with the name they had) on `ended`;
+  // the first-present participant on `first_presence`.
+  std::map<std::string, Participant> present;
+  bool any() const { return started || first_presence || ended; }
+};
+
+class Registry {
+ public:
+  explicit Registry(Outbox& outbox) : outbox_(outbox) {}
+  Registry(const Registry&) = delete;
+  Registry& operator=(const Registry&) = delete;
+
+  // Participant `p` joins the room of rules.invitation_id (made from `rules`
+  // when it is not in memory). When Room::Join's checks pass, `open_stream`
+  // is called (under the lock) to answer the request as a stream and give
+  // its id (0: no stream could be opened -> Unavailable, nothing changed);
+  // the welcome and joined frames follow. The room's refusals otherwise
+  // (nothing changed, open_stream not called).
+  Result<Change> Join(const RoomRules& rules, const Participant& p, int64_t now,
+                      const std::function<StreamId()>& open_stream);
+  // Whether `id` could join now (GET B/live uses it for "state").
+  std::string StateOf(const RoomRules& rules, int64_t now) const;
+  // The transport lost stream `id` (or closed it): a `left` "dropped" unless
+  // the stream was replaced, left or closed by the room already.
+  Change StreamClosed(StreamId id, int64_t now);
+
+  // The messages of participant `from` in room `invitation_id`: Conflict when
+  // it has no open stream there; the rest as live::Room.
+  Result<Change> Leave(int64_t invitation_id, const std::string& from, int64_t now);
+  Status Signal(int64_t invitation_id, const std::string& from, const std::string& to,
+                const std::string& data_json);
+  Status Chat(int64_t invitation_id, const std::string& from, const std::string& text,
+              const std::string& at_iso);
+  Status SetState(int64_t invitation_id, const std::string& from, bool audio, bool video);
+  Result<Change> End(int64_t invitation_id, const std::string& from, const std::string& at_iso,
+                     int64_t now);
+  Result<Change> Remove(int64_t invitation_id, const std::string& from, const std::string& target,
+                        int64_t now);
+  // A deleted guest: dropped from its room (told `removed`), barred from it.
+  void Expel(int64_t invitation_id, const std::string& target, int64_t now);
+  // Ends the rooms whose empty-room grace ran out (their Changes) and forgets
+  // empty rooms where candidate and interviewer never met.
+  std::vector<Change> Tick(int64_t now);
+
+  size_t rooms() const;
+  size_t present() const;  // participants present in all rooms
+
+ private:
+  using Lock = std::unique_lock<std::mutex>;
+  Room* Find(int64_t invitation_id);
+  // Queues fx's frames (under the lock) and returns the streams to close.
+  std::vector<StreamId> Apply(const Effects& fx);
+  void Closed(const std::vector<StreamId>& streams);
+  Change ChangeOf(const Room& room, const Effects& fx);
+  void Forget(int64_t invitation_id);
+
+  Outbox& outbox_;
+  mutable std::mutex mu_;
+  std::map<int64_t, std::unique_ptr<Room>> rooms_;
+  std::map<StreamId, int64_t> streams_;  // open stream -> its room
+  std::set<int64_t> ended_;              // rooms that ended in this process
+};
+
+}  // namespace cammio::live

@@ -1,0 +1,201 @@
+#include "store/live_sessions.h"
+
+namespace cammio {
+namespace {
+
+constexpr const char kSelectSession[] =
+    "SELECT invitation_id, account_id, started_at, ended_at, interview_id, completed_event_at "
+    "FROM live_sessions WHERE invitation_id = ?1";
+constexpr const char kSelectPresence[] =
+    "SELECT participant, name, first_at FROM live_presence WHERE invitation_id = ?1 "
+    "ORDER BY first_at, rowid";
+constexpr const char kEnsureSession[] =
+    "INSERT INTO live_sessions (invitation_id, account_id, updated_at) VALUES (?1, ?2, ?3) "
+    "ON CONFLICT (invitation_id) DO NOTHING";
+constexpr const char kInsertPresence[] =
+    "INSERT INTO live_presence (invitation_id, participant, name, first_at) "
+    "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (invitation_id, participant) DO NOTHING";
+constexpr const char kSetStart[] =
+    "UPDATE live_sessions SET started_at = coalesce(started_at, ?2), updated_at = ?3 "
+    "WHERE invitation_id = ?1";
+constexpr const char kSetEnd[] =
+    "UPDATE live_sessions SET ended_at = ?2, interview_id = ?3, updated_at = ?4 "
+    "WHERE invitation_id = ?1";
+constexpr const char kSetEvent[] =
+    "UPDATE live_sessions SET completed_event_at = ?2, updated_at = ?2 WHERE invitation_id = ?1";
+constexpr const char kDue[] =
+    "SELECT invitation_id, account_id, started_at, ended_at, interview_id, completed_event_at "
+    "FROM live_sessions WHERE completed_event_at IS NULL AND interview_id IS NOT NULL "
+    "AND ended_at <= ?1 ORDER BY invitation_id";
+constexpr const char kPending[] =
+    "SELECT invitation_id, account_id, started_at, ended_at, interview_id, completed_event_at "
+    "FROM live_sessions WHERE completed_event_at IS NULL AND interview_id IS NOT NULL "
+    "ORDER BY invitation_id";
+constexpr const char kInsertDeletedGuest[] =
+    "INSERT INTO deleted_guests (id, invitation_id) VALUES (?1, ?2) "
+    "ON CONFLICT (id) DO NOTHING";
+constexpr const char kSelectDeletedGuest[] =
+    "SELECT invitation_id FROM deleted_guests WHERE id = ?1";
+constexpr const char kSetUploadParticipant[] = "UPDATE uploads SET participant = ?2 WHERE id = ?1";
+constexpr const char kSelectUploadParticipant[] = "SELECT participant FROM uploads WHERE id = ?1";
+constexpr const char kSetRecordingParticipant[] =
+    "UPDATE recordings SET participant = ?3 WHERE interview_id = ?1 AND idx = ?2";
+constexpr const char kSetRecordingVideo[] =
+    "UPDATE recordings SET video_id = ?3 WHERE interview_id = ?1 AND participant = ?2";
+constexpr const char kCountMissing[] =
+    "SELECT COUNT(*) FROM recordings WHERE interview_id = ?1 AND participant IS NOT NULL "
+    "AND video_id IS NULL";
+
+constexpr const char kSelectToken[] = "SELECT token FROM invitations WHERE id = ?1";
+
+LiveSession SessionFromRow(const Stmt& st) {
+  LiveSession s;
+  s.invitation_id = st.Int(0);
+  s.account_id = st.Int(1);
+  s.started_at = st.OptInt(2);
+  s.ended_at = st.OptInt(3);
+  s.interview_id = st.OptInt(4);
+  s.completed_event_at = st.OptInt(5);
+  return s;
+}
+
+Status ListSessions(Stmt st, std::vector<LiveSession>* out) {
+  Status s;
+  while (st.Step(&s)) out->push_back(SessionFromRow(st));
+  return s;
+}
+
+}  // namespace
+
+Result<LiveSession> GetLiveSession(Db& db, int64_t invitation_id) {
+  Stmt st = db.Prepare(kSelectSession);
+  st.Bind(1, invitation_id);
+  Status s;
+  if (!st.Step(&s)) {
+    if (!s.ok()) return s;
+    return Status::NotFound("no live session for invitation " + std::to_string(invitation_id));
+  }
+  LiveSession session = SessionFromRow(st);
+  Stmt p = db.Prepare(kSelectPresence);
+  p.Bind(1, invitation_id);
+  while (p.Step(&s)) session.present.push_back({p.Text(0), p.Text(1), p.Int(2)});
+  if (!s.ok()) return s;
+  return session;
+}
+
+Status RecordLivePresence(Db& db, int64_t account_id, int64_t invitation_id, const LivePresence& p,
+                          int64_t now) {
+  Status s =
+      db.Prepare(kEnsureSession).Bind(1, invitation_id).Bind(2, account_id).Bind(3, now).Run();
+  if (!s.ok()) return s;
+  return db.Prepare(kInsertPresence)
+      .Bind(1, invitation_id)
+      .Bind(2, p.participant)
+      .Bind(3, p.name)
+      .Bind(4, p.first_at)
+      .Run();
+}
+
+Status RecordLiveStart(Db& db, int64_t account_id, int64_t invitation_id, int64_t started_at,
+                       int64_t now) {
+  Status s =
+      db.Prepare(kEnsureSession).Bind(1, invitation_id).Bind(2, account_id).Bind(3, now).Run();
+  if (!s.ok()) return s;
+  return db.Prepare(kSetStart).Bind(1, invitation_id).Bind(2, started_at).Bind(3, now).Run();
+}
+
+Status RecordLiveEnd(Db& db, int64_t account_id, int64_t invitation_id, int64_t ended_at,
+                     int64_t interview_id, int64_t now) {
+  Status s =
+      db.Prepare(kEnsureSession).Bind(1, invitation_id).Bind(2, account_id).Bind(3, now).Run();
+  if (!s.ok()) return s;
+  Stmt st = db.Prepare(kSetEnd);
+  st.Bind(1, invitation_id).Bind(2, ended_at).Bind(4, now);
+  if (interview_id > 0) {
+    st.Bind(3, interview_id);
+  } else {
+    st.BindNull(3);
+  }
+  return st.Run();
+}
+
+Status MarkLiveCompletionEvent(Db& db, int64_t invitation_id, int64_t now) {
+  return db.Prepare(kSetEvent).Bind(1, invitation_id).Bind(2, now).Run();
+}
+
+Status ListLiveCompletionsDue(Db& db, int64_t ended_before, std::vector<LiveSession>* out) {
+  Stmt st = db.Prepare(kDue);
+  st.Bind(1, ended_before);
+  return ListSessions(std::move(st), out);
+}
+
+Status ListLiveCompletionsPending(Db& db, std::vector<LiveSession>* out) {
+  return ListSessions(db.Prepare(kPending), out);
+}
+
+Result<std::string> GetInvitationTokenOf(Db& db, int64_t invitation_id) {
+  Stmt st = db.Prepare(kSelectToken);
+  st.Bind(1, invitation_id);
+  Status s;
+  if (st.Step(&s)) return st.Text(0);
+  if (!s.ok()) return s;
+  return Status::NotFound("no invitation " + std::to_string(invitation_id));
+}
+
+Status RememberDeletedGuest(Db& db, int64_t guest_id, int64_t invitation_id) {
+  return db.Prepare(kInsertDeletedGuest).Bind(1, guest_id).Bind(2, invitation_id).Run();
+}
+
+Result<int64_t> DeletedGuestInvitation(Db& db, int64_t guest_id) {
+  Stmt st = db.Prepare(kSelectDeletedGuest);
+  st.Bind(1, guest_id);
+  Status s;
+  if (st.Step(&s)) return st.Int(0);
+  if (!s.ok()) return s;
+  return Status::NotFound("no deleted guest " + std::to_string(guest_id));
+}
+
+Status SetUploadParticipant(Db& db, int64_t upload_id, const std::string& participant) {
+  return db.Prepare(kSetUploadParticipant).Bind(1, upload_id).Bind(2, participant).Run();
+}
+
+Result<std::optional<std::string>> GetUploadParticipant(Db& db, int64_t upload_id) {
+  Stmt st = db.Prepare(kSelectUploadParticipant);
+  st.Bind(1, upload_id);
+  Status s;
+  if (st.Step(&s)) return st.OptText(0);
+  if (!s.ok()) return s;
+  return Status::NotFound("no upload with id " + std::to_string(upload_id));
+}
+
+Status SetRecordingParticipant(Db& db, int64_t interview_id, int64_t index,
+                               const std::string& participant) {
+  return db.Prepare(kSetRecordingParticipant)
+      .Bind(1, interview_id)
+      .Bind(2, index)
+      .Bind(3, participant)
+      .Run();
+}
+
+Status SetLiveRecordingVideo(Db& db, int64_t interview_id, const std::string& participant,
+                             int64_t video_id) {
+  Status s = db.Prepare(kSetRecordingVideo)
+                 .Bind(1, interview_id)
+                 .Bind(2, participant)
+                 .Bind(3, video_id)
+                 .Run();
+  if (!s.ok()) return s;
+  if (db.Changes() == 0) return Status::NotFound("no recording of " + participant);
+  return Status::OK();
+}
+
+Result<int64_t> CountLiveRecordingsMissing(Db& db, int64_t interview_id) {
+  Stmt st = db.Prepare(kCountMissing);
+  st.Bind(1, interview_id);
+  Status s;
+  if (st.Step(&s)) return st.Int(0);
+  if (!s.ok()) return s;
+  return int64_t{0};
+}
+
+}  // namespace cammio

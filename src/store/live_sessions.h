@@ -1,0 +1,75 @@
+// What a live interview's room leaves behind that must survive a restart
+// (schema/015_live_sessions.sql): when candidate and interviewer first met,
+// who was present, when it ended, the interview the end made and whether its
+// completion event was raised; the guests deleted from an invitation (their
+// link answers 410); and the participant of a live recording's upload and
+// recording row. Writers run inside Store::Write, readers in Store::Read.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cammio/status.h"
+#include "store/db.h"
+
+namespace cammio {
+
+struct LivePresence {
+  std::string participant;  // candidate | interviewer | guest-<id>
+  std::string name;
+  int64_t first_at = 0;
+};
+
+struct LiveSession {
+  int64_t invitation_id = 0;
+  int64_t account_id = 0;
+  std::optional<int64_t> started_at, ended_at, interview_id, completed_event_at;
+  std::vector<LivePresence> present;  // in order of arrival
+};
+
+// NotFound when nobody has entered the invitation's room yet.
+Result<LiveSession> GetLiveSession(Db& db, int64_t invitation_id);
+// `participant` is in the room (the session row is made when missing; a
+// second presence of the same participant changes nothing).
+Status RecordLivePresence(Db& db, int64_t account_id, int64_t invitation_id, const LivePresence& p,
+                          int64_t now);
+// Candidate and interviewer met at `started_at` (kept when already set).
+Status RecordLiveStart(Db& db, int64_t account_id, int64_t invitation_id, int64_t started_at,
+                       int64_t now);
+// The room ended at `ended_at`, making interview `interview_id` (0: none,
+// they never met).
+Status RecordLiveEnd(Db& db, int64_t account_id, int64_t invitation_id, int64_t ended_at,
+                     int64_t interview_id, int64_t now);
+Status MarkLiveCompletionEvent(Db& db, int64_t invitation_id, int64_t now);
+// Sessions that made an interview, ended at or before `ended_before`, whose
+// completion event was not raised yet.
+Status ListLiveCompletionsDue(Db& db, int64_t ended_before, std::vector<LiveSession>* out);
+// Sessions that made an interview and wait for their completion event.
+Status ListLiveCompletionsPending(Db& db, std::vector<LiveSession>* out);
+
+// The link token of invitation `invitation_id` (any account and status), for
+// checking an interviewer's link; NotFound when there is none.
+Result<std::string> GetInvitationTokenOf(Db& db, int64_t invitation_id);
+
+// Guest `guest_id` of `invitation_id` was deleted.
+Status RememberDeletedGuest(Db& db, int64_t guest_id, int64_t invitation_id);
+// The invitation of a deleted guest, or NotFound.
+Result<int64_t> DeletedGuestInvitation(Db& db, int64_t guest_id);
+
+// The participant of upload `upload_id` (a live recording's uploader).
+Status SetUploadParticipant(Db& db, int64_t upload_id, const std::string& participant);
+// nullopt for an upload without one (the automated flow's).
+Result<std::optional<std::string>> GetUploadParticipant(Db& db, int64_t upload_id);
+// Recording `index` of interview `interview_id` is `participant`'s.
+Status SetRecordingParticipant(Db& db, int64_t interview_id, int64_t index,
+                               const std::string& participant);
+// Sets the video of `participant`'s recording of the interview; NotFound
+// when the interview has no recording of that participant.
+Status SetLiveRecordingVideo(Db& db, int64_t interview_id, const std::string& participant,
+                             int64_t video_id);
+// How many of the interview's participant recordings have no video yet.
+Result<int64_t> CountLiveRecordingsMissing(Db& db, int64_t interview_id);
+
+}  // namespace cammio
