@@ -25,7 +25,6 @@ constexpr const char kSelectGuestOfInvitation[] =
     "SELECT g.id, g.invitation_id, g.name, g.email, g.account_id, i.token, u.name, u.email "
     "FROM guests g JOIN invitations i ON i.id = g.invitation_id "
     "LEFT JOIN users u ON u.id = i.recruiter_id WHERE g.id = ?1";
-constexpr const char kSelectInvitationToken[] = "SELECT token FROM invitations WHERE id = ?1";
 constexpr const char kMarkReviewToken[] = "UPDATE reviews SET reviewer_token = ?2 WHERE id = ?1";
 
 }  // namespace
@@ -122,14 +121,6 @@ Result<GuestOfInvitation> GetGuestOfInvitation(Db& db, int64_t guest_id) {
   out.inviter_name = st.OptText(6).value_or("");
   out.inviter_email = st.OptText(7).value_or("");
   return out;
-}
-
-Result<std::string> GetInvitationToken(Db& db, int64_t invitation_id) {
-  Stmt st = db.Prepare(kSelectInvitationToken);
-  st.Bind(1, invitation_id);
-  Status s;
-  if (!st.Step(&s)) return s.ok() ? Status::NotFound("no invitation with that link") : s;
-  return st.Text(0);
 }
 
 }  // namespace cammio

@@ -77,9 +77,4 @@ struct GuestOfInvitation {
 // must verify the link's token before showing anything.
 Result<GuestOfInvitation> GetGuestOfInvitation(Db& db, int64_t guest_id);
 
-// The candidate link's token of invitation `invitation_id`, in any account
-// and whatever its status (the interviewer's page recomputes its link from
-// it, mail::InterviewerToken); NotFound when there is none.
-Result<std::string> GetInvitationToken(Db& db, int64_t invitation_id);
-
 }  // namespace cammio

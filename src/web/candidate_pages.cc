@@ -144,8 +144,7 @@ Status ReplyCandidateLivePage(Call& call, const Invitation& inv, const Vacancy& 
   link.interviewer_name = InterviewerName(inv, v, inviter);
   link.invitation = &inv;
   link.vacancy = &v;
-  ReplyLivePage(call, link, lang);
-  return Status::OK();
+  return ReplyLivePage(call, link, lang);
 }
 
 Result<Vacancy> LoadPublicVacancy(Call& call) {

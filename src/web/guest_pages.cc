@@ -3,6 +3,7 @@
 // guest is invited to join (web/live_pages.h). The token is checked by
 // recomputing mail::GuestToken from the guest's invitation; nothing else is
 // stored for it.
+#include "api/live_link.h"
 #include "api/router.h"
 #include "config/public_links.h"
 #include "mail/enqueue.h"
@@ -53,11 +54,27 @@ Status LoadGuestView(Call& call, GuestView* out) {
   });
 }
 
+// A deleted guest's link (its token still right): 410, said in the
+// browser's language (the guest's invitation is not read).
+bool ReplyDeletedGuest(Call& call) {
+  cammio::LiveLink l;
+  Status s = call.store().Read(
+      [&](Db& db) { return LoadLiveLinkAnyState(db, LiveBase::kGuest, call.Token("token"), &l); });
+  if (s.code() != Status::Code::kGone || l.invitation.id != 0) return false;
+  const std::string lang =
+      PickLanguage(std::nullopt, call.req().get_header_value("Accept-Language"));
+  call.res().set_header("Content-Language", lang);
+  ReplyMessage(call.res(), 410, lang, Text(lang, "live_guest_deleted_title"),
+               Text(lang, "live_guest_deleted_text"));
+  return true;
+}
+
 }  // namespace
 
 Status GuestPageHandler(Call& call) {
   GuestView g;
   Status s = LoadGuestView(call, &g);
+  if (s.IsNotFound() && ReplyDeletedGuest(call)) return Status::OK();
   if (!s.ok()) return s;
   const std::string lang =
       PickLanguage(g.vacancy.language, call.req().get_header_value("Accept-Language"));
@@ -69,8 +86,7 @@ Status GuestPageHandler(Call& call) {
   link.interviewer_name = InterviewerName(g.invitation, g.vacancy, g.guest.inviter_name);
   link.invitation = &g.invitation;
   link.vacancy = &g.vacancy;
-  ReplyLivePage(call, link, lang);
-  return Status::OK();
+  return ReplyLivePage(call, link, lang);
 }
 
 }  // namespace cammio::web

@@ -2,10 +2,11 @@
 // /public/interviewers/<invitation id>.<mac> (mail::InterviewerToken).
 #include "web/live_pages.h"
 
+#include "api/live.h"
 #include "api/router.h"
 #include "config/public_links.h"
 #include "mail/enqueue.h"
-#include "store/web_links.h"
+#include "store/live_sessions.h"
 #include "util/crypto.h"
 #include "web/html.h"
 #include "web/i18n.h"
@@ -18,12 +19,13 @@ namespace {
 using Vars = std::vector<std::pair<std::string, std::string>>;
 
 Vars TextVars(const LiveLink& link, const std::string& lang) {
+  const int64_t minutes = link.lobby_minutes;
   return {{"title", link.vacancy->title},
           {"interviewer", link.interviewer_name},
           {"candidate", link.invitation->candidate_name},
           {"name", link.name},
           {"date", DisplaySchedule(lang, link.invitation->datetime_scheduled)},
-          {"minutes", std::to_string(kLobbyMinutes)}};
+          {"minutes", std::to_string(minutes)}};
 }
 
 // The shell live.js fills: the link's path, the vacancy and who interviews.
@@ -93,21 +95,31 @@ std::string InterviewerName(const Invitation& inv, const Vacancy& v, const std::
   return v.recruiter_name;
 }
 
-void ReplyLivePage(Call& call, const LiveLink& link, const std::string& lang) {
+Status ReplyLivePage(Call& call, LiveLink link, const std::string& lang) {
   const Invitation& inv = *link.invitation;
+  const LiveRooms* rooms = call.ctx().live;
+  link.lobby_minutes = rooms != nullptr ? rooms->settings().lobby_minutes : kLobbyMinutes;
+  bool ended = inv.status == "completed";
+  Status s = call.store().Read([&](Db& db) {
+    auto session = GetLiveSession(db, inv.id);
+    if (session.ok()) ended = ended || session->ended_at.has_value();
+    return session.ok() || session.status().IsNotFound() ? Status::OK() : session.status();
+  });
+  if (!s.ok()) return s;
   const Vars vars = TextVars(link, lang);
   if (inv.status == "revoked") {
     ReplyMessage(call.res(), 410, lang, Text(lang, "live_revoked_title"),
                  Format(lang, "live_revoked_text", vars));
-  } else if (inv.status == "completed") {
+  } else if (ended) {
     ReplyEnded(call, link, lang);
   } else if (inv.datetime_scheduled_ts &&
-             call.now() < *inv.datetime_scheduled_ts - kLobbyMinutes * 60) {
+             call.now() < *inv.datetime_scheduled_ts - link.lobby_minutes * 60) {
     ReplyMessage(call.res(), 200, lang, Format(lang, "live_not_yet_title", vars),
                  Format(lang, "live_not_yet_text", vars));
   } else {
     ReplyRoom(call, link, lang);
   }
+  return Status::OK();
 }
 
 Status InterviewerPageHandler(Call& call) {
@@ -119,7 +131,7 @@ Status InterviewerPageHandler(Call& call) {
   Vacancy v;
   std::string inviter;
   Status s = call.store().Read([&](Db& db) {
-    auto t = GetInvitationToken(db, id);
+    auto t = GetInvitationTokenOf(db, id);
     if (t.status().IsNotFound()) return unknown;
     if (!t.ok()) return t.status();
     if (!ConstantTimeEquals(mail::InterviewerToken(*t, id), token)) return unknown;
@@ -145,8 +157,7 @@ Status InterviewerPageHandler(Call& call) {
   link.name = link.interviewer_name;
   link.invitation = &inv;
   link.vacancy = &v;
-  ReplyLivePage(call, link, lang);
-  return Status::OK();
+  return ReplyLivePage(call, link, lang);
 }
 
 }  // namespace cammio::web

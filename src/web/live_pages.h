@@ -19,6 +19,10 @@
 
 namespace cammio::web {
 
+// Minutes before datetime_scheduled that the lobby opens when the server
+// runs no rooms (the setting live_lobby_minutes otherwise).
+inline constexpr int64_t kLobbyMinutes = 15;
+
 // Who opened the page, as read and verified by the link's handler.
 struct LiveLink {
   std::string base;              // the link's path (the signalling API is under it)
@@ -27,17 +31,17 @@ struct LiveLink {
   std::string interviewer_name;  // who interviews: the invitation's, else the recruiter
   const Invitation* invitation = nullptr;
   const Vacancy* vacancy = nullptr;
+  int64_t lobby_minutes = kLobbyMinutes;  // set by ReplyLivePage
 };
-
-// Minutes before datetime_scheduled that the lobby opens (live_lobby_minutes).
-inline constexpr int64_t kLobbyMinutes = 15;
 
 // Who interviews on `inv`: its interviewer_name, else `inviter` (the user who
 // created it), else the vacancy's recruiter.
 std::string InterviewerName(const Invitation& inv, const Vacancy& v, const std::string& inviter);
 
 // Answers the room page for `link` in `lang`, or the page that says why the
-// room cannot be entered now. Never fails.
-void ReplyLivePage(Call& call, const LiveLink& link, const std::string& lang);
+// room cannot be entered now (the lobby time and the end as the rooms see
+// them: live_lobby_minutes, the live session's end). Fails only when the
+// store cannot be read.
+Status ReplyLivePage(Call& call, LiveLink link, const std::string& lang);
 
 }  // namespace cammio::web

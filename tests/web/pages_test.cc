@@ -443,10 +443,13 @@ TEST_CASE("web: a guest's link is checked; deleted, withdrawn and completed say 
   CHECK(json.status == 404);
   CHECK(json.Header("Content-Type") == kJsonType);
 
-  // Deleted guest: unknown.
+  // Deleted guest: 410, the page says the link no longer works.
   std::string guests = "/api/invitations/" + std::to_string(other.invitation_id) + "/guests/";
   REQUIRE(api.Delete(guests + std::to_string(other.guest_id)).status == 200);
-  CHECK(api.Get(other.path, kHtml).status == 404);
+  Resp deleted = api.Get(other.path, kHtml);
+  CHECK(deleted.status == 410);
+  CHECK(deleted.body.find("This link no longer works") != std::string::npos);
+  CHECK(deleted.body.find("live.js") == std::string::npos);
 
   // Withdrawn invitation: 410 with its own page, for the guest and the
   // candidate alike; nothing of the room.
@@ -467,7 +470,7 @@ TEST_CASE("web: a guest's link is checked; deleted, withdrawn and completed say 
   CHECK(r.status == 410);
   CHECK(r.body.find("Dit interview is afgelopen") != std::string::npos);
   CHECK(r.body.find("data-ended") != std::string::npos);
-  CHECK(api.Get(other.path, kHtml).status == 404);  // still, whatever id the new guest got
+  CHECK(api.Get(other.path, kHtml).status == 410);  // still, whatever id the new guest got
 }
 
 // The interviewer's link token as live-plan names it: "<invitation id>." +
