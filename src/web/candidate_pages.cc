@@ -12,6 +12,7 @@
 #include "web/html.h"
 #include "web/i18n.h"
 #include "web/interview_view.h"
+#include "web/live_pages.h"
 #include "web/pages.h"
 
 namespace cammio::web {
@@ -28,8 +29,8 @@ std::string UseLanguage(Call& call, const Vacancy& v) {
   return lang;
 }
 
-// Answers the page for a link that cannot run an interview (a revoked,
-// completed or expired invitation; a live vacancy). False when it can.
+// Answers the page for a link that cannot run an automated interview (a
+// revoked, completed or expired invitation). False when it can.
 bool ReplyLinkState(Call& call, const Invitation& inv, const Vacancy& v, const std::string& lang) {
   auto& res = call.res();
   const std::vector<std::pair<std::string, std::string>> vars = {
@@ -46,11 +47,6 @@ bool ReplyLinkState(Call& call, const Invitation& inv, const Vacancy& v, const s
   } else if (v.datetime_end_ts < call.now()) {
     ReplyMessage(res, 410, lang, Text(lang, "vacancy_closed_title"),
                  Format(lang, "vacancy_closed_text", vars));
-  } else if (v.kind == "live") {
-    std::string when = DisplaySchedule(lang, inv.datetime_scheduled);
-    ReplyMessage(res, 200, lang, Text(lang, "live_title"),
-                 Format(lang, "live_text",
-                        {{"title", v.title}, {"recruiter", v.recruiter_name}, {"date", when}}));
   } else {
     return false;
   }
@@ -130,6 +126,27 @@ bool ReplyVacancyState(Call& call, const Vacancy& v, const std::string& lang) {
   return true;
 }
 
+// The lobby and room of a live interview (web/live_pages.h).
+Status ReplyCandidateLivePage(Call& call, const Invitation& inv, const Vacancy& v,
+                              const std::string& lang) {
+  std::string inviter;
+  Status s = call.store().Read([&](Db& db) {
+    auto who = GetInvitationInviter(db, inv.account_id, inv.id);
+    if (!who.ok()) return who.status();
+    if (who->has_value()) inviter = (*who)->name;
+    return Status::OK();
+  });
+  if (!s.ok()) return s;
+  LiveLink link;
+  link.base = PublicLinks::CandidateInterviewPath(inv.token);
+  link.role = "candidate";
+  link.name = inv.candidate_name;
+  link.interviewer_name = InterviewerName(inv, v, inviter);
+  link.invitation = &inv;
+  link.vacancy = &v;
+  return ReplyLivePage(call, link, lang);
+}
+
 Result<Vacancy> LoadPublicVacancy(Call& call) {
   Result<Vacancy> v = Status::Internal("unset");
   Status s = call.store().Read([&](Db& db) {
@@ -148,6 +165,7 @@ Status CandidatePageHandler(Call& call) {
   Status s = LoadInvitation(call, &inv, &v);
   if (!s.ok()) return s;
   std::string lang = UseLanguage(call, v);
+  if (v.kind == "live") return ReplyCandidateLivePage(call, inv, v, lang);
   if (ReplyLinkState(call, inv, v, lang)) return Status::OK();
   Page p;
   p.lang = lang;

@@ -1,10 +1,11 @@
 // The page behind a guest's link, /public/guests/<guest id>.<mac> (mailed by
-// mail::EnqueueGuestInvitation): the live interview the guest is invited to
-// join -- vacancy, candidate, scheduled time in the vacancy's language and
-// the interviewer, who shares the meeting itself. The token is checked by
+// mail::EnqueueGuestInvitation): the lobby and room of the live interview the
+// guest is invited to join (web/live_pages.h). The token is checked by
 // recomputing mail::GuestToken from the guest's invitation; nothing else is
 // stored for it.
+#include "api/live_link.h"
 #include "api/router.h"
+#include "config/public_links.h"
 #include "mail/enqueue.h"
 #include "store/invitations.h"
 #include "store/vacancies.h"
@@ -12,13 +13,11 @@
 #include "util/crypto.h"
 #include "web/html.h"
 #include "web/i18n.h"
-#include "web/interview_view.h"
+#include "web/live_pages.h"
 #include "web/pages.h"
 
 namespace cammio::web {
 namespace {
-
-using Vars = std::vector<std::pair<std::string, std::string>>;
 
 // What the guest page shows; read in one snapshot.
 struct GuestView {
@@ -55,54 +54,19 @@ Status LoadGuestView(Call& call, GuestView* out) {
   });
 }
 
-struct Person {
-  std::string name, email;
-};
-
-// Who runs the interview, as the guest's email named them: the invitation's
-// interviewer, else the inviting user, else the vacancy's recruiter.
-Person Interviewer(const GuestView& g) {
-  Person p{g.vacancy.recruiter_name, g.vacancy.recruiter_email};
-  if (!g.guest.inviter_name.empty()) p = Person{g.guest.inviter_name, g.guest.inviter_email};
-  const Invitation& inv = g.invitation;
-  if (inv.interviewer_name && !inv.interviewer_name->empty()) p.name = *inv.interviewer_name;
-  if (inv.interviewer_email && !inv.interviewer_email->empty()) p.email = *inv.interviewer_email;
-  return p;
-}
-
-std::string Fact(const std::string& lang, const char* key, const std::string& value_html) {
-  return "<dt>" + Escape(Text(lang, key)) + "</dt><dd>" + value_html + "</dd>\n";
-}
-
-std::string PersonHtml(const Person& p) {
-  std::string html = Escape(p.name);
-  if (!p.email.empty()) {
-    html += " &lt;<a href=\"mailto:" + Escape(p.email) + "\">" + Escape(p.email) + "</a>&gt;";
-  }
-  return html;
-}
-
-void ReplyGuestPage(Call& call, const GuestView& g, const std::string& lang) {
-  const Invitation& inv = g.invitation;
-  const Person interviewer = Interviewer(g);
-  Page p;
-  p.lang = lang;
-  p.header = g.vacancy.title;
-  p.title = Format(lang, "guest_title", {{"candidate", inv.candidate_name}});
-  p.body = "<section class=\"card\">\n<h1 tabindex=\"-1\">" + Escape(p.title) + "</h1>\n<p>" +
-           Escape(Format(lang, "guest_intro",
-                         {{"guest", g.guest.guest.name},
-                          {"candidate", inv.candidate_name},
-                          {"title", g.vacancy.title}})) +
-           "</p>\n<dl class=\"facts\">\n" +
-           Fact(lang, "guest_vacancy", Escape(g.vacancy.title)) +
-           Fact(lang, "candidate", Escape(inv.candidate_name)) +
-           Fact(lang, "guest_when", Escape(DisplaySchedule(lang, inv.datetime_scheduled))) +
-           Fact(lang, "guest_interviewer", PersonHtml(interviewer)) + "</dl>\n" +
-           "<p class=\"note\" id=\"meeting\">" +
-           Escape(Format(lang, "guest_meeting_note", {{"interviewer", interviewer.name}})) +
-           "</p>\n</section>";
-  ReplyPage(call.res(), 200, p);
+// A deleted guest's link (its token still right): 410, said in the
+// browser's language (the guest's invitation is not read).
+bool ReplyDeletedGuest(Call& call) {
+  cammio::LiveLink l;
+  Status s = call.store().Read(
+      [&](Db& db) { return LoadLiveLinkAnyState(db, LiveBase::kGuest, call.Token("token"), &l); });
+  if (s.code() != Status::Code::kGone || l.invitation.id != 0) return false;
+  const std::string lang =
+      PickLanguage(std::nullopt, call.req().get_header_value("Accept-Language"));
+  call.res().set_header("Content-Language", lang);
+  ReplyMessage(call.res(), 410, lang, Text(lang, "live_guest_deleted_title"),
+               Text(lang, "live_guest_deleted_text"));
+  return true;
 }
 
 }  // namespace
@@ -110,23 +74,19 @@ void ReplyGuestPage(Call& call, const GuestView& g, const std::string& lang) {
 Status GuestPageHandler(Call& call) {
   GuestView g;
   Status s = LoadGuestView(call, &g);
+  if (s.IsNotFound() && ReplyDeletedGuest(call)) return Status::OK();
   if (!s.ok()) return s;
   const std::string lang =
       PickLanguage(g.vacancy.language, call.req().get_header_value("Accept-Language"));
   call.res().set_header("Content-Language", lang);
-  const Vars vars = {{"candidate", g.invitation.candidate_name},
-                     {"title", g.vacancy.title},
-                     {"recruiter", Interviewer(g).name}};
-  if (g.invitation.status == "revoked") {
-    ReplyMessage(call.res(), 410, lang, Text(lang, "guest_revoked_title"),
-                 Format(lang, "guest_revoked_text", vars));
-  } else if (g.invitation.status == "completed") {
-    ReplyMessage(call.res(), 200, lang, Text(lang, "guest_done_title"),
-                 Format(lang, "guest_done_text", vars));
-  } else {
-    ReplyGuestPage(call, g, lang);
-  }
-  return Status::OK();
+  LiveLink link;
+  link.base = PublicLinks::GuestPagePath(call.Token("token"));
+  link.role = "guest";
+  link.name = g.guest.guest.name;
+  link.interviewer_name = InterviewerName(g.invitation, g.vacancy, g.guest.inviter_name);
+  link.invitation = &g.invitation;
+  link.vacancy = &g.vacancy;
+  return ReplyLivePage(call, link, lang);
 }
 
 }  // namespace cammio::web

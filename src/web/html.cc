@@ -47,12 +47,17 @@ std::string RenderPage(const Page& p) {
   html += "<meta name=\"robots\" content=\"noindex, nofollow\">\n";
   html += "<title>" + Escape(p.title) + "</title>\n";
   html += "<link rel=\"icon\" href=\"data:,\">\n";
-  html += "<link rel=\"stylesheet\" href=\"/public/assets/cammio.css\">\n</head>\n<body>\n";
+  html += "<link rel=\"stylesheet\" href=\"/public/assets/cammio.css\">\n";
+  for (const auto& s : p.styles) {
+    html += "<link rel=\"stylesheet\" href=\"/public/assets/" + Escape(s) + "\">\n";
+  }
+  html += "</head>\n<body>\n";
   html += "<a class=\"skip\" href=\"#main\">" + Escape(Text(p.lang, "skip_to_content")) + "</a>\n";
   html += "<header class=\"bar\"><span class=\"brand\" aria-hidden=\"true\">&#9679;</span>";
   html += "<span class=\"product\">" + Escape(Text(p.lang, "brand")) + "</span>";
   if (!p.header.empty()) html += "<span class=\"context\">" + Escape(p.header) + "</span>";
-  html += "</header>\n<main id=\"main\" tabindex=\"-1\">\n" + p.body + "\n</main>\n";
+  html += std::string("</header>\n<main id=\"main\" tabindex=\"-1\"") +
+          (p.wide ? " class=\"wide\"" : "") + ">\n" + p.body + "\n</main>\n";
   if (p.strings) {
     html += "<script type=\"application/json\" id=\"cammio-strings\">" + StringsJson(p.lang) +
             "</script>\n";

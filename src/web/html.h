@@ -28,6 +28,8 @@ struct Page {
   std::string header;                // plain text beside the brand (the vacancy title)
   std::string body;                  // HTML placed inside <main>
   std::vector<std::string> scripts;  // asset names under /public/assets/
+  std::vector<std::string> styles;   // more stylesheets there, after cammio.css
+  bool wide = false;                 // <main class="wide"> (the live room)
   bool strings = false;              // embed the language's texts for the scripts
 };
 

@@ -14,6 +14,9 @@
 //  POST /public/reviews/{token}                       rating + remarks -> review
 //  GET  /public/reviews/{token}/media/:video_id       (Range)
 //  GET  /public/guests/{token:guest}                  a live interview's guest (mail::GuestToken)
+//  GET  /public/interviewers/{token:guest}            its interviewer (mail::InterviewerToken)
+//       (the candidate's, the guest's and the interviewer's pages of a live
+//       interview are the lobby and room, web/live_pages.h)
 //  GET  /recruiter/reviews/:id                        recruiter review page (Basic)
 //  POST /recruiter/reviews/:id                        add a review as the user
 //  GET  /recruiter/reviews/:id/media/:video_id        (Range)
@@ -38,6 +41,7 @@ Status ReviewerPageHandler(Call& call);
 Status ReviewerSubmitHandler(Call& call);
 Status ReviewerMediaHandler(Call& call);
 Status GuestPageHandler(Call& call);
+Status InterviewerPageHandler(Call& call);
 
 Status RecruiterPageHandler(Call& call);
 Status RecruiterReviewHandler(Call& call);

@@ -3,4 +3,4 @@
 # pages, forward link, reviewer link, recruiter page, public vacancy and a
 # resumed upload. Screenshots go to <build dir>/web-artifacts.
 set -euo pipefail
-exec bash "$2/tests/web/run.sh" "$1" "$2"
+CAMMIO_WEB_TESTS=e2e exec bash "$2/tests/web/run.sh" "$1" "$2"

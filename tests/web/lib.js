@@ -9,6 +9,7 @@
 const assert = require('node:assert/strict');
 const path = require('node:path');
 const fs = require('node:fs');
+const crypto = require('node:crypto');
 const { chromium, request } = require('playwright-core');
 
 const env = {
@@ -19,18 +20,19 @@ const env = {
   artifacts: process.env.CAMMIO_ARTIFACTS || path.join(__dirname, 'artifacts'),
   y4m: process.env.CAMMIO_Y4M,
 };
-for (const k of ['url', 'user', 'token']) {
-  if (!env[k]) throw new Error(`CAMMIO_${k.toUpperCase()} is not set (run tests/web/run.sh)`);
-}
 fs.mkdirSync(env.artifacts, { recursive: true });
 
-// The API with the account's credentials.
-async function api() {
+// The API with the account's credentials: run.sh's server (CAMMIO_URL,
+// CAMMIO_USER, CAMMIO_TOKEN), or `server` ({url, user, token}) when given.
+async function api(server = env) {
+  for (const k of ['url', 'user', 'token']) {
+    if (!server[k]) throw new Error(`CAMMIO_${k.toUpperCase()} is not set (run tests/web/run.sh)`);
+  }
   const ctx = await request.newContext({
-    baseURL: env.url,
+    baseURL: server.url,
     ignoreHTTPSErrors: true,
     extraHTTPHeaders: {
-      Authorization: 'Basic ' + Buffer.from(`${env.user}:${env.token}`).toString('base64'),
+      Authorization: 'Basic ' + Buffer.from(`${server.user}:${server.token}`).toString('base64'),
     },
   });
   async function call(method, p, body) {
@@ -43,6 +45,7 @@ async function api() {
   return {
     get: (p) => call('GET', p),
     post: (p, body) => call('POST', p, body),
+    put: (p, body) => call('PUT', p, body),
     del: (p) => call('DELETE', p),
     bytes: async (p, headers = {}) => {
       const res = await ctx.get(p, { headers });
@@ -106,6 +109,27 @@ async function shot(page, name) {
   await page.screenshot({ path: path.join(env.artifacts, `${name}.png`), fullPage: true });
 }
 
+// A personal link token of a live interview as the server makes it
+// (mail::GuestToken, mail::InterviewerToken): "<id>." + the first 16 bytes of
+// HMAC-SHA256(key: the candidate's link token, "cammio <kind> <id>") in
+// lower-case base32 without padding. Computed here independently, so a change
+// on either side shows.
+function linkToken(kind, invitationToken, id) {
+  const mac = crypto.createHmac('sha256', invitationToken).update(`cammio ${kind} ${id}`)
+    .digest().subarray(0, 16);
+  const alphabet = 'abcdefghijklmnopqrstuvwxyz234567';
+  let out = `${id}.`;
+  let buffer = 0;
+  let bits = 0;
+  for (const byte of mac) {
+    buffer = ((buffer << 8) | byte) & 0xffff;
+    bits += 8;
+    while (bits >= 5) { out += alphabet[(buffer >> (bits - 5)) & 31]; bits -= 5; }
+  }
+  if (bits > 0) out += alphabet[(buffer << (5 - bits)) & 31];
+  return out;
+}
+
 // Checks the EBML header of a WebM file: EBML magic, DocType "webm", a
 // Segment and at least one Cluster.
 function assertWebm(buf) {
@@ -129,4 +153,6 @@ async function videoPlays(page, selector = 'video') {
   }, selector, { timeout: 20000 }).then((h) => h.jsonValue());
 }
 
-module.exports = { env, api, createVacancy, invite, launch, newPage, shot, assertWebm, videoPlays, iso };
+module.exports = {
+  env, api, createVacancy, invite, launch, newPage, shot, assertWebm, videoPlays, iso, linkToken,
+};

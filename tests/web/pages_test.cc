@@ -9,6 +9,8 @@
 
 #include "mail/enqueue.h"
 #include "testing/api_helpers.h"
+#include "util/crypto.h"
+#include "util/time.h"
 #include "web/html.h"
 #include "web/i18n.h"
 
@@ -350,7 +352,7 @@ LiveGuest InviteGuest(TestServer& server, Api& api, const std::string& language)
   return g;
 }
 
-TEST_CASE("web: a guest's link shows the live interview in the vacancy's language") {
+TEST_CASE("web: a guest's link opens the live room in the vacancy's language") {
   TestServer server;
   Api api(server);
   LiveGuest g = InviteGuest(server, api, "en");
@@ -363,26 +365,44 @@ TEST_CASE("web: a guest's link shows the live interview in the vacancy's languag
   CHECK(r->get_header_value("Content-Type") == "text/html; charset=utf-8");
   CHECK(r->get_header_value("Content-Language") == "en");
   CHECK(r->get_header_value("Referrer-Policy") == "no-referrer");
+  CHECK(r->get_header_value("Permissions-Policy") == "camera=(self), microphone=(self)");
   const std::string& page = r->body;
-  CHECK(page.find("<h1 tabindex=\"-1\">Live video interview with John Lennon</h1>") !=
+  CHECK(page.find("<h1 tabindex=\"-1\">Live interview: Live &lt;ops&gt; lead</h1>") !=
+        std::string::npos);  // escaped
+  // The room's shell: the link's own path for the signalling API, the
+  // scripts and styles from this origin only.
+  CHECK(page.find("data-base=\"" + g.path + "\"") != std::string::npos);
+  CHECK(page.find("<script src=\"/public/assets/live.js\"></script>") != std::string::npos);
+  CHECK(page.find("<link rel=\"stylesheet\" href=\"/public/assets/live.css\">") !=
         std::string::npos);
-  CHECK(page.find("Gwen Guest, you are invited") != std::string::npos);
-  CHECK(page.find("<dd>Live &lt;ops&gt; lead</dd>") != std::string::npos);  // escaped
+  CHECK(page.find("id=\"cammio-strings\"") != std::string::npos);
+  CHECK(page.find("<main id=\"main\" tabindex=\"-1\" class=\"wide\">") != std::string::npos);
+  // It names the invitation's interviewer, the candidate and when.
+  CHECK(page.find("<dd id=\"interviewer\">Ian &lt;b&gt;Interviewer&lt;/b&gt;</dd>") !=
+        std::string::npos);
+  CHECK(page.find("<b>") == std::string::npos);
   CHECK(page.find("<dd>John Lennon</dd>") != std::string::npos);
   // 2013-08-05T02:00:00+02:00, in its own offset.
   CHECK(page.find("<dd>Monday 5 August 2013 at 02:00 (UTC+02:00)</dd>") != std::string::npos);
-  CHECK(page.find("Ian &lt;b&gt;Interviewer&lt;/b&gt; &lt;<a href=\"mailto:ian@example.test\">") !=
-        std::string::npos);
-  CHECK(page.find("<b>") == std::string::npos);
-  CHECK(page.find("will share the meeting") != std::string::npos);
+  CHECK(page.find("The call itself does not take place") == std::string::npos);
   // The candidate's own link never appears on a guest's page.
   CHECK(page.find(g.invitation_token) == std::string::npos);
+  // The scripts and styles it names are served.
+  for (const char* asset : {"/public/assets/live.js", "/public/assets/live.css"}) {
+    auto a = anonymous->Get(asset);
+    REQUIRE(a);
+    CHECK(a->status == 200);
+    CHECK(a->body.size() > 1000);
+  }
 
-  // The candidate's own link of a live interview says when, in the same words.
+  // The candidate's own link of a live interview is the same room, under
+  // the candidate's link.
   Resp cand = api.Get("/public/job_interviews/" + g.invitation_token, kHtml);
   CHECK(cand.status == 200);
-  CHECK(cand.body.find("planned for Monday 5 August 2013 at 02:00 (UTC+02:00)") !=
+  CHECK(cand.body.find("data-base=\"/public/job_interviews/" + g.invitation_token + "\"") !=
         std::string::npos);
+  CHECK(cand.body.find("Ian &lt;b&gt;Interviewer&lt;/b&gt;") != std::string::npos);
+  CHECK(cand.body.find("will contact you") == std::string::npos);
 
   // Dutch vacancy: Dutch page and date.
   LiveGuest nl = InviteGuest(server, api, "nl");
@@ -390,9 +410,8 @@ TEST_CASE("web: a guest's link shows the live interview in the vacancy's languag
   REQUIRE(r);
   REQUIRE(r->status == 200);
   CHECK(r->body.find("<html lang=\"nl\">") != std::string::npos);
-  CHECK(r->body.find("Live video-interview met John Lennon") != std::string::npos);
+  CHECK(r->body.find("<dt>Datum en tijd</dt>") != std::string::npos);
   CHECK(r->body.find("maandag 5 augustus 2013 om 02:00 (UTC+02:00)") != std::string::npos);
-  CHECK(r->body.find("deelt de meeting") != std::string::npos);
 }
 
 TEST_CASE("web: a guest's link is checked; deleted, withdrawn and completed say so") {
@@ -424,24 +443,132 @@ TEST_CASE("web: a guest's link is checked; deleted, withdrawn and completed say 
   CHECK(json.status == 404);
   CHECK(json.Header("Content-Type") == kJsonType);
 
-  // Deleted guest: unknown.
+  // Deleted guest: 410, the page says the link no longer works.
   std::string guests = "/api/invitations/" + std::to_string(other.invitation_id) + "/guests/";
   REQUIRE(api.Delete(guests + std::to_string(other.guest_id)).status == 200);
-  CHECK(api.Get(other.path, kHtml).status == 404);
+  Resp deleted = api.Get(other.path, kHtml);
+  CHECK(deleted.status == 410);
+  CHECK(deleted.body.find("This link no longer works") != std::string::npos);
+  CHECK(deleted.body.find("live.js") == std::string::npos);
 
-  // Withdrawn invitation: 410 with its own page.
+  // Withdrawn invitation: 410 with its own page, for the guest and the
+  // candidate alike; nothing of the room.
   REQUIRE(api.Delete("/api/invitations/" + std::to_string(g.invitation_id)).status == 200);
-  Resp r = api.Get(g.path, kHtml);
-  CHECK(r.status == 410);
-  CHECK(r.body.find("This interview was cancelled") != std::string::npos);
+  for (const std::string& path : {g.path, "/public/job_interviews/" + g.invitation_token}) {
+    CAPTURE(path);
+    Resp r = api.Get(path, kHtml);
+    CHECK(r.status == 410);
+    CHECK(r.body.find("This interview was cancelled") != std::string::npos);
+    CHECK(r.body.find("live.js") == std::string::npos);
+  }
 
-  // Completed: the page says the interview took place.
+  // Ended: 410; the page still runs live.js (an unfinished upload of this
+  // browser continues) but shows no room.
   LiveGuest done = InviteGuest(server, api, "nl");
   Complete(server, done.invitation_id, server.clock().Now() - 600, server.clock().Now());
-  r = api.Get(done.path, kHtml);
-  CHECK(r.status == 200);
-  CHECK(r.body.find("Dit interview heeft plaatsgevonden") != std::string::npos);
-  CHECK(api.Get(other.path, kHtml).status == 404);  // still, whatever id the new guest got
+  Resp r = api.Get(done.path, kHtml);
+  CHECK(r.status == 410);
+  CHECK(r.body.find("Dit interview is afgelopen") != std::string::npos);
+  CHECK(r.body.find("data-ended") != std::string::npos);
+  CHECK(api.Get(other.path, kHtml).status == 410);  // still, whatever id the new guest got
+}
+
+// The interviewer's link token as live-plan names it: "<invitation id>." +
+// the first 16 bytes of HMAC-SHA256(key: the candidate's link token,
+// "cammio interviewer <id>") in lower-case base32 without padding, computed
+// here independently of the server.
+std::string InterviewerTokenFor(const std::string& invitation_token, int64_t id) {
+  const std::string mac = HmacSha256(invitation_token, "cammio interviewer " + std::to_string(id));
+  const char* alphabet = "abcdefghijklmnopqrstuvwxyz234567";
+  std::string out = std::to_string(id) + ".";
+  unsigned buffer = 0;
+  int bits = 0;
+  for (size_t i = 0; i < 16; ++i) {
+    buffer = ((buffer << 8) | static_cast<unsigned char>(mac[i])) & 0xffff;
+    bits += 8;
+    for (; bits >= 5; bits -= 5) out += alphabet[(buffer >> (bits - 5)) & 31];
+  }
+  if (bits > 0) out += alphabet[(buffer << (5 - bits)) & 31];
+  return out;
+}
+
+TEST_CASE("web: the interviewer's link opens the room; a wrong one is unknown") {
+  TestServer server;
+  Api api(server);
+  LiveGuest g = InviteGuest(server, api, "en");
+  const std::string token = InterviewerTokenFor(g.invitation_token, g.invitation_id);
+  CHECK(token == mail::InterviewerToken(g.invitation_token, g.invitation_id));
+  const std::string path = "/public/interviewers/" + token;
+  auto anonymous = server.Client();
+  auto r = anonymous->Get(path.c_str(), kHtml);
+  REQUIRE(r);
+  CHECK(r->status == 200);
+  CHECK(r->body.find("data-base=\"" + path + "\"") != std::string::npos);
+  CHECK(r->body.find("<dd id=\"interviewer\">Ian &lt;b&gt;Interviewer&lt;/b&gt;</dd>") !=
+        std::string::npos);
+  CHECK(r->body.find(g.invitation_token) == std::string::npos);
+
+  std::string flipped = token;
+  flipped.back() = flipped.back() == 'a' ? 'b' : 'a';
+  LiveGuest other = InviteGuest(server, api, "en");
+  for (const std::string& bad :
+       {"/public/interviewers/" + flipped,
+        "/public/interviewers/" + InterviewerTokenFor(other.invitation_token, g.invitation_id),
+        "/public/interviewers/" + std::to_string(g.invitation_id + 1000) +
+            token.substr(token.find('.')),
+        "/public/interviewers/" + g.path.substr(g.path.rfind('/') + 1)}) {
+    CAPTURE(bad);
+    Resp wrong = api.Get(bad, kHtml);
+    CHECK(wrong.status == 404);
+    CHECK(wrong.body.find("This link is not known") != std::string::npos);
+  }
+
+  // An automated invitation has no interviewer's link.
+  int64_t automated = OpenVacancy(api);
+  Value inv = CreateInvitation(api, automated, "auto@example.test");
+  std::string auto_token =
+      TokenAfter(Str(inv, "url"), std::string(kPublicUrl) + "/public/job_interviews/");
+  CHECK(api.Get("/public/interviewers/" + InterviewerTokenFor(auto_token, Int(inv, "id")), kHtml)
+            .status == 404);
+}
+
+TEST_CASE("web: before the lobby opens the room's links say when, in the vacancy's language") {
+  TestServer server;
+  Api api(server);
+  const int64_t now = server.clock().Now();
+  std::string body =
+      "{\"vacancy\": {\"title\": \"Barista\", \"kind\": \"live\", \"language\": \"nl\", "
+      "\"datetime_start\": \"" +
+      std::string(kStart) + "\", \"datetime_end\": \"" + kOpenEnd + "\"}}";
+  int64_t vacancy = Int(Object(api.Post("/api/vacancies", body), 201, "vacancy"), "id");
+  // Scheduled 16 minutes from now: the lobby opens in one minute.
+  Value inv = CreateInvitation(api, vacancy, "early@example.test",
+                               "\"datetime_scheduled\": \"" + FormatUtc(now + 16 * 60) +
+                                   "\", \"interviewer_name\": \"Ivo\"");
+  std::string token =
+      TokenAfter(Str(inv, "url"), std::string(kPublicUrl) + "/public/job_interviews/");
+  const std::string cand = "/public/job_interviews/" + token;
+  const std::string ivw = "/public/interviewers/" + InterviewerTokenFor(token, Int(inv, "id"));
+  for (const std::string& path : {cand, ivw}) {
+    CAPTURE(path);
+    Resp r = api.Get(path, kHtml);
+    CHECK(r.status == 200);
+    CHECK(r.body.find("Je live interview voor Barista is nog niet begonnen") != std::string::npos);
+    CHECK(r.body.find("Het interview met Ivo staat gepland op") != std::string::npos);
+    CHECK(r.body.find("15 minuten van tevoren open") != std::string::npos);
+    CHECK(r.body.find("live.js") == std::string::npos);
+  }
+  server.clock().Advance(61);  // the lobby is open
+  for (const std::string& path : {cand, ivw}) {
+    CAPTURE(path);
+    Resp r = api.Get(path, kHtml);
+    CHECK(r.status == 200);
+    CHECK(r.body.find("data-base=\"" + path + "\"") != std::string::npos);
+  }
+  // Nothing changed: the invitation is still open.
+  Value still =
+      Object(api.Get("/api/invitations/" + std::to_string(Int(inv, "id"))), 200, "invitation");
+  CHECK(Str(still, "status") == "open");
 }
 
 TEST_CASE("web: /state gives question videos the candidate link's own URL") {

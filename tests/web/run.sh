@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
 # Browser end-to-end tests of the web pages (e2e.test.js) against a real
-# `cammio serve` with its own data directory, in Debian's chromium driven by
-# playwright-core (installed by tools/install-deps; never a browser of
-# playwright's own). Fails -- never skips -- when chromium or playwright-core
-# is missing.
+# `cammio serve` with its own data directory, then of the live room
+# (live.test.js: it starts its own servers, Debian's coturn and an ATS), in
+# Debian's chromium driven by playwright-core (installed by
+# tools/install-deps; never a browser of playwright's own). Fails -- never
+# skips -- when chromium, coturn or playwright-core is missing.
 # Usage: run.sh CAMMIO_BINARY SOURCE_DIR [ARTIFACTS_DIR]
 #   ARTIFACTS_DIR (screenshots) defaults to <binary's dir>/web-artifacts.
+#   CAMMIO_WEB_TESTS: which files, "e2e live" by default (ctest runs each as
+#   its own entry: tests/shell/web_e2e_test.sh, web_live_test.sh).
 set -euo pipefail
+SUITES=${CAMMIO_WEB_TESTS:-e2e live}
 CAMMIO=$(realpath "${1:?usage: run.sh CAMMIO_BINARY SOURCE_DIR [ARTIFACTS_DIR]}")
 SRC=$(realpath "${2:?usage: run.sh CAMMIO_BINARY SOURCE_DIR [ARTIFACTS_DIR]}")
 ART=${3:-$(dirname "$CAMMIO")/web-artifacts}
@@ -32,7 +36,17 @@ cleanup() {
 trap cleanup EXIT
 DATA=$WORK/data
 mkdir -p "$ART"
-rm -f "$ART"/*.png
+node "$WEB/make_y4m.js" "$WORK/camera.y4m" 45
+
+if [[ " $SUITES " == *" live "* ]]; then
+  # The live room starts its own servers (settings per test), coturn and an ATS.
+  command -v turnserver >/dev/null || fail "coturn is not installed (tools/install-deps installs it)"
+  rm -f "$ART"/live-*.png
+  (cd "$WEB" && CAMMIO_BIN=$CAMMIO CAMMIO_CHROMIUM=$CHROMIUM CAMMIO_ARTIFACTS=$ART CAMMIO_Y4M=$WORK/camera.y4m \
+    node --test --test-reporter=spec --test-timeout=280000 live.test.js)
+fi
+[[ " $SUITES " == *" e2e "* ]] || exit 0
+find "$ART" -maxdepth 1 -name '*.png' ! -name 'live-*' -delete
 
 ACC=$("$CAMMIO" account create --name "Web E2E Agency" --data "$DATA" | sed -n 's/.*"id":\([0-9]*\).*/\1/p')
 [ -n "$ACC" ] || fail "account create printed no id"
@@ -52,7 +66,6 @@ for _ in $(seq 1 200); do
 done
 grep -q "listening on" "$ART/server.log" || fail "server did not start"
 
-node "$WEB/make_y4m.js" "$WORK/camera.y4m" 45
 cd "$WEB"
 CAMMIO_URL=$URL CAMMIO_USER=recruiter@agency.test CAMMIO_TOKEN=$TOKEN CAMMIO_CHROMIUM=$CHROMIUM \
 CAMMIO_ARTIFACTS=$ART CAMMIO_Y4M=$WORK/camera.y4m \

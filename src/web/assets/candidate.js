@@ -83,15 +83,6 @@
     return S.questions.filter(function (q) { return P.answers[q.id]; }).length;
   }
 
-  function recorderType() {
-    if (!window.MediaRecorder) return null;
-    var types = ['video/webm;codecs=vp8,opus', 'video/webm;codecs=vp9,opus', 'video/webm'];
-    for (var i = 0; i < types.length; i++) {
-      if (MediaRecorder.isTypeSupported(types[i])) return types[i];
-    }
-    return null;
-  }
-
   function stopCamera() {
     if (stream) stream.getTracks().forEach(function (track) { track.stop(); });
     stream = null;
@@ -168,56 +159,19 @@
   }
 
   function cameraStep(then) {
-    var preview = h('video', { 'class': 'preview mirror', muted: true, autoplay: true, playsinline: true,
-                               'aria-label': t('check_preview') });
-    var meter = h('meter', { id: 'level', min: 0, max: 1, value: 0 });
-    var status = h('p', { role: 'status' });
+    var check = C.cameraCheck();
     var ok = button(t('check_ok'), function () { then(); }, true);
     ok.disabled = true;
     var row = actions(ok);
-    show([h('h1', {}, t('check_title')), h('p', {}, t('check_intro')), preview,
-          h('label', { 'for': 'level' }, t('check_level')), meter, status, row]);
-    if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia || !recorderType()) {
-      status.className = 'error';
-      status.textContent = t('check_unsupported');
-      return;
-    }
-    navigator.mediaDevices.getUserMedia({
-      video: { width: { ideal: 640 }, height: { ideal: 480 }, facingMode: 'user' },
-      audio: { echoCancellation: true, noiseSuppression: true }
-    }).then(function (s) {
+    show([h('h1', {}, t('check_title')), h('p', {}, t('check_intro'))].concat(check.nodes, [row]));
+    cleanups.push(check.stop);
+    check.start().then(function (s) {
       stream = s;
-      preview.srcObject = s;
-      startMeter(s, meter);
       ok.disabled = false;
       ok.focus();
     }, function (err) {
-      status.className = 'error';
-      status.textContent = t('check_denied', { reason: (err && (err.message || err.name)) || '?' });
-      row.appendChild(button(t('try_again'), function () { cameraStep(then); }));
+      if (err.retry) row.appendChild(button(t('try_again'), function () { cameraStep(then); }));
     });
-  }
-
-  function startMeter(s, meter) {
-    var Ctx = window.AudioContext || window.webkitAudioContext;
-    if (!Ctx || !s.getAudioTracks().length) return;
-    var ctx = new Ctx();
-    var analyser = ctx.createAnalyser();
-    analyser.fftSize = 512;
-    ctx.createMediaStreamSource(s).connect(analyser);
-    var data = new Uint8Array(analyser.fftSize);
-    var frame = 0;
-    (function tick() {
-      analyser.getByteTimeDomainData(data);
-      var sum = 0;
-      for (var i = 0; i < data.length; i++) {
-        var v = (data[i] - 128) / 128;
-        sum += v * v;
-      }
-      meter.value = Math.min(1, Math.sqrt(sum / data.length) * 4);
-      frame = requestAnimationFrame(tick);
-    })();
-    cleanups.push(function () { cancelAnimationFrame(frame); ctx.close(); });
   }
 
   // A JPEG still of the live preview (null before the first frame).
@@ -314,7 +268,7 @@
     function record() {
       var chunks = [];
       var still = null;
-      var recorder = new MediaRecorder(stream, { mimeType: recorderType(), videoBitsPerSecond: 1000000 });
+      var recorder = new MediaRecorder(stream, { mimeType: C.recorderType(), videoBitsPerSecond: 1000000 });
       recorder.ondataavailable = function (e) { if (e.data && e.data.size) chunks.push(e.data); };
       var left = seconds;
       var stop = button(t('stop_recording'), function () { finish(); }, false);

@@ -3,6 +3,8 @@
      #cammio-strings, from src/web/assets/i18n/<lang>.json);
    - h(tag, attrs, ...children): DOM building without innerHTML;
    - parseDuration / formatDuration / clock: answering times;
+   - recorderType / cameraCheck: the camera and microphone check that the
+     automated interview and the live room's lobby share;
    - blobs: an IndexedDB store, so recordings survive a page reload until
      they are uploaded;
    - tusUpload: a resumable upload (tus 1.0 core + creation) that survives
@@ -83,6 +85,83 @@
     var s = Math.max(0, Math.ceil(seconds));
     var rest = s % 60;
     return Math.floor(s / 60) + ':' + (rest < 10 ? '0' : '') + rest;
+  }
+
+  // ---------------------------------------------------------------- camera
+
+  // The WebM type MediaRecorder records here, or null when it cannot.
+  function recorderType() {
+    if (!window.MediaRecorder) return null;
+    var types = ['video/webm;codecs=vp8,opus', 'video/webm;codecs=vp9,opus', 'video/webm'];
+    for (var i = 0; i < types.length; i++) {
+      if (MediaRecorder.isTypeSupported(types[i])) return types[i];
+    }
+    return null;
+  }
+
+  // Shows the microphone level of `stream` on `meter`; returns the function
+  // that stops it.
+  function levelMeter(stream, meter) {
+    var Ctx = window.AudioContext || window.webkitAudioContext;
+    if (!Ctx || !stream.getAudioTracks().length) return function () {};
+    var ctx = new Ctx();
+    var analyser = ctx.createAnalyser();
+    analyser.fftSize = 512;
+    ctx.createMediaStreamSource(stream).connect(analyser);
+    var data = new Uint8Array(analyser.fftSize);
+    var frame = 0;
+    (function tick() {
+      analyser.getByteTimeDomainData(data);
+      var sum = 0;
+      for (var i = 0; i < data.length; i++) {
+        var v = (data[i] - 128) / 128;
+        sum += v * v;
+      }
+      meter.value = Math.min(1, Math.sqrt(sum / data.length) * 4);
+      frame = requestAnimationFrame(tick);
+    })();
+    return function () { cancelAnimationFrame(frame); ctx.close(); };
+  }
+
+  // The camera and microphone check: cameraCheck() -> {nodes, start(), stop()}.
+  // `nodes` (a mirrored preview, the level meter with its label, a status
+  // line) go on the page; start() asks for camera and microphone and resolves
+  // with the stream once the preview runs, or rejects after saying why on the
+  // status line (error.retry: asking again may help); stop() ends the meter
+  // (the stream stays the caller's).
+  function cameraCheck() {
+    var preview = h('video', { 'class': 'preview mirror', muted: true, autoplay: true, playsinline: true,
+                               'aria-label': t('check_preview') });
+    var meter = h('meter', { id: 'level', min: 0, max: 1, value: 0 });
+    var status = h('p', { role: 'status' });
+    var stopMeter = function () {};
+    function failed(text, retry) {
+      status.className = 'error';
+      status.textContent = text;
+      var e = new Error(text);
+      e.retry = retry;
+      return e;
+    }
+    return {
+      nodes: [preview, h('label', { 'for': 'level' }, t('check_level')), meter, status],
+      preview: preview,
+      start: function () {
+        if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia || !recorderType()) {
+          return Promise.reject(failed(t('check_unsupported'), false));
+        }
+        return navigator.mediaDevices.getUserMedia({
+          video: { width: { ideal: 640 }, height: { ideal: 480 }, facingMode: 'user' },
+          audio: { echoCancellation: true, noiseSuppression: true }
+        }).then(function (s) {
+          preview.srcObject = s;
+          stopMeter = levelMeter(s, meter);
+          return s;
+        }, function (err) {
+          throw failed(t('check_denied', { reason: (err && (err.message || err.name)) || '?' }), true);
+        });
+      },
+      stop: function () { stopMeter(); }
+    };
   }
 
   // ---------------------------------------------------------------- blobs
@@ -272,6 +351,8 @@
     parseDuration: parseDuration,
     formatDuration: formatDuration,
     clock: clock,
+    recorderType: recorderType,
+    cameraCheck: cameraCheck,
     blobs: blobs,
     tusCreate: tusCreate,
     tusUpload: tusUpload,
