@@ -240,6 +240,7 @@ Status UpdateInvitationHandler(Call& call) {
   Invitation stored;
   std::vector<Guest> guests;
   bool rescheduled = false;
+  bool new_interviewer = false;
   s = call.store().Write([&](Db& db) {
     auto before = GetInvitation(db, call.account_id(), call.Param("id"));
     if (!before.ok()) return before.status();
@@ -256,11 +257,21 @@ Status UpdateInvitationHandler(Call& call) {
     if (!st.ok()) return st;
     rescheduled = stored.kind == "live" && stored.datetime_scheduled_ts.value_or(0) !=
                                                before->datetime_scheduled_ts.value_or(0);
-    return rescheduled ? ResendLive(db, call, stored, guests) : Status::OK();
+    // A new interviewer (name or address) gets the link and the calendar
+    // entry; a reschedule already mails everyone.
+    new_interviewer = stored.kind == "live" && !rescheduled &&
+                      (stored.interviewer_email != before->interviewer_email ||
+                       stored.interviewer_name != before->interviewer_name);
+    if (rescheduled) return ResendLive(db, call, stored, guests);
+    if (new_interviewer) {
+      return mail::EnqueueInterviewerInvitation(db, call.ctx().links, stored.account_id, stored.id,
+                                                call.now());
+    }
+    return Status::OK();
   });
   if (!s.ok()) return s;
   call.Reply(200, InvitationDocument(stored, call.ctx().links, &guests));
-  if (rescheduled) call.ctx().events->MailQueued();
+  if (rescheduled || new_interviewer) call.ctx().events->MailQueued();
   return Status::OK();
 }
 

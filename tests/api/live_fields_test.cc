@@ -164,6 +164,30 @@ TEST_CASE("live fields: rescheduling a live invitation mails everyone again, sam
   CHECK(rows[4].body_text.find("Tuesday 6 August 2013 at 10:00 (UTC)") != std::string::npos);
 }
 
+TEST_CASE("live fields: a new interviewer on a live invitation gets their own mail; others none") {
+  TestServer server;
+  Api api(server);
+  int64_t live = CreateVacancy(api, "live");
+  int64_t id = CreateInvitationId(api, live, "l@cammio.com", kIvan);
+  std::string path = "/api/invitations/" + std::to_string(id);
+  REQUIRE(OutboxRows(server).size() == 2);  // candidate and Ivan
+  Object(api.Put(path,
+                 "{\"invitation\": {\"interviewer_name\": \"Ines\", "
+                 "\"interviewer_email\": \"ines@agency.test\"}}"),
+         200, "invitation");
+  auto rows = OutboxRows(server);
+  REQUIRE(rows.size() == 3);
+  CHECK(rows[2].kind == mail::kInterviewerInvitation);
+  CHECK(rows[2].to_address == "ines@agency.test");
+  REQUIRE(rows[2].calendar.has_value());
+  CHECK(rows[2].body_text.find("/public/interviewers/" + std::to_string(id) + ".") !=
+        std::string::npos);
+  // The same interviewer again sends nothing.
+  Object(api.Put(path, "{\"invitation\": {\"interviewer_email\": \"ines@agency.test\"}}"), 200,
+         "invitation");
+  CHECK(OutboxRows(server).size() == 3);
+}
+
 TEST_CASE("live fields: live_recording defaults to true, is set on create and update, live only") {
   TestServer server;
   Api api(server);

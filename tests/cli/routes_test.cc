@@ -42,7 +42,8 @@ std::ostream& operator<<(std::ostream& os, const Row& r) {
             << " stream=" << r.stream_body << " cached=" << r.cached;
 }
 
-// The whole table before the split (ApiRouter().routes() then), in its order.
+// The whole table before the split (ApiRouter().routes() then), in its order,
+// with the rows added since in their places.
 const std::vector<Row>& TableBeforeSplit() {
   static const std::vector<Row> rows = {
       {"GET", "/healthz", false, false, false},
@@ -138,6 +139,24 @@ const std::vector<Row>& TableBeforeSplit() {
       {"POST", "/public/job_interviews/{token}/uploads", false, false, false},
       {"GET", "/public/job_interviews/{token}/uploads/:upload_id", false, false, false},
       {"PATCH", "/public/job_interviews/{token}/uploads/:upload_id", false, true, false},
+      // Added since the split: the live interviews' rows (issue 16).
+      {"GET", "/public/job_interviews/{token}/live", false, false, false},
+      {"GET", "/public/job_interviews/{token}/live/events", false, false, false},
+      {"POST", "/public/job_interviews/{token}/live/messages", false, false, false},
+      {"GET", "/public/interviewers/{token:guest}/live", false, false, false},
+      {"GET", "/public/interviewers/{token:guest}/live/events", false, false, false},
+      {"POST", "/public/interviewers/{token:guest}/live/messages", false, false, false},
+      {"GET", "/public/guests/{token:guest}/live", false, false, false},
+      {"GET", "/public/guests/{token:guest}/live/events", false, false, false},
+      {"POST", "/public/guests/{token:guest}/live/messages", false, false, false},
+      {"OPTIONS", "/public/interviewers/{token:guest}/uploads", false, false, false},
+      {"POST", "/public/interviewers/{token:guest}/uploads", false, false, false},
+      {"GET", "/public/interviewers/{token:guest}/uploads/:upload_id", false, false, false},
+      {"PATCH", "/public/interviewers/{token:guest}/uploads/:upload_id", false, true, false},
+      {"OPTIONS", "/public/guests/{token:guest}/uploads", false, false, false},
+      {"POST", "/public/guests/{token:guest}/uploads", false, false, false},
+      {"GET", "/public/guests/{token:guest}/uploads/:upload_id", false, false, false},
+      {"PATCH", "/public/guests/{token:guest}/uploads/:upload_id", false, true, false},
   };
   return rows;
 }
@@ -217,7 +236,7 @@ TEST_CASE(
   const std::vector<Route>& ops = ops::OpsRoutes();
   const std::vector<Route>& all = ServerRouter().routes();
   REQUIRE(all.size() == api.size() + pages.size() + ops.size());
-  CHECK(api.size() == 64);
+  CHECK(api.size() == 81);
   CHECK(pages.size() == 20);
   CHECK(ops.size() == 1);
   size_t i = 0;
@@ -286,6 +305,7 @@ TEST_CASE("cli routes: every PublicLinks path shape matches a GET route") {
   const std::string token = OrderedToken(20);
   const std::string random = RandomToken(20);
   const std::string guest = mail::GuestToken(token, 3);
+  const std::string interviewer = mail::InterviewerToken(token, 5);
   struct Case {
     std::string path;
     const char* pattern;
@@ -296,6 +316,7 @@ TEST_CASE("cli routes: every PublicLinks path shape matches a GET route") {
       {PublicLinks::ReviewerPagePath(random), "/public/reviews/{token}"},
       {PublicLinks::ForwardPagePath(random), "/public/video/v/{token}"},
       {PublicLinks::GuestPagePath(guest), "/public/guests/{token:guest}"},
+      {PublicLinks::InterviewerPagePath(interviewer), "/public/interviewers/{token:guest}"},
       {PublicLinks::RecruiterReviewPath(12), "/recruiter/reviews/:id"},
       {PublicLinks::VideoPath(34), "/api/videos/:video_id"},
   };
@@ -308,6 +329,8 @@ TEST_CASE("cli routes: every PublicLinks path shape matches a GET route") {
   // The links are base + these paths, so the same holds for them.
   PublicLinks links("https://cammio.example:8443/");
   CHECK(links.GuestPage(guest) == links.base() + PublicLinks::GuestPagePath(guest));
+  CHECK(links.InterviewerPage(interviewer) ==
+        links.base() + PublicLinks::InterviewerPagePath(interviewer));
 }
 
 TEST_CASE("cli routes: the server's table: credentials on /api/, no row twice") {
