@@ -108,7 +108,9 @@ TEST_CASE("ids: every table with an id column is AUTOINCREMENT") {
   Status s = server.store().Read([&](Db& db) {
     auto st = db.PrepareDynamic(
         "SELECT t.name, t.sql FROM sqlite_schema AS t, pragma_table_info(t.name) AS c "
-        "WHERE t.type = 'table' AND c.pk = 1 AND c.name = 'id' AND t.name <> 'change_generation'");
+        "WHERE t.type = 'table' AND c.pk = 1 AND c.name = 'id' "
+        // deleted_guests.id is a deleted guest's id (schema/015), never generated.
+        "AND t.name NOT IN ('change_generation', 'deleted_guests')");
     if (!st.ok()) return st.status();
     Status step;
     while (st->Step(&step)) {
