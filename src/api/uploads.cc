@@ -15,6 +15,7 @@
 
 #include "api/live.h"
 #include "api/live_link.h"
+#include "api/live_uploads.h"
 #include "api/takes.h"
 #include "api/tus_headers.h"
 #include "api/upload_claims.h"
@@ -222,7 +223,8 @@ Status Finish(Call& call, const UploadLink& link, const Upload& u) {
     // uploads only one can become the last allowed take.
     auto v = GetVacancy(db, inv.account_id, inv.vacancy_id);
     if (!v.ok()) return v.status();
-    if (!link.participant) refused = CheckFinishedTake(db, inv, *v, u);
+    refused = link.participant ? CheckFinishedLiveUpload(db, inv, *v, *link.participant)
+                               : CheckFinishedTake(db, inv, *v, u);
     if (!refused.ok()) return DeleteUpload(db, u.id);  // committed: the refusal is final
     media.path = "pending";
     Status st = InsertMediaFile(db, &media);
@@ -389,7 +391,8 @@ Status CreateUpload(Call& call, LiveBase base) {
     s = call.store().Write([&](Db& db) {
       auto v = GetVacancy(db, inv->account_id, inv->vacancy_id);
       if (!v.ok()) return v.status();
-      Status st = live ? Status::OK() : CheckNewUpload(db, *inv, *v, u, call.now());
+      Status st = live ? CheckNewLiveUpload(db, *inv, *v, *link->participant)
+                       : CheckNewUpload(db, *inv, *v, u, call.now());
       if (st.ok()) st = InsertUpload(db, &u);
       if (st.ok() && live) st = SetUploadParticipant(db, u.id, *link->participant);
       return st;

@@ -198,4 +198,37 @@ Result<int64_t> CountLiveRecordingsMissing(Db& db, int64_t interview_id) {
   return int64_t{0};
 }
 
+namespace {
+
+constexpr const char kCountLiveFinished[] =
+    "SELECT COUNT(*) FROM uploads WHERE invitation_id = ?1 AND participant = ?2 "
+    "AND video_id IS NOT NULL";
+constexpr const char kCountLiveUnfinished[] =
+    "SELECT COUNT(*) FROM uploads WHERE invitation_id = ?1 AND participant = ?2 "
+    "AND video_id IS NULL";
+constexpr const char kSelectRecordingVideo[] =
+    "SELECT video_id FROM recordings WHERE interview_id = ?1 AND participant = ?2";
+
+}  // namespace
+
+Result<int64_t> CountLiveUploads(Db& db, int64_t invitation_id, const std::string& participant,
+                                 bool finished) {
+  Stmt st = db.Prepare(finished ? kCountLiveFinished : kCountLiveUnfinished);
+  st.Bind(1, invitation_id).Bind(2, participant);
+  Status s;
+  if (st.Step(&s)) return st.Int(0);
+  if (!s.ok()) return s;
+  return int64_t{0};
+}
+
+Result<std::optional<int64_t>> GetLiveRecordingVideo(Db& db, int64_t interview_id,
+                                                     const std::string& participant) {
+  Stmt st = db.Prepare(kSelectRecordingVideo);
+  st.Bind(1, interview_id).Bind(2, participant);
+  Status s;
+  if (st.Step(&s)) return st.OptInt(0);
+  if (!s.ok()) return s;
+  return std::optional<int64_t>();
+}
+
 }  // namespace cammio

@@ -72,4 +72,13 @@ Status SetLiveRecordingVideo(Db& db, int64_t interview_id, const std::string& pa
 // How many of the interview's participant recordings have no video yet.
 Result<int64_t> CountLiveRecordingsMissing(Db& db, int64_t interview_id);
 
+// How many of the invitation's uploads of `participant` are finished (they
+// have a media file; `finished` true) or not yet (`finished` false).
+Result<int64_t> CountLiveUploads(Db& db, int64_t invitation_id, const std::string& participant,
+                                 bool finished);
+// The video of `participant`'s recording of the interview; nullopt when it
+// has none yet or the interview has no recording of that participant.
+Result<std::optional<int64_t>> GetLiveRecordingVideo(Db& db, int64_t interview_id,
+                                                     const std::string& participant);
+
 }  // namespace cammio
