@@ -223,8 +223,14 @@ Status Finish(Call& call, const UploadLink& link, const Upload& u) {
     // uploads only one can become the last allowed take.
     auto v = GetVacancy(db, inv.account_id, inv.vacancy_id);
     if (!v.ok()) return v.status();
-    refused = link.participant ? CheckFinishedLiveUpload(db, inv, *v, *link.participant)
-                               : CheckFinishedTake(db, inv, *v, u);
+    // The participant as the upload row has it: on the candidate's link the
+    // request may have begun while the live invitation was open (no
+    // participant on the link then) and finish after the end was written.
+    auto who = GetUploadParticipant(db, u.id);
+    if (!who.ok()) return who.status();
+    const std::optional<std::string>& participant = *who;
+    refused = participant ? CheckFinishedLiveUpload(db, inv, *v, *participant)
+                          : CheckFinishedTake(db, inv, *v, u);
     if (!refused.ok()) return DeleteUpload(db, u.id);  // committed: the refusal is final
     media.path = "pending";
     Status st = InsertMediaFile(db, &media);
@@ -232,9 +238,9 @@ Status Finish(Call& call, const UploadLink& link, const Upload& u) {
     media.path = dir + "/" + std::to_string(media.id) + "." + extension;
     st = SetMediaFilePath(db, media.id, media.path);
     if (st.ok()) st = SetUploadVideo(db, u.id, media.id, call.now());
-    if (st.ok() && link.participant) {
-      st = LiveRecordingArrived(db, *call.ctx().events, inv, *link.participant, media.id,
-                                call.now(), &raised);
+    if (st.ok() && participant) {
+      st = LiveRecordingArrived(db, *call.ctx().events, inv, *participant, media.id, call.now(),
+                                &raised);
     }
     if (!st.ok()) return st;
     // Renamed inside the transaction: if the rename fails nothing is recorded.
@@ -360,9 +366,11 @@ Status CreateUpload(Call& call, LiveBase base) {
     if (!in_room.ok()) return in_room.status();
     link->participant = in_room->participant;
   }
-  if (!live && link->participant) kind = nullptr;  // a participant uploads its recording only
+  // Every upload of a live invitation is a participant's recording.
+  const bool participant_only = link->participant || inv->kind == "live";
+  if (!live && participant_only) kind = nullptr;
   if (kind == nullptr) {
-    return Status::InvalidArgument(link->participant
+    return Status::InvalidArgument(participant_only
                                        ? "Upload-Metadata must name kind: live_recording"
                                        : "Upload-Metadata must name kind: recording, "
                                          "thumbnail or cv");

@@ -1,12 +1,16 @@
 // The live recordings' uploads through the real server: the limits per
 // participant (one finished recording, two unfinished uploads), no upload
 // when the vacancy's interview is not recorded or after the completion event,
-// and no second recording replacing the first.
+// no second recording replacing the first, and the candidate's recording
+// whose last PATCH began while the invitation was open and finished after
+// the end is still attached to the interview.
 #include <doctest/doctest.h>
 
+#include <filesystem>
 #include <optional>
 
 #include "testing/live_client.h"
+#include "testing/wait.h"
 
 namespace cammio::testing {
 namespace {
@@ -148,6 +152,70 @@ TEST_CASE("live uploads: no new upload after the completion event") {
   Resp r = CreateLiveUpload(server, li.interviewer, 100);
   CHECK(r.status == 409);
   CHECK(Contains(r.body, "complete"));
+  CHECK(UploadsOf(server, li.invitation_id) == 0);
+}
+
+TEST_CASE("live uploads: the candidate's last PATCH began before the end, finished after it") {
+  TestServer server;
+  Api api(server);
+  LiveInvitation li = MakeLiveInvitation(api);
+  EventStreamReader cand(server, Events(li.candidate));
+  REQUIRE(cand.status() == 200);
+  EventStreamReader iv(server, Events(li.interviewer));
+  REQUIRE(iv.status() == 200);
+  // Large enough to arrive in more than one read on the server.
+  const std::string webm = std::string("\x1a\x45\xdf\xa3", 4) + std::string(256 << 10, 'c');
+  Resp created = CreateLiveUpload(server, li.candidate, webm.size());
+  REQUIRE(created.status == 201);
+  const std::string location = created.Header("Location");
+  const std::string part =
+      server.data_dir() + "/media/uploads/" + std::to_string(UploadIdOf(location)) + ".part";
+  const size_t half = webm.size() / 2;
+  bool ended = false;
+  auto cli = server.Client();
+  auto r = cli->Patch(
+      location.c_str(), httplib::Headers{{"Tus-Resumable", "1.0.0"}, {"Upload-Offset", "0"}},
+      webm.size(),
+      [&](size_t offset, size_t, httplib::DataSink& sink) {
+        if (offset == 0) return sink.write(webm.data(), half);
+        // The server has read the invitation (open) and is writing the
+        // first half: the interviewer ends the interview before the rest.
+        ended = WaitUntil([&] {
+          std::error_code ec;
+          return std::filesystem::file_size(part, ec) > 0 && !ec;
+        });
+        ended = ended && LiveMessage(server, li.interviewer, R"({"type":"end"})").status == 204;
+        return sink.write(webm.data() + half, webm.size() - half);
+      },
+      kPatchType);
+  REQUIRE(r);
+  REQUIRE(ended);
+  CHECK(r->status == 204);
+  REQUIRE(QueryInt(server, "SELECT COUNT(*) FROM interviews WHERE invitation_id = ?1",
+                   li.invitation_id) == 1);
+  const auto video =
+      QueryInt(server, "SELECT video_id FROM uploads WHERE id = ?1", UploadIdOf(location));
+  REQUIRE(video.has_value());
+  CHECK(RecordingVideo(server, li.invitation_id, "candidate") == video);
+}
+
+TEST_CASE("live uploads: a live invitation's candidate link takes the live recording only") {
+  TestServer server;
+  Api api(server);
+  LiveInvitation li = MakeLiveInvitation(api);
+  EventStreamReader cand(server, Events(li.candidate));
+  REQUIRE(cand.status() == 200);
+  auto cli = server.Client();
+  for (const char* kind : {"thumbnail", "recording", "cv"}) {
+    auto r = cli->Post((li.candidate + "/uploads").c_str(),
+                       httplib::Headers{{"Tus-Resumable", "1.0.0"},
+                                        {"Upload-Length", "100"},
+                                        {"Upload-Metadata", "kind " + Base64(kind)}},
+                       "", "application/octet-stream");
+    REQUIRE(r);
+    CHECK(r->status == 400);
+    CHECK(Contains(r->body, "live_recording"));
+  }
   CHECK(UploadsOf(server, li.invitation_id) == 0);
 }
 
