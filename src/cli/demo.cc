@@ -6,6 +6,7 @@
 
 #include "cli/cli.h"
 #include "config/public_links.h"
+#include "mail/enqueue.h"
 
 #include "store/accounts.h"
 #include "store/interviews.h"
@@ -163,8 +164,10 @@ Status SeedDemo(Store& store, const std::string& base_url, int64_t now, DemoStor
     auto carla = EnsureInvitation(db, *automated, "carla.smit@example.test", "Carla Smit", now,
                                   std::nullopt);
     if (!carla.ok()) return carla.status();
+    // Scheduled at the hour the demo was made: its room is open from then on,
+    // so a presenter can join as candidate and as interviewer at once.
     auto dirk = EnsureInvitation(db, *live, "dirk.bakker@example.test", "Dirk Bakker", now,
-                                 now - now % 3600 + 7 * 86400);
+                                 now - now % 3600);
     if (!dirk.ok()) return dirk.status();
     auto interview = EnsureReviewedInterview(db, *user, *automated, *carla, now);
     if (!interview.ok()) return interview.status();
@@ -175,6 +178,7 @@ Status SeedDemo(Store& store, const std::string& base_url, int64_t now, DemoStor
     const PublicLinks links(base_url);
     out->candidate_url = links.CandidateInterview(anna->token);
     out->live_url = links.CandidateInterview(dirk->token);
+    out->live_interviewer_url = mail::InterviewerLink(links, dirk->token, dirk->id);
     out->public_url = links.PublicVacancy(open->public_token);
     out->recruiter_url = links.RecruiterReview(*interview);
     out->interview_id = *interview;
@@ -219,6 +223,7 @@ int DemoCommand(const Config& config, Store& store, bool alongside) {
                "certificate):\n"
             << "  candidate interview:  " << story.candidate_url << "\n"
             << "  live interview:       " << story.live_url << "\n"
+            << "  live, interviewer:    " << story.live_interviewer_url << "\n"
             << "  public vacancy:       " << story.public_url << "\n"
             << "  recruiter page:       " << story.recruiter_url
             << "   (user name and access token above)\n"

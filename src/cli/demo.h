@@ -29,11 +29,12 @@ namespace cammio {
 constexpr const char kDemoEmail[] = "demo@cammio.test";
 
 struct DemoStory {
-  std::string access_token;   // fresh on every run
-  std::string candidate_url;  // the open automated interview to take
-  std::string live_url;       // the live candidate's page (its scheduled time)
-  std::string public_url;     // the public vacancy's application form
-  std::string recruiter_url;  // the completed interview with its review
+  std::string access_token;          // fresh on every run
+  std::string candidate_url;         // the open automated interview to take
+  std::string live_url;              // the live candidate's page: its room is open (scheduled now)
+  std::string live_interviewer_url;  // the same room as its interviewer
+  std::string public_url;            // the public vacancy's application form
+  std::string recruiter_url;         // the completed interview with its review
   int64_t interview_id = 0;
 };
 

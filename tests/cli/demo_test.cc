@@ -67,6 +67,8 @@ TEST_CASE("cli demo: a ready story, idempotent, every link answers") {
   }
   CHECK(second.candidate_url == first.candidate_url);
   CHECK(second.live_url == first.live_url);
+  CHECK(second.live_interviewer_url == first.live_interviewer_url);
+  CHECK(first.live_interviewer_url.find(base + "/public/interviewers/") == 0);
   CHECK(second.public_url == first.public_url);
   CHECK(second.recruiter_url == first.recruiter_url);
   CHECK(second.access_token != first.access_token);  // stored hashed: a new one each run
@@ -74,11 +76,21 @@ TEST_CASE("cli demo: a ready story, idempotent, every link answers") {
   // The links on a running server: the pages a presenter clicks.
   const httplib::Headers html = {{"Accept", "text/html"}};
   auto anonymous = server.Client();
-  for (const std::string& url : {first.candidate_url, first.live_url, first.public_url}) {
+  for (const std::string& url :
+       {first.candidate_url, first.live_url, first.live_interviewer_url, first.public_url}) {
     CAPTURE(url);
     auto r = anonymous->Get(PathOf(url, base), html);
     REQUIRE(r);
     CHECK(r->status == 200);
+  }
+  // The live room is open for both of its links (the demo schedules it when
+  // it is made), so a presenter can meet themselves in it.
+  for (const std::string& url : {first.live_url, first.live_interviewer_url}) {
+    CAPTURE(url);
+    auto r = anonymous->Get(PathOf(url, base) + "/live");
+    REQUIRE(r);
+    CHECK(r->status == 200);
+    CHECK(r->body.find("\"state\":\"open\"") != std::string::npos);
   }
   Credentials demo;
   demo.email = kDemoEmail;
