@@ -78,8 +78,11 @@ class LiveRooms {
   const Clock& clock() const { return clock_; }
 
   // Persists what a registry call changed: a first presence, the start, and
-  // at the end the interview (api/live_end.cc). Errors are logged.
-  void Persist(const live::Change& change, int64_t now);
+  // at the end, in one write with the start and everyone present that the
+  // change carries, the interview (api/live_end.cc). An end's outcome is
+  // reported to the registry (Registry::EndSaved), so a failed one is
+  // retried by the next Tick. Errors are logged and returned.
+  Status Persist(const live::Change& change, int64_t now);
 
  private:
   void Loop();
