@@ -65,9 +65,14 @@ class LiveRooms {
   LiveRooms(const LiveRooms&) = delete;
   LiveRooms& operator=(const LiveRooms&) = delete;
 
-  // Starts the ticker thread: each second the empty-room grace and the
-  // completion events that are due.
+  // Recover(), then starts the ticker thread: each second the empty-room
+  // grace, the ends to retry and the completion events that are due (read
+  // from the store, so those pending at a restart are raised too).
   void Start();
+  // Rebuilds the rooms under way at a restart (started, not ended, the
+  // invitation open) empty since now, so the empty-room grace ends them and
+  // writes their interviews when nobody comes back. Errors are logged.
+  void Recover();
   void Stop();
   // One tick now (tests call it instead of waiting for the thread).
   void Tick();

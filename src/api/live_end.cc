@@ -134,7 +134,42 @@ LiveRooms::LiveRooms(Store& store, const Clock& clock, Events& events, LiveTrans
 
 LiveRooms::~LiveRooms() { Stop(); }
 
+void LiveRooms::Recover() {
+  std::vector<LiveSession> unended;
+  std::vector<Invitation> invitations;
+  Status s = store_.Read([&](Db& db) {
+    unended.clear();
+    invitations.clear();
+    Status r = ListLiveSessionsUnended(db, &unended);
+    for (size_t i = 0; r.ok() && i < unended.size(); ++i) {
+      auto token = GetInvitationTokenOf(db, unended[i].invitation_id);
+      if (!token.ok()) return token.status();
+      auto inv = GetInvitationByToken(db, *token);
+      if (!inv.ok()) return inv.status();
+      invitations.push_back(std::move(inv.value()));
+    }
+    return r;
+  });
+  if (!s.ok()) {
+    LogWarn("live: rooms under way not recovered: " + s.details());
+    return;
+  }
+  const int64_t now = clock_.Now();
+  for (size_t i = 0; i < unended.size(); ++i) {
+    if (invitations[i].status != "open") continue;
+    live::RoomRules r;
+    r.invitation_id = unended[i].invitation_id;
+    r.scheduled_at = invitations[i].datetime_scheduled_ts;
+    r.lobby_seconds = settings_.lobby_minutes * 60;
+    r.empty_grace_s = settings_.empty_grace_s;
+    r.started_at = unended[i].started_at;
+    for (const LivePresence& p : unended[i].present) r.ever_present.insert(p.participant);
+    registry_.Restore(r, now);
+  }
+}
+
 void LiveRooms::Start() {
+  Recover();
   std::lock_guard<std::mutex> lock(mu_);
   if (thread_.joinable()) return;
   stop_ = false;

@@ -81,6 +81,14 @@ Result<Change> Registry::Join(const RoomRules& rules, const Participant& p, int6
   return change;
 }
 
+void Registry::Restore(const RoomRules& rules, int64_t now) {
+  Lock lock(mu_);
+  if (ended_.count(rules.invitation_id) != 0 || Find(rules.invitation_id) != nullptr) return;
+  auto room = std::make_unique<Room>(rules);
+  room->EmptySince(now);
+  rooms_[rules.invitation_id] = std::move(room);
+}
+
 std::string Registry::StateOf(const RoomRules& rules, int64_t now) const {
   Lock lock(mu_);
   if (ended_.count(rules.invitation_id) != 0) return "ended";

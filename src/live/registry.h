@@ -68,6 +68,10 @@ class Registry {
   // (nothing changed, open_stream not called).
   Result<Change> Join(const RoomRules& rules, const Participant& p, int64_t now,
                       const std::function<StreamId()>& open_stream);
+  // After a restart: the room of rules.invitation_id (started, not ended)
+  // is rebuilt empty since `now`, so the empty-room grace ends it when
+  // nobody comes back. A room already in memory is left as it is.
+  void Restore(const RoomRules& rules, int64_t now);
   // Whether `id` could join now (GET B/live uses it for "state").
   std::string StateOf(const RoomRules& rules, int64_t now) const;
   // The transport lost stream `id` (or closed it): a `left` "dropped" unless

@@ -125,5 +125,46 @@ TEST_CASE("live end: an interviewer who ends before the candidate came: no inter
   CHECK(again.status() == 410);
 }
 
+TEST_CASE("live end: a restart during the interview, nobody rejoins: the grace writes it") {
+  TestServer server;
+  Api api(server);
+  LiveInvitation li = MakeLiveInvitation(api);
+  const int64_t started = server.clock().Now();
+  {
+    EventStreamReader cand(server, li.candidate + "/live/events");
+    REQUIRE(cand.status() == 200);
+    EventStreamReader iv(server, li.interviewer + "/live/events");
+    REQUIRE(iv.status() == 200);
+    cand.Next("joined");
+    server.clock().Advance(200);
+  }
+  server.Restart();  // while both are still in the room, as far as it knew
+  Api api2(server);
+  const int64_t restarted = server.clock().Now();
+  server.live().Tick();
+  CHECK(List(api2.Get("/api/interviews"), "interview").empty());  // within the grace
+  server.clock().Advance(61);
+  server.live().Tick();
+  auto list = List(api2.Get("/api/interviews"), "interview");
+  REQUIRE(list.size() == 1);
+  CHECK(Str(list[0], "datetime_start") == FormatUtc(started));
+  CHECK(Str(list[0], "datetime_end") == FormatUtc(restarted));
+  CHECK(LiveGet(server, li.candidate + "/live").status == 410);
+  // The completion event still pending at a second restart is raised after
+  // live_upload_wait_s by the new process's ticker.
+  server.Restart();
+  server.clock().Advance(600);
+  server.live().Tick();
+  int64_t raised = 0;
+  REQUIRE(server.store()
+              .Read([&](Db& db) {
+                auto s = GetLiveSession(db, li.invitation_id);
+                if (s.ok() && s->completed_event_at) raised = 1;
+                return s.status();
+              })
+              .ok());
+  CHECK(raised == 1);
+}
+
 }  // namespace
 }  // namespace cammio::testing
