@@ -65,9 +65,14 @@ class LiveRooms {
   LiveRooms(const LiveRooms&) = delete;
   LiveRooms& operator=(const LiveRooms&) = delete;
 
-  // Starts the ticker thread: each second the empty-room grace and the
-  // completion events that are due.
+  // Recover(), then starts the ticker thread: each second the empty-room
+  // grace, the ends to retry and the completion events that are due (read
+  // from the store, so those pending at a restart are raised too).
   void Start();
+  // Rebuilds the rooms under way at a restart (started, not ended, the
+  // invitation open) empty since now, so the empty-room grace ends them and
+  // writes their interviews when nobody comes back. Errors are logged.
+  void Recover();
   void Stop();
   // One tick now (tests call it instead of waiting for the thread).
   void Tick();
@@ -78,8 +83,11 @@ class LiveRooms {
   const Clock& clock() const { return clock_; }
 
   // Persists what a registry call changed: a first presence, the start, and
-  // at the end the interview (api/live_end.cc). Errors are logged.
-  void Persist(const live::Change& change, int64_t now);
+  // at the end, in one write with the start and everyone present that the
+  // change carries, the interview (api/live_end.cc). An end's outcome is
+  // reported to the registry (Registry::EndSaved), so a failed one is
+  // retried by the next Tick. Errors are logged and returned.
+  Status Persist(const live::Change& change, int64_t now);
 
  private:
   void Loop();

@@ -33,23 +33,31 @@ std::string TitleOf(const LivePresence& p) {
   return p.name.empty() ? std::string(who) : std::string(who) + ": " + p.name;
 }
 
-// Inside the write: the interview of a room that ended at `ended_at`.
-Status WriteEnd(Db& db, Events& events, int64_t invitation_id, int64_t ended_at, int64_t now,
-                bool* raised) {
-  auto session = GetLiveSession(db, invitation_id);
-  if (!session.ok()) return session.status();
-  if (session->ended_at || !session->started_at) return Status::OK();  // done, or never met
-  auto token = GetInvitationTokenOf(db, invitation_id);
-  if (!token.ok()) return token.status();
-  auto inv = GetInvitationByToken(db, *token);
-  if (!inv.ok()) return inv.status();
-  if (inv->status != "open") return Status::OK();
-  std::vector<LivePresence> present = session->present;
+// Inside the write: what the room remembers of who was present and when
+// candidate and interviewer met (the change), in case the writes of the join
+// that made them lost the race with the end or failed.
+Status WritePresence(Db& db, const Invitation& inv, const live::Change& change, int64_t at,
+                     int64_t now) {
+  for (const auto& [id, p] : change.present) {
+    Status s = RecordLivePresence(db, inv.account_id, inv.id, LivePresence{id, p.name, at}, now);
+    if (!s.ok()) return s;
+  }
+  if (!change.started_at) return Status::OK();
+  return RecordLiveStart(db, inv.account_id, inv.id, *change.started_at, now);
+}
+
+// Inside the write: the interview of a started session that ended at
+// `ended_at`, one recording row per participant present, the invitation
+// completed; the completion event when nothing is awaited.
+Status MakeInterview(Db& db, Events& events, const Invitation& invitation,
+                     const LiveSession& session, int64_t ended_at, int64_t now, bool* raised) {
+  const int64_t invitation_id = invitation.id;
+  std::vector<LivePresence> present = session.present;
   std::stable_sort(present.begin(), present.end(), [](const auto& a, const auto& b) {
     return Rank(a.participant) < Rank(b.participant);
   });
   Completion c;
-  c.started_at = *session->started_at;
+  c.started_at = *session.started_at;
   c.ended_at = std::max(ended_at, c.started_at);
   for (size_t i = 0; i < present.size(); ++i) {
     Recording r;
@@ -65,7 +73,7 @@ Status WriteEnd(Db& db, Events& events, int64_t invitation_id, int64_t ended_at,
                                 present[i].participant);
   }
   if (!s.ok()) return s;
-  s = RecordLiveEnd(db, inv->account_id, invitation_id, c.ended_at, interview_id, now);
+  s = RecordLiveEnd(db, invitation.account_id, invitation_id, c.ended_at, interview_id, now);
   if (!s.ok()) return s;
   // Recordings uploaded before the end.
   std::vector<Upload> uploads;
@@ -79,7 +87,7 @@ Status WriteEnd(Db& db, Events& events, int64_t invitation_id, int64_t ended_at,
     if (s.IsNotFound()) s = Status::OK();
   }
   if (!s.ok()) return s;
-  auto v = GetVacancyRow(db, inv->account_id, inv->vacancy_id);
+  auto v = GetVacancyRow(db, invitation.account_id, invitation.vacancy_id);
   if (!v.ok()) return v.status();
   auto missing = CountLiveRecordingsMissing(db, interview_id);
   if (!missing.ok()) return missing.status();
@@ -89,6 +97,28 @@ Status WriteEnd(Db& db, Events& events, int64_t invitation_id, int64_t ended_at,
   if (!done.ok()) return done.status();
   *raised = true;
   return RaiseLiveCompletion(db, events, *done, now);
+}
+
+// Inside the write: the end of `change`'s room. When candidate and
+// interviewer met, the interview (start, end); else only the end (a
+// no-show: the invitation stays open, the links answer 410).
+Status WriteEnd(Db& db, Events& events, const Invitation& invitation, const live::Change& change,
+                int64_t now, bool* raised) {
+  const int64_t invitation_id = invitation.id;
+  const int64_t ended_at = change.ended_at.value_or(now);
+  Status w = WritePresence(db, invitation, change, ended_at, now);
+  if (!w.ok()) return w;
+  auto session = GetLiveSession(db, invitation_id);
+  if (session.status().IsNotFound()) {
+    return RecordLiveEnd(db, invitation.account_id, invitation_id, ended_at, 0, now);
+  }
+  if (!session.ok()) return session.status();
+  if (session->ended_at) return Status::OK();  // done already
+  if (!session->started_at) {
+    return RecordLiveEnd(db, invitation.account_id, invitation_id, ended_at, 0, now);
+  }
+  if (invitation.status != "open") return Status::OK();
+  return MakeInterview(db, events, invitation, *session, ended_at, now, raised);
 }
 
 }  // namespace
@@ -104,7 +134,42 @@ LiveRooms::LiveRooms(Store& store, const Clock& clock, Events& events, LiveTrans
 
 LiveRooms::~LiveRooms() { Stop(); }
 
+void LiveRooms::Recover() {
+  std::vector<LiveSession> unended;
+  std::vector<Invitation> invitations;
+  Status s = store_.Read([&](Db& db) {
+    unended.clear();
+    invitations.clear();
+    Status r = ListLiveSessionsUnended(db, &unended);
+    for (size_t i = 0; r.ok() && i < unended.size(); ++i) {
+      auto token = GetInvitationTokenOf(db, unended[i].invitation_id);
+      if (!token.ok()) return token.status();
+      auto inv = GetInvitationByToken(db, *token);
+      if (!inv.ok()) return inv.status();
+      invitations.push_back(std::move(inv.value()));
+    }
+    return r;
+  });
+  if (!s.ok()) {
+    LogWarn("live: rooms under way not recovered: " + s.details());
+    return;
+  }
+  const int64_t now = clock_.Now();
+  for (size_t i = 0; i < unended.size(); ++i) {
+    if (invitations[i].status != "open") continue;
+    live::RoomRules r;
+    r.invitation_id = unended[i].invitation_id;
+    r.scheduled_at = invitations[i].datetime_scheduled_ts;
+    r.lobby_seconds = settings_.lobby_minutes * 60;
+    r.empty_grace_s = settings_.empty_grace_s;
+    r.started_at = unended[i].started_at;
+    for (const LivePresence& p : unended[i].present) r.ever_present.insert(p.participant);
+    registry_.Restore(r, now);
+  }
+}
+
 void LiveRooms::Start() {
+  Recover();
   std::lock_guard<std::mutex> lock(mu_);
   if (thread_.joinable()) return;
   stop_ = false;
@@ -162,8 +227,8 @@ void LiveRooms::RaiseDueCompletions(int64_t now) {
   events_.MailQueued();
 }
 
-void LiveRooms::Persist(const live::Change& change, int64_t now) {
-  if (!change.any()) return;
+Status LiveRooms::Persist(const live::Change& change, int64_t now) {
+  if (!change.any()) return Status::OK();
   bool raised = false;
   Status s = store_.Write([&](Db& db) {
     raised = false;
@@ -171,6 +236,7 @@ void LiveRooms::Persist(const live::Change& change, int64_t now) {
     if (!token.ok()) return token.status();
     auto inv = GetInvitationByToken(db, *token);
     if (!inv.ok()) return inv.status();
+    if (change.ended) return WriteEnd(db, events_, *inv, change, now, &raised);
     Status w;
     if (change.first_presence) {
       auto it = change.present.find(*change.first_presence);
@@ -181,22 +247,20 @@ void LiveRooms::Persist(const live::Change& change, int64_t now) {
     }
     if (change.started && change.started_at) {
       w = RecordLiveStart(db, inv->account_id, change.invitation_id, *change.started_at, now);
-      if (!w.ok()) return w;
-    }
-    if (change.ended) {
-      w = WriteEnd(db, events_, change.invitation_id, change.ended_at.value_or(now), now, &raised);
     }
     return w;
   });
+  if (change.ended) registry_.EndSaved(change.invitation_id, s.ok());
   if (!s.ok()) {
-    LogWarn("live: room of invitation " + std::to_string(change.invitation_id) +
-            " not saved: " + s.details());
-    return;
+    LogWarn("live: room of invitation " + std::to_string(change.invitation_id) + " not saved" +
+            (change.ended ? " (its end is retried)" : "") + ": " + s.details());
+    return s;
   }
   if (raised) {
     events_.NotificationQueued();
     events_.MailQueued();
   }
+  return Status::OK();
 }
 
 }  // namespace cammio

@@ -37,11 +37,19 @@ Change Registry::ChangeOf(const Room& room, const Effects& fx) {
   return c;
 }
 
-void Registry::Forget(int64_t invitation_id) {
-  auto it = rooms_.find(invitation_id);
-  if (it == rooms_.end()) return;
-  if (it->second->ended()) ended_.insert(invitation_id);
-  rooms_.erase(it);
+void Registry::Forget(int64_t invitation_id) { rooms_.erase(invitation_id); }
+
+void Registry::EndSaved(int64_t invitation_id, bool saved) {
+  Lock lock(mu_);
+  Room* room = Find(invitation_id);
+  if (room == nullptr || !room->ended()) return;
+  if (!saved) {
+    unsaved_.insert(invitation_id);
+    return;
+  }
+  unsaved_.erase(invitation_id);
+  ended_.insert(invitation_id);
+  Forget(invitation_id);
 }
 
 Result<Change> Registry::Join(const RoomRules& rules, const Participant& p, int64_t now,
@@ -71,6 +79,14 @@ Result<Change> Registry::Join(const RoomRules& rules, const Participant& p, int6
   }
   Closed(closes);
   return change;
+}
+
+void Registry::Restore(const RoomRules& rules, int64_t now) {
+  Lock lock(mu_);
+  if (ended_.count(rules.invitation_id) != 0 || Find(rules.invitation_id) != nullptr) return;
+  auto room = std::make_unique<Room>(rules);
+  room->EmptySince(now);
+  rooms_[rules.invitation_id] = std::move(room);
 }
 
 std::string Registry::StateOf(const RoomRules& rules, int64_t now) const {
@@ -163,8 +179,7 @@ Result<Change> Registry::End(int64_t invitation_id, const std::string& from,
     Status s = room->End(from, at_iso, now, &fx);
     if (!s.ok()) return s;
     closes = Apply(fx);
-    change = ChangeOf(*room, fx);
-    Forget(invitation_id);
+    change = ChangeOf(*room, fx);  // the room stays, ended, until EndSaved
   }
   Closed(closes);
   return change;
@@ -207,10 +222,12 @@ std::vector<Change> Registry::Tick(int64_t now) {
   std::vector<int64_t> forget;
   for (auto& [id, room] : rooms_) {
     Effects fx;
-    if (room->Tick(now, &fx)) {
+    if (unsaved_.erase(id) != 0) {  // retry the end's write
+      fx.ended = true;
       ended.push_back(ChangeOf(*room, fx));
-      forget.push_back(id);
-    } else if (room->empty() && !room->started_at()) {
+    } else if (room->Tick(now, &fx)) {
+      ended.push_back(ChangeOf(*room, fx));
+    } else if (room->empty() && !room->started_at() && !room->ended()) {
       forget.push_back(id);
     }
   }

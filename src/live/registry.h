@@ -3,7 +3,9 @@
 // streams through live::Outbox (api/live.cc adapts the transport's event
 // streams to it; tests use a fake). Presence lives only here; what must
 // survive a restart is handed back in a Change for the caller to persist
-// (store/live_sessions.h).
+// (store/live_sessions.h). A room that ended stays here, ended, until the
+// caller reports its end saved (EndSaved); an end that failed to save is
+// handed out again by Tick, so an end is never lost to a failed write.
 //
 // Thread-safety: every method may be called from any thread. One mutex
 // guards the rooms; frames are queued (Outbox::Send) under it so every
@@ -66,6 +68,10 @@ class Registry {
   // (nothing changed, open_stream not called).
   Result<Change> Join(const RoomRules& rules, const Participant& p, int64_t now,
                       const std::function<StreamId()>& open_stream);
+  // After a restart: the room of rules.invitation_id (started, not ended)
+  // is rebuilt empty since `now`, so the empty-room grace ends it when
+  // nobody comes back. A room already in memory is left as it is.
+  void Restore(const RoomRules& rules, int64_t now);
   // Whether `id` could join now (GET B/live uses it for "state").
   std::string StateOf(const RoomRules& rules, int64_t now) const;
   // The transport lost stream `id` (or closed it): a `left` "dropped" unless
@@ -86,9 +92,15 @@ class Registry {
                         int64_t now);
   // A deleted guest: dropped from its room (told `removed`), barred from it.
   void Expel(int64_t invitation_id, const std::string& target, int64_t now);
-  // Ends the rooms whose empty-room grace ran out (their Changes) and forgets
-  // empty rooms where candidate and interviewer never met.
+  // Ends the rooms whose empty-room grace ran out (their Changes), hands out
+  // again the ends that failed to save (EndSaved false), and forgets empty
+  // rooms where candidate and interviewer never met.
   std::vector<Change> Tick(int64_t now);
+  // The caller's write of room `invitation_id`'s end (a Change with `ended`)
+  // committed (`saved`): the room is forgotten and refuses joins as ended
+  // from then on. Not saved: the room stays ended in memory and the next
+  // Tick returns its end again.
+  void EndSaved(int64_t invitation_id, bool saved);
 
   size_t rooms() const;
   size_t present() const;  // participants present in all rooms
@@ -106,7 +118,8 @@ class Registry {
   mutable std::mutex mu_;
   std::map<int64_t, std::unique_ptr<Room>> rooms_;
   std::map<StreamId, int64_t> streams_;  // open stream -> its room
-  std::set<int64_t> ended_;              // rooms that ended in this process
+  std::set<int64_t> ended_;              // rooms whose end was saved in this process
+  std::set<int64_t> unsaved_;            // ended rooms whose end's write failed
 };
 
 }  // namespace cammio::live

@@ -99,6 +99,9 @@ class Room {
   Status Remove(const std::string& from, const std::string& target, int64_t now, Effects* fx);
   // A deleted guest: as Remove, by nobody; a guest not present is only barred.
   void Expel(const std::string& target, int64_t now, Effects* fx);
+  // A room rebuilt after a restart: nobody is present, empty since `since`,
+  // so the grace ends it unless someone comes back.
+  void EmptySince(int64_t since) { empty_since_ = since; }
   // The empty-room grace: ends the room when it has been empty for
   // empty_grace_s after candidate and interviewer met. True when it ended.
   bool Tick(int64_t now, Effects* fx);

@@ -31,6 +31,9 @@ constexpr const char kPending[] =
     "SELECT invitation_id, account_id, started_at, ended_at, interview_id, completed_event_at "
     "FROM live_sessions WHERE completed_event_at IS NULL AND interview_id IS NOT NULL "
     "ORDER BY invitation_id";
+constexpr const char kUnended[] =
+    "SELECT invitation_id, account_id, started_at, ended_at, interview_id, completed_event_at "
+    "FROM live_sessions WHERE started_at IS NOT NULL AND ended_at IS NULL ORDER BY invitation_id";
 constexpr const char kInsertDeletedGuest[] =
     "INSERT INTO deleted_guests (id, invitation_id) VALUES (?1, ?2) "
     "ON CONFLICT (id) DO NOTHING";
@@ -131,6 +134,17 @@ Status ListLiveCompletionsDue(Db& db, int64_t ended_before, std::vector<LiveSess
 
 Status ListLiveCompletionsPending(Db& db, std::vector<LiveSession>* out) {
   return ListSessions(db.Prepare(kPending), out);
+}
+
+Status ListLiveSessionsUnended(Db& db, std::vector<LiveSession>* out) {
+  std::vector<LiveSession> ids;
+  Status s = ListSessions(db.Prepare(kUnended), &ids);
+  for (size_t i = 0; s.ok() && i < ids.size(); ++i) {
+    auto full = GetLiveSession(db, ids[i].invitation_id);
+    if (!full.ok()) return full.status();
+    out->push_back(std::move(full.value()));
+  }
+  return s;
 }
 
 Result<std::string> GetInvitationTokenOf(Db& db, int64_t invitation_id) {

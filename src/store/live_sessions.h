@@ -48,6 +48,9 @@ Status MarkLiveCompletionEvent(Db& db, int64_t invitation_id, int64_t now);
 Status ListLiveCompletionsDue(Db& db, int64_t ended_before, std::vector<LiveSession>* out);
 // Sessions that made an interview and wait for their completion event.
 Status ListLiveCompletionsPending(Db& db, std::vector<LiveSession>* out);
+// Sessions where candidate and interviewer met that have not ended (rooms
+// under way at a restart), with who was present.
+Status ListLiveSessionsUnended(Db& db, std::vector<LiveSession>* out);
 
 // The link token of invitation `invitation_id` (any account and status), for
 // checking an interviewer's link; NotFound when there is none.

@@ -208,7 +208,35 @@ TEST_CASE("end: interviewer only; everyone gets ended, every stream closes, no j
   CHECK(w.Join("candidate", kScheduled + 101, &s) == 0);
   CHECK(s.code() == Status::Code::kGone);
   CHECK(w.reg.StateOf(w.rules, kScheduled + 101) == "ended");
+  CHECK(w.reg.rooms() == 1);  // ended, until its end is saved
+  w.reg.EndSaved(7, true);
   CHECK(w.reg.rooms() == 0);
+  CHECK(w.Join("candidate", kScheduled + 102, &s) == 0);
+  CHECK(s.code() == Status::Code::kGone);
+  CHECK(w.reg.StateOf(w.rules, kScheduled + 102) == "ended");
+}
+
+TEST_CASE("an end that failed to save stays ended in memory and is handed out again by Tick") {
+  World w;
+  w.Join("candidate", kScheduled);
+  w.Join("interviewer", kScheduled + 2);
+  auto c = w.reg.End(7, "interviewer", "T", kScheduled + 100);
+  REQUIRE(c.ok());
+  CHECK(w.reg.Tick(kScheduled + 101).empty());  // its write is under way
+  w.reg.EndSaved(7, false);
+  Status s;
+  CHECK(w.Join("candidate", kScheduled + 102, &s) == 0);
+  CHECK(s.code() == Status::Code::kGone);
+  auto again = w.reg.Tick(kScheduled + 103);
+  REQUIRE(again.size() == 1);
+  CHECK(again[0].ended);
+  CHECK(again[0].started_at == kScheduled + 2);
+  CHECK(again[0].ended_at == kScheduled + 100);
+  CHECK(again[0].present.size() == 2);
+  CHECK(w.reg.Tick(kScheduled + 104).empty());  // once per failure
+  w.reg.EndSaved(7, true);
+  CHECK(w.reg.rooms() == 0);
+  CHECK(w.reg.Tick(kScheduled + 105).empty());
 }
 
 TEST_CASE("remove: interviewer only, guests only, present only; the guest cannot rejoin") {
@@ -277,6 +305,7 @@ TEST_CASE("empty-room grace: ends once both met and the room stayed empty; not b
   CHECK(ended[0].started_at == kScheduled + 10);
   CHECK(ended[0].ended_at == kScheduled + 300);  // when the last one left
   CHECK(ended[0].present.size() == 2);
+  w.reg.EndSaved(7, true);
   Status s;
   CHECK(w.Join("candidate", kScheduled + 400, &s) == 0);
   CHECK(s.code() == Status::Code::kGone);
