@@ -135,8 +135,11 @@ std::string Room::Who(StreamId stream) const {
 }
 
 void Room::Detach(const std::string& id, const std::string& reason, int64_t now, Effects* fx) {
-  present_.erase(id);
-  Broadcast(LeftFrame(id, reason), id, fx);
+  // `id` may be the key of the entry erased here (Leave passes it): copy it
+  // before the erase frees it.
+  const std::string gone = id;
+  present_.erase(gone);
+  Broadcast(LeftFrame(gone, reason), gone, fx);
   if (present_.empty()) empty_since_ = now;
 }
 
