@@ -48,6 +48,11 @@ Value RecordingDocument(const Recording& r, const PublicLinks& links) {
   o.Set("video_id", r.video_id ? Value::Int(*r.video_id) : Value::Null());
   o.Set("thumbnail", MediaUrl(links, r.thumbnail_id));
   o.Set("video_url", MediaUrl(links, r.video_id));
+  if (r.participant) {  // a live interview's: whose, and when it was recorded
+    o.Set("participant", Value::String(*r.participant));
+    o.Set("recorded_at",
+          r.recorded_at ? Value::Datetime(FormatUtc(*r.recorded_at)) : Value::Null());
+  }
   return Value::Wrap("recording", std::move(o));
 }
 

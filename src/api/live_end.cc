@@ -1,14 +1,16 @@
 // What a live room leaves behind (api/live.h LiveRooms): presence and the
 // start as they happen, and at the end, in one write, the interview (start,
-// end) with one recording row per participant who was present, the
-// invitation completed; the completion event when the recordings are in
-// (api/live_link.h LiveRecordingArrived) or live_upload_wait_s after the end.
+// end) with its recording rows (api/live_recordings.h), the invitation
+// completed; the completion event when the recordings are in or
+// live_upload_wait_s after the end.
+#include <algorithm>
 #include <chrono>
 #include <utility>
 
 #include "api/events.h"
 #include "api/live.h"
 #include "api/live_link.h"
+#include "api/live_recordings.h"
 #include "store/interviews.h"
 #include "store/live_sessions.h"
 #include "store/store.h"
@@ -19,19 +21,6 @@
 
 namespace cammio {
 namespace {
-
-// Candidate first, then the interviewer, then the guests in order of arrival.
-int Rank(const std::string& id) {
-  if (id == "candidate") return 0;
-  if (id == "interviewer") return 1;
-  return 2;
-}
-
-std::string TitleOf(const LivePresence& p) {
-  const int rank = Rank(p.participant);
-  const char* who = rank == 0 ? "Candidate" : rank == 1 ? "Interviewer" : "Guest";
-  return p.name.empty() ? std::string(who) : std::string(who) + ": " + p.name;
-}
 
 // Inside the write: what the room remembers of who was present and when
 // candidate and interviewer met (the change), in case the writes of the join
@@ -47,53 +36,25 @@ Status WritePresence(Db& db, const Invitation& inv, const live::Change& change, 
 }
 
 // Inside the write: the interview of a started session that ended at
-// `ended_at`, one recording row per participant present, the invitation
-// completed; the completion event when nothing is awaited.
+// `ended_at` (start, end), the invitation completed, one recording row per
+// segment of each participant present (none when the vacancy records
+// nothing: api/live_recordings.h); the completion event when no row waits
+// for a video.
 Status MakeInterview(Db& db, Events& events, const Invitation& invitation,
                      const LiveSession& session, int64_t ended_at, int64_t now, bool* raised) {
-  const int64_t invitation_id = invitation.id;
-  std::vector<LivePresence> present = session.present;
-  std::stable_sort(present.begin(), present.end(), [](const auto& a, const auto& b) {
-    return Rank(a.participant) < Rank(b.participant);
-  });
   Completion c;
   c.started_at = *session.started_at;
   c.ended_at = std::max(ended_at, c.started_at);
-  for (size_t i = 0; i < present.size(); ++i) {
-    Recording r;
-    r.index = static_cast<int64_t>(i) + 1;
-    r.title = TitleOf(present[i]);
-    r.required = false;
-    c.recordings.push_back(r);
-  }
   int64_t interview_id = 0;
-  Status s = CompleteInvitation(db, invitation_id, c, &interview_id);
-  for (size_t i = 0; s.ok() && i < present.size(); ++i) {
-    s = SetRecordingParticipant(db, interview_id, static_cast<int64_t>(i) + 1,
-                                present[i].participant);
-  }
-  if (!s.ok()) return s;
-  s = RecordLiveEnd(db, invitation.account_id, invitation_id, c.ended_at, interview_id, now);
-  if (!s.ok()) return s;
-  // Recordings uploaded before the end.
-  std::vector<Upload> uploads;
-  s = ListUploads(db, invitation_id, &uploads);
-  for (size_t i = 0; s.ok() && i < uploads.size(); ++i) {
-    if (!uploads[i].video_id) continue;
-    auto who = GetUploadParticipant(db, uploads[i].id);
-    if (!who.ok()) return who.status();
-    if (!*who) continue;
-    s = SetLiveRecordingVideo(db, interview_id, **who, *uploads[i].video_id);
-    if (s.IsNotFound()) s = Status::OK();
+  Status s = CompleteInvitation(db, invitation.id, c, &interview_id);
+  if (s.ok()) {
+    s = RecordLiveEnd(db, invitation.account_id, invitation.id, c.ended_at, interview_id, now);
   }
   if (!s.ok()) return s;
   auto v = GetVacancyRow(db, invitation.account_id, invitation.vacancy_id);
   if (!v.ok()) return v.status();
-  auto missing = CountLiveRecordingsMissing(db, interview_id);
-  if (!missing.ok()) return missing.status();
-  // The event waits for the uploads, unless the vacancy records nothing.
-  if (*missing > 0 && v->live_recording) return Status::OK();
-  auto done = GetLiveSession(db, invitation_id);
+  if (v->live_recording) return LiveRecordingsChanged(db, events, invitation, now, raised);
+  auto done = GetLiveSession(db, invitation.id);
   if (!done.ok()) return done.status();
   *raised = true;
   return RaiseLiveCompletion(db, events, *done, now);

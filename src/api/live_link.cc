@@ -115,23 +115,4 @@ Status RaiseLiveCompletion(Db& db, Events& events, const LiveSession& s, int64_t
   return events.InterviewCompleted(db, r, now);
 }
 
-Status LiveRecordingArrived(Db& db, Events& events, const Invitation& inv,
-                            const std::string& participant, int64_t video_id, int64_t now,
-                            bool* raised) {
-  *raised = false;
-  auto session = GetLiveSession(db, inv.id);
-  if (session.status().IsNotFound()) return Status::OK();
-  if (!session.ok()) return session.status();
-  if (!session->interview_id) return Status::OK();  // the end's write takes it
-  Status s = SetLiveRecordingVideo(db, *session->interview_id, participant, video_id);
-  if (s.IsNotFound()) return Status::OK();  // not in the room: kept as an upload only
-  if (!s.ok()) return s;
-  if (session->completed_event_at) return Status::OK();
-  auto missing = CountLiveRecordingsMissing(db, *session->interview_id);
-  if (!missing.ok()) return missing.status();
-  if (*missing > 0) return Status::OK();
-  *raised = true;
-  return RaiseLiveCompletion(db, events, *session, now);
-}
-
 }  // namespace cammio

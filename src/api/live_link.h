@@ -39,13 +39,6 @@ Status LoadLiveLink(Db& db, LiveBase base, const std::string& token, LiveLink* o
 // uploads after the end).
 Status LoadLiveLinkAnyState(Db& db, LiveBase base, const std::string& token, LiveLink* out);
 
-// Inside a write: participant `participant`'s live recording (upload) has
-// its media file `video_id`. Sets it on the interview's recording row when
-// the interview exists (else the end's write picks it up) and raises the
-// completion event when it was the last one missing. *raised tells.
-Status LiveRecordingArrived(Db& db, Events& events, const Invitation& inv,
-                            const std::string& participant, int64_t video_id, int64_t now,
-                            bool* raised);
 // Inside a write: raises the completion event of session `s` (once).
 Status RaiseLiveCompletion(Db& db, Events& events, const LiveSession& s, int64_t now);
 

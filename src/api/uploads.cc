@@ -15,11 +15,13 @@
 
 #include "api/live.h"
 #include "api/live_link.h"
+#include "api/live_recordings.h"
 #include "api/live_uploads.h"
 #include "api/takes.h"
 #include "api/tus_headers.h"
 #include "api/upload_claims.h"
 #include "store/invitations.h"
+#include "store/live_recordings.h"
 #include "store/live_sessions.h"
 #include "store/uploads.h"
 #include "store/vacancies.h"
@@ -229,9 +231,16 @@ Status Finish(Call& call, const UploadLink& link, const Upload& u) {
     auto who = GetUploadParticipant(db, u.id);
     if (!who.ok()) return who.status();
     const std::optional<std::string>& participant = *who;
-    refused = participant ? CheckFinishedLiveUpload(db, inv, *v, *participant)
+    refused = participant ? CheckFinishedLiveUpload(db, inv, *v, *participant, u.id)
                           : CheckFinishedTake(db, inv, *v, u);
-    if (!refused.ok()) return DeleteUpload(db, u.id);  // committed: the refusal is final
+    if (!refused.ok()) {  // committed: the refusal is final
+      Status st = DeleteUpload(db, u.id);
+      // A live segment's row, if the interview made one, goes with it.
+      if (st.ok() && participant) {
+        st = LiveRecordingsChanged(db, *call.ctx().events, inv, call.now(), &raised);
+      }
+      return st;
+    }
     media.path = "pending";
     Status st = InsertMediaFile(db, &media);
     if (!st.ok()) return st;
@@ -239,8 +248,7 @@ Status Finish(Call& call, const UploadLink& link, const Upload& u) {
     st = SetMediaFilePath(db, media.id, media.path);
     if (st.ok()) st = SetUploadVideo(db, u.id, media.id, call.now());
     if (st.ok() && participant) {
-      st = LiveRecordingArrived(db, *call.ctx().events, inv, *participant, media.id, call.now(),
-                                &raised);
+      st = LiveRecordingsChanged(db, *call.ctx().events, inv, call.now(), &raised);
     }
     if (!st.ok()) return st;
     // Renamed inside the transaction: if the rename fails nothing is recorded.
@@ -255,13 +263,13 @@ Status Finish(Call& call, const UploadLink& link, const Upload& u) {
     if (!st.ok()) ::rename(target.c_str(), part.c_str());  // the transaction rolls back
     return st;
   });
-  if (s.ok() && !refused.ok()) {
-    ::unlink(part.c_str());
-    return refused;
-  }
   if (s.ok() && raised) {
     call.ctx().events->NotificationQueued();
     call.ctx().events->MailQueued();
+  }
+  if (s.ok() && !refused.ok()) {
+    ::unlink(part.c_str());
+    return refused;
   }
   return s;
 }
@@ -387,6 +395,10 @@ Status CreateUpload(Call& call, LiveBase base) {
   if (!live && ParseLength(MetadataValue(meta, "question"), &question)) {
     u.question_index = question;
   }
+  // When a live segment began recording (epoch seconds), as the browser says.
+  std::optional<int64_t> recorded_at;
+  int64_t claimed = 0;
+  if (live && ParseLength(MetadataValue(meta, "recorded_at"), &claimed)) recorded_at = claimed;
   u.account_id = inv->account_id;
   u.invitation_id = inv->id;
   u.kind = kind->kind;
@@ -395,16 +407,27 @@ Status CreateUpload(Call& call, LiveBase base) {
   if (s.ok()) s = MakeDir(MediaDir(call) + "/uploads");
   // The take limits are checked in the transaction that inserts the upload:
   // two concurrent creations cannot both pass the unfinished-uploads cap.
+  bool raised = false;
   if (s.ok()) {
     s = call.store().Write([&](Db& db) {
+      raised = false;
       auto v = GetVacancy(db, inv->account_id, inv->vacancy_id);
       if (!v.ok()) return v.status();
       Status st = live ? CheckNewLiveUpload(db, *inv, *v, *link->participant)
                        : CheckNewUpload(db, *inv, *v, u, call.now());
       if (st.ok()) st = InsertUpload(db, &u);
-      if (st.ok() && live) st = SetUploadParticipant(db, u.id, *link->participant);
+      if (!st.ok() || !live) return st;
+      const std::string& who = *link->participant;
+      st = SetUploadSegment(db, u.id, who, LiveSegmentTime(db, *inv, who, recorded_at, call.now()));
+      // After the end: the interview gets the segment's row now, so its
+      // completion event waits for it.
+      if (st.ok()) st = LiveRecordingsChanged(db, *call.ctx().events, *inv, call.now(), &raised);
       return st;
     });
+  }
+  if (s.ok() && raised) {
+    call.ctx().events->NotificationQueued();
+    call.ctx().events->MailQueued();
   }
   if (s.code() == Status::Code::kTooManyRequests) {
     call.res().set_header("Retry-After", std::to_string(kUnfinishedActiveSeconds));

@@ -81,8 +81,8 @@ constexpr const char kInsertRecording[] =
     "INSERT INTO recordings (account_id, interview_id, idx, title, required, video_id, "
     "thumbnail_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
 constexpr const char kListRecordings[] =
-    "SELECT id, idx, title, required, video_id, thumbnail_id FROM recordings "
-    "WHERE interview_id = ?1 ORDER BY idx, id";
+    "SELECT id, idx, title, required, video_id, thumbnail_id, participant, recorded_at "
+    "FROM recordings WHERE interview_id = ?1 ORDER BY idx, id";
 constexpr const char kSelectInvitationState[] =
     "SELECT account_id, vacancy_id, candidate_id, status FROM invitations WHERE id = ?1";
 constexpr const char kSetSynchronized[] =
@@ -347,8 +347,8 @@ Status ListRecordings(Db& db, int64_t interview_id, std::vector<Recording>* out)
   st.Bind(1, interview_id);
   Status s;
   while (st.Step(&s)) {
-    out->push_back(
-        Recording{st.Int(0), st.Int(1), st.Text(2), st.Int(3) != 0, st.OptInt(4), st.OptInt(5)});
+    out->push_back(Recording{st.Int(0), st.Int(1), st.Text(2), st.Int(3) != 0, st.OptInt(4),
+                             st.OptInt(5), st.OptText(6), st.OptInt(7)});
   }
   return s;
 }

@@ -22,6 +22,11 @@ struct Recording {
   std::string title;
   bool required = true;
   std::optional<int64_t> video_id, thumbnail_id;
+  // A live interview's recordings only: whose (candidate, interviewer,
+  // guest-<id>) and when its segment began recording (nullopt while none is
+  // known).
+  std::optional<std::string> participant;
+  std::optional<int64_t> recorded_at;
 };
 
 struct Reviewer {

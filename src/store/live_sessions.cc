@@ -39,12 +39,7 @@ constexpr const char kInsertDeletedGuest[] =
     "ON CONFLICT (id) DO NOTHING";
 constexpr const char kSelectDeletedGuest[] =
     "SELECT invitation_id FROM deleted_guests WHERE id = ?1";
-constexpr const char kSetUploadParticipant[] = "UPDATE uploads SET participant = ?2 WHERE id = ?1";
 constexpr const char kSelectUploadParticipant[] = "SELECT participant FROM uploads WHERE id = ?1";
-constexpr const char kSetRecordingParticipant[] =
-    "UPDATE recordings SET participant = ?3 WHERE interview_id = ?1 AND idx = ?2";
-constexpr const char kSetRecordingVideo[] =
-    "UPDATE recordings SET video_id = ?3 WHERE interview_id = ?1 AND participant = ?2";
 constexpr const char kCountMissing[] =
     "SELECT COUNT(*) FROM recordings WHERE interview_id = ?1 AND participant IS NOT NULL "
     "AND video_id IS NULL";
@@ -169,10 +164,6 @@ Result<int64_t> DeletedGuestInvitation(Db& db, int64_t guest_id) {
   return Status::NotFound("no deleted guest " + std::to_string(guest_id));
 }
 
-Status SetUploadParticipant(Db& db, int64_t upload_id, const std::string& participant) {
-  return db.Prepare(kSetUploadParticipant).Bind(1, upload_id).Bind(2, participant).Run();
-}
-
 Result<std::optional<std::string>> GetUploadParticipant(Db& db, int64_t upload_id) {
   Stmt st = db.Prepare(kSelectUploadParticipant);
   st.Bind(1, upload_id);
@@ -180,27 +171,6 @@ Result<std::optional<std::string>> GetUploadParticipant(Db& db, int64_t upload_i
   if (st.Step(&s)) return st.OptText(0);
   if (!s.ok()) return s;
   return Status::NotFound("no upload with id " + std::to_string(upload_id));
-}
-
-Status SetRecordingParticipant(Db& db, int64_t interview_id, int64_t index,
-                               const std::string& participant) {
-  return db.Prepare(kSetRecordingParticipant)
-      .Bind(1, interview_id)
-      .Bind(2, index)
-      .Bind(3, participant)
-      .Run();
-}
-
-Status SetLiveRecordingVideo(Db& db, int64_t interview_id, const std::string& participant,
-                             int64_t video_id) {
-  Status s = db.Prepare(kSetRecordingVideo)
-                 .Bind(1, interview_id)
-                 .Bind(2, participant)
-                 .Bind(3, video_id)
-                 .Run();
-  if (!s.ok()) return s;
-  if (db.Changes() == 0) return Status::NotFound("no recording of " + participant);
-  return Status::OK();
 }
 
 Result<int64_t> CountLiveRecordingsMissing(Db& db, int64_t interview_id) {
@@ -220,8 +190,6 @@ constexpr const char kCountLiveFinished[] =
 constexpr const char kCountLiveUnfinished[] =
     "SELECT COUNT(*) FROM uploads WHERE invitation_id = ?1 AND participant = ?2 "
     "AND video_id IS NULL";
-constexpr const char kSelectRecordingVideo[] =
-    "SELECT video_id FROM recordings WHERE interview_id = ?1 AND participant = ?2";
 
 }  // namespace
 
@@ -233,16 +201,6 @@ Result<int64_t> CountLiveUploads(Db& db, int64_t invitation_id, const std::strin
   if (st.Step(&s)) return st.Int(0);
   if (!s.ok()) return s;
   return int64_t{0};
-}
-
-Result<std::optional<int64_t>> GetLiveRecordingVideo(Db& db, int64_t interview_id,
-                                                     const std::string& participant) {
-  Stmt st = db.Prepare(kSelectRecordingVideo);
-  st.Bind(1, interview_id).Bind(2, participant);
-  Status s;
-  if (st.Step(&s)) return st.OptInt(0);
-  if (!s.ok()) return s;
-  return std::optional<int64_t>();
 }
 
 }  // namespace cammio

@@ -2,8 +2,9 @@
 // (schema/015_live_sessions.sql): when candidate and interviewer first met,
 // who was present, when it ended, the interview the end made and whether its
 // completion event was raised; the guests deleted from an invitation (their
-// link answers 410); and the participant of a live recording's upload and
-// recording row. Writers run inside Store::Write, readers in Store::Read.
+// link answers 410); and the participant of a live recording's upload
+// (its segments and rows: store/live_recordings.h). Writers run inside Store::Write, readers in
+// Store::Read.
 #pragma once
 
 #include <cstdint>
@@ -61,17 +62,8 @@ Status RememberDeletedGuest(Db& db, int64_t guest_id, int64_t invitation_id);
 // The invitation of a deleted guest, or NotFound.
 Result<int64_t> DeletedGuestInvitation(Db& db, int64_t guest_id);
 
-// The participant of upload `upload_id` (a live recording's uploader).
-Status SetUploadParticipant(Db& db, int64_t upload_id, const std::string& participant);
 // nullopt for an upload without one (the automated flow's).
 Result<std::optional<std::string>> GetUploadParticipant(Db& db, int64_t upload_id);
-// Recording `index` of interview `interview_id` is `participant`'s.
-Status SetRecordingParticipant(Db& db, int64_t interview_id, int64_t index,
-                               const std::string& participant);
-// Sets the video of `participant`'s recording of the interview; NotFound
-// when the interview has no recording of that participant.
-Status SetLiveRecordingVideo(Db& db, int64_t interview_id, const std::string& participant,
-                             int64_t video_id);
 // How many of the interview's participant recordings have no video yet.
 Result<int64_t> CountLiveRecordingsMissing(Db& db, int64_t interview_id);
 
@@ -79,9 +71,5 @@ Result<int64_t> CountLiveRecordingsMissing(Db& db, int64_t interview_id);
 // have a media file; `finished` true) or not yet (`finished` false).
 Result<int64_t> CountLiveUploads(Db& db, int64_t invitation_id, const std::string& participant,
                                  bool finished);
-// The video of `participant`'s recording of the interview; nullopt when it
-// has none yet or the interview has no recording of that participant.
-Result<std::optional<int64_t>> GetLiveRecordingVideo(Db& db, int64_t interview_id,
-                                                     const std::string& participant);
 
 }  // namespace cammio

@@ -1,29 +1,39 @@
-// The live recordings' uploads through the real server: the limits per
-// participant (one finished recording, two unfinished uploads), no upload
-// when the vacancy's interview is not recorded or after the completion event,
-// no second recording replacing the first, and the candidate's recording
-// whose last PATCH began while the invitation was open and finished after
-// the end is still attached to the interview.
+// The live recordings' uploads through the real server: a participant's
+// recording in several segments (one recording row each, in recording order,
+// with the participant and when), the limits per participant (20 segments,
+// two unfinished uploads), no upload and no recording row when the vacancy's
+// interview is not recorded, no upload after the completion event, a segment
+// created after the end that the completion event waits for, and the
+// candidate's recording whose last PATCH began while the invitation was open
+// and finished after the end is still attached to the interview.
 #include <doctest/doctest.h>
 
 #include <filesystem>
 #include <optional>
+#include <vector>
 
 #include "testing/live_client.h"
 #include "testing/wait.h"
+#include "util/time.h"
 
 namespace cammio::testing {
 namespace {
 
+constexpr int kMaxSegments = 20;  // api/live_uploads.h kMaxLiveSegments
+
 std::string Events(const std::string& base) { return base + "/live/events"; }
 
-// POST <base>/uploads of a live recording of `length` bytes.
-Resp CreateLiveUpload(const TestServer& server, const std::string& base, size_t length) {
+// POST <base>/uploads of a live recording (segment) of `length` bytes that
+// began recording at `recorded_at` (epoch seconds; 0: not said).
+Resp CreateLiveUpload(const TestServer& server, const std::string& base, size_t length,
+                      int64_t recorded_at = 0) {
   auto cli = server.Client();
+  std::string meta = "kind " + Base64("live_recording");
+  if (recorded_at > 0) meta += ",recorded_at " + Base64(std::to_string(recorded_at));
   auto r = cli->Post((base + "/uploads").c_str(),
                      httplib::Headers{{"Tus-Resumable", "1.0.0"},
                                       {"Upload-Length", std::to_string(length)},
-                                      {"Upload-Metadata", "kind " + Base64("live_recording")}},
+                                      {"Upload-Metadata", meta}},
                      "", "application/octet-stream");
   REQUIRE(r);
   return Resp{r->status, r->body, r->headers};
@@ -60,6 +70,19 @@ std::optional<int64_t> QueryInt(TestServer& server, const char* sql, int64_t a,
   return out;
 }
 
+// Creates and finishes a segment of `base`'s participant -> its video id.
+int64_t UploadSegment(TestServer& server, const std::string& base, char seed,
+                      int64_t recorded_at = 0) {
+  const std::string bytes = Webm(seed);
+  Resp created = CreateLiveUpload(server, base, bytes.size(), recorded_at);
+  INFO("create: " << created.status << " " << created.body);
+  REQUIRE(created.status == 201);
+  REQUIRE(PatchAll(server, created.Header("Location"), bytes).status == 204);
+  return QueryInt(server, "SELECT video_id FROM uploads WHERE id = ?1",
+                  UploadIdOf(created.Header("Location")))
+      .value_or(-1);
+}
+
 std::optional<int64_t> RecordingVideo(TestServer& server, int64_t invitation_id,
                                       const std::string& participant) {
   return QueryInt(server,
@@ -68,12 +91,30 @@ std::optional<int64_t> RecordingVideo(TestServer& server, int64_t invitation_id,
                   invitation_id, participant);
 }
 
+// The recordings of the invitation's interview as GET /api/interviews/:id
+// shows them (each unwrapped).
+std::vector<Value> Recordings(Api& api) {
+  auto list = List(api.Get("/api/interviews"), "interview");
+  REQUIRE(list.size() == 1);
+  Value got =
+      Object(api.Get("/api/interviews/" + std::to_string(Int(list[0], "id"))), 200, "interview");
+  std::vector<Value> out;
+  for (const Value& item : At(got, "recordings").items()) out.push_back(Unwrap(item, "recording"));
+  return out;
+}
+
+bool EventRaised(TestServer& server, int64_t invitation_id) {
+  return QueryInt(server, "SELECT completed_event_at FROM live_sessions WHERE invitation_id = ?1",
+                  invitation_id)
+      .has_value();
+}
+
 int64_t UploadsOf(TestServer& server, int64_t invitation_id) {
   return QueryInt(server, "SELECT COUNT(*) FROM uploads WHERE invitation_id = ?1", invitation_id)
       .value_or(-1);
 }
 
-TEST_CASE("live uploads: one finished recording and two unfinished uploads per participant") {
+TEST_CASE("live uploads: two unfinished uploads and at most 20 segments per participant") {
   TestServer server;
   Api api(server);
   LiveInvitation li = MakeLiveInvitation(api);
@@ -92,23 +133,100 @@ TEST_CASE("live uploads: one finished recording and two unfinished uploads per p
   CHECK(UploadsOf(server, li.invitation_id) == 2);
   // The candidate has an allowance of its own.
   CHECK(CreateLiveUpload(server, li.candidate, first.size()).status == 201);
+  // Both become segments: a second one no longer replaces or is refused.
   REQUIRE(PatchAll(server, a.Header("Location"), first).status == 204);
-  const auto video = QueryInt(server, "SELECT video_id FROM uploads WHERE id = ?1",
-                              UploadIdOf(a.Header("Location")));
-  REQUIRE(video.has_value());
-  // Finished: no further upload, and the other one may not become a second
-  // recording (its row goes, the first stays).
-  Resp d = CreateLiveUpload(server, li.interviewer, first.size());
-  CHECK(d.status == 409);
-  CHECK(Contains(d.body, "already"));
-  Resp late = PatchAll(server, b.Header("Location"), Webm('b'));
-  CHECK(late.status == 409);
-  CHECK(Contains(late.body, "already"));
-  CHECK(QueryInt(server, "SELECT COUNT(*) FROM uploads WHERE id = ?1",
-                 UploadIdOf(b.Header("Location"))) == 0);
+  REQUIRE(PatchAll(server, b.Header("Location"), Webm('b')).status == 204);
+  for (const Resp* r : {&a, &b}) {
+    CHECK(QueryInt(server, "SELECT video_id FROM uploads WHERE id = ?1",
+                   UploadIdOf(r->Header("Location")))
+              .has_value());
+  }
+  for (int i = 2; i < kMaxSegments; ++i) UploadSegment(server, li.interviewer, 'x');
+  Resp over = CreateLiveUpload(server, li.interviewer, first.size());
+  CHECK(over.status == 409);
+  CHECK(Contains(over.body, "20 recording segments"));
+  CHECK(QueryInt(server,
+                 "SELECT COUNT(*) FROM uploads WHERE participant = ?2 AND invitation_id = ?1",
+                 li.invitation_id, "interviewer") == kMaxSegments);
   CHECK(LiveMessage(server, li.interviewer, R"({"type":"end"})").status == 204);
   CHECK(iv.WaitEnded());
-  CHECK(RecordingVideo(server, li.invitation_id, "interviewer") == video);
+  CHECK(QueryInt(server,
+                 "SELECT COUNT(*) FROM recordings r JOIN interviews i ON i.id = r.interview_id "
+                 "WHERE i.invitation_id = ?1 AND r.participant = ?2 AND r.video_id IS NOT NULL",
+                 li.invitation_id, "interviewer") == kMaxSegments);
+}
+
+TEST_CASE("live uploads: two segments of one participant are two recordings, in recording order") {
+  TestServer server;
+  Api api(server);
+  LiveInvitation li = MakeLiveInvitation(api);
+  EventStreamReader cand(server, Events(li.candidate));
+  REQUIRE(cand.status() == 200);
+  EventStreamReader iv(server, Events(li.interviewer));
+  REQUIRE(iv.status() == 200);
+  const int64_t t0 = server.clock().Now();
+  server.clock().Advance(300);
+  // A reloaded page uploads the segment it found after the one it began
+  // later: the order is the recording order, not the upload order.
+  const int64_t later = UploadSegment(server, li.interviewer, 'l', t0 + 200);
+  const int64_t earlier = UploadSegment(server, li.interviewer, 'e', t0 + 20);
+  const int64_t cand_video = UploadSegment(server, li.candidate, 'c', t0 + 5);
+  CHECK(LiveMessage(server, li.interviewer, R"({"type":"end"})").status == 204);
+  CHECK(iv.WaitEnded());
+  std::vector<Value> recs = Recordings(api);
+  REQUIRE(recs.size() == 3);
+  CHECK(Str(recs[0], "participant") == "candidate");
+  CHECK(Int(recs[0], "video_id") == cand_video);
+  CHECK(Str(recs[0], "recorded_at") == FormatUtc(t0 + 5));
+  CHECK(Str(recs[1], "participant") == "interviewer");
+  CHECK(Int(recs[1], "video_id") == earlier);
+  CHECK(Str(recs[1], "recorded_at") == FormatUtc(t0 + 20));
+  CHECK(Contains(Str(recs[1], "title"), "(part 1)"));
+  CHECK(Str(recs[2], "participant") == "interviewer");
+  CHECK(Int(recs[2], "video_id") == later);
+  CHECK(Str(recs[2], "recorded_at") == FormatUtc(t0 + 200));
+  CHECK(Contains(Str(recs[2], "title"), "(part 2)"));
+  for (size_t i = 0; i < recs.size(); ++i) CHECK(Int(recs[i], "index") == int64_t(i) + 1);
+  // Every segment it knew of is in: the completion event was raised.
+  CHECK(EventRaised(server, li.invitation_id));
+}
+
+TEST_CASE("live uploads: the completion event waits for the segments begun after the end") {
+  TestServer server;
+  Api api(server);
+  LiveInvitation li = MakeLiveInvitation(api);
+  EventStreamReader cand(server, Events(li.candidate));
+  REQUIRE(cand.status() == 200);
+  EventStreamReader iv(server, Events(li.interviewer));
+  REQUIRE(iv.status() == 200);
+  const int64_t t0 = server.clock().Now();
+  UploadSegment(server, li.interviewer, 'i', t0);
+  server.clock().Advance(120);
+  CHECK(LiveMessage(server, li.interviewer, R"({"type":"end"})").status == 204);
+  CHECK(iv.WaitEnded());
+  // The candidate's recording is not in: its row waits.
+  REQUIRE(Recordings(api).size() == 2);
+  CHECK(IsNull(Recordings(api)[0], "video_id"));
+  CHECK_FALSE(EventRaised(server, li.invitation_id));
+  // Its page uploads two segments (a reload during the interview): both are
+  // known once created, so the event waits for the second.
+  const std::string one = Webm('1'), two = Webm('2');
+  Resp a = CreateLiveUpload(server, li.candidate, one.size(), t0 + 1);
+  REQUIRE(a.status == 201);
+  Resp b = CreateLiveUpload(server, li.candidate, two.size(), t0 + 60);
+  REQUIRE(b.status == 201);
+  CHECK(Recordings(api).size() == 3);
+  REQUIRE(PatchAll(server, a.Header("Location"), one).status == 204);
+  CHECK_FALSE(EventRaised(server, li.invitation_id));
+  REQUIRE(PatchAll(server, b.Header("Location"), two).status == 204);
+  CHECK(EventRaised(server, li.invitation_id));
+  std::vector<Value> recs = Recordings(api);
+  REQUIRE(recs.size() == 3);
+  CHECK(Str(recs[0], "recorded_at") == FormatUtc(t0 + 1));
+  CHECK(Str(recs[1], "recorded_at") == FormatUtc(t0 + 60));
+  CHECK(Str(recs[1], "participant") == "candidate");
+  CHECK(Str(recs[2], "participant") == "interviewer");
+  for (const Value& r : recs) CHECK_FALSE(IsNull(r, "video_id"));
 }
 
 TEST_CASE("live uploads: refused when the vacancy's interview is not recorded") {
@@ -128,6 +246,16 @@ TEST_CASE("live uploads: refused when the vacancy's interview is not recorded") 
     CHECK(Contains(r.body, "not recorded"));
   }
   CHECK(UploadsOf(server, li.invitation_id) == 0);
+  // The end makes the interview without a recording row, and the event
+  // waits for nothing.
+  CHECK(LiveMessage(server, li.interviewer, R"({"type":"end"})").status == 204);
+  CHECK(iv.WaitEnded());
+  CHECK(Recordings(api).empty());
+  CHECK(QueryInt(server,
+                 "SELECT COUNT(*) FROM recordings r JOIN interviews i ON i.id = r.interview_id "
+                 "WHERE i.invitation_id = ?1",
+                 li.invitation_id) == 0);
+  CHECK(EventRaised(server, li.invitation_id));
 }
 
 TEST_CASE("live uploads: no new upload after the completion event") {
