@@ -94,7 +94,7 @@ async function remoteVideosPlay(page, ids, extra = () => true) {
   return first;
 }
 
-test('three participants meet, chat, rejoin; a guest is removed; the end leaves three WebM recordings and tells the ATS',
+test('three participants meet, chat, rejoin; a guest is removed; the end leaves four WebM recordings (the reloaded guest\'s in two segments) and tells the ATS',
   { timeout: 240000 }, async () => {
     const ats = await world.startAts();
     const server = await world.startServer({ CAMMIO_OUTBOUND_ALLOW: '127.0.0.0/8' });
@@ -133,7 +133,8 @@ test('three participants meet, chat, rejoin; a guest is removed; the end leaves 
       }
 
       // The guest reloads: straight back into the room; the others see it
-      // come back and its video plays again on new connections.
+      // come back and its video plays again on new connections. What it had
+      // recorded is kept as a segment of its own (uploaded from IndexedDB).
       const before = await stats(pages.interviewer);
       const beforeCandidate = await stats(pages.candidate);
       await pages.guest.reload();
@@ -172,15 +173,21 @@ test('three participants meet, chat, rejoin; a guest is removed; the end leaves 
       }
       await shot(pages.candidate, 'live-03-candidate-ended');
 
-      // The interview with one recording per participant, each valid WebM.
-      const interview = await until('the interview with three recordings', async () => {
+      // The interview with one recording per segment, each valid WebM: one
+      // each for candidate and interviewer, two for the guest who reloaded
+      // (before and after the reload, in that order).
+      const interview = await until('the interview with four recordings', async () => {
         const list = await a.get('/api/interviews');
         const found = (list.json || []).map((x) => x.interview).find((w) => w.invitation_id === links.inv.id);
         if (!found) return null;
         const detail = (await a.get(`/api/interviews/${found.id}`)).json.interview;
         const ready = detail.recordings.filter((r) => r.recording.video_url);
-        return ready.length === 3 ? detail : null;
+        return ready.length === 4 ? detail : null;
       }, 60000);
+      const recs = interview.recordings.map((r) => r.recording);
+      assert.deepEqual(recs.map((r) => r.participant), ['candidate', 'interviewer', links.guestId, links.guestId]);
+      assert.ok(recs[2].recorded_at <= recs[3].recorded_at, 'the guest\'s segments in recording order');
+      assert.match(recs[3].title, /Gus Guest \(part 2\)/);
       assert.ok(interview.datetime_start && interview.datetime_end, 'start and end are set');
       for (const { recording } of interview.recordings) {
         const video = await a.bytes(new URL(recording.video_url).pathname);

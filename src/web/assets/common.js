@@ -5,8 +5,8 @@
    - parseDuration / formatDuration / clock: answering times;
    - recorderType / cameraCheck: the camera and microphone check that the
      automated interview and the live room's lobby share;
-   - blobs: an IndexedDB store, so recordings survive a page reload until
-     they are uploaded;
+   - blobs: an IndexedDB store (put, get, del, keys by prefix), so
+     recordings survive a page reload until they are uploaded;
    - tusUpload: a resumable upload (tus 1.0 core + creation) that survives
      dropped connections: after any failure it asks the server (HEAD) how
      many bytes are durable and continues from there. */
@@ -194,7 +194,11 @@
   var blobs = {
     put: function (key, blob) { return tx('readwrite', function (s) { return s.put(blob, key); }); },
     get: function (key) { return tx('readonly', function (s) { return s.get(key); }); },
-    del: function (key) { return tx('readwrite', function (s) { return s.delete(key); }); }
+    del: function (key) { return tx('readwrite', function (s) { return s.delete(key); }); },
+    // The keys that start with `prefix`, in key order.
+    keys: function (prefix) {
+      return tx('readonly', function (s) { return s.getAllKeys(IDBKeyRange.bound(prefix, prefix + '\uffff')); });
+    }
   };
 
   // ---------------------------------------------------------------- tus

@@ -17,10 +17,16 @@
    old connection is closed and its new offer awaited.
 
    Recording: with `recording` each browser records its own camera and
-   microphone (MediaRecorder, WebM) and, when it leaves or the interview
-   ends, uploads it with tus to B/uploads (kind live_recording) through
-   Cammio.UploadQueue, which resumes after a reload. The page warns before
-   it is left while recording or uploading. */
+   microphone (MediaRecorder, WebM) in segments. The recorder's chunks go
+   into IndexedDB as they come (each second, under segPrefix + segment id +
+   ':' + n), so a reload, a crash or a closed tab leaves an unfinished
+   segment behind; the next visit of this link queues every segment that no
+   page records any more (its Web Lock is free) before it records a new one.
+   When it leaves or the interview ends, its segment is queued too. Queued
+   segments go with tus to B/uploads (kind live_recording, recorded_at: when
+   the segment began, epoch seconds) through Cammio.UploadQueue, which
+   resumes after a reload. The page warns before it is left while recording
+   or uploading. */
 (function () {
   'use strict';
   var C = window.Cammio;
@@ -42,7 +48,8 @@
   var audioOn = true;
   var videoOn = true;
   var recorder = null;
-  var chunks = [];
+  var segment = null;     // the segment being recorded: {id, n, writes, release}
+  var segPrefix = storageKey + ':seg:';
   var queue = null;
   var progress = null;    // persisted upload progress (UploadQueue)
   var finished = false;   // left, ended or removed
@@ -454,26 +461,95 @@
 
   // ---------------------------------------------------------------- recording
 
+  // A new segment: its chunks are written to IndexedDB as they come, and a
+  // Web Lock held until it is queued tells other pages of this link that it
+  // is still being recorded.
   function startRecording() {
     if (!S.recording || recorder) return;
-    chunks = [];
+    var seg = { id: Date.now() + '-' + Math.random().toString(36).slice(2, 8), n: 0,
+                writes: Promise.resolve(), release: function () {} };
+    if (navigator.locks) {
+      navigator.locks.request(segPrefix + seg.id, function () {
+        return new Promise(function (resolve) { seg.release = resolve; });
+      }).catch(function () {});
+    }
     recorder = new MediaRecorder(stream, { mimeType: C.recorderType(), videoBitsPerSecond: 600000 });
-    recorder.ondataavailable = function (e) { if (e.data && e.data.size) chunks.push(e.data); };
+    recorder.ondataavailable = function (e) {
+      if (!e.data || !e.data.size) return;
+      var key = segPrefix + seg.id + ':' + (seg.n++);
+      var data = e.data;
+      seg.writes = seg.writes.then(function () { return C.blobs.put(key, data); }).catch(function () {});
+    };
     recorder.start(1000);
+    segment = seg;
   }
 
-  // Stops the recorder -> Promise(WebM blob, or null when nothing was recorded).
+  // Stops the recorder and queues its segment -> Promise.
   function stopRecording() {
-    if (!recorder) return Promise.resolve(null);
+    if (!recorder) return Promise.resolve();
     var r = recorder;
+    var seg = segment;
     recorder = null;
+    segment = null;
     return new Promise(function (resolve) {
-      r.onstop = function () {
-        resolve(chunks.length ? new Blob(chunks, { type: 'video/webm' }) : null);
-      };
-      if (r.state === 'inactive') r.onstop();
+      r.onstop = resolve;  // after the last dataavailable
+      if (r.state === 'inactive') resolve();
       else r.stop();
+    }).then(function () { return seg.writes; }).then(function () {
+      return queueSegment(seg.id);
+    }).then(function () { seg.release(); }, function () { seg.release(); });
+  }
+
+  // The stored chunks of segment `id` -> Promise([{key, n}]) in order.
+  function segmentParts(id) {
+    var prefix = segPrefix + id + ':';
+    return C.blobs.keys(prefix).then(function (keys) {
+      return keys.map(function (k) { return { key: k, n: Number(k.slice(prefix.length)) }; })
+        .sort(function (a, b) { return a.n - b.n; });
     });
+  }
+
+  // Queues segment `id` for upload (once) and drops its chunks -> Promise.
+  function queueSegment(id) {
+    var key = 'segment-' + id;
+    return segmentParts(id).then(function (parts) {
+      function drop() { return Promise.all(parts.map(function (p) { return C.blobs.del(p.key); })); }
+      // Queued already, or without its first chunk (the WebM header): nothing to send.
+      if (progress.uploads[key] || !parts.length || parts[0].n !== 0) return drop();
+      return Promise.all(parts.map(function (p) { return C.blobs.get(p.key); })).then(function (data) {
+        var blob = new Blob(data.filter(Boolean), { type: 'video/webm' });
+        var began = Math.floor(Number(id.split('-')[0]) / 1000);
+        return queue.add(key, blob, 'live_recording', null, null, { recorded_at: began });
+      }).then(drop);
+    });
+  }
+
+  // Runs fn() unless another page still records segment `id` (holds its lock;
+  // a page that is being reloaded lets go within moments) -> Promise.
+  function unlessRecorded(id, fn) {
+    if (!navigator.locks) return fn();
+    var abort = new AbortController();
+    var timer = setTimeout(function () { abort.abort(); }, 3000);
+    return navigator.locks.request(segPrefix + id, { signal: abort.signal }, function () {
+      clearTimeout(timer);
+      return fn();
+    }).catch(function () { /* recorded elsewhere: that page queues it */ });
+  }
+
+  // Queues the segments of this link that no page records any more (a
+  // reload, a crash, a closed tab left them), oldest first -> Promise.
+  function recoverSegments() {
+    return C.blobs.keys(segPrefix).then(function (keys) {
+      var ids = {};
+      keys.forEach(function (k) {
+        var rest = k.slice(segPrefix.length);
+        ids[rest.slice(0, rest.lastIndexOf(':'))] = true;
+      });
+      return Object.keys(ids).sort().reduce(function (p, id) {
+        if (segment && segment.id === id) return p;  // this page's own
+        return p.then(function () { return unlessRecorded(id, function () { return queueSegment(id); }); });
+      }, Promise.resolve());
+    }).catch(function () {});
   }
 
   function makeQueue() {
@@ -494,13 +570,12 @@
       : why === 'removed' ? t('live_removed_title') : t('live_left_title');
     var text = why === 'ended' ? t('live_ended_text', { name: nameOf(d && d.by) })
       : why === 'removed' ? t('live_removed_text') : t('live_left_text');
-    stopRecording().then(function (blob) {
+    stopRecording().then(recoverSegments).then(function () {
       if (stream) stream.getTracks().forEach(function (tr) { tr.stop(); });
       canRejoin = why === 'left';
-      if (!blob) return done(title, text);
-      return queue.add('recording-' + Date.now(), blob, 'live_recording', null).then(function () {
-        uploadStep(title, text);
-      });
+      // Nothing recorded: nothing to send (what was queued may be sent already).
+      if (!Object.keys(progress.uploads).length) return done(title, text);
+      uploadStep(title, text);
     });
   }
 
@@ -585,6 +660,11 @@
   function start() {
     loadProgress();
     makeQueue();
+    // Segments an earlier visit left behind are queued before anything else.
+    recoverSegments().then(begin);
+  }
+
+  function begin() {
     // The server's page after the end (410) still runs this script: an
     // upload this browser had not finished continues there.
     if (app.hasAttribute('data-ended')) {
@@ -600,7 +680,11 @@
         }
         S = doc;
         me = null;
-        if (queue.pending().length) return uploadStep(t('live_left_title'), t('live_left_text'));
+        // Back in the room after a reload; uploads queued meanwhile go on.
+        if (queue.pending().length && !progress.joined) {
+          return uploadStep(t('live_left_title'), t('live_left_text'));
+        }
+        if (progress.joined) queue.kick();
         if (S.state === 'ended') return location.reload();
         if (S.state === 'waiting') {
           var wait = Date.parse(S.lobby_opens_at) - Date.now();

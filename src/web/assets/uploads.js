@@ -6,9 +6,10 @@
      done}; save() persists it. Blobs wait in IndexedDB under blobPrefix+key
      until their upload is done, so a reload continues them (the tus upload
      resumes at the offset the server reports as durable).
-   add(key, blob, kind, question, url?) -> Promise
+   add(key, blob, kind, question, url?, meta?) -> Promise
                                                queue a file (url: its tus
-                                               upload, when already created)
+                                               upload, when already created;
+                                               meta: more Upload-Metadata)
    drop(key) -> Promise                        forget a queued file (a take
                                                that a retake replaced)
    kick()                                      (re)start sending
@@ -55,11 +56,11 @@
     return Object.keys(all).filter(function (key) { return !all[key].done; });
   };
 
-  UploadQueue.prototype.add = function (key, blob, kind, question, url) {
+  UploadQueue.prototype.add = function (key, blob, kind, question, url, meta) {
     var self = this;
     return C.blobs.put(this.o.blobPrefix + key, blob).then(function () {
       self.o.progress.uploads[key] = { kind: kind, question: question, size: blob.size, url: url || null,
-                                       done: false };
+                                       done: false, meta: meta || null };
       self.o.save();
       self.kick();
     });
@@ -90,7 +91,7 @@
     var blobKey = this.o.blobPrefix + key;
     C.blobs.get(blobKey).then(function (blob) {
       if (!blob) throw Object.assign(new Error('missing'), { missing: true });
-      var meta = { kind: u.kind };
+      var meta = Object.assign({}, u.meta || {}, { kind: u.kind });
       if (u.question !== null && u.question !== undefined) meta.question = u.question;
       return C.tusUpload({
         endpoint: self.o.endpoint,
