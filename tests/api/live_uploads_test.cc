@@ -283,6 +283,40 @@ TEST_CASE("live uploads: no new upload after the completion event") {
   CHECK(UploadsOf(server, li.invitation_id) == 0);
 }
 
+TEST_CASE("live uploads: after the completion event a waiting segment still gets its video") {
+  TestServer server;
+  Api api(server);
+  LiveInvitation li = MakeLiveInvitation(api);
+  {
+    EventStreamReader cand(server, Events(li.candidate));
+    REQUIRE(cand.status() == 200);
+    EventStreamReader iv(server, Events(li.interviewer));
+    REQUIRE(iv.status() == 200);
+    const std::string bytes = Webm('w');
+    Resp a = CreateLiveUpload(server, li.interviewer, bytes.size());
+    REQUIRE(a.status == 201);
+    CHECK(LiveMessage(server, li.interviewer, R"({"type":"end"})").status == 204);
+    CHECK(iv.WaitEnded());
+    // Nothing arrived within live_upload_wait_s: the event fires without it.
+    server.clock().Advance(600);
+    server.live().Tick();
+    REQUIRE(EventRaised(server, li.invitation_id));
+    const std::vector<Value> before = Recordings(api);
+    REQUIRE(before.size() == 2);
+    // The segment created before the event completes: its row gets the
+    // video; nothing is added or reordered.
+    REQUIRE(PatchAll(server, a.Header("Location"), bytes).status == 204);
+    const std::vector<Value> after = Recordings(api);
+    REQUIRE(after.size() == 2);
+    CHECK(Str(after[1], "participant") == "interviewer");
+    CHECK(Int(after[1], "video_id") == QueryInt(server,
+                                                "SELECT video_id FROM uploads WHERE id = ?1",
+                                                UploadIdOf(a.Header("Location"))));
+    CHECK(IsNull(after[0], "video_id"));
+    CHECK(Str(after[0], "title") == Str(before[0], "title"));
+  }
+}
+
 TEST_CASE("live uploads: the candidate's last PATCH began before the end, finished after it") {
   TestServer server;
   Api api(server);
