@@ -14,7 +14,6 @@ namespace cammio {
 namespace {
 
 constexpr size_t kMaxMessageBytes = 64 * 1024;
-constexpr size_t kMaxChatChars = 2000;
 constexpr size_t kMaxParticipants = 6;
 
 LiveRooms* Rooms(Call& call) { return call.ctx().live; }
@@ -130,12 +129,6 @@ Result<bool> BoolMember(const Value& body, const char* name) {
   return v->as_bool();
 }
 
-size_t CodePoints(const std::string& s) {
-  size_t n = 0;
-  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
-  return n;
-}
-
 Status Dispatch(Call& call, LiveRooms& rooms, const LiveLink& link, const Value& body) {
   auto type = StringMember(body, "type");
   if (!type.ok()) return type.status();
@@ -153,10 +146,8 @@ Status Dispatch(Call& call, LiveRooms& rooms, const LiveLink& link, const Value&
   if (*type == "chat") {
     auto text = StringMember(body, "text");
     if (!text.ok()) return text.status();
-    const size_t n = CodePoints(*text);
-    if (n == 0 || n > kMaxChatChars) {
-      return Status::InvalidArgument("text must have 1 to 2000 characters");
-    }
+    Status ok = live::CheckChatText(*text);
+    if (!ok.ok()) return ok;
     return reg.Chat(inv, me, *text, FormatUtc(now));
   }
   if (*type == "state") {
