@@ -14,6 +14,7 @@ namespace cammio {
 namespace {
 
 constexpr size_t kMaxMessageBytes = 64 * 1024;
+constexpr size_t kMaxSignalBytes = 16 * 1024;  // a signal's data, as JSON
 constexpr size_t kMaxParticipants = 6;
 
 LiveRooms* Rooms(Call& call) { return call.ctx().live; }
@@ -141,7 +142,12 @@ Status Dispatch(Call& call, LiveRooms& rooms, const LiveLink& link, const Value&
     if (!to.ok()) return to.status();
     const Value* data = body.Find("data");
     if (data == nullptr) return Status::InvalidArgument("data is missing");
-    return reg.Signal(inv, me, *to, RenderJson(*data));
+    std::string json = RenderJson(*data);
+    if (json.size() > kMaxSignalBytes) {
+      return Status::PayloadTooLarge("a signal's data is at most 16 KiB of JSON (" +
+                                     std::to_string(json.size()) + " bytes)");
+    }
+    return reg.Signal(inv, me, *to, json);
   }
   if (*type == "chat") {
     auto text = StringMember(body, "text");
@@ -182,6 +188,14 @@ Status MessagesHandler(Call& call, LiveBase base) {
   if (!s.ok()) return s;
   if (call.body().size() > kMaxMessageBytes) {
     return Status::PayloadTooLarge("a message is at most 64 KiB");
+  }
+  // The sender's budget, before anything is relayed (429 changes nothing).
+  int64_t retry_after_s = 0;
+  s = rooms->budgets().Take(std::to_string(link.invitation.id) + "/" + link.participant.id,
+                            call.body().size(), rooms->clock().NowMillis(), &retry_after_s);
+  if (!s.ok()) {
+    call.res().set_header("Retry-After", std::to_string(retry_after_s));
+    return s;
   }
   auto body = ParseJson(call.body());
   if (!body.ok()) return body.status();
