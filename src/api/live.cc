@@ -14,7 +14,7 @@ namespace cammio {
 namespace {
 
 constexpr size_t kMaxMessageBytes = 64 * 1024;
-constexpr size_t kMaxChatChars = 2000;
+constexpr size_t kMaxSignalBytes = 16 * 1024;  // a signal's data, as JSON
 constexpr size_t kMaxParticipants = 6;
 
 LiveRooms* Rooms(Call& call) { return call.ctx().live; }
@@ -130,12 +130,6 @@ Result<bool> BoolMember(const Value& body, const char* name) {
   return v->as_bool();
 }
 
-size_t CodePoints(const std::string& s) {
-  size_t n = 0;
-  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
-  return n;
-}
-
 Status Dispatch(Call& call, LiveRooms& rooms, const LiveLink& link, const Value& body) {
   auto type = StringMember(body, "type");
   if (!type.ok()) return type.status();
@@ -148,15 +142,18 @@ Status Dispatch(Call& call, LiveRooms& rooms, const LiveLink& link, const Value&
     if (!to.ok()) return to.status();
     const Value* data = body.Find("data");
     if (data == nullptr) return Status::InvalidArgument("data is missing");
-    return reg.Signal(inv, me, *to, RenderJson(*data));
+    std::string json = RenderJson(*data);
+    if (json.size() > kMaxSignalBytes) {
+      return Status::PayloadTooLarge("a signal's data is at most 16 KiB of JSON (" +
+                                     std::to_string(json.size()) + " bytes)");
+    }
+    return reg.Signal(inv, me, *to, json);
   }
   if (*type == "chat") {
     auto text = StringMember(body, "text");
     if (!text.ok()) return text.status();
-    const size_t n = CodePoints(*text);
-    if (n == 0 || n > kMaxChatChars) {
-      return Status::InvalidArgument("text must have 1 to 2000 characters");
-    }
+    Status ok = live::CheckChatText(*text);
+    if (!ok.ok()) return ok;
     return reg.Chat(inv, me, *text, FormatUtc(now));
   }
   if (*type == "state") {
@@ -191,6 +188,14 @@ Status MessagesHandler(Call& call, LiveBase base) {
   if (!s.ok()) return s;
   if (call.body().size() > kMaxMessageBytes) {
     return Status::PayloadTooLarge("a message is at most 64 KiB");
+  }
+  // The sender's budget, before anything is relayed (429 changes nothing).
+  int64_t retry_after_s = 0;
+  s = rooms->budgets().Take(std::to_string(link.invitation.id) + "/" + link.participant.id,
+                            call.body().size(), rooms->clock().NowMillis(), &retry_after_s);
+  if (!s.ok()) {
+    call.res().set_header("Retry-After", std::to_string(retry_after_s));
+    return s;
   }
   auto body = ParseJson(call.body());
   if (!body.ok()) return body.status();

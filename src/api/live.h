@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "cammio/status.h"
+#include "live/rate.h"
 #include "live/registry.h"
 #include "store/db.h"
 
@@ -78,6 +79,9 @@ class LiveRooms {
   void Tick();
 
   live::Registry& registry() { return registry_; }
+  // Each participant's budget of POST B/live/messages (live::kDefaultRateLimits),
+  // keyed "<invitation id>/<participant id>", timed by clock().NowMillis().
+  live::SenderBudgets& budgets() { return budgets_; }
   LiveTransport& transport() { return transport_; }
   const LiveSettings& settings() const { return settings_; }
   const Clock& clock() const { return clock_; }
@@ -99,6 +103,7 @@ class LiveRooms {
   LiveTransport& transport_;
   const LiveSettings settings_;
   live::Registry registry_;
+  live::SenderBudgets budgets_;
   std::mutex mu_;
   std::condition_variable wake_;
   bool stop_ = false;

@@ -6,8 +6,6 @@
 namespace cammio::live {
 namespace {
 
-constexpr size_t kChatKept = 50;
-
 std::string Quoted(const std::string& s) { return RenderJson(Value::String(s)); }
 
 Value ParticipantValue(const Participant& p) {
@@ -31,6 +29,31 @@ std::string EventFrame(const std::string& type, const std::string& json) {
 }
 
 std::string ParticipantJson(const Participant& p) { return RenderJson(ParticipantValue(p)); }
+
+Status CheckChatText(std::string_view text) {
+  if (text.size() > kMaxChatBytes) {
+    return Status::PayloadTooLarge("a chat line is at most 8 KiB of UTF-8 (" +
+                                   std::to_string(text.size()) + " bytes)");
+  }
+  size_t chars = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    chars += (c & 0xC0) != 0x80;
+    const bool c0 = (c < 0x20 && c != '\n' && c != '\t') || c == 0x7F;
+    const bool c1 = c == 0xC2 && i + 1 < text.size() &&
+                    static_cast<unsigned char>(text[i + 1]) >= 0x80 &&
+                    static_cast<unsigned char>(text[i + 1]) <= 0x9F;
+    if (c0 || c1) {
+      return Status::InvalidArgument(
+          "text must not hold control characters (only line feeds and tabs); character " +
+          std::to_string(chars) + " is one");
+    }
+  }
+  if (chars == 0 || chars > kMaxChatChars) {
+    return Status::InvalidArgument("text must have 1 to 2000 characters");
+  }
+  return Status::OK();
+}
 
 std::optional<int64_t> Room::lobby_opens_at() const {
   if (!rules_.scheduled_at) return std::nullopt;
@@ -66,9 +89,12 @@ Status Room::Join(const Participant& joiner, StreamId stream, int64_t now, Effec
   Participant p = joiner;
   auto it = present_.find(p.id);
   if (it != present_.end()) {
-    // A rejoin (reload): the old stream goes without a `left`; the state stays.
+    // A rejoin (reload, another window): the old stream is told `replaced`
+    // (so its page does not reconnect) and goes without a `left`; the state
+    // stays.
     p.audio = it->second.p.audio;
     p.video = it->second.p.video;
+    fx->frames.emplace_back(it->second.stream, EventFrame("replaced", "{}"));
     fx->closes.push_back(it->second.stream);
     present_.erase(it);
   }
@@ -178,8 +204,12 @@ Status Room::Chat(const std::string& from, const std::string& text, const std::s
   o.Set("at", Value::String(at_iso));
   std::string json = RenderJson(o);
   Broadcast(EventFrame("chat", json), "", fx);
+  chat_bytes_ += json.size();
   chat_.push_back(std::move(json));
-  if (chat_.size() > kChatKept) chat_.pop_front();
+  while (!chat_.empty() && (chat_.size() > kChatKept || chat_bytes_ > kWelcomeChatBytes)) {
+    chat_bytes_ -= chat_.front().size();
+    chat_.pop_front();
+  }
   return Status::OK();
 }
 

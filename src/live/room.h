@@ -19,6 +19,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -61,6 +62,21 @@ struct Effects {
 // One server-sent event: "event: <type>\ndata: <json>\n\n".
 std::string EventFrame(const std::string& type, const std::string& json);
 
+// Chat bounds. A line is 1..kMaxChatChars characters and at most
+// kMaxChatBytes of UTF-8; the history a `welcome` carries is the newest
+// whole lines, at most kChatKept of them and kWelcomeChatBytes of JSON (so a
+// welcome always fits a stream's queue, whatever the lines' escaping).
+inline constexpr size_t kMaxChatChars = 2000;
+inline constexpr size_t kMaxChatBytes = 8 * 1024;
+inline constexpr size_t kChatKept = 50;
+inline constexpr size_t kWelcomeChatBytes = 64 * 1024;
+
+// Whether `text` (valid UTF-8) may be a chat line: PayloadTooLarge above
+// kMaxChatBytes; InvalidArgument when empty, above kMaxChatChars, or holding
+// a control character (C0, DEL, C1) other than line feed and tab. The
+// details say which.
+Status CheckChatText(std::string_view text);
+
 class Room {
  public:
   explicit Room(RoomRules rules) : rules_(std::move(rules)) {}
@@ -72,9 +88,10 @@ class Room {
 
   // `p` joins with stream `stream`: Gone once ended, Conflict before the lobby
   // opens (the details name the time) or when max_participants are present,
-  // PermissionDenied-like Unauthenticated for a removed guest. A participant
-  // already present is rejoining: its old stream is closed without a `left`,
-  // the others get `joined` again. The joiner gets `welcome`.
+  // Gone for a removed guest. A participant already present is rejoining (a
+  // reload, or the same link in a second window): its old stream gets
+  // `replaced` {} and is closed, without a `left`; the others get `joined`
+  // again. The joiner gets `welcome`.
   Status Join(const Participant& p, StreamId stream, int64_t now, Effects* fx);
   // Whether Join would succeed now (the same checks, no change).
   Status CheckJoin(const std::string& id, int64_t now) const;
@@ -86,7 +103,8 @@ class Room {
   // Messages from participant `from`. Conflict when it is not present.
   Status Signal(const std::string& from, const std::string& to, const std::string& data_json,
                 Effects* fx);
-  // Chat goes to everyone present, the sender included (in one order).
+  // Chat goes to everyone present, the sender included (in one order), and
+  // into the history. The caller checked the text (CheckChatText).
   Status Chat(const std::string& from, const std::string& text, const std::string& at_iso,
               Effects* fx);
   Status SetState(const std::string& from, bool audio, bool video, Effects* fx);
@@ -136,6 +154,7 @@ class Room {
   std::map<std::string, Participant> known_;  // everyone who was present
   std::set<std::string> barred_;              // removed or deleted guests
   std::deque<std::string> chat_;              // the last chat events' JSON
+  size_t chat_bytes_ = 0;                     // their sizes' sum
   std::optional<int64_t> empty_since_;
   std::optional<int64_t> ended_at_;
 };

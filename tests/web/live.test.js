@@ -258,3 +258,41 @@ test('a call through coturn: relay candidates only, with time-limited TURN crede
       await turn.stop();
     }
   });
+
+test('the same link in a second window takes the room over; the first says so, stays out, and can take it back',
+  { timeout: 120000 }, async () => {
+    const server = await world.startServer();
+    const a = await api(server);
+    try {
+      const links = await liveInvitation(a, server, { live_recording: false });
+      const heading = 'This interview is open in another window';
+      const inRoom = (page) => until(`${page.url()} in the room`,
+                                     () => page.evaluate(() => !!window.CammioLive.self()), 15000);
+      const first = await newPage(browser);
+      await join(first, links.candidate, false);
+      await inRoom(first);
+      // A second tab of the same browser: it had joined, so straight in.
+      const second = await first.context().newPage();
+      second.on('pageerror', (e) => { second.errors = (second.errors || []).concat(String(e)); });
+      await second.goto(links.candidate);
+      await second.locator('#grid').waitFor();
+      await inRoom(second);
+      await first.getByRole('heading', { name: heading }).waitFor({ timeout: 15000 });
+      await shot(first, 'live-20-open-in-another-window');
+      // The first does not reconnect (an EventSource would within ~3 s) and
+      // so does not throw the second out.
+      await new Promise((r) => setTimeout(r, 6000));
+      assert.equal(await second.getByRole('heading', { name: heading }).count(), 0);
+      assert.equal(await second.locator('#grid').count(), 1);
+      // Taking it back here: the first rejoins, the second is told.
+      await first.getByRole('button', { name: 'Continue here' }).click();
+      await first.locator('#grid').waitFor();
+      await inRoom(first);
+      await second.getByRole('heading', { name: heading }).waitFor({ timeout: 15000 });
+      assert.deepEqual(first.errors || [], [], 'first: no script errors');
+      assert.deepEqual(second.errors || [], [], 'second: no script errors');
+    } finally {
+      await a.dispose();
+      await server.stop();
+    }
+  });

@@ -7,7 +7,10 @@
    Signalling (docs/web.md "The live room"): GET B/live (the room as this
    participant sees it, with ice_servers and ice_transport_policy), an
    EventSource on B/live/events (opening it joins; welcome, joined, left,
-   signal, chat, state, ended, removed) and POST B/live/messages.
+   signal, chat, state, ended, removed, replaced) and POST B/live/messages.
+   `replaced`: the same link joined from another window, which has the room
+   now; this page stops as on leaving (its recording is kept and sent) and
+   offers to take the room back here (a reload rejoins, replacing the other).
 
    Peers form a mesh: the newcomer (who gets `welcome`) offers to everyone
    present; the others wait for its offer. Each pair uses "perfect
@@ -53,7 +56,8 @@
   var queue = null;
   var progress = null;    // persisted upload progress (UploadQueue)
   var finished = false;   // left, ended or removed
-  var canRejoin = false;  // left by choice: the room may still be open
+  var canRejoin = false;  // left by choice or replaced: the room may still be open
+  var rejoinLabel = '';   // its button
   var ui = {};
   var cleanups = [];
 
@@ -240,6 +244,9 @@
     });
     on('ended', function (d) { finish('ended', d); });
     on('removed', function () { finish('removed'); });
+    // This link was opened in another window, which has the room now: no
+    // reconnecting (that would throw the other one out in turn).
+    on('replaced', function () { finish('replaced'); });
     es.onopen = function () { ui.status.textContent = ''; };
     es.onerror = function () {
       if (finished) return;
@@ -564,15 +571,20 @@
     finished = true;
     if (es) es.close();
     Object.keys(peers).forEach(closePeer);
-    progress.joined = false;
-    save();
+    if (why !== 'replaced') {  // replaced: the other window is in the room
+      progress.joined = false;
+      save();
+    }
     var title = why === 'ended' ? t('live_ended_title')
-      : why === 'removed' ? t('live_removed_title') : t('live_left_title');
+      : why === 'removed' ? t('live_removed_title')
+        : why === 'replaced' ? t('live_replaced_title') : t('live_left_title');
     var text = why === 'ended' ? t('live_ended_text', { name: nameOf(d && d.by) })
-      : why === 'removed' ? t('live_removed_text') : t('live_left_text');
+      : why === 'removed' ? t('live_removed_text')
+        : why === 'replaced' ? t('live_replaced_text') : t('live_left_text');
     stopRecording().then(recoverSegments).then(function () {
       if (stream) stream.getTracks().forEach(function (tr) { tr.stop(); });
-      canRejoin = why === 'left';
+      canRejoin = why === 'left' || why === 'replaced';
+      rejoinLabel = why === 'replaced' ? t('live_take_back') : t('live_join_again');
       // Nothing recorded: nothing to send (what was queued may be sent already).
       if (!Object.keys(progress.uploads).length) return done(title, text);
       uploadStep(title, text);
@@ -616,7 +628,7 @@
     show([h('h1', {}, title), text ? h('p', {}, text) : null,
           uploaded ? h('p', { 'class': 'ok', id: 'upload-done' }, t('live_upload_done')) : null,
           canRejoin ? h('div', { 'class': 'actions' },
-                        button(t('live_join_again'), function () { location.reload(); }, 'primary')) : null]);
+                        button(rejoinLabel, function () { location.reload(); }, 'primary')) : null]);
   }
 
   function busy() {
