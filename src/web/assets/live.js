@@ -231,7 +231,10 @@
       paintFlags(d.id);
       paintPeople();
     });
-    on('ended', function (d) { finish('ended', d); });
+    // `reason` revoked / deleted: the invitation went away (nothing is recorded).
+    on('ended', function (d) {
+      finish(d.reason === 'revoked' || d.reason === 'deleted' ? d.reason : 'ended', d);
+    });
     on('removed', function () { finish('removed'); });
     es.onopen = function () { ui.status.textContent = ''; };
     es.onerror = function () {
@@ -490,14 +493,17 @@
     Object.keys(peers).forEach(closePeer);
     progress.joined = false;
     save();
-    var title = why === 'ended' ? t('live_ended_title')
+    var closed = why === 'revoked' || why === 'deleted';
+    var title = closed ? t('live_closed_title') : why === 'ended' ? t('live_ended_title')
       : why === 'removed' ? t('live_removed_title') : t('live_left_title');
-    var text = why === 'ended' ? t('live_ended_text', { name: nameOf(d && d.by) })
+    var text = why === 'revoked' ? t('live_closed_revoked_text')
+      : why === 'deleted' ? t('live_closed_deleted_text')
+      : why === 'ended' ? t('live_ended_text', { name: nameOf(d && d.by) })
       : why === 'removed' ? t('live_removed_text') : t('live_left_text');
     stopRecording().then(function (blob) {
       if (stream) stream.getTracks().forEach(function (tr) { tr.stop(); });
       canRejoin = why === 'left';
-      if (!blob) return done(title, text);
+      if (!blob || closed) return done(title, text);
       return queue.add('recording-' + Date.now(), blob, 'live_recording', null).then(function () {
         uploadStep(title, text);
       });
