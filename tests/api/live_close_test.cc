@@ -7,7 +7,7 @@
 #include <doctest/doctest.h>
 
 #include "api/live.h"
-#include "ops/candidate_data.h"
+#include "store/erase.h"
 #include "store/invitations.h"
 #include "store/live_sessions.h"
 #include "testing/live_client.h"
@@ -85,7 +85,7 @@ TEST_CASE("live close: a revoke written by another process closes the room at th
   CHECK(server.live().registry().rooms() == 0);
 }
 
-TEST_CASE("live close: erasing the candidate ends the room under way, reason deleted") {
+TEST_CASE("live close: erasing the invitation ends the room under way, reason deleted") {
   TestServer server;
   Api api(server);
   LiveInvitation li = MakeLiveInvitation(api);
@@ -95,12 +95,15 @@ TEST_CASE("live close: erasing the candidate ends the room under way, reason del
   REQUIRE(iv.status() == 200);
   cand.Next("joined");  // candidate and interviewer met: the interview is under way
 
-  // `cammio candidate erase` (another process: the rooms learn it from the store).
-  ops::EraseResult erased;
-  REQUIRE(ops::EraseCandidate(server.store(), server.data_dir(), server.creds().account_id,
-                              "cand@example.test", server.clock().Now(), &erased)
+  // What `cammio candidate erase` (another process: the rooms learn it from
+  // the store) and data retention do to the invitation (store/erase.h).
+  REQUIRE(server.store()
+              .Write([&](Db& db) {
+                Eraser e(db, server.creds().account_id, server.data_dir() + "/media");
+                Status s = e.Invitation(li.invitation_id);
+                return s.ok() ? e.FinishMedia() : s;
+              })
               .ok());
-  CHECK(erased.counts.invitations == 1);
   server.live().Tick();
   for (EventStreamReader* r : {&cand, &iv}) {
     LiveFrame ended = r->Next("ended");
