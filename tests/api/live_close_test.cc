@@ -11,6 +11,7 @@
 #include "store/invitations.h"
 #include "store/live_sessions.h"
 #include "testing/live_client.h"
+#include "testing/wait.h"
 #include "util/time.h"
 
 namespace cammio::testing {
@@ -135,9 +136,12 @@ TEST_CASE("live close: a guest removed by the interviewer stays out after a rest
               .status == 204);
     CHECK(una.Next("removed").type == "removed");
   }
-  // The room is forgotten (empty, never started), then the process restarts.
-  server.live().Tick();
-  CHECK(server.live().registry().rooms() == 0);
+  // The room is forgotten (empty, never started: once the server saw the
+  // streams go), then the process restarts.
+  CHECK(WaitUntil([&] {
+    server.live().Tick();
+    return server.live().registry().rooms() == 0;
+  }));
   server.Restart();
   Api api2(server);
 
