@@ -89,6 +89,13 @@ Value InvitationDocument(const Invitation& inv, const PublicLinks& links,
   // automated answers stay as they were.
   if (inv.kind == "live") {
     o.Set("interviewer_url", Value::String(mail::InterviewerLink(links, inv.token, inv.id)));
+    // When each was first in the room (null until then): a no-show is told
+    // from a candidate who waited for an interviewer (docs/decisions.md).
+    auto joined = [](const std::optional<int64_t>& at) {
+      return at ? Value::Datetime(FormatUtc(*at)) : Value::Null();
+    };
+    o.Set("datetime_candidate_joined", joined(inv.candidate_joined_at));
+    o.Set("datetime_interviewer_joined", joined(inv.interviewer_joined_at));
   }
   o.Set("datetime_updated", Value::Datetime(FormatUtc(inv.updated_at)));
   if (guests != nullptr) {
@@ -276,12 +283,18 @@ Status UpdateInvitationHandler(Call& call) {
 }
 
 Status DeleteInvitationHandler(Call& call) {
+  int64_t revoked = 0;
   Status s = call.store().Write([&](Db& db) {
     auto inv = LoadScoped(db, call, call.Param("id"));
     if (!inv.ok()) return inv.status();
+    revoked = inv->id;
     return RevokeInvitation(db, call.account_id(), inv->id, call.now());
   });
   if (!s.ok()) return s;
+  // A live interview's room closes with it (everyone is told `ended`).
+  if (call.ctx().live != nullptr) {
+    call.ctx().live->registry().Close(revoked, "revoked", FormatUtc(call.now()));
+  }
   call.Reply(200, Value::Wrap("result", Value::String("INVITATION_DELETED")));
   return Status::OK();
 }

@@ -7,7 +7,10 @@
 
 #include "api/call.h"
 #include "api/live_link.h"
+#include "api/router.h"
+#include "store/live_sessions.h"
 #include "util/crypto.h"
+#include "util/log.h"
 #include "util/time.h"
 
 namespace cammio {
@@ -130,6 +133,20 @@ Result<bool> BoolMember(const Value& body, const char* name) {
   return v->as_bool();
 }
 
+// A guest removed from room `invitation_id` (`target` "guest-<id>", present
+// there, so the invitation's) is barred in the store too: its link answers
+// 410 also once the room is forgotten or after a restart.
+Status KeepRemoved(Call& call, int64_t invitation_id, const std::string& target) {
+  int64_t guest_id = 0;
+  if (!ParseId(std::string_view(target).substr(6), &guest_id)) {
+    return Status::InvalidArgument("only a guest can be removed");
+  }
+  Status s =
+      call.store().Write([&](Db& db) { return RememberRemovedGuest(db, guest_id, invitation_id); });
+  if (!s.ok()) LogWarn("live: the removal of " + target + " not saved: " + s.details());
+  return s;
+}
+
 Status Dispatch(Call& call, LiveRooms& rooms, const LiveLink& link, const Value& body) {
   auto type = StringMember(body, "type");
   if (!type.ok()) return type.status();
@@ -172,6 +189,10 @@ Status Dispatch(Call& call, LiveRooms& rooms, const LiveLink& link, const Value&
     auto id = StringMember(body, "id");
     if (!id.ok()) return id.status();
     change = reg.Remove(inv, me, *id, now);
+    if (change.ok()) {
+      Status kept = KeepRemoved(call, inv, *id);
+      if (!kept.ok()) return kept;
+    }
   } else {
     return Status::InvalidArgument("unknown message type");
   }

@@ -75,8 +75,15 @@ class LiveRooms {
   // writes their interviews when nobody comes back. Errors are logged.
   void Recover();
   void Stop();
-  // One tick now (tests call it instead of waiting for the thread).
+  // One tick now (tests call it instead of waiting for the thread): first
+  // CloseGoneRooms, then the registry's tick and the due completions.
   void Tick();
+  // Closes the rooms in memory whose invitation was revoked or deleted in
+  // the store meanwhile (live::Registry::Close, reason "revoked" or
+  // "deleted"): by another process (`cammio candidate erase`), by data
+  // retention, or by a request that raced a join. The API's own revoke
+  // closes its room at once. Errors are logged; the next tick tries again.
+  void CloseGoneRooms(int64_t now);
 
   live::Registry& registry() { return registry_; }
   // Each participant's budget of POST B/live/messages (live::kDefaultRateLimits),

@@ -159,6 +159,7 @@ void LiveRooms::Loop() {
 
 void LiveRooms::Tick() {
   const int64_t now = clock_.Now();
+  CloseGoneRooms(now);
   for (const live::Change& c : registry_.Tick(now)) Persist(c, now);
   RaiseDueCompletions(now);
 }
@@ -194,9 +195,11 @@ Status LiveRooms::Persist(const live::Change& change, int64_t now) {
   Status s = store_.Write([&](Db& db) {
     raised = false;
     auto token = GetInvitationTokenOf(db, change.invitation_id);
+    if (token.status().IsNotFound()) return Status::OK();  // deleted: its room is closed
     if (!token.ok()) return token.status();
     auto inv = GetInvitationByToken(db, *token);
     if (!inv.ok()) return inv.status();
+    if (inv->status == "revoked") return Status::OK();  // nothing more is written for it
     if (change.ended) return WriteEnd(db, events_, *inv, change, now, &raised);
     Status w;
     if (change.first_presence) {

@@ -95,6 +95,13 @@ Status LoadLiveLinkAnyState(Db& db, LiveBase base, const std::string& token, Liv
 Status LoadLiveLink(Db& db, LiveBase base, const std::string& token, LiveLink* out) {
   Status s = LoadLiveLinkAnyState(db, base, token, out);
   if (!s.ok()) return s;
+  if (base == LiveBase::kGuest) {
+    int64_t guest_id = 0;
+    if (!TokenId(token, &guest_id)) return Unknown();
+    auto removed = IsGuestRemoved(db, guest_id);
+    if (!removed.ok()) return removed.status();
+    if (*removed) return Status::Gone("the interviewer removed this guest from the interview");
+  }
   if (out->invitation.status == "completed" || (out->session && out->session->ended_at)) {
     return Status::Gone("this interview has ended");
   }

@@ -31,12 +31,13 @@ struct LiveLink {
 };
 
 // Resolves `token` under `base`: NotFound for an unknown link (or a wrong
-// token), Gone for a revoked invitation, a deleted guest or an ended
-// interview (the details say which), PreconditionFailed when the vacancy is
-// not live.
+// token), Gone for a revoked invitation, a deleted guest, a guest the
+// interviewer removed from the room (store/live_sessions.h IsGuestRemoved)
+// or an ended interview (the details say which), PreconditionFailed when
+// the vacancy is not live.
 Status LoadLiveLink(Db& db, LiveBase base, const std::string& token, LiveLink* out);
-// As LoadLiveLink, but an ended interview is not refused (the recordings'
-// uploads after the end).
+// As LoadLiveLink, but neither an ended interview nor a removed guest is
+// refused (the recordings' uploads after the end or the removal).
 Status LoadLiveLinkAnyState(Db& db, LiveBase base, const std::string& token, LiveLink* out);
 
 // Inside a write: raises the completion event of session `s` (once).

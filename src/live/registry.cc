@@ -7,6 +7,11 @@ namespace {
 
 Status NotInRoom() { return Status::Conflict("this participant has no open stream in the room"); }
 
+Status ClosedAs(const std::string& reason) {
+  return Status::Gone(reason == "revoked" ? "this invitation was revoked"
+                                          : "this interview was deleted");
+}
+
 }  // namespace
 
 Room* Registry::Find(int64_t invitation_id) {
@@ -59,11 +64,15 @@ Result<Change> Registry::Join(const RoomRules& rules, const Participant& p, int6
   {
     Lock lock(mu_);
     if (ended_.count(rules.invitation_id) != 0) return Status::Gone("this interview has ended");
+    auto closed = closed_.find(rules.invitation_id);
+    if (closed != closed_.end()) return ClosedAs(closed->second);
     Room* room = Find(rules.invitation_id);
     std::unique_ptr<Room> made;
     if (room == nullptr) {
       made = std::make_unique<Room>(rules);
       room = made.get();
+    } else {
+      room->Refresh(rules);
     }
     Status s = room->CheckJoin(p.id, now);
     if (!s.ok()) return s;
@@ -83,7 +92,10 @@ Result<Change> Registry::Join(const RoomRules& rules, const Participant& p, int6
 
 void Registry::Restore(const RoomRules& rules, int64_t now) {
   Lock lock(mu_);
-  if (ended_.count(rules.invitation_id) != 0 || Find(rules.invitation_id) != nullptr) return;
+  if (ended_.count(rules.invitation_id) != 0 || closed_.count(rules.invitation_id) != 0 ||
+      Find(rules.invitation_id) != nullptr) {
+    return;
+  }
   auto room = std::make_unique<Room>(rules);
   room->EmptySince(now);
   rooms_[rules.invitation_id] = std::move(room);
@@ -91,10 +103,15 @@ void Registry::Restore(const RoomRules& rules, int64_t now) {
 
 std::string Registry::StateOf(const RoomRules& rules, int64_t now) const {
   Lock lock(mu_);
-  if (ended_.count(rules.invitation_id) != 0) return "ended";
+  if (ended_.count(rules.invitation_id) != 0 || closed_.count(rules.invitation_id) != 0) {
+    return "ended";
+  }
   auto it = rooms_.find(rules.invitation_id);
-  if (it != rooms_.end()) return it->second->StateAt(now);
-  return Room(rules).StateAt(now);
+  if (it == rooms_.end()) return Room(rules).StateAt(now);
+  if (it->second->ended()) return "ended";
+  RoomRules now_ruled = rules;  // the room as the next join would see it
+  now_ruled.started_at = it->second->started_at();
+  return Room(now_ruled).StateAt(now);
 }
 
 Change Registry::StreamClosed(StreamId id, int64_t now) {
@@ -214,6 +231,29 @@ void Registry::Expel(int64_t invitation_id, const std::string& target, int64_t n
     closes = Apply(fx);
   }
   Closed(closes);
+}
+
+void Registry::Close(int64_t invitation_id, const std::string& reason, const std::string& at_iso) {
+  std::vector<StreamId> closes;
+  {
+    Lock lock(mu_);
+    closed_[invitation_id] = reason;
+    unsaved_.erase(invitation_id);
+    Room* room = Find(invitation_id);
+    if (room == nullptr) return;
+    Effects fx;
+    room->Close(reason, at_iso, &fx);
+    closes = Apply(fx);
+    Forget(invitation_id);
+  }
+  Closed(closes);
+}
+
+std::vector<int64_t> Registry::RoomIds() const {
+  Lock lock(mu_);
+  std::vector<int64_t> ids;
+  for (const auto& [id, room] : rooms_) ids.push_back(id);
+  return ids;
 }
 
 std::vector<Change> Registry::Tick(int64_t now) {

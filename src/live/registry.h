@@ -61,7 +61,9 @@ class Registry {
   Registry& operator=(const Registry&) = delete;
 
   // Participant `p` joins the room of rules.invitation_id (made from `rules`
-  // when it is not in memory). When Room::Join's checks pass, `open_stream`
+  // when it is not in memory; a room in memory takes the schedule and limits
+  // of `rules`, so a reschedule applies at the next join). Gone for a room
+  // closed by Close. When Room::Join's checks pass, `open_stream`
   // is called (under the lock) to answer the request as a stream and give
   // its id (0: no stream could be opened -> Unavailable, nothing changed);
   // the welcome and joined frames follow. The room's refusals otherwise
@@ -92,6 +94,16 @@ class Registry {
                         int64_t now);
   // A deleted guest: dropped from its room (told `removed`), barred from it.
   void Expel(int64_t invitation_id, const std::string& target, int64_t now);
+  // The invitation was revoked or deleted (`reason` "revoked" | "deleted"),
+  // and that write committed: everyone present gets `ended` {reason, at},
+  // their streams close and the room is forgotten, with nothing to persist
+  // (no Change; an end not yet saved is dropped too). Joins are refused
+  // (Gone) from then on in this process, also when no room was in memory, so
+  // a join that read the invitation before the revoke cannot reopen it.
+  void Close(int64_t invitation_id, const std::string& reason, const std::string& at_iso);
+  // The invitations of the rooms in memory (for checking them against the
+  // store: LiveRooms::Tick closes those revoked or deleted meanwhile).
+  std::vector<int64_t> RoomIds() const;
   // Ends the rooms whose empty-room grace ran out (their Changes), hands out
   // again the ends that failed to save (EndSaved false), and forgets empty
   // rooms where candidate and interviewer never met.
@@ -117,9 +129,10 @@ class Registry {
   Outbox& outbox_;
   mutable std::mutex mu_;
   std::map<int64_t, std::unique_ptr<Room>> rooms_;
-  std::map<StreamId, int64_t> streams_;  // open stream -> its room
-  std::set<int64_t> ended_;              // rooms whose end was saved in this process
-  std::set<int64_t> unsaved_;            // ended rooms whose end's write failed
+  std::map<StreamId, int64_t> streams_;    // open stream -> its room
+  std::set<int64_t> ended_;                // rooms whose end was saved in this process
+  std::set<int64_t> unsaved_;              // ended rooms whose end's write failed
+  std::map<int64_t, std::string> closed_;  // closed rooms (Close) and the reason
 };
 
 }  // namespace cammio::live

@@ -63,7 +63,7 @@ std::optional<int64_t> Room::lobby_opens_at() const {
 std::string Room::StateAt(int64_t now) const {
   if (ended()) return "ended";
   auto opens = lobby_opens_at();
-  if (opens && now < *opens) return "waiting";
+  if (opens && now < *opens && !rules_.started_at) return "waiting";
   return "open";
 }
 
@@ -73,7 +73,7 @@ Status Room::CheckJoin(const std::string& id, int64_t now) const {
     return Status::Gone("this guest was removed from the interview");
   }
   auto opens = lobby_opens_at();
-  if (opens && now < *opens) {
+  if (opens && now < *opens && !rules_.started_at) {
     return Status::Conflict("the room opens at " + FormatUtc(*opens));
   }
   if (present_.count(id) == 0 && present_.size() >= rules_.max_participants) {
@@ -265,6 +265,21 @@ void Room::Expel(const std::string& target, int64_t now, Effects* fx) {
   fx->frames.emplace_back(it->second.stream, EventFrame("removed", "{}"));
   fx->closes.push_back(it->second.stream);
   Detach(target, "removed", now, fx);
+}
+
+void Room::Close(const std::string& reason, const std::string& at_iso, Effects* fx) {
+  Broadcast(
+      EventFrame("ended", "{\"reason\":" + Quoted(reason) + ",\"at\":" + Quoted(at_iso) + "}"), "",
+      fx);
+  for (const auto& [id, present] : present_) fx->closes.push_back(present.stream);
+  present_.clear();
+}
+
+void Room::Refresh(const RoomRules& rules) {
+  rules_.scheduled_at = rules.scheduled_at;
+  rules_.lobby_seconds = rules.lobby_seconds;
+  rules_.empty_grace_s = rules.empty_grace_s;
+  rules_.max_participants = rules.max_participants;
 }
 
 bool Room::Tick(int64_t now, Effects* fx) {

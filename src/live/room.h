@@ -87,11 +87,12 @@ class Room {
   std::string StateAt(int64_t now) const;
 
   // `p` joins with stream `stream`: Gone once ended, Conflict before the lobby
-  // opens (the details name the time) or when max_participants are present,
-  // Gone for a removed guest. A participant already present is rejoining (a
-  // reload, or the same link in a second window): its old stream gets
-  // `replaced` {} and is closed, without a `left`; the others get `joined`
-  // again. The joiner gets `welcome`.
+  // opens (the details name the time; not once candidate and interviewer
+  // met, so a reschedule during the interview locks nobody out) or when
+  // max_participants are present, Gone for a removed guest. A participant
+  // already present is rejoining (a reload, or the same link in a second
+  // window): its old stream gets `replaced` {} and is closed, without a
+  // `left`; the others get `joined` again. The joiner gets `welcome`.
   Status Join(const Participant& p, StreamId stream, int64_t now, Effects* fx);
   // Whether Join would succeed now (the same checks, no change).
   Status CheckJoin(const std::string& id, int64_t now) const;
@@ -117,6 +118,15 @@ class Room {
   Status Remove(const std::string& from, const std::string& target, int64_t now, Effects* fx);
   // A deleted guest: as Remove, by nobody; a guest not present is only barred.
   void Expel(const std::string& target, int64_t now, Effects* fx);
+  // The invitation was revoked or deleted (`reason` "revoked" | "deleted"):
+  // everyone present gets `ended` {reason, at}, every stream is closed. The
+  // room is not ended in the store's sense (no end is written for it); the
+  // registry forgets it.
+  void Close(const std::string& reason, const std::string& at_iso, Effects* fx);
+  // The invitation's rules as they are now (a reschedule): the lobby, the
+  // schedule and the limits are taken from `rules`; what the room remembers
+  // (the start, who was present) stays.
+  void Refresh(const RoomRules& rules);
   // A room rebuilt after a restart: nobody is present, empty since `since`,
   // so the grace ends it unless someone comes back.
   void EmptySince(int64_t since) { empty_since_ = since; }

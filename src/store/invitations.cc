@@ -8,7 +8,11 @@ namespace {
   "i.datetime_scheduled, i.datetime_scheduled_ts, c.email, i.candidate_name, i.candidate_phone, " \
   "i.candidate_gender, i.interviewer_name, i.interviewer_email, i.callback_params, "              \
   "i.redirect_url, i.token, i.created_at, i.updated_at, v.title, v.kind, v.scope, "               \
-  "v.reference_id, (SELECT COUNT(*) FROM questions q WHERE q.vacancy_id = v.id) "                 \
+  "v.reference_id, (SELECT COUNT(*) FROM questions q WHERE q.vacancy_id = v.id), "                \
+  "(SELECT p.first_at FROM live_presence p "                                                      \
+  "WHERE p.invitation_id = i.id AND p.participant = 'candidate'), "                               \
+  "(SELECT p.first_at FROM live_presence p "                                                      \
+  "WHERE p.invitation_id = i.id AND p.participant = 'interviewer') "                              \
   "FROM invitations i JOIN candidates c ON c.id = i.candidate_id "                                \
   "JOIN vacancies v ON v.id = i.vacancy_id "
 
@@ -97,6 +101,8 @@ Invitation FromRow(const Stmt& st) {
   i.scope = st.Text(21);
   i.reference_id = st.OptText(22);
   i.num_of_questions = st.Int(23);
+  i.candidate_joined_at = st.OptInt(24);
+  i.interviewer_joined_at = st.OptInt(25);
   return i;
 }
 

@@ -38,6 +38,9 @@ struct Invitation {
   std::string title, kind, scope;
   std::optional<std::string> reference_id;
   int64_t num_of_questions = 0;
+  // From the live room's presence (live_presence), on read: when the
+  // candidate and the interviewer were first in the room (live only).
+  std::optional<int64_t> candidate_joined_at, interviewer_joined_at;
 };
 
 struct InvitationFilter {

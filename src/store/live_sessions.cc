@@ -164,6 +164,17 @@ Result<int64_t> DeletedGuestInvitation(Db& db, int64_t guest_id) {
   return Status::NotFound("no deleted guest " + std::to_string(guest_id));
 }
 
+Status RememberRemovedGuest(Db& db, int64_t guest_id, int64_t invitation_id) {
+  return RememberDeletedGuest(db, guest_id, invitation_id);
+}
+
+Result<bool> IsGuestRemoved(Db& db, int64_t guest_id) {
+  auto inv = DeletedGuestInvitation(db, guest_id);
+  if (inv.ok()) return true;
+  if (inv.status().IsNotFound()) return false;
+  return inv.status();
+}
+
 Result<std::optional<std::string>> GetUploadParticipant(Db& db, int64_t upload_id) {
   Stmt st = db.Prepare(kSelectUploadParticipant);
   st.Bind(1, upload_id);

@@ -1,10 +1,10 @@
 // What a live interview's room leaves behind that must survive a restart
 // (schema/015_live_sessions.sql): when candidate and interviewer first met,
 // who was present, when it ended, the interview the end made and whether its
-// completion event was raised; the guests deleted from an invitation (their
-// link answers 410); and the participant of a live recording's upload
-// (its segments and rows: store/live_recordings.h). Writers run inside Store::Write, readers in
-// Store::Read.
+// completion event was raised; the guests deleted from an invitation or
+// removed from its room (their link answers 410); and the participant of a
+// live recording's upload (its segments and rows: store/live_recordings.h).
+// Writers run inside Store::Write, readers in Store::Read.
 #pragma once
 
 #include <cstdint>
@@ -61,6 +61,15 @@ Result<std::string> GetInvitationTokenOf(Db& db, int64_t invitation_id);
 Status RememberDeletedGuest(Db& db, int64_t guest_id, int64_t invitation_id);
 // The invitation of a deleted guest, or NotFound.
 Result<int64_t> DeletedGuestInvitation(Db& db, int64_t guest_id);
+// Guest `guest_id` of `invitation_id` was removed from the room by the
+// interviewer: barred from it for good (across a restart). Kept with the
+// deleted guests (deleted_guests), whose guests row is gone; a removed
+// guest's row stays (it is still the invitation's guest). Removing twice,
+// or deleting a removed guest, changes nothing more.
+Status RememberRemovedGuest(Db& db, int64_t guest_id, int64_t invitation_id);
+// Whether guest `guest_id` (a guest row that exists) was removed from its
+// invitation's room.
+Result<bool> IsGuestRemoved(Db& db, int64_t guest_id);
 
 // nullopt for an upload without one (the automated flow's).
 Result<std::optional<std::string>> GetUploadParticipant(Db& db, int64_t upload_id);

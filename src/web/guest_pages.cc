@@ -8,6 +8,7 @@
 #include "config/public_links.h"
 #include "mail/enqueue.h"
 #include "store/invitations.h"
+#include "store/live_sessions.h"
 #include "store/vacancies.h"
 #include "store/web_links.h"
 #include "util/crypto.h"
@@ -24,6 +25,7 @@ struct GuestView {
   GuestOfInvitation guest;
   Invitation invitation;
   Vacancy vacancy;
+  bool removed = false;  // by the interviewer, from the room
 };
 
 Status UnknownLink() { return Status::NotFound("this guest link is not known"); }
@@ -47,6 +49,9 @@ Status LoadGuestView(Call& call, GuestView* out) {
     if (!inv.ok()) return inv.status();
     auto v = GetVacancyRow(db, inv->account_id, inv->vacancy_id);
     if (!v.ok()) return v.status();
+    auto removed = IsGuestRemoved(db, guest_id);
+    if (!removed.ok()) return removed.status();
+    out->removed = *removed;
     out->guest = std::move(g.value());
     out->invitation = std::move(inv.value());
     out->vacancy = std::move(v.value());
@@ -86,6 +91,7 @@ Status GuestPageHandler(Call& call) {
   link.interviewer_name = InterviewerName(g.invitation, g.vacancy, g.guest.inviter_name);
   link.invitation = &g.invitation;
   link.vacancy = &g.vacancy;
+  link.removed = g.removed;
   return ReplyLivePage(call, link, lang);
 }
 

@@ -51,14 +51,17 @@ Page LivePage(const LiveLink& link, const std::string& lang, const std::string& 
   return p;
 }
 
-void ReplyEnded(Call& call, const LiveLink& link, const std::string& lang) {
-  const std::string title = Text(lang, "live_over_title");
+// The room cannot be entered any more (410): `title_key` and `text_key` say
+// why; live.js still runs, so an upload this browser had not finished goes on.
+void ReplyEnded(Call& call, const LiveLink& link, const std::string& lang,
+                const char* title_key = "live_over_title",
+                const char* text_key = "live_over_text") {
+  const std::string title = Text(lang, title_key);
   Page p = LivePage(link, lang, title);
   p.body = AppHtml(link, lang,
                    "<section class=\"card message\">\n<h1 tabindex=\"-1\">" + Escape(title) +
                        "</h1>\n<p class=\"text\">" +
-                       Escape(Format(lang, "live_over_text", TextVars(link, lang))) +
-                       "</p>\n</section>\n",
+                       Escape(Format(lang, text_key, TextVars(link, lang))) + "</p>\n</section>\n",
                    true);
   ReplyPage(call.res(), 410, p);
 }
@@ -110,6 +113,8 @@ Status ReplyLivePage(Call& call, LiveLink link, const std::string& lang) {
   if (inv.status == "revoked") {
     ReplyMessage(call.res(), 410, lang, Text(lang, "live_revoked_title"),
                  Format(lang, "live_revoked_text", vars));
+  } else if (link.removed) {
+    ReplyEnded(call, link, lang, "live_removed_title", "live_removed_text");
   } else if (ended) {
     ReplyEnded(call, link, lang);
   } else if (inv.datetime_scheduled_ts &&

@@ -6,7 +6,8 @@
 // under the same link; otherwise a page that says why, in the vacancy's
 // language, and changes nothing: before the lobby opens (200, says when),
 // after the end (410; it still runs live.js so an unfinished upload of this
-// browser continues), a withdrawn invitation (410).
+// browser continues), a guest removed from the room by the interviewer
+// (410, as after the end), a withdrawn invitation (410).
 //
 // Thread-safety: pure functions of their arguments and the Call.
 #pragma once
@@ -32,6 +33,7 @@ struct LiveLink {
   const Invitation* invitation = nullptr;
   const Vacancy* vacancy = nullptr;
   int64_t lobby_minutes = kLobbyMinutes;  // set by ReplyLivePage
+  bool removed = false;                   // a guest the interviewer removed from the room
 };
 
 // Who interviews on `inv`: its interviewer_name, else `inviter` (the user who

@@ -204,11 +204,14 @@ test('three participants meet, chat, rejoin; a guest is removed; the end leaves 
                               60000);
       assert.equal(hit.method, 'POST');
 
-      // The links after the end: 410, the page says so; nothing changed.
-      for (const url of [links.candidate, links.interviewer, links.guest]) {
+      // The links after the end: 410, the page says so (the removed guest's
+      // that it was removed); nothing changed.
+      for (const [url, heading] of [[links.candidate, 'This interview has ended'],
+                                    [links.interviewer, 'This interview has ended'],
+                                    [links.guest, 'You were removed from the interview']]) {
         const res = await pages.candidate.goto(url);
         assert.equal(res.status(), 410);
-        await pages.candidate.getByRole('heading', { name: 'This interview has ended' }).waitFor();
+        await pages.candidate.getByRole('heading', { name: heading }).waitFor();
       }
     } finally {
       await a.dispose();

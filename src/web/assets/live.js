@@ -242,7 +242,10 @@
       paintFlags(d.id);
       paintPeople();
     });
-    on('ended', function (d) { finish('ended', d); });
+    // `reason` revoked / deleted: the invitation went away (nothing is recorded).
+    on('ended', function (d) {
+      finish(d.reason === 'revoked' || d.reason === 'deleted' ? d.reason : 'ended', d);
+    });
     on('removed', function () { finish('removed'); });
     // This link was opened in another window, which has the room now: no
     // reconnecting (that would throw the other one out in turn).
@@ -575,18 +578,21 @@
       progress.joined = false;
       save();
     }
-    var title = why === 'ended' ? t('live_ended_title')
+    var closed = why === 'revoked' || why === 'deleted';
+    var title = closed ? t('live_closed_title') : why === 'ended' ? t('live_ended_title')
       : why === 'removed' ? t('live_removed_title')
         : why === 'replaced' ? t('live_replaced_title') : t('live_left_title');
-    var text = why === 'ended' ? t('live_ended_text', { name: nameOf(d && d.by) })
+    var text = why === 'revoked' ? t('live_closed_revoked_text')
+      : why === 'deleted' ? t('live_closed_deleted_text')
+      : why === 'ended' ? t('live_ended_text', { name: nameOf(d && d.by) })
       : why === 'removed' ? t('live_removed_text')
         : why === 'replaced' ? t('live_replaced_text') : t('live_left_text');
-    stopRecording().then(recoverSegments).then(function () {
+    stopRecording().then(function () { return closed ? null : recoverSegments(); }).then(function () {
       if (stream) stream.getTracks().forEach(function (tr) { tr.stop(); });
       canRejoin = why === 'left' || why === 'replaced';
       rejoinLabel = why === 'replaced' ? t('live_take_back') : t('live_join_again');
-      // Nothing recorded: nothing to send (what was queued may be sent already).
-      if (!Object.keys(progress.uploads).length) return done(title, text);
+      // Nothing recorded, or nowhere to send it (what was queued may be sent already).
+      if (closed || !Object.keys(progress.uploads).length) return done(title, text);
       uploadStep(title, text);
     });
   }
