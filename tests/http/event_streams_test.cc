@@ -31,6 +31,7 @@
 #include "http/tls_listener.h"
 #include "http/worker_pool.h"
 #include "testing/raw_http.h"
+#include "testing/sanitizer.h"
 #include "testing/wait.h"
 
 namespace cammio::http {
@@ -51,13 +52,6 @@ using testing::WaitUntil;
 // sanitizer's allocator reports, which is what RSS tracks in release.
 // TLS handshakes there are ~15 times slower: the many-stream tests open
 // 100 streams instead of 300 (the bound scales with the count).
-#if defined(__SANITIZE_ADDRESS__)
-#define CAMMIO_TEST_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define CAMMIO_TEST_ASAN 1
-#endif
-#endif
 #ifdef CAMMIO_TEST_ASAN
 #include <sanitizer/allocator_interface.h>
 constexpr int kManyStreams = 100;
