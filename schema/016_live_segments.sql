@@ -13,3 +13,11 @@ ALTER TABLE uploads ADD COLUMN recorded_at INTEGER;
 -- recordings.recorded_at: the segment's uploads.recorded_at.
 ALTER TABLE recordings ADD COLUMN upload_id INTEGER;
 ALTER TABLE recordings ADD COLUMN recorded_at INTEGER;
+-- uploads.visit: the participant's visit (join) of the room during which the
+-- segment was recorded, as its page says (1 = the first; 0: not said);
+-- NULL for every other upload.
+-- live_presence.visits: how many times the participant joined the room. The
+-- completion event waits for a segment of each participant's last visit
+-- (api/live_recordings.h).
+ALTER TABLE uploads ADD COLUMN visit INTEGER;
+ALTER TABLE live_presence ADD COLUMN visits INTEGER NOT NULL DEFAULT 0;

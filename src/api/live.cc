@@ -33,7 +33,10 @@ live::RoomRules RulesOf(const LiveLink& link, const LiveSettings& settings) {
   r.max_participants = kMaxParticipants;
   if (link.session) {
     r.started_at = link.session->started_at;
-    for (const LivePresence& p : link.session->present) r.ever_present.insert(p.participant);
+    for (const LivePresence& p : link.session->present) {
+      r.ever_present.insert(p.participant);
+      r.visits[p.participant] = p.visits;
+    }
   }
   return r;
 }

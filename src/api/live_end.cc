@@ -28,7 +28,9 @@ namespace {
 Status WritePresence(Db& db, const Invitation& inv, const live::Change& change, int64_t at,
                      int64_t now) {
   for (const auto& [id, p] : change.present) {
-    Status s = RecordLivePresence(db, inv.account_id, inv.id, LivePresence{id, p.name, at}, now);
+    auto visits = change.visits.find(id);
+    const int64_t n = visits == change.visits.end() ? 0 : visits->second;
+    Status s = RecordLivePresence(db, inv.account_id, inv.id, LivePresence{id, p.name, at, n}, now);
     if (!s.ok()) return s;
   }
   if (!change.started_at) return Status::OK();
@@ -124,7 +126,10 @@ void LiveRooms::Recover() {
     r.lobby_seconds = settings_.lobby_minutes * 60;
     r.empty_grace_s = settings_.empty_grace_s;
     r.started_at = unended[i].started_at;
-    for (const LivePresence& p : unended[i].present) r.ever_present.insert(p.participant);
+    for (const LivePresence& p : unended[i].present) {
+      r.ever_present.insert(p.participant);
+      r.visits[p.participant] = p.visits;
+    }
     registry_.Restore(r, now);
   }
 }
@@ -202,9 +207,10 @@ Status LiveRooms::Persist(const live::Change& change, int64_t now) {
     if (inv->status == "revoked") return Status::OK();  // nothing more is written for it
     if (change.ended) return WriteEnd(db, events_, *inv, change, now, &raised);
     Status w;
-    if (change.first_presence) {
-      auto it = change.present.find(*change.first_presence);
-      LivePresence p{*change.first_presence, "", now};
+    // A join: its participant's presence (made on the first) and visits.
+    for (const auto& [id, n] : change.visits) {
+      auto it = change.present.find(id);
+      LivePresence p{id, "", now, n};
       if (it != change.present.end()) p.name = it->second.name;
       w = RecordLivePresence(db, inv->account_id, change.invitation_id, p, now);
       if (!w.ok()) return w;

@@ -46,11 +46,39 @@ struct Rows {
     }
     return nullptr;
   }
+  // The rows of a participant's segments `mine` (nullptr: its waiting row),
+  // by index: first each segment's own row, then the waiting row (a row of
+  // the participant without a segment) for mine[last], then such rows for
+  // the rest; nullptr where none is left.
+  std::vector<LiveRecordingRow*> TakeAll(const std::string& participant,
+                                         const std::vector<const LiveSegment*>& mine, size_t last) {
+    std::vector<LiveRecordingRow*> out(mine.size(), nullptr);
+    for (size_t k = 0; k < mine.size(); ++k) {
+      for (size_t i = 0; mine[k] && !out[k] && i < rows.size(); ++i) {
+        if (!used[i] && rows[i].upload_id == mine[k]->upload_id) out[k] = Use(i);
+      }
+    }
+    if (last < mine.size() && !out[last]) out[last] = Take(participant, mine[last]);
+    for (size_t k = 0; k < mine.size(); ++k) {
+      if (!out[k]) out[k] = Take(participant, mine[k]);
+    }
+    return out;
+  }
   LiveRecordingRow* Use(size_t i) {
     used[i] = true;
     return &rows[i];
   }
 };
+
+// The index in `mine` of the first segment of the participant's last visit
+// (visit >= `visits`, the count of its joins), or mine.size() when none is
+// known yet.
+size_t LastVisit(const std::vector<const LiveSegment*>& mine, int64_t visits) {
+  for (size_t k = 0; k < mine.size(); ++k) {
+    if (mine[k]->visit >= visits) return k;
+  }
+  return mine.size();
+}
 
 bool Same(const LiveRecordingRow& a, const LiveRecordingRow& b) {
   return a.index == b.index && a.title == b.title && a.participant == b.participant &&
@@ -74,10 +102,14 @@ Status Wanted(Db& db, int64_t invitation_id, Rows* have, bool frozen,
     for (const LiveSegment& seg : segments) {
       if (seg.participant == p.participant) mine.push_back(&seg);
     }
-    if (mine.empty()) mine.push_back(nullptr);  // a row that waits for its first segment
+    // The segment of its last visit takes the waiting row; until it is
+    // known, a row waits for it (after the participant's other segments).
+    const size_t last = LastVisit(mine, p.visits);
+    if (last == mine.size()) mine.push_back(nullptr);
+    std::vector<LiveRecordingRow*> olds = have->TakeAll(p.participant, mine, last);
     for (size_t k = 0; k < mine.size(); ++k) {
       const LiveSegment* seg = mine[k];
-      LiveRecordingRow* old = have->Take(p.participant, seg);
+      LiveRecordingRow* old = olds[k];
       if (frozen) {  // after the completion event: no new row, only videos
         if (!old) continue;
         LiveRecordingRow row = *old;

@@ -4,9 +4,13 @@
 // the interview has one row per segment of each participant who was present:
 // the candidate's first, then the interviewer's, then the guests' in order
 // of arrival, each participant's in recording order (store/live_recordings.h
-// LiveSegment::recorded_at). A participant none of whose segments is known
-// has one row without a video, which its first segment takes. Titles are
-// "Candidate: Cora", with several segments "Candidate: Cora (part 2)".
+// LiveSegment::recorded_at). Each join of the room is a visit of its
+// participant (live_presence.visits counts them; the page tags each segment
+// with the visit it was recorded in): until a segment of the participant's
+// last visit (visit >= its count) is known, the participant has one more row
+// without a video, after its other segments, which that segment takes. So
+// the completion event waits for the recording after a reload or a crash.
+// Titles are "Candidate: Cora", with several rows "Candidate: Cora (part 2)".
 //
 // Thread-safety: functions over a Db inside the caller's Store::Write.
 #pragma once

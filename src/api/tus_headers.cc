@@ -1,8 +1,35 @@
 #include "api/tus_headers.h"
 
+#include <optional>
+
 #include "util/crypto.h"
 
 namespace cammio::tus {
+
+namespace {
+
+// The pair named `key` of an Upload-Metadata header (from the key on), or
+// nullopt.
+std::optional<std::string_view> FindPair(std::string_view header, std::string_view key) {
+  size_t start = 0;
+  while (start < header.size()) {
+    size_t comma = header.find(',', start);
+    std::string_view pair =
+        header.substr(start, comma == std::string_view::npos ? comma : comma - start);
+    size_t b = pair.find_first_not_of(' ');
+    if (b != std::string_view::npos) pair.remove_prefix(b);
+    if (pair.substr(0, pair.find(' ')) == key) return pair;
+    if (comma == std::string_view::npos) break;
+    start = comma + 1;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+bool HasMetadata(std::string_view header, std::string_view key) {
+  return FindPair(header, key).has_value();
+}
 
 std::string MetadataValue(std::string_view header, std::string_view key) {
   size_t start = 0;

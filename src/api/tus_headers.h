@@ -17,6 +17,10 @@ namespace cammio::tus {
 // header. Spaces before a key are skipped. "" when no pair has that key, the
 // pair has no value, or its value is not valid base64.
 std::string MetadataValue(std::string_view header, std::string_view key);
+// Whether some pair of an Upload-Metadata header is named `key` (with a
+// value or not), so that a key given with a bad value can be told from one
+// not given.
+bool HasMetadata(std::string_view header, std::string_view key);
 
 // An Upload-Length or Upload-Offset value: 1 to 15 ASCII digits, nothing
 // else (no sign, no spaces), so it cannot overflow. False otherwise, and

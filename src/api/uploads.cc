@@ -399,6 +399,15 @@ Status CreateUpload(Call& call, LiveBase base) {
   std::optional<int64_t> recorded_at;
   int64_t claimed = 0;
   if (live && ParseLength(MetadataValue(meta, "recorded_at"), &claimed)) recorded_at = claimed;
+  // The participant's visit of the room the segment was recorded in (its
+  // page has it from `welcome`); not said (an older page): 0.
+  int64_t visit = 0;
+  if (live && tus::HasMetadata(meta, "visit") &&
+      !ParseLength(MetadataValue(meta, "visit"), &visit)) {
+    return Status::InvalidArgument(
+        "Upload-Metadata visit must be a non-negative integer (the visit of the room the "
+        "segment was recorded in)");
+  }
   u.account_id = inv->account_id;
   u.invitation_id = inv->id;
   u.kind = kind->kind;
@@ -418,7 +427,8 @@ Status CreateUpload(Call& call, LiveBase base) {
       if (st.ok()) st = InsertUpload(db, &u);
       if (!st.ok() || !live) return st;
       const std::string& who = *link->participant;
-      st = SetUploadSegment(db, u.id, who, LiveSegmentTime(db, *inv, who, recorded_at, call.now()));
+      st = SetUploadSegment(db, u.id, who, LiveSegmentTime(db, *inv, who, recorded_at, call.now()),
+                            visit);
       // After the end: the interview gets the segment's row now, so its
       // completion event waits for it.
       if (st.ok()) st = LiveRecordingsChanged(db, *call.ctx().events, *inv, call.now(), &raised);

@@ -37,8 +37,14 @@ Change Registry::ChangeOf(const Room& room, const Effects& fx) {
   c.ended = fx.ended;
   c.started_at = room.started_at();
   c.ended_at = room.ended_at();
-  if (fx.ended) c.present = room.known();
-  if (fx.first_presence) c.present[*fx.first_presence] = room.known().at(*fx.first_presence);
+  if (fx.ended) {
+    c.present = room.known();
+    c.visits = room.rules().visits;
+  }
+  if (fx.joined) {
+    c.present[*fx.joined] = room.known().at(*fx.joined);
+    c.visits[*fx.joined] = room.rules().visits.at(*fx.joined);
+  }
   return c;
 }
 

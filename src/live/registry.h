@@ -49,9 +49,12 @@ struct Change {
   bool ended = false;
   std::optional<int64_t> started_at, ended_at;
   // Everyone who was present (by id, with the name they had) on `ended`;
-  // the first-present participant on `first_presence`.
+  // the participant who joined on a join.
   std::map<std::string, Participant> present;
-  bool any() const { return started || first_presence || ended; }
+  // How many times each participant joined (RoomRules::visits): everyone's
+  // on `ended`, the joiner's on a join.
+  std::map<std::string, int64_t> visits;
+  bool any() const { return started || first_presence || ended || !visits.empty(); }
 };
 
 class Registry {

@@ -102,18 +102,21 @@ Status Room::Join(const Participant& joiner, StreamId stream, int64_t now, Effec
   known_[p.id] = p;
   empty_since_.reset();
   if (rules_.ever_present.insert(p.id).second) fx->first_presence = p.id;
+  const int64_t visit = ++rules_.visits[p.id];
+  fx->joined = p.id;
   if (!rules_.started_at && present_.count("candidate") != 0 &&
       present_.count("interviewer") != 0) {
     rules_.started_at = now;
     fx->started = true;
   }
-  fx->frames.emplace_back(stream, EventFrame("welcome", WelcomeJson(p)));
+  fx->frames.emplace_back(stream, EventFrame("welcome", WelcomeJson(p, visit)));
   Broadcast(EventFrame("joined", "{\"participant\":" + ParticipantJson(p) + "}"), p.id, fx);
   return Status::OK();
 }
 
-std::string Room::WelcomeJson(const Participant& self) const {
-  std::string out = "{\"self\":" + ParticipantJson(self) + ",\"participants\":[";
+std::string Room::WelcomeJson(const Participant& self, int64_t visit) const {
+  std::string out = "{\"self\":" + ParticipantJson(self) + ",\"visit\":" + std::to_string(visit) +
+                    ",\"participants\":[";
   bool first = true;
   for (const auto& [id, present] : present_) {
     if (id == self.id) continue;
@@ -280,6 +283,10 @@ void Room::Refresh(const RoomRules& rules) {
   rules_.lobby_seconds = rules.lobby_seconds;
   rules_.empty_grace_s = rules.empty_grace_s;
   rules_.max_participants = rules.max_participants;
+  for (const auto& [id, n] : rules.visits) {
+    int64_t& mine = rules_.visits[id];
+    if (n > mine) mine = n;
+  }
 }
 
 bool Room::Tick(int64_t now, Effects* fx) {

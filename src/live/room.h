@@ -48,6 +48,8 @@ struct RoomRules {
   // interviewer first met, and who has been present.
   std::optional<int64_t> started_at;
   std::set<std::string> ever_present;
+  // Persisted (live_presence.visits): how many times each participant joined.
+  std::map<std::string, int64_t> visits;
 };
 
 // What one call asks of the transport and of the store.
@@ -56,7 +58,8 @@ struct Effects {
   std::vector<StreamId> closes;                          // after the frames
   bool started = false;                                  // started_at was set now
   std::optional<std::string> first_presence;             // a participant here for the first time
-  bool ended = false;                                    // the room ended now
+  std::optional<std::string> joined;  // the participant who joined (its visit: rules().visits)
+  bool ended = false;                 // the room ended now
 };
 
 // One server-sent event: "event: <type>\ndata: <json>\n\n".
@@ -92,7 +95,8 @@ class Room {
   // max_participants are present, Gone for a removed guest. A participant
   // already present is rejoining (a reload, or the same link in a second
   // window): its old stream gets `replaced` {} and is closed, without a
-  // `left`; the others get `joined` again. The joiner gets `welcome`.
+  // `left`; the others get `joined` again. The joiner gets `welcome`, with
+  // its visit: how many times it joined this room, this join included.
   Status Join(const Participant& p, StreamId stream, int64_t now, Effects* fx);
   // Whether Join would succeed now (the same checks, no change).
   Status CheckJoin(const std::string& id, int64_t now) const;
@@ -125,7 +129,7 @@ class Room {
   void Close(const std::string& reason, const std::string& at_iso, Effects* fx);
   // The invitation's rules as they are now (a reschedule): the lobby, the
   // schedule and the limits are taken from `rules`; what the room remembers
-  // (the start, who was present) stays.
+  // (the start, who was present) stays; visits take the greater count.
   void Refresh(const RoomRules& rules);
   // A room rebuilt after a restart: nobody is present, empty since `since`,
   // so the grace ends it unless someone comes back.
@@ -153,7 +157,7 @@ class Room {
     Participant p;
     StreamId stream = 0;
   };
-  std::string WelcomeJson(const Participant& self) const;
+  std::string WelcomeJson(const Participant& self, int64_t visit) const;
   void Broadcast(const std::string& frame, const std::string& except, Effects* fx) const;
   const Present* ByStream(StreamId stream) const;
   const Present* ById(const std::string& id) const;

@@ -4,9 +4,10 @@ namespace cammio {
 namespace {
 
 constexpr const char kSetSegment[] =
-    "UPDATE uploads SET participant = ?2, recorded_at = ?3 WHERE id = ?1";
+    "UPDATE uploads SET participant = ?2, recorded_at = ?3, visit = ?4 WHERE id = ?1";
 constexpr const char kListSegments[] =
-    "SELECT id, participant, coalesce(recorded_at, created_at), video_id FROM uploads "
+    "SELECT id, participant, coalesce(recorded_at, created_at), video_id, coalesce(visit, 0) "
+    "FROM uploads "
     "WHERE invitation_id = ?1 AND participant IS NOT NULL "
     "ORDER BY participant, coalesce(recorded_at, created_at), id";
 constexpr const char kListRows[] =
@@ -24,15 +25,21 @@ constexpr const char kTouch[] = "UPDATE interviews SET updated_at = ?2 WHERE id 
 }  // namespace
 
 Status SetUploadSegment(Db& db, int64_t upload_id, const std::string& participant,
-                        int64_t recorded_at) {
-  return db.Prepare(kSetSegment).Bind(1, upload_id).Bind(2, participant).Bind(3, recorded_at).Run();
+                        int64_t recorded_at, int64_t visit) {
+  return db.Prepare(kSetSegment)
+      .Bind(1, upload_id)
+      .Bind(2, participant)
+      .Bind(3, recorded_at)
+      .Bind(4, visit)
+      .Run();
 }
 
 Status ListLiveSegments(Db& db, int64_t invitation_id, std::vector<LiveSegment>* out) {
   Stmt st = db.Prepare(kListSegments);
   st.Bind(1, invitation_id);
   Status s;
-  while (st.Step(&s)) out->push_back(LiveSegment{st.Int(0), st.Text(1), st.Int(2), st.OptInt(3)});
+  while (st.Step(&s))
+    out->push_back(LiveSegment{st.Int(0), st.Text(1), st.Int(2), st.Int(4), st.OptInt(3)});
   return s;
 }
 

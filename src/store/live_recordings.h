@@ -21,13 +21,14 @@ struct LiveSegment {
   int64_t upload_id = 0;
   std::string participant;
   int64_t recorded_at = 0;          // when it began recording
+  int64_t visit = 0;                // the participant's visit it was recorded in (0: not said)
   std::optional<int64_t> video_id;  // set once its last byte arrived
 };
 
 // Upload `upload_id` is a segment of `participant`'s recording that began at
-// `recorded_at`.
+// `recorded_at`, during its visit `visit` of the room.
 Status SetUploadSegment(Db& db, int64_t upload_id, const std::string& participant,
-                        int64_t recorded_at);
+                        int64_t recorded_at, int64_t visit);
 // The invitation's live recording uploads, finished or not, ordered by
 // participant, then recording order (recorded_at, then upload id).
 Status ListLiveSegments(Db& db, int64_t invitation_id, std::vector<LiveSegment>* out);

@@ -7,14 +7,15 @@ constexpr const char kSelectSession[] =
     "SELECT invitation_id, account_id, started_at, ended_at, interview_id, completed_event_at "
     "FROM live_sessions WHERE invitation_id = ?1";
 constexpr const char kSelectPresence[] =
-    "SELECT participant, name, first_at FROM live_presence WHERE invitation_id = ?1 "
+    "SELECT participant, name, first_at, visits FROM live_presence WHERE invitation_id = ?1 "
     "ORDER BY first_at, rowid";
 constexpr const char kEnsureSession[] =
     "INSERT INTO live_sessions (invitation_id, account_id, updated_at) VALUES (?1, ?2, ?3) "
     "ON CONFLICT (invitation_id) DO NOTHING";
 constexpr const char kInsertPresence[] =
-    "INSERT INTO live_presence (invitation_id, participant, name, first_at) "
-    "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (invitation_id, participant) DO NOTHING";
+    "INSERT INTO live_presence (invitation_id, participant, name, first_at, visits) "
+    "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (invitation_id, participant) "
+    "DO UPDATE SET visits = max(visits, excluded.visits)";
 constexpr const char kSetStart[] =
     "UPDATE live_sessions SET started_at = coalesce(started_at, ?2), updated_at = ?3 "
     "WHERE invitation_id = ?1";
@@ -76,7 +77,7 @@ Result<LiveSession> GetLiveSession(Db& db, int64_t invitation_id) {
   LiveSession session = SessionFromRow(st);
   Stmt p = db.Prepare(kSelectPresence);
   p.Bind(1, invitation_id);
-  while (p.Step(&s)) session.present.push_back({p.Text(0), p.Text(1), p.Int(2)});
+  while (p.Step(&s)) session.present.push_back({p.Text(0), p.Text(1), p.Int(2), p.Int(3)});
   if (!s.ok()) return s;
   return session;
 }
@@ -91,6 +92,7 @@ Status RecordLivePresence(Db& db, int64_t account_id, int64_t invitation_id, con
       .Bind(2, p.participant)
       .Bind(3, p.name)
       .Bind(4, p.first_at)
+      .Bind(5, p.visits)
       .Run();
 }
 

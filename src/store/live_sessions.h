@@ -21,6 +21,7 @@ struct LivePresence {
   std::string participant;  // candidate | interviewer | guest-<id>
   std::string name;
   int64_t first_at = 0;
+  int64_t visits = 0;  // how many times it joined the room (live_presence.visits)
 };
 
 struct LiveSession {
@@ -33,7 +34,8 @@ struct LiveSession {
 // NotFound when nobody has entered the invitation's room yet.
 Result<LiveSession> GetLiveSession(Db& db, int64_t invitation_id);
 // `participant` is in the room (the session row is made when missing; a
-// second presence of the same participant changes nothing).
+// second presence of the same participant changes only its visits, which
+// never go down).
 Status RecordLivePresence(Db& db, int64_t account_id, int64_t invitation_id, const LivePresence& p,
                           int64_t now);
 // Candidate and interviewer met at `started_at` (kept when already set).

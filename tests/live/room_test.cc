@@ -122,6 +122,28 @@ TEST_CASE("rejoin: a second stream replaces the first without a left; the others
   CHECK(w.reg.present() == 2);
 }
 
+TEST_CASE("visits: each join is a visit, counted from the persisted count, told in welcome") {
+  World w;
+  w.rules.visits["interviewer"] = 3;  // it joined three times before a restart
+  Change c;
+  const StreamId cand = w.Join("candidate", kScheduled, nullptr, &c);
+  CHECK(w.out.Last(cand).find("\"visit\":1,") != std::string::npos);
+  CHECK(c.visits == std::map<std::string, int64_t>{{"candidate", 1}});
+  CHECK(c.present.count("candidate") == 1);
+  const StreamId iv = w.Join("interviewer", kScheduled + 1, nullptr, &c);
+  CHECK(w.out.Last(iv).find("\"visit\":4,") != std::string::npos);
+  // A rejoin is the next visit; the room's count wins over a stale one.
+  w.rules.visits["candidate"] = 0;
+  const StreamId again = w.Join("candidate", kScheduled + 2, nullptr, &c);
+  CHECK_FALSE(c.first_presence);
+  CHECK(c.visits == std::map<std::string, int64_t>{{"candidate", 2}});
+  CHECK(c.any());
+  CHECK(w.out.Last(again).find("\"visit\":2,") != std::string::npos);
+  auto ended = w.reg.End(7, "interviewer", "2030-01-01T00:00:00Z", kScheduled + 3);
+  REQUIRE(ended.ok());
+  CHECK(ended->visits == std::map<std::string, int64_t>{{"candidate", 2}, {"interviewer", 4}});
+}
+
 TEST_CASE("leave and drop: the others see left with the reason; the left stream is closed") {
   World w;
   const StreamId cand = w.Join("candidate", kScheduled);

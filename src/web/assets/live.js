@@ -25,9 +25,12 @@
    ':' + n), so a reload, a crash or a closed tab leaves an unfinished
    segment behind; the next visit of this link queues every segment that no
    page records any more (its Web Lock is free) before it records a new one.
-   When it leaves or the interview ends, its segment is queued too. Queued
+   When it leaves or the interview ends, its segment is queued too. Each
+   segment keeps (under visitPrefix + segment id) the visit of the room it
+   was recorded in, the latest `welcome`'s `visit` while it records: the
+   server waits for a segment of each participant's last visit. Queued
    segments go with tus to B/uploads (kind live_recording, recorded_at: when
-   the segment began, epoch seconds) through Cammio.UploadQueue, which
+   the segment began, epoch seconds; visit) through Cammio.UploadQueue, which
    resumes after a reload. The page warns before it is left while recording
    or uploading. */
 (function () {
@@ -53,6 +56,8 @@
   var recorder = null;
   var segment = null;     // the segment being recorded: {id, n, writes, release}
   var segPrefix = storageKey + ':seg:';
+  var visitPrefix = storageKey + ':visit:';  // + segment id: its visit
+  var visit = 0;          // this page's visit of the room (`welcome`), 0 before it
   var queue = null;
   var progress = null;    // persisted upload progress (UploadQueue)
   var finished = false;   // left, ended or removed
@@ -271,6 +276,11 @@
 
   function onWelcome(d) {
     me = d.self;
+    // A join (first, reload, reconnect): the segment recorded now is this visit's.
+    if (d.visit > 0) {
+      visit = d.visit;
+      if (segment) tagSegment(segment);
+    }
     people = {};
     people[me.id] = Object.assign({ audio: audioOn, video: videoOn }, me);
     // A new stream (first join or a reconnect): every connection starts over,
@@ -492,6 +502,14 @@
     };
     recorder.start(1000);
     segment = seg;
+    if (visit) tagSegment(seg);
+  }
+
+  // Stores the visit segment `seg` is recorded in (before it is queued).
+  function tagSegment(seg) {
+    var n = visit;
+    seg.writes = seg.writes.then(function () { return C.blobs.put(visitPrefix + seg.id, n); })
+      .catch(function () {});
   }
 
   // Stops the recorder and queues its segment -> Promise.
@@ -523,13 +541,19 @@
   function queueSegment(id) {
     var key = 'segment-' + id;
     return segmentParts(id).then(function (parts) {
-      function drop() { return Promise.all(parts.map(function (p) { return C.blobs.del(p.key); })); }
+      function drop() {
+        return Promise.all(parts.map(function (p) { return C.blobs.del(p.key); })
+          .concat([C.blobs.del(visitPrefix + id)]));
+      }
       // Queued already, or without its first chunk (the WebM header): nothing to send.
       if (progress.uploads[key] || !parts.length || parts[0].n !== 0) return drop();
       return Promise.all(parts.map(function (p) { return C.blobs.get(p.key); })).then(function (data) {
-        var blob = new Blob(data.filter(Boolean), { type: 'video/webm' });
-        var began = Math.floor(Number(id.split('-')[0]) / 1000);
-        return queue.add(key, blob, 'live_recording', null, null, { recorded_at: began });
+        return C.blobs.get(visitPrefix + id).then(function (n) {
+          var blob = new Blob(data.filter(Boolean), { type: 'video/webm' });
+          var meta = { recorded_at: Math.floor(Number(id.split('-')[0]) / 1000) };
+          if (typeof n === 'number' && n > 0) meta.visit = n;  // not known: not said
+          return queue.add(key, blob, 'live_recording', null, null, meta);
+        });
       }).then(drop);
     });
   }
