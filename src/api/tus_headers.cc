@@ -32,23 +32,12 @@ bool HasMetadata(std::string_view header, std::string_view key) {
 }
 
 std::string MetadataValue(std::string_view header, std::string_view key) {
-  size_t start = 0;
-  while (start < header.size()) {
-    size_t comma = header.find(',', start);
-    std::string_view pair =
-        header.substr(start, comma == std::string_view::npos ? comma : comma - start);
-    size_t b = pair.find_first_not_of(' ');
-    if (b != std::string_view::npos) pair.remove_prefix(b);
-    size_t space = pair.find(' ');
-    if (pair.substr(0, space) == key) {
-      std::string value;
-      if (space != std::string_view::npos && Base64Decode(pair.substr(space + 1), &value)) {
-        return value;
-      }
-      return "";
-    }
-    if (comma == std::string_view::npos) break;
-    start = comma + 1;
+  std::optional<std::string_view> pair = FindPair(header, key);
+  if (!pair) return "";
+  size_t space = pair->find(' ');
+  std::string value;
+  if (space != std::string_view::npos && Base64Decode(pair->substr(space + 1), &value)) {
+    return value;
   }
   return "";
 }
