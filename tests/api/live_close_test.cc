@@ -19,8 +19,6 @@ namespace {
 
 const httplib::Headers kHtml = {{"Accept", "text/html,application/xhtml+xml"}};
 
-std::string Events(const std::string& base) { return base + "/live/events"; }
-
 // Whether the invitation's session has an end or an interview written.
 bool EndWritten(TestServer& server, int64_t invitation_id) {
   bool written = false;
@@ -38,16 +36,12 @@ bool EndWritten(TestServer& server, int64_t invitation_id) {
 TEST_CASE("live close: revoking the invitation ends its room for everyone, reason revoked") {
   TestServer server;
   Api api(server);
-  LiveInvitation li = MakeLiveInvitation(api);
-  EventStreamReader cand(server, Events(li.candidate));
-  REQUIRE(cand.status() == 200);
-  EventStreamReader iv(server, Events(li.interviewer));
-  REQUIRE(iv.status() == 200);
-  cand.Next("joined");
+  TwoJoined room(server, api);
+  room.cand.Next("joined");
   REQUIRE(server.live().registry().rooms() == 1);
 
-  CHECK(api.Delete("/api/invitations/" + std::to_string(li.invitation_id)).status == 200);
-  for (EventStreamReader* r : {&cand, &iv}) {
+  CHECK(api.Delete("/api/invitations/" + std::to_string(room.li.invitation_id)).status == 200);
+  for (EventStreamReader* r : {&room.cand, &room.iv}) {
     LiveFrame ended = r->Next("ended");
     CHECK(ended.type == "ended");
     CHECK(Contains(ended.data, "\"reason\":\"revoked\""));
@@ -58,11 +52,11 @@ TEST_CASE("live close: revoking the invitation ends its room for everyone, reaso
   // Nothing more is written for it, also after the grace.
   server.clock().Advance(120);
   server.live().Tick();
-  CHECK_FALSE(EndWritten(server, li.invitation_id));
+  CHECK_FALSE(EndWritten(server, room.li.invitation_id));
   CHECK(List(api.Get("/api/interviews"), "interview").empty());
   // The links keep answering 410.
-  CHECK(LiveGet(server, li.candidate + "/live").status == 410);
-  EventStreamReader again(server, Events(li.interviewer));
+  CHECK(LiveGet(server, room.li.candidate + "/live").status == 410);
+  EventStreamReader again(server, Events(room.li.interviewer));
   CHECK(again.status() == 410);
   CHECK(Contains(again.body(), "revoked"));
 }
@@ -89,24 +83,20 @@ TEST_CASE("live close: a revoke written by another process closes the room at th
 TEST_CASE("live close: erasing the invitation ends the room under way, reason deleted") {
   TestServer server;
   Api api(server);
-  LiveInvitation li = MakeLiveInvitation(api);
-  EventStreamReader cand(server, Events(li.candidate));
-  REQUIRE(cand.status() == 200);
-  EventStreamReader iv(server, Events(li.interviewer));
-  REQUIRE(iv.status() == 200);
-  cand.Next("joined");  // candidate and interviewer met: the interview is under way
+  TwoJoined room(server, api);
+  room.cand.Next("joined");  // candidate and interviewer met: the interview is under way
 
   // What `cammio candidate erase` (another process: the rooms learn it from
   // the store) and data retention do to the invitation (store/erase.h).
   REQUIRE(server.store()
               .Write([&](Db& db) {
                 Eraser e(db, server.creds().account_id, server.data_dir() + "/media");
-                Status s = e.Invitation(li.invitation_id);
+                Status s = e.Invitation(room.li.invitation_id);
                 return s.ok() ? e.FinishMedia() : s;
               })
               .ok());
   server.live().Tick();
-  for (EventStreamReader* r : {&cand, &iv}) {
+  for (EventStreamReader* r : {&room.cand, &room.iv}) {
     LiveFrame ended = r->Next("ended");
     CHECK(Contains(ended.data, "\"reason\":\"deleted\""));
     CHECK(r->WaitEnded());
@@ -117,7 +107,7 @@ TEST_CASE("live close: erasing the invitation ends the room under way, reason de
   server.live().Tick();
   CHECK(CountRows(server, "SELECT COUNT(*) FROM live_sessions") == 0);
   CHECK(CountRows(server, "SELECT COUNT(*) FROM interviews") == 0);
-  CHECK(LiveGet(server, li.candidate + "/live").status == 404);  // erased: unknown
+  CHECK(LiveGet(server, room.li.candidate + "/live").status == 404);  // erased: unknown
 }
 
 TEST_CASE("live close: a guest removed by the interviewer stays out after a restart") {

@@ -18,8 +18,6 @@
 namespace cammio::testing {
 namespace {
 
-std::string Events(const std::string& base) { return base + "/live/events"; }
-
 std::string Repeat(const std::string& s, size_t n) {
   std::string out;
   for (size_t i = 0; i < n; ++i) out += s;
@@ -66,32 +64,28 @@ size_t Count(const std::vector<LiveFrame>& frames, const std::string& type) {
 TEST_CASE("live: a chat line over 8 KiB is 413, control characters 400; neither is sent") {
   TestServer server;
   Api api(server);
-  LiveInvitation li = MakeLiveInvitation(api);
-  EventStreamReader cand(server, Events(li.candidate));
-  REQUIRE(cand.status() == 200);
-  EventStreamReader iv(server, Events(li.interviewer));
-  REQUIRE(iv.status() == 200);
+  TwoJoined room(server, api);
 
-  Resp big = LiveMessage(server, li.candidate, ChatBody(std::string(8 * 1024 + 1, 'a')));
+  Resp big = LiveMessage(server, room.li.candidate, ChatBody(std::string(8 * 1024 + 1, 'a')));
   CHECK(big.status == 413);
   CHECK(Contains(big.body, "8 KiB"));
   for (const char* bad :
        {"bell \\u0007", "\\u0000", "cr \\r lf", "del \\u007f", "c1 \\u0085", "esc \\u001b[2J"}) {
-    Resp r = LiveMessage(server, li.candidate, ChatBody(bad));
+    Resp r = LiveMessage(server, room.li.candidate, ChatBody(bad));
     CHECK_MESSAGE(r.status == 400, bad);
     CHECK_MESSAGE(Contains(r.body, "control character"), bad);
   }
   // 2000 characters of 4 bytes (8000 bytes), newlines and tabs pass.
   const std::string emoji = "\xF0\x9F\x98\x80";
-  CHECK(LiveMessage(server, li.candidate, ChatBody(Repeat(emoji, 2000))).status == 204);
-  CHECK(LiveMessage(server, li.candidate, ChatBody("two\\nlines\\tand a tab")).status == 204);
-  Frames frames(iv);
+  CHECK(LiveMessage(server, room.li.candidate, ChatBody(Repeat(emoji, 2000))).status == 204);
+  CHECK(LiveMessage(server, room.li.candidate, ChatBody("two\\nlines\\tand a tab")).status == 204);
+  Frames frames(room.iv);
   std::vector<LiveFrame> got = frames.Until("chat");
   CHECK(Contains(got.back().data, emoji + emoji));
   got = frames.Until("chat");
   CHECK(Contains(got.back().data, "two\\nlines\\tand a tab"));
   // Nothing of the refused lines reached anyone: the history has the two.
-  EventStreamReader again(server, Events(li.interviewer));
+  EventStreamReader again(server, Events(room.li.interviewer));
   REQUIRE(again.status() == 200);
   LiveFrame w = again.Next("welcome");
   Value chat = At(Json(w.data), "chat");
@@ -101,11 +95,7 @@ TEST_CASE("live: a chat line over 8 KiB is 413, control characters 400; neither 
 TEST_CASE("live: after a history of maximum-size lines a join still gets welcome and stays") {
   TestServer server;
   Api api(server);
-  LiveInvitation li = MakeLiveInvitation(api);
-  EventStreamReader cand(server, Events(li.candidate));
-  REQUIRE(cand.status() == 200);
-  EventStreamReader iv(server, Events(li.interviewer));
-  REQUIRE(iv.status() == 200);
+  TwoJoined room(server, api);
   // 50 lines of 2000 four-byte characters (8000 bytes each, 400 000 in
   // all), and between them lines full of characters JSON escapes to 6 bytes
   // (refused now; before, 50 of them made a 600 000-byte welcome).
@@ -114,11 +104,11 @@ TEST_CASE("live: after a history of maximum-size lines a join still gets welcome
   cli->set_keep_alive(true);
   for (int i = 0; i < 50; ++i) {
     const std::string line = std::to_string(i) + ":" + Repeat(emoji, 1995);
-    auto r =
-        cli->Post((li.candidate + "/live/messages").c_str(), ChatBody(line), "application/json");
+    auto r = cli->Post((room.li.candidate + "/live/messages").c_str(), ChatBody(line),
+                       "application/json");
     REQUIRE(r);
     REQUIRE(r->status == 204);
-    r = cli->Post((li.candidate + "/live/messages").c_str(),
+    r = cli->Post((room.li.candidate + "/live/messages").c_str(),
                   ChatBody(std::to_string(i) + Repeat("\\u0001", 1998)), "application/json");
     REQUIRE(r);
     CHECK(r->status == 400);
@@ -127,10 +117,10 @@ TEST_CASE("live: after a history of maximum-size lines a join still gets welcome
   }
   // A guest joins, the interviewer reloads: both get their welcome, with
   // the newest whole lines, and stay in the room.
-  const int64_t gid = AddGuest(api, li, "Gert");
-  EventStreamReader guest(server, Events(li.Guest(gid)));
+  const int64_t gid = AddGuest(api, room.li, "Gert");
+  EventStreamReader guest(server, Events(room.li.Guest(gid)));
   REQUIRE(guest.status() == 200);
-  EventStreamReader iv2(server, Events(li.interviewer));
+  EventStreamReader iv2(server, Events(room.li.interviewer));
   REQUIRE(iv2.status() == 200);
   for (EventStreamReader* r : {&guest, &iv2}) {
     LiveFrame w = r->Next("welcome");
@@ -141,9 +131,9 @@ TEST_CASE("live: after a history of maximum-size lines a join still gets welcome
     CHECK(Str(chat.items().back(), "text") == "49:" + Repeat(emoji, 1995));
     for (const Value& line : chat.items()) CHECK(Str(line, "text").size() > 7980);
   }
-  CHECK(LiveMessage(server, li.candidate, ChatBody("still open")).status == 204);
+  CHECK(LiveMessage(server, room.li.candidate, ChatBody("still open")).status == 204);
   for (EventStreamReader* r : {&guest, &iv2}) CHECK(Contains(r->Next("chat").data, "still open"));
-  CHECK(LiveMessage(server, li.Guest(gid), ChatBody("from the guest")).status == 204);
+  CHECK(LiveMessage(server, room.li.Guest(gid), ChatBody("from the guest")).status == 204);
   CHECK(Contains(iv2.Next("chat").data, "from the guest"));
 }
 
@@ -175,21 +165,17 @@ TEST_CASE("live: a second stream of one participant: the first gets replaced, th
 TEST_CASE("live: signal data over 16 KiB is 413 and goes nowhere") {
   TestServer server;
   Api api(server);
-  LiveInvitation li = MakeLiveInvitation(api);
-  EventStreamReader cand(server, Events(li.candidate));
-  REQUIRE(cand.status() == 200);
-  EventStreamReader iv(server, Events(li.interviewer));
-  REQUIRE(iv.status() == 200);
+  TwoJoined room(server, api);
   auto signal = [&](size_t n) {
     return LiveMessage(
-        server, li.candidate,
+        server, room.li.candidate,
         R"({"type":"signal","to":"interviewer","data":")" + std::string(n, 's') + "\"}");
   };
   Resp big = signal(16 * 1024 - 1);  // with its quotes 16 KiB + 1
   CHECK(big.status == 413);
   CHECK(Contains(big.body, "16 KiB"));
   CHECK(signal(16 * 1024 - 2).status == 204);
-  std::vector<LiveFrame> got = Frames(iv).Until("signal");
+  std::vector<LiveFrame> got = Frames(room.iv).Until("signal");
   CHECK(Count(got, "signal") == 1);
   CHECK(got.back().data.size() > 16 * 1024 - 2);
 }
@@ -197,11 +183,7 @@ TEST_CASE("live: signal data over 16 KiB is 413 and goes nowhere") {
 TEST_CASE("live: a sender past its budget gets 429 with Retry-After; nothing is relayed") {
   TestServer server;
   Api api(server);
-  LiveInvitation li = MakeLiveInvitation(api);
-  EventStreamReader cand(server, Events(li.candidate));
-  REQUIRE(cand.status() == 200);
-  EventStreamReader iv(server, Events(li.interviewer));
-  REQUIRE(iv.status() == 200);
+  TwoJoined room(server, api);
   auto cli = server.Client();
   cli->set_keep_alive(true);
   auto post = [&](const std::string& base, const std::string& body) {
@@ -216,7 +198,7 @@ TEST_CASE("live: a sender past its budget gets 429 with Retry-After; nothing is 
   int accepted = 0;
   Resp refused;
   for (int i = 0; i < 40; ++i) {
-    Resp r = post(li.candidate, sig);
+    Resp r = post(room.li.candidate, sig);
     if (r.status != 204) {
       refused = r;
       break;
@@ -231,13 +213,13 @@ TEST_CASE("live: a sender past its budget gets 429 with Retry-After; nothing is 
   CHECK(accepted >= 8);
   CHECK(accepted * 16050 <= 256 * 1024);  // a burst fits a stream's 256 KiB queue
   // Other participants have budgets of their own.
-  CHECK(post(li.interviewer, ChatBody("mine")).status == 204);
+  CHECK(post(room.li.interviewer, ChatBody("mine")).status == 204);
   // Once Retry-After has passed, the candidate is heard again.
   server.clock().Advance(retry);
-  CHECK(post(li.candidate, ChatBody("after the wait")).status == 204);
+  CHECK(post(room.li.candidate, ChatBody("after the wait")).status == 204);
   // Exactly the accepted signals reached the interviewer, whose stream
   // stayed open throughout.
-  Frames frames(iv);
+  Frames frames(room.iv);
   std::vector<LiveFrame> got = frames.Until("chat");
   CHECK(Count(got, "signal") == static_cast<size_t>(accepted));
   CHECK(Contains(got.back().data, "mine"));
@@ -247,7 +229,7 @@ TEST_CASE("live: a sender past its budget gets 429 with Retry-After; nothing is 
   // Messages: a burst of small ones, then 429 as well.
   int small = 0;
   for (int i = 0; i < 400; ++i) {
-    Resp r = post(li.interviewer, R"({"type":"state","audio":true,"video":true})");
+    Resp r = post(room.li.interviewer, R"({"type":"state","audio":true,"video":true})");
     if (r.status != 204) {
       CHECK(r.status == 429);
       CHECK(r.HasHeader("Retry-After"));

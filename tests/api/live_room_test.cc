@@ -13,8 +13,6 @@
 namespace cammio::testing {
 namespace {
 
-std::string Events(const std::string& base) { return base + "/live/events"; }
-
 TEST_CASE("live: three participants join; signal reaches the named one only, chat reaches all") {
   TestServer server;
   Api api(server);
@@ -95,28 +93,24 @@ TEST_CASE("live: leave, drop and rejoin are seen by the others") {
 TEST_CASE("live: the interviewer ends it; the interview is in GET /api/interviews") {
   TestServer server;
   Api api(server);
-  LiveInvitation li = MakeLiveInvitation(api);
-  EventStreamReader cand(server, Events(li.candidate));
-  REQUIRE(cand.status() == 200);
-  EventStreamReader iv(server, Events(li.interviewer));
-  REQUIRE(iv.status() == 200);
+  TwoJoined room(server, api);
   const int64_t started = server.clock().Now();
   server.clock().Advance(600);
-  CHECK(LiveMessage(server, li.candidate, R"({"type":"end"})").status == 403);
-  CHECK(LiveMessage(server, li.interviewer, R"({"type":"end"})").status == 204);
-  CHECK(Contains(cand.Next("ended").data, "\"by\":\"interviewer\""));
-  CHECK(cand.WaitEnded());
-  CHECK(iv.WaitEnded());
+  CHECK(LiveMessage(server, room.li.candidate, R"({"type":"end"})").status == 403);
+  CHECK(LiveMessage(server, room.li.interviewer, R"({"type":"end"})").status == 204);
+  CHECK(Contains(room.cand.Next("ended").data, "\"by\":\"interviewer\""));
+  CHECK(room.cand.WaitEnded());
+  CHECK(room.iv.WaitEnded());
   auto list = List(api.Get("/api/interviews"), "interview");
   REQUIRE(list.size() == 1);
   const Value& w = list[0];
-  CHECK(Int(w, "invitation_id") == li.invitation_id);
+  CHECK(Int(w, "invitation_id") == room.li.invitation_id);
   CHECK(Str(w, "datetime_start") == FormatUtc(started));
   CHECK(Str(w, "datetime_end") == FormatUtc(started + 600));
   // Ended: the links answer 410, complete still 409 or 410, nothing more made.
-  EventStreamReader late(server, Events(li.candidate));
+  EventStreamReader late(server, Events(room.li.candidate));
   CHECK(late.status() == 410);
-  CHECK(LiveGet(server, li.interviewer + "/live").status == 410);
+  CHECK(LiveGet(server, room.li.interviewer + "/live").status == 410);
 }
 
 TEST_CASE("live: the start survives a restart; the empty-room grace ends it; uploads then") {

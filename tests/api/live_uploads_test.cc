@@ -25,22 +25,18 @@ constexpr int kMaxSegments = 20;  // api/live_uploads.h kMaxLiveSegments
 TEST_CASE("live uploads: two unfinished uploads and at most 20 segments per participant") {
   TestServer server;
   Api api(server);
-  LiveInvitation li = MakeLiveInvitation(api);
-  EventStreamReader cand(server, Events(li.candidate));
-  REQUIRE(cand.status() == 200);
-  EventStreamReader iv(server, Events(li.interviewer));
-  REQUIRE(iv.status() == 200);
+  TwoJoined room(server, api);
   const std::string first = Webm('a');
-  Resp a = CreateLiveUpload(server, li.interviewer, first.size());
+  Resp a = CreateLiveUpload(server, room.li.interviewer, first.size());
   REQUIRE(a.status == 201);
-  Resp b = CreateLiveUpload(server, li.interviewer, first.size());
+  Resp b = CreateLiveUpload(server, room.li.interviewer, first.size());
   REQUIRE(b.status == 201);
-  Resp c = CreateLiveUpload(server, li.interviewer, first.size());
+  Resp c = CreateLiveUpload(server, room.li.interviewer, first.size());
   CHECK(c.status == 409);
   CHECK(Contains(c.body, "unfinished"));
-  CHECK(UploadsOf(server, li.invitation_id) == 2);
+  CHECK(UploadsOf(server, room.li.invitation_id) == 2);
   // The candidate has an allowance of its own.
-  CHECK(CreateLiveUpload(server, li.candidate, first.size()).status == 201);
+  CHECK(CreateLiveUpload(server, room.li.candidate, first.size()).status == 201);
   // Both become segments: a second one no longer replaces or is refused.
   REQUIRE(PatchAll(server, a.Header("Location"), first).status == 204);
   REQUIRE(PatchAll(server, b.Header("Location"), Webm('b')).status == 204);
@@ -49,38 +45,34 @@ TEST_CASE("live uploads: two unfinished uploads and at most 20 segments per part
                    UploadIdOf(r->Header("Location")))
               .has_value());
   }
-  for (int i = 2; i < kMaxSegments; ++i) UploadSegment(server, li.interviewer, 'x');
-  Resp over = CreateLiveUpload(server, li.interviewer, first.size());
+  for (int i = 2; i < kMaxSegments; ++i) UploadSegment(server, room.li.interviewer, 'x');
+  Resp over = CreateLiveUpload(server, room.li.interviewer, first.size());
   CHECK(over.status == 409);
   CHECK(Contains(over.body, "20 recording segments"));
   CHECK(QueryInt(server,
                  "SELECT COUNT(*) FROM uploads WHERE participant = ?2 AND invitation_id = ?1",
-                 li.invitation_id, "interviewer") == kMaxSegments);
-  CHECK(LiveMessage(server, li.interviewer, R"({"type":"end"})").status == 204);
-  CHECK(iv.WaitEnded());
+                 room.li.invitation_id, "interviewer") == kMaxSegments);
+  CHECK(LiveMessage(server, room.li.interviewer, R"({"type":"end"})").status == 204);
+  CHECK(room.iv.WaitEnded());
   CHECK(QueryInt(server,
                  "SELECT COUNT(*) FROM recordings r JOIN interviews i ON i.id = r.interview_id "
                  "WHERE i.invitation_id = ?1 AND r.participant = ?2 AND r.video_id IS NOT NULL",
-                 li.invitation_id, "interviewer") == kMaxSegments);
+                 room.li.invitation_id, "interviewer") == kMaxSegments);
 }
 
 TEST_CASE("live uploads: two segments of one participant are two recordings, in recording order") {
   TestServer server;
   Api api(server);
-  LiveInvitation li = MakeLiveInvitation(api);
-  EventStreamReader cand(server, Events(li.candidate));
-  REQUIRE(cand.status() == 200);
-  EventStreamReader iv(server, Events(li.interviewer));
-  REQUIRE(iv.status() == 200);
+  TwoJoined room(server, api);
   const int64_t t0 = server.clock().Now();
   server.clock().Advance(300);
   // A reloaded page uploads the segment it found after the one it began
   // later: the order is the recording order, not the upload order.
-  const int64_t later = UploadSegment(server, li.interviewer, 'l', t0 + 200);
-  const int64_t earlier = UploadSegment(server, li.interviewer, 'e', t0 + 20);
-  const int64_t cand_video = UploadSegment(server, li.candidate, 'c', t0 + 5);
-  CHECK(LiveMessage(server, li.interviewer, R"({"type":"end"})").status == 204);
-  CHECK(iv.WaitEnded());
+  const int64_t later = UploadSegment(server, room.li.interviewer, 'l', t0 + 200);
+  const int64_t earlier = UploadSegment(server, room.li.interviewer, 'e', t0 + 20);
+  const int64_t cand_video = UploadSegment(server, room.li.candidate, 'c', t0 + 5);
+  CHECK(LiveMessage(server, room.li.interviewer, R"({"type":"end"})").status == 204);
+  CHECK(room.iv.WaitEnded());
   std::vector<Value> recs = Recordings(api);
   REQUIRE(recs.size() == 3);
   CHECK(Str(recs[0], "participant") == "candidate");
@@ -96,38 +88,34 @@ TEST_CASE("live uploads: two segments of one participant are two recordings, in 
   CHECK(Contains(Str(recs[2], "title"), "(part 2)"));
   for (size_t i = 0; i < recs.size(); ++i) CHECK(Int(recs[i], "index") == int64_t(i) + 1);
   // Every segment it knew of is in: the completion event was raised.
-  CHECK(EventRaised(server, li.invitation_id));
+  CHECK(EventRaised(server, room.li.invitation_id));
 }
 
 TEST_CASE("live uploads: the completion event waits for the segments begun after the end") {
   TestServer server;
   Api api(server);
-  LiveInvitation li = MakeLiveInvitation(api);
-  EventStreamReader cand(server, Events(li.candidate));
-  REQUIRE(cand.status() == 200);
-  EventStreamReader iv(server, Events(li.interviewer));
-  REQUIRE(iv.status() == 200);
+  TwoJoined room(server, api);
   const int64_t t0 = server.clock().Now();
-  UploadSegment(server, li.interviewer, 'i', t0);
+  UploadSegment(server, room.li.interviewer, 'i', t0);
   server.clock().Advance(120);
-  CHECK(LiveMessage(server, li.interviewer, R"({"type":"end"})").status == 204);
-  CHECK(iv.WaitEnded());
+  CHECK(LiveMessage(server, room.li.interviewer, R"({"type":"end"})").status == 204);
+  CHECK(room.iv.WaitEnded());
   // The candidate's recording is not in: its row waits.
   REQUIRE(Recordings(api).size() == 2);
   CHECK(IsNull(Recordings(api)[0], "video_id"));
-  CHECK_FALSE(EventRaised(server, li.invitation_id));
+  CHECK_FALSE(EventRaised(server, room.li.invitation_id));
   // Its page uploads two segments (a reload during the interview): both are
   // known once created, so the event waits for the second.
   const std::string one = Webm('1'), two = Webm('2');
-  Resp a = CreateLiveUpload(server, li.candidate, one.size(), t0 + 1);
+  Resp a = CreateLiveUpload(server, room.li.candidate, one.size(), t0 + 1);
   REQUIRE(a.status == 201);
-  Resp b = CreateLiveUpload(server, li.candidate, two.size(), t0 + 60);
+  Resp b = CreateLiveUpload(server, room.li.candidate, two.size(), t0 + 60);
   REQUIRE(b.status == 201);
   CHECK(Recordings(api).size() == 3);
   REQUIRE(PatchAll(server, a.Header("Location"), one).status == 204);
-  CHECK_FALSE(EventRaised(server, li.invitation_id));
+  CHECK_FALSE(EventRaised(server, room.li.invitation_id));
   REQUIRE(PatchAll(server, b.Header("Location"), two).status == 204);
-  CHECK(EventRaised(server, li.invitation_id));
+  CHECK(EventRaised(server, room.li.invitation_id));
   std::vector<Value> recs = Recordings(api);
   REQUIRE(recs.size() == 3);
   CHECK(Str(recs[0], "recorded_at") == FormatUtc(t0 + 1));
@@ -228,14 +216,10 @@ TEST_CASE("live uploads: after the completion event a waiting segment still gets
 TEST_CASE("live uploads: the candidate's last PATCH began before the end, finished after it") {
   TestServer server;
   Api api(server);
-  LiveInvitation li = MakeLiveInvitation(api);
-  EventStreamReader cand(server, Events(li.candidate));
-  REQUIRE(cand.status() == 200);
-  EventStreamReader iv(server, Events(li.interviewer));
-  REQUIRE(iv.status() == 200);
+  TwoJoined room(server, api);
   // Large enough to arrive in more than one read on the server.
   const std::string webm = std::string("\x1a\x45\xdf\xa3", 4) + std::string(256 << 10, 'c');
-  Resp created = CreateLiveUpload(server, li.candidate, webm.size());
+  Resp created = CreateLiveUpload(server, room.li.candidate, webm.size());
   REQUIRE(created.status == 201);
   const std::string location = created.Header("Location");
   const std::string part =
@@ -254,7 +238,8 @@ TEST_CASE("live uploads: the candidate's last PATCH began before the end, finish
           std::error_code ec;
           return std::filesystem::file_size(part, ec) > 0 && !ec;
         });
-        ended = ended && LiveMessage(server, li.interviewer, R"({"type":"end"})").status == 204;
+        ended =
+            ended && LiveMessage(server, room.li.interviewer, R"({"type":"end"})").status == 204;
         return sink.write(webm.data() + half, webm.size() - half);
       },
       kPatchType);
@@ -262,11 +247,11 @@ TEST_CASE("live uploads: the candidate's last PATCH began before the end, finish
   REQUIRE(ended);
   CHECK(r->status == 204);
   REQUIRE(QueryInt(server, "SELECT COUNT(*) FROM interviews WHERE invitation_id = ?1",
-                   li.invitation_id) == 1);
+                   room.li.invitation_id) == 1);
   const auto video =
       QueryInt(server, "SELECT video_id FROM uploads WHERE id = ?1", UploadIdOf(location));
   REQUIRE(video.has_value());
-  CHECK(RecordingVideo(server, li.invitation_id, "candidate") == video);
+  CHECK(RecordingVideo(server, room.li.invitation_id, "candidate") == video);
 }
 
 TEST_CASE("live uploads: a live invitation's candidate link takes the live recording only") {

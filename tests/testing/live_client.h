@@ -173,6 +173,29 @@ inline LiveInvitation MakeLiveInvitation(Api& api, const std::string& scheduled 
   return li;
 }
 
+// The event stream of a link base.
+inline std::string Events(const std::string& base) { return base + "/live/events"; }
+
+// A live room as most live tests begin it: the candidate joined first, then
+// the interviewer (each stream answered 200 before the next one opens).
+struct TwoJoined {
+  TwoJoined(const TestServer& server, Api& api)
+      : li(MakeLiveInvitation(api)),
+        cand(server, Events(li.candidate)),
+        iv(Admitted(cand, server), Events(li.interviewer)) {
+    REQUIRE(iv.status() == 200);
+  }
+
+  LiveInvitation li;
+  EventStreamReader cand, iv;  // after `li`: constructed in this order
+
+ private:
+  static const TestServer& Admitted(EventStreamReader& reader, const TestServer& server) {
+    REQUIRE(reader.status() == 200);
+    return server;
+  }
+};
+
 // Adds guest `name` to the invitation; returns its id.
 inline int64_t AddGuest(Api& api, const LiveInvitation& li, const std::string& name) {
   Resp r = api.Post(

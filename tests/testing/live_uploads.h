@@ -15,8 +15,6 @@
 
 namespace cammio::testing {
 
-inline std::string Events(const std::string& base) { return base + "/live/events"; }
-
 // POST <base>/uploads of a live recording (segment) of `length` bytes that
 // began recording at `recorded_at` (epoch seconds; 0: not said) during the
 // participant's visit `visit` of the room (-1: not said).
