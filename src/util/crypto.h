@@ -44,6 +44,10 @@ class Sha256Stream {
 };
 
 std::string Base64Encode(std::string_view bytes);
+// Standard base64 (RFC 4648 alphabet, '=' padding required), with the
+// grammar mbedTLS's decoder has: line breaks (LF or CRLF) may appear
+// anywhere, spaces only just before a line break or at the end. A table
+// decoder, not a constant-time one: callers decode headers, not keys.
 // False on malformed input (then *out is unspecified).
 bool Base64Decode(std::string_view text, std::string* out);
 
