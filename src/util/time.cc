@@ -137,26 +137,59 @@ Result<Datetime> ParseDatetime(std::string_view s, std::string_view field) {
   return out;
 }
 
-std::string FormatUtc(int64_t epoch) {
-  int64_t days = epoch >= 0 ? epoch / 86400 : (epoch - 86399) / 86400;
-  int64_t rem = epoch - days * 86400;
+namespace {
+
+// Writes v (< 10^width) as exactly `width` digits, zero-padded.
+char* PutDigits(char* p, unsigned v, int width) {
+  for (int i = width - 1; i >= 0; --i) {
+    p[i] = static_cast<char>('0' + v % 10);
+    v /= 10;
+  }
+  return p + width;
+}
+
+// "YYYY-MM-DDTHH:MM:SS" for an epoch, then ".mmm" when millis >= 0, then
+// "Z". Written by hand: these are on every log line, and snprintf cost
+// more than the rest of the line. Years outside 0..9999 (which no clock
+// reaches) keep snprintf's "%04lld" form.
+std::string FormatInstant(int64_t epoch, int millis) {
+  const int64_t days = epoch >= 0 ? epoch / 86400 : (epoch - 86399) / 86400;
+  const auto rem = static_cast<unsigned>(epoch - days * 86400);
   int64_t y;
   unsigned m, d;
   CivilFromDays(days, y, m, d);
-  char buf[96];
-  std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02lld:%02lld:%02lldZ",
-                static_cast<long long>(y), m, d, static_cast<long long>(rem / 3600),
-                static_cast<long long>(rem % 3600 / 60), static_cast<long long>(rem % 60));
-  return buf;
+  char buf[64];
+  char* p = buf;
+  if (y >= 0 && y <= 9999) {
+    p = PutDigits(p, static_cast<unsigned>(y), 4);
+  } else {
+    p += std::snprintf(p, 32, "%04lld", static_cast<long long>(y));
+  }
+  *p++ = '-';
+  p = PutDigits(p, m, 2);
+  *p++ = '-';
+  p = PutDigits(p, d, 2);
+  *p++ = 'T';
+  p = PutDigits(p, rem / 3600, 2);
+  *p++ = ':';
+  p = PutDigits(p, rem % 3600 / 60, 2);
+  *p++ = ':';
+  p = PutDigits(p, rem % 60, 2);
+  if (millis >= 0) {
+    *p++ = '.';
+    p = PutDigits(p, static_cast<unsigned>(millis), 3);
+  }
+  *p++ = 'Z';
+  return std::string(buf, p);
 }
 
+}  // namespace
+
+std::string FormatUtc(int64_t epoch) { return FormatInstant(epoch, -1); }
+
 std::string FormatUtcMillis(int64_t ms) {
-  int64_t secs = ms >= 0 ? ms / 1000 : (ms - 999) / 1000;
-  std::string s = FormatUtc(secs);
-  char frac[32];
-  std::snprintf(frac, sizeof frac, ".%03lld", static_cast<long long>(ms - secs * 1000));
-  s.insert(s.size() - 1, frac);
-  return s;
+  const int64_t secs = ms >= 0 ? ms / 1000 : (ms - 999) / 1000;
+  return FormatInstant(secs, static_cast<int>(ms - secs * 1000));
 }
 
 }  // namespace cammio

@@ -4,6 +4,10 @@
 
 #include <doctest/doctest.h>
 
+#include <time.h>
+
+#include <cstdio>
+#include <random>
 #include <string>
 
 namespace cammio {
@@ -173,6 +177,39 @@ TEST_CASE("time: FormatUtcMillis") {
   CHECK(FormatUtcMillis(1700000000007LL) == "2023-11-14T22:13:20.007Z");
   CHECK(FormatUtcMillis(-1) == "1969-12-31T23:59:59.999Z");
   CHECK(FormatUtcMillis(-1000) == "1969-12-31T23:59:59.000Z");
+}
+
+// The C library's answer, in the printf form FormatUtc had before it was
+// written by hand.
+std::string ReferenceUtc(int64_t epoch) {
+  const time_t t = static_cast<time_t>(epoch);
+  struct tm tm {};
+  REQUIRE(gmtime_r(&t, &tm) != nullptr);
+  char buf[96];
+  std::snprintf(buf, sizeof buf, "%04lld-%02d-%02dT%02d:%02d:%02dZ",
+                static_cast<long long>(tm.tm_year) + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+                tm.tm_min, tm.tm_sec);
+  return buf;
+}
+
+TEST_CASE("time: FormatUtc and FormatUtcMillis agree with the printf form everywhere") {
+  std::mt19937_64 rng(7);
+  // Years 1 BCE to 12000, past the four-digit range on both sides.
+  const int64_t lo = DaysFromCivil(-1, 1, 1) * 86400, hi = DaysFromCivil(12000, 1, 1) * 86400;
+  for (int i = 0; i < 2000; ++i) {
+    const int64_t t = lo + static_cast<int64_t>(rng() % static_cast<uint64_t>(hi - lo));
+    CAPTURE(t);
+    const std::string want = ReferenceUtc(t);
+    CHECK(FormatUtc(t) == want);
+    const int64_t ms = t * 1000 + static_cast<int64_t>(rng() % 1000);
+    std::string millis = want;
+    char frac[8];
+    std::snprintf(frac, sizeof frac, ".%03d", static_cast<int>(ms - t * 1000));
+    millis.insert(millis.size() - 1, frac);
+    CHECK(FormatUtcMillis(ms) == millis);
+  }
+  CHECK(FormatUtc(DaysFromCivil(10000, 1, 1) * 86400) == "10000-01-01T00:00:00Z");
+  CHECK(FormatUtc(DaysFromCivil(-1, 12, 31) * 86400 + 1) == "-001-12-31T00:00:01Z");
 }
 
 TEST_CASE("time: DaysFromCivil") {
