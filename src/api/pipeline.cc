@@ -253,12 +253,17 @@ void Pipeline::OnException(const httplib::Request&, httplib::Response& res,
 
 void Pipeline::OnDone(const httplib::Request& req, const httplib::Response& res) {
   RequestState& st = t_state;
-  std::string account = st.principal ? std::to_string(st.principal->user.account_id) : "-";
   int64_t ms = SystemClock().NowMillis() - st.start_ms;
   size_t bytes = res.body.size() ? res.body.size() : res.content_length_;
-  LogInfo("access id=" + (st.id.empty() ? std::string("-") : st.id) + " account=" + account + " " +
-          req.method + " " + LogPath(req.path) + " " + std::to_string(res.status) + " " +
-          std::to_string(bytes) + "B " + std::to_string(ms) + "ms addr=" + req.remote_addr);
+  // One buffer, not a chain of temporaries: this runs on every request.
+  std::string line;
+  line.reserve(160 + req.path.size());
+  line.append("access id=").append(st.id.empty() ? "-" : st.id).append(" account=");
+  line.append(st.principal ? std::to_string(st.principal->user.account_id) : "-");
+  line.append(" ").append(req.method).append(" ").append(LogPath(req.path)).append(" ");
+  line.append(std::to_string(res.status)).append(" ").append(std::to_string(bytes));
+  line.append("B ").append(std::to_string(ms)).append("ms addr=").append(req.remote_addr);
+  LogInfo(line);
   if (ctx_.metrics != nullptr) {
     ctx_.metrics->RecordRequest(req.method,
                                 st.match.route != nullptr ? st.match.route->pattern : "unmatched",

@@ -74,9 +74,20 @@ std::string EscapeLogText(std::string_view text) {
   for (size_t i = 0; i < text.size();) {
     const auto c = static_cast<unsigned char>(text[i]);
     if (c >= 0x20 && c < 0x7F) {
-      if (c == '\\') out.push_back('\\');
-      out.push_back(static_cast<char>(c));
-      ++i;
+      if (c == '\\') {
+        out.append("\\\\");
+        ++i;
+        continue;
+      }
+      // A run of printable ASCII, appended in one piece (nearly every line
+      // is nothing else).
+      size_t end = i + 1;
+      while (end < text.size() && static_cast<unsigned char>(text[end]) >= 0x20 &&
+             static_cast<unsigned char>(text[end]) < 0x7F && text[end] != '\\') {
+        ++end;
+      }
+      out.append(text, i, end - i);
+      i = end;
       continue;
     }
     const size_t n = c < 0x80 ? 0 : Utf8SequenceAt(text, i);
@@ -107,6 +118,7 @@ void Log(LogLevel level, const std::string& message) {
   if (static_cast<int>(level) < g_level) return;
   if (g_quiet && !g_has_sink.load(std::memory_order_acquire)) return;
   std::string line = FormatUtcMillis(SystemClock().NowMillis());
+  line.reserve(line.size() + message.size() + 16);
   line += ' ';
   line += kNames[static_cast<int>(level)];
   line += ' ';
