@@ -87,13 +87,22 @@ CAMMIO_GCM_TARGET inline __m128i EncryptBlock(const Keys& k, __m128i b) {
 
 // N independent blocks through the rounds together, so the AES units
 // overlap their latencies (eight cover a four-cycle latency at two per cycle).
+// The loops over blocks must unroll completely, so that b[] lives in
+// registers: left as loops (GCC 12 did not unroll them under the runtime
+// round loop), every round loaded, encrypted and stored each block through
+// the stack, which cost about five instructions per byte sealed.
 template <int N>
 CAMMIO_GCM_TARGET inline void EncryptN(const Keys& k, __m128i b[N]) {
+#pragma GCC unroll 8
   for (int j = 0; j < N; ++j) b[j] = _mm_xor_si128(b[j], k.rk[0]);
   for (int i = 1; i < k.nr; ++i) {
-    for (int j = 0; j < N; ++j) b[j] = _mm_aesenc_si128(b[j], k.rk[i]);
+    const __m128i key = k.rk[i];
+#pragma GCC unroll 8
+    for (int j = 0; j < N; ++j) b[j] = _mm_aesenc_si128(b[j], key);
   }
-  for (int j = 0; j < N; ++j) b[j] = _mm_aesenclast_si128(b[j], k.rk[k.nr]);
+  const __m128i last = k.rk[k.nr];
+#pragma GCC unroll 8
+  for (int j = 0; j < N; ++j) b[j] = _mm_aesenclast_si128(b[j], last);
 }
 
 // A 256-bit carry-less product, not yet reduced: hi:lo.
@@ -152,6 +161,7 @@ template <int N>
 CAMMIO_GCM_TARGET inline __m128i GhashN(const Keys& k, __m128i x, const __m128i c[N]) {
   static_assert(N >= 1 && N <= 8, "H powers are kept up to H^8");
   Wide sum = Multiply(_mm_xor_si128(x, c[0]), k.h[N - 1]);
+#pragma GCC unroll 8
   for (int j = 1; j < N; ++j) Accumulate(&sum, Multiply(c[j], k.h[N - 1 - j]));
   return Reduce(sum);
 }
@@ -163,19 +173,8 @@ CAMMIO_GCM_TARGET inline __m128i Ghash1(const Keys& k, __m128i x, __m128i c) {
 // Loads the AES round keys mbedtls_gcm_setkey left in the context and
 // derives H. False when the context is not one this code understands: the
 // caller then lets mbedTLS do the work.
-CAMMIO_GCM_TARGET bool LoadKeys(const mbedtls_gcm_context* ctx, Keys* k) {
-  const mbedtls_cipher_info_t* info = ctx->cipher_ctx.cipher_info;
-  if (info == nullptr || ctx->cipher_ctx.cipher_ctx == nullptr) return false;
-  const mbedtls_cipher_type_t type = mbedtls_cipher_info_get_type(info);
-  if (type != MBEDTLS_CIPHER_AES_128_ECB && type != MBEDTLS_CIPHER_AES_192_ECB &&
-      type != MBEDTLS_CIPHER_AES_256_ECB) {
-    return false;
-  }
-  const auto* aes = static_cast<const mbedtls_aes_context*>(ctx->cipher_ctx.cipher_ctx);
-  if ((aes->nr != 10 && aes->nr != 12 && aes->nr != 14) ||
-      aes->rk_offset + size_t{4} * (aes->nr + 1) > sizeof(aes->buf) / sizeof(aes->buf[0])) {
-    return false;
-  }
+CAMMIO_GCM_TARGET bool DeriveKeys(const mbedtls_gcm_context* ctx, const mbedtls_aes_context* aes,
+                                  Keys* k) {
   k->nr = aes->nr;
   const auto* rk = reinterpret_cast<const unsigned char*>(aes->buf + aes->rk_offset);
   for (int i = 0; i <= k->nr; ++i) k->rk[i] = Load(rk + size_t{16} * i);
@@ -193,6 +192,55 @@ CAMMIO_GCM_TARGET bool LoadKeys(const mbedtls_gcm_context* ctx, Keys* k) {
   const int powers = k->wide ? 16 : 8;
   for (int i = 1; i < powers; ++i) k->h[i] = MulReduce(k->h[i - 1], h);
   return true;
+}
+
+// The keys of the last contexts this thread used: a connection seals and
+// opens every record with the same two, and deriving the powers of H costs
+// more than sealing a small record's hash. An entry is reused only when
+// the context holds the very round keys and H it was derived from (and the
+// wide choice is unchanged), so a reused or re-keyed context is never
+// served stale keys: the answer is the one DeriveKeys would give.
+struct KeyCacheEntry {
+  bool valid = false;
+  unsigned char rk[16 * 15];  // the round keys' bytes, nr + 1 blocks
+  unsigned char h[16];        // the context's H[8]
+  Keys keys;
+};
+thread_local KeyCacheEntry t_key_cache[2];
+thread_local unsigned t_key_cache_next = 0;
+
+// The keys for `ctx`, or null when the context is not one this code
+// understands. The pointer is valid until this thread's next call.
+CAMMIO_GCM_TARGET const Keys* LoadKeys(const mbedtls_gcm_context* ctx) {
+  const mbedtls_cipher_info_t* info = ctx->cipher_ctx.cipher_info;
+  if (info == nullptr || ctx->cipher_ctx.cipher_ctx == nullptr) return nullptr;
+  const mbedtls_cipher_type_t type = mbedtls_cipher_info_get_type(info);
+  if (type != MBEDTLS_CIPHER_AES_128_ECB && type != MBEDTLS_CIPHER_AES_192_ECB &&
+      type != MBEDTLS_CIPHER_AES_256_ECB) {
+    return nullptr;
+  }
+  const auto* aes = static_cast<const mbedtls_aes_context*>(ctx->cipher_ctx.cipher_ctx);
+  if ((aes->nr != 10 && aes->nr != 12 && aes->nr != 14) ||
+      aes->rk_offset + size_t{4} * (aes->nr + 1) > sizeof(aes->buf) / sizeof(aes->buf[0])) {
+    return nullptr;
+  }
+  const auto* rk = reinterpret_cast<const unsigned char*>(aes->buf + aes->rk_offset);
+  const size_t rk_bytes = size_t{16} * (aes->nr + 1);
+  const bool wide = WideSupported() && g_allow_wide.load(std::memory_order_relaxed);
+  for (KeyCacheEntry& e : t_key_cache) {
+    if (e.valid && e.keys.nr == aes->nr && e.keys.wide == wide &&
+        std::memcmp(e.rk, rk, rk_bytes) == 0 && std::memcmp(e.h, ctx->H[8], 16) == 0) {
+      return &e.keys;
+    }
+  }
+  KeyCacheEntry& e = t_key_cache[t_key_cache_next];
+  t_key_cache_next = (t_key_cache_next + 1) % 2;
+  e.valid = false;
+  if (!DeriveKeys(ctx, aes, &e.keys)) return nullptr;
+  std::memcpy(e.rk, rk, rk_bytes);
+  std::memcpy(e.h, ctx->H[8], 16);
+  e.valid = true;
+  return &e.keys;
 }
 
 // Hashes `len` bytes (associated data), the last block zero-padded.
@@ -219,12 +267,15 @@ template <int N>
 CAMMIO_GCM_TARGET inline __m128i CryptN(const Keys& k, bool encrypt, __m128i iv_block, uint32_t n,
                                         const unsigned char* in, unsigned char* out, __m128i x) {
   __m128i ks[N];
+#pragma GCC unroll 8
   for (int j = 0; j < N; ++j) ks[j] = Counter(iv_block, n + static_cast<uint32_t>(j));
   EncryptN<N>(k, ks);
   // Read every input block before writing: `in` may be `out`.
   __m128i data[N];
+#pragma GCC unroll 8
   for (int j = 0; j < N; ++j) data[j] = Load(in + size_t{16} * j);
   __m128i cipher[N];
+#pragma GCC unroll 8
   for (int j = 0; j < N; ++j) {
     __m128i result = _mm_xor_si128(data[j], ks[j]);
     Store(out + size_t{16} * j, result);
@@ -406,14 +457,14 @@ extern "C" int __wrap_mbedtls_gcm_crypt_and_tag(mbedtls_gcm_context* ctx, int mo
                                                 const unsigned char* add, size_t add_len,
                                                 const unsigned char* input, unsigned char* output,
                                                 size_t tag_len, unsigned char* tag) {
-  Keys k;
+  const Keys* k = nullptr;
   if (ctx == nullptr || !cammio::tls::Usable(iv_len, tag_len, length, add_len) ||
-      !cammio::tls::LoadKeys(ctx, &k)) {
+      (k = cammio::tls::LoadKeys(ctx)) == nullptr) {
     return __real_mbedtls_gcm_crypt_and_tag(ctx, mode, length, iv, iv_len, add, add_len, input,
                                             output, tag_len, tag);
   }
   unsigned char full[16];
-  cammio::tls::Seal(k, mode == MBEDTLS_GCM_ENCRYPT, iv, add, add_len, input, output, length, full);
+  cammio::tls::Seal(*k, mode == MBEDTLS_GCM_ENCRYPT, iv, add, add_len, input, output, length, full);
   std::memcpy(tag, full, tag_len);
   cammio::tls::g_calls.fetch_add(1, std::memory_order_relaxed);
   return 0;
@@ -424,14 +475,14 @@ extern "C" int __wrap_mbedtls_gcm_auth_decrypt(mbedtls_gcm_context* ctx, size_t 
                                                const unsigned char* add, size_t add_len,
                                                const unsigned char* tag, size_t tag_len,
                                                const unsigned char* input, unsigned char* output) {
-  Keys k;
+  const Keys* k = nullptr;
   if (ctx == nullptr || !cammio::tls::Usable(iv_len, tag_len, length, add_len) ||
-      !cammio::tls::LoadKeys(ctx, &k)) {
+      (k = cammio::tls::LoadKeys(ctx)) == nullptr) {
     return __real_mbedtls_gcm_auth_decrypt(ctx, length, iv, iv_len, add, add_len, tag, tag_len,
                                            input, output);
   }
   unsigned char expected[16];
-  cammio::tls::Seal(k, false, iv, add, add_len, input, output, length, expected);
+  cammio::tls::Seal(*k, false, iv, add, add_len, input, output, length, expected);
   cammio::tls::g_calls.fetch_add(1, std::memory_order_relaxed);
   // Constant time: the position of the first differing byte must not leak.
   unsigned char diff = 0;

@@ -29,7 +29,14 @@
 // Results are bit-identical to mbedTLS's (tests/tls/gcm_accel_test.cc
 // compares both on every length, key size and tag size, in place and not).
 //
-// Thread-safety: stateless apart from the call counter; safe from any thread.
+// Each thread keeps the keys derived for the last two contexts it used
+// (round keys and the powers of H: deriving them costs more than sealing a
+// small record's hash). An entry serves a call only when the context holds
+// byte for byte the round keys and H it came from, so a re-keyed or reused
+// context gets freshly derived keys.
+//
+// Thread-safety: the call counter is atomic and the key cache is per thread;
+// safe from any thread.
 #pragma once
 
 #include <cstddef>

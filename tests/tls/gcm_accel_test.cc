@@ -135,6 +135,48 @@ TEST_CASE("gcm accel: identical to mbedTLS for every length, key size and tag si
   GcmAllowWide(true);
 }
 
+// The wrappers keep the keys derived for a thread's last contexts: a
+// context given a new key in place, and more contexts in turn than the
+// cache holds, must still seal exactly as mbedTLS does.
+TEST_CASE("gcm accel: re-keyed and alternating contexts never use stale keys") {
+  std::mt19937 rng(20261207);
+  const Bytes iv = Random(rng, 12), add = Random(rng, 13), plain = Random(rng, 300);
+  auto same_as_mbedtls = [&](mbedtls_gcm_context* ctx) {
+    Bytes fast(plain.size()), slow(plain.size());
+    unsigned char fast_tag[16], slow_tag[16];
+    REQUIRE(mbedtls_gcm_crypt_and_tag(ctx, MBEDTLS_GCM_ENCRYPT, plain.size(), iv.data(), 12,
+                                      add.data(), add.size(), plain.data(), fast.data(), 16,
+                                      fast_tag) == 0);
+    REQUIRE(__real_mbedtls_gcm_crypt_and_tag(ctx, MBEDTLS_GCM_ENCRYPT, plain.size(), iv.data(), 12,
+                                             add.data(), add.size(), plain.data(), slow.data(), 16,
+                                             slow_tag) == 0);
+    Bytes opened(plain.size());
+    const bool opens =
+        mbedtls_gcm_auth_decrypt(ctx, plain.size(), iv.data(), 12, add.data(), add.size(), slow_tag,
+                                 16, slow.data(), opened.data()) == 0;
+    return fast == slow && std::memcmp(fast_tag, slow_tag, 16) == 0 && opens && opened == plain;
+  };
+  // One context, a new key of each size in place, several times over.
+  Gcm gcm(Random(rng, 16));
+  const uint64_t before = GcmAcceleratedCalls();
+  for (int round = 0; round < 12; ++round) {
+    CAPTURE(round);
+    CHECK(same_as_mbedtls(&gcm.ctx));
+    const Bytes key = Random(rng, size_t{16} + 8 * static_cast<size_t>(round % 3));
+    REQUIRE(mbedtls_gcm_setkey(&gcm.ctx, MBEDTLS_CIPHER_ID_AES, key.data(),
+                               static_cast<unsigned>(key.size() * 8)) == 0);
+    CHECK(same_as_mbedtls(&gcm.ctx));
+  }
+  CHECK(GcmAcceleratedCalls() >= before + 48);
+  // Five contexts in turn (more than a thread's cache), one of them sharing
+  // another's key.
+  const Bytes shared = Random(rng, 32);
+  Gcm a(shared), b(Random(rng, 16)), c(Random(rng, 24)), d(shared), e(Random(rng, 32));
+  for (int round = 0; round < 4; ++round) {
+    for (Gcm* g : {&a, &b, &c, &d, &e, &a, &a, &e}) CHECK(same_as_mbedtls(&g->ctx));
+  }
+}
+
 TEST_CASE("gcm accel: a changed byte anywhere is refused, and no plaintext is left") {
   std::mt19937 rng(7);
   Gcm gcm(Random(rng, 16));
