@@ -38,12 +38,23 @@ constexpr auto kDrainAtStop = std::chrono::seconds(1);
 // Waits outside a WorkerPool re-check for server shutdown this often.
 constexpr auto kStopCheckInterval = std::chrono::milliseconds(100);
 
+// A connection's two socket addresses, learnt from the first request that
+// asks (cpp-httplib asks for both on every request: two system calls and
+// two inet_ntop, about 3,000 instructions). They cannot change while the
+// socket is open; an empty answer (the peer already gone) is not kept.
+struct SocketAddresses {
+  std::string remote_ip;
+  int remote_port = 0;
+  std::string local_ip;
+  int local_port = 0;
+};
+
 // process_request's view of the connection: first the bytes already read
 // (the head, and whatever followed it), then the transport's stream.
 class ReplayStream final : public httplib::Stream {
  public:
-  ReplayStream(httplib::Stream& inner, const std::string& buffered)
-      : inner_(inner), buffered_(buffered) {}
+  ReplayStream(httplib::Stream& inner, const std::string& buffered, SocketAddresses& addresses)
+      : inner_(inner), buffered_(buffered), addresses_(addresses) {}
 
   // Bytes read from the connection's buffer; all bytes read (buffer and
   // socket).
@@ -53,6 +64,12 @@ class ReplayStream final : public httplib::Stream {
   bool is_readable() const override { return pos_ < buffered_.size() || inner_.is_readable(); }
   bool is_writable() const override { return inner_.is_writable(); }
   ssize_t read(char* ptr, size_t size) override {
+    // cpp-httplib reads the head one byte per call: that case first.
+    if (size == 1 && pos_ < buffered_.size()) {
+      *ptr = buffered_[pos_++];
+      ++total_;
+      return 1;
+    }
     if (pos_ >= buffered_.size()) {
       const ssize_t r = inner_.read(ptr, size);
       if (r > 0) total_ += static_cast<uint64_t>(r);
@@ -66,16 +83,25 @@ class ReplayStream final : public httplib::Stream {
   }
   ssize_t write(const char* ptr, size_t size) override { return inner_.write(ptr, size); }
   void get_remote_ip_and_port(std::string& ip, int& port) const override {
-    inner_.get_remote_ip_and_port(ip, port);
+    if (addresses_.remote_ip.empty()) {
+      inner_.get_remote_ip_and_port(addresses_.remote_ip, addresses_.remote_port);
+    }
+    ip = addresses_.remote_ip;
+    port = addresses_.remote_port;
   }
   void get_local_ip_and_port(std::string& ip, int& port) const override {
-    inner_.get_local_ip_and_port(ip, port);
+    if (addresses_.local_ip.empty()) {
+      inner_.get_local_ip_and_port(addresses_.local_ip, addresses_.local_port);
+    }
+    ip = addresses_.local_ip;
+    port = addresses_.local_port;
   }
   socket_t socket() const override { return inner_.socket(); }
 
  private:
   httplib::Stream& inner_;
   const std::string& buffered_;
+  SocketAddresses& addresses_;
   size_t pos_ = 0;
   uint64_t total_ = 0;
 };
@@ -136,6 +162,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   Clock::time_point deadline_;  // of the current wait
   size_t remaining_;            // requests it may still make
   std::string buf_;             // bytes read and not yet given to a request
+  SocketAddresses addresses_;   // filled by the first request that asks
   bool head_started_ = false;   // buf_ holds a byte of the next head
   bool last_ok_ = false;        // the peer seems alive: TLS close_notify
   size_t drained_ = 0;
@@ -239,7 +266,7 @@ Connection::Next Connection::Head() {
 }
 
 bool Connection::ServeRequest() {
-  ReplayStream strm(transport_->stream(), buf_);
+  ReplayStream strm(transport_->stream(), buf_, addresses_);
   const bool close_connection = remaining_ <= 1 || hooks_->stopping();
   bool connection_closed = false;
   bool ok = hooks_->process(strm, close_connection, connection_closed);

@@ -121,6 +121,9 @@ struct Server::Impl {
                 const httplib::ContentReader* reader = nullptr);
   void DispatchWithBody(const httplib::Request& req, httplib::Response& res,
                         const httplib::ContentReader& reader);
+  // A request whose method carries no body (GET, HEAD, OPTIONS, DELETE
+  // without Content-Length).
+  void DispatchBodiless(const httplib::Request& req, httplib::Response& res);
   // `limit_running`: the HTTPS listener, whose running workers are limited
   // (http/worker_pool.h); on the plain one every thread may run.
   void Install(Http1Server& svr, bool limit_running);
@@ -145,7 +148,19 @@ httplib::Server::HandlerResponse Server::Impl::PreRouting(const httplib::Request
     answered = true;
   }
   if (!answered) answered = !handler.OnAdmit(req, res);
-  if (!answered) return httplib::Server::HandlerResponse::Unhandled;
+  if (!answered) {
+    // GET, HEAD and OPTIONS go to Dispatch from here, as the ".*" routes
+    // Install registers would send them, without cpp-httplib's regex match
+    // of the path (a few thousand instructions on every request). A path
+    // with a line break is left to the regex: '.' does not match one, so
+    // cpp-httplib answers it 404 itself.
+    const bool bodiless = req.method == "GET" || req.method == "HEAD" || req.method == "OPTIONS";
+    if (!bodiless || req.path.find_first_of("\r\n") != std::string::npos) {
+      return httplib::Server::HandlerResponse::Unhandled;
+    }
+    DispatchBodiless(req, res);
+    return httplib::Server::HandlerResponse::Handled;
+  }
   DropRanges(req);
   if (HasBody(req)) {  // its body is still unread on the connection
     res.set_header("Connection", "close");
@@ -187,6 +202,13 @@ void Server::Impl::DispatchWithBody(const httplib::Request& req, httplib::Respon
     return;
   }
   Dispatch(req, res, body);
+}
+
+void Server::Impl::DispatchBodiless(const httplib::Request& req, httplib::Response& res) {
+  // cpp-httplib leaves the body of a GET/OPTIONS unread; if one came, the
+  // connection cannot carry another request.
+  if (HasBody(req)) RequestConnectionClose();
+  Dispatch(req, res, req.body);
 }
 
 void Server::Impl::Dispatch(const httplib::Request& req, httplib::Response& res,
@@ -234,10 +256,7 @@ void Server::Impl::Install(Http1Server& svr, bool limit_running) {
   svr.set_pre_routing_handler(
       [this](const httplib::Request& req, httplib::Response& res) { return PreRouting(req, res); });
   auto dispatch = [this](const httplib::Request& req, httplib::Response& res) {
-    // cpp-httplib leaves the body of a GET/OPTIONS unread; if one came, the
-    // connection cannot carry another request.
-    if (HasBody(req)) RequestConnectionClose();
-    Dispatch(req, res, req.body);
+    DispatchBodiless(req, res);
   };
   auto with_body = [this](const httplib::Request& req, httplib::Response& res,
                           const httplib::ContentReader& reader) {

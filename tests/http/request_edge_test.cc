@@ -117,6 +117,18 @@ TEST_CASE("request edge: a body that was not read in full, or was chunked, ends 
 // Four requests in one write, answered by four different hooks' answers:
 // 200 (OnRequest), 404 (OnHead, before the body), 412 (OnRequest after the
 // body), 200 (the last one asks to close).
+// Sends `pipeline` (its last request asks to close) on one connection and
+// returns the statuses of the answers, in order.
+std::vector<int> PipelineStatuses(FakeServer& server, bool tls, const std::string& pipeline) {
+  RawConnection conn(tls ? server.port() : server.http_port(), tls);
+  REQUIRE(conn.ok());
+  REQUIRE(conn.Send(pipeline));
+  bool closed = false;
+  const std::string got = conn.ReadUntilClose(milliseconds(5000), &closed);
+  CHECK(closed);
+  return testing::ResponseStatuses(got);
+}
+
 TEST_CASE("request edge: pipelined requests are all answered, in order") {
   FakeServer server;
   server.handler().Answer("/missing", FakeAnswer::InHead(404));
@@ -129,13 +141,7 @@ TEST_CASE("request edge: pipelined requests are all answered, in order") {
       "GET /list HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
   for (bool tls : {false, true}) {
     CAPTURE(tls);
-    RawConnection conn(tls ? server.port() : server.http_port(), tls);
-    REQUIRE(conn.ok());
-    REQUIRE(conn.Send(pipeline));
-    bool closed = false;
-    const std::string got = conn.ReadUntilClose(milliseconds(5000), &closed);
-    CHECK(closed);
-    CHECK(testing::ResponseStatuses(got) == std::vector<int>{200, 404, 412, 200});
+    CHECK(PipelineStatuses(server, tls, pipeline) == std::vector<int>{200, 404, 412, 200});
   }
   // Each request reached the handler once per listener, the POST with its body.
   std::vector<std::string> paths;
@@ -146,6 +152,32 @@ TEST_CASE("request edge: pipelined requests are all answered, in order") {
   CHECK(paths == std::vector<std::string>{"GET /healthz", "GET /missing", "POST /create",
                                           "GET /list", "GET /healthz", "GET /missing",
                                           "POST /create", "GET /list"});
+}
+
+// GET and OPTIONS reach the handler straight from the pre-routing hook; a
+// path with a line break still goes to cpp-httplib's ".*" route, which does
+// not match it: 404 from the transport, and the handler's OnRequest never
+// runs for it.
+TEST_CASE("request edge: bodiless methods are dispatched, a path with a line break is not") {
+  FakeServer server;
+  const std::string pipeline =
+      "GET /a HTTP/1.1\r\nHost: x\r\n\r\n"
+      "OPTIONS /a HTTP/1.1\r\nHost: x\r\n\r\n"
+      "GET /line%0Abreak HTTP/1.1\r\nHost: x\r\n\r\n"
+      "GET /return%0Dhere HTTP/1.1\r\nHost: x\r\n\r\n"
+      "GET /b?q=1 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+  for (bool tls : {false, true}) {
+    CAPTURE(tls);
+    CHECK(PipelineStatuses(server, tls, pipeline) == std::vector<int>{200, 200, 404, 404, 200});
+  }
+  std::vector<std::string> ran;
+  for (const auto& r : server.handler().Requests()) {
+    if (r.body_seen) ran.push_back(r.method + " " + r.path);
+  }
+  CHECK(ran == std::vector<std::string>{"GET /a", "OPTIONS /a", "GET /b", "GET /a", "OPTIONS /a",
+                                        "GET /b"});
+  CHECK(server.handler().CountPath("/line\nbreak") == 2);  // OnHead saw them
+  CHECK(server.handler().CountPath("/return\rhere") == 2);
 }
 
 // Resident memory of this process (the server runs in it), in KiB.
