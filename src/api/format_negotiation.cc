@@ -2,6 +2,8 @@
 
 #include <cstdlib>
 
+#include "http/header_lookup.h"
+
 namespace cammio {
 namespace {
 
@@ -44,8 +46,8 @@ double Quality(std::string_view element) {
 }
 
 std::string HeaderValue(const httplib::Headers& headers, const char* name) {
-  auto it = headers.find(name);
-  return it == headers.end() ? std::string() : it->second;
+  const std::string* value = http::FindHeader(headers, name);
+  return value == nullptr ? std::string() : *value;
 }
 
 }  // namespace

@@ -13,6 +13,7 @@
 #include "api/log_path.h"
 #include "api/metrics.h"
 #include "api/response_cache.h"
+#include "http/header_lookup.h"
 #include "http/server.h"
 #include "util/crypto.h"
 #include "util/log.h"
@@ -52,7 +53,7 @@ RequestState& Begin(httplib::Response& res) {
     t_state.principal.reset();
     t_state.generation = 0;
   }
-  if (!res.has_header("X-Request-Id")) res.set_header("X-Request-Id", t_state.id);
+  if (!http::HasHeader(res.headers, "X-Request-Id")) res.set_header("X-Request-Id", t_state.id);
   return t_state;
 }
 
@@ -68,8 +69,8 @@ void ReplyError(const PipelineOptions& options, const httplib::Request& req, htt
 
 // Parses "Basic base64(user:token)". False when absent or malformed.
 bool ParseBasic(const httplib::Request& req, std::string* user, std::string* token) {
-  std::string h = req.get_header_value("Authorization");
-  if (h.empty()) h = req.get_header_value("Authentication");
+  std::string h = http::HeaderValue(req.headers, "Authorization");
+  if (h.empty()) h = http::HeaderValue(req.headers, "Authentication");
   if (h.size() < 6 || strncasecmp(h.c_str(), "Basic ", 6) != 0) return false;
   std::string decoded;
   if (!Base64Decode(std::string_view(h).substr(6), &decoded)) return false;
@@ -82,10 +83,7 @@ bool ParseBasic(const httplib::Request& req, std::string* user, std::string* tok
 
 // Every value of header `name`, in order.
 std::vector<std::string> HeaderValues(const httplib::Request& req, const char* name) {
-  std::vector<std::string> out;
-  size_t n = req.get_header_value_count(name);
-  for (size_t i = 0; i < n; ++i) out.push_back(req.get_header_value(name, i));
-  return out;
+  return http::HeaderValues(req.headers, name);
 }
 
 Status Authenticate(const ServerContext& ctx, const PipelineOptions& options,

@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "http/connection_control.h"
+#include "http/header_lookup.h"
 #include "http/tls_listener.h"
 #include "http/worker_pool.h"
 
@@ -52,9 +53,9 @@ httplib::Headers ListenerHeaders(bool tls, bool hsts_on_plain_http) {
 }
 
 bool HasBody(const httplib::Request& req) {
-  const std::string length = req.get_header_value("Content-Length");
+  const std::string length = HeaderValue(req.headers, "Content-Length");
   return (!length.empty() && length.find_first_not_of('0') != std::string::npos) ||
-         req.has_header("Transfer-Encoding");
+         HasHeader(req.headers, "Transfer-Encoding");
 }
 
 Status BodyTooLarge(size_t max_body_bytes) {
@@ -136,13 +137,13 @@ httplib::Server::HandlerResponse Server::Impl::PreRouting(const httplib::Request
   // an empty body (RFC 9112 6.3). cpp-httplib 0.11.4 would instead read a
   // POST until the client closes (or the read timeout). The Request object is
   // cpp-httplib's own non-const local, so adding the header is well-defined.
-  if (!req.has_header("Content-Length") && !req.has_header("Transfer-Encoding")) {
+  if (!HasHeader(req.headers, "Content-Length") && !HasHeader(req.headers, "Transfer-Encoding")) {
     const_cast<httplib::Request&>(req).set_header("Content-Length", "0");
   }
   t_head = handler.OnHead(req, res);
   bool answered = t_head.answered;
   if (!answered && !t_head.stream_body &&
-      std::strtoull(req.get_header_value("Content-Length").c_str(), nullptr, 10) >
+      std::strtoull(HeaderValue(req.headers, "Content-Length").c_str(), nullptr, 10) >
           options.max_body_bytes) {
     handler.OnBodyError(req, res, BodyTooLarge(options.max_body_bytes));
     answered = true;
