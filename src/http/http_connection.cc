@@ -247,11 +247,13 @@ Connection::Next Connection::Head() {
     // The scanner refuses a head once max_head_bytes are buffered, so there
     // is room for at least one more byte.
     const size_t want = std::min(kReadChunk, settings_->head.max_head_bytes - buf_.size());
-    const size_t old = buf_.size();
-    buf_.resize(old + want);
-    const ssize_t n = transport_->ReadAvailable(&buf_[old], want);
-    buf_.resize(old + static_cast<size_t>(std::max<ssize_t>(n, 0)));
+    // Read into the stack and append what came: growing buf_ by a whole
+    // chunk first zero-filled 4 KiB per read (twice per request: the head,
+    // then the read that finds nothing more).
+    char chunk[kReadChunk];
+    const ssize_t n = transport_->ReadAvailable(chunk, want);
     if (n > 0) {
+      buf_.append(chunk, static_cast<size_t>(n));
       if (!head_started_) {
         head_started_ = true;
         deadline_ = Clock::now() + settings_->header_timeout;
