@@ -18,6 +18,18 @@ Status CheckDatabaseIntegrity(const std::string& path, bool quick, const std::st
   sqlite3_stmt* st = nullptr;
   if (s.ok()) {
     sqlite3_busy_timeout(db, 5000);
+    // quick_check reads each page once, walking the b-trees (the pages on
+    // the path from the root stay referenced, outside the cache's limit): a
+    // larger cache serves no read twice. SQLite's default (2 MiB)
+    // filled up by the check at every server start and, freed, stayed in
+    // the malloc arena of the check's thread, under later small blocks of
+    // other threads: 2.3 MiB of the idle server's 8 MiB RSS.
+    if (quick) {
+      rc = sqlite3_exec(db, "PRAGMA cache_size = -64", nullptr, nullptr, nullptr);  // KiB
+      if (rc != SQLITE_OK) s = SqliteStatus(rc, "integrity check of " + name);
+    }
+  }
+  if (s.ok()) {
     rc = sqlite3_prepare_v2(db, quick ? "PRAGMA quick_check" : "PRAGMA integrity_check", -1, &st,
                             nullptr);
     if (rc != SQLITE_OK) s = SqliteStatus(rc, "integrity check of " + name);
