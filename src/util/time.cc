@@ -143,6 +143,25 @@ std::string FormatUtc(int64_t epoch) {
   int64_t y;
   unsigned m, d;
   CivilFromDays(days, y, m, d);
+  if (y >= 0 && y <= 9999) {
+    // The common case by hand: snprintf was a tenth of the CPU of rendering
+    // a list of interviews (three datetimes each). Same text as below.
+    char out[20] = {'0', '0', '0', '0', '-', '0', '0', '-', '0', '0',
+                    'T', '0', '0', ':', '0', '0', ':', '0', '0', 'Z'};
+    auto two = [&out](int at, unsigned v) {
+      out[at] = static_cast<char>('0' + v / 10);
+      out[at + 1] = static_cast<char>('0' + v % 10);
+    };
+    const auto year = static_cast<unsigned>(y);
+    two(0, year / 100);
+    two(2, year % 100);
+    two(5, m);
+    two(8, d);
+    two(11, static_cast<unsigned>(rem / 3600));
+    two(14, static_cast<unsigned>(rem % 3600 / 60));
+    two(17, static_cast<unsigned>(rem % 60));
+    return std::string(out, sizeof out);
+  }
   char buf[96];
   std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02lld:%02lld:%02lldZ",
                 static_cast<long long>(y), m, d, static_cast<long long>(rem / 3600),
