@@ -81,6 +81,23 @@ TEST_CASE("doc writer: every leaf, escape and container as Render gives it") {
   });
 }
 
+TEST_CASE("doc writer: a byte that needs care at every place of a long string") {
+  const std::string specials[] = {std::string(1, '\0'), "\x1f", "\"", "\\", "\x80",
+                                  "\xC3\xA9",           "\x7f", " ",  "\t"};
+  for (const std::string& special : specials) {
+    for (size_t at = 0; at <= 24; ++at) {
+      std::string s(24, 'a');
+      s.insert(at, special);
+      CAPTURE(at);
+      CheckSame([&s](DocWriter& w) {
+        w.BeginObject("o");
+        w.String("s", s);
+        w.EndObject();
+      });
+    }
+  }
+}
+
 TEST_CASE("doc writer: top-level lists, empty and not") {
   CheckSame(
       [](DocWriter& w) {
