@@ -4,6 +4,7 @@
 
 #include "api/fields.h"
 #include "api/list_query.h"
+#include "api/reply_text.h"
 #include "api/scope.h"
 #include "mail/enqueue.h"
 #include "mail/message.h"
@@ -17,43 +18,51 @@ namespace {
 constexpr int64_t kForwardLinkSeconds = 72 * 3600;
 constexpr int64_t kForwardLinkOpens = 3;
 
-Value MediaUrl(const PublicLinks& links, const std::optional<int64_t>& id) {
-  return id ? Value::String(links.Video(*id)) : Value::Null();
+void MediaUrl(DocWriter& o, std::string_view key, const PublicLinks& links,
+              const std::optional<int64_t>& id) {
+  id ? o.String(key, links.Video(*id)) : o.Null(key);
+}
+
+void WriteReviewer(DocWriter& o, const Reviewer& r, const PublicLinks& links) {
+  o.BeginObject("reviewer");
+  o.Int("id", r.id);
+  o.String("name", r.name);
+  o.String("email", r.email);
+  o.StringOrNull("phone", r.phone);
+  o.String("url", links.ReviewerPage(r.token));
+  o.EndObject();
 }
 
 Value ReviewerDocument(const Reviewer& r, const PublicLinks& links) {
-  Value o = Value::Object();
-  o.Set("id", Value::Int(r.id));
-  o.Set("name", Value::String(r.name));
-  o.Set("email", Value::String(r.email));
-  o.Set("phone", Value::StringOrNull(r.phone));
-  o.Set("url", Value::String(links.ReviewerPage(r.token)));
-  return Value::Wrap("reviewer", std::move(o));
+  return BuildValue([&](DocWriter& o) { WriteReviewer(o, r, links); });
+}
+
+void WriteReview(DocWriter& o, const Review& r) {
+  o.BeginObject("review");
+  o.Int("id", r.id);
+  o.Int("rating", r.rating);
+  o.StringOrNull("remarks", r.remarks);
+  o.String("reviewer_name", r.reviewer_name);
+  o.EndObject();
 }
 
 Value ReviewDocument(const Review& r) {
-  Value o = Value::Object();
-  o.Set("id", Value::Int(r.id));
-  o.Set("rating", Value::Int(r.rating));
-  o.Set("remarks", Value::StringOrNull(r.remarks));
-  o.Set("reviewer_name", Value::String(r.reviewer_name));
-  return Value::Wrap("review", std::move(o));
+  return BuildValue([&](DocWriter& o) { WriteReview(o, r); });
 }
 
-Value RecordingDocument(const Recording& r, const PublicLinks& links) {
-  Value o = Value::Object();
-  o.Set("title", Value::String(r.title));
-  o.Set("index", Value::Int(r.index));
-  o.Set("required", Value::Int(r.required ? 1 : 0));
-  o.Set("video_id", r.video_id ? Value::Int(*r.video_id) : Value::Null());
-  o.Set("thumbnail", MediaUrl(links, r.thumbnail_id));
-  o.Set("video_url", MediaUrl(links, r.video_id));
+void WriteRecording(DocWriter& o, const Recording& r, const PublicLinks& links) {
+  o.BeginObject("recording");
+  o.String("title", r.title);
+  o.Int("index", r.index);
+  o.Int("required", r.required ? 1 : 0);
+  o.IntOrNull("video_id", r.video_id);
+  MediaUrl(o, "thumbnail", links, r.thumbnail_id);
+  MediaUrl(o, "video_url", links, r.video_id);
   if (r.participant) {  // a live interview's: whose, and when it was recorded
-    o.Set("participant", Value::String(*r.participant));
-    o.Set("recorded_at",
-          r.recorded_at ? Value::Datetime(FormatUtc(*r.recorded_at)) : Value::Null());
+    o.String("participant", *r.participant);
+    r.recorded_at ? o.Datetime("recorded_at", FormatUtc(*r.recorded_at)) : o.Null("recorded_at");
   }
-  return Value::Wrap("recording", std::move(o));
+  o.EndObject();
 }
 
 // The interview of an /interviews/:interview_id/... path, in scope.
@@ -82,46 +91,51 @@ Status ReplySmallList(Call& call, const ListQuery& q, const std::vector<T>& rows
   return Status::OK();
 }
 
-// The interview's own fields, unwrapped.
-Value InterviewObject(const Interview& w, const PublicLinks& links) {
-  Value o = Value::Object();
-  o.Set("id", Value::Int(w.id));
-  o.Set("vacancy_id", Value::Int(w.vacancy_id));
-  o.Set("invitation_id", w.invitation_id ? Value::Int(*w.invitation_id) : Value::Null());
-  o.Set("candidate_id", Value::Int(w.candidate_id));
-  o.Set("candidate_email", Value::String(w.candidate_email));
-  o.Set("candidate_name", Value::String(w.candidate_name));
-  o.Set("candidate_phone", Value::StringOrNull(w.candidate_phone));
-  o.Set("candidate_gender", Value::StringOrNull(w.candidate_gender));
-  o.Set("datetime_scheduled",
-        w.datetime_scheduled ? Value::Datetime(*w.datetime_scheduled) : Value::Null());
-  o.Set("datetime_start", Value::Datetime(FormatUtc(w.datetime_start_ts)));
-  o.Set("datetime_end", Value::Datetime(FormatUtc(w.datetime_end_ts)));
-  o.Set("datetime_synchronized", w.datetime_synchronized_ts
-                                     ? Value::Datetime(FormatUtc(*w.datetime_synchronized_ts))
-                                     : Value::Null());
+// The interview's own fields, into the open object.
+void InterviewFields(DocWriter& o, const Interview& w, const PublicLinks& links) {
+  o.Int("id", w.id);
+  o.Int("vacancy_id", w.vacancy_id);
+  o.IntOrNull("invitation_id", w.invitation_id);
+  o.Int("candidate_id", w.candidate_id);
+  o.String("candidate_email", w.candidate_email);
+  o.String("candidate_name", w.candidate_name);
+  o.StringOrNull("candidate_phone", w.candidate_phone);
+  o.StringOrNull("candidate_gender", w.candidate_gender);
+  w.datetime_scheduled ? o.Datetime("datetime_scheduled", *w.datetime_scheduled)
+                       : o.Null("datetime_scheduled");
+  o.Datetime("datetime_start", FormatUtc(w.datetime_start_ts));
+  o.Datetime("datetime_end", FormatUtc(w.datetime_end_ts));
+  w.datetime_synchronized_ts
+      ? o.Datetime("datetime_synchronized", FormatUtc(*w.datetime_synchronized_ts))
+      : o.Null("datetime_synchronized");
   int64_t seconds = w.datetime_end_ts - w.datetime_start_ts;
-  o.Set("duration_in_minutes", Value::Int(seconds <= 0 ? 0 : (seconds + 59) / 60));
-  o.Set("kind", Value::String(w.kind));
-  o.Set("scope", Value::String(w.scope));
-  o.Set("title", Value::String(w.title));
-  o.Set("num_of_questions", w.kind == "automated" ? Value::Int(w.num_of_questions) : Value::Null());
-  o.Set("num_of_recordings", Value::Int(w.num_of_recordings));
-  o.Set("num_of_review_invitations", Value::Int(w.num_of_review_invitations));
-  o.Set("num_of_reviews", Value::Int(w.num_of_reviews));
-  o.Set("thumbnail", MediaUrl(links, w.thumbnail_video_id));
-  o.Set("url", Value::String(links.RecruiterReview(w.id)));
-  o.Set("datetime_updated", Value::Datetime(FormatUtc(w.updated_at)));
-  return o;
+  o.Int("duration_in_minutes", seconds <= 0 ? 0 : (seconds + 59) / 60);
+  o.String("kind", w.kind);
+  o.String("scope", w.scope);
+  o.String("title", w.title);
+  w.kind == "automated" ? o.Int("num_of_questions", w.num_of_questions)
+                        : o.Null("num_of_questions");
+  o.Int("num_of_recordings", w.num_of_recordings);
+  o.Int("num_of_review_invitations", w.num_of_review_invitations);
+  o.Int("num_of_reviews", w.num_of_reviews);
+  MediaUrl(o, "thumbnail", links, w.thumbnail_video_id);
+  o.String("url", links.RecruiterReview(w.id));
+  o.Datetime("datetime_updated", FormatUtc(w.updated_at));
 }
 
 }  // namespace
 
-Value InterviewDocument(const Interview& w, const PublicLinks& links) {
-  return Value::Wrap("interview", InterviewObject(w, links));
+void WriteInterview(DocWriter& out, const Interview& w, const PublicLinks& links) {
+  out.BeginObject("interview");
+  InterviewFields(out, w, links);
+  out.EndObject();
 }
 
-Status InterviewDetail(Db& db, const Interview& w, const PublicLinks& links, Value* doc) {
+Value InterviewDocument(const Interview& w, const PublicLinks& links) {
+  return BuildValue([&](DocWriter& o) { WriteInterview(o, w, links); });
+}
+
+Status InterviewDetail(Db& db, const Interview& w, const PublicLinks& links, DocWriter* out) {
   std::vector<Reviewer> reviewers;
   std::vector<Review> reviews;
   std::vector<Recording> recordings;
@@ -135,19 +149,21 @@ Status InterviewDetail(Db& db, const Interview& w, const PublicLinks& links, Val
     if (!found.ok()) return found.status();
     cv = *found;
   }
-  Value o = InterviewObject(w, links);
-  Value list = Value::Array();
-  for (const auto& r : reviewers) list.Push(ReviewerDocument(r, links));
-  o.Set("reviewers", std::move(list));
-  list = Value::Array();
-  for (const auto& r : reviews) list.Push(ReviewDocument(r));
-  o.Set("reviews", std::move(list));
-  list = Value::Array();
-  for (const auto& r : recordings) list.Push(RecordingDocument(r, links));
-  o.Set("recordings", std::move(list));
+  DocWriter& o = *out;
+  o.BeginObject("interview");
+  InterviewFields(o, w, links);
+  o.BeginArray("reviewers");
+  for (const auto& r : reviewers) WriteReviewer(o, r, links);
+  o.EndArray();
+  o.BeginArray("reviews");
+  for (const auto& r : reviews) WriteReview(o, r);
+  o.EndArray();
+  o.BeginArray("recordings");
+  for (const auto& r : recordings) WriteRecording(o, r, links);
+  o.EndArray();
   // The CV the candidate handed in (docs/decisions.md "Takes and the CV").
-  o.Set("cv_url", MediaUrl(links, cv));
-  *doc = Value::Wrap("interview", std::move(o));
+  MediaUrl(o, "cv_url", links, cv);
+  o.EndObject();
   return Status::OK();
 }
 
@@ -223,21 +239,23 @@ Status ListInterviewsHandler(Call& call) {
     return st;
   });
   if (!s.ok()) return s;
-  Value list = Value::Array();
-  for (const auto& w : rows) list.Push(InterviewDocument(w, call.ctx().links));
-  call.ReplyList(list, "interviews", total);
+  DocWriter out(call.format());
+  out.BeginArray("interviews");
+  for (const auto& w : rows) WriteInterview(out, w, call.ctx().links);
+  out.EndArray();
+  ReplyText(call, 200, out.Take(), total);
   return Status::OK();
 }
 
 Status GetInterviewHandler(Call& call) {
-  Value doc;
+  DocWriter out(call.format());
   Status s = call.store().Read([&](Db& db) {
     auto w = LoadScoped(db, call, call.Param("id"));
     if (!w.ok()) return w.status();
-    return InterviewDetail(db, *w, call.ctx().links, &doc);
+    return InterviewDetail(db, *w, call.ctx().links, &out);
   });
   if (!s.ok()) return s;
-  call.Reply(200, doc);
+  ReplyText(call, 200, out.Take());
   return Status::OK();
 }
 

@@ -6,14 +6,17 @@
 
 #include "api/call.h"
 #include "config/public_links.h"
+#include "format/doc_writer.h"
 #include "store/interviews.h"
 
 namespace cammio {
 
-// {"interview": {...}}: the list view.
+// {"interview": {...}}: the list view, written to `out` or as a tree.
+void WriteInterview(DocWriter& out, const Interview& w, const PublicLinks& links);
 Value InterviewDocument(const Interview& w, const PublicLinks& links);
-// The detail view: with reviewers, reviews and recordings embedded.
-Status InterviewDetail(Db& db, const Interview& w, const PublicLinks& links, Value* doc);
+// The detail view: with reviewers, reviews and recordings embedded (read
+// first; nothing is written to *out on error).
+Status InterviewDetail(Db& db, const Interview& w, const PublicLinks& links, DocWriter* out);
 
 Status ListInterviewsHandler(Call& call);
 Status GetInterviewHandler(Call& call);

@@ -6,6 +6,7 @@
 #include "api/invitation_body.h"
 #include "api/list_query.h"
 #include "api/live.h"
+#include "api/reply_text.h"
 #include "api/scope.h"
 #include "mail/enqueue.h"
 #include "mail/message.h"
@@ -25,12 +26,16 @@ Result<Invitation> LoadScoped(Db& db, const Call& call, int64_t id) {
   return inv;
 }
 
+void WriteGuest(DocWriter& o, const Guest& g) {
+  o.BeginObject("guest");
+  o.Int("id", g.id);
+  o.String("name", g.name);
+  o.String("email", g.email);
+  o.EndObject();
+}
+
 Value GuestDocument(const Guest& g) {
-  Value o = Value::Object();
-  o.Set("id", Value::Int(g.id));
-  o.Set("name", Value::String(g.name));
-  o.Set("email", Value::String(g.email));
-  return Value::Wrap("guest", std::move(o));
+  return BuildValue([&](DocWriter& o) { WriteGuest(o, g); });
 }
 
 // The invitation whose guests a guest path addresses.
@@ -57,53 +62,58 @@ Status ResendLive(Db& db, const Call& call, const Invitation& inv,
 
 }  // namespace
 
-Value InvitationDocument(const Invitation& inv, const PublicLinks& links,
-                         const std::vector<Guest>* guests) {
-  Value o = Value::Object();
-  o.Set("id", Value::Int(inv.id));
-  o.Set("vacancy_id", Value::Int(inv.vacancy_id));
-  o.Set("reference_id", Value::StringOrNull(inv.reference_id));
-  o.Set("datetime_scheduled",
-        inv.datetime_scheduled ? Value::Datetime(*inv.datetime_scheduled) : Value::Null());
-  o.Set("candidate_id", Value::Int(inv.candidate_id));
-  o.Set("candidate_email", Value::String(inv.candidate_email));
-  o.Set("candidate_name", Value::String(inv.candidate_name));
-  o.Set("candidate_phone", Value::StringOrNull(inv.candidate_phone));
-  o.Set("candidate_gender", Value::StringOrNull(inv.candidate_gender));
-  o.Set("title", Value::String(inv.title));
-  o.Set("kind", Value::String(inv.kind));
-  o.Set("num_of_questions",
-        inv.kind == "automated" ? Value::Int(inv.num_of_questions) : Value::Null());
-  o.Set("interviewer_name", Value::StringOrNull(inv.interviewer_name));
-  o.Set("interviewer_email", Value::StringOrNull(inv.interviewer_email));
-  Value params = Value::Null();
+void WriteInvitation(DocWriter& o, const Invitation& inv, const PublicLinks& links,
+                     const std::vector<Guest>* guests) {
+  o.BeginObject("invitation");
+  o.Int("id", inv.id);
+  o.Int("vacancy_id", inv.vacancy_id);
+  o.StringOrNull("reference_id", inv.reference_id);
+  inv.datetime_scheduled ? o.Datetime("datetime_scheduled", *inv.datetime_scheduled)
+                         : o.Null("datetime_scheduled");
+  o.Int("candidate_id", inv.candidate_id);
+  o.String("candidate_email", inv.candidate_email);
+  o.String("candidate_name", inv.candidate_name);
+  o.StringOrNull("candidate_phone", inv.candidate_phone);
+  o.StringOrNull("candidate_gender", inv.candidate_gender);
+  o.String("title", inv.title);
+  o.String("kind", inv.kind);
+  inv.kind == "automated" ? o.Int("num_of_questions", inv.num_of_questions)
+                          : o.Null("num_of_questions");
+  o.StringOrNull("interviewer_name", inv.interviewer_name);
+  o.StringOrNull("interviewer_email", inv.interviewer_email);
+  std::optional<Value> params;
   if (inv.callback_params) {
     auto parsed = ParseJson(*inv.callback_params);
     if (parsed.ok()) params = std::move(parsed.value());
   }
-  o.Set("callback_params", std::move(params));
-  o.Set("redirect_url", Value::StringOrNull(inv.redirect_url));
-  o.Set("status", Value::String(inv.status));
-  o.Set("url", Value::String(links.CandidateInterview(inv.token)));
+  params ? o.Tree("callback_params", std::move(*params)) : o.Null("callback_params");
+  o.StringOrNull("redirect_url", inv.redirect_url);
+  o.String("status", inv.status);
+  o.String("url", links.CandidateInterview(inv.token));
   // Live invitations only (docs/decisions.md "Invitations and guests"):
   // automated answers stay as they were.
   if (inv.kind == "live") {
-    o.Set("interviewer_url", Value::String(mail::InterviewerLink(links, inv.token, inv.id)));
+    o.String("interviewer_url", mail::InterviewerLink(links, inv.token, inv.id));
     // When each was first in the room (null until then): a no-show is told
     // from a candidate who waited for an interviewer (docs/decisions.md).
-    auto joined = [](const std::optional<int64_t>& at) {
-      return at ? Value::Datetime(FormatUtc(*at)) : Value::Null();
+    auto joined = [&o](std::string_view key, const std::optional<int64_t>& at) {
+      at ? o.Datetime(key, FormatUtc(*at)) : o.Null(key);
     };
-    o.Set("datetime_candidate_joined", joined(inv.candidate_joined_at));
-    o.Set("datetime_interviewer_joined", joined(inv.interviewer_joined_at));
+    joined("datetime_candidate_joined", inv.candidate_joined_at);
+    joined("datetime_interviewer_joined", inv.interviewer_joined_at);
   }
-  o.Set("datetime_updated", Value::Datetime(FormatUtc(inv.updated_at)));
+  o.Datetime("datetime_updated", FormatUtc(inv.updated_at));
   if (guests != nullptr) {
-    Value list = Value::Array();
-    for (const auto& g : *guests) list.Push(GuestDocument(g));
-    o.Set("guests", std::move(list));
+    o.BeginArray("guests");
+    for (const auto& g : *guests) WriteGuest(o, g);
+    o.EndArray();
   }
-  return Value::Wrap("invitation", std::move(o));
+  o.EndObject();
+}
+
+Value InvitationDocument(const Invitation& inv, const PublicLinks& links,
+                         const std::vector<Guest>* guests) {
+  return BuildValue([&](DocWriter& o) { WriteInvitation(o, inv, links, guests); });
 }
 
 Status ListInvitationsHandler(Call& call) {
@@ -201,17 +211,17 @@ Status CreateInvitationHandler(Call& call) {
 }
 
 Status GetInvitationHandler(Call& call) {
-  Value doc;
+  DocWriter out(call.format());
   Status s = call.store().Read([&](Db& db) {
     auto inv = LoadScoped(db, call, call.Param("id"));
     if (!inv.ok()) return inv.status();
     std::vector<Guest> guests;
     Status st = ListGuests(db, call.account_id(), inv->id, &guests);
-    doc = InvitationDocument(*inv, call.ctx().links, &guests);
+    if (st.ok()) WriteInvitation(out, *inv, call.ctx().links, &guests);
     return st;
   });
   if (!s.ok()) return s;
-  call.Reply(200, doc);
+  ReplyText(call, 200, out.Take());
   return Status::OK();
 }
 

@@ -8,11 +8,15 @@
 
 #include "api/call.h"
 #include "config/public_links.h"
+#include "format/doc_writer.h"
 #include "store/invitations.h"
 
 namespace cammio {
 
-// {"invitation": {...}}; `guests` (when not null) are embedded.
+// {"invitation": {...}}; `guests` (when not null) are embedded. Written to
+// `out`, or as a tree.
+void WriteInvitation(DocWriter& out, const Invitation& inv, const PublicLinks& links,
+                     const std::vector<Guest>* guests);
 Value InvitationDocument(const Invitation& inv, const PublicLinks& links,
                          const std::vector<Guest>* guests);
 

@@ -6,22 +6,23 @@
 #include "api/interviews.h"
 #include "api/invitations.h"
 #include "api/list_query.h"
+#include "api/reply_text.h"
 #include "api/vacancy_body.h"
 #include "store/videos.h"
 
 namespace cammio {
 namespace {
 
-Value QuestionDocument(const Question& q) {
-  Value o = Value::Object();
-  o.Set("id", Value::Int(q.id));
-  o.Set("index", Value::Int(q.index));
-  o.Set("title", Value::String(q.title));
-  o.Set("text", Value::StringOrNull(q.text));
-  o.Set("video_id", Value::IntOrNull(q.video_id));
-  o.Set("answering_time", Value::StringOrNull(q.answering_time));
-  o.Set("required", Value::Int(q.required ? 1 : 0));
-  return Value::Wrap("question", std::move(o));
+void WriteQuestion(DocWriter& o, const Question& q) {
+  o.BeginObject("question");
+  o.Int("id", q.id);
+  o.Int("index", q.index);
+  o.String("title", q.title);
+  o.StringOrNull("text", q.text);
+  o.IntOrNull("video_id", q.video_id);
+  o.StringOrNull("answering_time", q.answering_time);
+  o.Int("required", q.required ? 1 : 0);
+  o.EndObject();
 }
 
 // Copies what a template carries into a new vacancy (not its identity,
@@ -121,50 +122,56 @@ Status Numbered(const Status& one, size_t i, size_t n) {
              : Status::PreconditionFailed(where + one.details());
 }
 
-Value VacancyObject(const Vacancy& v, const PublicLinks& links, VacancyView view) {
-  Value o = Value::Object();
-  o.Set("id", Value::Int(v.id));
-  o.Set("title", Value::String(v.title));
-  o.Set("kind", Value::String(v.kind));
+// The vacancy's own fields (and questions unless a list item), into the
+// open object.
+void VacancyFields(DocWriter& o, const Vacancy& v, const PublicLinks& links, VacancyView view) {
+  o.Int("id", v.id);
+  o.String("title", v.title);
+  o.String("kind", v.kind);
   // Only live vacancies show it (automated answers stay as they were).
-  if (v.kind == "live") o.Set("live_recording", Value::Bool(v.live_recording));
-  o.Set("scope", Value::String(v.scope));
-  o.Set("language", Value::StringOrNull(v.language));
-  o.Set("reference_id", Value::StringOrNull(v.reference_id));
-  o.Set("datetime_start", Value::Datetime(v.datetime_start));
-  o.Set("datetime_end", Value::Datetime(v.datetime_end));
-  o.Set("answering_time", Value::String(v.answering_time));
-  o.Set("cv_upload_required", Value::String(v.cv_upload_required));
-  o.Set("external_info_url", Value::StringOrNull(v.external_info_url));
-  o.Set("generic_invitation_text", Value::StringOrNull(v.generic_invitation_text));
-  o.Set("num_of_retries", Value::IntOrNull(v.num_of_retries));
-  o.Set("play_test_question", Value::StringOrNull(v.play_test_question));
-  o.Set("use_as_template", Value::String(v.use_as_template));
-  o.Set("template_id", Value::IntOrNull(v.template_id));
-  o.Set("recruiter_id", Value::Int(v.recruiter_id));
-  o.Set("recruiter_name", Value::String(v.recruiter_name));
-  o.Set("recruiter_email", Value::String(v.recruiter_email));
-  o.Set("recruiter_phone", Value::StringOrNull(v.recruiter_phone));
-  o.Set("num_of_invitations", Value::Int(v.num_of_invitations));
-  o.Set("num_of_interviews", Value::Int(v.num_of_interviews));
-  o.Set("public_url",
-        v.scope == "public" ? Value::String(links.PublicVacancy(v.public_token)) : Value::Null());
-  o.Set("datetime_updated", Value::Datetime(FormatUtc(v.updated_at)));
+  if (v.kind == "live") o.Bool("live_recording", v.live_recording);
+  o.String("scope", v.scope);
+  o.StringOrNull("language", v.language);
+  o.StringOrNull("reference_id", v.reference_id);
+  o.Datetime("datetime_start", v.datetime_start);
+  o.Datetime("datetime_end", v.datetime_end);
+  o.String("answering_time", v.answering_time);
+  o.String("cv_upload_required", v.cv_upload_required);
+  o.StringOrNull("external_info_url", v.external_info_url);
+  o.StringOrNull("generic_invitation_text", v.generic_invitation_text);
+  o.IntOrNull("num_of_retries", v.num_of_retries);
+  o.StringOrNull("play_test_question", v.play_test_question);
+  o.String("use_as_template", v.use_as_template);
+  o.IntOrNull("template_id", v.template_id);
+  o.Int("recruiter_id", v.recruiter_id);
+  o.String("recruiter_name", v.recruiter_name);
+  o.String("recruiter_email", v.recruiter_email);
+  o.StringOrNull("recruiter_phone", v.recruiter_phone);
+  o.Int("num_of_invitations", v.num_of_invitations);
+  o.Int("num_of_interviews", v.num_of_interviews);
+  v.scope == "public" ? o.String("public_url", links.PublicVacancy(v.public_token))
+                      : o.Null("public_url");
+  o.Datetime("datetime_updated", FormatUtc(v.updated_at));
   if (view != VacancyView::kListItem) {
-    Value qs = Value::Array();
-    for (const auto& q : v.questions) qs.Push(QuestionDocument(q));
-    o.Set("questions", std::move(qs));
+    o.BeginArray("questions");
+    for (const auto& q : v.questions) WriteQuestion(o, q);
+    o.EndArray();
   }
-  return o;
+}
+
+void WriteVacancy(DocWriter& o, const Vacancy& v, const PublicLinks& links, VacancyView view) {
+  o.BeginObject("vacancy");
+  VacancyFields(o, v, links, view);
+  o.EndObject();
 }
 
 }  // namespace
 
 Value VacancyDocument(const Vacancy& v, const PublicLinks& links, VacancyView view) {
-  return Value::Wrap("vacancy", VacancyObject(v, links, view));
+  return BuildValue([&](DocWriter& o) { WriteVacancy(o, v, links, view); });
 }
 
-Status VacancyDetail(Db& db, const Vacancy& v, const PublicLinks& links, Value* doc) {
+Status VacancyDetail(Db& db, const Vacancy& v, const PublicLinks& links, DocWriter* out) {
   std::vector<Invitation> invitations;
   std::vector<Interview> interviews;
   int64_t total = 0;
@@ -175,14 +182,16 @@ Status VacancyDetail(Db& db, const Vacancy& v, const PublicLinks& links, Value* 
   Status s = ListOpenInvitations(db, v.account_id, inv_filter, &invitations, &total);
   if (s.ok()) s = ListInterviews(db, v.account_id, int_filter, &interviews, &total);
   if (!s.ok()) return s;
-  Value o = VacancyObject(v, links, VacancyView::kDetail);
-  Value list = Value::Array();
-  for (const auto& i : invitations) list.Push(InvitationDocument(i, links, nullptr));
-  o.Set("invitations", std::move(list));
-  list = Value::Array();
-  for (const auto& w : interviews) list.Push(InterviewDocument(w, links));
-  o.Set("interviews", std::move(list));
-  *doc = Value::Wrap("vacancy", std::move(o));
+  DocWriter& o = *out;
+  o.BeginObject("vacancy");
+  VacancyFields(o, v, links, VacancyView::kDetail);
+  o.BeginArray("invitations");
+  for (const auto& i : invitations) WriteInvitation(o, i, links, nullptr);
+  o.EndArray();
+  o.BeginArray("interviews");
+  for (const auto& w : interviews) WriteInterview(o, w, links);
+  o.EndArray();
+  o.EndObject();
   return Status::OK();
 }
 
@@ -203,11 +212,11 @@ Status ListVacanciesHandler(Call& call) {
   s = call.store().Read(
       [&](Db& db) { return ListVacancies(db, call.account_id(), filter, &rows, &total); });
   if (!s.ok()) return s;
-  Value list = Value::Array();
-  for (const auto& v : rows) {
-    list.Push(VacancyDocument(v, call.ctx().links, VacancyView::kListItem));
-  }
-  call.ReplyList(list, "vacancies", total);
+  DocWriter out(call.format());
+  out.BeginArray("vacancies");
+  for (const auto& v : rows) WriteVacancy(out, v, call.ctx().links, VacancyView::kListItem);
+  out.EndArray();
+  ReplyText(call, 200, out.Take(), total);
   return Status::OK();
 }
 
@@ -260,14 +269,14 @@ Status CreateVacancyHandler(Call& call) {
 }
 
 Status GetVacancyHandler(Call& call) {
-  Value doc;
+  DocWriter out(call.format());
   Status s = call.store().Read([&](Db& db) {
     auto v = GetVacancy(db, call.account_id(), call.Param("id"));
     if (!v.ok()) return v.status();
-    return VacancyDetail(db, *v, call.ctx().links, &doc);
+    return VacancyDetail(db, *v, call.ctx().links, &out);
   });
   if (!s.ok()) return s;
-  call.Reply(200, doc);
+  ReplyText(call, 200, out.Take());
   return Status::OK();
 }
 

@@ -6,6 +6,7 @@
 
 #include "api/call.h"
 #include "config/public_links.h"
+#include "format/doc_writer.h"
 #include "store/vacancies.h"
 
 namespace cammio {
@@ -18,8 +19,9 @@ enum class VacancyView {
 // {"vacancy": {...}} with the seed's field names and types.
 Value VacancyDocument(const Vacancy& v, const PublicLinks& links, VacancyView view);
 
-// The GET-one view: questions, open invitations and interviews embedded.
-Status VacancyDetail(Db& db, const Vacancy& v, const PublicLinks& links, Value* doc);
+// The GET-one view: questions, open invitations and interviews embedded
+// (read first; nothing is written to *out on error).
+Status VacancyDetail(Db& db, const Vacancy& v, const PublicLinks& links, DocWriter* out);
 
 Status ListVacanciesHandler(Call& call);
 Status CreateVacancyHandler(Call& call);

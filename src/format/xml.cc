@@ -14,6 +14,7 @@
 #include <tinyxml2.h>
 
 #include "cammio/document.h"
+#include "format/xml_text.h"
 
 namespace cammio {
 
@@ -206,6 +207,18 @@ class XmlWriter {
 };
 
 }  // namespace
+
+const char* XmlDeclaration() { return kDeclaration; }
+
+std::string_view XmlElementName(std::string_view name, std::string* storage) {
+  return ElementName(name, storage);
+}
+
+void AppendXmlText(std::string_view raw, std::string* out) { AppendText(raw, out); }
+
+void AppendXmlElement(std::string_view name, const Value& v, int depth, std::string* out) {
+  XmlWriter(out).Element(name, v, depth);
+}
 
 std::string RenderXml(const Value& v, std::string_view list_root) {
   std::string out = kDeclaration;

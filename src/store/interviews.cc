@@ -10,11 +10,8 @@ namespace {
   "COALESCE(i.candidate_name, c.name), COALESCE(i.candidate_phone, c.phone), "          \
   "COALESCE(i.candidate_gender, c.gender), i.datetime_scheduled, w.datetime_start_ts, " \
   "w.datetime_end_ts, w.datetime_synchronized_ts, w.thumbnail_video_id, w.updated_at, " \
-  "v.title, v.kind, v.scope, "                                                          \
-  "(SELECT COUNT(*) FROM questions q WHERE q.vacancy_id = w.vacancy_id), "              \
-  "(SELECT COUNT(*) FROM recordings r WHERE r.interview_id = w.id), "                   \
-  "(SELECT COUNT(*) FROM reviewers r WHERE r.interview_id = w.id), "                    \
-  "(SELECT COUNT(*) FROM reviews r WHERE r.interview_id = w.id) "                       \
+  "v.title, v.kind, v.scope, v.num_questions, w.num_recordings, w.num_reviewers, "      \
+  "w.num_reviews "                                                                      \
   "FROM interviews w JOIN candidates c ON c.id = w.candidate_id "                       \
   "JOIN vacancies v ON v.id = w.vacancy_id "                                            \
   "LEFT JOIN invitations i ON i.id = w.invitation_id "
@@ -62,12 +59,24 @@ constexpr const char kStreamByVacancy[] =
 // interview is created when it ends, so ids and datetime_end rise together
 // and the next matches follow the lowest one closely: reading a few hundred
 // rows in id order replaces sorting the whole range (tens of thousands of
-// index entries) by id. ?8 is the range's lowest id, ?9 how many rows the walk
+// index entries) by id. ?8 is at most the range's lowest id (CountAndLowest:
+// exact unless interviews of that day were deleted), ?9 how many rows the walk
 // may read; ListInterviews falls back to kListByRange when that was too few.
 constexpr const char kListByRangeWalk[] = INTERVIEW_SELECT
     "WHERE w.id IN (SELECT w.id FROM (SELECT id, account_id, datetime_end_ts, updated_at "
     "FROM interviews WHERE id >= ?8 ORDER BY id LIMIT ?9) w " INTERVIEW_BY_RANGE
     "ORDER BY w.id LIMIT ?6 OFFSET ?7) ORDER BY w.id";
+// The counters of schema/017 (interview_day_counts, vacancies.num_interviews),
+// for the filters without updated_since: a page's X-Total-Count then reads a
+// row per day of its range instead of every interview in it.
+constexpr const char kSumDays[] =
+    "SELECT COALESCE(SUM(n), 0), MIN(min_id) FROM interview_day_counts "
+    "WHERE account_id = ?1 AND day BETWEEN ?2 AND ?3";
+constexpr const char kCountAndMinByEnd[] =
+    "SELECT COUNT(*), MIN(id) FROM interviews "
+    "WHERE account_id = ?1 AND datetime_end_ts BETWEEN ?2 AND ?3";
+constexpr const char kVacancyInterviews[] =
+    "SELECT num_interviews FROM vacancies WHERE id = ?2 AND account_id = ?1";
 constexpr const char kCountAndMinByRange[] =
     "SELECT COUNT(*), MIN(w.id) FROM interviews w " INTERVIEW_BY_RANGE;
 constexpr const char kCountByAccount[] = "SELECT COUNT(*) FROM interviews w " INTERVIEW_BY_ACCOUNT;
@@ -176,14 +185,91 @@ void BindFilter(Stmt& st, int64_t account_id, const InterviewFilter& f) {
   }
 }
 
+// Adds the COUNT and MIN of `st` (bound already) to *count and *lowest.
+Status AddCountAndMin(Stmt& st, int64_t* count, std::optional<int64_t>* lowest) {
+  Status s;
+  if (!st.Step(&s)) return s.ok() ? Status::Internal("an aggregate returned no row") : s;
+  *count += st.Int(0);
+  const std::optional<int64_t> min = st.OptInt(1);
+  if (min && (!*lowest || *min < **lowest)) *lowest = min;
+  return Status::OK();
+}
+
+constexpr int64_t kDay = 86400;  // interview_day_counts.day is floor(datetime_end_ts / kDay)
+
+int64_t FloorDiv(int64_t a, int64_t d) { return a / d - (a % d < 0 ? 1 : 0); }
+
+// The account's interviews whose datetime_end_ts is in [lo, hi]: their count,
+// and into *lowest a lower bound of their smallest id (nullopt: none). The
+// whole days of the range come from interview_day_counts, the part-days at
+// either end (at most a day each) from interviews_account_end.
+Status CountEnded(Db& db, int64_t account_id, int64_t lo, int64_t hi, int64_t* count,
+                  std::optional<int64_t>* lowest) {
+  *count = 0;
+  lowest->reset();
+  if (lo > hi) return Status::OK();
+  auto by_index = [&](int64_t from, int64_t to) {
+    Stmt st = db.Prepare(kCountAndMinByEnd);
+    st.Bind(1, account_id).Bind(2, from).Bind(3, to);
+    return AddCountAndMin(st, count, lowest);
+  };
+  // Whole days: the first that starts at or after lo, the last that ends at
+  // or before hi (the days holding INT64_MIN and INT64_MAX count as whole).
+  // Bounds within two days of the int64 ends (never real dates) go to the
+  // index, so that no day arithmetic below can overflow.
+  constexpr int64_t kEdge = 2 * kDay;
+  auto near_end = [](int64_t t) {
+    return t != INT64_MIN && t != INT64_MAX && (t < INT64_MIN + kEdge || t > INT64_MAX - kEdge);
+  };
+  if (near_end(lo) || near_end(hi)) {
+    return by_index(lo, hi);
+  }
+  const int64_t lo_day = FloorDiv(lo, kDay);
+  const int64_t hi_day = FloorDiv(hi, kDay);
+  const int64_t first = (lo == INT64_MIN || lo == lo_day * kDay) ? lo_day : lo_day + 1;
+  const int64_t last = (hi == INT64_MAX || hi - hi_day * kDay == kDay - 1) ? hi_day : hi_day - 1;
+  if (first > last) return by_index(lo, hi);  // under two days: the index alone
+  Stmt days = db.Prepare(kSumDays);
+  days.Bind(1, account_id).Bind(2, first).Bind(3, last);
+  Status s = AddCountAndMin(days, count, lowest);
+  if (s.ok() && first != lo_day) s = by_index(lo, first * kDay - 1);
+  if (s.ok() && last != hi_day) s = by_index((last + 1) * kDay, hi);
+  return s;
+}
+
+// *total for `f`, and for a `from`/`to` filter a lower bound of the lowest
+// matching id into *lowest (nullopt: no match). Without updated_since the
+// counters of schema/017 answer; with it, the interviews themselves.
+Status CountAndLowest(Db& db, int64_t account_id, const InterviewFilter& f, int64_t* total,
+                      std::optional<int64_t>* lowest) {
+  lowest->reset();
+  *total = 0;
+  Status s;
+  if (!f.updated_since && !f.vacancy_id) {
+    return CountEnded(db, account_id, f.from.value_or(INT64_MIN), f.to.value_or(INT64_MAX), total,
+                      lowest);
+  }
+  if (f.vacancy_id && !f.updated_since && !f.from && !f.to) {
+    Stmt st = db.Prepare(kVacancyInterviews);
+    st.Bind(1, account_id).Bind(2, *f.vacancy_id);
+    if (st.Step(&s)) *total = st.Int(0);
+    return s;  // no row: not a vacancy of the account, so none of its interviews
+  }
+  const bool range = !f.vacancy_id;
+  Stmt count = db.Prepare(range ? kCountAndMinByRange : ShapeFor(f).second);
+  BindFilter(count, account_id, f);
+  if (count.Step(&s)) {
+    *total = count.Int(0);
+    if (range) *lowest = count.OptInt(1);
+  }
+  return s;
+}
+
 }  // namespace
 
 Status CountInterviews(Db& db, int64_t account_id, const InterviewFilter& f, int64_t* total) {
-  Stmt count = db.Prepare(ShapeFor(f).second);
-  BindFilter(count, account_id, f);
-  Status s;
-  if (count.Step(&s)) *total = count.Int(0);
-  return s;
+  std::optional<int64_t> lowest;
+  return CountAndLowest(db, account_id, f, total, &lowest);
 }
 
 namespace {
@@ -286,8 +372,14 @@ bool InterviewCursor::Next(Interview* out, Status* status) {
 namespace {
 
 // Rows the id-order walk may read for a page ending at row `end` of the range.
-constexpr int64_t kWalkRowsPerMatch = 4;
-constexpr int64_t kWalkSlack = 256;
+// A short walk first (the usual case: ids and end times rise together, so
+// few rows after the lowest id fall outside the range; the walk's rows are
+// sorted before the LIMIT, so every row of its budget is read), then a long
+// one.
+struct WalkBudget {
+  int64_t rows_per_match, slack;
+};
+constexpr WalkBudget kWalkBudgets[] = {{2, 16}, {4, 256}};
 constexpr int64_t kWalkMaxEnd = 2000;  // deeper pages go straight to the sorted range
 
 // The range page by kListByRangeWalk. Sets *total in every case; *done is
@@ -296,29 +388,29 @@ constexpr int64_t kWalkMaxEnd = 2000;  // deeper pages go straight to the sorted
 Status ListRangeByWalk(Db& db, int64_t account_id, const InterviewFilter& f,
                        std::vector<Interview>* out, int64_t* total, bool* done) {
   *done = false;
-  Stmt count = db.Prepare(kCountAndMinByRange);
-  BindFilter(count, account_id, f);
-  Status s;
-  if (!count.Step(&s)) return s.ok() ? Status::Internal("COUNT returned no row") : s;
-  *total = count.Int(0);
-  const std::optional<int64_t> lowest = count.OptInt(1);
+  std::optional<int64_t> lowest;
+  Status s = CountAndLowest(db, account_id, f, total, &lowest);
+  if (!s.ok()) return s;
   const int64_t expected = std::max<int64_t>(0, std::min(f.limit, *total - f.offset));
   if (expected == 0 || !lowest) {
     *done = true;
     return Status::OK();
   }
-  Stmt page = db.Prepare(kListByRangeWalk);
-  BindFilter(page, account_id, f);
-  page.Bind(6, f.limit).Bind(7, f.offset).Bind(8, *lowest);
-  page.Bind(9, kWalkRowsPerMatch * (f.offset + f.limit) + kWalkSlack);
-  std::vector<Interview> rows;
-  while (page.Step(&s)) rows.push_back(FromRow(page));
-  if (!s.ok()) return s;
-  // Every match from the lowest id on is in id order within the walk, so a
-  // walk that produced the whole page produced the right page.
-  if (static_cast<int64_t>(rows.size()) == expected) {
-    for (auto& w : rows) out->push_back(std::move(w));
-    *done = true;
+  for (const WalkBudget& budget : kWalkBudgets) {
+    Stmt page = db.Prepare(kListByRangeWalk);
+    BindFilter(page, account_id, f);
+    page.Bind(6, f.limit).Bind(7, f.offset).Bind(8, *lowest);
+    page.Bind(9, budget.rows_per_match * (f.offset + f.limit) + budget.slack);
+    std::vector<Interview> rows;
+    while (page.Step(&s)) rows.push_back(FromRow(page));
+    if (!s.ok()) return s;
+    // Every match is at or above ?8 and in id order within the walk, so a
+    // walk that produced the whole page produced the right page.
+    if (static_cast<int64_t>(rows.size()) == expected) {
+      for (auto& w : rows) out->push_back(std::move(w));
+      *done = true;
+      return Status::OK();
+    }
   }
   return Status::OK();
 }

@@ -159,6 +159,10 @@ TEST_CASE("time: FormatUtc") {
   CHECK(FormatUtc(-1) == "1969-12-31T23:59:59Z");
   CHECK(FormatUtc(-3600) == "1969-12-31T23:00:00Z");
   CHECK(FormatUtc(-86400) == "1969-12-31T00:00:00Z");
+  // Either side of the hand-written years 0..9999 (snprintf beyond them).
+  CHECK(FormatUtc(-62167219200LL) == "0000-01-01T00:00:00Z");
+  CHECK(FormatUtc(-62167219201LL) == "-001-12-31T23:59:59Z");
+  CHECK(FormatUtc(253402300800LL) == "10000-01-01T00:00:00Z");
   // Round trip through the parser for a spread of instants.
   for (int64_t t = 0; t < 4102444800LL; t += 9876543) {
     CAPTURE(t);
