@@ -101,6 +101,15 @@ class Call {
   // The authenticated caller; only valid on authenticated routes.
   const Principal& principal() const { return *principal_; }
   int64_t account_id() const { return principal_->user.account_id; }
+  // The vacancy a handler found the resource it answers about in, noted by
+  // CheckVacancyScope (api/scope.h) for the response cache: what a flat
+  // path's answer depends on (store/change_log.h, ChangeScope). 0: none
+  // noted; -1: several (the answer depends on the whole account). Const
+  // like the scope checks that note it; one request's thread only.
+  void NoteVacancy(int64_t vacancy_id) const {
+    noted_vacancy_ = noted_vacancy_ == 0 || noted_vacancy_ == vacancy_id ? vacancy_id : -1;
+  }
+  int64_t noted_vacancy() const { return noted_vacancy_; }
   // Runs `write` as one store write (Store::Write) and, when it succeeds,
   // `reply`, which only builds the answer (Reply/ReplyList) from what `write`
   // produced. A handler that creates something answers this way, in one
@@ -161,6 +170,7 @@ class Call {
   const httplib::ContentReader* reader_ = nullptr;
   bool body_consumed_ = false;
   IdempotentRequest* idempotent_ = nullptr;
+  mutable int64_t noted_vacancy_ = 0;
 };
 
 }  // namespace cammio

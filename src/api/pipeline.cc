@@ -3,6 +3,7 @@
 #include <strings.h>
 
 #include <cstdlib>
+#include <cstring>
 #include <optional>
 
 #include "api/auth_throttle.h"
@@ -128,6 +129,20 @@ Status Authenticate(const ServerContext& ctx, const PipelineOptions& options,
   return Status::OK();
 }
 
+// What a cached answer depends on (store/change_log.h): the vacancy its path
+// names (the nested routes' :vacancy_id, GET /api/vacancies/:id), whose
+// handlers answer 404 for anything outside it (api/scope.h); else the one
+// vacancy the handler found its resource in (a flat /api/invitations/:id,
+// Call::NoteVacancy); else the caller's whole account.
+ChangeScope CacheScope(const RequestState& st, const Call& call) {
+  ChangeScope scope{st.principal->user.account_id, st.match.params.Get("vacancy_id")};
+  if (scope.vacancy_id == 0 && std::strcmp(st.match.route->pattern, "/api/vacancies/:id") == 0) {
+    scope.vacancy_id = st.match.params.Get("id");
+  }
+  if (scope.vacancy_id == 0 && call.noted_vacancy() > 0) scope.vacancy_id = call.noted_vacancy();
+  return scope;
+}
+
 // Answers a Cached(...) route from the response cache, or runs its handler
 // and keeps the answer. Only complete 200 answers are kept: not errors (they
 // may depend on the throttle or a failure) and not streamed bodies.
@@ -137,7 +152,8 @@ Status RunCached(const ServerContext& ctx, Call& call, const Route& route, const
   const std::string key = ResponseCache::Key(st.principal->user.id,
                                              st.formats.response == Format::kXml ? "xml" : "json",
                                              "GET", req.path, req.params);
-  if (auto hit = ctx.response_cache->Find(key, st.generation)) {
+  ChangeLog* log = &ctx.store->change_log();
+  if (auto hit = ctx.response_cache->Find(key, st.generation, log)) {
     if (ctx.metrics != nullptr) ctx.metrics->RecordCacheLookup(true);
     res.status = hit->status;
     for (const auto& [name, value] : hit->headers) res.set_header(name, value);
@@ -149,6 +165,7 @@ Status RunCached(const ServerContext& ctx, Call& call, const Route& route, const
   if (!s.ok() || res.status != 200 || res.content_provider_) return s;
   auto entry = std::make_shared<ResponseCache::Entry>();
   entry->generation = st.generation;
+  entry->scope = CacheScope(st, call);
   entry->status = res.status;
   entry->body = res.body;
   for (const auto& [name, value] : res.headers) {
@@ -157,7 +174,7 @@ Status RunCached(const ServerContext& ctx, Call& call, const Route& route, const
       entry->headers.emplace_back(name, value);
     }
   }
-  ctx.response_cache->Put(key, std::move(entry));
+  ctx.response_cache->Put(key, std::move(entry), log);
   return s;
 }
 

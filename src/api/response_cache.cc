@@ -46,13 +46,25 @@ void ResponseCache::EraseLocked(std::unordered_map<std::string, Slot>::iterator 
 }
 
 std::shared_ptr<const ResponseCache::Entry> ResponseCache::Find(const std::string& key,
-                                                                int64_t generation) {
+                                                                int64_t generation,
+                                                                ChangeLog* log) {
+  // Every generation a request read is shown to the log before any entry is
+  // judged or stored with it (change_log.h, Observe).
+  if (log != nullptr) log->Observe(generation);
   std::lock_guard<std::mutex> lock(mu_);
   auto it = slots_.find(key);
-  if (it == slots_.end() || it->second.entry->generation != generation) {
-    // Generations only grow: an older entry is dead. A newer one stays for
-    // the requests that read the newer generation.
-    if (it != slots_.end() && it->second.entry->generation < generation) EraseLocked(it);
+  if (it == slots_.end()) {
+    ++misses_;
+    return nullptr;
+  }
+  const Entry& e = *it->second.entry;
+  const bool current = log != nullptr ? log->Unchanged(e.scope, e.generation, generation)
+                                      : e.generation == generation;
+  if (!current) {
+    // Generations only grow: an older entry that cannot be served now never
+    // can be. A newer one stays for the requests that read the newer
+    // generation.
+    if (e.generation < generation) EraseLocked(it);
     ++misses_;
     return nullptr;
   }
@@ -61,8 +73,10 @@ std::shared_ptr<const ResponseCache::Entry> ResponseCache::Find(const std::strin
   return it->second.entry;
 }
 
-void ResponseCache::Put(const std::string& key, std::shared_ptr<const Entry> entry) {
+void ResponseCache::Put(const std::string& key, std::shared_ptr<const Entry> entry,
+                        ChangeLog* log) {
   assert(entry != nullptr);
+  if (log != nullptr) log->Observe(entry->generation);
   size_t bytes = SizeOf(key, *entry);
   if (max_bytes_ == 0 || bytes > max_bytes_ / 8) return;
   std::lock_guard<std::mutex> lock(mu_);

@@ -1,13 +1,24 @@
 // ResponseCache: finished answers of read-only API requests, served again
-// while the database has not changed since they were made.
+// while nothing they show has changed since they were made.
 //
 // Why it is correct: every committed change moves the database's change
 // generation forward (store/store.h, ChangeGeneration). A request reads the
 // generation in its authentication transaction, before its handler reads
 // anything, and an answer is stored under the generation its own request
-// read. So an entry's content is never older than its generation, and an
-// entry is served only to a request that read the same generation: the
-// committed state that request would have read itself, or a newer one.
+// read (G_r) with the scope it depends on: one vacancy of the caller's
+// account (with the account-wide rows every answer may show), or the whole
+// account (store/change_log.h, ChangeScope; api/pipeline.cc, CacheScope:
+// the vacancy the path names or the handler found its resource in). So an
+// entry's content is the committed state at G_r. A request that read
+// generation G is served the entry only if G >= G_r and the Store's change
+// log shows that no commit in (G_r, G] touched the entry's scope. The log
+// learns what each of the server's commits touched from the rows it changed
+// (store/change_scopes.h), before that commit becomes visible; a generation
+// no commit of this process registered (the admin CLI writes the same file)
+// counts as a change of everything. So the served answer equals what the
+// handler would render from the committed state at G, which that request
+// would have read itself. Writes of bookkeeping rows no cached answer shows
+// (token last-used times, outboxes, idempotency keys) touch nothing.
 // Authentication runs for every request, hit or miss; the cache sits behind
 // it and never replaces it.
 //
@@ -36,12 +47,16 @@
 #include <utility>
 #include <vector>
 
+#include "store/change_log.h"
+
 namespace cammio {
 
 class ResponseCache {
  public:
   struct Entry {
-    int64_t generation = 0;
+    int64_t generation = 0;  // the generation its request read
+    // What it shows: one vacancy of an account, or the whole account.
+    ChangeScope scope;
     int status = 200;
     std::string body;
     // Every header the handler set (Content-Type, X-Total-Count, ...).
@@ -58,14 +73,18 @@ class ResponseCache {
                          std::string_view path,
                          const std::multimap<std::string, std::string>& params);
 
-  // The entry stored under `key` at exactly `generation`, or null. An entry
-  // of an older generation is dropped (it can never be served again).
-  std::shared_ptr<const Entry> Find(const std::string& key, int64_t generation);
+  // The entry stored under `key` that a request which read `generation` may
+  // be served, or null: with `log`, one of generation <= `generation` whose
+  // scope no change in between touched (ChangeLog::Unchanged); without, one
+  // of exactly `generation`. An entry older than `generation` that may not
+  // be served is dropped.
+  std::shared_ptr<const Entry> Find(const std::string& key, int64_t generation,
+                                    ChangeLog* log = nullptr);
 
-  // Stores `entry` under `key`, unless an entry of a newer generation is
-  // already there or it is too large. Evicts least recently used entries to
-  // stay under max_bytes.
-  void Put(const std::string& key, std::shared_ptr<const Entry> entry);
+  // Stores `entry` under `key`, unless an entry of the same or a newer
+  // generation is already there or it is too large. Evicts least recently
+  // used entries to stay under max_bytes. `log`: the one Find is given.
+  void Put(const std::string& key, std::shared_ptr<const Entry> entry, ChangeLog* log = nullptr);
 
   struct Stats {
     uint64_t hits = 0;

@@ -5,6 +5,7 @@
 namespace cammio {
 
 Status CheckVacancyScope(Db& db, const Call& call, int64_t resource_vacancy_id) {
+  if (resource_vacancy_id != 0) call.NoteVacancy(resource_vacancy_id);
   int64_t vacancy_id = call.Param("vacancy_id");
   if (vacancy_id == 0) return Status::OK();
   auto exists = VacancyExists(db, call.account_id(), vacancy_id);

@@ -3,6 +3,7 @@
 #include <cassert>
 #include <chrono>
 
+#include "store/change_scopes.h"
 #include "store/migrate.h"
 #include "util/blocking.h"
 #include "util/log.h"
@@ -19,7 +20,7 @@ constexpr const char kRelease[] = "RELEASE job";
 constexpr const char kRollbackTo[] = "ROLLBACK TO job";
 // schema/011_change_generation.sql
 constexpr const char kBumpGeneration[] =
-    "UPDATE change_generation SET value = value + 1 WHERE id = 1";
+    "UPDATE change_generation SET value = value + 1 WHERE id = 1 RETURNING value";
 constexpr const char kGetGeneration[] = "SELECT value FROM change_generation WHERE id = 1";
 
 Db::Options DbOptions(const StoreOptions& o) {
@@ -49,9 +50,15 @@ Status Store::Init() {
         Migrate(*writer_db_, EmbeddedMigrations(), &schema_version_, options_.before_migration);
     if (!s.ok()) return s;
   }
+  // After the migrations: their rows are no request's writes.
+  auto recorder = ChangeRecorder::Attach(*writer_db_);
+  if (!recorder.ok()) return recorder.status();
+  recorder_ = std::move(recorder.value());
   writer_ = std::thread([this] { WriterLoop(); });
   return Status::OK();
 }
+
+Store::Store(StoreOptions options) : options_(std::move(options)) {}
 
 Store::~Store() { Close(); }
 
@@ -63,6 +70,7 @@ void Store::Close() {
   }
   work_cv_.notify_all();
   if (writer_.joinable()) writer_.join();
+  recorder_.reset();  // before the connection it hooks
   writer_db_.reset();
   std::lock_guard<std::mutex> lock(readers_mu_);
   open_readers_ -= readers_.size();
@@ -203,6 +211,9 @@ void Store::CommitGroup(std::vector<std::shared_ptr<Job>>& group) {
   size_t first = 0;  // the first job of the current transaction
   Status s = db.Prepare(kBeginImmediate).Run();
   int64_t changes_at_begin = sqlite3_total_changes64(db.raw());
+  // Rows of a transaction rolled back below stay recorded: they can only
+  // widen what the commit is said to touch.
+  recorder_->Clear();
   for (size_t i = 0; i < group.size(); ++i) {
     Job& job = *group[i];
     (job.wait ? writes_ : async_writes_).fetch_add(1, std::memory_order_relaxed);
@@ -237,11 +248,37 @@ void Store::CommitGroup(std::vector<std::shared_ptr<Job>>& group) {
   // Moves the change generation forward with the changes it announces, in
   // the same commit: a reader can never see the new rows with the old value.
   // (A job rolled back to its savepoint still counts as a change: that only
-  // costs the response cache a needless miss.)
-  Status commit = sqlite3_total_changes64(db.raw()) != changes_at_begin
-                      ? db.Prepare(kBumpGeneration).Run()
-                      : Status::OK();
+  // costs the response cache a needless miss.) What the rows belong to is
+  // registered in the change log before the COMMIT, so a reader that sees
+  // the new generation finds it there (store/change_log.h).
+  Status commit;
+  int64_t generation = 0;
+  const int64_t changes = sqlite3_total_changes64(db.raw()) - changes_at_begin;
+  if (changes != 0) {
+    const ChangeSet touched = recorder_->Resolve(db, changes);
+    {
+      Stmt bump = db.Prepare(kBumpGeneration);  // reset before the COMMIT
+      if (bump.Step(&commit)) {
+        generation = bump.Int(0);
+        if (bump.Step(&commit)) commit = Status::Internal("change_generation has two rows");
+      } else if (commit.ok()) {
+        commit = Status::Internal("change_generation has no row");
+      }
+    }
+    if (commit.ok()) {
+      change_log_.Register(generation, touched);
+    } else {
+      generation = 0;
+    }
+  }
   if (commit.ok()) commit = db.Prepare(kCommit).Run();
+  if (generation != 0) {
+    if (commit.ok()) {
+      change_log_.Committed(generation);
+    } else {
+      change_log_.Abandoned(generation);
+    }
+  }
   if (!commit.ok()) {
     db.Prepare(kRollback).Run();
     LogError("commit failed: " + commit.ToString());

@@ -26,10 +26,13 @@
 #include <vector>
 
 #include "cammio/status.h"
+#include "store/change_log.h"
 #include "store/db.h"
 #include "store/migrate.h"
 
 namespace cammio {
+
+class ChangeRecorder;  // store/change_scopes.h
 
 struct StoreOptions {
   std::string path;                  // the SQLite file, e.g. DATA/cammio.db
@@ -105,6 +108,10 @@ class Store {
   // The counters above; thread-safe, cheap (three relaxed loads).
   WriteStats write_stats() const;
 
+  // What each of this Store's commits changed (store/change_log.h): the
+  // response cache's evidence that an answer is still current.
+  ChangeLog& change_log() { return change_log_; }
+
   // The schema version after migrations.
   int schema_version() const { return schema_version_; }
 
@@ -123,7 +130,7 @@ class Store {
     std::condition_variable cv;
   };
 
-  explicit Store(StoreOptions options) : options_(std::move(options)) {}
+  explicit Store(StoreOptions options);
   Status Init();
   void WriterLoop();
   void CommitGroup(std::vector<std::shared_ptr<Job>>& group);
@@ -133,6 +140,9 @@ class Store {
   StoreOptions options_;
   int schema_version_ = 0;
   std::unique_ptr<Db> writer_db_;
+  // The writer connection's pre-update hook (writer thread only after Init).
+  std::unique_ptr<ChangeRecorder> recorder_;
+  ChangeLog change_log_;
 
   std::mutex mu_;
   std::condition_variable work_cv_;

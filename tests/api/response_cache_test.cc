@@ -72,6 +72,32 @@ TEST_CASE("response cache: an entry is served only at its own generation") {
   CHECK(cache.stats().misses == 3);
 }
 
+TEST_CASE("response cache: with a change log, an entry outlives changes to other scopes") {
+  ResponseCache cache(1 << 20);
+  ChangeLog log;
+  auto e = MakeEntry(5, "five");
+  e->scope = ChangeScope{1, 10};  // vacancy 10 of account 1
+  CHECK(cache.Find("k", 5, &log) == nullptr);
+  cache.Put("k", e, &log);
+  ChangeSet elsewhere;
+  elsewhere.vacancies.push_back({1, 20});
+  log.Register(6, elsewhere);
+  log.Committed(6);
+  auto hit = cache.Find("k", 6, &log);
+  REQUIRE(hit != nullptr);
+  CHECK(hit->body == "five");
+  CHECK(cache.Find("k", 4, &log) == nullptr);  // a request that read an older state
+  ChangeSet here;
+  here.vacancies.push_back({1, 10});
+  log.Register(7, here);
+  log.Committed(7);
+  CHECK(cache.Find("k", 7, &log) == nullptr);
+  CHECK(cache.stats().entries == 0);  // dropped: it can never be served again
+  // A generation no commit of this process made (the admin CLI's).
+  cache.Put("k", MakeEntry(7, "seven"), &log);
+  CHECK(cache.Find("k", 8, &log) == nullptr);
+}
+
 TEST_CASE("response cache: memory stays under the limit, least recently used go first") {
   ResponseCache cache(64 * 1024);
   const std::string body(4000, 'x');  // under max/8 with the overhead
@@ -95,18 +121,6 @@ TEST_CASE("response cache: memory stays under the limit, least recently used go 
   CHECK(off.Find("k", 1) == nullptr);
 }
 
-int64_t Generation(Store& store) {
-  int64_t g = 0;
-  REQUIRE(store
-              .Read([&](Db& db) {
-                auto r = ChangeGeneration(db);
-                if (r.ok()) g = r.value();
-                return r.status();
-              })
-              .ok());
-  return g;
-}
-
 TEST_CASE("change generation: moves with every committed change, in any process's Store") {
   TempDir dir;
   StoreOptions so;
@@ -114,13 +128,13 @@ TEST_CASE("change generation: moves with every committed change, in any process'
   auto a = Store::Open(so);
   REQUIRE(a.ok());
   Store& store = *a.value();
-  const int64_t g0 = Generation(store);
+  const int64_t g0 = CurrentGeneration(store);
   CHECK(g0 >= 1);
   // A write that changes nothing leaves it.
   REQUIRE(store.Write([](Db& db) { return db.Prepare("SELECT 1").Run(); }).ok());
-  CHECK(Generation(store) == g0);
+  CHECK(CurrentGeneration(store) == g0);
   REQUIRE(store.Write([](Db& db) { return CreateAccount(db, "A", 1).status(); }).ok());
-  const int64_t g1 = Generation(store);
+  const int64_t g1 = CurrentGeneration(store);
   CHECK(g1 > g0);
   // A failed write is rolled back; the generation may move (a needless miss),
   // but never backwards.
@@ -130,15 +144,15 @@ TEST_CASE("change generation: moves with every committed change, in any process'
                     return s.ok() ? Status::InvalidArgument("rolled back") : s;
                   })
                   .ok());
-  CHECK(Generation(store) >= g1);
+  CHECK(CurrentGeneration(store) >= g1);
   // A second Store on the same file (the admin CLI) moves it for the first.
-  const int64_t before = Generation(store);
+  const int64_t before = CurrentGeneration(store);
   {
     auto b = Store::Open(so);
     REQUIRE(b.ok());
     REQUIRE(b.value()->Write([](Db& db) { return CreateAccount(db, "C", 1).status(); }).ok());
   }
-  CHECK(Generation(store) > before);
+  CHECK(CurrentGeneration(store) > before);
 }
 
 int64_t Hits(TestServer& server) {

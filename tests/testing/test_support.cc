@@ -42,6 +42,17 @@ std::string ReadFile(const std::string& path) {
   return ss.str();
 }
 
+int64_t CurrentGeneration(Store& store) {
+  int64_t g = 0;
+  Status s = store.Read([&](Db& db) {
+    auto r = ChangeGeneration(db);
+    if (r.ok()) g = r.value();
+    return r.status();
+  });
+  REQUIRE_MESSAGE(s.ok(), s.ToString());
+  return g;
+}
+
 std::map<std::string, std::string> ReadTarMembers(const std::string& path) {
   std::map<std::string, std::string> members;
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);

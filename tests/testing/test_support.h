@@ -182,5 +182,8 @@ std::string ReadFile(const std::string& path);
 // Every member of the tar archive at `path` (a candidate export, a backup),
 // name -> contents; fails the test when the archive cannot be read.
 std::map<std::string, std::string> ReadTarMembers(const std::string& path);
+// The database's change generation (store/store.h), read in its own read
+// transaction; fails the test on an error.
+int64_t CurrentGeneration(Store& store);
 
 }  // namespace cammio::testing
