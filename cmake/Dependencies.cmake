@@ -66,8 +66,11 @@ endif()
 # --gc-sections drops what the configuration leaves unused). The
 # configuration must reach every file that includes an mbedTLS header, so
 # it is a PUBLIC definition.
+# cmake/mbedtls/curve25519_ladder.c is ours: the X25519 field arithmetic the
+# configuration plugs into mbedTLS's ECP module (MBEDTLS_ECP_INTERNAL_ALT).
 file(GLOB MBEDTLS_SOURCES "${MBEDTLS_DIR}/library/*.c")
-add_library(mbedtls_static STATIC ${MBEDTLS_SOURCES})
+add_library(mbedtls_static STATIC ${MBEDTLS_SOURCES}
+            "${CMAKE_SOURCE_DIR}/cmake/mbedtls/curve25519_ladder.c")
 target_include_directories(mbedtls_static SYSTEM PUBLIC "${MBEDTLS_DIR}/include")
 target_include_directories(mbedtls_static PRIVATE "${MBEDTLS_DIR}/library")
 target_compile_definitions(mbedtls_static PUBLIC

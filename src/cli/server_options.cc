@@ -50,6 +50,7 @@ http::ServerOptions ServerOptionsFrom(const Config& c, unsigned cpus) {
   o.write_timeout_s = c.write_timeout;
   o.max_body_bytes = static_cast<size_t>(c.max_body_kib) * 1024;
   o.backlog = c.backlog;
+  o.tls_session_tickets = c.tls_session_tickets ? 1 : 0;
   return o;
 }
 

@@ -119,6 +119,19 @@ const std::vector<Row>& Rows() {
         "delete DATA/tls/ and restart to regenerate.",
         "cammio.example.com,interviews.example.com"},
        Text(&Config::hostnames)},
+      {{"tls_session_tickets", "CAMMIO_TLS_SESSION_TICKETS", "on", nullptr,
+        "TLS session resumption by tickets: on or off",
+        "TLS session tickets: a returning client resumes its session without a new\n"
+        "certificate signature (TLS 1.2 and 1.3). off makes every connection a full\n"
+        "handshake (for measuring it; clients then cost more CPU).",
+        nullptr},
+       [](Config* c, const std::string& v) {
+         if (v != "on" && v != "off") {
+           return Status::InvalidArgument("tls_session_tickets must be on or off");
+         }
+         c->tls_session_tickets = v == "on";
+         return Status::OK();
+       }},
       {{"workers", "CAMMIO_WORKERS", "32", nullptr,
         "request threads per listener (requests in progress at once; idle keep-alive "
         "connections hold none)",

@@ -54,6 +54,9 @@ struct Config {
   int turn_credential_ttl_s = 0;     // lifetime of a TURN credential
   std::string ice_transport_policy;  // all | relay
   int live_max_streams = 0;          // open signalling streams at once (503 past it)
+
+  // TLS resumption by session tickets (the setting's "on" / "off").
+  bool tls_session_tickets = false;
 };
 
 // One row of the settings table: the one place that declares a setting's

@@ -88,6 +88,7 @@ Status CheckServerOptions(const ServerOptions& o) {
       {"max_body_bytes", static_cast<long long>(o.max_body_bytes), 1},
       {"max_upload_bytes", static_cast<long long>(o.max_upload_bytes), 1},
       {"backlog", o.backlog, 1},
+      {"tls_session_tickets", o.tls_session_tickets, 0},
   };
   for (const auto& f : fields) {
     if (f.value < f.min) {
@@ -317,7 +318,8 @@ Status Server::Start() {
   const bool with_tls = !m.options.cert_file.empty();
   std::unique_ptr<Listener<TlsServer>> https;
   if (with_tls) {
-    auto tls = TlsServerContext::Load(m.options.cert_file, m.options.key_file);
+    auto tls = TlsServerContext::Load(m.options.cert_file, m.options.key_file,
+                                      m.options.tls_session_tickets != 0);
     if (!tls.ok()) return tls.status();
     m.tls = tls.value();
     https = std::make_unique<Listener<TlsServer>>(m.tls);

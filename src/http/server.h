@@ -51,6 +51,8 @@ struct ServerOptions {
   // Bodies of streamed routes (uploads); not a setting.
   size_t max_upload_bytes = size_t{512} << 20;
   int backlog = 0;  // listen(2) backlog (> 0)
+  // TLS resumption by session tickets: 1 on, 0 off (>= 0).
+  int tls_session_tickets = -1;
   // HSTS on the plain listener too (public_url is https: a proxy terminates TLS).
   bool hsts_on_plain_http = false;
 };

@@ -107,14 +107,16 @@ TlsServerContext::~TlsServerContext() {
 }
 
 Result<std::shared_ptr<TlsServerContext>> TlsServerContext::Load(const std::string& cert_pem_path,
-                                                                 const std::string& key_pem_path) {
+                                                                 const std::string& key_pem_path,
+                                                                 bool session_tickets) {
   std::shared_ptr<TlsServerContext> ctx(new TlsServerContext());
-  Status s = ctx->Init(cert_pem_path, key_pem_path);
+  Status s = ctx->Init(cert_pem_path, key_pem_path, session_tickets);
   if (!s.ok()) return s;
   return ctx;
 }
 
-Status TlsServerContext::Init(const std::string& cert_pem_path, const std::string& key_pem_path) {
+Status TlsServerContext::Init(const std::string& cert_pem_path, const std::string& key_pem_path,
+                              bool session_tickets) {
   int rc = mbedtls_x509_crt_parse_file(&chain_, cert_pem_path.c_str());
   if (IsFileError(rc)) return Status::IoError("cannot read certificate file " + cert_pem_path);
   if (rc != 0) {
@@ -145,14 +147,19 @@ Status TlsServerContext::Init(const std::string& cert_pem_path, const std::strin
   // Resumption (TLS 1.2 session tickets, TLS 1.3 NewSessionTicket + PSK with
   // ECDHE): tickets are sealed with AES-256-GCM under a key mbedTLS replaces
   // every lifetime (the previous one still opens tickets for one more), and
-  // its ticket context locks itself (MBEDTLS_THREADING_C).
-  if (rc == 0) {
+  // its ticket context locks itself (MBEDTLS_THREADING_C). Without the
+  // callbacks mbedTLS neither issues tickets (no NewSessionTicket in TLS 1.3,
+  // no SessionTicket extension in TLS 1.2) nor accepts one, and it keeps no
+  // session cache (none is configured): every handshake is a full one.
+  if (rc == 0 && session_tickets) {
     rc = mbedtls_ssl_ticket_setup(&tickets_, MbedtlsRandom, nullptr, MBEDTLS_CIPHER_AES_256_GCM,
                                   kTlsTicketLifetimeSeconds);
   }
   if (rc != 0) return Status::Internal("TLS server config: " + MbedtlsErrorText(rc));
-  mbedtls_ssl_conf_session_tickets_cb(&conf_, mbedtls_ssl_ticket_write, mbedtls_ssl_ticket_parse,
-                                      &tickets_);
+  if (session_tickets) {
+    mbedtls_ssl_conf_session_tickets_cb(&conf_, mbedtls_ssl_ticket_write, mbedtls_ssl_ticket_parse,
+                                        &tickets_);
+  }
   return Status::OK();
 }
 

@@ -57,11 +57,15 @@ class TlsServerContext {
  public:
   // Reads a PEM certificate chain (leaf first) and its PEM private key
   // (unencrypted), checks they match, and builds the server configuration.
+  // `session_tickets`: issue and accept session tickets (resumption without
+  // the certificate signature, TLS 1.2 and 1.3); off, every connection is a
+  // full handshake (the `tls_session_tickets` setting).
   // Returns IoError when a file cannot be read, InvalidArgument when its
   // content is not a certificate / key, the two do not belong together or
   // the key cannot sign; Internal when mbedTLS cannot be set up.
   static Result<std::shared_ptr<TlsServerContext>> Load(const std::string& cert_pem_path,
-                                                        const std::string& key_pem_path);
+                                                        const std::string& key_pem_path,
+                                                        bool session_tickets = true);
 
   ~TlsServerContext();
   TlsServerContext(const TlsServerContext&) = delete;
@@ -73,7 +77,8 @@ class TlsServerContext {
 
  private:
   TlsServerContext();
-  Status Init(const std::string& cert_pem_path, const std::string& key_pem_path);
+  Status Init(const std::string& cert_pem_path, const std::string& key_pem_path,
+              bool session_tickets);
 
   mbedtls_x509_crt chain_;
   mbedtls_pk_context key_;

@@ -64,6 +64,7 @@ TEST_CASE("cli: ServerOptionsFrom(DefaultConfig()) gives the settings table's de
   CHECK(o.write_timeout_s == TableDefault("write_timeout"));
   CHECK(o.max_body_bytes == static_cast<size_t>(TableDefault("max_body_kib")) * 1024);
   CHECK(o.backlog == TableDefault("backlog"));
+  CHECK(o.tls_session_tickets == 1);  // the table's "on"
   // With a listener, these options start a server.
   http::ServerOptions with_plain = o;
   with_plain.http_listen_host = "127.0.0.1";
@@ -84,6 +85,7 @@ TEST_CASE("cli: the http option structs keep no setting defaults that could disa
   CHECK(none.write_timeout_s == 0);
   CHECK(none.max_body_bytes == 0);
   CHECK(none.backlog == 0);
+  CHECK(none.tls_session_tickets == -1);
   CHECK(none.listen_host.empty());
   // The one default left in http/ for a setting (listeners made directly,
   // as in tests) equals the table's.

@@ -32,7 +32,8 @@ namespace cammio::testing {
 // defaults of the settings table, which live in src/config/ only): 8 workers
 // per listener, 2 running at once, 512 parked connections, keep-alive 5 s
 // and 100,000 requests, 10 s read/write/head timeouts, 1 MiB bodies, 512 MiB
-// uploads, backlog 1024. The listeners' addresses are the FakeServer's.
+// uploads, backlog 1024, session tickets on. The listeners' addresses are
+// the FakeServer's.
 inline http::ServerOptions TransportTestOptions() {
   http::ServerOptions o;
   o.workers = 8;
@@ -46,6 +47,7 @@ inline http::ServerOptions TransportTestOptions() {
   o.max_body_bytes = size_t{1} << 20;
   o.max_upload_bytes = size_t{512} << 20;
   o.backlog = 1024;
+  o.tls_session_tickets = 1;
   return o;
 }
 

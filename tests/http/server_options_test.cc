@@ -38,6 +38,7 @@ TEST_CASE("http::Server refuses options that are not set, naming the field") {
       {"write_timeout_s", [](ServerOptions& o) { o.write_timeout_s = 0; }},
       {"max_body_bytes", [](ServerOptions& o) { o.max_body_bytes = 0; }},
       {"backlog", [](ServerOptions& o) { o.backlog = 0; }},
+      {"tls_session_tickets", [](ServerOptions& o) { o.tls_session_tickets = -1; }},
   };
   testing::FakeHandler handler;
   for (const Case& c : cases) {

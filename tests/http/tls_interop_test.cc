@@ -1,7 +1,8 @@
 // TlsServer against an independent TLS implementation: the `openssl
 // s_client` CLI on 127.0.0.1. Protocol versions (1.3 and 1.2 accepted, 1.1
 // refused), the suites and groups negotiated, RSA and EC certificates,
-// session resumption by ticket in both versions; and TlsClient verifying a
+// session resumption by ticket in both versions (and none with tickets
+// off); and TlsClient verifying a
 // certificate whose only name is an IP address. Also: the linked mbedTLS is
 // the 3.6 LTS the headers describe.
 #include <doctest/doctest.h>
@@ -50,11 +51,12 @@ std::string Run(const std::string& cmd, int* status = nullptr) {
 }
 
 // A TlsServer answering GET /hello on 127.0.0.1 with a certificate from
-// `make_cert` (cert and key paths), until destroyed.
+// `make_cert` (cert and key paths), until destroyed; `session_tickets` as
+// TlsServerContext::Load takes it.
 class Server {
  public:
-  explicit Server(const std::string& cert, const std::string& key) {
-    auto ctx = TlsServerContext::Load(cert, key);
+  explicit Server(const std::string& cert, const std::string& key, bool session_tickets = true) {
+    auto ctx = TlsServerContext::Load(cert, key, session_tickets);
     REQUIRE_MESSAGE(ctx.ok(), ctx.status().ToString());
     server_ = std::make_unique<http::TlsServer>(*ctx);
     server_->Get("/hello", [](const httplib::Request&, httplib::Response& res) {
@@ -197,17 +199,24 @@ TEST_CASE("openssl s_client: an RSA certificate works in TLS 1.3 (PSS) and 1.2 (
   CHECK(h12.cipher == "ECDHE-RSA-AES128-GCM-SHA256");
 }
 
+// Two connections in `version` (-tls1_3, -tls1_2): the first saves its
+// session to pki.dir/session<version>, the second offers it.
+std::pair<Handshake, Handshake> Reconnect(int port, const EcPki& pki, const std::string& version) {
+  const std::string session = pki.dir.File("session" + version);
+  Handshake first = SClient(port, pki.cert, version + " -sess_out " + session);
+  Handshake again = SClient(port, pki.cert, version + " -sess_in " + session);
+  return {first, again};
+}
+
 TEST_CASE("openssl s_client: a reconnect resumes its session by ticket, TLS 1.3 and 1.2") {
   EcPki pki;
   Server srv(pki.cert, pki.key);
   for (const char* version : {"-tls1_3", "-tls1_2"}) {
     CAPTURE(version);
-    const std::string session = pki.dir.File(std::string("session") + version);
-    Handshake first = SClient(srv.port, pki.cert, std::string(version) + " -sess_out " + session);
+    const auto [first, again] = Reconnect(srv.port, pki, version);
     REQUIRE_MESSAGE(first.ok, first.output);
     CHECK(first.session == "New");
-    REQUIRE(std::filesystem::exists(session));
-    Handshake again = SClient(srv.port, pki.cert, std::string(version) + " -sess_in " + session);
+    CHECK(first.output.find("TLS session ticket:") != std::string::npos);
     CHECK_MESSAGE(again.ok, again.output);
     CHECK_MESSAGE(again.session == "Reused", again.output);
     CHECK(again.version == first.version);
@@ -216,9 +225,34 @@ TEST_CASE("openssl s_client: a reconnect resumes its session by ticket, TLS 1.3 
   // full handshake instead, which still succeeds.
   Server other(pki.cert, pki.key);
   const std::string session = pki.dir.File("session-tls1_3");
+  REQUIRE(std::filesystem::exists(session));
   Handshake h = SClient(other.port, pki.cert, "-tls1_3 -sess_in " + session);
   CHECK_MESSAGE(h.ok, h.output);
   CHECK(h.session == "New");
+}
+
+TEST_CASE("openssl s_client: with session tickets off, a reconnect is a full handshake") {
+  EcPki pki;
+  Server srv(pki.cert, pki.key, /*session_tickets=*/false);
+  for (const char* version : {"-tls1_3", "-tls1_2"}) {
+    CAPTURE(version);
+    const auto [first, again] = Reconnect(srv.port, pki, version);
+    REQUIRE_MESSAGE(first.ok, first.output);
+    CHECK(first.session == "New");
+    // No ticket was issued (TLS 1.3 sends no NewSessionTicket, TLS 1.2 no
+    // SessionTicket).
+    CHECK(first.output.find("TLS session ticket:") == std::string::npos);
+    if (std::string(version) == "-tls1_3") {
+      // Without a NewSessionTicket s_client has no resumable session to save.
+      CHECK_FALSE(std::filesystem::exists(pki.dir.File(std::string("session") + version)));
+    } else {
+      // s_client saved the session (its id) and offers it, but the server
+      // caches no sessions: a full handshake.
+      CHECK_MESSAGE(again.ok, again.output);
+      CHECK_MESSAGE(again.session == "New", again.output);
+    }
+  }
+  CHECK(srv.server().handshakes_failed() == 0);
 }
 
 TEST_CASE("TlsClient verifies a certificate whose only name is the IP address 127.0.0.1") {
