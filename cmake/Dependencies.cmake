@@ -51,6 +51,20 @@ if(NOT httplib_version MATCHES "0\\.11\\.4")
   message(FATAL_ERROR "expected cpp-httplib 0.11.4, found: ${httplib_version}")
 endif()
 
+# cpp-httplib in its split form, made by the source package's own split.py
+# (as Debian builds its libcpp-httplib): httplib.h keeps the declarations and
+# httplib.cc the definitions, compiled once (cmake/Modules.cmake). As one
+# header it cost about 5 s of compiler time in each of the ~125 files that
+# include it, tests included: most of CI's compile time. split.py rewrites its
+# output only when the source header is newer.
+set(HTTPLIB_SPLIT_DIR "${CMAKE_BINARY_DIR}/httplib-split")
+find_package(Python3 REQUIRED COMPONENTS Interpreter)
+execute_process(COMMAND "${Python3_EXECUTABLE}" "${HTTPLIB_DIR}/split.py" -o "${HTTPLIB_SPLIT_DIR}"
+                RESULT_VARIABLE httplib_split_rc OUTPUT_QUIET)
+if(NOT httplib_split_rc EQUAL 0 OR NOT EXISTS "${HTTPLIB_SPLIT_DIR}/httplib.cc")
+  message(FATAL_ERROR "split.py of cpp-httplib failed (${httplib_split_rc})")
+endif()
+
 if(NOT EXISTS "${CAMMIO_DEPS_DIR}/mbedtls_${CAMMIO_MBEDTLS_DEBIAN_VERSION}.dsc")
   message(FATAL_ERROR "expected the Debian source package mbedtls "
           "${CAMMIO_MBEDTLS_DEBIAN_VERSION} in ${CAMMIO_DEPS_DIR}, found another; "

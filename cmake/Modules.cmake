@@ -25,10 +25,11 @@
 # sit in /usr/include: there module_deps_test.sh is the check.
 
 # Interface targets of the third-party libraries (from cmake/Dependencies.cmake).
-add_library(cammio_httplib INTERFACE)
-target_include_directories(cammio_httplib SYSTEM INTERFACE "${HTTPLIB_DIR}")
-target_compile_definitions(cammio_httplib INTERFACE CPPHTTPLIB_USE_POLL)
-target_link_libraries(cammio_httplib INTERFACE Threads::Threads)
+# cpp-httplib's definitions, compiled once (the split form: cmake/Dependencies.cmake).
+add_library(cammio_httplib STATIC "${HTTPLIB_SPLIT_DIR}/httplib.cc")
+target_include_directories(cammio_httplib SYSTEM PUBLIC "${HTTPLIB_SPLIT_DIR}")
+target_compile_definitions(cammio_httplib PUBLIC CPPHTTPLIB_USE_POLL)
+target_link_libraries(cammio_httplib PUBLIC Threads::Threads)
 
 # RAPIDJSON_HAS_STDSTRING changes RapidJSON's classes, so every translation
 # unit that can include it must agree: util carries it to every module

@@ -31,8 +31,8 @@ thread_local EventStreamHandoff t_handoff;
 
 void CloseTransport(Transport& t, bool graceful) {
   t.Close(graceful);
-  httplib::detail::shutdown_socket(t.fd());
-  httplib::detail::close_socket(t.fd());
+  ::shutdown(t.fd(), SHUT_RDWR);
+  ::close(t.fd());
 }
 
 }  // namespace

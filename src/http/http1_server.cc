@@ -11,6 +11,7 @@
 
 #include "http/event_streams.h"
 #include "util/blocking.h"
+#include "util/socket_name.h"
 
 namespace cammio::http {
 namespace {
@@ -66,10 +67,10 @@ class PlainStream final : public httplib::Stream {
     }
   }
   void get_remote_ip_and_port(std::string& ip, int& port) const override {
-    httplib::detail::get_remote_ip_and_port(fd_, ip, port);
+    PeerAddress(fd_, &ip, &port);
   }
   void get_local_ip_and_port(std::string& ip, int& port) const override {
-    httplib::detail::get_local_ip_and_port(fd_, ip, port);
+    LocalAddress(fd_, &ip, &port);
   }
   socket_t socket() const override { return fd_; }
 

@@ -2,6 +2,7 @@
 
 #include <poll.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -14,6 +15,7 @@
 #include "http/worker_pool.h"
 #include "util/blocking.h"
 #include "util/log.h"
+#include "util/socket_name.h"
 
 namespace cammio::http {
 namespace {
@@ -316,7 +318,7 @@ void Connection::HandOff(const EventStreamHandoff& handoff) {
 void Connection::Refuse(int status, const char* details) {
   std::string ip;
   int port = 0;
-  httplib::detail::get_remote_ip_and_port(transport_->fd(), ip, port);
+  PeerAddress(transport_->fd(), &ip, &port);
   LogInfo("refused request head: " + std::to_string(status) + " " + details + " addr=" + ip);
   if (hooks_->refused) hooks_->refused(status);
   const std::string answer =
@@ -412,8 +414,47 @@ void Connection::Close(bool linger) {
   closed_ = true;
   transport_->Close(/*graceful=*/last_ok_);
   if (linger) LingeringClose(transport_->fd());
-  httplib::detail::shutdown_socket(transport_->fd());
-  httplib::detail::close_socket(transport_->fd());
+  ::shutdown(transport_->fd(), SHUT_RDWR);
+  ::close(transport_->fd());
+}
+
+// The reason phrase of a refusal's status line (the statuses a head can be
+// refused with, worded as cpp-httplib words them for every other answer).
+const char* ReasonPhrase(int status) {
+  switch (status) {
+    case 400:
+      return "Bad Request";
+    case 403:
+      return "Forbidden";
+    case 404:
+      return "Not Found";
+    case 405:
+      return "Method Not Allowed";
+    case 408:
+      return "Request Timeout";
+    case 411:
+      return "Length Required";
+    case 413:
+      return "Payload Too Large";
+    case 414:
+      return "URI Too Long";
+    case 415:
+      return "Unsupported Media Type";
+    case 417:
+      return "Expectation Failed";
+    case 429:
+      return "Too Many Requests";
+    case 431:
+      return "Request Header Fields Too Large";
+    case 501:
+      return "Not Implemented";
+    case 503:
+      return "Service Unavailable";
+    case 505:
+      return "HTTP Version Not Supported";
+    default:
+      return "Internal Server Error";
+  }
 }
 
 }  // namespace
@@ -429,8 +470,8 @@ void ServeConnection(std::unique_ptr<Transport> transport,
 std::string RefusalResponse(int status, const RefusalBody& body, const std::string& extra_headers) {
   std::string type;
   if (!body.content_type.empty()) type = "\r\nContent-Type: " + body.content_type;
-  return "HTTP/1.1 " + std::to_string(status) + " " + httplib::detail::status_message(status) +
-         type + "\r\nContent-Length: " + std::to_string(body.body.size()) + "\r\n" + extra_headers +
+  return "HTTP/1.1 " + std::to_string(status) + " " + ReasonPhrase(status) + type +
+         "\r\nContent-Length: " + std::to_string(body.body.size()) + "\r\n" + extra_headers +
          "Connection: close\r\n\r\n" + body.body;
 }
 

@@ -1,5 +1,8 @@
 #include "http/tls_listener.h"
 
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <chrono>
 #include <memory>
 #include <utility>
@@ -65,8 +68,8 @@ bool TlsServer::process_and_close_socket(socket_t sock) {
     }
     handshakes_failed_.fetch_add(1);
   }
-  httplib::detail::shutdown_socket(sock);
-  httplib::detail::close_socket(sock);
+  ::shutdown(sock, SHUT_RDWR);
+  ::close(sock);
   return false;
 }
 

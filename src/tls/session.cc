@@ -17,6 +17,7 @@
 
 #include "util/blocking.h"
 #include "util/random.h"
+#include "util/socket_name.h"
 
 namespace cammio::tls {
 
@@ -412,11 +413,11 @@ ssize_t TlsStream::write(const char* ptr, size_t size) {
 }
 
 void TlsStream::get_remote_ip_and_port(std::string& ip, int& port) const {
-  httplib::detail::get_remote_ip_and_port(conn_->fd(), ip, port);
+  PeerAddress(conn_->fd(), &ip, &port);
 }
 
 void TlsStream::get_local_ip_and_port(std::string& ip, int& port) const {
-  httplib::detail::get_local_ip_and_port(conn_->fd(), ip, port);
+  LocalAddress(conn_->fd(), &ip, &port);
 }
 
 }  // namespace cammio::tls

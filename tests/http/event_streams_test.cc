@@ -168,10 +168,35 @@ std::unique_ptr<RawConnection> OpenStream(int port, bool tls, std::string* got,
   return c;
 }
 
+// A blocking httplib::Stream over a plain socket (cpp-httplib's own
+// SocketStream is internal to its implementation file).
+class PlainSocketStream final : public httplib::Stream {
+ public:
+  explicit PlainSocketStream(int fd) : fd_(fd) {}
+  bool is_readable() const override { return true; }
+  bool is_writable() const override { return true; }
+  ssize_t read(char* ptr, size_t size) override { return ::recv(fd_, ptr, size, 0); }
+  ssize_t write(const char* ptr, size_t size) override {
+    return ::send(fd_, ptr, size, MSG_NOSIGNAL);
+  }
+  void get_remote_ip_and_port(std::string& ip, int& port) const override {
+    ip.clear();
+    port = 0;
+  }
+  void get_local_ip_and_port(std::string& ip, int& port) const override {
+    ip.clear();
+    port = 0;
+  }
+  socket_t socket() const override { return fd_; }
+
+ private:
+  int fd_;
+};
+
 // A Transport over a plain socket, for EventStreams alone.
 class SocketTransport final : public Transport {
  public:
-  explicit SocketTransport(int fd) : stream_(fd, 1, 0, 1, 0) {}
+  explicit SocketTransport(int fd) : stream_(fd) {}
   int fd() const override { return stream_.socket(); }
   Open Step() override { return Open::kDone; }
   ssize_t ReadAvailable(char* buf, size_t size) override {
@@ -187,7 +212,7 @@ class SocketTransport final : public Transport {
   void Close(bool) override {}
 
  private:
-  httplib::detail::SocketStream stream_;
+  PlainSocketStream stream_;
 };
 
 // Reads `fd` until the peer closes it (or 10 s pass).
