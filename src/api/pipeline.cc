@@ -184,6 +184,11 @@ Pipeline::Pipeline(ServerContext ctx, const Router& router, PipelineOptions opti
     : ctx_(std::move(ctx)), router_(router), options_(std::move(options)) {}
 
 http::HeadDecision Pipeline::OnHead(const httplib::Request& req, httplib::Response& res) {
+  // A new request's first hook. The previous request on this thread may have
+  // ended without OnDone (cpp-httplib skips its logger when writing the
+  // answer's head fails), so its state must not carry over: id, principal and
+  // generation would belong to another request.
+  t_state.active = false;
   RequestState& st = Begin(res);
   // A path that is a route as it stands (/api/openapi.json) is not a
   // resource with a format suffix.

@@ -48,6 +48,10 @@ constexpr RuleSpec kRules[] = {
     // Cached answers name videos by id (a link); no cached GET reads a
     // videos row (GET /api/videos/:id is not cached).
     {"videos", Kind::kIgnore, nullptr, nullptr, nullptr},
+    // Written only by schema 017's triggers on interviews: every change comes
+    // with the change of an interviews row in the same transaction, which
+    // touches that interview's vacancy and its account's lists.
+    {"interview_day_counts", Kind::kIgnore, nullptr, nullptr, nullptr},
 
     {"vacancies", Kind::kVacancy, nullptr, "account_id", nullptr},
     {"questions", Kind::kVacancy, "vacancy_id", nullptr, nullptr},

@@ -213,7 +213,10 @@ TEST_CASE("openssl s_client: a reconnect resumes its session by ticket, TLS 1.3 
   Server srv(pki.cert, pki.key);
   for (const char* version : {"-tls1_3", "-tls1_2"}) {
     CAPTURE(version);
-    const auto [first, again] = Reconnect(srv.port, pki, version);
+    // (named members: clang 14 cannot capture a structured binding)
+    const auto handshakes = Reconnect(srv.port, pki, version);
+    const Handshake& first = handshakes.first;
+    const Handshake& again = handshakes.second;
     REQUIRE_MESSAGE(first.ok, first.output);
     CHECK(first.session == "New");
     CHECK(first.output.find("TLS session ticket:") != std::string::npos);
@@ -236,7 +239,10 @@ TEST_CASE("openssl s_client: with session tickets off, a reconnect is a full han
   Server srv(pki.cert, pki.key, /*session_tickets=*/false);
   for (const char* version : {"-tls1_3", "-tls1_2"}) {
     CAPTURE(version);
-    const auto [first, again] = Reconnect(srv.port, pki, version);
+    // (named members: clang 14 cannot capture a structured binding)
+    const auto handshakes = Reconnect(srv.port, pki, version);
+    const Handshake& first = handshakes.first;
+    const Handshake& again = handshakes.second;
     REQUIRE_MESSAGE(first.ok, first.output);
     CHECK(first.session == "New");
     // No ticket was issued (TLS 1.3 sends no NewSessionTicket, TLS 1.2 no
