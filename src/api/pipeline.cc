@@ -3,7 +3,6 @@
 #include <strings.h>
 
 #include <cstdlib>
-#include <cstring>
 #include <optional>
 
 #include "api/auth_throttle.h"
@@ -130,15 +129,12 @@ Status Authenticate(const ServerContext& ctx, const PipelineOptions& options,
 }
 
 // What a cached answer depends on (store/change_log.h): the vacancy its path
-// names (the nested routes' :vacancy_id, GET /api/vacancies/:id), whose
-// handlers answer 404 for anything outside it (api/scope.h); else the one
-// vacancy the handler found its resource in (a flat /api/invitations/:id,
+// names (the nested routes' :vacancy_id), whose handlers answer 404 for
+// anything outside it (api/scope.h); else the one vacancy the handler found
+// its resource in (GET /api/vacancies/:id, a flat /api/invitations/:id:
 // Call::NoteVacancy); else the caller's whole account.
 ChangeScope CacheScope(const RequestState& st, const Call& call) {
   ChangeScope scope{st.principal->user.account_id, st.match.params.Get("vacancy_id")};
-  if (scope.vacancy_id == 0 && std::strcmp(st.match.route->pattern, "/api/vacancies/:id") == 0) {
-    scope.vacancy_id = st.match.params.Get("id");
-  }
   if (scope.vacancy_id == 0 && call.noted_vacancy() > 0) scope.vacancy_id = call.noted_vacancy();
   return scope;
 }

@@ -273,6 +273,7 @@ Status GetVacancyHandler(Call& call) {
   Status s = call.store().Read([&](Db& db) {
     auto v = GetVacancy(db, call.account_id(), call.Param("id"));
     if (!v.ok()) return v.status();
+    call.NoteVacancy(v->id);  // the cached answer depends on this vacancy
     return VacancyDetail(db, *v, call.ctx().links, &out);
   });
   if (!s.ok()) return s;
