@@ -80,7 +80,7 @@ void WorkerPool::PushLocked(std::vector<Job>* jobs) {
 void WorkerPool::WakeLocked() {
   // Workers already woken but not yet running count as running: waking one
   // per queued job would only make the sleepers fight over mu_.
-  const size_t busy = running_ + waking_;
+  const size_t busy = running_ + waking_ + resuming_;
   size_t want = 0;
   if (options_.running_target == WorkerPoolOptions::kNoRunningLimit) {
     want = jobs_.size() > waking_ ? jobs_.size() - waking_ : 0;
@@ -100,10 +100,15 @@ void WorkerPool::WakeLocked() {
 bool WorkerPool::MayStart(Clock::time_point now) const {
   if (jobs_.empty()) return false;
   if (options_.running_target == WorkerPoolOptions::kNoRunningLimit ||
-      running_ < options_.running_target) {
+      running_ + resuming_ < options_.running_target) {
     return true;
   }
-  return now - jobs_.front().queued_at >= options_.max_queue_delay;
+  return now >= RescueAt();
+}
+
+WorkerPool::Clock::time_point WorkerPool::RescueAt() const {
+  assert(!jobs_.empty());
+  return std::max(jobs_.front().queued_at, last_progress_) + options_.max_queue_delay;
 }
 
 void WorkerPool::WorkerLoop() {
@@ -129,7 +134,7 @@ void WorkerPool::WorkerLoop() {
         TakeDue(&due, &woken);
       }
       lock.lock();
-      --running_;
+      SlotFreedLocked();
       PushLocked(&woken);
       continue;
     }
@@ -142,8 +147,7 @@ void WorkerPool::WorkerLoop() {
       // (it also watches the head job's deadline, if one waits).
       poller_ = true;
       auto until = std::min(parking_.NextDeadline(), now + kMaxPollSleep);
-      if (!jobs_.empty())
-        until = std::min(until, jobs_.front().queued_at + options_.max_queue_delay);
+      if (!jobs_.empty()) until = std::min(until, RescueAt());
       lock.unlock();
       parking_.Poll(until, &due);
       TakeDue(&due, &woken);
@@ -157,7 +161,7 @@ void WorkerPool::WorkerLoop() {
       // Every running slot is taken: wait for the head job's deadline, in
       // case none of them frees up in time.
       watcher_ = true;
-      cv_.wait_until(lock, jobs_.front().queued_at + options_.max_queue_delay);
+      cv_.wait_until(lock, RescueAt());
       watcher_ = false;
     } else {
       cv_.wait(lock);
@@ -171,12 +175,29 @@ void WorkerPool::WorkerLoop() {
 void WorkerPool::BlockingBegins() {
   std::lock_guard<std::mutex> lock(mu_);
   assert(running_ > 0);
-  --running_;
+  SlotFreedLocked();
   WakeLocked();  // a slot is free while this one waits
 }
 
+void WorkerPool::SlotFreedLocked() {
+  --running_;
+  last_progress_ = Clock::now();
+  if (resuming_ > 0) resume_cv_.notify_one();
+}
+
 void WorkerPool::BlockingEnds() {
-  std::lock_guard<std::mutex> lock(mu_);
+  std::unique_lock<std::mutex> lock(mu_);
+  if (options_.running_target != WorkerPoolOptions::kNoRunningLimit) {
+    // Wait for a slot (MayStart leaves free ones to resumers), unless the
+    // running workers stall as long as a queued job may wait.
+    ++resuming_;
+    while (running_ >= options_.running_target && !shutdown_) {
+      const auto rescue_at = last_progress_ + options_.max_queue_delay;
+      if (Clock::now() >= rescue_at) break;
+      resume_cv_.wait_until(lock, rescue_at);
+    }
+    --resuming_;
+  }
   ++running_;
 }
 
@@ -219,6 +240,7 @@ void WorkerPool::shutdown() {
     shutdown_ = true;
   }
   cv_.notify_all();
+  resume_cv_.notify_all();
   parking_.Interrupt();
   for (auto& t : threads_) t.join();
   threads_.clear();
