@@ -80,7 +80,7 @@ void WorkerPool::PushLocked(std::vector<Job>* jobs) {
 void WorkerPool::WakeLocked() {
   // Workers already woken but not yet running count as running: waking one
   // per queued job would only make the sleepers fight over mu_.
-  const size_t busy = running_ + waking_ + resuming_;
+  const size_t busy = running_ + waking_;
   size_t want = 0;
   if (options_.running_target == WorkerPoolOptions::kNoRunningLimit) {
     want = jobs_.size() > waking_ ? jobs_.size() - waking_ : 0;
@@ -100,7 +100,7 @@ void WorkerPool::WakeLocked() {
 bool WorkerPool::MayStart(Clock::time_point now) const {
   if (jobs_.empty()) return false;
   if (options_.running_target == WorkerPoolOptions::kNoRunningLimit ||
-      running_ + resuming_ < options_.running_target) {
+      running_ < options_.running_target) {
     return true;
   }
   return now >= RescueAt();
@@ -182,22 +182,10 @@ void WorkerPool::BlockingBegins() {
 void WorkerPool::SlotFreedLocked() {
   --running_;
   last_progress_ = Clock::now();
-  if (resuming_ > 0) resume_cv_.notify_one();
 }
 
 void WorkerPool::BlockingEnds() {
-  std::unique_lock<std::mutex> lock(mu_);
-  if (options_.running_target != WorkerPoolOptions::kNoRunningLimit) {
-    // Wait for a slot (MayStart leaves free ones to resumers), unless the
-    // running workers stall as long as a queued job may wait.
-    ++resuming_;
-    while (running_ >= options_.running_target && !shutdown_) {
-      const auto rescue_at = last_progress_ + options_.max_queue_delay;
-      if (Clock::now() >= rescue_at) break;
-      resume_cv_.wait_until(lock, rescue_at);
-    }
-    --resuming_;
-  }
+  std::lock_guard<std::mutex> lock(mu_);
   ++running_;
 }
 
@@ -240,7 +228,6 @@ void WorkerPool::shutdown() {
     shutdown_ = true;
   }
   cv_.notify_all();
-  resume_cv_.notify_all();
   parking_.Interrupt();
   for (auto& t : threads_) t.join();
   threads_.clear();

@@ -18,11 +18,10 @@
 //     sleeping, so under load there is about one wake-up per burst instead
 //     of one per request;
 //   * a worker that waits (util::ScopedBlocking: socket waits, group commit)
-//     gives its running slot to a queued connection while it waits, and
-//     takes a slot again before it goes on: ahead of the queued connections
-//     (it is mid-request; finishing it is what its client waits for), but
-//     not beside the running ones. A group commit wakes all its writers at
-//     once; letting them all run would put them on the run queue together;
+//     gives its running slot to a queued connection while it waits. (It
+//     goes on at once when the wait ends, even if that makes one more than
+//     `running_target` run for a while: making it wait for a slot was
+//     measured: the hand-offs cost more throughput than the extra runner);
 //   * when the running workers make no progress for `max_queue_delay` (none
 //     finished a task or began a wait) while a connection is queued, another
 //     worker starts anyway, so a long export or an unmarked wait (slow disk)
@@ -145,7 +144,7 @@ class WorkerPool final : public httplib::TaskQueue, private util::BlockingObserv
   // slots for queued jobs, or one to watch the head job's deadline.
   void WakeLocked();
   void WorkerLoop();
-  // Under mu_: a running slot was given up; a resuming worker takes it first.
+  // Under mu_: a running slot was given up (a task ended or began a wait).
   void SlotFreedLocked();
   // Under mu_: whether the first queued job may start now.
   bool MayStart(Clock::time_point now) const;
@@ -162,12 +161,10 @@ class WorkerPool final : public httplib::TaskQueue, private util::BlockingObserv
   IdleParking parking_;
   mutable std::mutex mu_;
   std::condition_variable cv_;
-  std::condition_variable resume_cv_;  // workers whose wait ended, for a slot
   std::deque<Job> jobs_;
   size_t running_ = 0;   // workers in a task and not in a blocking region
   size_t sleeping_ = 0;  // workers waiting on cv_
   size_t waking_ = 0;    // of those, notified and not yet awake
-  size_t resuming_ = 0;  // workers whose wait ended, waiting for a slot
   // The last time a running worker finished a task or began a wait (gave
   // its slot up): the rescue counts a stall from here.
   Clock::time_point last_progress_ = Clock::now();

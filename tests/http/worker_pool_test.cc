@@ -333,25 +333,6 @@ WorkerPoolOptions PoolOptions(size_t threads, size_t running_target,
   return o;
 }
 
-// A task that waits in a blocking region (as for a group commit) until
-// Release(), then runs `then`.
-struct WaitingTask {
-  std::function<void()> Make(std::function<void()> then) {
-    return [this, then = std::move(then), released = released] {
-      {
-        util::ScopedBlocking blocking;
-        waiting = true;
-        released.wait();
-      }
-      then();
-    };
-  }
-  void Release() { release.set_value(); }
-  std::promise<void> release;
-  std::shared_future<void> released = release.get_future().share();
-  std::atomic<bool> waiting{false};
-};
-
 TEST_CASE("worker pool: a steady overload gets no rescue while the running tasks keep finishing") {
   // 150 tasks of 2 ms on one slot: the last ones wait ~300 ms, far past
   // max_queue_delay, but a task finishes every ~2 ms, so no extra worker
@@ -372,67 +353,6 @@ TEST_CASE("worker pool: a steady overload gets no rescue while the running tasks
   CHECK(testing::WaitUntil([&] { return done == 150; }, std::chrono::seconds(20)));
   CHECK(SecondsSince(start) > 0.25);  // the queue did wait past max_queue_delay
   CHECK(c.most == 1);
-}
-
-TEST_CASE("worker pool: a task whose wait ended takes the next free slot, ahead of queued ones") {
-  WorkerPool pool(PoolOptions(4, 1, std::chrono::seconds(30)));  // no rescue here
-  std::mutex mu;
-  std::vector<std::string> order;
-  auto note = [&](const char* what) {
-    std::lock_guard<std::mutex> lock(mu);
-    order.push_back(what);
-  };
-  WaitingTask a;
-  std::atomic<bool> a_resumed{false};
-  pool.enqueue(a.Make([&] {
-    a_resumed = true;
-    note("a");
-  }));
-  REQUIRE(testing::WaitUntil([&] { return a.waiting.load(); }));
-  std::promise<void> b_hold;
-  std::shared_future<void> b_released = b_hold.get_future().share();
-  std::atomic<bool> b_running{false};
-  pool.enqueue([&, b_released] {  // takes the slot a gave up, and keeps it
-    b_running = true;
-    b_released.wait();
-    note("b");
-  });
-  REQUIRE(testing::WaitUntil([&] { return b_running.load(); }));
-  pool.enqueue([&] { note("c"); });  // queued: no free slot
-  a.Release();                       // a's wait ends while b runs: a waits for the slot
-  std::this_thread::sleep_for(milliseconds(50));
-  CHECK_FALSE(a_resumed);
-  CHECK(pool.running() == 1);
-  b_hold.set_value();
-  CHECK(testing::WaitUntil([&] {
-    std::lock_guard<std::mutex> lock(mu);
-    return order.size() == 3;
-  }));
-  std::lock_guard<std::mutex> lock(mu);
-  CHECK(order == std::vector<std::string>{"b", "a", "c"});
-}
-
-TEST_CASE("worker pool: a task whose wait ended runs anyway when the running ones stall") {
-  WorkerPool pool(PoolOptions(4, 1, milliseconds(20)));
-  WaitingTask a;
-  std::promise<double> a_resumed;
-  Clock::time_point a_ended;
-  pool.enqueue(a.Make([&] { a_resumed.set_value(SecondsSince(a_ended)); }));
-  REQUIRE(testing::WaitUntil([&] { return a.waiting.load(); }));
-  std::promise<void> b_hold;
-  std::shared_future<void> b_released = b_hold.get_future().share();
-  std::atomic<bool> b_running{false};
-  pool.enqueue([&, b_released] {
-    b_running = true;
-    b_released.wait_for(std::chrono::seconds(20));  // an unmarked wait: a stall
-  });
-  REQUIRE(testing::WaitUntil([&] { return b_running.load(); }));
-  a_ended = Clock::now();
-  a.Release();
-  auto resumed = a_resumed.get_future();
-  REQUIRE(resumed.wait_for(std::chrono::seconds(5)) == std::future_status::ready);
-  CHECK(resumed.get() < 2.0);
-  b_hold.set_value();
 }
 
 TEST_CASE("worker pool: a parked connection stays counted and comes back on a worker") {
