@@ -112,9 +112,6 @@ Status MetricsHandler(Call& call) {
     Gauge(&out, "cammio_response_cache_bytes",
           "Memory the response cache accounts for (at most response_cache_kib).",
           std::to_string(st.bytes));
-    Counter(&out, "cammio_response_cache_hits_total", "Cached answers served.", st.hits);
-    Counter(&out, "cammio_response_cache_misses_total",
-            "Lookups of a cacheable request that found no current answer.", st.misses);
   }
   // The change log (store/change_log.h): which commits a cached answer outlives.
   const ChangeLog::Stats log = call.store().change_log().stats();

@@ -93,16 +93,16 @@ TEST_CASE("ops metrics: requests by route and status, latency, connections, outb
   CHECK(r->body.find("# TYPE cammio_store_writes_total counter") != std::string::npos);
 
   // A cacheable GET twice: one miss, then one hit, both counted.
-  const int64_t hits = Sample(r->body, "cammio_response_cache_hits_total");
-  const int64_t misses = Sample(r->body, "cammio_response_cache_misses_total");
+  const int64_t hits = Sample(r->body, "cammio_response_cache_lookups_total{result=\"hit\"}");
+  const int64_t misses = Sample(r->body, "cammio_response_cache_lookups_total{result=\"miss\"}");
   testing::Api api(srv);
   const std::string id = std::to_string(testing::CreateVacancy(api));
   REQUIRE(cli->Get("/api/vacancies/" + id)->status == 200);
   REQUIRE(cli->Get("/api/vacancies/" + id)->status == 200);
   r = anon->Get("/metrics");
   REQUIRE(r);
-  CHECK(Sample(r->body, "cammio_response_cache_misses_total") >= misses + 1);
-  CHECK(Sample(r->body, "cammio_response_cache_hits_total") == hits + 1);
+  CHECK(Sample(r->body, "cammio_response_cache_lookups_total{result=\"miss\"}") >= misses + 1);
+  CHECK(Sample(r->body, "cammio_response_cache_lookups_total{result=\"hit\"}") == hits + 1);
 
   // With a token configured, only a request carrying it is answered.
   ops::SetMetricsToken("scrape-secret");
