@@ -50,9 +50,10 @@ bool IsUnsafeMethod(const std::string& method);
 
 // Unauthenticated (403) with a `details` text when the browser says the
 // request comes from another origin: Sec-Fetch-Site other than same-origin
-// or none, an Origin (or, without one, a Referer) whose scheme://host[:port]
-// is neither the request's Host nor public_url's origin ("null" included).
-// OK when the request names no origin (not a browser).
+// or none (when sent, it alone decides); without it, an Origin (or, without
+// one, a Referer) whose scheme://host[:port] is neither the request's Host
+// nor public_url's origin ("null" included). OK when the request names no
+// origin (not a browser).
 Status CheckSameOrigin(const httplib::Request& req, const ServerContext& ctx);
 
 // Unauthenticated (403) unless `expected` equals the X-CSRF-Token header or,
