@@ -24,7 +24,8 @@ void ReplyForm(Call& call, int http_status, const std::string& lang, const std::
                const User& user, const std::string& error) {
   const std::string csrf = IssueFormToken(call);
   std::string html = "<p>" + Escape(user.email) + "</p>\n" + ErrorHtml(error);
-  html += "<form method=\"post\" action=\"/console/set-password?lang=" + Escape(lang) + "\">\n";
+  html += "<form class=\"console-form\" method=\"post\" action=\"/console/set-password?lang=" +
+          Escape(lang) + "\">\n";
   html += "<input type=\"hidden\" name=\"csrf\" value=\"" + csrf + "\">\n";
   html += "<input type=\"hidden\" name=\"token\" value=\"" + Escape(token) + "\">\n";
   html += "<input type=\"hidden\" name=\"username\" autocomplete=\"username\" value=\"" +
