@@ -15,6 +15,7 @@
 #include "api/routes.h"
 #include "cli/server_router.h"
 #include "config/public_links.h"
+#include "console/routes.h"
 #include "http/server.h"
 #include "mail/enqueue.h"
 #include "ops/routes.h"
@@ -171,9 +172,14 @@ const std::vector<Row>& TableBeforeSplit() {
   return rows;
 }
 
+// The rows of `r` but the console's (issue 18 added them after the split).
 std::vector<Row> RowsOf(const Router& r) {
   std::vector<Row> rows;
   for (const Route& route : r.routes()) {
+    const std::string pattern = route.pattern;
+    if (pattern.rfind("/console", 0) == 0 || pattern.rfind("/public/assets/console/", 0) == 0) {
+      continue;
+    }
     rows.push_back(
         {route.method, route.pattern, route.authenticated, route.stream_body, route.cached});
   }
@@ -244,13 +250,14 @@ TEST_CASE(
   const std::vector<Route>& api = ApiRoutes();
   const std::vector<Route>& pages = web::PageRoutes();
   const std::vector<Route>& ops = ops::OpsRoutes();
+  const std::vector<Route>& console = console::ConsoleRoutes();
   const std::vector<Route>& all = ServerRouter().routes();
-  REQUIRE(all.size() == api.size() + pages.size() + ops.size());
+  REQUIRE(all.size() == api.size() + pages.size() + console.size() + ops.size());
   CHECK(api.size() == 89);
   CHECK(pages.size() == 21);
   CHECK(ops.size() == 1);
   size_t i = 0;
-  for (const std::vector<Route>* table : {&api, &pages, &ops}) {
+  for (const std::vector<Route>* table : {&api, &pages, &console, &ops}) {
     for (const Route& r : *table) {
       CAPTURE(i);
       CHECK(std::string(all[i].method) == r.method);
