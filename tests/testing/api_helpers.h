@@ -484,9 +484,10 @@ inline std::string Lines(TestServer& server, const char* sql) {
 }
 
 // A database in `dir` at schema version `version` (the first `version`
-// embedded migrations) holding account 1, its user 1 and its automated
-// vacancy 1: the start of a test of a later migration's backfill.
-inline std::unique_ptr<Db> OpenWithVacancyAt(const TempDir& dir, int version) {
+// embedded migrations) holding account 1, its user 1 and its vacancy 1 of
+// `kind`: the start of a test of a later migration.
+inline std::unique_ptr<Db> OpenWithVacancyAt(const TempDir& dir, int version,
+                                             const std::string& kind = "automated") {
   auto opened = Db::Open(dir.path() + "/cammio.db", Db::Options());
   REQUIRE(opened.ok());
   std::unique_ptr<Db> db = std::move(opened.value());
@@ -495,15 +496,15 @@ inline std::unique_ptr<Db> OpenWithVacancyAt(const TempDir& dir, int version) {
   int at = 0;
   REQUIRE(Migrate(*db, std::vector<Migration>(all.begin(), all.begin() + version), &at).ok());
   REQUIRE(at == version);
-  REQUIRE(db->Exec("INSERT INTO accounts (id, name, created_at) VALUES (1, 'A', 0);"
-                   "INSERT INTO users (id, account_id, email, name, created_at) VALUES"
-                   "  (1, 1, 'a@x.test', 'A', 0);"
-                   "INSERT INTO vacancies (id, account_id, recruiter_id, title, kind, scope, "
-                   "datetime_start, datetime_start_ts, datetime_end, datetime_end_ts, "
-                   "answering_time, cv_upload_required, use_as_template, public_token, "
-                   "created_at, updated_at) VALUES (1, 1, 1, 'v', 'automated', 'private', 'x', 0, "
-                   "'x', 0, '60', 'no', 'no', 'pub', 0, 0);")
-              .ok());
+  const std::string sql =
+      "INSERT INTO accounts (id, name, created_at) VALUES (1, 'A', 0);"
+      "INSERT INTO users (id, account_id, email, name, created_at) VALUES (1, 1, 'a@x.test', 'A', "
+      "0);"
+      "INSERT INTO vacancies (id, account_id, recruiter_id, title, kind, scope, datetime_start, "
+      "datetime_start_ts, datetime_end, datetime_end_ts, answering_time, cv_upload_required, "
+      "use_as_template, public_token, created_at, updated_at) VALUES (1, 1, 1, 'v', '" +
+      kind + "', 'private', 'x', 0, 'x', 0, '60', 'no', 'no', 'pub', 0, 0);";
+  REQUIRE(db->Exec(sql.c_str()).ok());
   return db;
 }
 
