@@ -118,19 +118,23 @@ TEST_CASE("doc writer: members either side of the size written at once, and UtcD
   }
 }
 
-TEST_CASE("doc writer: a byte that needs care at every place of a long string") {
+TEST_CASE("doc writer: a byte that needs care at every place of a string of every length") {
   const std::string specials[] = {std::string(1, '\0'), "\x1f", "\"", "\\", "\x80",
                                   "\xC3\xA9",           "\x7f", " ",  "\t"};
   for (const std::string& special : specials) {
-    for (size_t at = 0; at <= 24; ++at) {
-      std::string s(24, 'a');
-      s.insert(at, special);
-      CAPTURE(at);
-      CheckSame([&s](DocWriter& w) {
-        w.BeginObject("o");
-        w.String("s", s);
-        w.EndObject();
-      });
+    for (size_t len = 0; len <= 24; ++len) {
+      for (size_t at = 0; at <= len; ++at) {
+        std::string s(len, 'a');
+        s.insert(at, special);
+        CAPTURE(len);
+        CAPTURE(at);
+        CheckSame([&s](DocWriter& w) {
+          w.BeginObject("o");
+          w.String("s", s);
+          w.String(s, "as a key");
+          w.EndObject();
+        });
+      }
     }
   }
 }
