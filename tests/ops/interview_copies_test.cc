@@ -1,4 +1,4 @@
-// The candidate and invitation values copied onto interviews by schema/019
+// The candidate and invitation values copied onto interviews by schema/020
 // (store/interviews.cc lists interviews without joining candidates and
 // invitations): after every kind of write (completion, a re-invitation that
 // updates the candidate, any UPDATE of a candidate, an invitation or an
@@ -154,9 +154,9 @@ TEST_CASE("interview copies: every kind of write keeps them equal to the join") 
   CHECK(Mismatches(server) == "");
 }
 
-TEST_CASE("interview copies: migration 019 fills them for the rows already there") {
+TEST_CASE("interview copies: migration 020 fills them for the rows already there") {
   TempDir dir;
-  std::unique_ptr<Db> opened = OpenWithVacancyAt(dir, 18);
+  std::unique_ptr<Db> opened = OpenWithVacancyAt(dir, 19);
   Db& db = *opened;
   REQUIRE(db.Exec("INSERT INTO candidates (id, account_id, email, name, phone, gender, "
                   "created_at) VALUES (1, 1, 'c@x.test', 'Cand', '111', 'female', 0);"
