@@ -1,10 +1,12 @@
 # Third-party code, all from Debian. Nothing here is committed:
 #  - SQLite: the static archive from bookworm's libsqlite3-dev.
 #  - RapidJSON, doctest: header-only, from rapidjson-dev / doctest-dev.
-#  - cpp-httplib, tinyxml2: bookworm *source* packages fetched with
-#    `apt-get source` into CAMMIO_DEPS_DIR. (Debian's binary httplib.h is a
-#    split header whose implementation is a shared library linked to OpenSSL:
-#    never used.)
+#  - tinyxml2: the bookworm *source* package fetched with `apt-get source`
+#    into CAMMIO_DEPS_DIR.
+#  - cpp-httplib 0.18.7: the trixie source package (pinned below, with
+#    Debian's security patches applied as `apt-get source` applies them),
+#    built without OpenSSL. (Debian's binary httplib.h is a split header
+#    whose implementation is a shared library linked to OpenSSL: never used.)
 #  - mbedTLS 3.6 LTS: the trixie source package (pinned below), compiled here
 #    into one static library with our configuration,
 #    cmake/mbedtls/cammio_mbedtls_config.h. Bookworm's libmbedtls-dev (2.28,
@@ -36,19 +38,27 @@ endfunction()
 
 # "/bookworm": with the trixie deb-src entry (below) a bare name would fetch
 # trixie's newer version.
-cammio_fetch_source(cpp-httplib/bookworm "cpp-httplib-0.11.4*" HTTPLIB_DIR)
 cammio_fetch_source(tinyxml2/bookworm "tinyxml2-9.*" TINYXML2_DIR)
-# The exact Debian version: a trixie update must be taken on purpose (bump
+# The exact Debian versions: a trixie update must be taken on purpose (bump
 # both lines, rebuild, rerun the tests), never silently.
+set(CAMMIO_HTTPLIB_DEBIAN_VERSION "0.18.7-1+deb13u1")
+set(CAMMIO_HTTPLIB_VERSION "0.18.7")
+cammio_fetch_source("cpp-httplib=${CAMMIO_HTTPLIB_DEBIAN_VERSION}"
+                    "cpp-httplib-${CAMMIO_HTTPLIB_VERSION}" HTTPLIB_DIR)
 set(CAMMIO_MBEDTLS_DEBIAN_VERSION "3.6.6-0.1~deb13u1")
 set(CAMMIO_MBEDTLS_VERSION "3.6.6")
 cammio_fetch_source("mbedtls=${CAMMIO_MBEDTLS_DEBIAN_VERSION}"
                     "mbedtls-${CAMMIO_MBEDTLS_VERSION}" MBEDTLS_DIR)
 
+if(NOT EXISTS "${CAMMIO_DEPS_DIR}/cpp-httplib_${CAMMIO_HTTPLIB_DEBIAN_VERSION}.dsc")
+  message(FATAL_ERROR "expected the Debian source package cpp-httplib "
+          "${CAMMIO_HTTPLIB_DEBIAN_VERSION} in ${CAMMIO_DEPS_DIR}, found another; "
+          "remove ${HTTPLIB_DIR} and reconfigure")
+endif()
 file(STRINGS "${HTTPLIB_DIR}/httplib.h" httplib_version
-     REGEX "#define CPPHTTPLIB_VERSION")
-if(NOT httplib_version MATCHES "0\\.11\\.4")
-  message(FATAL_ERROR "expected cpp-httplib 0.11.4, found: ${httplib_version}")
+     REGEX "#define CPPHTTPLIB_VERSION ")
+if(NOT httplib_version MATCHES "\"${CAMMIO_HTTPLIB_VERSION}\"")
+  message(FATAL_ERROR "expected cpp-httplib ${CAMMIO_HTTPLIB_VERSION}, found: ${httplib_version}")
 endif()
 
 # cpp-httplib in its split form, made by the source package's own split.py
@@ -56,8 +66,9 @@ endif()
 # httplib.cc the definitions, compiled once (cmake/Modules.cmake). As one
 # header it cost about 5 s of compiler time in each of the ~125 files that
 # include it, tests included: most of CI's compile time. split.py rewrites its
-# output only when the source header is newer.
-set(HTTPLIB_SPLIT_DIR "${CMAKE_BINARY_DIR}/httplib-split")
+# output only when the source header is newer, so the output directory is
+# named by version: a switch of version never keeps another version's split.
+set(HTTPLIB_SPLIT_DIR "${CMAKE_BINARY_DIR}/httplib-split-${CAMMIO_HTTPLIB_VERSION}")
 find_package(Python3 REQUIRED COMPONENTS Interpreter)
 execute_process(COMMAND "${Python3_EXECUTABLE}" "${HTTPLIB_DIR}/split.py" -o "${HTTPLIB_SPLIT_DIR}"
                 RESULT_VARIABLE httplib_split_rc OUTPUT_QUIET)

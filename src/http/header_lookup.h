@@ -1,16 +1,18 @@
-// Header lookups for the per-request path, without cpp-httplib's
-// case-insensitive comparator: its ordering calls ::tolower once per
-// character per comparison, and a lookup (find or equal_range: three or
-// four comparisons, twice) cost about a thousand instructions; the hooks
-// made a dozen per request. These scan the map once, comparing lengths
-// first and letters (ASCII case folded) only for names of the same length.
+// Header lookups for the per-request path, without cpp-httplib's own
+// lookups: those hash the whole name (folding each byte) and then compare
+// it case-insensitively; the hooks made a dozen per request. These scan the
+// map once, comparing lengths first and letters (case folded) only for
+// names of the same length.
 //
 // The answers are the ones httplib::Request::has_header / get_header_value
-// give: cpp-httplib's comparator is a lexicographic order of ::tolower'd
-// bytes (the "C" locale: only A-Z fold; cammio never sets another), so two
-// names are equal exactly when they have one length and the same folded
-// letters; equal names are adjacent in the map, in arrival order, so the
-// first one met in a scan is the first of equal_range.
+// give: cpp-httplib's names are equal exactly when they have one length and
+// the same bytes after its case_ignore::to_lower (A-Z and the Latin-1
+// capitals fold; a name on the wire is a token, ASCII, as the head check
+// makes sure). Its Headers is an unordered multimap: fields of one name
+// are adjacent, but in no particular order (it changes as the map grows);
+// the first one met in a scan is the first of equal_range, which is
+// get_header_value's answer. Where the order of repeated fields matters
+// (X-Forwarded-For, Forwarded), KeepFieldOrder restores it from the head.
 //
 // Thread-safety: pure functions of their arguments.
 #pragma once
@@ -36,7 +38,17 @@ inline bool HasHeader(const httplib::Headers& headers, std::string_view name) {
 // it; empty when absent.
 std::string HeaderValue(const httplib::Headers& headers, std::string_view name);
 
-// Every value of `name` in arrival order, each as HeaderValue gives it.
+// Every value of `name` in the map's order (get_header_value(name, "", i) for
+// i = 0, 1, ...), each as HeaderValue gives it. After KeepFieldOrder,
+// X-Forwarded-For and Forwarded have one value each, in arrival order.
 std::vector<std::string> HeaderValues(const httplib::Headers& headers, std::string_view name);
+
+// For each of X-Forwarded-For and Forwarded that `head` (a request head
+// RequestHeadScanner accepted, as received) carries in more than one field
+// line, replaces that name's fields in `headers` (as cpp-httplib parsed
+// them from `head`) by one field holding their values in arrival order,
+// joined by ", " as RFC 9110 5.3 allows for list fields, each value as
+// cpp-httplib stores it (OWS trimmed, percent-decoded).
+void KeepFieldOrder(std::string_view head, httplib::Headers* headers);
 
 }  // namespace cammio::http

@@ -10,6 +10,7 @@
 #include <climits>
 
 #include "http/event_streams.h"
+#include "http/header_lookup.h"
 #include "util/blocking.h"
 #include "util/socket_name.h"
 
@@ -142,8 +143,15 @@ void Http1Server::Serve(std::unique_ptr<Transport> transport, std::function<void
   settings->head = head_limits_;
   settings->refusal_headers = refusal_headers_;
   auto hooks = std::make_shared<ConnectionHooks>();
-  hooks->process = [this](httplib::Stream& strm, bool close_connection, bool& connection_closed) {
-    return process_request(strm, close_connection, connection_closed, nullptr);
+  hooks->process = [this](httplib::Stream& strm, const ConnectionAddresses& addresses,
+                          std::string_view ordered_head, bool close_connection,
+                          bool& connection_closed) {
+    std::function<void(httplib::Request&)> setup;
+    if (!ordered_head.empty()) {
+      setup = [ordered_head](httplib::Request& req) { KeepFieldOrder(ordered_head, &req.headers); };
+    }
+    return process_request(strm, addresses.remote_ip, addresses.remote_port, addresses.local_ip,
+                           addresses.local_port, close_connection, connection_closed, setup);
   };
   hooks->stopping = [this] { return Stopping(); };
   hooks->opened = std::move(opened);

@@ -40,24 +40,26 @@ constexpr auto kDrainAtStop = std::chrono::seconds(1);
 // Waits outside a WorkerPool re-check for server shutdown this often.
 constexpr auto kStopCheckInterval = std::chrono::milliseconds(100);
 
-// A connection's two socket addresses, learnt from the first request that
-// asks (cpp-httplib asks for both on every request: two system calls and
-// two inet_ntop, about 3,000 instructions). They cannot change while the
-// socket is open; an empty answer (the peer already gone) is not kept.
-struct SocketAddresses {
-  std::string remote_ip;
-  int remote_port = 0;
-  std::string local_ip;
-  int local_port = 0;
-};
-
 // process_request's view of the connection: first the bytes already read
 // (the head, and whatever followed it), then the transport's stream.
 class ReplayStream final : public httplib::Stream {
  public:
-  ReplayStream(httplib::Stream& inner, const std::string& buffered, SocketAddresses& addresses)
+  ReplayStream(httplib::Stream& inner, const std::string& buffered, ConnectionAddresses& addresses)
       : inner_(inner), buffered_(buffered), addresses_(addresses) {}
 
+  // The connection's addresses, asked of the transport's stream only while
+  // unknown, so once per connection (asking costs two system calls and two
+  // inet_ntop, about 3,000 instructions); they cannot change while the
+  // socket is open, and an empty answer (the peer already gone) is not kept.
+  const ConnectionAddresses& addresses() const {
+    if (addresses_.remote_ip.empty()) {
+      inner_.get_remote_ip_and_port(addresses_.remote_ip, addresses_.remote_port);
+    }
+    if (addresses_.local_ip.empty()) {
+      inner_.get_local_ip_and_port(addresses_.local_ip, addresses_.local_port);
+    }
+    return addresses_;
+  }
   // Bytes read from the connection's buffer; all bytes read (buffer and
   // socket).
   size_t consumed() const { return pos_; }
@@ -85,17 +87,11 @@ class ReplayStream final : public httplib::Stream {
   }
   ssize_t write(const char* ptr, size_t size) override { return inner_.write(ptr, size); }
   void get_remote_ip_and_port(std::string& ip, int& port) const override {
-    if (addresses_.remote_ip.empty()) {
-      inner_.get_remote_ip_and_port(addresses_.remote_ip, addresses_.remote_port);
-    }
-    ip = addresses_.remote_ip;
+    ip = addresses().remote_ip;
     port = addresses_.remote_port;
   }
   void get_local_ip_and_port(std::string& ip, int& port) const override {
-    if (addresses_.local_ip.empty()) {
-      inner_.get_local_ip_and_port(addresses_.local_ip, addresses_.local_port);
-    }
-    ip = addresses_.local_ip;
+    ip = addresses().local_ip;
     port = addresses_.local_port;
   }
   socket_t socket() const override { return inner_.socket(); }
@@ -103,7 +99,7 @@ class ReplayStream final : public httplib::Stream {
  private:
   httplib::Stream& inner_;
   const std::string& buffered_;
-  SocketAddresses& addresses_;
+  ConnectionAddresses& addresses_;
   size_t pos_ = 0;
   uint64_t total_ = 0;
 };
@@ -161,12 +157,12 @@ class Connection : public std::enable_shared_from_this<Connection> {
   std::shared_ptr<const ConnectionHooks> hooks_;
   RequestHeadScanner scanner_;
   Phase phase_ = Phase::kOpening;
-  Clock::time_point deadline_;  // of the current wait
-  size_t remaining_;            // requests it may still make
-  std::string buf_;             // bytes read and not yet given to a request
-  SocketAddresses addresses_;   // filled by the first request that asks
-  bool head_started_ = false;   // buf_ holds a byte of the next head
-  bool last_ok_ = false;        // the peer seems alive: TLS close_notify
+  Clock::time_point deadline_;     // of the current wait
+  size_t remaining_;               // requests it may still make
+  std::string buf_;                // bytes read and not yet given to a request
+  ConnectionAddresses addresses_;  // filled by the first request
+  bool head_started_ = false;      // buf_ holds a byte of the next head
+  bool last_ok_ = false;           // the peer seems alive: TLS close_notify
   size_t drained_ = 0;
   Clock::time_point drain_end_;  // the drain's overall limit
   bool closed_ = false;
@@ -273,7 +269,11 @@ bool Connection::ServeRequest() {
   ReplayStream strm(transport_->stream(), buf_, addresses_);
   const bool close_connection = remaining_ <= 1 || hooks_->stopping();
   bool connection_closed = false;
-  bool ok = hooks_->process(strm, close_connection, connection_closed);
+  const std::string_view ordered_head = scanner_.ordered_fields_repeated()
+                                            ? std::string_view(buf_).substr(0, scanner_.head_size())
+                                            : std::string_view();
+  bool ok =
+      hooks_->process(strm, strm.addresses(), ordered_head, close_connection, connection_closed);
   const EventStreamHandoff handoff = TakeEventStreamHandoff();
   if (handoff.streams != nullptr) {
     HandOff(handoff);

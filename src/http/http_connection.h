@@ -40,6 +40,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "http/handler.h"
 #include "http/request_head.h"
@@ -96,9 +97,22 @@ struct ConnectionSettings {
   std::string refusal_headers;
 };
 
+// A connection's socket addresses (as inet_ntop writes them); empty when
+// the peer was gone before they were asked.
+struct ConnectionAddresses {
+  std::string remote_ip;
+  int remote_port = 0;
+  std::string local_ip;
+  int local_port = 0;
+};
+
 struct ConnectionHooks {
-  // httplib::Server::process_request for one request on `strm`.
-  std::function<bool(httplib::Stream& strm, bool close_connection, bool& connection_closed)>
+  // httplib::Server::process_request for one request on `strm`, from the
+  // connection at `addresses`. `ordered_head`: the request's head when a
+  // field whose order matters came more than once
+  // (RequestHeadScanner::ordered_fields_repeated), else empty.
+  std::function<bool(httplib::Stream& strm, const ConnectionAddresses& addresses,
+                     std::string_view ordered_head, bool close_connection, bool& connection_closed)>
       process;
   // True once the server stops: idle connections close, none is parked.
   std::function<bool()> stopping;

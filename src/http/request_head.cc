@@ -182,6 +182,11 @@ bool RequestHeadScanner::FieldLine(std::string_view line) {
     Refuse(400, "the request has more than one Host field");
     return false;
   }
+  if (EqualsNoCase(name, "X-Forwarded-For")) {
+    ordered_repeated_ |= ++forwarded_for_fields_ > 1;
+  } else if (EqualsNoCase(name, "Forwarded")) {
+    ordered_repeated_ |= ++forwarded_fields_ > 1;
+  }
   return true;
 }
 

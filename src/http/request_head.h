@@ -1,6 +1,6 @@
 // RequestHeadScanner: finds the end of an HTTP/1.x request head as its bytes
 // arrive and checks its framing strictly (RFC 9112 sections 2-3, 5, 6),
-// before cpp-httplib ever sees it. cpp-httplib 0.11.4 is lenient where
+// before cpp-httplib ever sees it. cpp-httplib (0.18.7 as 0.11.4) is lenient where
 // leniency lets a request be framed two ways (Content-Length beside
 // Transfer-Encoding, "Transfer-Encoding : chunked", folded lines, differing
 // Content-Lengths), and it keeps a connection after a malformed head. A head
@@ -72,6 +72,11 @@ class RequestHeadScanner {
   // and whether the body is chunked instead.
   uint64_t content_length() const { return content_length_; }
   bool chunked() const { return chunked_; }
+  // kComplete: whether X-Forwarded-For or Forwarded came in more than one
+  // field line. Their order matters (the client's address is read from the
+  // right), and cpp-httplib's header map does not keep the order of fields
+  // of one name: KeepFieldOrder (http/header_lookup.h) restores it.
+  bool ordered_fields_repeated() const { return ordered_repeated_; }
 
   // Ready for the next head on the same connection.
   void Reset();
@@ -103,6 +108,9 @@ class RequestHeadScanner {
   int te_fields_ = 0;          // Transfer-Encoding fields seen
   bool te_irregular_ = false;  // an empty element in a Transfer-Encoding list
   int hosts_ = 0;
+  int forwarded_for_fields_ = 0;  // X-Forwarded-For fields seen
+  int forwarded_fields_ = 0;      // Forwarded fields seen
+  bool ordered_repeated_ = false;
 };
 
 }  // namespace cammio::http

@@ -16,7 +16,7 @@ namespace cammio::http {
 namespace {
 
 // Linux lets listen(2) be called again on a listening socket to change its
-// backlog; cpp-httplib 0.11.4 hard-codes 5.
+// backlog; cpp-httplib 0.18.7 listens with CPPHTTPLIB_LISTEN_BACKLOG (5).
 template <class Base>
 class Listener : public Base {
  public:
@@ -135,7 +135,7 @@ struct Server::Impl {
 httplib::Server::HandlerResponse Server::Impl::PreRouting(const httplib::Request& req,
                                                           httplib::Response& res) {
   // HTTP/1.1: a request with neither Content-Length nor Transfer-Encoding has
-  // an empty body (RFC 9112 6.3). cpp-httplib 0.11.4 would instead read a
+  // an empty body (RFC 9112 6.3). cpp-httplib 0.18.7 would instead read a
   // POST until the client closes (or the read timeout). The Request object is
   // cpp-httplib's own non-const local, so adding the header is well-defined.
   if (!HasHeader(req.headers, "Content-Length") && !HasHeader(req.headers, "Transfer-Encoding")) {
@@ -172,8 +172,9 @@ httplib::Server::HandlerResponse Server::Impl::PreRouting(const httplib::Request
 }
 
 // Reads the body ourselves so the payload limit holds however it is framed:
-// cpp-httplib 0.11.4 checks only Content-Length, and buffers chunked or
-// unframed bodies without any limit.
+// cpp-httplib holds a body (chunked ones included) only to its own payload
+// limit, which must admit upload chunks (Install), so ordinary bodies are
+// held to max_body_bytes here.
 void Server::Impl::DispatchWithBody(const httplib::Request& req, httplib::Response& res,
                                     const httplib::ContentReader& reader) {
   if (t_head.stream_body) {

@@ -38,9 +38,10 @@ WorkerPool::~WorkerPool() { shutdown(); }
 
 WorkerPool* WorkerPool::Current() { return t_pool; }
 
-void WorkerPool::enqueue(std::function<void()> fn) {
+bool WorkerPool::enqueue(std::function<void()> fn) {
   if (options_.connection_opened) options_.connection_opened();
   Submit(std::move(fn));
+  return true;
 }
 
 void WorkerPool::Submit(std::function<void()> fn) {

@@ -97,7 +97,9 @@ class WorkerPool final : public httplib::TaskQueue, private util::BlockingObserv
   WorkerPool& operator=(const WorkerPool&) = delete;
 
   // One accepted connection: `fn` serves it (and closes it, or parks it).
-  void enqueue(std::function<void()> fn) override;
+  // Always true: the queue has no bound (cpp-httplib closes the socket of a
+  // connection whose enqueue() returns false).
+  bool enqueue(std::function<void()> fn) override;
   // Closes every parked connection (their resume(false) runs), lets queued
   // and running tasks finish, then joins the threads. Later enqueue()s run
   // nothing; later Park()s fail.

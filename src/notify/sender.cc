@@ -277,7 +277,7 @@ SendResult SendNotification(const RenderedRequest& request, const NotificationSe
   req.path = target->path;
   for (const auto& [name, value] : request.headers) req.set_header(name, value);
   if (settings.username && !settings.username->empty()) {
-    // Not ClientImpl::set_basic_auth: httplib 0.11.4's base64 shifts a signed
+    // Not ClientImpl::set_basic_auth: httplib's base64 (0.18.7) shifts a signed
     // int out of range (undefined behaviour the sanitizer build aborts on).
     req.set_header("Authorization", "Basic " + Base64Encode(*settings.username + ":" +
                                                             settings.password.value_or("")));

@@ -1,5 +1,6 @@
 // TlsClient: an HTTPS client built on httplib::ClientImpl and mbedTLS 3.6
-// (httplib 0.11.4's own SSLClient needs OpenSSL). Used by tests and for
+// (httplib's own SSLClient needs OpenSSL; 0.18.7 has no mbedTLS backend).
+// Used by tests and for
 // outbound HTTPS.
 //
 // It speaks TLS 1.3 or 1.2 with the same ECDHE + AEAD suites as the server

@@ -1,4 +1,4 @@
-// The mbedTLS 3.6 adapter under cammio's HTTPS endpoints (httplib 0.11.4 only
+// The mbedTLS 3.6 adapter under cammio's HTTPS endpoints (httplib 0.18.7 only
 // knows OpenSSL, which this project never links).
 //
 // TlsServerContext is the TLS configuration of a server: the certificate

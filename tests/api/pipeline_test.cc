@@ -458,8 +458,8 @@ HttpResult PostChunked(httplib::ClientImpl& cli, const std::string& path, const 
   return testing::PostChunked(cli, path, body, "application/json");
 }
 
-// The limit must hold however the body is framed (cpp-httplib 0.11.4 itself
-// checks only Content-Length).
+// The limit must hold however the body is framed (cpp-httplib's own limit
+// is the larger upload limit).
 TEST_CASE("pipeline: a chunked body is held to the limit too") {
   testing::ServerOptions o = testing::WithoutTls();
   o.max_body_bytes = 1024;

@@ -62,6 +62,19 @@ TEST_CASE("request head: well-formed heads are complete, with their length") {
   CHECK(s.head_size() == 19);
 }
 
+TEST_CASE("request head: repeated forwarding fields are noticed (their order matters)") {
+  CHECK_FALSE(ScanWhole(kGet + "X-Forwarded-For: 10.0.0.1, 10.0.0.2\r\nForwarded: for=a\r\n"
+                               "X-Other: 1\r\nX-Other: 2\r\n\r\n")
+                  .ordered_fields_repeated());
+  CHECK(ScanWhole(kGet + "X-Forwarded-For: 10.0.0.1\r\nx-forwarded-for: 10.0.0.2\r\n\r\n")
+            .ordered_fields_repeated());
+  CHECK(ScanBytes(kGet + "Forwarded: for=a\r\nFORWARDED: for=b\r\n\r\n").ordered_fields_repeated());
+  RequestHeadScanner s = ScanWhole(kGet + "Forwarded: a\r\nForwarded: b\r\n\r\n");
+  s.Reset();
+  s.Scan("GET / HTTP/1.1\r\nForwarded: a\r\n\r\n");
+  CHECK_FALSE(s.ordered_fields_repeated());
+}
+
 TEST_CASE("request head: malformed request lines and versions") {
   CHECK(StatusOf("GARBAGE\r\n\r\n") == 400);
   CHECK(StatusOf("GET /x\r\n\r\n") == 400);

@@ -248,7 +248,7 @@ std::unique_ptr<httplib::ClientImpl> TestServer::Client() const {
 
 std::unique_ptr<httplib::ClientImpl> TestServer::AuthedClient(const Credentials& cr) const {
   auto c = Client();
-  // Not set_basic_auth: cpp-httplib 0.11.4's base64 encoder has undefined
+  // Not set_basic_auth: cpp-httplib 0.18.7's base64 encoder has undefined
   // behaviour (a negative shift) that the sanitizer build aborts on.
   c->set_default_headers({{"Authorization", "Basic " + Base64Encode(cr.email + ":" + cr.token)}});
   return c;
