@@ -119,6 +119,17 @@ const std::vector<Row>& TableBeforeSplit() {
       {"GET", "/public/assets/candidate.js", false, false, false},
       {"GET", "/public/assets/live.js", false, false, false},   // issue 16: the live room
       {"GET", "/public/assets/live.css", false, false, false},  // issue 16
+      {"GET", "/public/assets/console/console.css", false, false, false},  // issue 18: the console
+      {"GET", "/public/assets/console/app.js", false, false, false},
+      {"GET", "/public/assets/console/core.js", false, false, false},
+      {"GET", "/public/assets/console/csv.js", false, false, false},
+      {"GET", "/public/assets/console/today.js", false, false, false},
+      {"GET", "/public/assets/console/vacancies.js", false, false, false},
+      {"GET", "/public/assets/console/invitations.js", false, false, false},
+      {"GET", "/public/assets/console/interviews.js", false, false, false},
+      {"GET", "/public/assets/console/settings.js", false, false, false},
+      {"GET", "/public/assets/console/i18n/en.json", false, false, false},
+      {"GET", "/public/assets/console/i18n/nl.json", false, false, false},
       {"GET", "/public/job_interviews/{token}", false, false, false},
       {"GET", "/public/job_interviews/{token}/questions/:question_id/video", false, false, false},
       {"GET", "/public/vacancies/{token}", false, false, false},
@@ -237,7 +248,7 @@ TEST_CASE(
   const std::vector<Route>& all = ServerRouter().routes();
   REQUIRE(all.size() == api.size() + pages.size() + ops.size());
   CHECK(api.size() == 81);
-  CHECK(pages.size() == 20);
+  CHECK(pages.size() == 31);
   CHECK(ops.size() == 1);
   size_t i = 0;
   for (const std::vector<Route>* table : {&api, &pages, &ops}) {

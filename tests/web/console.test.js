@@ -1,0 +1,194 @@
+// Browser end-to-end tests of the recruiter console (/console) against a real
+// `cammio serve` (started by run.sh with CAMMIO_WEB_TESTS=console). The tests
+// run in order and share what the first ones create; every screen is checked
+// with axe-core (no serious or critical violation). Screenshots go to
+// CAMMIO_ARTIFACTS as console-*.png.
+'use strict';
+const { test, before, after } = require('node:test');
+const assert = require('node:assert/strict');
+const { api, launch, shot } = require('./lib');
+const steps = require('./console_steps');
+
+let a;
+let browser;
+let page;
+const shared = {};
+
+before(async () => {
+  a = await api();
+  browser = await launch();
+  page = await steps.openConsole(browser);
+});
+
+after(async () => {
+  if (browser) await browser.close();
+  if (a) await a.dispose();
+});
+
+test('today screen, and the navigation by keyboard alone', async () => {
+  await steps.go(page, '#/today');
+  await page.getByRole('heading', { name: 'Today', level: 1 }).waitFor();
+  await page.getByRole('heading', { name: /Upcoming live interviews/ }).waitFor();
+  await steps.axe(page, 'today');
+  await shot(page, 'console-01-today');
+  await steps.keyboardNav(page);
+});
+
+test('create a vacancy with two questions', async () => {
+  shared.vacancyId = await steps.createVacancy(page, {
+    title: 'Console engineer', questions: ['Introduce yourself', 'Why this job?'],
+  });
+  await page.getByText('Introduce yourself').waitFor();
+  await steps.axe(page, 'vacancy detail');
+  await shot(page, 'console-03-vacancy');
+  const v = (await a.get(`/api/vacancies/${shared.vacancyId}`)).json.vacancy;
+  assert.deepEqual(v.questions.map((q) => q.question.title), ['Introduce yourself', 'Why this job?']);
+  assert.equal(v.answering_time, '1 minute');
+  assert.equal(v.num_of_retries, 1);
+
+  // The list finds it by search, and sorts.
+  await steps.go(page, '#/vacancies');
+  await page.getByLabel('Search').fill('console eng');
+  await page.getByRole('link', { name: 'Console engineer' }).waitFor();
+  await page.getByRole('button', { name: /^Title/ }).click();
+  assert.equal(await page.getByRole('columnheader', { name: /^Title/ }).getAttribute('aria-sort'), 'ascending');
+  await steps.axe(page, 'vacancies');
+  await shot(page, 'console-02-vacancies');
+
+  // An API error shows its details next to the field it names.
+  await steps.go(page, '#/vacancies/new');
+  await page.getByLabel('Title').fill('Broken dates');
+  await page.getByLabel('Closes').fill('2020-01-01T10:00');
+  await page.getByRole('button', { name: 'Create vacancy' }).click();
+  const error = page.locator('.field-error').first();
+  await error.waitFor();
+  assert.match(await error.textContent(), /datetime_end/);
+  await steps.axe(page, 'vacancy form with an error');
+  await shot(page, 'console-04-vacancy-error');
+});
+
+test('a CSV with one bad row creates nothing; a good one creates every invitation', async () => {
+  const before = (await a.get(`/api/vacancies/${shared.vacancyId}/invitations`)).json.length;
+  await steps.chooseCsv(page, shared.vacancyId, 'bad.csv',
+    'name,email\nAnna Smit,anna@example.test\nBert Bad,not-an-email\nCarla Jong,carla@example.test\n');
+  await page.getByText('1 of 3 rows have errors').waitFor();
+  const badRow = page.getByRole('row', { name: /Bert Bad/ });
+  await badRow.getByText('“not-an-email” is not an email address.').waitFor();
+  assert.ok(await page.getByRole('button', { name: 'Create 3 invitations' }).isDisabled());
+  await steps.axe(page, 'import with errors');
+  await shot(page, 'console-05-import-error');
+  assert.equal((await a.get(`/api/vacancies/${shared.vacancyId}/invitations`)).json.length, before, 'nothing created');
+
+  await steps.importCsv(page, shared.vacancyId,
+    'name;email;phone\n"Smit, Anna";anna@example.test;0612345678\nBert Berg;bert@example.test;\nCarla Jong;carla@example.test;\n', 3);
+  await shot(page, 'console-06-import-done');
+  const list = (await a.get(`/api/vacancies/${shared.vacancyId}/invitations`)).json.map((x) => x.invitation);
+  assert.deepEqual(list.map((i) => i.candidate_name).sort(), ['Bert Berg', 'Carla Jong', 'Smit, Anna']);
+  shared.invitations = list;
+
+  await steps.go(page, `#/invitations?vacancy=${shared.vacancyId}`);
+  for (const name of ['Smit, Anna', 'Bert Berg', 'Carla Jong']) await page.getByRole('link', { name }).waitFor();
+  await steps.axe(page, 'invitations');
+  await shot(page, 'console-07-invitations');
+  await page.getByRole('link', { name: 'Carla Jong' }).click();
+  await page.getByRole('heading', { name: 'Carla Jong' }).waitFor();
+  await steps.axe(page, 'invitation');
+});
+
+test('invite one candidate and revoke an invitation', async () => {
+  await steps.go(page, `#/invitations/new?vacancy=${shared.vacancyId}`);
+  await page.getByLabel("Candidate's name").fill('Dirk Direct');
+  await page.getByLabel(/^Email/).fill('dirk@example.test');
+  await page.getByRole('button', { name: 'Send invitation' }).click();
+  await steps.toast(page, 'Dirk Direct is invited.');
+  await page.getByRole('heading', { name: 'Dirk Direct' }).waitFor();
+  await page.getByRole('button', { name: 'Revoke' }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Revoke' }).click();
+  await steps.toast(page, 'Invitation revoked.');
+  const open = (await a.get(`/api/vacancies/${shared.vacancyId}/invitations`)).json.map((x) => x.invitation.candidate_name);
+  assert.ok(!open.includes('Dirk Direct'));
+});
+
+test('an interview: videos with the next-answer key, a review, a reviewer and a forward link', async () => {
+  const anna = shared.invitations.find((i) => i.candidate_name === 'Smit, Anna');
+  await steps.completeInterview(browser, anna.url, 2);
+  const iv = (await a.get(`/api/vacancies/${shared.vacancyId}/interviews`)).json[0].interview;
+
+  await steps.go(page, '#/interviews');
+  await page.getByLabel('Reviewed').selectOption('no');
+  await page.getByRole('link', { name: 'Smit, Anna' }).waitFor();
+  await steps.axe(page, 'interviews');
+  await shot(page, 'console-08-interviews');
+  await page.getByRole('link', { name: 'Smit, Anna' }).click();
+  await page.getByRole('heading', { name: 'Smit, Anna', level: 1 }).waitFor();
+  assert.equal(await steps.nowPlaying(page), 'Answer 1 of 2: Introduce yourself');
+  await page.keyboard.press('n');
+  assert.equal(await steps.nowPlaying(page), 'Answer 2 of 2: Why this job?');
+  await page.waitForFunction(() => document.querySelector('video.player').readyState >= 1, null, { timeout: 15000 });
+  await page.keyboard.press('p');
+  assert.equal(await steps.nowPlaying(page), 'Answer 1 of 2: Introduce yourself');
+
+  await steps.writeReview(page, 4, 'Clear and to the point.');
+  await steps.inviteReviewer(page, 'Rita Reviewer', 'rita@example.test');
+  const forward = await steps.makeForwardLink(page);
+  await steps.axe(page, 'interview');
+  await shot(page, 'console-09-interview');
+
+  const reviews = (await a.get(`/api/interviews/${iv.id}/reviews`)).json.map((x) => x.review);
+  assert.deepEqual(reviews.map((r) => [r.rating, r.remarks]), [[4, 'Clear and to the point.']]);
+  const reviewers = (await a.get(`/api/interviews/${iv.id}/reviewers`)).json.map((x) => x.reviewer.email);
+  assert.deepEqual(reviewers, ['rita@example.test']);
+  const opened = await (await browser.newContext({ ignoreHTTPSErrors: true })).newPage();
+  assert.equal((await opened.goto(forward)).status(), 200, 'the forward link opens');
+  await opened.context().close();
+
+  await steps.go(page, '#/today');
+  await page.getByRole('heading', { name: /Upcoming live interviews/ }).waitFor();
+});
+
+test('settings: notifications, send test, delivery log', async () => {
+  await steps.go(page, '#/settings');
+  await page.getByRole('heading', { name: 'ATS notifications' }).waitFor();
+  await page.getByLabel('ATS host').fill('https://127.0.0.1:9');
+  await page.getByLabel('Endpoint').fill('/hook');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await steps.toast(page, 'Notification settings saved.');
+  assert.equal((await a.get('/api/settings/notifications')).json.notification_settings.endpoint, '/hook');
+  await page.getByRole('button', { name: 'Send test' }).click();
+  await page.locator('.test-result p').waitFor({ timeout: 30000 });
+  assert.match(await page.locator('.test-result p').textContent(), /The test failed/);
+  await steps.axe(page, 'settings');
+  await shot(page, 'console-10-settings');
+});
+
+test('Dutch: the switcher changes every string', async () => {
+  await steps.go(page, '#/vacancies');
+  await page.getByLabel('Language').selectOption('nl');
+  await page.getByRole('heading', { name: 'Vacatures', level: 1 }).waitFor();
+  await page.getByRole('link', { name: 'Nieuwe vacature' }).waitFor();
+  assert.equal(await page.getAttribute('html', 'lang'), 'nl');
+  await page.getByRole('navigation', { name: 'Hoofdmenu' }).getByRole('link', { name: 'Uitnodigingen' }).waitFor();
+  await steps.axe(page, 'vacancies (nl)');
+  await shot(page, 'console-11-nl');
+  await steps.go(page, `#/invitations/import?vacancy=${shared.vacancyId}`);
+  await page.getByRole('heading', { name: 'Importeren uit CSV' }).waitFor();
+  await page.getByLabel('Taal').selectOption('en');
+  await page.getByRole('heading', { name: 'Import from CSV' }).waitFor();
+});
+
+test('tablet width: the interview screen stacks', async () => {
+  const tablet = await steps.openConsole(browser, { viewport: { width: 768, height: 1024 } });
+  const iv = (await a.get(`/api/vacancies/${shared.vacancyId}/interviews`)).json[0].interview;
+  await steps.go(tablet, `#/interviews/${iv.id}`);
+  await tablet.getByRole('heading', { name: 'Smit, Anna', level: 1 }).waitFor();
+  const overflow = await tablet.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `no horizontal scrolling (${overflow}px)`);
+  await steps.axe(tablet, 'interview (tablet)');
+  await shot(tablet, 'console-12-tablet-interview');
+  await steps.go(tablet, '#/vacancies');
+  await shot(tablet, 'console-13-tablet-vacancies');
+  assert.deepEqual(tablet.errors, []);
+  await tablet.context().close();
+  assert.deepEqual(page.errors, []);
+});
+
