@@ -95,6 +95,40 @@ test('a CSV with one bad row creates nothing; a good one creates every invitatio
   await steps.axe(page, 'invitation');
 });
 
+test('an import the server stops half-way completes on "Try again" without duplicates', async () => {
+  // The second row's first POST fails as a lost connection would; the
+  // first row is created, the third not sent.
+  let failed = false;
+  const keys = [];
+  await page.route(/\/api\/vacancies\/\d+\/invitations$/, (route) => {
+    const req = route.request();
+    if (req.method() !== 'POST') return route.continue();
+    keys.push(req.headers()['idempotency-key']);
+    if (!failed && req.postDataJSON().invitation.candidate_email === 'fay@example.test') {
+      failed = true;
+      return route.abort('connectionreset');
+    }
+    return route.continue();
+  });
+  await steps.chooseCsv(page, shared.vacancyId, 'more.csv',
+    'firstname,lastname,email\nEd,Eerst,ed@example.test\nFay,Faal,fay@example.test\nGus,Gaaf,gus@example.test\n');
+  await page.getByRole('button', { name: 'Create 3 invitations' }).click();
+  await steps.toast(page, '1 of 3 invitations were created before an error.');
+  await page.getByRole('row', { name: /Gus Gaaf/ }).getByText('not sent').waitFor();
+  await page.getByRole('row', { name: /Fay Faal/ }).locator('.field-error').waitFor();
+  await shot(page, 'console-06b-import-partial');
+  await page.getByRole('button', { name: 'Try again' }).click();
+  await page.getByRole('row', { name: /Gus Gaaf/ }).getByRole('link', { name: 'created' }).waitFor();
+  assert.equal(await page.getByRole('link', { name: 'created' }).count(), 3);
+  await page.unroute(/\/api\/vacancies\/\d+\/invitations$/);
+  const names = (await a.get(`/api/vacancies/${shared.vacancyId}/invitations`)).json
+    .map((x) => x.invitation.candidate_email).filter((e) => /^(ed|fay|gus)@/.test(e));
+  assert.deepEqual(names.sort(), ['ed@example.test', 'fay@example.test', 'gus@example.test'], 'each row once');
+  assert.equal(keys.length, 5, 'Ed, Fay (lost), then Ed again (replayed), Fay, Gus');
+  assert.equal(keys[0], keys[2], "the retry sends Ed's row with its first key");
+  assert.equal(keys[1], keys[3], "and Fay's with hers");
+});
+
 test('invite one candidate and revoke an invitation', async () => {
   await steps.go(page, `#/invitations/new?vacancy=${shared.vacancyId}`);
   await page.getByLabel("Candidate's name").fill('Dirk Direct');
@@ -128,6 +162,8 @@ test('an interview: videos with the next-answer key, a review, a reviewer and a 
   await page.keyboard.press('p');
   assert.equal(await steps.nowPlaying(page), 'Answer 1 of 2: Introduce yourself');
 
+  await page.getByRole('region', { name: 'Reviews' }).getByRole('button', { name: 'Save review' }).click();
+  await page.getByRole('group', { name: 'Rating (1 to 5)' }).getByText('Choose a rating from 1 to 5.').waitFor();
   await steps.writeReview(page, 4, 'Clear and to the point.');
   await steps.inviteReviewer(page, 'Rita Reviewer', 'rita@example.test');
   const forward = await steps.makeForwardLink(page);

@@ -71,7 +71,7 @@ async function axe(page, name) {
 }
 
 async function toast(page, text) {
-  await page.locator('#toasts .toast', { hasText: text }).first().waitFor();
+  await page.locator('.toasts .toast', { hasText: text }).first().waitFor();
 }
 
 // Creates a vacancy with `questions` through the form; answers its id.

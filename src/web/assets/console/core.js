@@ -214,6 +214,27 @@ export function dangerButton(label, question, run, success, after, cls = 'danger
   return b;
 }
 
+// Wires `form`'s submit: clears the previous errors, runs send(values) with
+// `button` busy, shows a failure's details at the field they name, toasts
+// `success` (a text, or a function of the values), then calls after(answer).
+// send may throw {details} for a check of its own.
+export function onSubmit(form, button, send, success, after) {
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    clearErrors(form);
+    const values = formValues(form);
+    const out = await busy(button, async () => {
+      try {
+        return await send(values);
+      } catch (err) {
+        showErrors(form, err);
+        throw err;
+      }
+    }, typeof success === 'function' ? success(values) : success);
+    if (out && after) after(out);
+  });
+}
+
 // Shows an API error next to the form field its details name (a field's
 // name attribute, or its words: "candidate_email" matches "candidate email"),
 // else at the form's top. Clears the previous errors first.
@@ -445,11 +466,17 @@ export function copyButton(text, label) {
   return h('button', { type: 'button', class: 'secondary small', onclick: () => copy(text) }, label || t('copy'));
 }
 
-// The form's named fields as an object of strings/booleans.
+// The form's named fields as an object of strings (a radio group: the
+// checked one's value, else '') and booleans (checkboxes).
 export function formValues(form) {
   const out = {};
   for (const el of form.elements) {
     if (!el.name || el.closest('[data-skip]')) continue;
+    if (el.type === 'radio') {
+      if (el.checked) out[el.name] = el.value;
+      else if (!(el.name in out)) out[el.name] = '';
+      continue;
+    }
     out[el.name] = el.type === 'checkbox' ? el.checked : el.value;
   }
   return out;

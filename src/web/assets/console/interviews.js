@@ -3,8 +3,8 @@
    videos (keys N / P play the next / previous answer), beside its reviews
    and ratings, a review form, reviewer invitations and a forward link. */
 import {
-  t, h, clear, append, api, unwrap, busy, dangerButton, showErrors, clearErrors, field,
-  fmtDate, pagedTable, heading, link, copyButton, newKey, formValues,
+  t, h, clear, append, api, unwrap, busy, dangerButton, field, fmtDate, pagedTable, heading, link,
+  copyButton, newKey, ApiError, onSubmit,
 } from './core.js';
 import { loadVacancies } from './vacancies.js';
 import { idOrderedPage } from './invitations.js';
@@ -144,20 +144,11 @@ function reviewsBox(iv, base) {
     field({ label: t('remarks'), name: 'remarks', type: 'textarea', rows: 3 }));
   const save = h('button', { type: 'submit' }, t('review_save'));
   form.appendChild(save);
-  form.addEventListener('submit', async (e) => {
-    e.preventDefault();
-    clearErrors(form);
-    const v = formValues(form);
-    const checked = form.querySelector('input[name=rating]:checked');
-    if (!checked) { showErrors(form, { details: t('rating_required') }); return; }
-    const ok = await busy(save, async () => {
-      try {
-        return await api('POST', `${base}/reviews`, { review: { rating: Number(checked.value), remarks: v.remarks || null } },
-          { idempotencyKey: newKey() });
-      } catch (err) { showErrors(form, err); throw err; }
-    }, t('review_saved'));
-    if (ok) { form.reset(); load(); }
-  });
+  onSubmit(form, save, (v) => {
+    if (!v.rating) throw new ApiError(0, '', t('rating_required'));
+    return api('POST', `${base}/reviews`, { review: { rating: Number(v.rating), remarks: v.remarks || null } },
+      { idempotencyKey: newKey() });
+  }, t('review_saved'), () => { form.reset(); load(); });
   append(box, [h('h2', { id: 'reviews-h' }, t('reviews')), avg, list, h('h3', {}, t('review_write')), form]);
   load();
   return box;
@@ -182,16 +173,10 @@ function reviewersBox(iv, base) {
     field({ label: t('phone'), name: 'phone', type: 'tel' }));
   const add = h('button', { type: 'submit' }, t('reviewer_invite'));
   form.appendChild(add);
-  form.addEventListener('submit', async (e) => {
-    e.preventDefault();
-    clearErrors(form);
-    const v = formValues(form);
+  onSubmit(form, add, (v) => {
     if (!v.phone) delete v.phone;
-    const ok = await busy(add, async () => {
-      try { return await api('POST', `${base}/reviewers`, { reviewer: v }, { idempotencyKey: newKey() }); } catch (err) { showErrors(form, err); throw err; }
-    }, t('reviewer_invited', { name: v.name }));
-    if (ok) { form.reset(); load(); }
-  });
+    return api('POST', `${base}/reviewers`, { reviewer: v }, { idempotencyKey: newKey() });
+  }, (v) => t('reviewer_invited', { name: v.name }), () => { form.reset(); load(); });
   append(box, [h('h2', { id: 'reviewers-h' }, t('reviewers')), h('p', { class: 'hint' }, t('reviewers_hint')), list, form]);
   load();
   return box;

@@ -6,8 +6,8 @@
    the import creates them one by one, each with its own Idempotency-Key
    (docs/web.md "Recruiter console"). */
 import {
-  t, h, clear, append, api, unwrap, busy, toast, dangerButton, showErrors, clearErrors, field,
-  fromLocal, fmtDate, pagedTable, heading, link, copyButton, newKey, totalOf, formValues,
+  t, h, clear, append, api, unwrap, busy, toast, dangerButton, field, fromLocal, fmtDate,
+  pagedTable, heading, link, copyButton, newKey, totalOf, onSubmit,
 } from './core.js';
 import { loadVacancies } from './vacancies.js';
 import { parseCsv, checkRows } from './csv.js';
@@ -95,10 +95,7 @@ export async function renderInvite(view, { query }) {
     h('div', { class: 'actions' }, send)]);
   sync();
   let key = newKey();
-  form.addEventListener('submit', async (e) => {
-    e.preventDefault();
-    clearErrors(form);
-    const v = formValues(form);
+  onSubmit(form, send, (v) => {
     const body = { candidate_name: v.candidate_name.trim(), candidate_email: v.candidate_email.trim() };
     if (v.candidate_phone) body.candidate_phone = v.candidate_phone.trim();
     if (!schedule.hidden) {
@@ -106,18 +103,10 @@ export async function renderInvite(view, { query }) {
       if (v.interviewer_name) body.interviewer_name = v.interviewer_name.trim();
       if (v.interviewer_email) body.interviewer_email = v.interviewer_email.trim();
     }
-    const res = await busy(send, async () => {
-      try {
-        return await api('POST', `/api/vacancies/${v.vacancy_id}/invitations`, { invitation: body }, { idempotencyKey: key });
-      } catch (err) {
-        showErrors(form, err);
-        throw err;
-      }
-    }, t('invite_sent', { name: body.candidate_name }));
-    if (res) {
-      key = newKey();
-      window.location.hash = `#/invitations/${res.json.invitation.id}`;
-    }
+    return api('POST', `/api/vacancies/${v.vacancy_id}/invitations`, { invitation: body }, { idempotencyKey: key });
+  }, (v) => t('invite_sent', { name: v.candidate_name.trim() }), (res) => {
+    key = newKey();
+    window.location.hash = `#/invitations/${res.json.invitation.id}`;
   });
   append(view, [heading(t('invite_one')), form]);
 }
@@ -245,15 +234,8 @@ function guests(inv) {
     field({ label: t('email'), name: 'email', type: 'email', required: true }));
   const add = h('button', { type: 'submit' }, t('guest_add'));
   form.appendChild(add);
-  form.addEventListener('submit', async (e) => {
-    e.preventDefault();
-    clearErrors(form);
-    const v = formValues(form);
-    const ok = await busy(add, async () => {
-      try { return await api('POST', base, { guest: v }, { idempotencyKey: newKey() }); } catch (err) { showErrors(form, err); throw err; }
-    }, t('guest_added'));
-    if (ok) { form.reset(); load(); }
-  });
+  onSubmit(form, add, (v) => api('POST', base, { guest: v }, { idempotencyKey: newKey() }), t('guest_added'),
+    () => { form.reset(); load(); });
   append(box, [h('h2', { id: 'guests-h' }, t('guests')), list, form]);
   load();
   return box;

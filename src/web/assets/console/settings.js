@@ -2,8 +2,8 @@
    log with redeliver, and (through /console/api) the account's users and
    API tokens (admins only) and the signed-in user's own sessions. */
 import {
-  t, h, clear, append, api, unwrap, busy, toast, confirmAction, dangerButton, showErrors, clearErrors, field,
-  fmtDate, pagedTable, heading, copyButton, newKey, formValues, currentSession, clientSource,
+  t, h, clear, append, api, unwrap, busy, toast, confirmAction, dangerButton, field, fmtDate,
+  pagedTable, heading, copyButton, newKey, currentSession, clientSource, onSubmit,
 } from './core.js';
 import { idOrderedPage } from './invitations.js';
 
@@ -57,17 +57,12 @@ async function notifications() {
   const test = h('button', { type: 'button', class: 'secondary' }, t('notif_test'));
   const result = h('div', { class: 'test-result', 'aria-live': 'polite' });
   append(form, [h('div', { class: 'actions' }, save, test), result]);
-  form.addEventListener('submit', async (e) => {
-    e.preventDefault();
-    clearErrors(form);
-    const v = formValues(form);
+  onSubmit(form, save, (v) => {
     const body = Object.assign({}, v, { timeout_seconds: v.timeout_seconds ? Number(v.timeout_seconds) : undefined });
     if (!v.password) delete body.password;
     for (const k of ['host', 'endpoint', 'body_msg', 'content_type', 'username']) if (body[k] === '') body[k] = null;
-    await busy(save, async () => {
-      try { return await api('PUT', '/api/settings/notifications', { notification_settings: body }); } catch (err) { showErrors(form, err); throw err; }
-    }, t('notif_saved'));
-  });
+    return api('PUT', '/api/settings/notifications', { notification_settings: body });
+  }, t('notif_saved'));
   test.addEventListener('click', async () => {
     clear(result);
     const res = await busy(test, () => api('POST', '/api/settings/notifications/test', { notification_test: {} },
@@ -142,14 +137,7 @@ function users() {
     field({ label: t('password'), name: 'password', type: 'password', autocomplete: 'new-password', hint: t('password_hint') }));
   const add = h('button', { type: 'submit' }, t('user_add'));
   form.appendChild(add);
-  form.addEventListener('submit', async (e) => {
-    e.preventDefault();
-    clearErrors(form);
-    const ok = await busy(add, async () => {
-      try { return await api('POST', '/console/api/users', formValues(form)); } catch (err) { showErrors(form, err); throw err; }
-    }, t('user_added'));
-    if (ok) { form.reset(); load(); }
-  });
+  onSubmit(form, add, (v) => api('POST', '/console/api/users', v), t('user_added'), () => { form.reset(); load(); });
   load();
   return h('section', { class: 'card', 'aria-labelledby': 'users-h' }, h('h2', { id: 'users-h' }, t('users')), box,
     h('h3', {}, t('user_add')), form);
@@ -176,13 +164,7 @@ function tokens() {
     field({ label: t('token_label'), name: 'label' }));
   const add = h('button', { type: 'submit' }, t('token_create'));
   form.appendChild(add);
-  form.addEventListener('submit', async (e) => {
-    e.preventDefault();
-    clearErrors(form);
-    const res = await busy(add, async () => {
-      try { return await api('POST', '/console/api/tokens', formValues(form)); } catch (err) { showErrors(form, err); throw err; }
-    }, t('token_created'));
-    if (!res) return;
+  onSubmit(form, add, (v) => api('POST', '/console/api/tokens', v), t('token_created'), (res) => {
     const j = res.json.token || res.json;
     const secret = j.access_token || j.secret || j.token;
     clear(shown);

@@ -5,8 +5,8 @@
    settings, questions and question videos are copied server-side; the
    fields shown in the form win). */
 import {
-  t, h, clear, append, api, unwrap, busy, toast, dangerButton, showErrors, clearErrors, field,
-  toLocal, fromLocal, fmtDate, clientSource, pagedTable, heading, link, copyButton, newKey,
+  t, h, clear, append, api, unwrap, toast, dangerButton, field, toLocal, fromLocal, fmtDate,
+  clientSource, pagedTable, heading, link, copyButton, newKey, onSubmit,
 } from './core.js';
 
 export async function loadVacancies() {
@@ -210,9 +210,7 @@ export async function renderEdit(view, { ids, query }) {
     f.cv_upload_required, f.play_test_question, f.use_as_template, f.live_recording, questionsBox,
     h('div', { class: 'actions' }, save, link(id ? `#/vacancies/${id}` : '#/vacancies', t('cancel'), { class: 'button secondary' }))]);
   const key = newKey();
-  form.addEventListener('submit', async (e) => {
-    e.preventDefault();
-    clearErrors(form);
+  onSubmit(form, save, () => {
     const val = (k) => f[k].control.value.trim();
     const body = {
       title: val('title'), reference_id: val('reference_id') || null, kind: val('kind'), scope: val('scope'),
@@ -232,17 +230,11 @@ export async function renderEdit(view, { ids, query }) {
       body.questions = readQuestions(questions);
     }
     if (templateId) body.template_id = templateId;
-    const saved = await busy(save, async () => {
-      try {
-        return id
-          ? await api('PUT', `/api/vacancies/${id}`, { vacancy: body })
-          : await api('POST', '/api/vacancies', { vacancy: body }, { idempotencyKey: key });
-      } catch (err) {
-        showErrors(form, err);
-        throw err;
-      }
-    }, id ? t('vacancy_saved') : t('vacancy_created'));
-    if (saved) window.location.hash = `#/vacancies/${saved.json.vacancy.id}`;
+    return id
+      ? api('PUT', `/api/vacancies/${id}`, { vacancy: body })
+      : api('POST', '/api/vacancies', { vacancy: body }, { idempotencyKey: key });
+  }, id ? t('vacancy_saved') : t('vacancy_created'), (saved) => {
+    window.location.hash = `#/vacancies/${saved.json.vacancy.id}`;
   });
   append(view, [heading(id ? t('vacancy_edit_title', { title: v.title }) : t('vacancy_new')), form]);
   if (query.get('template')) {
