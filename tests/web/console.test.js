@@ -178,8 +178,47 @@ test('an interview: videos with the next-answer key, a review, a reviewer and a 
   assert.equal((await opened.goto(forward)).status(), 200, 'the forward link opens');
   await opened.context().close();
 
+  // Today: completed since the first visit (the first test), reviewed now.
   await steps.go(page, '#/today');
-  await page.getByRole('heading', { name: /Upcoming live interviews/ }).waitFor();
+  const completed = page.getByRole('region', { name: /Completed since your last visit/ });
+  await completed.getByRole('link', { name: 'Smit, Anna' }).waitFor();
+  assert.equal(await page.getByRole('region', { name: /Waiting for a review/ }).getByRole('link', { name: 'Smit, Anna' }).count(), 0);
+  await steps.go(page, '#/vacancies');
+  await steps.go(page, '#/today');
+  await page.getByText('No interviews were completed since then.').waitFor();
+});
+
+test('a live vacancy: schedule an invitation, add a guest, see it on Today', async () => {
+  await steps.go(page, '#/vacancies/new');
+  await page.getByLabel(/^Title/).fill('Live console chat');
+  await page.getByLabel('Kind').selectOption('live');
+  assert.ok(!(await page.getByRole('button', { name: 'Add a question' }).isVisible()), 'no questions on live vacancies');
+  await page.getByRole('button', { name: 'Create vacancy' }).click();
+  await page.getByRole('heading', { name: 'Live console chat' }).waitFor();
+  await page.getByRole('link', { name: 'Invite a candidate' }).click();
+  await page.getByRole('heading', { name: 'Invite a candidate', level: 1 }).waitFor();
+  const at = new Date(Date.now() + 86400e3);
+  const pad = (n) => String(n).padStart(2, '0');
+  await page.getByLabel('Scheduled').fill(`${at.getFullYear()}-${pad(at.getMonth() + 1)}-${pad(at.getDate())}T10:30`);
+  await page.getByLabel(/^Candidate's name/).fill('Lia Live');
+  await page.getByLabel(/^Email/).fill('lia@example.test');
+  await page.getByLabel("Interviewer's name").fill('Ivo Interviewer');
+  await steps.axe(page, 'invite one (live)');
+  await page.getByRole('button', { name: 'Send invitation' }).click();
+  await page.getByRole('heading', { name: 'Lia Live' }).waitFor();
+  await page.getByRole('button', { name: "Copy link" }).nth(1).waitFor();  // the interviewer's
+  const guests = page.getByRole('region', { name: 'Guests' });
+  await guests.getByLabel(/^Guest's name/).fill('Gert Guest');
+  await guests.getByLabel(/^Email/).fill('gert@example.test');
+  await guests.getByRole('button', { name: 'Add guest' }).click();
+  await guests.getByText('Gert Guest <gert@example.test>').waitFor();
+  await steps.axe(page, 'live invitation with a guest');
+  await shot(page, 'console-10-live-invitation');
+
+  await steps.go(page, '#/today');
+  const upcoming = page.getByRole('region', { name: /Upcoming live interviews/ });
+  await upcoming.getByRole('link', { name: 'Lia Live' }).waitFor();
+  await shot(page, 'console-11-today');
 });
 
 test('settings: notifications, send test, delivery log', async () => {
@@ -194,7 +233,7 @@ test('settings: notifications, send test, delivery log', async () => {
   await page.locator('.test-result p').waitFor({ timeout: 30000 });
   assert.match(await page.locator('.test-result p').textContent(), /The test failed/);
   await steps.axe(page, 'settings');
-  await shot(page, 'console-10-settings');
+  await shot(page, 'console-12-settings');
 });
 
 test('Dutch: the switcher changes every string', async () => {
@@ -205,7 +244,7 @@ test('Dutch: the switcher changes every string', async () => {
   assert.equal(await page.getAttribute('html', 'lang'), 'nl');
   await page.getByRole('navigation', { name: 'Hoofdmenu' }).getByRole('link', { name: 'Uitnodigingen' }).waitFor();
   await steps.axe(page, 'vacancies (nl)');
-  await shot(page, 'console-11-nl');
+  await shot(page, 'console-13-nl');
   await steps.go(page, `#/invitations/import?vacancy=${shared.vacancyId}`);
   await page.getByRole('heading', { name: 'Importeren uit CSV' }).waitFor();
   await page.getByLabel('Taal').selectOption('en');
@@ -220,9 +259,9 @@ test('tablet width: the interview screen stacks', async () => {
   const overflow = await tablet.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert.ok(overflow <= 0, `no horizontal scrolling (${overflow}px)`);
   await steps.axe(tablet, 'interview (tablet)');
-  await shot(tablet, 'console-12-tablet-interview');
+  await shot(tablet, 'console-14-tablet-interview');
   await steps.go(tablet, '#/vacancies');
-  await shot(tablet, 'console-13-tablet-vacancies');
+  await shot(tablet, 'console-15-tablet-vacancies');
   assert.deepEqual(tablet.errors, []);
   await tablet.context().close();
   assert.deepEqual(page.errors, []);
