@@ -104,7 +104,7 @@ function buildChrome() {
         h('span', { class: 'role' }, ` (${t(`role_${s.role}`)})`)) : null,
       langSelect,
       s ? h('form', { method: 'post', action: '/console/sign-out', class: 'inline' },
-        s.csrf_token ? h('input', { type: 'hidden', name: 'csrf_token', value: s.csrf_token }) : null,
+        h('input', { type: 'hidden', name: 'csrf', value: s.csrf_token }),
         h('button', { type: 'submit', class: 'secondary small' }, t('sign_out'))) : null),
   ]);
   const skip = document.getElementById('skip');

@@ -89,11 +89,7 @@ export async function loadSession() {
     const res = await fetch('/console/api/session', {
       credentials: 'same-origin', headers: { Accept: 'application/json' },
     });
-    if (res.status === 401 || res.status === 403) {
-      // The session ended: sign in again.
-      if (res.status === 401) window.location.assign('/console/sign-in');
-      session = null;
-    } else if (res.ok) {
+    if (res.ok) {
       const doc = await res.json();
       session = doc.session || doc;
     }
@@ -104,6 +100,15 @@ export async function loadSession() {
 }
 
 export function currentSession() { return session; }
+
+async function sessionAlive() {
+  try {
+    const res = await fetch('/console/api/session', { credentials: 'same-origin', headers: { Accept: 'application/json' } });
+    return res.ok;
+  } catch (e) {
+    return true;  // offline is not signed out
+  }
+}
 
 export function csrfToken() {
   return session && (session.csrf_token || session.csrf) || null;
@@ -128,7 +133,9 @@ export async function api(method, path, body, opts = {}) {
   try { json = text ? JSON.parse(text) : null; } catch (e) { json = null; }
   if (!res.ok) {
     const err = json && json.error ? json.error : {};
-    if (res.status === 401 && path.startsWith('/console/')) window.location.assign('/console/sign-in');
+    // A signed-in console whose session ended (idle, expired, revoked
+    // elsewhere) gets 403 from the API: back to the sign-in form.
+    if (res.status === 403 && session && !(await sessionAlive())) window.location.assign('/console/sign-in');
     throw new ApiError(res.status, err.message, err.details || (json && json.details));
   }
   return { status: res.status, json, headers: res.headers };

@@ -2,7 +2,7 @@
    log with redeliver, and (through /console/api) the account's users and
    API tokens (admins only) and the signed-in user's own sessions. */
 import {
-  t, h, clear, append, api, unwrap, busy, toast, confirmAction, dangerButton, field, fmtDate,
+  t, h, clear, append, api, unwrap, busy, toast, dangerButton, field, fmtDate,
   pagedTable, heading, copyButton, newKey, currentSession, clientSource, onSubmit,
 } from './core.js';
 import { idOrderedPage } from './invitations.js';
@@ -115,17 +115,18 @@ function users() {
         { key: 'role', label: t('role'), render: (u) => {
           const sel = h('select', { 'aria-label': t('role_of', { email: u.email }) },
             ['recruiter', 'admin'].map((r) => h('option', { value: r, selected: u.role === r }, t(`role_${r}`))));
-          sel.addEventListener('change', () => busy(null, () => api('PATCH', `/console/api/users/${u.id}`, { role: sel.value }), t('user_saved')));
+          sel.addEventListener('change', () => busy(null, () => api('PATCH', `/console/api/users/${u.id}`, { user: { role: sel.value } }),
+            t('user_saved')));
           return sel;
         } },
         { key: 'disabled', label: t('status'), render: (u) => {
-          const off = !!(u.disabled || u.disabled_at);
-          const b = h('button', { type: 'button', class: off ? 'secondary small' : 'danger small' }, off ? t('user_enable') : t('user_disable'));
-          b.addEventListener('click', async () => {
-            if (!off && !(await confirmAction(t('user_disable_confirm', { email: u.email }), t('user_disable')))) return;
-            if (await busy(b, () => api('PATCH', `/console/api/users/${u.id}`, { disabled: !off }), t('user_saved'))) load();
-          });
-          return b;
+          const patch = (disabled) => () => api('PATCH', `/console/api/users/${u.id}`, { user: { disabled } });
+          if (u.disabled) {
+            const b = h('button', { type: 'button', class: 'secondary small' }, t('user_enable'));
+            b.addEventListener('click', async () => { if (await busy(b, patch(false), t('user_saved'))) load(); });
+            return [h('span', { class: 'badge warn' }, t('user_disabled')), ' ', b];
+          }
+          return dangerButton(t('user_disable'), t('user_disable_confirm', { email: u.email }), patch(true), t('user_saved'), load);
         } },
       ] });
     box.appendChild(table.node);
@@ -134,26 +135,46 @@ function users() {
     field({ label: t('email'), name: 'email', type: 'email', required: true }),
     field({ label: t('name'), name: 'name', required: true }),
     field({ label: t('role'), name: 'role', type: 'select', options: [['recruiter', t('role_recruiter')], ['admin', t('role_admin')]] }),
-    field({ label: t('password'), name: 'password', type: 'password', autocomplete: 'new-password', hint: t('password_hint') }));
+    field({ label: t('user_invite'), name: 'invite', type: 'checkbox', value: true }));
   const add = h('button', { type: 'submit' }, t('user_add'));
+  const made = h('div', { class: 'token-once', 'aria-live': 'polite' });
   form.appendChild(add);
-  onSubmit(form, add, (v) => api('POST', '/console/api/users', v), t('user_added'), () => { form.reset(); load(); });
+  onSubmit(form, add, (v) => api('POST', '/console/api/users', { user: v }), t('user_added'), (res) => {
+    const link = res.json.user.set_password_link;
+    clear(made);
+    if (link) {
+      append(made, [h('p', {}, t('user_link', { email: res.json.user.email })),
+        h('input', { type: 'text', readonly: true, value: link, class: 'url-field', 'aria-label': t('user_link_label') }),
+        copyButton(link)]);
+    }
+    form.reset();
+    load();
+  });
   load();
   return h('section', { class: 'card', 'aria-labelledby': 'users-h' }, h('h2', { id: 'users-h' }, t('users')), box,
-    h('h3', {}, t('user_add')), form);
+    h('h3', {}, t('user_add')), form, made);
 }
 
 function tokens() {
   const box = h('div', {});
   const shown = h('div', { class: 'token-once', 'aria-live': 'polite' });
+  const owner = field({ label: t('token_user'), name: 'user_id', type: 'select', options: [] });
   async function load() {
-    const rows = listOf((await api('GET', '/console/api/tokens')).json, 'tokens', 'token');
+    const [rows, people] = await Promise.all([
+      api('GET', '/console/api/tokens').then((r) => listOf(r.json, 'tokens', 'token').filter((x) => !x.revoked_at)),
+      api('GET', '/console/api/users').then((r) => listOf(r.json, 'users', 'user')),
+    ]);
+    const me = currentSession().user_id;
+    clear(owner.control);
+    people.filter((u) => !u.disabled).forEach((u) => owner.control.appendChild(
+      h('option', { value: u.id, selected: u.id === me }, `${u.name} <${u.email}>`)));
     clear(box);
     box.appendChild(pagedTable({
       caption: t('tokens'), sort: 'id', dir: 'desc', load: clientSource(rows), empty: t('tokens_none'), columns: [
         { key: 'id', label: '#', sortable: true, render: (x) => String(x.id) },
-        { key: 'label', label: t('token_label'), render: (x) => x.label || x.name || x.prefix || '—' },
-        { key: 'user', label: t('user'), render: (x) => x.user_email || x.email || String(x.user_id || '—') },
+        { key: 'name', label: t('token_label'), sortable: true, render: (x) => [x.name || '—', ' ',
+          h('span', { class: 'url' }, `${x.prefix}…`)] },
+        { key: 'email', label: t('user'), sortable: true },
         { key: 'created_at', label: t('created'), sortable: true, render: (x) => fmtDate(x.created_at) },
         { key: 'last_used_at', label: t('last_used'), render: (x) => fmtDate(x.last_used_at) },
         { key: 'revoke', label: t('actions'), render: (x) => dangerButton(t('revoke'), t('token_revoke_confirm', { id: x.id }),
@@ -161,12 +182,12 @@ function tokens() {
       ] }).node);
   }
   const form = h('form', { class: 'form inline-form', novalidate: true },
-    field({ label: t('token_label'), name: 'label' }));
+    field({ label: t('token_label'), name: 'name', required: true, hint: t('token_label_hint') }), owner);
   const add = h('button', { type: 'submit' }, t('token_create'));
   form.appendChild(add);
-  onSubmit(form, add, (v) => api('POST', '/console/api/tokens', v), t('token_created'), (res) => {
-    const j = res.json.token || res.json;
-    const secret = j.access_token || j.secret || j.token;
+  onSubmit(form, add, (v) => api('POST', '/console/api/tokens', { token: { name: v.name, user_id: Number(v.user_id) } }),
+    t('token_created'), (res) => {
+    const secret = res.json.token.token;
     clear(shown);
     append(shown, [h('p', {}, t('token_once')),
       h('input', { type: 'text', readonly: true, value: secret, class: 'url-field', 'aria-label': t('token_value') }),
