@@ -67,6 +67,48 @@ test('create a vacancy with two questions', async () => {
   await shot(page, 'console-04-vacancy-error');
 });
 
+test('copy from a template, edit, delete after confirming', async () => {
+  const tpl = await a.post('/api/vacancies', { vacancy: {
+    title: 'Template: support desk', datetime_start: '2026-01-01', datetime_end: '2036-01-01', use_as_template: 'yes',
+    answering_time: '3 minutes', num_of_retries: 2, questions: [{ title: 'A difficult customer?' }, { title: 'Your tools?' }],
+  } });
+  assert.equal(tpl.status, 201, tpl.text);
+  await steps.go(page, '#/vacancies/new');
+  await page.getByLabel('Copy from template').selectOption({ label: 'Template: support desk' });
+  await steps.toast(page, 'Filled in from the template');
+  assert.equal(await page.getByLabel('Answering time per question').inputValue(), '3 minutes');
+  assert.equal(await page.getByRole('group', { name: 'Question 2' }).getByLabel(/^Question( \*)?$/).inputValue(), 'Your tools?');
+  await page.getByLabel(/^Title/).fill('Support desk, Utrecht');
+  await steps.axe(page, 'vacancy form from a template');
+  await page.getByRole('button', { name: 'Create vacancy' }).click();
+  await page.getByRole('heading', { name: 'Support desk, Utrecht' }).waitFor();
+  const id = Number(/#\/vacancies\/(\d+)$/.exec(page.url())[1]);
+  let v = (await a.get(`/api/vacancies/${id}`)).json.vacancy;
+  assert.equal(v.template_id, tpl.json.vacancy.id);
+  assert.equal(v.use_as_template, 'no');
+  assert.equal(v.num_of_retries, 2);
+  assert.deepEqual(v.questions.map((q) => q.question.title), ['A difficult customer?', 'Your tools?']);
+
+  await page.getByRole('link', { name: 'Edit' }).click();
+  await page.getByRole('heading', { name: 'Edit Support desk, Utrecht' }).waitFor();
+  await page.getByRole('group', { name: 'Question 1' }).getByRole('button', { name: 'Remove question' }).click();
+  await page.getByRole('button', { name: 'Save' }).click();
+  await steps.toast(page, 'Vacancy saved.');
+  v = (await a.get(`/api/vacancies/${id}`)).json.vacancy;
+  assert.deepEqual(v.questions.map((q) => q.question.title), ['Your tools?']);
+
+  await page.getByRole('button', { name: 'Delete' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Delete the vacancy “Support desk, Utrecht”? This cannot be undone.' });
+  await steps.axe(page, 'confirm dialog');
+  await dialog.getByRole('button', { name: 'Cancel' }).click();
+  assert.equal((await a.get(`/api/vacancies/${id}`)).status, 200, 'cancel deletes nothing');
+  await page.getByRole('button', { name: 'Delete' }).click();
+  await dialog.getByRole('button', { name: 'Delete' }).click();
+  await steps.toast(page, 'Vacancy deleted.');
+  await page.getByRole('heading', { name: 'Vacancies', level: 1 }).waitFor();
+  assert.equal((await a.get(`/api/vacancies/${id}`)).status, 404);
+});
+
 test('a CSV with one bad row creates nothing; a good one creates every invitation', async () => {
   const before = (await a.get(`/api/vacancies/${shared.vacancyId}/invitations`)).json.length;
   await steps.chooseCsv(page, shared.vacancyId, 'bad.csv',

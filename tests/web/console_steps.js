@@ -51,14 +51,20 @@ async function ready(page) {
 
 // Opens a console route ("#/vacancies") and waits for its screen.
 async function go(page, hash) {
-  const url = `${env.url}/console${hash}`;
-  if (page.url().startsWith(`${env.url}/console`)) {
-    await page.evaluate((h) => { window.location.hash = h; }, hash);
+  const onConsole = page.url().startsWith(`${env.url}/console`);
+  // Screens shown so far in this document (app.js counts them).
+  const before = onConsole ? await page.evaluate(() => Number(document.body.dataset.renders || 0)) : 0;
+  if (onConsole) {
+    // The same hash again fires no hashchange: render the screen anew.
+    await page.evaluate((h) => {
+      if (window.location.hash === h) window.dispatchEvent(new HashChangeEvent('hashchange'));
+      else window.location.hash = h;
+    }, hash);
   } else {
-    await page.goto(url);
+    await page.goto(`${env.url}/console${hash}`);
   }
-  await ready(page);
-  await page.waitForFunction(() => !document.querySelector('main[aria-busy]'));
+  await page.waitForFunction((n) => Number(document.body.dataset.renders || 0) > n &&
+    !document.querySelector('main[aria-busy]'), before);
 }
 
 // axe-core on the current screen: no serious or critical violation.

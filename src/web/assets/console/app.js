@@ -64,6 +64,7 @@ async function route() {
   if (!found) {
     main.appendChild(h('h1', { tabindex: '-1' }, t('not_found')));
     main.querySelector('h1').focus();
+    document.body.dataset.renders = String(seq);
     return;
   }
   main.setAttribute('aria-busy', 'true');
@@ -80,6 +81,8 @@ async function route() {
   document.title = `${title ? title.textContent : ''} · ${t('console_title')}`;
   if (title && !window.cammioFirstRender) title.focus({ preventScroll: false });
   window.cammioFirstRender = false;
+  // How many screens were shown: tests wait for it to grow.
+  document.body.dataset.renders = String(seq);
 }
 
 function buildChrome() {
