@@ -187,6 +187,13 @@ test('invite one candidate and revoke an invitation', async () => {
 
 test('an interview: videos with the next-answer key, a review, a reviewer and a forward link', async () => {
   const anna = shared.invitations.find((i) => i.candidate_name === 'Smit, Anna');
+  // With callback parameters and an ATS host (that does not answer) the
+  // completion leaves a notification in the delivery log (settings test).
+  const put = await a.put(`/api/invitations/${anna.id}`, { invitation: { callback_params: { ats_id: 'A-17' } } });
+  assert.equal(put.status, 200, put.text);
+  const ats = await a.put('/api/settings/notifications', { notification_settings: {
+    host: 'http://127.0.0.1:9', endpoint: '/hook', method: 'POST' } });
+  assert.equal(ats.status, 200, ats.text);
   await steps.completeInterview(browser, anna.url, 2);
   const iv = (await a.get(`/api/vacancies/${shared.vacancyId}/interviews`)).json[0].interview;
 
@@ -271,6 +278,11 @@ test('settings: notifications, send test, delivery log', async () => {
   await page.getByRole('button', { name: 'Save' }).click();
   await steps.toast(page, 'Notification settings saved.');
   assert.equal((await a.get('/api/settings/notifications')).json.notification_settings.endpoint, '/hook');
+  const log = page.getByRole('region', { name: 'Delivery log' });
+  const row = log.getByRole('row', { name: /POST http:\/\/127\.0\.0\.1:9\/hook/ });
+  await row.waitFor();
+  await row.getByRole('button', { name: 'Redeliver' }).click();
+  await steps.toast(page, 'Queued for delivery again.');
   await page.getByRole('button', { name: 'Send test' }).click();
   await page.locator('.test-result p').waitFor({ timeout: 30000 });
   assert.match(await page.locator('.test-result p').textContent(), /The test failed/);

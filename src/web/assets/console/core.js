@@ -160,13 +160,14 @@ export function toast(text, kind = 'ok') {
   const box = document.getElementById(kind === 'error' ? 'alerts' : 'toasts');
   const item = h('div', { class: `toast ${kind}` }, text);
   box.appendChild(item);
+  while (box.children.length > 3) box.firstChild.remove();
   setTimeout(() => item.remove(), kind === 'error' ? 8000 : 4000);
 }
 
 // Runs `work` with `button` busy (disabled, aria-busy, a "working" label);
-// toasts `success` on success and the error's details on failure (and
-// rethrows nothing: answers undefined then).
-export async function busy(button, work, success) {
+// toasts `success` on success and the error's details on failure (unless
+// `quiet`: the caller shows it) and rethrows nothing: answers undefined then.
+export async function busy(button, work, success, quiet = false) {
   const label = button ? button.textContent : '';
   if (button) {
     button.disabled = true;
@@ -178,7 +179,7 @@ export async function busy(button, work, success) {
     if (success) toast(success);
     return out;
   } catch (e) {
-    toast(e.details || e.message || t('error_generic'), 'error');
+    if (!quiet) toast(e.details || e.message || t('error_generic'), 'error');
     if (!(e instanceof ApiError)) console.error(e);
     return undefined;
   } finally {
@@ -222,7 +223,8 @@ export function dangerButton(label, question, run, success, after, cls = 'danger
 }
 
 // Wires `form`'s submit: clears the previous errors, runs send(values) with
-// `button` busy, shows a failure's details at the field they name, toasts
+// `button` busy, shows a failure's details at the field they name (the
+// field gets focus and reads them as its description; no toast), toasts
 // `success` (a text, or a function of the values), then calls after(answer).
 // send may throw {details} for a check of its own.
 export function onSubmit(form, button, send, success, after) {
@@ -237,7 +239,7 @@ export function onSubmit(form, button, send, success, after) {
         showErrors(form, err);
         throw err;
       }
-    }, typeof success === 'function' ? success(values) : success);
+    }, typeof success === 'function' ? success(values) : success, true);
     if (out && after) after(out);
   });
 }
