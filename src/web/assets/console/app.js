@@ -2,7 +2,7 @@
    and the texts, builds the navigation and routes by location.hash
    ("#/vacancies/12") to the screens' render(main, params) functions. */
 import {
-  LANGS, loadStrings, t, h, clear, append, loadSession, currentSession, api, toast,
+  LANGS, loadStrings, t, h, clear, append, loadSession, currentSession,
 } from './core.js';
 import * as today from './today.js';
 import * as vacancies from './vacancies.js';
@@ -129,8 +129,5 @@ async function boot() {
   await route();
   document.body.dataset.ready = 'true';
 }
-
-// Exposed for the screens that refresh the chrome (none now) and for tests.
-export { api, toast };
 
 boot();

@@ -3,11 +3,11 @@
    videos (keys N / P play the next / previous answer), beside its reviews
    and ratings, a review form, reviewer invitations and a forward link. */
 import {
-  t, h, clear, append, api, unwrap, busy, dangerButton, field, fmtDate, pagedTable, heading, link,
-  copyButton, newKey, ApiError, onSubmit,
+  t, h, clear, append, api, unwrap, busy, dangerButton, field, fmtDate, heading, link, copyButton,
+  newKey, ApiError, onSubmit,
 } from './core.js';
+import { pagedTable, idOrderedPage } from './table.js';
 import { loadVacancies } from './vacancies.js';
-import { idOrderedPage } from './invitations.js';
 
 // The "reviewed" filter is not an API filter: the list is walked newest (or
 // oldest) first in batches and filtered here; the total is then unknown and

@@ -6,31 +6,12 @@
    the import creates them one by one, each with its own Idempotency-Key
    (docs/web.md "Recruiter console"). */
 import {
-  t, h, clear, append, api, unwrap, busy, toast, dangerButton, field, fromLocal, fmtDate,
-  pagedTable, heading, link, copyButton, newKey, totalOf, onSubmit,
+  t, h, clear, append, api, unwrap, busy, toast, dangerButton, field, fromLocal, fmtDate, heading,
+  link, copyButton, newKey, onSubmit,
 } from './core.js';
+import { pagedTable, idOrderedPage } from './table.js';
 import { loadVacancies } from './vacancies.js';
 import { parseCsv, checkRows } from './csv.js';
-
-// A {offset, limit, dir} page of a list path that is ordered by id ascending,
-// newest first when dir is 'desc'. Answers {rows, total}.
-export async function idOrderedPage(path, key, { offset, limit, dir }, params = {}) {
-  const q = new URLSearchParams(params);
-  if (dir !== 'desc') {
-    q.set('limit', limit); q.set('offset', offset);
-    const res = await api('GET', `${path}?${q}`);
-    return { rows: unwrap(res.json, key), total: totalOf(res) };
-  }
-  q.set('limit', 0);
-  const head = await api('GET', `${path}?${q}`);
-  const total = totalOf(head) || 0;
-  const start = Math.max(0, total - offset - limit);
-  const count = Math.max(0, Math.min(limit, total - offset));
-  if (!count) return { rows: [], total };
-  q.set('limit', count); q.set('offset', start);
-  const res = await api('GET', `${path}?${q}`);
-  return { rows: unwrap(res.json, key).reverse(), total };
-}
 
 function vacancyPicker(vacancies, selected, label, anyLabel) {
   const options = vacancies.map((v) => [v.id, `${v.title}${v.kind === 'live' ? ` (${t('kind_live')})` : ''}`]);

@@ -2,10 +2,10 @@
    log with redeliver, and (through /console/api) the account's users and
    API tokens (admins only) and the signed-in user's own sessions. */
 import {
-  t, h, clear, append, api, unwrap, busy, toast, dangerButton, field, fmtDate,
-  pagedTable, heading, copyButton, newKey, currentSession, clientSource, onSubmit,
+  t, h, clear, append, api, unwrap, busy, toast, dangerButton, field, fmtDate, heading, copyButton,
+  newKey, currentSession, onSubmit,
 } from './core.js';
-import { idOrderedPage } from './invitations.js';
+import { clientSource, pagedTable, idOrderedPage } from './table.js';
 
 // A /console/api list: a bare array, or {key: [...]}; elements wrapped or not.
 function listOf(json, key, one) {

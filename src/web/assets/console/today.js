@@ -2,8 +2,10 @@
    interviews completed since the last visit (kept in localStorage: the
    previous visit's time is shown, and this visit becomes the next one's
    mark), and interviews waiting for a review. */
-import { t, h, append, api, unwrap, fmtDate, heading, link } from './core.js';
-import { idOrderedPage } from './invitations.js';
+import {
+  t, h, append, api, unwrap, fmtDate, heading, link,
+} from './core.js';
+import { idOrderedPage } from './table.js';
 
 const LAST_VISIT = 'cammio:console:last-visit';
 

@@ -6,8 +6,9 @@
    fields shown in the form win). */
 import {
   t, h, clear, append, api, unwrap, toast, dangerButton, field, toLocal, fromLocal, fmtDate,
-  clientSource, pagedTable, heading, link, copyButton, newKey, onSubmit,
+  heading, link, copyButton, newKey, onSubmit,
 } from './core.js';
+import { clientSource, pagedTable } from './table.js';
 
 export async function loadVacancies() {
   const res = await api('GET', '/api/vacancies');
