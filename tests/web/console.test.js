@@ -109,6 +109,32 @@ test('copy from a template, edit, delete after confirming', async () => {
   assert.equal((await a.get(`/api/vacancies/${id}`)).status, 404);
 });
 
+test('the CSV parser and row checks: quotes, line breaks in a cell, BOM, CRLF, separators; duplicates, dates, schedules', async () => {
+  const out = await page.evaluate(async () => {
+    const csv = await import('/public/assets/console/csv.js');
+    return [
+      csv.parseCsv('\uFEFFname,email\r\n"Smit, Anna",anna@x.test\r\n"Say ""hi""",b@x.test\r\n'),
+      csv.parseCsv('naam;e-mail\n"two\nlines";c@x.test\n\n;\n'),
+      csv.parseCsv('name\temail\nTab Person\tt@x.test'),
+    ];
+  });
+  assert.deepEqual(out[0], [['name', 'email'], ['Smit, Anna', 'anna@x.test'], ['Say "hi"', 'b@x.test']]);
+  assert.deepEqual(out[1], [['naam', 'e-mail'], ['two\nlines', 'c@x.test']], 'Dutch headers; empty rows dropped');
+  assert.deepEqual(out[2], [['name', 'email'], ['Tab Person', 't@x.test']]);
+  const checked = await page.evaluate(async () => {
+    const csv = await import('/public/assets/console/csv.js');
+    const t = (key) => key;
+    const rows = csv.parseCsv('voornaam,achternaam,email,gepland\nAn,Aa,a@x.test,2030-01-02 10:00\n' +
+      'Bo,,A@X.TEST,\n,,c@x.test,soon\n');
+    return { live: csv.checkRows(rows, true, t), noEmail: csv.checkRows([['name'], ['x']], false, t) };
+  });
+  assert.deepEqual(checked.live.items.map((i) => i.errors), [
+    [], ['csv_err_duplicate', 'csv_err_schedule'], ['csv_err_name', 'csv_err_date']]);
+  assert.equal(checked.live.items[0].fields.datetime_scheduled, new Date('2030-01-02T10:00').toISOString().replace(/\.\d+Z$/, 'Z'));
+  assert.equal(checked.live.items[0].fields.candidate_firstname, 'An');
+  assert.equal(checked.noEmail.error, 'csv_no_email_column');
+});
+
 test('a CSV with one bad row creates nothing; a good one creates every invitation', async () => {
   const before = (await a.get(`/api/vacancies/${shared.vacancyId}/invitations`)).json.length;
   await steps.chooseCsv(page, shared.vacancyId, 'bad.csv',

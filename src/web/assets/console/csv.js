@@ -47,7 +47,8 @@ const COLUMNS = {
   lastname: 'candidate_lastname', last_name: 'candidate_lastname', candidate_lastname: 'candidate_lastname', achternaam: 'candidate_lastname',
   email: 'candidate_email', e_mail: 'candidate_email', candidate_email: 'candidate_email',
   phone: 'candidate_phone', candidate_phone: 'candidate_phone', telefoon: 'candidate_phone',
-  scheduled: 'datetime_scheduled', datetime_scheduled: 'datetime_scheduled', date: 'datetime_scheduled', datum: 'datetime_scheduled',
+  scheduled: 'datetime_scheduled', datetime_scheduled: 'datetime_scheduled', date: 'datetime_scheduled',
+  gepland: 'datetime_scheduled', datum: 'datetime_scheduled',
   reference: 'reference_id', reference_id: 'reference_id',
 };
 
