@@ -341,6 +341,11 @@ test('tablet width: the interview screen stacks', async () => {
   await steps.axe(tablet, 'interview (tablet)');
   await shot(tablet, 'console-14-tablet-interview');
   await steps.go(tablet, '#/vacancies');
+  assert.ok(await tablet.evaluate(() => {
+    const box = document.querySelector('.scroll');
+    return box.scrollWidth <= box.clientWidth;
+  }), 'the vacancies table fits the tablet width');
+  await steps.axe(tablet, 'vacancies (tablet)');
   await shot(tablet, 'console-15-tablet-vacancies');
   assert.deepEqual(tablet.errors, []);
   await tablet.context().close();
