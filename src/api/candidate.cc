@@ -218,6 +218,9 @@ Status CandidateStateHandler(Call& call) {
     o.Set("datetime_end", Value::Datetime(v->datetime_end));
     Value qs = Value::Array();
     const std::string link = call.ctx().links.CandidateInterview(inv->token);
+    // The vacancy's intro video (shown before the first question), streamed
+    // under the link like the questions' (web::IntroVideoHandler).
+    o.Set("intro_video_url", v->intro_video_id ? Value::String(link + "/video") : Value::Null());
     for (const auto& q : v->questions) {
       auto left = TakesLeft(db, *inv, *v, q.index);
       if (!left.ok()) return left.status();

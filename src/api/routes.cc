@@ -7,6 +7,7 @@
 // vacancy list is not (?active=true reads the clock), nor anything that
 // writes (forward_url) or streams a file (videos).
 #include "api/routes.h"
+#include "api/account_uploads.h"
 #include "api/candidate.h"
 #include "api/health.h"
 #include "api/interviews.h"
@@ -16,6 +17,7 @@
 #include "api/notifications.h"
 #include "api/uploads.h"
 #include "api/vacancies.h"
+#include "api/vacancy_videos.h"
 #include "api/videos.h"
 
 namespace cammio {
@@ -32,6 +34,11 @@ const std::vector<Route>& ApiRoutes() {
       Cached({"GET", "/api/vacancies/:id", GetVacancyHandler}),
       {"PUT", "/api/vacancies/:id", UpdateVacancyHandler},
       {"DELETE", "/api/vacancies/:id", DeleteVacancyHandler},
+      // The videos candidates see (api/vacancy_videos.h).
+      {"PUT", V "/video", PutVacancyVideoHandler},
+      {"DELETE", V "/video", DeleteVacancyVideoHandler},
+      {"PUT", V "/questions/:question_id/video", PutQuestionVideoHandler},
+      {"DELETE", V "/questions/:question_id/video", DeleteQuestionVideoHandler},
 
       Cached({"GET", "/api/invitations", ListInvitationsHandler}),
       {"POST", "/api/invitations", CreateInvitationHandler},
@@ -81,6 +88,11 @@ const std::vector<Route>& ApiRoutes() {
       {"GET", V "/interviews/:interview_id/forward_url", ForwardUrlHandler},
 
       {"GET", "/api/videos/:video_id", GetVideoHandler},
+      // Recruiters' uploads of those videos (tus, api/account_uploads.h).
+      {"OPTIONS", "/api/uploads", UploadOptionsHandler},
+      {"POST", "/api/uploads", CreateAccountUploadHandler},
+      {"GET", "/api/uploads/:id", AccountUploadStatusHandler},
+      {"PATCH", "/api/uploads/:id", AccountUploadChunkHandler, true, true},
 
       {"GET", "/api/settings/notifications", GetNotificationSettingsHandler},
       {"PUT", "/api/settings/notifications", PutNotificationSettingsHandler},

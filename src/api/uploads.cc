@@ -2,16 +2,13 @@
 // the creation extension, under the candidate's invitation link
 // (/public/job_interviews/{token}/uploads). The server checks what it gets:
 // declared size limits, the Content-Type, and the file's magic bytes (WebM's
-// EBML header, JPEG, PDF/Office); files are named by the server.
+// EBML header, JPEG, PDF/Office); files are named by the server. The tus
+// machinery itself (part files, PATCH claims, the move into the media
+// store) is api/tus_upload.h's, shared with recruiters' uploads.
 #include "api/uploads.h"
 #include "config/public_links.h"
 
-#include <fcntl.h>
-#include <sys/stat.h>
 #include <unistd.h>
-
-#include <cerrno>
-#include <cstring>
 
 #include "api/live.h"
 #include "api/live_link.h"
@@ -19,7 +16,7 @@
 #include "api/live_uploads.h"
 #include "api/takes.h"
 #include "api/tus_headers.h"
-#include "api/upload_claims.h"
+#include "api/tus_upload.h"
 #include "store/invitations.h"
 #include "store/live_recordings.h"
 #include "store/live_sessions.h"
@@ -27,13 +24,12 @@
 #include "store/vacancies.h"
 #include "store/videos.h"
 #include "util/crypto.h"
-#include "util/fs.h"
 
 namespace cammio {
 namespace {
 
-constexpr const char kTusVersion[] = "1.0.0";
-constexpr int64_t kMaxRecording = int64_t{512} << 20;
+using tus::kVersion;
+constexpr int64_t kMaxRecording = tus::kMaxVideo;
 constexpr int64_t kMaxThumbnail = int64_t{2} << 20;
 constexpr int64_t kMaxCv = int64_t{10} << 20;
 
@@ -57,24 +53,11 @@ const KindInfo* FindKind(const std::string& kind) {
   return nullptr;
 }
 
-std::string MediaDir(const Call& call) { return call.ctx().data_dir + "/media"; }
-
-std::string PartPath(const Call& call, int64_t upload_id) {
-  return MediaDir(call) + "/uploads/" + std::to_string(upload_id) + ".part";
-}
-
-// Creates the directory `path` if it is missing. A new directory's name is
-// synced into its parent: files made durable in it must not vanish with it
-// in a power failure.
-Status MakeDir(const std::string& path) {
-  if (::mkdir(path.c_str(), 0700) == 0) return SyncDir(DirName(path));
-  if (errno == EEXIST) return Status::OK();
-  if (errno == ENOSPC) return Status::InsufficientStorage("the data disk is full");
-  return Status::Unavailable("cannot create " + path + ": " + std::strerror(errno));
-}
-
+using tus::MakeDir;
+using tus::MediaDir;
 using tus::MetadataValue;
 using tus::ParseLength;
+using tus::PartPath;
 
 // The invitation behind the link and the participant who uploads: on the
 // candidate's link the open invitation (participant "candidate" only for a
@@ -138,15 +121,6 @@ Result<UploadLink> ResolveLink(Call& call, LiveBase base) {
   return out;
 }
 
-Status RequireTus(Call& call) {
-  call.res().set_header("Tus-Resumable", kTusVersion);
-  if (call.req().get_header_value("Tus-Resumable") != kTusVersion) {
-    call.res().set_header("Tus-Version", kTusVersion);
-    return Status::PreconditionFailed("Tus-Resumable: 1.0.0 is required");
-  }
-  return Status::OK();
-}
-
 Result<Upload> LoadUpload(Call& call, const UploadLink& link) {
   Result<Upload> u = Status::NotFound("");
   Status s = call.store().Read([&](Db& db) {
@@ -197,9 +171,7 @@ Status Finish(Call& call, const UploadLink& link, const Upload& u) {
   const KindInfo* kind = FindKind(u.kind);
   std::string part = PartPath(call, u.id);
   unsigned char head[8] = {0};
-  int fd = ::open(part.c_str(), O_RDONLY | O_CLOEXEC);
-  ssize_t n = fd >= 0 ? ::pread(fd, head, sizeof head, 0) : -1;
-  if (fd >= 0) ::close(fd);
+  ssize_t n = tus::ReadHead(call, u.id, head, sizeof head);
   if (!HasMagic(u.kind, head, n)) {
     ::unlink(part.c_str());
     return Status::InvalidArgument(u.kind == std::string("recording")
@@ -241,26 +213,10 @@ Status Finish(Call& call, const UploadLink& link, const Upload& u) {
       }
       return st;
     }
-    media.path = "pending";
-    Status st = InsertMediaFile(db, &media);
-    if (!st.ok()) return st;
-    media.path = dir + "/" + std::to_string(media.id) + "." + extension;
-    st = SetMediaFilePath(db, media.id, media.path);
-    if (st.ok()) st = SetUploadVideo(db, u.id, media.id, call.now());
+    Status st = tus::MoveIntoMedia(call, db, u, extension, &media);
     if (st.ok() && participant) {
       st = LiveRecordingsChanged(db, *call.ctx().events, inv, call.now(), &raised);
     }
-    if (!st.ok()) return st;
-    // Renamed inside the transaction: if the rename fails nothing is recorded.
-    // Both directories are synced before the commit, so a power failure
-    // cannot leave a committed path whose rename was lost.
-    const std::string target = MediaDir(call) + "/" + media.path;
-    if (::rename(part.c_str(), target.c_str()) != 0) {
-      return Status::IoError("cannot move the upload into the media store");
-    }
-    st = SyncDir(MediaDir(call) + "/" + dir);
-    if (st.ok()) st = SyncDir(MediaDir(call) + "/uploads");
-    if (!st.ok()) ::rename(target.c_str(), part.c_str());  // the transaction rolls back
     return st;
   });
   if (s.ok() && raised) {
@@ -274,82 +230,12 @@ Status Finish(Call& call, const UploadLink& link, const Upload& u) {
   return s;
 }
 
-// Whether a PATCH at `offset` may append to `u` as stored. A finished upload
-// is immutable: every PATCH on it is refused.
-Status CheckOffset(const Upload& u, int64_t offset) {
-  if (u.video_id) return Status::Conflict("this upload is already complete and cannot be changed");
-  if (offset != u.received) {
-    return Status::Conflict("Upload-Offset must be " + std::to_string(u.received));
-  }
-  return Status::OK();
-}
-
-constexpr const char kSuperseded[] =
-    "another PATCH request took over this upload; ask HEAD for Upload-Offset and resume there";
-
-// Writes the request body into the upload's file from `offset` on, each piece
-// only while `claim` still owns the upload, then records the durable offset
-// and, on the last byte, finishes the upload -- under the claim as well.
-Status AppendBody(Call& call, const UploadLink& link, Upload& u, int64_t offset,
-                  UploadClaims::Claim& claim) {
-  int fd = ::open(PartPath(call, u.id).c_str(), O_WRONLY | O_CLOEXEC);
-  if (fd < 0) return Status::Gone("this upload's data is gone; start a new upload");
-  int64_t at = offset;
-  Status write_status;
-  bool superseded = false;
-  bool complete = call.ReadBody([&](const char* data, size_t len) {
-    if (at + static_cast<int64_t>(len) > u.length) {
-      write_status = Status::PayloadTooLarge("more bytes than Upload-Length");
-      return false;
-    }
-    superseded = !claim.RunIfCurrent([&] {
-      while (len > 0) {
-        ssize_t n = ::pwrite(fd, data, len, at);
-        if (n < 0) {
-          write_status = errno == ENOSPC ? Status::InsufficientStorage("the data disk is full")
-                                         : Status::IoError("cannot write the upload");
-          return;
-        }
-        data += n;
-        len -= static_cast<size_t>(n);
-        at += n;
-      }
-    });
-    return !superseded && write_status.ok();
-  });
-  if (superseded) {
-    ::close(fd);
-    return Status::Conflict(kSuperseded);
-  }
-  // What is on disk counts, even when the client went away mid-request:
-  // resuming continues from here.
-  bool synced = ::fdatasync(fd) == 0;
-  ::close(fd);
-  if (!synced) return Status::IoError("cannot sync the upload");
-  Status s;
-  bool current = claim.RunIfCurrent([&] {
-    s = call.store().Write([&](Db& db) { return SetUploadReceived(db, u.id, at, call.now()); });
-    if (s.ok() && write_status.ok() && complete && at == u.length) s = Finish(call, link, u);
-  });
-  if (!current) return Status::Conflict(kSuperseded);
-  if (!s.ok()) return s;
-  if (!write_status.ok()) return write_status;
-  if (!complete) {
-    return Status::InvalidArgument("the upload was interrupted at " + std::to_string(at) +
-                                   " bytes; resume from there");
-  }
-  u.received = at;
-  call.res().status = 204;
-  call.res().set_header("Upload-Offset", std::to_string(at));
-  return Status::OK();
-}
-
 }  // namespace
 
 Status UploadOptionsHandler(Call& call) {
   call.res().status = 204;
-  call.res().set_header("Tus-Resumable", kTusVersion);
-  call.res().set_header("Tus-Version", kTusVersion);
+  call.res().set_header("Tus-Resumable", kVersion);
+  call.res().set_header("Tus-Version", kVersion);
   call.res().set_header("Tus-Extension", "creation");
   call.res().set_header("Tus-Max-Size", std::to_string(kMaxRecording));
   return Status::OK();
@@ -358,7 +244,7 @@ Status UploadOptionsHandler(Call& call) {
 namespace {
 
 Status CreateUpload(Call& call, LiveBase base) {
-  Status s = RequireTus(call);
+  Status s = tus::RequireTus(call);
   if (!s.ok()) return s;
   auto link = ResolveLink(call, base);
   if (!link.ok()) return link.status();
@@ -443,12 +329,7 @@ Status CreateUpload(Call& call, LiveBase base) {
     call.res().set_header("Retry-After", std::to_string(kUnfinishedActiveSeconds));
   }
   if (!s.ok()) return s;
-  int fd = ::open(PartPath(call, u.id).c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0) return Status::Unavailable("cannot create the upload file");
-  ::close(fd);
-  // The bytes are fdatasync'ed as they arrive; the file's name needs its
-  // directory synced, or a power failure can take the whole file.
-  s = SyncDir(MediaDir(call) + "/uploads");
+  s = tus::CreatePartFile(call, u.id);
   if (!s.ok()) return s;
   call.res().status = 201;
   call.res().set_header("Location", link->path + "/uploads/" + std::to_string(u.id));
@@ -456,7 +337,7 @@ Status CreateUpload(Call& call, LiveBase base) {
 }
 
 Status UploadStatus(Call& call, LiveBase base) {
-  Status s = RequireTus(call);
+  Status s = tus::RequireTus(call);
   if (!s.ok()) return s;
   auto link = ResolveLink(call, base);
   if (!link.ok()) return link.status();
@@ -470,28 +351,13 @@ Status UploadStatus(Call& call, LiveBase base) {
 }
 
 Status UploadChunk(Call& call, LiveBase base) {
-  Status s = RequireTus(call);
+  Status s = tus::RequirePatch(call);
   if (!s.ok()) return s;
-  if (call.req().get_header_value("Content-Type") != "application/offset+octet-stream") {
-    return Status::InvalidArgument("Content-Type must be application/offset+octet-stream");
-  }
   auto link = ResolveLink(call, base);
   if (!link.ok()) return link.status();
-  auto u = LoadUpload(call, *link);
-  if (!u.ok()) return u.status();
-  int64_t offset = -1;
-  if (!ParseLength(call.req().get_header_value("Upload-Offset"), &offset)) offset = -1;
-  s = CheckOffset(*u, offset);  // answers most mismatches without taking the upload over
-  if (!s.ok()) return s;
-  // The authoritative check, under the upload's lock: see api/upload_claims.h.
-  auto claim = call.ctx().upload_claims->Take(u->id, [&] {
-    auto fresh = LoadUpload(call, *link);
-    if (!fresh.ok()) return fresh.status();
-    u = fresh;
-    return CheckOffset(*u, offset);
-  });
-  if (!claim.ok()) return claim.status();
-  return AppendBody(call, *link, *u, offset, **claim);
+  return tus::Patch(
+      call, [&] { return LoadUpload(call, *link); },
+      [&](const Upload& u) { return Finish(call, *link, u); });
 }
 
 }  // namespace

@@ -8,7 +8,7 @@
 #include "api/list_query.h"
 #include "api/reply_text.h"
 #include "api/vacancy_body.h"
-#include "store/videos.h"
+#include "api/vacancy_videos.h"
 
 namespace cammio {
 namespace {
@@ -41,23 +41,26 @@ void CopyTemplate(const Vacancy& t, Vacancy* v) {
   v->live_recording = t.live_recording;
   v->template_id = t.id;
   v->questions = t.questions;
+  v->intro_video_id = t.intro_video_id;
 }
 
-// The questions a body gave may only name videos of the caller's account: an
-// unknown or foreign video_id is 404, like a foreign id anywhere else
-// (docs/decisions.md). Questions copied from a template are the account's own.
-// `given`: the body gave questions (VacancyPatch::questions).
-Status CheckQuestionVideos(Db& db, bool given, const Vacancy& v) {
-  if (!given) return Status::OK();
-  for (size_t i = 0; i < v.questions.size(); ++i) {
-    const std::optional<int64_t>& id = v.questions[i].video_id;
-    if (!id) continue;
-    auto f = GetMediaFile(db, v.account_id, *id);
-    if (f.status().IsNotFound()) {
-      return Status::NotFound("questions[" + std::to_string(i) + "].video_id " +
-                              std::to_string(*id) + " is not a video of this account");
+// The videos a body gave (each question's video_id, intro_video_id) may
+// only name videos uploaded for vacancies of the caller's account
+// (CheckVacancyVideo): an unknown or foreign id is 404, like a foreign id
+// anywhere else (docs/decisions.md); a candidate's recording is 412.
+// Videos copied from a template were checked when the template got them.
+Status CheckBodyVideos(Db& db, const VacancyPatch& p, const Vacancy& v) {
+  if (p.questions) {
+    for (size_t i = 0; i < v.questions.size(); ++i) {
+      const std::optional<int64_t>& id = v.questions[i].video_id;
+      if (!id) continue;
+      Status s =
+          CheckVacancyVideo(db, v.account_id, *id, "questions[" + std::to_string(i) + "].video_id");
+      if (!s.ok()) return s;
     }
-    if (!f.ok()) return f.status();
+  }
+  if (p.intro_video_id && *p.intro_video_id) {
+    return CheckVacancyVideo(db, v.account_id, **p.intro_video_id, "intro_video_id");
   }
   return Status::OK();
 }
@@ -108,7 +111,7 @@ Status BuildVacancy(Db& db, const Call& call, const NewVacancyRequest& req, Vaca
   if (!req.parsed.ok()) return req.parsed;
   ApplyVacancyPatch(req.patch, v);
   Status s = CheckVacancy(*v);
-  if (s.ok()) s = CheckQuestionVideos(db, req.patch.questions.has_value(), *v);
+  if (s.ok()) s = CheckBodyVideos(db, req.patch, *v);
   return s;
 }
 
@@ -152,6 +155,9 @@ void VacancyFields(DocWriter& o, const Vacancy& v, const PublicLinks& links, Vac
   v.scope == "public" ? o.String("public_url", links.PublicVacancy(v.public_token))
                       : o.Null("public_url");
   o.Datetime("datetime_updated", FormatUtc(v.updated_at));
+  // Only a vacancy with an intro video shows it (answers about the others
+  // stay as they were, like live_recording's).
+  if (v.intro_video_id) o.Int("intro_video_id", *v.intro_video_id);
   if (view != VacancyView::kListItem) {
     o.BeginArray("questions");
     for (const auto& q : v.questions) WriteQuestion(o, q);
@@ -298,7 +304,7 @@ Status UpdateVacancyHandler(Call& call) {
     if (!parsed.ok()) return parsed;
     ApplyVacancyPatch(patch, &updated);
     Status st = CheckVacancy(updated);
-    if (st.ok()) st = CheckQuestionVideos(db, patch.questions.has_value(), updated);
+    if (st.ok()) st = CheckBodyVideos(db, patch, updated);
     return st;
   };
   Status s = call.store().Read(build);

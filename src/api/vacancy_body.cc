@@ -83,6 +83,7 @@ Status ParseVacancyPatch(const Value& body, VacancyPatch* p) {
   if (f.Has("num_of_retries")) p->num_of_retries = f.Int("num_of_retries", 0, 100);
   if (f.Has("play_test_question")) p->play_test_question = f.YesNo("play_test_question");
   p->use_as_template = f.YesNo("use_as_template");
+  if (f.Has("intro_video_id")) p->intro_video_id = f.Id("intro_video_id");
   if (!f.ok()) return f.status();
   Status rec = ParseLiveRecording(f.Raw("live_recording"), &p->live_recording);
   if (!rec.ok()) return rec;
@@ -120,6 +121,7 @@ void ApplyVacancyPatch(const VacancyPatch& p, Vacancy* v) {
   if (p.use_as_template) v->use_as_template = *p.use_as_template;
   if (p.questions) v->questions = *p.questions;
   if (p.live_recording) v->live_recording = *p.live_recording;
+  if (p.intro_video_id) v->intro_video_id = *p.intro_video_id;
 }
 
 // The rules over the merged vacancy. No reads: cheap enough to run again
@@ -135,6 +137,9 @@ Status CheckVacancy(const Vacancy& v) {
   }
   if (v.kind == "live" && !v.questions.empty()) {
     return Status::PreconditionFailed("questions are only for automated vacancies");
+  }
+  if (v.kind == "live" && v.intro_video_id) {
+    return Status::PreconditionFailed("intro_video_id is only for automated vacancies");
   }
   return Status::OK();
 }

@@ -26,7 +26,7 @@ struct VacancyPatch {
   std::optional<std::optional<std::string>> language, reference_id, external_info_url,
       generic_invitation_text, play_test_question;
   std::optional<Datetime> datetime_start, datetime_end;
-  std::optional<std::optional<int64_t>> num_of_retries;
+  std::optional<std::optional<int64_t>> num_of_retries, intro_video_id;
   std::optional<std::vector<Question>> questions;
   std::optional<bool> live_recording;
 };

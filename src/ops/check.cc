@@ -143,6 +143,23 @@ void CheckDatabaseAndMedia(const Config& config, std::vector<CheckItem>* out) {
   std::string detail = std::to_string(on_disk.size()) + " files; " + std::to_string(absent) +
                        " indexed files missing; " + std::to_string(orphans) + " unreferenced";
   out->push_back(Item("media", absent > 0 ? "fail" : orphans > 0 ? "warn" : "ok", detail));
+  if (version < 18) return;  // no intro videos yet
+  // Videos the candidates are shown (question and intro videos) whose
+  // `videos` row is gone: the candidate page would show a broken player.
+  std::vector<std::string> dangling;
+  s = ListDanglingVideoReferences(**db, 6, &dangling);
+  if (!s.ok()) {
+    out->push_back(Item("video references", "fail", s.details()));
+  } else if (dangling.empty()) {
+    out->push_back(Item("video references", "ok", "every question and intro video exists"));
+  } else {
+    std::string list;
+    for (size_t i = 0; i < dangling.size() && i < 5; ++i) list += (i ? "; " : "") + dangling[i];
+    if (dangling.size() > 5) list += "; ...";
+    out->push_back(Item("video references", "warn",
+                        "videos shown to candidates that no longer exist: " + list +
+                            " (attach another video or detach it: docs/operations.md)"));
+  }
 }
 
 }  // namespace

@@ -63,7 +63,10 @@ constexpr RuleSpec kRules[] = {
     {"live_presence", Kind::kInvitation, "invitation_id", nullptr, nullptr},
     {"live_sessions", Kind::kInvitation, "invitation_id", nullptr, nullptr},
     // Only finished uploads (video_id set) are read (an interview's CV):
-    // the chunks of one in progress change nothing an answer shows.
+    // the chunks of one in progress change nothing an answer shows. A
+    // recruiter's upload (no invitation) is in no answer: it becomes
+    // visible only when a question or vacancy names its video, a write of
+    // those rows.
     {"uploads", Kind::kInvitation, "invitation_id", nullptr, "video_id"},
 
     {"recordings", Kind::kInterview, "interview_id", nullptr, nullptr},
@@ -232,6 +235,12 @@ void ChangeRecorder::Record(sqlite3* db, const Rule& rule, bool old_image, int64
     *out = sqlite3_value_int64(v);
     return true;
   };
+  // A NULL owner: the row belongs to no vacancy, invitation or interview
+  // (an account's own upload, schema/018), so no cached answer shows it.
+  if (rule.key >= 0) {
+    sqlite3_value* owner = Column(db, old_image, rule.key);
+    if (owner != nullptr && sqlite3_value_type(owner) == SQLITE_NULL) return;
+  }
   Touch t{rule.kind, 0, 0};
   if (!read(rule.key, &t.key) || (rule.account >= 0 && !read(rule.account, &t.account))) {
     global_ = true;  // an owner that is not an id: cannot be scoped

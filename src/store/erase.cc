@@ -31,8 +31,17 @@ constexpr const char kDeleteReviews[] = "DELETE FROM reviews WHERE interview_id 
 constexpr const char kDeleteForwardLinks[] = "DELETE FROM forward_links WHERE interview_id = ?1";
 constexpr const char kDeleteNotifications[] = "DELETE FROM notifications WHERE interview_id = ?1";
 constexpr const char kDeleteInterview[] = "DELETE FROM interviews WHERE id = ?1";
-constexpr const char kMediaOf[] = "SELECT path, size FROM videos WHERE account_id = ?1 AND id = ?2";
-constexpr const char kDeleteMedia[] = "DELETE FROM videos WHERE account_id = ?1 AND id = ?2";
+// A media file a question or a vacancy shows (schema/018) is never erased
+// with candidate data: a recruiter's video is the vacancy's, and before
+// issue 18 a question could name any video of the account, a candidate's
+// recording included. Such a file stays, its row too.
+#define MEDIA_UNREFERENCED                                        \
+  " AND NOT EXISTS (SELECT 1 FROM questions WHERE video_id = ?2)" \
+  " AND NOT EXISTS (SELECT 1 FROM vacancies WHERE intro_video_id = ?2)"
+constexpr const char kMediaOf[] =
+    "SELECT path, size FROM videos WHERE account_id = ?1 AND id = ?2" MEDIA_UNREFERENCED;
+constexpr const char kDeleteMedia[] =
+    "DELETE FROM videos WHERE account_id = ?1 AND id = ?2" MEDIA_UNREFERENCED;
 constexpr const char kOrphanCandidates[] =
     "SELECT c.id FROM candidates c WHERE c.account_id = ?1"
     " AND NOT EXISTS (SELECT 1 FROM invitations i WHERE i.candidate_id = c.id)"

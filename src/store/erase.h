@@ -12,7 +12,9 @@
 //                 mail about the interview and its reviewers;
 //   media      -> the `videos` rows of every recording, thumbnail and upload
 //                 above; their files are only *listed* (files()), for the
-//                 caller to unlink after the transaction has committed;
+//                 caller to unlink after the transaction has committed. A
+//                 file a question or a vacancy shows (its video, intro
+//                 video) is kept, row and file;
 //   vacancy    -> its questions and its (revoked) invitations' rows, guests
 //                 and uploads; the caller checks that nothing else refers to it.
 // Candidates left without invitations or interviews are deleted by

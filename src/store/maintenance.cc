@@ -7,6 +7,14 @@ namespace {
 
 constexpr const char kMediaPaths[] = "SELECT path FROM videos";
 constexpr const char kUnfinishedUploads[] = "SELECT id FROM uploads WHERE video_id IS NULL";
+constexpr const char kDanglingVideos[] =
+    "SELECT 'vacancy ' || v.id || ' intro video ' || v.intro_video_id FROM vacancies v "
+    "WHERE v.intro_video_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM videos m "
+    "WHERE m.id = v.intro_video_id AND m.account_id = v.account_id) "
+    "UNION ALL SELECT 'vacancy ' || v.id || ' question ' || q.id || ' video ' || q.video_id "
+    "FROM questions q JOIN vacancies v ON v.id = q.vacancy_id "
+    "WHERE q.video_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM videos m "
+    "WHERE m.id = q.video_id AND m.account_id = v.account_id) LIMIT ?1";
 
 }  // namespace
 
@@ -65,6 +73,14 @@ Status ListUnfinishedUploadIds(Db& db, std::vector<int64_t>* out) {
   Stmt st = db.Prepare(kUnfinishedUploads);
   Status s;
   while (st.Step(&s)) out->push_back(st.Int(0));
+  return s;
+}
+
+Status ListDanglingVideoReferences(Db& db, int64_t limit, std::vector<std::string>* out) {
+  Stmt st = db.Prepare(kDanglingVideos);
+  st.Bind(1, limit);
+  Status s;
+  while (st.Step(&s)) out->push_back(st.Text(0));
   return s;
 }
 

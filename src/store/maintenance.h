@@ -36,5 +36,10 @@ Status ListMediaPaths(Db& db, std::vector<std::string>* out);
 // The ids of the uploads not yet finished (no media file yet; their data is
 // in DATA/media/uploads/<id>.part), appended to *out.
 Status ListUnfinishedUploadIds(Db& db, std::vector<int64_t>* out);
+// The references to videos of vacancies and questions (schema/018: intro
+// videos; 001: question videos) that name no `videos` row of the vacancy's
+// account, as "vacancy V intro video N" / "vacancy V question Q video N",
+// appended to *out (at most `limit`). Only for schema version >= 18.
+Status ListDanglingVideoReferences(Db& db, int64_t limit, std::vector<std::string>* out);
 
 }  // namespace cammio

@@ -155,15 +155,22 @@ Store::ReadSnapshot::~ReadSnapshot() {
 Status Store::Write(WriteFn fn) {
   auto job = std::make_shared<Job>();
   job->fn = std::move(fn);
-  // The group commit runs on the writer thread: this one only waits (a
-  // worker pool lets another request run meanwhile, util/blocking.h).
-  util::ScopedBlocking blocking;
   std::unique_lock<std::mutex> lock(mu_);
   if (closing_) return Status::Unavailable("the server is shutting down");
   queue_.push_back(job);
-  work_cv_.notify_one();
-  job->cv.wait(lock, [&] { return job->done; });
-  return job->result;
+  for (;;) {
+    if (job->done) return job->result;
+    if (!committing_) {
+      // No group is being committed: this caller commits what is queued
+      // (its own job first in line or behind others), on its own thread.
+      LeadLocked(lock);
+      continue;  // done, unless more than max_group were queued ahead
+    }
+    // Another caller (or the writer thread) is committing: wait without a
+    // running slot (a worker pool lets another request run meanwhile).
+    util::ScopedBlocking blocking;
+    job->cv.wait(lock, [&] { return job->done || !committing_; });
+  }
 }
 
 void Store::WriteAsync(WriteFn fn) {
@@ -173,31 +180,43 @@ void Store::WriteAsync(WriteFn fn) {
   std::lock_guard<std::mutex> lock(mu_);
   if (closing_) return;
   queue_.push_back(job);
-  work_cv_.notify_one();
+  if (!committing_) work_cv_.notify_one();
 }
 
 void Store::WriterLoop() {
-  std::vector<std::shared_ptr<Job>> group;
+  std::unique_lock<std::mutex> lock(mu_);
   for (;;) {
-    {
-      std::unique_lock<std::mutex> lock(mu_);
-      work_cv_.wait(lock, [&] { return closing_ || !queue_.empty(); });
-      if (queue_.empty()) return;  // closing, and everything queued is done
-      while (!queue_.empty() && group.size() < options_.max_group) {
-        group.push_back(std::move(queue_.front()));
-        queue_.pop_front();
-      }
-    }
-    CommitGroup(group);
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      for (auto& job : group) job->done = true;
-    }
-    // `group` keeps each Job alive while it is notified, even if its caller
-    // has already woken (spuriously) and returned.
-    for (auto& job : group) job->cv.notify_one();
-    group.clear();
+    // Async jobs no caller waits for, and whatever is queued at Close().
+    work_cv_.wait(lock, [&] { return !committing_ && (closing_ || !queue_.empty()); });
+    if (queue_.empty()) return;  // closing, and nothing is queued or committing
+    LeadLocked(lock);
   }
+}
+
+void Store::LeadLocked(std::unique_lock<std::mutex>& lock) {
+  assert(!committing_ && !queue_.empty());
+  committing_ = true;
+  std::vector<std::shared_ptr<Job>> group;
+  while (!queue_.empty() && group.size() < options_.max_group) {
+    group.push_back(std::move(queue_.front()));
+    queue_.pop_front();
+  }
+  lock.unlock();
+  CommitGroup(group);
+  lock.lock();
+  for (auto& job : group) job->done = true;
+  committing_ = false;
+  // The next group's leader: the first queued caller (it is waiting for
+  // exactly this), or the writer thread for an async job or at Close().
+  std::shared_ptr<Job> next = queue_.empty() ? nullptr : queue_.front();
+  const bool writer_next = closing_ || (next && !next->wait);
+  lock.unlock();
+  // `group` keeps each Job alive while it is notified, even if its caller
+  // has already woken (spuriously) and returned.
+  for (auto& job : group) job->cv.notify_one();
+  if (next && next->wait) next->cv.notify_one();
+  if (writer_next) work_cv_.notify_one();
+  lock.lock();
 }
 
 // Runs each job in its own savepoint inside one transaction, then commits
@@ -271,7 +290,12 @@ void Store::CommitGroup(std::vector<std::shared_ptr<Job>>& group) {
       generation = 0;
     }
   }
-  if (commit.ok()) commit = db.Prepare(kCommit).Run();
+  if (commit.ok()) {
+    // The WAL write and its fsync: on a worker (a caller leading the group)
+    // this is a wait, not running: its slot goes to another request.
+    util::ScopedBlocking blocking;
+    commit = db.Prepare(kCommit).Run();
+  }
   if (generation != 0) {
     if (commit.ok()) {
       change_log_.Committed(generation);

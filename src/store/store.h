@@ -2,16 +2,24 @@
 // threads (and, through its own Store, by the admin CLI in another process).
 //
 // Reads run on a pooled read-only connection (WAL lets them proceed while a
-// write commits). Writes are queued to one writer thread that commits queued
-// writes in groups: it opens one IMMEDIATE transaction, runs each write inside
-// its own SAVEPOINT (a failed write is rolled back alone), commits once with
-// synchronous=FULL, and only then wakes each caller. So a Write() that returns
-// OK is durable against kill -9 and power loss, and 32 concurrent writers pay
-// for one fsync between them, not 32.
+// write commits). Writes are queued and committed in groups, one group at a
+// time on the one writer connection: the committer opens one IMMEDIATE
+// transaction, runs each write inside its own SAVEPOINT (a failed write is
+// rolled back alone), commits once with synchronous=FULL, and only then wakes
+// each caller. So a Write() that returns OK is durable against kill -9 and
+// power loss, and 32 concurrent writers pay for one fsync between them, not 32.
+//
+// Who commits a group (as in LevelDB's write queue): a Write() caller that
+// finds no group being committed commits the queued writes itself, on its own
+// thread; callers that find one wait, and the first of them commits the next
+// group. No hand-off to another thread on the way, so a write costs no extra
+// wake-up. The Store's own writer thread commits only what no caller waits
+// for (WriteAsync) and what is queued at Close(). "The writer thread" in the
+// rest of the code means whichever thread commits: one at a time, in order.
 //
 // Thread-safety: all methods are thread-safe. Callbacks run on the calling
-// thread (Read) or the writer thread (Write) and must not call back into the
-// Store.
+// thread (Read) or on the committing thread (Write: the caller's, another
+// caller's, or the writer thread) and must not call back into the Store.
 #pragma once
 
 #include <atomic>
@@ -133,6 +141,10 @@ class Store {
   explicit Store(StoreOptions options);
   Status Init();
   void WriterLoop();
+  // Under mu_ (held by `lock`), with no group being committed and a job
+  // queued: commits the next group (mu_ released meanwhile), marks its jobs
+  // done and wakes their callers and the next group's committer.
+  void LeadLocked(std::unique_lock<std::mutex>& lock);
   void CommitGroup(std::vector<std::shared_ptr<Job>>& group);
   Result<std::unique_ptr<Db>> AcquireReader();
   void ReleaseReader(std::unique_ptr<Db> db);
@@ -140,7 +152,8 @@ class Store {
   StoreOptions options_;
   int schema_version_ = 0;
   std::unique_ptr<Db> writer_db_;
-  // The writer connection's pre-update hook (writer thread only after Init).
+  // The writer connection's pre-update hook (the committing thread only
+  // after Init).
   std::unique_ptr<ChangeRecorder> recorder_;
   ChangeLog change_log_;
 
@@ -148,6 +161,7 @@ class Store {
   std::condition_variable work_cv_;
   std::deque<std::shared_ptr<Job>> queue_;
   bool closing_ = false;
+  bool committing_ = false;  // a group is being committed (one at a time)
   std::thread writer_;
   std::atomic<uint64_t> writes_{0}, async_writes_{0}, groups_{0};
 

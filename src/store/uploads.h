@@ -1,5 +1,6 @@
-// Resumable uploads of an invitation's candidate (tus). Writers run inside
-// Store::Write.
+// Resumable uploads (tus): a candidate's, of an invitation, and a
+// recruiter's, of the account (invitation_id 0 in memory, NULL stored;
+// kind "question"). Writers run inside Store::Write.
 #pragma once
 
 #include <cstdint>
@@ -15,18 +16,23 @@ namespace cammio {
 struct Upload {
   int64_t id = 0;
   int64_t account_id = 0;
-  int64_t invitation_id = 0;
-  std::string kind;  // recording | thumbnail | cv
+  int64_t invitation_id = 0;  // 0: the account's own upload (a recruiter's)
+  std::string kind;           // recording | thumbnail | cv | question
   std::optional<int64_t> question_index;
   int64_t length = 0;
   int64_t received = 0;
   std::optional<int64_t> video_id;
   int64_t created_at = 0;
+  int64_t updated_at = 0;  // created, or last received bytes
 };
 
 Status InsertUpload(Db& db, Upload* u);
 // NotFound unless the upload belongs to `invitation_id`.
 Result<Upload> GetUpload(Db& db, int64_t invitation_id, int64_t id);
+// NotFound unless `id` is an upload of the account's own (a recruiter's,
+// no invitation) of `account_id`: a candidate's upload and another
+// account's are NotFound alike.
+Result<Upload> GetAccountUpload(Db& db, int64_t account_id, int64_t id);
 Status SetUploadReceived(Db& db, int64_t id, int64_t received, int64_t now);
 Status SetUploadVideo(Db& db, int64_t id, int64_t video_id, int64_t now);
 
@@ -54,6 +60,14 @@ Status ListUploads(Db& db, int64_t invitation_id, std::vector<Upload>* out);
 // (the interview's CV: every other one is dropped at completion).
 Result<std::optional<int64_t>> LatestFinishedMedia(Db& db, int64_t invitation_id,
                                                    const std::string& kind);
+// The account's own unfinished uploads (recruiters', no invitation)
+// created or updated at or after `updated_since`.
+Result<int64_t> CountAccountUnfinishedUploads(Db& db, int64_t account_id, int64_t updated_since);
+// Deletes the account's own unfinished uploads last updated before
+// `updated_before` (expired) and appends their ids to *ids; the caller
+// unlinks their part files once the transaction has committed.
+Status DeleteStaleAccountUploads(Db& db, int64_t account_id, int64_t updated_before,
+                                 std::vector<int64_t>* ids);
 // Detaches the upload's media file (video_id becomes NULL); the caller
 // deletes the `videos` row and the file.
 Status ClearUploadVideo(Db& db, int64_t id, int64_t now);

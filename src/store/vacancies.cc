@@ -12,7 +12,7 @@ namespace {
   "v.datetime_end, v.datetime_end_ts, v.answering_time, v.cv_upload_required, "              \
   "v.external_info_url, v.generic_invitation_text, v.num_of_retries, v.play_test_question, " \
   "v.use_as_template, v.template_id, v.public_token, v.created_at, v.updated_at, "           \
-  "v.live_recording, "
+  "v.live_recording, v.intro_video_id, "
 #define VACANCY_FROM "FROM vacancies v JOIN users u ON u.id = v.recruiter_id "
 // The counters are kept by the triggers of schema/017.
 #define VACANCY_SELECT VACANCY_COLUMNS "v.num_open_invitations, v.num_interviews " VACANCY_FROM
@@ -38,14 +38,14 @@ constexpr const char kInsertVacancy[] =
     "reference_id, datetime_start, datetime_start_ts, datetime_end, datetime_end_ts, "
     "answering_time, cv_upload_required, external_info_url, generic_invitation_text, "
     "num_of_retries, play_test_question, use_as_template, template_id, public_token, "
-    "created_at, updated_at, live_recording) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "
-    "?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23)";
+    "created_at, updated_at, live_recording, intro_video_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
+    "?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24)";
 constexpr const char kUpdateVacancy[] =
     "UPDATE vacancies SET title = ?3, kind = ?4, scope = ?5, language = ?6, reference_id = ?7, "
     "datetime_start = ?8, datetime_start_ts = ?9, datetime_end = ?10, datetime_end_ts = ?11, "
     "answering_time = ?12, cv_upload_required = ?13, external_info_url = ?14, "
     "generic_invitation_text = ?15, num_of_retries = ?16, play_test_question = ?17, "
-    "use_as_template = ?18, updated_at = ?19, live_recording = ?20 "
+    "use_as_template = ?18, updated_at = ?19, live_recording = ?20, intro_video_id = ?21 "
     "WHERE account_id = ?1 AND id = ?2";
 constexpr const char kSelectQuestions[] =
     "SELECT id, idx, title, text, video_id, answering_time, required FROM questions "
@@ -87,8 +87,9 @@ Vacancy FromRow(const Stmt& st) {
   v.created_at = st.Int(24);
   v.updated_at = st.Int(25);
   v.live_recording = st.Int(26) != 0;
-  v.num_of_invitations = st.Int(27);
-  v.num_of_interviews = st.Int(28);
+  v.intro_video_id = st.OptInt(27);
+  v.num_of_invitations = st.Int(28);
+  v.num_of_interviews = st.Int(29);
   return v;
 }
 
@@ -153,7 +154,8 @@ Status InsertVacancy(Db& db, Vacancy* v) {
       .Bind(20, v->public_token)
       .Bind(21, v->created_at)
       .Bind(22, v->updated_at)
-      .Bind(23, v->live_recording ? 1 : 0);
+      .Bind(23, v->live_recording ? 1 : 0)
+      .Bind(24, v->intro_video_id);
   Status s = st.Run();
   if (!s.ok()) return s;
   v->id = db.LastInsertId();
@@ -164,7 +166,7 @@ Status UpdateVacancy(Db& db, const Vacancy& v, bool replace_questions) {
   Stmt st = db.Prepare(kUpdateVacancy);
   st.Bind(1, v.account_id).Bind(2, v.id);
   BindFields(st, v);
-  st.Bind(19, v.updated_at).Bind(20, v.live_recording ? 1 : 0);
+  st.Bind(19, v.updated_at).Bind(20, v.live_recording ? 1 : 0).Bind(21, v.intro_video_id);
   Status s = st.Run();
   if (s.ok() && db.Changes() == 0) return Status::NotFound("vacancy " + std::to_string(v.id));
   if (s.ok() && replace_questions) {
@@ -253,6 +255,58 @@ Status ListVacancies(Db& db, int64_t account_id, const VacancyFilter& filter,
   BindFilter(st, account_id, filter);
   st.Bind(7, filter.limit).Bind(8, filter.offset);
   while (st.Step(&s)) out->push_back(FromRow(st));
+  return s;
+}
+
+constexpr const char kSetIntroVideo[] =
+    "UPDATE vacancies SET intro_video_id = ?3, updated_at = ?4 WHERE account_id = ?1 AND id = ?2";
+constexpr const char kTouchVacancy[] =
+    "UPDATE vacancies SET updated_at = ?3 WHERE account_id = ?1 AND id = ?2";
+constexpr const char kSetQuestionVideo[] =
+    "UPDATE questions SET video_id = ?3 WHERE vacancy_id = ?1 AND id = ?2";
+
+constexpr const char kQuestionOfVacancy[] =
+    "SELECT 1 FROM questions WHERE vacancy_id = ?1 AND id = ?2";
+
+Result<bool> QuestionOfVacancy(Db& db, int64_t vacancy_id, int64_t question_id) {
+  Stmt st = db.Prepare(kQuestionOfVacancy);
+  st.Bind(1, vacancy_id).Bind(2, question_id);
+  Status s;
+  if (st.Step(&s)) return true;
+  if (!s.ok()) return s;
+  return false;
+}
+
+Status SetVacancyIntroVideo(Db& db, int64_t account_id, int64_t id, std::optional<int64_t> video_id,
+                            int64_t now) {
+  Status s = db.Prepare(kSetIntroVideo)
+                 .Bind(1, account_id)
+                 .Bind(2, id)
+                 .Bind(3, video_id)
+                 .Bind(4, now)
+                 .Run();
+  if (s.ok() && db.Changes() == 0)
+    return Status::NotFound("no vacancy with id " + std::to_string(id));
+  return s;
+}
+
+Status SetQuestionVideo(Db& db, int64_t account_id, int64_t vacancy_id, int64_t question_id,
+                        std::optional<int64_t> video_id, int64_t now) {
+  Status s = db.Prepare(kTouchVacancy).Bind(1, account_id).Bind(2, vacancy_id).Bind(3, now).Run();
+  if (s.ok() && db.Changes() == 0) {
+    return Status::NotFound("no vacancy with id " + std::to_string(vacancy_id));
+  }
+  if (s.ok()) {
+    s = db.Prepare(kSetQuestionVideo)
+            .Bind(1, vacancy_id)
+            .Bind(2, question_id)
+            .Bind(3, video_id)
+            .Run();
+  }
+  if (s.ok() && db.Changes() == 0) {
+    return Status::NotFound("vacancy " + std::to_string(vacancy_id) + " has no question with id " +
+                            std::to_string(question_id));
+  }
   return s;
 }
 

@@ -49,6 +49,9 @@ struct Vacancy {
   // automated vacancies too (it takes effect when one becomes live), where
   // it means nothing and the API does not show it.
   bool live_recording = true;
+  // The video a candidate sees before the first question (schema/018): a
+  // `videos` row of the account of kind "question"; nullopt: none.
+  std::optional<int64_t> intro_video_id;
   // Derived on read.
   int64_t num_of_invitations = 0;  // open invitations
   int64_t num_of_interviews = 0;
@@ -88,6 +91,20 @@ Result<int64_t> FindVacancyIdByReference(Db& db, int64_t account_id,
 // Matching vacancies ordered by id, and the count before limit/offset.
 Status ListVacancies(Db& db, int64_t account_id, const VacancyFilter& filter,
                      std::vector<Vacancy>* out, int64_t* total);
+// Whether `question_id` is a question of vacancy `vacancy_id` (the caller
+// has checked that the vacancy is the account's).
+Result<bool> QuestionOfVacancy(Db& db, int64_t vacancy_id, int64_t question_id);
+// Sets (nullopt: removes) the intro video of the account's vacancy `id`
+// and moves its updated_at to `now`. NotFound unless the vacancy is the
+// account's. The caller has checked the video (api/vacancy_videos.h).
+Status SetVacancyIntroVideo(Db& db, int64_t account_id, int64_t id, std::optional<int64_t> video_id,
+                            int64_t now);
+// Sets (nullopt: removes) the video of question `question_id` of the
+// account's vacancy `vacancy_id` and moves the vacancy's updated_at to
+// `now`. NotFound (naming which) unless the vacancy is the account's and
+// the question is the vacancy's.
+Status SetQuestionVideo(Db& db, int64_t account_id, int64_t vacancy_id, int64_t question_id,
+                        std::optional<int64_t> video_id, int64_t now);
 // PreconditionFailed while invitations (of any status) or interviews exist.
 Status DeleteVacancy(Db& db, int64_t account_id, int64_t id);
 

@@ -1,5 +1,5 @@
 // The candidate's pages: the automated interview behind an invitation link,
-// its question videos, and public vacancies (a name and email form that
+// its question videos and intro video, and public vacancies (a name and email form that
 // creates an invitation and continues on its link). The interview itself runs
 // in the browser (assets/candidate.js) against the JSON, upload and
 // completion endpoints of api/candidate.h and api/uploads.h.
@@ -196,6 +196,16 @@ Status QuestionVideoHandler(Call& call) {
     }
   }
   return Status::NotFound("this question has no video");
+}
+
+Status IntroVideoHandler(Call& call) {
+  Invitation inv;
+  Vacancy v;
+  Status s = LoadInvitation(call, &inv, &v);
+  if (!s.ok()) return s;
+  if (inv.status != "open") return Status::Gone("this interview is no longer open");
+  if (!v.intro_video_id) return Status::NotFound("this interview has no intro video");
+  return ReplyMedia(call, inv.account_id, *v.intro_video_id);
 }
 
 Status PublicVacancyPageHandler(Call& call) {

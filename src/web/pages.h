@@ -32,6 +32,10 @@ Status AssetHandler(Call& call);
 
 Status CandidatePageHandler(Call& call);
 Status QuestionVideoHandler(Call& call);
+// GET /public/job_interviews/{token}/video: the vacancy's intro video
+// (schema/018), under the open link as the question videos; 404 when the
+// vacancy has none.
+Status IntroVideoHandler(Call& call);
 Status PublicVacancyPageHandler(Call& call);
 Status PublicVacancyApplyHandler(Call& call);
 

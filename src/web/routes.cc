@@ -30,6 +30,7 @@ const std::vector<Route>& PageRoutes() {
       {"GET", "/public/job_interviews/{token}", CandidatePageHandler, false},
       {"GET", "/public/job_interviews/{token}/questions/:question_id/video", QuestionVideoHandler,
        false},
+      {"GET", "/public/job_interviews/{token}/video", IntroVideoHandler, false},
       {"GET", "/public/vacancies/{token}", PublicVacancyPageHandler, false},
       {"POST", "/public/vacancies/{token}", PublicVacancyApplyHandler, false},
       {"GET", "/public/video/v/{token}", ForwardPageHandler, false},

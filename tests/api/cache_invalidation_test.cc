@@ -20,6 +20,7 @@
 #include "testing/api_helpers.h"
 #include "testing/candidate_client.h"
 #include "testing/test_support.h"
+#include "testing/vacancy_videos.h"
 
 namespace cammio {
 namespace {
@@ -81,6 +82,51 @@ struct Scenario {
   // It changes account-wide rows: the other vacancy's answers may miss.
   bool account_wide = false;
 };
+
+// A recruiter's uploads (no cached answer shows them) and the attachment of
+// their videos to a vacancy of its own (x.scratch, with questions).
+void AddVideoScenarios(std::map<std::string, Scenario>& out) {
+  auto nothing = [](World&) { return std::vector<std::string>{}; };
+  out["POST /api/uploads"] = {nothing, [](World& x) { CHECK(CreateUpload(x.api, 10) > 0); }};
+  out["PATCH /api/uploads/:id"] = {nothing, [](World& x) { CHECK(UploadVideo(x.api) > 0); }};
+  // `attached`: the scratch vacancy's intro and first question have a video.
+  auto scratch = [](bool attached) {
+    return [attached](World& x) {
+      x.scratch = CreateAutomatedWithQuestions(x.api, "With videos");
+      const std::string base = "/api/vacancies/" + S(x.scratch);
+      if (attached) {
+        const int64_t video = UploadVideo(x.api);
+        const std::string body = "{\"video_id\": " + S(video) + "}";
+        Value v = Object(x.api.Put(base + "/video", body), 200, "vacancy");
+        const int64_t q = Int(Unwrap(At(v, "questions").items()[0], "question"), "id");
+        CHECK(x.api.Put(base + "/questions/" + S(q) + "/video", body).status == 200);
+      }
+      return std::vector<std::string>{base};
+    };
+  };
+  auto first_question = [](World& x) {
+    Value v = Object(x.api.Get("/api/vacancies/" + S(x.scratch)), 200, "vacancy");
+    return "/api/vacancies/" + S(x.scratch) + "/questions/" +
+           S(Int(Unwrap(At(v, "questions").items()[0], "question"), "id")) + "/video";
+  };
+  out["PUT /api/vacancies/:vacancy_id/video"] = {
+      scratch(false), [](World& x) {
+        const std::string body = "{\"upload_id\": " + S(UploadInTwo(x.api, WebmBytes(40))) + "}";
+        CHECK(x.api.Put("/api/vacancies/" + S(x.scratch) + "/video", body).status == 200);
+      }};
+  out["DELETE /api/vacancies/:vacancy_id/video"] = {
+      scratch(true), [](World& x) {
+        CHECK(x.api.Delete("/api/vacancies/" + S(x.scratch) + "/video").status == 200);
+      }};
+  out["PUT /api/vacancies/:vacancy_id/questions/:question_id/video"] = {
+      scratch(false), [first_question](World& x) {
+        const std::string body = "{\"video_id\": " + S(UploadVideo(x.api)) + "}";
+        CHECK(x.api.Put(first_question(x), body).status == 200);
+      }};
+  out["DELETE /api/vacancies/:vacancy_id/questions/:question_id/video"] = {
+      scratch(true),
+      [first_question](World& x) { CHECK(x.api.Delete(first_question(x)).status == 200); }};
+}
 
 // For the nested and the flat form of each route: `base` is "" (flat) or
 // "/api/vacancies/<v>" (nested) before "/invitations..." or "/interviews...".
@@ -220,6 +266,7 @@ std::map<std::string, Scenario> Scenarios() {
         const int status = x.api.Delete("/api/vacancies/" + S(x.scratch)).status;
         CHECK((status == 200 || status == 204));
       }};
+  AddVideoScenarios(out);
   AddInvitationScenarios(out, false);
   AddInvitationScenarios(out, true);
   AddInterviewScenarios(out, false);

@@ -15,6 +15,7 @@
 #include "cli/server_router.h"
 #include "notify/outbox.h"
 #include "testing/api_helpers.h"
+#include "testing/vacancy_videos.h"
 
 namespace cammio {
 namespace {
@@ -26,13 +27,13 @@ std::string S(int64_t id) { return std::to_string(id); }
 // One id per resource kind.
 struct IdSet {
   int64_t vacancy = 0, invitation = 0, guest = 0, interview = 0, reviewer = 0, review = 0,
-          video = 0, notification = 0;
+          video = 0, notification = 0, upload = 0, question = 0;
 };
 
 IdSet AllMissing() {
   IdSet m;
   m.vacancy = m.invitation = m.guest = m.interview = m.reviewer = m.review = m.video =
-      m.notification = kMissingId;
+      m.notification = m.upload = m.question = kMissingId;
   return m;
 }
 
@@ -48,6 +49,8 @@ int64_t IdFor(const std::string& param, const std::string& previous, const IdSet
   if (kind == "reviews") return ids.review;
   if (kind == "video_id") return ids.video;
   if (kind == "notifications") return ids.notification;
+  if (kind == "uploads") return ids.upload;
+  if (kind == "question_id") return ids.question;
   FAIL("no id for :" << param << " after " << previous);
   return 0;
 }
@@ -117,6 +120,10 @@ std::string BodyFor(const std::string& collection, const std::string& method, bo
     return xml ? "<" + root + "><name>Mallory</name><email>m@evil.test</email></" + root + ">"
                : "{\"" + root + "\": {\"name\": \"Mallory\", \"email\": \"m@evil.test\"}}";
   }
+  if (collection == "video") {  // a video to attach: one that exists nowhere
+    return xml ? "<video><video_id>" + S(kMissingId) + "</video_id></video>"
+               : "{\"video\": {\"video_id\": " + S(kMissingId) + "}}";
+  }
   if (collection == "reviews") {
     return xml ? "<review><rating>5</rating><remarks>Mallory</remarks></review>"
                : "{\"review\": {\"rating\": 5, \"remarks\": \"Mallory\"}}";
@@ -133,7 +140,16 @@ struct World {
 World Build(TestServer& server, Api& a, Api& b) {
   World w;
   w.a.vacancy = CreateVacancy(a, "live");
-  w.template_id = CreateVacancy(a, "automated", "\"use_as_template\": \"yes\"", "A's template");
+  w.template_id = CreateVacancy(a, "automated",
+                                "\"use_as_template\": \"yes\", \"questions\": [{\"title\": \"Q\"}]",
+                                "A's template");
+  w.a.question = Int(
+      Unwrap(At(Object(a.Get("/api/vacancies/" + S(w.template_id)), 200, "vacancy"), "questions")
+                 .items()
+                 .at(0),
+             "question"),
+      "id");
+  w.a.upload = UploadInTwo(a, WebmBytes(40));
   w.a.invitation = CreateInvitationId(a, w.a.vacancy, "open@cammio.com");
   w.a.guest = Int(Object(a.Post("/api/invitations/" + S(w.a.invitation) + "/guests",
                                 "{\"guest\": {\"name\": \"G\", \"email\": \"g@cammio.com\"}}"),
@@ -195,7 +211,7 @@ std::map<std::string, std::string> Snapshot(TestServer& server, Api& a, const Wo
   for (const char* table :
        {"vacancies", "invitations", "candidates", "guests", "interviews", "recordings", "reviewers",
         "reviews", "forward_links", "videos", "idempotency_keys", "questions", "notifications",
-        "notification_settings"}) {
+        "notification_settings", "uploads"}) {
     out[std::string("rows:") + table] =
         S(CountRows(server, std::string("SELECT COUNT(*) FROM ") + table));
   }
@@ -269,7 +285,7 @@ TEST_CASE(
   auto before = Snapshot(server, a, w);
 
   const IdSet missing = AllMissing();
-  const char* methods[] = {"GET", "POST", "PUT", "DELETE"};
+  const char* methods[] = {"GET", "POST", "PUT", "DELETE", "PATCH"};
   size_t checked_rows = 0;
   for (bool xml : {false, true}) {
     for (const std::string& pattern : patterns) {

@@ -54,6 +54,11 @@ const std::vector<Row>& TableBeforeSplit() {
       {"GET", "/api/vacancies/:id", true, false, true},
       {"PUT", "/api/vacancies/:id", true, false, false},
       {"DELETE", "/api/vacancies/:id", true, false, false},
+      // issue 18: the videos of vacancies and questions
+      {"PUT", "/api/vacancies/:vacancy_id/video", true, false, false},
+      {"DELETE", "/api/vacancies/:vacancy_id/video", true, false, false},
+      {"PUT", "/api/vacancies/:vacancy_id/questions/:question_id/video", true, false, false},
+      {"DELETE", "/api/vacancies/:vacancy_id/questions/:question_id/video", true, false, false},
       {"GET", "/api/invitations", true, false, true},
       {"POST", "/api/invitations", true, false, false},
       {"GET", "/api/invitations/:id", true, false, true},
@@ -107,6 +112,10 @@ const std::vector<Row>& TableBeforeSplit() {
       {"GET", "/api/vacancies/:vacancy_id/interviews/:interview_id/forward_url", true, false,
        false},
       {"GET", "/api/videos/:video_id", true, false, false},
+      {"OPTIONS", "/api/uploads", true, false, false},  // issue 18: a recruiter's uploads
+      {"POST", "/api/uploads", true, false, false},
+      {"GET", "/api/uploads/:id", true, false, false},
+      {"PATCH", "/api/uploads/:id", true, true, false},
       {"GET", "/api/settings/notifications", true, false, false},
       {"PUT", "/api/settings/notifications", true, false, false},
       {"POST", "/api/settings/notifications/test", true, false, false},
@@ -133,6 +142,7 @@ const std::vector<Row>& TableBeforeSplit() {
       {"GET", "/public/assets/console/i18n/nl.json", false, false, false},
       {"GET", "/public/job_interviews/{token}", false, false, false},
       {"GET", "/public/job_interviews/{token}/questions/:question_id/video", false, false, false},
+      {"GET", "/public/job_interviews/{token}/video", false, false, false},  // issue 18
       {"GET", "/public/vacancies/{token}", false, false, false},
       {"POST", "/public/vacancies/{token}", false, false, false},
       {"GET", "/public/video/v/{token}", false, false, false},
@@ -248,8 +258,8 @@ TEST_CASE(
   const std::vector<Route>& ops = ops::OpsRoutes();
   const std::vector<Route>& all = ServerRouter().routes();
   REQUIRE(all.size() == api.size() + pages.size() + ops.size());
-  CHECK(api.size() == 81);
-  CHECK(pages.size() == 32);
+  CHECK(api.size() == 89);
+  CHECK(pages.size() == 33);
   CHECK(ops.size() == 1);
   size_t i = 0;
   for (const std::vector<Route>* table : {&api, &pages, &ops}) {

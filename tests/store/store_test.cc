@@ -8,6 +8,8 @@
 #include <atomic>
 #include <chrono>
 #include <filesystem>
+#include <future>
+#include <mutex>
 #include <set>
 #include <string>
 #include <thread>
@@ -341,6 +343,70 @@ TEST_CASE("store: 16 threads x 200 acknowledged writes are all there after Close
   CHECK(names.size() == static_cast<size_t>(kThreads * kPerThread));
   CHECK(names.count("t0-0") == 1);
   CHECK(names.count("t15-199") == 1);
+}
+
+TEST_CASE(
+    "store: a waiting caller commits its group on its own thread; async jobs on the writer's") {
+  TempDir dir;
+  auto store = OpenStore(dir.path() + "/cammio.db");
+  // No group in progress: the caller commits its own write.
+  std::thread::id ran_on;
+  REQUIRE(store
+              ->Write([&](Db&) {
+                ran_on = std::this_thread::get_id();
+                return Status::OK();
+              })
+              .ok());
+  CHECK(ran_on == std::this_thread::get_id());
+
+  // While one caller commits (held inside its job), the others queue; each
+  // queued job then runs on one of the callers' threads, never another's.
+  std::atomic<bool> gate_running{false};
+  std::thread gate([&] {
+    CHECK(store
+              ->Write([&](Db&) {
+                gate_running = true;
+                std::this_thread::sleep_for(std::chrono::milliseconds(100));
+                return Status::OK();
+              })
+              .ok());
+  });
+  while (!gate_running) std::this_thread::yield();
+  constexpr int kCallers = 8;
+  std::mutex mu;
+  std::set<std::thread::id> callers, ran;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kCallers; ++t) {
+    threads.emplace_back([&, t] {
+      {
+        std::lock_guard<std::mutex> lock(mu);
+        callers.insert(std::this_thread::get_id());
+      }
+      Status s = store->Write([&, t](Db& db) {
+        {
+          std::lock_guard<std::mutex> lock(mu);
+          ran.insert(std::this_thread::get_id());
+        }
+        return CreateAccount(db, "queued" + std::to_string(t), 0).status();
+      });
+      CHECK(s.ok());
+    });
+  }
+  for (auto& th : threads) th.join();
+  gate.join();
+  CHECK(CountAccounts(*store) == kCallers);
+  CHECK_FALSE(ran.empty());
+  for (const auto& id : ran) CHECK(callers.count(id) == 1);
+
+  // Nobody waits for an async job: the Store's writer thread commits it.
+  std::promise<std::thread::id> async_ran;
+  store->WriteAsync([&](Db&) {
+    async_ran.set_value(std::this_thread::get_id());
+    return Status::OK();
+  });
+  auto id = async_ran.get_future();
+  REQUIRE(id.wait_for(std::chrono::seconds(10)) == std::future_status::ready);
+  CHECK(id.get() != std::this_thread::get_id());
 }
 
 TEST_CASE("store: WriteAsync jobs queued before Close are committed") {

@@ -134,6 +134,9 @@ class Api {
     if (method == "PUT") return cli_->Put(path, h, body, ct);
     if (method == "DELETE")
       return body.empty() ? cli_->Delete(path, h) : cli_->Delete(path, h, body, ct);
+    if (method == "PATCH") return cli_->Patch(path, h, body, ct);
+    if (method == "OPTIONS") return cli_->Options(path, h);
+    if (method == "HEAD") return cli_->Head(path, h);
     REQUIRE(method == "GET");
     return cli_->Get(path, h);
   }

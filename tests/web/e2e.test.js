@@ -382,3 +382,69 @@ test('a guest of a live interview opens their link', async () => {
   await page.getByRole('heading', { name: 'This interview was cancelled' }).waitFor();
   await shot(page, '61-guest-cancelled');
 });
+
+// Issue 18: a recruiter's video (tus upload through /api/uploads, attached as
+// the vacancy's intro and a question's video) is shown to the candidate.
+test('the candidate sees the intro video and the question video a recruiter uploaded', async () => {
+  // A real WebM (a recording of the first test) when there is one.
+  let bytes = Buffer.concat([Buffer.from([0x1a, 0x45, 0xdf, 0xa3]), Buffer.alloc(60, 0x77)]);
+  if (shared.interview) {
+    const rec = await a.bytes(new URL(shared.interview.recordings[0].recording.video_url).pathname);
+    if (rec.status === 200) bytes = rec.body;
+  }
+  const { request } = require('playwright-core');
+  const tus = await request.newContext({
+    baseURL: env.url,
+    ignoreHTTPSErrors: true,
+    extraHTTPHeaders: {
+      Authorization: 'Basic ' + Buffer.from(`${env.user}:${env.token}`).toString('base64'),
+      'Tus-Resumable': '1.0.0',
+    },
+  });
+  try {
+    const created = await tus.post('/api/uploads', { headers: { 'Upload-Length': String(bytes.length) } });
+    assert.equal(created.status(), 201, await created.text());
+    const location = created.headers().location;
+    const half = Math.floor(bytes.length / 2);
+    for (const [offset, part] of [[0, bytes.subarray(0, half)], [half, bytes.subarray(half)]]) {
+      const r = await tus.patch(location, {
+        headers: { 'Upload-Offset': String(offset), 'Content-Type': 'application/offset+octet-stream' },
+        data: part,
+      });
+      assert.equal(r.status(), 204, await r.text());
+    }
+    const uploadId = Number(location.split('/').pop());
+    const vacancy = await createVacancy(a, { title: 'Video vacancy' });
+    const intro = await a.put(`/api/vacancies/${vacancy.id}/video`, { upload_id: uploadId });
+    assert.equal(intro.status, 200, intro.text);
+    const videoId = intro.json.vacancy.intro_video_id;
+    const q1 = vacancy.questions[0].question.id;
+    const qv = await a.put(`/api/vacancies/${vacancy.id}/questions/${q1}/video`, { video_id: videoId });
+    assert.equal(qv.status, 200, qv.text);
+
+    const inv = await invite(a, vacancy.id, { candidate_email: 'video@example.test' });
+    const page = await newPage(browser);
+    await page.goto(inv.url);
+    await page.getByRole('button', { name: 'Start' }).click();
+    const introVideo = page.getByLabel('Introduction video');
+    await introVideo.waitFor();
+    assert.match(await introVideo.getAttribute('src'), /\/public\/job_interviews\/[a-z0-9]+\/video$/);
+    await shot(page, '70-candidate-intro-video');
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await flow.cameraCheck(page);
+    await page.getByRole('button', { name: 'Camera and microphone work' }).click();
+    await page.getByText('Question 1 of 2').waitFor();
+    const questionVideo = page.getByLabel('Question video');
+    await questionVideo.waitFor();
+    assert.match(await questionVideo.getAttribute('src'), new RegExp(`/questions/${q1}/video$`));
+    // The page's own origin serves it under the candidate's token.
+    const status = await page.evaluate(async (src) => (await fetch(src)).status,
+                                       await questionVideo.getAttribute('src'));
+    assert.equal(status, 200);
+    await shot(page, '71-candidate-question-video');
+    assert.deepEqual(page.errors || [], []);
+    await page.context().close();
+  } finally {
+    await tus.dispose();
+  }
+});

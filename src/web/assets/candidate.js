@@ -1,5 +1,6 @@
 /* The automated video interview behind an invitation link
-   (/public/job_interviews/<token>): welcome, camera and microphone check,
+   (/public/job_interviews/<token>): welcome, the vacancy's intro video (if
+   it has one), camera and microphone check,
    the practice question, each question (countdown, recording with
    MediaRecorder as WebM plus a JPEG still, review and retake), the CV, then
    sending and completion.
@@ -117,6 +118,8 @@
   // ---------------------------------------------------------------- flow
 
   function next() {
+    // The vacancy's intro video, once, before the first question.
+    if (S.intro_video_url && !P.intro_seen && answeredCount() === 0) return introStep();
     if (S.play_test_question && !P.test_done && answeredCount() === 0) {
       var practice = { id: 'test', title: t('test_title'), text: t('test_question'), answering_time: '30 seconds' };
       return withCamera(function () { questionStep(practice, true); });
@@ -130,6 +133,16 @@
     stopCamera();
     if (S.cv_upload_required && !P.cv) return cvStep();
     return finishStep();
+  }
+
+  function introStep() {
+    show([
+      h('h1', {}, t('intro_title', { recruiter: S.recruiter_name })),
+      h('p', {}, t('intro_text')),
+      h('video', { 'class': 'intro-video', controls: true, preload: 'metadata', playsinline: true,
+                   src: base + '/video', 'aria-label': t('intro_video') }),
+      actions(button(t('continue'), function () { P.intro_seen = true; save(); next(); }, true))
+    ]);
   }
 
   function welcomeStep() {
