@@ -20,6 +20,8 @@ const std::vector<Route>& PageRoutes() {
       {"GET", "/public/assets/console/core.js", AssetHandler, false},
       {"GET", "/public/assets/console/csv.js", AssetHandler, false},
       {"GET", "/public/assets/console/table.js", AssetHandler, false},
+      {"GET", "/public/assets/console/tus.js", AssetHandler, false},
+      {"GET", "/public/assets/console/video.js", AssetHandler, false},
       {"GET", "/public/assets/console/today.js", AssetHandler, false},
       {"GET", "/public/assets/console/vacancies.js", AssetHandler, false},
       {"GET", "/public/assets/console/invitations.js", AssetHandler, false},

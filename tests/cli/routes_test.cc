@@ -133,6 +133,8 @@ const std::vector<Row>& TableBeforeSplit() {
       {"GET", "/public/assets/console/core.js", false, false, false},
       {"GET", "/public/assets/console/csv.js", false, false, false},
       {"GET", "/public/assets/console/table.js", false, false, false},
+      {"GET", "/public/assets/console/tus.js", false, false, false},
+      {"GET", "/public/assets/console/video.js", false, false, false},
       {"GET", "/public/assets/console/today.js", false, false, false},
       {"GET", "/public/assets/console/vacancies.js", false, false, false},
       {"GET", "/public/assets/console/invitations.js", false, false, false},
@@ -259,7 +261,7 @@ TEST_CASE(
   const std::vector<Route>& all = ServerRouter().routes();
   REQUIRE(all.size() == api.size() + pages.size() + ops.size());
   CHECK(api.size() == 89);
-  CHECK(pages.size() == 33);
+  CHECK(pages.size() == 35);
   CHECK(ops.size() == 1);
   size_t i = 0;
   for (const std::vector<Route>* table : {&api, &pages, &ops}) {

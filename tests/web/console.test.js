@@ -6,7 +6,7 @@
 'use strict';
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
-const { api, launch, shot } = require('./lib');
+const { api, launch, shot, assertWebm } = require('./lib');
 const steps = require('./console_steps');
 
 let a;
@@ -39,10 +39,22 @@ test('create a vacancy with two questions', async () => {
     title: 'Console engineer', questions: ['Introduce yourself', 'Why this job?'],
   });
   await page.getByText('Introduce yourself').waitFor();
+  await steps.recordQuestionVideo(page, 'Why this job?');
   await steps.axe(page, 'vacancy detail');
   await shot(page, 'console-03-vacancy');
   const v = (await a.get(`/api/vacancies/${shared.vacancyId}`)).json.vacancy;
   assert.deepEqual(v.questions.map((q) => q.question.title), ['Introduce yourself', 'Why this job?']);
+  assert.equal(v.questions[0].question.video_id, null);
+  assert.ok(v.questions[1].question.video_id > 0, 'the recorded video is attached to question 2');
+  const video = await a.bytes(`/api/videos/${v.questions[1].question.video_id}`);
+  assert.equal(video.status, 200);
+  assertWebm(video.body);
+  // A video file as the introduction (tus upload in 2 MiB chunks, attached).
+  const intro = page.getByRole('group', { name: 'Introduction video' });
+  await intro.locator('input[type=file]').setInputFiles({ name: 'intro.webm', mimeType: 'video/webm', buffer: video.body });
+  await intro.locator('video[src^="/api/videos/"]').waitFor();
+  const introId = (await a.get(`/api/vacancies/${shared.vacancyId}`)).json.vacancy.intro_video_id;
+  assert.ok(introId > 0 && introId !== v.questions[1].question.video_id, 'a new video for the introduction');
   assert.equal(v.answering_time, '1 minute');
   assert.equal(v.num_of_retries, 1);
 
@@ -220,7 +232,7 @@ test('an interview: videos with the next-answer key, a review, a reviewer and a 
   const ats = await a.put('/api/settings/notifications', { notification_settings: {
     host: 'http://127.0.0.1:9', endpoint: '/hook', method: 'POST' } });
   assert.equal(ats.status, 200, ats.text);
-  await steps.completeInterview(browser, anna.url, 2);
+  await steps.completeInterview(browser, anna.url, 2, { intro: true });
   const iv = (await a.get(`/api/vacancies/${shared.vacancyId}/interviews`)).json[0].interview;
 
   await steps.go(page, '#/interviews');

@@ -5,7 +5,7 @@
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
-const { env, shot } = require('./lib');
+const { env, shot, videoPlays } = require('./lib');
 const flow = require('./flow');
 
 const AXE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
@@ -17,7 +17,7 @@ const INDEX = path.join(__dirname, '..', '..', 'src', 'web', 'assets', 'console'
 // bypassed only so axe-core can be injected.
 async function openConsole(browser, { email = env.user, password, token = env.token,
   viewport = { width: 1366, height: 768 }, locale = 'en-GB' } = {}) {
-  const options = { ignoreHTTPSErrors: true, viewport, locale, bypassCSP: true };
+  const options = { ignoreHTTPSErrors: true, viewport, locale, bypassCSP: true, permissions: ['camera', 'microphone'] };
   if (!password) {
     options.extraHTTPHeaders = { Authorization: `Basic ${Buffer.from(`${email}:${token}`).toString('base64')}` };
   }
@@ -117,6 +117,20 @@ async function importCsv(page, vacancyId, text, count) {
   assert.equal(await page.getByRole('link', { name: 'created' }).count(), count);
 }
 
+// Records a question's video with the (fake) camera on the vacancy screen
+// and waits until it is attached.
+async function recordQuestionVideo(page, questionTitle) {
+  const box = page.getByRole('group', { name: `Video of the question “${questionTitle}”` });
+  await box.getByRole('button', { name: 'Record with the camera' }).click();
+  await box.getByText('The camera is ready.').waitFor({ timeout: 15000 });
+  await box.getByRole('button', { name: 'Start recording' }).click();
+  await page.waitForTimeout(1500);
+  await box.getByRole('button', { name: 'Stop recording' }).click();
+  await box.getByRole('button', { name: 'Use this video' }).click();
+  await toast(page, 'Video saved.');
+  await box.locator('video[src^="/api/videos/"]').waitFor();
+}
+
 // Sends keys N and P on the interview screen and answers the answer shown.
 async function nowPlaying(page) {
   return page.locator('.now-playing').textContent();
@@ -175,13 +189,19 @@ async function keyboardNav(page) {
   assert.equal(await page.evaluate(() => document.activeElement.tagName), 'H1', 'focus moves to the new screen');
 }
 
-// A candidate completes the interview of `invitationUrl` (two answers) in the
-// candidate pages (flow.js).
-async function completeInterview(browser, invitationUrl, answers) {
+// A candidate completes the interview of `invitationUrl` (`answers` answers)
+// in the candidate pages (flow.js). With `intro`, the vacancy's introduction
+// video comes first and must play.
+async function completeInterview(browser, invitationUrl, answers, { intro = false } = {}) {
   const context = await browser.newContext({ ignoreHTTPSErrors: true, permissions: ['camera', 'microphone'] });
   const page = await context.newPage();
   await page.goto(invitationUrl);
   await page.getByRole('button', { name: 'Start' }).click();
+  if (intro) {
+    await page.getByText('Watch this short video before the questions.').waitFor();
+    await videoPlays(page, 'video.intro-video');
+    await page.getByRole('button', { name: 'Continue' }).click();
+  }
   await flow.cameraCheck(page);
   await page.getByRole('button', { name: 'Camera and microphone work' }).click();
   for (let i = 0; i < answers; i++) {
@@ -193,6 +213,6 @@ async function completeInterview(browser, invitationUrl, answers) {
 }
 
 module.exports = {
-  openConsole, signIn, go, ready, axe, toast, shot, createVacancy, chooseCsv, importCsv, nowPlaying,
+  openConsole, signIn, go, ready, axe, toast, shot, createVacancy, chooseCsv, importCsv, nowPlaying, recordQuestionVideo,
   writeReview, inviteReviewer, makeForwardLink, keyboardNav, completeInterview,
 };

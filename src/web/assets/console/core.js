@@ -112,10 +112,17 @@ export function csrfToken() {
   return session && (session.csrf_token || session.csrf) || null;
 }
 
-export async function api(method, path, body, opts = {}) {
+// The headers every console request carries: JSON answers, and the
+// session's CSRF token on unsafe methods.
+export function authHeaders(method) {
   const headers = { Accept: 'application/json' };
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (method !== 'GET' && method !== 'HEAD' && csrfToken()) headers['X-CSRF-Token'] = csrfToken();
+  return headers;
+}
+
+export async function api(method, path, body, opts = {}) {
+  const headers = authHeaders(method);
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (opts.idempotencyKey) headers['Idempotency-Key'] = opts.idempotencyKey;
   let res;
   try {

@@ -9,6 +9,7 @@ import {
   heading, link, copyButton, newKey, onSubmit,
 } from './core.js';
 import { clientSource, pagedTable } from './table.js';
+import { videoBox } from './video.js';
 
 export async function loadVacancies() {
   const res = await api('GET', '/api/vacancies');
@@ -244,6 +245,15 @@ export async function renderEdit(view, { ids, query }) {
   }
 }
 
+// attach/detach of a video at `path`; `pick` reads the new video id from
+// the vacancy the PUT answers.
+function videoCalls(path, pick) {
+  return {
+    attach: async (uploadId) => pick((await api('PUT', path, { video: { upload_id: uploadId } })).json.vacancy),
+    detach: () => api('DELETE', path),
+  };
+}
+
 export async function renderDetail(view, { ids }) {
   const id = ids[0];
   const v = (await api('GET', `/api/vacancies/${id}`)).json.vacancy;
@@ -268,9 +278,15 @@ export async function renderDetail(view, { ids }) {
         ? h('span', {}, h('a', { href: v.public_url, class: 'url' }, v.public_url), ' ', copyButton(v.public_url, t('copy_link')))
         : t('public_link_none')],
     ])),
+    v.kind !== 'live' ? h('section', { class: 'card', 'aria-labelledby': 'intro-h' }, h('h2', { id: 'intro-h' }, t('intro_video')),
+      h('p', { class: 'hint' }, t('intro_video_hint')),
+      videoBox({ title: t('intro_video'), videoId: v.intro_video_id, ...videoCalls(`/api/vacancies/${id}/video`, (doc) => doc.intro_video_id) })) : null,
     v.kind !== 'live' ? h('section', { class: 'card', 'aria-labelledby': 'q-h' }, h('h2', { id: 'q-h' }, t('questions')),
       h('ol', { class: 'plain-list' }, unwrap(v.questions, 'question').map((q) =>
-        h('li', {}, h('strong', {}, q.title), q.text ? h('p', { class: 'muted' }, q.text) : null)))) : null,
+        h('li', {}, h('strong', {}, q.title), q.text ? h('p', { class: 'muted' }, q.text) : null,
+          videoBox({ title: t('question_video', { title: q.title }), videoId: q.video_id,
+            ...videoCalls(`/api/vacancies/${id}/questions/${q.id}/video`,
+              (doc) => unwrap(doc.questions, 'question').find((x) => x.id === q.id).video_id) }))))) : null,
     h('section', { class: 'card', 'aria-labelledby': 'inv-h' }, h('h2', { id: 'inv-h' }, t('open_invitations')),
       invs.length ? h('ul', { class: 'plain-list' }, invs.map((i) => h('li', {},
         link(`#/invitations/${i.id}`, `${i.candidate_name} <${i.candidate_email}>`)))) : h('p', { class: 'empty' }, t('list_empty'))),
