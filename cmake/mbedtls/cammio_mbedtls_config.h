@@ -9,7 +9,8 @@
 // PSA crypto (TLS 1.3's key schedule and key exchange need it), pthread
 // locking, and what certificate generation (src/tls/certificate.cc) and
 // util/crypto need (X.509 writing, PEM, SHA-1 for the key identifier, SHA-2,
-// HMAC, base64). The rationale is in docs/decisions.md, "TLS stack".
+// HMAC, base64), and PBKDF2 for console passwords (util/password.h). The
+// rationale is in docs/decisions.md, "TLS stack".
 #pragma once
 
 // System support.
@@ -45,6 +46,8 @@
 #define MBEDTLS_SHA384_C
 #define MBEDTLS_SHA512_C
 #define MBEDTLS_HKDF_C
+// PBKDF2-HMAC-SHA256 for the console's passwords (util/password.h).
+#define MBEDTLS_PKCS5_C
 
 // Public-key crypto.
 #define MBEDTLS_BIGNUM_C

@@ -39,6 +39,15 @@ class Metrics;
 class ResponseCache;
 struct IdempotentRequest;
 
+// The console's sign-in settings (docs/console.md; the settings
+// console_idle_minutes, console_session_hours, password_iterations). The
+// defaults here are the settings table's (config/config.cc).
+struct ConsoleSettings {
+  int64_t idle_seconds = 8 * 3600;       // a session unused this long ends
+  int64_t absolute_seconds = 7 * 86400;  // a session ends this long after sign-in
+  int64_t password_iterations = 200000;  // PBKDF2 work factor (util/password.h)
+};
+
 // Services shared by all requests; owned by the server, outlives every Call.
 struct ServerContext {
   Store* store = nullptr;
@@ -66,6 +75,11 @@ struct ServerContext {
   // The live interviews' rooms and their event streams (api/live.h); null =
   // the room's routes answer 503.
   LiveRooms* live = nullptr;
+  // Console sessions and passwords (api/session_auth.h).
+  ConsoleSettings console;
+  // Peers whose forwarding headers name the client (api/client_address.h);
+  // the Pipeline copies PipelineOptions::trusted_proxies here when empty.
+  std::vector<net::Cidr> trusted_proxies;
 };
 
 class Call {

@@ -13,6 +13,7 @@
 #include "api/log_path.h"
 #include "api/metrics.h"
 #include "api/response_cache.h"
+#include "api/session_auth.h"
 #include "http/header_lookup.h"
 #include "http/server.h"
 #include "util/crypto.h"
@@ -40,6 +41,9 @@ struct RequestState {
   // The database's change generation, read with the credentials; 0 when the
   // route is not cached (api/response_cache.h).
   int64_t generation = 0;
+  // A console session authenticated an unsafe request whose CSRF token was
+  // not in a header: the form field is checked once the body is read.
+  bool csrf_from_body = false;
 };
 thread_local RequestState t_state;
 
@@ -52,6 +56,7 @@ RequestState& Begin(httplib::Response& res) {
     t_state.match = RouteMatch();
     t_state.principal.reset();
     t_state.generation = 0;
+    t_state.csrf_from_body = false;
   }
   if (!http::HasHeader(res.headers, "X-Request-Id")) res.set_header("X-Request-Id", t_state.id);
   return t_state;
@@ -86,9 +91,38 @@ std::vector<std::string> HeaderValues(const httplib::Request& req, const char* n
   return http::HeaderValues(req.headers, name);
 }
 
+// The console session cookie instead of Basic credentials
+// (api/session_auth.h): the same principal, scoped to the user's account;
+// unsafe methods need the session's CSRF token and a same-origin request.
+Status AuthenticateCookie(const ServerContext& ctx, const httplib::Request& req, RequestState& st) {
+  const bool cached = st.match.route->cached && ctx.response_cache != nullptr;
+  auto p = AuthenticateSessionRequest(ctx, req, cached ? &st.generation : nullptr);
+  if (!p.ok()) return p.status();
+  if (!p.value()) return Status::Unauthenticated(kForbiddenDetails);
+  if (IsUnsafeMethod(req.method)) {
+    Status s = CheckSameOrigin(req, ctx);
+    if (!s.ok()) return s;
+    if (http::HasHeader(req.headers, "X-CSRF-Token") || st.match.route->stream_body) {
+      s = CheckCsrfToken(req, "", (*p)->session->csrf_token);
+      if (!s.ok()) return s;
+    } else {
+      st.csrf_from_body = true;
+    }
+  }
+  st.principal = std::move(*p.value());
+  return Status::OK();
+}
+
 Status Authenticate(const ServerContext& ctx, const PipelineOptions& options,
                     const httplib::Request& req, RequestState& st) {
   std::string user, token;
+  // Basic credentials win over a session cookie sent with them (an ATS
+  // integration running in a signed-in browser is still the token's user).
+  const bool has_authorization = http::HasHeader(req.headers, "Authorization") ||
+                                 http::HasHeader(req.headers, "Authentication");
+  if (!has_authorization && http::HasHeader(req.headers, "Cookie")) {
+    return AuthenticateCookie(ctx, req, st);
+  }
   if (!ParseBasic(req, &user, &token)) return Status::Unauthenticated(kForbiddenDetails);
   int64_t now = ctx.clock->Now();
   const std::string client = ClientAddress(req.remote_addr, HeaderValues(req, "X-Forwarded-For"),
@@ -177,7 +211,9 @@ Status RunCached(const ServerContext& ctx, Call& call, const Route& route, const
 }  // namespace
 
 Pipeline::Pipeline(ServerContext ctx, const Router& router, PipelineOptions options)
-    : ctx_(std::move(ctx)), router_(router), options_(std::move(options)) {}
+    : ctx_(std::move(ctx)), router_(router), options_(std::move(options)) {
+  if (ctx_.trusted_proxies.empty()) ctx_.trusted_proxies = options_.trusted_proxies;
+}
 
 http::HeadDecision Pipeline::OnHead(const httplib::Request& req, httplib::Response& res) {
   // A new request's first hook. The previous request on this thread may have
@@ -229,6 +265,13 @@ bool Pipeline::OnRequest(const httplib::Request& req, httplib::Response& res,
     ReplyError(options_, req, res, st.formats.response,
                Status::Internal("dispatch without a route"));
     return true;
+  }
+  if (st.csrf_from_body) {
+    Status csrf = CheckCsrfToken(req, body.buffered, st.principal->session->csrf_token);
+    if (!csrf.ok()) {
+      ReplyError(options_, req, res, st.formats.response, csrf);
+      return true;
+    }
   }
   Call call(ctx_, req, body.buffered, res, st.formats, st.match.params,
             st.principal ? &*st.principal : nullptr);

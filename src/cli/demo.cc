@@ -9,9 +9,12 @@
 #include "mail/enqueue.h"
 
 #include "store/accounts.h"
+#include "store/console_sessions.h"
 #include "store/interviews.h"
 #include "store/invitations.h"
+#include "store/users.h"
 #include "store/vacancies.h"
+#include "util/password.h"
 #include "util/random.h"
 #include "util/time.h"
 
@@ -217,6 +220,23 @@ int DemoCommand(const Config& config, Store& store, bool alongside) {
   DemoStory story;
   Status s = SeedDemo(store, base, SystemClock().Now(), &story);
   if (!s.ok()) return CliFail(s);
+  // The console (docs/console.md): the demo user is an admin with a fresh
+  // password each run (hashed here: the writer thread only writes).
+  const std::string password = RandomToken(10);
+  const std::string hash = HashPassword(password, config.password_iterations);
+  s = store.Write([&](Db& db) {
+    auto u = GetUserByEmail(db, kDemoEmail);
+    if (!u.ok()) return u.status();
+    UserChange admin;
+    admin.role = "admin";
+    admin.disabled = false;
+    auto changed = UpdateAccountUser(db, u->account_id, u->id, admin, SystemClock().Now());
+    if (!changed.ok()) return changed.status();
+    Status r = SetPasswordHash(db, u->id, hash);
+    if (!r.ok()) return r;
+    return RevokeAllConsoleSessions(db, u->id, SystemClock().Now());
+  });
+  if (!s.ok()) return CliFail(s);
   std::cout << "Demo account ready.\n  username:     " << kDemoEmail
             << "\n  access token: " << story.access_token
             << "\nLinks (with the server running; the browser asks once about the self-signed "
@@ -227,6 +247,8 @@ int DemoCommand(const Config& config, Store& store, bool alongside) {
             << "  public vacancy:       " << story.public_url << "\n"
             << "  recruiter page:       " << story.recruiter_url
             << "   (user name and access token above)\n"
+            << "Recruiter console:\n  " << base << "/console\n  email:    " << kDemoEmail
+            << "\n  password: " << password << "\n"
             << "Try:\n  curl --cacert " << config.data_dir << "/tls/cert.pem -u '" << kDemoEmail
             << ":" << story.access_token << "' " << base << "/api/vacancies\n";
   return 0;

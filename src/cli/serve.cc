@@ -197,6 +197,9 @@ int RunServe(const Config& config) {
   EventStreamsTransport live_transport(event_streams);
   LiveRooms live(**store, SystemClock(), events, live_transport, LiveSettingsFrom(config));
   ctx.live = &live;
+  ctx.console.idle_seconds = int64_t{config.console_idle_minutes} * 60;
+  ctx.console.absolute_seconds = int64_t{config.console_session_hours} * 3600;
+  ctx.console.password_iterations = config.password_iterations;
   live.Start();
   notifier.Start();
   mailer.Start();

@@ -296,6 +296,23 @@ const std::vector<Row>& Rows() {
         "503 (1 to 100000).",
         nullptr},
        Number(&Config::live_max_streams, "live_max_streams", 1, 100000)},
+      {{"console_idle_minutes", "CAMMIO_CONSOLE_IDLE_MINUTES", "480", nullptr,
+        "minutes a console session may go unused before it ends",
+        "Recruiter console sessions (docs/console.md): one ends after this many\n"
+        "minutes without a request (5 to 10080), and at the latest this many hours\n"
+        "after its sign-in (1 to 2160).",
+        nullptr},
+       Number(&Config::console_idle_minutes, "console_idle_minutes", 5, 10080)},
+      {{"console_session_hours", "CAMMIO_CONSOLE_SESSION_HOURS", "168", nullptr,
+        "hours after sign-in that a console session ends, used or not", nullptr, nullptr},
+       Number(&Config::console_session_hours, "console_session_hours", 1, 2160)},
+      {{"password_iterations", "CAMMIO_PASSWORD_ITERATIONS", "200000", nullptr,
+        "PBKDF2-HMAC-SHA256 iterations of console password hashes (raised ones rehash at "
+        "sign-in)",
+        "PBKDF2-HMAC-SHA256 iterations of console password hashes (10000 to\n"
+        "10000000). A stored hash with fewer is rehashed at the user's next sign-in.",
+        nullptr},
+       Number(&Config::password_iterations, "password_iterations", 10000, 10000000)},
       {{"log_level", "CAMMIO_LOG_LEVEL", "info", nullptr, "debug, info, warn or error",
         "debug, info, warn or error. The log goes to stderr: journalctl -u cammio.", nullptr},
        [](Config* c, const std::string& v) {

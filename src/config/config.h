@@ -54,6 +54,10 @@ struct Config {
   int turn_credential_ttl_s = 0;     // lifetime of a TURN credential
   std::string ice_transport_policy;  // all | relay
   int live_max_streams = 0;          // open signalling streams at once (503 past it)
+  // The recruiter console (docs/console.md).
+  int console_idle_minutes = 0;   // a session unused this long ends
+  int console_session_hours = 0;  // a session ends this long after sign-in
+  int password_iterations = 0;    // PBKDF2-HMAC-SHA256 work factor of new hashes
 
   // TLS resumption by session tickets (the setting's "on" / "off").
   bool tls_session_tickets = false;

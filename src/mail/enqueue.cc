@@ -290,6 +290,21 @@ Status EnqueueReviewerInvitation(Db& db, const PublicLinks& links, int64_t accou
   return Insert(db, &m, r->id);
 }
 
+Status EnqueueConsoleInvitation(Db& db, const PublicLinks& links, const User& user,
+                                const std::string& link, Language lang, int64_t valid_hours,
+                                int64_t now) {
+  auto disabled = EmailDisabled(db, user.account_id);
+  if (!disabled.ok()) return disabled.status();
+  if (*disabled) return Status::OK();
+  auto account = GetAccount(db, user.account_id);
+  if (!account.ok()) return account.status();
+  ConsoleInvitationInfo info{user.name, account->name, link, valid_hours};
+  OutboxMail m = Row(user.account_id, kConsoleInvitation, user.email, user.name, "",
+                     NewMessageId(links.host()), now);
+  SetContent(ConsoleInvitation(lang, info), &m);
+  return Insert(db, &m, user.id);
+}
+
 // Stays whole inside the completion's write (api/events.h): the link names
 // the interview's id and the text its completion time, which only exist in
 // that transaction.

@@ -29,6 +29,7 @@
 #include "config/public_links.h"
 #include "mail/icalendar.h"
 #include "mail/templates.h"
+#include "store/accounts.h"
 #include "store/db.h"
 #include "store/interviews.h"
 #include "store/invitations.h"
@@ -132,6 +133,13 @@ Status EnqueueReviewerInvitation(Db& db, const PublicLinks& links, int64_t accou
 // <public_url>/recruiter/reviews/<interview_id>.
 Status EnqueueInterviewCompleted(Db& db, const PublicLinks& links, int64_t account_id,
                                  int64_t interview_id, int64_t now);
+
+// (5) To a console user: the one-time set-password `link` (made by
+// store/console_sessions.h CreatePasswordLink), in `lang`. The account's name
+// is read; nothing is queued when the account's email is disabled.
+Status EnqueueConsoleInvitation(Db& db, const PublicLinks& links, const User& user,
+                                const std::string& link, Language lang, int64_t valid_hours,
+                                int64_t now);
 
 // A guest's personal link, <public_url>/public/guests/<GuestToken(...)>.
 std::string GuestLink(const PublicLinks& links, const std::string& invitation_token,

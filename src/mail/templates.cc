@@ -361,6 +361,36 @@ std::string LiveEventDescription(Language lang, const std::string& link) {
   return "Join the interview with your personal link:\n" + link;
 }
 
+Content ConsoleInvitation(Language lang, const ConsoleInvitationInfo& info) {
+  bool nl = lang == Language::kDutch;
+  Vars vars = {{"name", NameOr(info.user_name, nl ? "collega" : "colleague")},
+               {"account", info.account_name},
+               {"hours", std::to_string(info.valid_hours)}};
+  Layout l;
+  l.link = info.link;
+  if (nl) {
+    l.subject = "Je account voor de video-interviews van {account}";
+    l.before.push_back("Beste {name},");
+    l.before.push_back(
+        "Er is een account voor je aangemaakt in de recruiterconsole van {account}.");
+    l.link_intro =
+        "Kies je wachtwoord via deze persoonlijke link ({hours} uur geldig, één keer te "
+        "gebruiken):";
+    l.button = "Wachtwoord kiezen";
+    l.closing = "Met vriendelijke groet";
+  } else {
+    l.subject = "Your account for the video interviews of {account}";
+    l.before.push_back("Dear {name},");
+    l.before.push_back("An account was made for you in the recruiter console of {account}.");
+    l.link_intro =
+        "Choose your password with this personal link (valid for {hours} hours, "
+        "for one use):";
+    l.button = "Choose a password";
+    l.closing = "Kind regards";
+  }
+  return Render(lang, l, vars);
+}
+
 Content ReviewerInvitation(Language lang, const ReviewerInvitationInfo& info) {
   bool nl = lang == Language::kDutch;
   Vars vars = {{"reviewer", NameOr(info.reviewer_name, nl ? "beoordelaar" : "reviewer")},

@@ -73,6 +73,15 @@ struct ReviewerInvitationInfo {
 };
 Content ReviewerInvitation(Language lang, const ReviewerInvitationInfo& info);
 
+// (5) A console user's invitation: a one-time link to choose a password.
+struct ConsoleInvitationInfo {
+  std::string user_name;
+  std::string account_name;
+  std::string link;  // <public_url>/console/set-password?token=...
+  int64_t valid_hours = 72;
+};
+Content ConsoleInvitation(Language lang, const ConsoleInvitationInfo& info);
+
 // (4) The recruiter told that a candidate completed an interview.
 struct InterviewCompletedInfo {
   std::string recruiter_name;

@@ -19,19 +19,28 @@ constexpr const char kUpdateAccountDisabled[] = "UPDATE accounts SET disabled = 
 constexpr const char kInsertUser[] =
     "INSERT INTO users (account_id, email, name, phone, created_at) VALUES (?1, ?2, ?3, ?4, ?5)";
 constexpr const char kSelectUserByEmail[] =
-    "SELECT id, account_id, email, name, phone FROM users WHERE email = ?1";
+    "SELECT id, account_id, email, name, phone, role, disabled FROM users WHERE email = ?1";
 constexpr const char kInsertToken[] =
     "INSERT INTO access_tokens (user_id, token_hash, prefix, created_at) VALUES (?1, ?2, ?3, ?4)";
 constexpr const char kRevokeToken[] =
     "UPDATE access_tokens SET revoked_at = ?2 WHERE id = ?1 AND revoked_at IS NULL";
 constexpr const char kTouchToken[] = "UPDATE access_tokens SET last_used_at = ?2 WHERE id = ?1";
+constexpr const char kNameToken[] = "UPDATE access_tokens SET name = ?2 WHERE id = ?1";
 constexpr const char kListTokens[] =
-    "SELECT t.id, t.user_id, u.email, t.prefix, t.created_at, t.last_used_at, t.revoked_at "
+    "SELECT t.id, t.user_id, u.email, t.prefix, t.created_at, t.last_used_at, t.revoked_at, "
+    "t.name "
     "FROM access_tokens t JOIN users u ON u.id = t.user_id "
     "WHERE ?1 = '' OR u.email = ?1 ORDER BY t.id";
+constexpr const char kListAccountTokens[] =
+    "SELECT t.id, t.user_id, u.email, t.prefix, t.created_at, t.last_used_at, t.revoked_at, "
+    "t.name FROM access_tokens t JOIN users u ON u.id = t.user_id "
+    "WHERE u.account_id = ?1 ORDER BY t.id";
+constexpr const char kRevokeAccountToken[] =
+    "UPDATE access_tokens SET revoked_at = ?3 WHERE id = ?2 AND revoked_at IS NULL "
+    "AND user_id IN (SELECT id FROM users WHERE account_id = ?1)";
 constexpr const char kAuthTokens[] =
     "SELECT u.id, u.account_id, u.email, u.name, u.phone, a.disabled, t.id, t.token_hash, "
-    "t.last_used_at FROM users u JOIN accounts a ON a.id = u.account_id "
+    "t.last_used_at, u.role, u.disabled FROM users u JOIN accounts a ON a.id = u.account_id "
     "JOIN access_tokens t ON t.user_id = u.id "
     "WHERE u.email = ?1 AND t.revoked_at IS NULL";
 
@@ -145,7 +154,12 @@ Result<User> GetUserByEmail(Db& db, const std::string& email) {
   Stmt st = db.Prepare(kSelectUserByEmail);
   st.Bind(1, email);
   Status s;
-  if (st.Step(&s)) return UserFromRow(st, 0);
+  if (st.Step(&s)) {
+    User u = UserFromRow(st, 0);
+    u.role = st.Text(5);
+    u.disabled = st.Int(6) != 0;
+    return u;
+  }
   if (!s.ok()) return s;
   return Status::NotFound("no user with email " + email);
 }
@@ -177,21 +191,53 @@ Status RevokeToken(Db& db, int64_t token_id, int64_t now) {
   return s;
 }
 
-Result<std::vector<TokenInfo>> ListTokens(Db& db, const std::string& email) {
-  Stmt st = db.Prepare(kListTokens);
-  st.Bind(1, email);
+namespace {
+
+// The rows of a kListTokens-shaped statement.
+Result<std::vector<TokenInfo>> TokenRows(Stmt& st) {
   std::vector<TokenInfo> out;
   Status s;
   while (st.Step(&s)) {
     out.push_back(TokenInfo{st.Int(0), st.Int(1), st.Text(2), st.Text(3), st.Int(4), st.OptInt(5),
-                            st.OptInt(6)});
+                            st.OptInt(6), st.OptText(7)});
   }
   if (!s.ok()) return s;
   return out;
 }
 
+}  // namespace
+
+Result<std::vector<TokenInfo>> ListTokens(Db& db, const std::string& email) {
+  Stmt st = db.Prepare(kListTokens);
+  st.Bind(1, email);
+  return TokenRows(st);
+}
+
+Result<std::vector<TokenInfo>> ListAccountTokens(Db& db, int64_t account_id) {
+  Stmt st = db.Prepare(kListAccountTokens);
+  st.Bind(1, account_id);
+  return TokenRows(st);
+}
+
+Status RevokeAccountToken(Db& db, int64_t account_id, int64_t token_id, int64_t now) {
+  Status s =
+      db.Prepare(kRevokeAccountToken).Bind(1, account_id).Bind(2, token_id).Bind(3, now).Run();
+  if (s.ok() && db.Changes() == 0) {
+    return Status::NotFound("no active token with id " + std::to_string(token_id));
+  }
+  return s;
+}
+
 Status TouchToken(Db& db, int64_t token_id, int64_t now) {
   return db.Prepare(kTouchToken).Bind(1, token_id).Bind(2, now).Run();
+}
+
+Status SetTokenName(Db& db, int64_t token_id, const std::string& name) {
+  Status s = db.Prepare(kNameToken).Bind(1, token_id).Bind(2, name).Run();
+  if (s.ok() && db.Changes() == 0) {
+    return Status::NotFound("no token with id " + std::to_string(token_id));
+  }
+  return s;
 }
 
 Result<Principal> Authenticate(Db& db, const std::string& email, const std::string& token) {
@@ -200,17 +246,20 @@ Result<Principal> Authenticate(Db& db, const std::string& email, const std::stri
   st.Bind(1, email);
   Status s;
   std::optional<Principal> found;
-  bool disabled = false;
+  bool disabled = false, user_disabled = false;
   // Compare against every active token of the user, without stopping early.
   while (st.Step(&s)) {
     if (ConstantTimeEquals(st.Text(7), hash) && !found) {
-      found = Principal{UserFromRow(st, 0), st.Int(6), st.OptInt(8)};
+      found = Principal{UserFromRow(st, 0), st.Int(6), st.OptInt(8), std::nullopt};
+      found->user.role = st.Text(9);
+      user_disabled = st.Int(10) != 0;
       disabled = st.Int(5) != 0;
     }
   }
   if (!s.ok()) return s;
   if (!found) return Status::Unauthenticated("wrong username or access token");
   if (disabled) return Status::Disabled("the account's API access is disabled");
+  if (user_disabled) return Status::Disabled("this user is disabled");
   return *found;
 }
 

@@ -26,6 +26,9 @@ struct User {
   std::string email;
   std::string name;
   std::optional<std::string> phone;
+  // Console role (docs/console.md "Roles"): "admin" or "recruiter".
+  std::string role = "admin";
+  bool disabled = false;  // cannot sign in, tokens refused, sessions end
 };
 
 struct TokenInfo {
@@ -36,13 +39,25 @@ struct TokenInfo {
   int64_t created_at = 0;
   std::optional<int64_t> last_used_at;
   std::optional<int64_t> revoked_at;
+  std::optional<std::string> name;  // what the token is for (console)
 };
 
-// Who is calling: the authenticated user, their account and the token used.
+// The console session a Principal was authenticated by (store/console_sessions.h).
+struct SessionInfo {
+  int64_t id = 0;
+  std::string csrf_token;  // must come back with each unsafe request
+  int64_t last_seen_at = 0;
+  int64_t idle_expires_at = 0;
+  int64_t expires_at = 0;
+};
+
+// Who is calling: the authenticated user, their account and the token used,
+// or the console session (then token_id is 0 and `session` is set).
 struct Principal {
   User user;
   int64_t token_id = 0;
   std::optional<int64_t> token_last_used_at;
+  std::optional<SessionInfo> session;
 };
 
 Result<Account> CreateAccount(Db& db, const std::string& name, int64_t now);
@@ -74,11 +89,20 @@ Status RevokeToken(Db& db, int64_t token_id, int64_t now);
 // All tokens of one user (email) or, with an empty email, of everyone.
 Result<std::vector<TokenInfo>> ListTokens(Db& db, const std::string& email);
 Status TouchToken(Db& db, int64_t token_id, int64_t now);
+// The tokens of the account's users, by id.
+Result<std::vector<TokenInfo>> ListAccountTokens(Db& db, int64_t account_id);
+// Revokes a token of one of the account's users. NotFound for a token of
+// another account or one already revoked.
+Status RevokeAccountToken(Db& db, int64_t account_id, int64_t token_id, int64_t now);
+
+// Names token `token_id` (console: what it is for). NotFound when no such token.
+Status SetTokenName(Db& db, int64_t token_id, const std::string& name);
 
 // Authentication lookup: the user with that email whose active (unrevoked)
 // token hashes to SHA-256(token), compared in constant time.
 //   Unauthenticated: no such user or no matching token.
-//   Disabled: the credentials are right but the account is disabled.
+//   Disabled: the credentials are right but the account or the user is
+//   disabled.
 Result<Principal> Authenticate(Db& db, const std::string& email, const std::string& token);
 
 // Validates an email address (RFC 5321-ish: local@domain.tld, <= 254 chars).

@@ -35,6 +35,11 @@ struct RuleSpec {
 constexpr RuleSpec kRules[] = {
     // Read by authentication, which runs for every request, hit or miss.
     {"access_tokens", Kind::kIgnore, nullptr, nullptr, nullptr},
+    // Console sessions (last_seen_at moves as a session is used) and
+    // set-password links: read by authentication and the console's own
+    // uncached routes, never by a cached answer.
+    {"console_sessions", Kind::kIgnore, nullptr, nullptr, nullptr},
+    {"password_links", Kind::kIgnore, nullptr, nullptr, nullptr},
     // Bookkeeping no answer renders: the generation, idempotent replays,
     // outboxes (webhooks and mail; their own GETs are not cached), erasure
     // audit, forward-link openings, SQLite's AUTOINCREMENT counters.

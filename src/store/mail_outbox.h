@@ -28,6 +28,8 @@ inline constexpr char kReviewerInvitation[] = "reviewer_invitation";
 inline constexpr char kInterviewCompleted[] = "interview_completed";
 // A live interview's interviewer (ref_id: the invitation), schema/014.
 inline constexpr char kInterviewerInvitation[] = "interviewer_invitation";
+// A console user's set-password link (ref_id: the user), schema/018.
+inline constexpr char kConsoleInvitation[] = "console_invitation";
 
 // Why mail of an account without relay settings is still pending.
 inline constexpr char kNoRelayReason[] = "no relay configured";

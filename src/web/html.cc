@@ -69,16 +69,21 @@ std::string RenderPage(const Page& p) {
   return html;
 }
 
-void ReplyPage(httplib::Response& res, int http_status, const Page& page) {
-  res.status = http_status;
+void SetPageHeaders(httplib::Response& res, const std::string& lang,
+                    const std::string& referrer_policy) {
   // A handler may have named the language already (for the error renderer);
   // headers are a multimap, so replace rather than add.
   res.headers.erase("Content-Language");
-  res.set_header("Content-Language", page.lang);
+  res.set_header("Content-Language", lang);
   res.set_header("Cache-Control", "no-store");
-  res.set_header("Referrer-Policy", "no-referrer");
+  res.set_header("Referrer-Policy", referrer_policy);
   res.set_header("Content-Security-Policy", kCsp);
   res.set_header("Permissions-Policy", "camera=(self), microphone=(self)");
+}
+
+void ReplyPage(httplib::Response& res, int http_status, const Page& page) {
+  res.status = http_status;
+  SetPageHeaders(res, page.lang, page.referrer_policy);
   res.set_content(RenderPage(page), "text/html; charset=utf-8");
 }
 

@@ -31,6 +31,10 @@ struct Page {
   std::vector<std::string> styles;   // more stylesheets there, after cammio.css
   bool wide = false;                 // <main class="wide"> (the live room)
   bool strings = false;              // embed the language's texts for the scripts
+  // Referrer-Policy. The console's pages say "same-origin", so that their
+  // forms and fetches carry an Origin the CSRF check can compare
+  // (api/session_auth.h); under no-referrer browsers send "Origin: null".
+  std::string referrer_policy = "no-referrer";
 };
 
 // The complete document.
@@ -42,6 +46,12 @@ std::string RenderPage(const Page& page);
 // the candidate's own recordings). X-Content-Type-Options and HSTS come with
 // every answer of the listener (http/server.h).
 void ReplyPage(httplib::Response& res, int http_status, const Page& page);
+
+// The headers ReplyPage sets, for a complete HTML document made elsewhere
+// (the console's embedded index.html): no-store, Content-Language `lang`,
+// Referrer-Policy `referrer_policy`, the Content-Security-Policy above.
+void SetPageHeaders(httplib::Response& res, const std::string& lang,
+                    const std::string& referrer_policy);
 
 // A page holding only a heading and a paragraph (both plain text).
 void ReplyMessage(httplib::Response& res, int http_status, const std::string& lang,

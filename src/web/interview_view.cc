@@ -66,9 +66,13 @@ std::string RecordingsHtml(const InterviewView& v,
 }
 
 std::string RatingFormHtml(const std::string& lang, const std::string& action,
-                           const std::string& heading, const std::string& error) {
+                           const std::string& heading, const std::string& error,
+                           const std::string& csrf) {
   std::string html = "<form class=\"card review-form\" method=\"post\" action=\"" + Escape(action) +
                      "\">\n<h2>" + Escape(heading) + "</h2>\n";
+  if (!csrf.empty()) {
+    html += "<input type=\"hidden\" name=\"csrf\" value=\"" + Escape(csrf) + "\">\n";
+  }
   if (!error.empty()) {
     html += "<p class=\"error\" role=\"alert\" id=\"rating-error\">" + Escape(error) + "</p>\n";
   }

@@ -46,9 +46,11 @@ std::string RecordingsHtml(const InterviewView& v,
                            const std::function<std::string(int64_t)>& media_url);
 
 // A form posting rating (1..5 radios) and remarks to `action`; `error` (plain
-// text) is shown and announced when not empty.
+// text) is shown and announced when not empty; `csrf` (when not empty) goes
+// in a hidden field `csrf` (a console session's token, api/session_auth.h).
 std::string RatingFormHtml(const std::string& lang, const std::string& action,
-                           const std::string& heading, const std::string& error);
+                           const std::string& heading, const std::string& error,
+                           const std::string& csrf = "");
 
 // Parses an application/x-www-form-urlencoded body.
 std::map<std::string, std::string> ParseForm(const std::string& body);

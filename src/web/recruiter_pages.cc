@@ -97,7 +97,9 @@ void ReplyRecruiterPage(Call& call, int http_status, const InterviewView& v,
            Escape(Text(v.lang, "recordings")) + "</h2>\n" +
            RecordingsHtml(v, [&](int64_t id) { return base + "/media/" + std::to_string(id); }) +
            "\n" + ReviewsHtml(v) + "\n" +
-           RatingFormHtml(v.lang, base, Text(v.lang, "add_review"), error);
+           RatingFormHtml(v.lang, base, Text(v.lang, "add_review"), error,
+                          // Signed in to the console: its form posts need the CSRF token.
+                          call.principal().session ? call.principal().session->csrf_token : "");
   ReplyPage(call.res(), http_status, p);
 }
 

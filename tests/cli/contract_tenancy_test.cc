@@ -14,6 +14,7 @@
 #include "api/router.h"
 #include "cli/server_router.h"
 #include "notify/outbox.h"
+#include "store/console_sessions.h"
 #include "testing/api_helpers.h"
 #include "testing/vacancy_videos.h"
 
@@ -27,13 +28,13 @@ std::string S(int64_t id) { return std::to_string(id); }
 // One id per resource kind.
 struct IdSet {
   int64_t vacancy = 0, invitation = 0, guest = 0, interview = 0, reviewer = 0, review = 0,
-          video = 0, notification = 0, upload = 0, question = 0;
+          video = 0, notification = 0, upload = 0, question = 0, user = 0, token = 0, session = 0;
 };
 
 IdSet AllMissing() {
   IdSet m;
   m.vacancy = m.invitation = m.guest = m.interview = m.reviewer = m.review = m.video =
-      m.notification = m.upload = m.question = kMissingId;
+      m.notification = m.upload = m.question = m.user = m.token = m.session = kMissingId;
   return m;
 }
 
@@ -51,6 +52,9 @@ int64_t IdFor(const std::string& param, const std::string& previous, const IdSet
   if (kind == "notifications") return ids.notification;
   if (kind == "uploads") return ids.upload;
   if (kind == "question_id") return ids.question;
+  if (kind == "users") return ids.user;
+  if (kind == "tokens") return ids.token;
+  if (kind == "sessions") return ids.session;
   FAIL("no id for :" << param << " after " << previous);
   return 0;
 }
@@ -128,6 +132,9 @@ std::string BodyFor(const std::string& collection, const std::string& method, bo
     return xml ? "<review><rating>5</rating><remarks>Mallory</remarks></review>"
                : "{\"review\": {\"rating\": 5, \"remarks\": \"Mallory\"}}";
   }
+  if (collection == "users") {
+    return xml ? "<user><name>Mallory</name></user>" : "{\"user\": {\"name\": \"Mallory\"}}";
+  }
   return xml ? "<x><y>1</y></x>" : "{\"x\": 1}";
 }
 
@@ -184,6 +191,26 @@ World Build(TestServer& server, Api& a, Api& b) {
           "id");
   w.a.review =
       Int(Object(a.Post(base + "/reviews", "{\"review\": {\"rating\": 4}}"), 201, "review"), "id");
+  // A's user, access token and console session (the console's routes).
+  w.a.user = server.creds().user_id;
+  REQUIRE(server.store()
+              .Write([&](Db& db) {
+                auto tokens = ListTokens(db, server.creds().email);
+                if (!tokens.ok()) return tokens.status();
+                w.a.token = tokens->at(0).id;
+                NewConsoleSession n;
+                n.user_id = w.a.user;
+                n.session_hash = std::string(32, 'a');
+                n.csrf_token = "x";
+                n.now = now;
+                n.idle_seconds = 3600;
+                n.absolute_seconds = 7200;
+                auto id = CreateConsoleSession(db, n);
+                if (!id.ok()) return id.status();
+                w.a.session = *id;
+                return Status::OK();
+              })
+              .ok());
   w.b_vacancy = CreateVacancy(b, "live");
   // B has resources of its own too, so that its lists are not trivially empty.
   int64_t b_inv = CreateInvitationId(b, w.b_vacancy, "b@cammio.com");
@@ -223,7 +250,9 @@ Resp Try(Api& api, const std::string& method, const std::string& pattern, const 
          bool xml) {
   std::string suffix = xml ? ".xml" : "";
   std::string body;
-  if (method == "POST" || method == "PUT") body = BodyFor(Collection(pattern), method, xml);
+  if (method == "POST" || method == "PUT" || method == "PATCH") {
+    body = BodyFor(Collection(pattern), method, xml);
+  }
   return api.Send(method, path + suffix, body, xml ? "application/xml" : "application/json", {});
 }
 
@@ -285,7 +314,7 @@ TEST_CASE(
   auto before = Snapshot(server, a, w);
 
   const IdSet missing = AllMissing();
-  const char* methods[] = {"GET", "POST", "PUT", "DELETE", "PATCH"};
+  const char* methods[] = {"GET", "POST", "PUT", "PATCH", "DELETE"};
   size_t checked_rows = 0;
   for (bool xml : {false, true}) {
     for (const std::string& pattern : patterns) {

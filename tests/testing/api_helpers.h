@@ -132,6 +132,7 @@ class Api {
     const char* ct = content_type.empty() ? "application/json" : content_type.c_str();
     if (method == "POST") return cli_->Post(path, h, body, ct);
     if (method == "PUT") return cli_->Put(path, h, body, ct);
+    if (method == "PATCH") return cli_->Patch(path, h, body, ct);
     if (method == "DELETE")
       return body.empty() ? cli_->Delete(path, h) : cli_->Delete(path, h, body, ct);
     if (method == "PATCH") return cli_->Patch(path, h, body, ct);

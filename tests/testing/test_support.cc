@@ -188,6 +188,7 @@ void TestServer::Start(StoreOptions so) {
   live_ = std::make_unique<LiveRooms>(*store_, clock_, *events_, *live_transport_,
                                       LiveSettingsFrom(DefaultConfig()));
   ctx.live = live_.get();
+  ctx.console = options_.console;
   live_->Recover();  // as LiveRooms::Start in `cammio serve`; the ticker does not run
   server_ = std::make_unique<ApiStack>(ctx, options_);
   Status s = server_->Start();

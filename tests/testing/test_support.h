@@ -69,6 +69,9 @@ struct ServerOptions : http::ServerOptions {
   // TestServer: false serves the plain listener alone (no certificate), so
   // the pipeline is tested without TLS; Client() then speaks plain HTTP.
   bool tls = true;
+  // The console's settings (api/call.h); the work factor is the lowest the
+  // setting allows, so the many sign-ins of the tests stay cheap.
+  ConsoleSettings console{8 * 3600, 7 * 86400, 10000};
 };
 
 // TestServer's options without TLS: the plain listener alone.

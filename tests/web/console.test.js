@@ -6,7 +6,8 @@
 'use strict';
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
-const { api, launch, shot, assertWebm } = require('./lib');
+const { request } = require('playwright-core');
+const { env, api, launch, shot, assertWebm } = require('./lib');
 const steps = require('./console_steps');
 
 let a;
@@ -17,7 +18,7 @@ const shared = {};
 before(async () => {
   a = await api();
   browser = await launch();
-  page = await steps.openConsole(browser);
+  page = await steps.openConsole(browser, { password: env.password });
 });
 
 after(async () => {
@@ -344,7 +345,7 @@ test('Dutch: the switcher changes every string', async () => {
 });
 
 test('tablet width: the interview screen stacks', async () => {
-  const tablet = await steps.openConsole(browser, { viewport: { width: 768, height: 1024 } });
+  const tablet = await steps.openConsole(browser, { password: env.password, viewport: { width: 768, height: 1024 } });
   const iv = (await a.get(`/api/vacancies/${shared.vacancyId}/interviews`)).json[0].interview;
   await steps.go(tablet, `#/interviews/${iv.id}`);
   await tablet.getByRole('heading', { name: 'Smit, Anna', level: 1 }).waitFor();
@@ -364,3 +365,42 @@ test('tablet width: the interview screen stacks', async () => {
   assert.deepEqual(page.errors, []);
 });
 
+test('admin: a recruiter, an API token, own sessions; signing out ends the session', async () => {
+  await steps.go(page, '#/settings');
+  const users = page.getByRole('region', { name: 'Users' });
+  await users.getByRole('textbox', { name: /^Email/ }).fill('rita.recruiter@agency.test');
+  await users.getByLabel(/^Name/).fill('Rita Recruiter');
+  await users.getByLabel('Role', { exact: true }).selectOption('recruiter');
+  await users.getByLabel('Email them a link to set their password').uncheck();
+  await users.getByRole('button', { name: 'Add user' }).click();
+  const link = await users.getByLabel('Link to set the password').inputValue();
+  assert.match(link, /\/console\/set-password\?token=/);
+  await users.getByRole('row', { name: /rita\.recruiter@agency\.test/ }).waitFor();
+  const listed = (await a.get('/api/vacancies')).status;
+  assert.equal(listed, 200);
+
+  const tokens = page.getByRole('region', { name: 'API tokens' });
+  await tokens.getByLabel(/^Label/).fill('Our ATS');
+  await tokens.getByRole('button', { name: 'Create token' }).click();
+  const secret = await tokens.getByLabel('New token').inputValue();
+  const ats = await api({ url: env.url, user: env.user, token: secret });
+  assert.equal((await ats.get('/api/vacancies')).status, 200, 'the new token works as Basic credentials');
+  await ats.dispose();
+  await tokens.getByRole('row', { name: /Our ATS/ }).waitFor();
+
+  const sessions = page.getByRole('region', { name: 'Your sessions' });
+  await sessions.getByText('this browser').waitFor();
+  await steps.axe(page, 'settings (admin)');
+  await shot(page, 'console-16-settings-admin');
+
+  const cookies = await page.context().cookies();
+  const session = cookies.find((c) => c.name === '__Host-cammio_session');
+  assert.ok(session, 'signed in with the session cookie');
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.waitForURL(/\/console\/sign-in/);
+  const stale = await request.newContext({ ignoreHTTPSErrors: true,
+    extraHTTPHeaders: { Cookie: `${session.name}=${session.value}` } });
+  assert.equal((await stale.get(`${env.url}/console/api/session`)).status(), 403, 'the old cookie is dead');
+  assert.equal((await stale.get(`${env.url}/console`, { maxRedirects: 0 })).status(), 303);
+  await stale.dispose();
+});

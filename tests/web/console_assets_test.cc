@@ -1,8 +1,9 @@
 // The recruiter console's files (src/web/assets/console/, docs/web.md
 // "Recruiter console"): every embedded file but index.html (which GET
 // /console serves) is reachable under /public/assets/console/ with its type,
-// so a module added without its route row fails here rather than in a
-// browser; and its English and Dutch texts have the same keys.
+// so a module added without its route row (src/console/routes.cc) fails
+// here rather than in a browser; and its English and Dutch texts have the
+// same keys.
 #include <doctest/doctest.h>
 
 #include <set>

@@ -61,6 +61,10 @@ ACC=$("$CAMMIO" account create --name "Web E2E Agency" --data "$DATA" | sed -n '
 USER_JSON=$("$CAMMIO" user create --account "$ACC" --email recruiter@agency.test --name "Rob Recruiter" --data "$DATA")
 TOKEN=$(echo "$USER_JSON" | sed -n 's/.*"access_token":"\([^"]*\)".*/\1/p')
 [ -n "$TOKEN" ] || fail "user create printed no access token"
+# The console signs in with a password (the user is the account's admin).
+PASSWORD=console-e2e-$RANDOM$RANDOM
+echo "$PASSWORD" | "$CAMMIO" user password recruiter@agency.test --data "$DATA" 2>/dev/null ||
+  fail "user password failed"
 
 PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 URL=https://127.0.0.1:$PORT
@@ -78,7 +82,7 @@ cd "$WEB"
 FILES=()
 has e2e && FILES+=(e2e.test.js)
 has console && FILES+=(console.test.js)
-CAMMIO_URL=$URL CAMMIO_USER=recruiter@agency.test CAMMIO_TOKEN=$TOKEN CAMMIO_CHROMIUM=$CHROMIUM \
-CAMMIO_ARTIFACTS=$ART CAMMIO_Y4M=$WORK/camera.y4m \
+CAMMIO_URL=$URL CAMMIO_USER=recruiter@agency.test CAMMIO_TOKEN=$TOKEN CAMMIO_PASSWORD=$PASSWORD \
+CAMMIO_CHROMIUM=$CHROMIUM CAMMIO_ARTIFACTS=$ART CAMMIO_Y4M=$WORK/camera.y4m \
   node --test --test-reporter=spec --test-timeout=300000 --test-concurrency=1 "${FILES[@]}"
 echo "web e2e: screenshots in $ART"

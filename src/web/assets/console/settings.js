@@ -113,6 +113,8 @@ function users() {
         { key: 'email', label: t('email'), sortable: true },
         { key: 'name', label: t('name'), sortable: true },
         { key: 'role', label: t('role'), render: (u) => {
+          // An admin keeps their own role (the server refuses the change).
+          if (u.id === currentSession().user_id) return t(`role_${u.role}`);
           const sel = h('select', { 'aria-label': t('role_of', { email: u.email }) },
             ['recruiter', 'admin'].map((r) => h('option', { value: r, selected: u.role === r }, t(`role_${r}`))));
           sel.addEventListener('change', () => busy(null, () => api('PATCH', `/console/api/users/${u.id}`, { user: { role: sel.value } }),
@@ -120,6 +122,7 @@ function users() {
           return sel;
         } },
         { key: 'disabled', label: t('status'), render: (u) => {
+          if (u.id === currentSession().user_id) return h('span', { class: 'badge' }, t('session_current_user'));
           const patch = (disabled) => () => api('PATCH', `/console/api/users/${u.id}`, { user: { disabled } });
           if (u.disabled) {
             const b = h('button', { type: 'button', class: 'secondary small' }, t('user_enable'));
