@@ -393,6 +393,7 @@ test('admin: a recruiter, an API token, own sessions; signing out ends the sessi
   await steps.axe(page, 'settings (admin)');
   await shot(page, 'console-16-settings-admin');
 
+  assert.deepEqual(page.errors, [], 'no script errors or CSP violations');
   const cookies = await page.context().cookies();
   const session = cookies.find((c) => c.name === '__Host-cammio_session');
   assert.ok(session, 'signed in with the session cookie');
