@@ -58,12 +58,12 @@ UPDATE sqlite_schema
   SET sql = replace(sql, '''interview_completed'', ''interviewer_invitation''))',
                     '''interview_completed'', ''interviewer_invitation'', ''console_invitation''))')
   WHERE type = 'table' AND name = 'mail_outbox';
-CREATE TEMP TABLE m018_check (ok INTEGER NOT NULL CHECK (ok));
-INSERT INTO m018_check (ok)
+CREATE TEMP TABLE m019_check (ok INTEGER NOT NULL CHECK (ok));
+INSERT INTO m019_check (ok)
   SELECT COUNT(*) = 1 FROM sqlite_schema
   WHERE type = 'table' AND name = 'mail_outbox'
     AND instr(sql, '''interviewer_invitation'', ''console_invitation''))') > 0;
-DROP TABLE m018_check;
+DROP TABLE m019_check;
 PRAGMA writable_schema = RESET;
-CREATE TABLE m018_bump (x);
-DROP TABLE m018_bump;
+CREATE TABLE m019_bump (x);
+DROP TABLE m019_bump;

@@ -60,7 +60,7 @@ void WriteRecording(DocWriter& o, const Recording& r, const PublicLinks& links) 
   MediaUrl(o, "video_url", links, r.video_id);
   if (r.participant) {  // a live interview's: whose, and when it was recorded
     o.String("participant", *r.participant);
-    r.recorded_at ? o.Datetime("recorded_at", FormatUtc(*r.recorded_at)) : o.Null("recorded_at");
+    r.recorded_at ? o.UtcDatetime("recorded_at", *r.recorded_at) : o.Null("recorded_at");
   }
   o.EndObject();
 }
@@ -103,11 +103,10 @@ void InterviewFields(DocWriter& o, const Interview& w, const PublicLinks& links)
   o.StringOrNull("candidate_gender", w.candidate_gender);
   w.datetime_scheduled ? o.Datetime("datetime_scheduled", *w.datetime_scheduled)
                        : o.Null("datetime_scheduled");
-  o.Datetime("datetime_start", FormatUtc(w.datetime_start_ts));
-  o.Datetime("datetime_end", FormatUtc(w.datetime_end_ts));
-  w.datetime_synchronized_ts
-      ? o.Datetime("datetime_synchronized", FormatUtc(*w.datetime_synchronized_ts))
-      : o.Null("datetime_synchronized");
+  o.UtcDatetime("datetime_start", w.datetime_start_ts);
+  o.UtcDatetime("datetime_end", w.datetime_end_ts);
+  w.datetime_synchronized_ts ? o.UtcDatetime("datetime_synchronized", *w.datetime_synchronized_ts)
+                             : o.Null("datetime_synchronized");
   int64_t seconds = w.datetime_end_ts - w.datetime_start_ts;
   o.Int("duration_in_minutes", seconds <= 0 ? 0 : (seconds + 59) / 60);
   o.String("kind", w.kind);
@@ -120,7 +119,7 @@ void InterviewFields(DocWriter& o, const Interview& w, const PublicLinks& links)
   o.Int("num_of_reviews", w.num_of_reviews);
   MediaUrl(o, "thumbnail", links, w.thumbnail_video_id);
   o.String("url", links.RecruiterReview(w.id));
-  o.Datetime("datetime_updated", FormatUtc(w.updated_at));
+  o.UtcDatetime("datetime_updated", w.updated_at);
 }
 
 }  // namespace

@@ -1,6 +1,14 @@
 #include "config/public_links.h"
 
+#include <charconv>
+
 namespace cammio {
+namespace {
+
+constexpr char kRecruiterReviews[] = "/recruiter/reviews/";
+constexpr char kVideos[] = "/api/videos/";
+
+}  // namespace
 
 std::string UrlHost(std::string_view url) {
   size_t scheme = url.find("://");
@@ -40,11 +48,9 @@ std::string PublicLinks::InterviewerPagePath(std::string_view interviewer_token)
   return "/public/interviewers/" + std::string(interviewer_token);
 }
 std::string PublicLinks::RecruiterReviewPath(int64_t interview_id) {
-  return "/recruiter/reviews/" + std::to_string(interview_id);
+  return kRecruiterReviews + std::to_string(interview_id);
 }
-std::string PublicLinks::VideoPath(int64_t video_id) {
-  return "/api/videos/" + std::to_string(video_id);
-}
+std::string PublicLinks::VideoPath(int64_t video_id) { return kVideos + std::to_string(video_id); }
 
 std::string PublicLinks::CandidateInterview(std::string_view token) const {
   return base_ + CandidateInterviewPath(token);
@@ -64,9 +70,23 @@ std::string PublicLinks::GuestPage(std::string_view guest_token) const {
 std::string PublicLinks::InterviewerPage(std::string_view interviewer_token) const {
   return base_ + InterviewerPagePath(interviewer_token);
 }
-std::string PublicLinks::RecruiterReview(int64_t interview_id) const {
-  return base_ + RecruiterReviewPath(interview_id);
+namespace {
+
+// base + path + id in one allocation (a list writes two of these per row).
+std::string WithId(const std::string& base, std::string_view path, int64_t id) {
+  char digits[24];
+  const auto end = std::to_chars(digits, digits + sizeof digits, id).ptr;
+  std::string out;
+  out.reserve(base.size() + path.size() + static_cast<size_t>(end - digits));
+  out.append(base).append(path).append(digits, end);
+  return out;
 }
-std::string PublicLinks::Video(int64_t video_id) const { return base_ + VideoPath(video_id); }
+
+}  // namespace
+
+std::string PublicLinks::RecruiterReview(int64_t interview_id) const {
+  return WithId(base_, kRecruiterReviews, interview_id);
+}
+std::string PublicLinks::Video(int64_t video_id) const { return WithId(base_, kVideos, video_id); }
 
 }  // namespace cammio

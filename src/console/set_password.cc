@@ -1,6 +1,8 @@
 // GET/POST /console/set-password?token=...: a one-time link (console/invite.h)
 // lets its user choose a password (util/password.h CheckNewPassword). Using
 // it closes the link and ends the user's sessions.
+#include <optional>
+
 #include "api/router.h"
 #include "console/forms.h"
 #include "console/handlers.h"
@@ -22,7 +24,8 @@ void ReplyForm(Call& call, int http_status, const std::string& lang, const std::
                const User& user, const std::string& error) {
   const std::string csrf = IssueFormToken(call);
   std::string html = "<p>" + Escape(user.email) + "</p>\n" + ErrorHtml(error);
-  html += "<form method=\"post\" action=\"/console/set-password?lang=" + Escape(lang) + "\">\n";
+  html += "<form class=\"console-form\" method=\"post\" action=\"/console/set-password?lang=" +
+          Escape(lang) + "\">\n";
   html += "<input type=\"hidden\" name=\"csrf\" value=\"" + csrf + "\">\n";
   html += "<input type=\"hidden\" name=\"token\" value=\"" + Escape(token) + "\">\n";
   html += "<input type=\"hidden\" name=\"username\" autocomplete=\"username\" value=\"" +
@@ -59,19 +62,35 @@ bool PlausibleToken(const std::string& token) {
   return true;
 }
 
+// The user of the open link `token`; nullopt when it is not open: then its
+// error page was answered and *error is OK, or *error is the error to return.
+std::optional<User> OpenLinkUser(Call& call, const std::string& lang, const std::string& token,
+                                 Status* error) {
+  if (!PlausibleToken(token)) {
+    *error = ReplyLinkError(call, lang, Status::NotFound("no such link"));
+    return std::nullopt;
+  }
+  Result<User> user = Status::Internal("unset");
+  *error = call.store().Read([&](Db& db) {
+    user = GetPasswordLinkUser(db, token, call.now());
+    return Status::OK();
+  });
+  if (!error->ok()) return std::nullopt;
+  if (!user.ok()) {
+    *error = ReplyLinkError(call, lang, user.status());
+    return std::nullopt;
+  }
+  return user.value();
+}
+
 }  // namespace
 
 Status SetPasswordPageHandler(Call& call) {
   const std::string lang = FormLanguage(call);
   const std::string token = call.req().get_param_value("token");
-  if (!PlausibleToken(token)) return ReplyLinkError(call, lang, Status::NotFound("no such link"));
-  Result<User> user = Status::Internal("unset");
-  Status s = call.store().Read([&](Db& db) {
-    user = GetPasswordLinkUser(db, token, call.now());
-    return Status::OK();
-  });
-  if (!s.ok()) return s;
-  if (!user.ok()) return ReplyLinkError(call, lang, user.status());
+  Status error;
+  std::optional<User> user = OpenLinkUser(call, lang, token, &error);
+  if (!user) return error;
   ReplyForm(call, 200, lang, token, *user, "");
   return Status::OK();
 }
@@ -80,14 +99,9 @@ Status SetPasswordHandler(Call& call) {
   const std::string lang = FormLanguage(call);
   auto form = web::ParseForm(call.body());
   const std::string token = form["token"];
-  if (!PlausibleToken(token)) return ReplyLinkError(call, lang, Status::NotFound("no such link"));
-  Result<User> user = Status::Internal("unset");
-  Status s = call.store().Read([&](Db& db) {
-    user = GetPasswordLinkUser(db, token, call.now());
-    return Status::OK();
-  });
-  if (!s.ok()) return s;
-  if (!user.ok()) return ReplyLinkError(call, lang, user.status());
+  Status error;
+  std::optional<User> user = OpenLinkUser(call, lang, token, &error);
+  if (!user) return error;
   if (Status c = CheckFormToken(call, form); !c.ok()) {
     ReplyForm(call, 403, lang, token, *user,
               Text(lang, "console_form_expired") + " (" + c.details() + ")");
@@ -105,7 +119,8 @@ Status SetPasswordHandler(Call& call) {
   }
   const std::string hash = HashPassword(password, call.ctx().console.password_iterations);
   const int64_t now = call.now();
-  s = call.store().Write([&](Db& db) { return UsePasswordLink(db, token, now, hash).status(); });
+  Status s =
+      call.store().Write([&](Db& db) { return UsePasswordLink(db, token, now, hash).status(); });
   if (!s.ok()) return ReplyLinkError(call, lang, s);
   ReplyFormPage(
       call, 200, lang, Text(lang, "console_password_set_title"),

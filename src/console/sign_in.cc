@@ -33,7 +33,8 @@ void ReplySignIn(Call& call, int http_status, const std::string& lang, const std
                  const std::string& error) {
   const std::string token = IssueFormToken(call);
   std::string html = ErrorHtml(error);
-  html += "<form method=\"post\" action=\"/console/sign-in?lang=" + Escape(lang) + "\">\n";
+  html += "<form class=\"console-form\" method=\"post\" action=\"/console/sign-in?lang=" +
+          Escape(lang) + "\">\n";
   html += "<input type=\"hidden\" name=\"csrf\" value=\"" + token + "\">\n";
   html += "<label for=\"email\">" + Escape(Text(lang, "console_email")) + "</label>\n";
   html +=

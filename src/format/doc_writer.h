@@ -49,6 +49,8 @@ class DocWriter {
   void String(std::string_view key, std::string_view v);
   // An ISO 8601 text (Value::Datetime).
   void Datetime(std::string_view key, std::string_view iso);
+  // Datetime(key, FormatUtc(epoch)), formatted without an allocation.
+  void UtcDatetime(std::string_view key, int64_t epoch);
   void Null(std::string_view key);
   void StringOrNull(std::string_view key, const std::optional<std::string>& v) {
     v ? String(key, *v) : Null(key);
@@ -79,6 +81,9 @@ class DocWriter {
   void BeforeChild();
   // JSON "key": in an object.
   void JsonKey(std::string_view key);
+  // JSON: a whole scalar member or item, comma included (BeforeChild's
+  // part), `text` as the value (`quoted`: as a JSON string).
+  void JsonLeaf(std::string_view key, std::string_view text, bool quoted);
   void XmlOpen(std::string_view name);  // indentation and "<name"
   void XmlLeaf(std::string_view key, const char* type, std::string_view text);
   // A scalar: `text` as the JSON value (`quoted`: as a JSON string), in XML

@@ -23,9 +23,18 @@ std::string Token() {
   return g_token;
 }
 
+void Sample(std::string* out, const char* type, const char* name, const char* help,
+            const std::string& value) {
+  *out += std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " " + type + "\n" +
+          name + " " + value + "\n";
+}
+
 void Gauge(std::string* out, const char* name, const char* help, const std::string& value) {
-  *out += std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " gauge\n" + name +
-          " " + value + "\n";
+  Sample(out, "gauge", name, help, value);
+}
+
+void Counter(std::string* out, const char* name, const char* help, uint64_t value) {
+  Sample(out, "counter", name, help, std::to_string(value));
 }
 
 // status -> count, with "pending" always present; nothing without the table.
@@ -104,6 +113,26 @@ Status MetricsHandler(Call& call) {
           "Memory the response cache accounts for (at most response_cache_kib).",
           std::to_string(st.bytes));
   }
+  // The change log (store/change_log.h): which commits a cached answer outlives.
+  const ChangeLog::Stats log = call.store().change_log().stats();
+  Gauge(&out, "cammio_change_log_generation",
+        "The newest database change generation the response cache accounts for.",
+        std::to_string(log.known));
+  Gauge(&out, "cammio_change_log_global_generation",
+        "The newest generation that invalidated every cached answer (a change without a "
+        "narrower scope, or one made by another process such as the admin CLI).",
+        std::to_string(log.global));
+  Gauge(&out, "cammio_change_log_scopes", "Vacancies and accounts the change log remembers.",
+        std::to_string(log.scopes));
+  // The group commit (store/store.h).
+  const WriteStats writes = call.store().write_stats();
+  Counter(&out, "cammio_store_writes_total", "Writes committed or refused (callers waited).",
+          writes.writes);
+  Counter(&out, "cammio_store_async_writes_total", "Bookkeeping writes nobody waited for.",
+          writes.async_writes);
+  Counter(&out, "cammio_store_write_groups_total",
+          "Transactions the group commit opened (writes per group = writes / groups).",
+          writes.groups);
   const DatabaseIntegrity::Snapshot integrity =
       call.ctx().integrity ? call.ctx().integrity->Get() : DatabaseIntegrity::Snapshot();
   if (integrity.state == DatabaseIntegrity::State::kOk ||

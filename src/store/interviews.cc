@@ -5,16 +5,16 @@
 namespace cammio {
 namespace {
 
-#define INTERVIEW_SELECT                                                                \
-  "SELECT w.id, w.account_id, w.vacancy_id, w.invitation_id, w.candidate_id, c.email, " \
-  "COALESCE(i.candidate_name, c.name), COALESCE(i.candidate_phone, c.phone), "          \
-  "COALESCE(i.candidate_gender, c.gender), i.datetime_scheduled, w.datetime_start_ts, " \
-  "w.datetime_end_ts, w.datetime_synchronized_ts, w.thumbnail_video_id, w.updated_at, " \
-  "v.title, v.kind, v.scope, v.num_questions, w.num_recordings, w.num_reviewers, "      \
-  "w.num_reviews "                                                                      \
-  "FROM interviews w JOIN candidates c ON c.id = w.candidate_id "                       \
-  "JOIN vacancies v ON v.id = w.vacancy_id "                                            \
-  "LEFT JOIN invitations i ON i.id = w.invitation_id "
+// The candidate's and invitation's values are the interview's copies
+// (schema/019: what the join to candidates and invitations gave, kept by
+// triggers), so a row costs one lookup (its vacancy) instead of three.
+#define INTERVIEW_SELECT                                                                       \
+  "SELECT w.id, w.account_id, w.vacancy_id, w.invitation_id, w.candidate_id, "                 \
+  "w.candidate_email, w.candidate_name, w.candidate_phone, w.candidate_gender, "               \
+  "w.datetime_scheduled, w.datetime_start_ts, w.datetime_end_ts, w.datetime_synchronized_ts, " \
+  "w.thumbnail_video_id, w.updated_at, v.title, v.kind, v.scope, v.num_questions, "            \
+  "w.num_recordings, w.num_reviewers, w.num_reviews "                                          \
+  "FROM interviews w JOIN vacancies v ON v.id = w.vacancy_id "
 
 // Three shapes of the same filter, so that SQLite can use an index for each:
 // a prepared `(?2 IS NULL OR w.vacancy_id = ?2)` would force a scan of the
@@ -57,15 +57,18 @@ constexpr const char kStreamByVacancy[] =
     INTERVIEW_SELECT INTERVIEW_BY_VACANCY "ORDER BY w.id LIMIT ?6 OFFSET ?7";
 // A `from`/`to` page walked in id order from the range's lowest id. An
 // interview is created when it ends, so ids and datetime_end rise together
-// and the next matches follow the lowest one closely: reading a few hundred
-// rows in id order replaces sorting the whole range (tens of thousands of
-// index entries) by id. ?8 is at most the range's lowest id (CountAndLowest:
-// exact unless interviews of that day were deleted), ?9 how many rows the walk
-// may read; ListInterviews falls back to kListByRange when that was too few.
+// and the next matches follow the lowest one closely: reading the interviews
+// of a short id span in id order replaces sorting the whole range (tens of
+// thousands of index entries) by id. ?8 is at most the range's lowest id
+// (CountAndLowest: exact unless interviews of that day were deleted), ?9 the
+// last id of the span; ListInterviews falls back to kListByRange when the
+// span held too few matches. The rows come straight from the rowid range in
+// id order (the unary `+` keeps SQLite off interviews_account_end), so there
+// is no sort, no id list and no second lookup of each row: only a matching
+// row is joined to its vacancy, and the LIMIT ends the walk.
 constexpr const char kListByRangeWalk[] = INTERVIEW_SELECT
-    "WHERE w.id IN (SELECT w.id FROM (SELECT id, account_id, datetime_end_ts, updated_at "
-    "FROM interviews WHERE id >= ?8 ORDER BY id LIMIT ?9) w " INTERVIEW_BY_RANGE
-    "ORDER BY w.id LIMIT ?6 OFFSET ?7) ORDER BY w.id";
+    "WHERE w.id BETWEEN ?8 AND ?9 AND +w.account_id = ?1 AND ?2 IS NULL "
+    "AND +w.datetime_end_ts BETWEEN ?3 AND ?4 " INTERVIEW_TAIL "ORDER BY w.id LIMIT ?6 OFFSET ?7";
 // The counters of schema/017 (interview_day_counts, vacancies.num_interviews),
 // for the filters without updated_since: a page's X-Total-Count then reads a
 // row per day of its range instead of every interview in it.
@@ -371,13 +374,12 @@ bool InterviewCursor::Next(Interview* out, Status* status) {
 
 namespace {
 
-// Rows the id-order walk may read for a page ending at row `end` of the range.
-// A short walk first (the usual case: ids and end times rise together, so
-// few rows after the lowest id fall outside the range; the walk's rows are
-// sorted before the LIMIT, so every row of its budget is read), then a long
-// one.
+// The id span the id-order walk may read for a page ending at row `end` of
+// the range (at most that many rows: ids are unique). A short walk first (the
+// usual case: ids and end times rise together, so few ids after the lowest
+// belong to rows outside the range), then a long one.
 struct WalkBudget {
-  int64_t rows_per_match, slack;
+  int64_t ids_per_match, slack;
 };
 constexpr WalkBudget kWalkBudgets[] = {{2, 16}, {4, 256}};
 constexpr int64_t kWalkMaxEnd = 2000;  // deeper pages go straight to the sorted range
@@ -400,14 +402,20 @@ Status ListRangeByWalk(Db& db, int64_t account_id, const InterviewFilter& f,
     Stmt page = db.Prepare(kListByRangeWalk);
     BindFilter(page, account_id, f);
     page.Bind(6, f.limit).Bind(7, f.offset).Bind(8, *lowest);
-    page.Bind(9, budget.rows_per_match * (f.offset + f.limit) + budget.slack);
+    // lowest is an id (far below INT64_MAX) and the span at most ~10^4.
+    page.Bind(9, *lowest + budget.ids_per_match * (f.offset + f.limit) + budget.slack - 1);
     std::vector<Interview> rows;
+    rows.reserve(static_cast<size_t>(expected));
     while (page.Step(&s)) rows.push_back(FromRow(page));
     if (!s.ok()) return s;
-    // Every match is at or above ?8 and in id order within the walk, so a
-    // walk that produced the whole page produced the right page.
+    // Every match is at or above ?8 and the span is a prefix of the ids from
+    // there, so a walk that produced the whole page produced the right page.
     if (static_cast<int64_t>(rows.size()) == expected) {
-      for (auto& w : rows) out->push_back(std::move(w));
+      if (out->empty()) {
+        out->swap(rows);
+      } else {
+        for (auto& w : rows) out->push_back(std::move(w));
+      }
       *done = true;
       return Status::OK();
     }
@@ -429,8 +437,10 @@ Status ListInterviews(Db& db, int64_t account_id, const InterviewFilter& f,
     if (!s.ok()) return s;
   }
   InterviewCursor cursor(db, account_id, f);
+  if (f.limit > 0)
+    out->reserve(out->size() + static_cast<size_t>(std::min<int64_t>(f.limit, 1000)));
   Interview w;
-  while (cursor.Next(&w, &s)) out->push_back(w);
+  while (cursor.Next(&w, &s)) out->push_back(std::move(w));
   return s;
 }
 

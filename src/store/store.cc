@@ -2,6 +2,7 @@
 
 #include <cassert>
 #include <chrono>
+#include <exception>
 
 #include "store/change_scopes.h"
 #include "store/migrate.h"
@@ -22,6 +23,19 @@ constexpr const char kRollbackTo[] = "ROLLBACK TO job";
 constexpr const char kBumpGeneration[] =
     "UPDATE change_generation SET value = value + 1 WHERE id = 1 RETURNING value";
 constexpr const char kGetGeneration[] = "SELECT value FROM change_generation WHERE id = 1";
+
+// A job that throws fails alone, like one that returns an error: the
+// committing thread is some request's, and the other jobs of its group (and
+// every later write, which waits for this group) must not be left behind.
+Status RunJob(const std::function<Status(Db&)>& fn, Db& db) {
+  try {
+    return fn(db);
+  } catch (const std::exception& e) {
+    return Status::Internal(std::string("the write failed with an exception: ") + e.what());
+  } catch (...) {
+    return Status::Internal("the write failed with an exception");
+  }
+}
 
 Db::Options DbOptions(const StoreOptions& o) {
   Db::Options d;
@@ -241,7 +255,7 @@ void Store::CommitGroup(std::vector<std::shared_ptr<Job>>& group) {
       continue;
     }
     Status js = db.Prepare(kSavepoint).Run();
-    if (js.ok()) js = job.fn(db);
+    if (js.ok()) js = RunJob(job.fn, db);
     if (sqlite3_get_autocommit(db.raw())) {
       // The transaction is gone, and with it the writes of jobs first..i.
       Status lost = js.ok() ? Status::IoError("the transaction was rolled back") : js;

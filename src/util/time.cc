@@ -152,13 +152,13 @@ char* PutDigits(char* p, unsigned v, int width) {
 // "Z". Written by hand: these are on every log line, and snprintf cost
 // more than the rest of the line. Years outside 0..9999 (which no clock
 // reaches) keep snprintf's "%04lld" form.
-std::string FormatInstant(int64_t epoch, int millis) {
+// Writes the text into buf (at least kUtcTextMax bytes); returns its length.
+size_t PutInstant(int64_t epoch, int millis, char* buf) {
   const int64_t days = epoch >= 0 ? epoch / 86400 : (epoch - 86399) / 86400;
   const auto rem = static_cast<unsigned>(epoch - days * 86400);
   int64_t y;
   unsigned m, d;
   CivilFromDays(days, y, m, d);
-  char buf[64];
   char* p = buf;
   if (y >= 0 && y <= 9999) {
     p = PutDigits(p, static_cast<unsigned>(y), 4);
@@ -180,12 +180,19 @@ std::string FormatInstant(int64_t epoch, int millis) {
     p = PutDigits(p, static_cast<unsigned>(millis), 3);
   }
   *p++ = 'Z';
-  return std::string(buf, p);
+  return static_cast<size_t>(p - buf);
+}
+
+std::string FormatInstant(int64_t epoch, int millis) {
+  char buf[kUtcTextMax];
+  return std::string(buf, PutInstant(epoch, millis, buf));
 }
 
 }  // namespace
 
 std::string FormatUtc(int64_t epoch) { return FormatInstant(epoch, -1); }
+
+size_t FormatUtcTo(int64_t epoch, char* buf) { return PutInstant(epoch, -1, buf); }
 
 std::string FormatUtcMillis(int64_t ms) {
   const int64_t secs = ms >= 0 ? ms / 1000 : (ms - 999) / 1000;

@@ -42,8 +42,8 @@ class ManualClock : public Clock {
 
 // A parsed datetime: the instant, and the text to answer with.
 struct Datetime {
-  int64_t epoch = 0;   // seconds since the epoch, UTC
-  std::string text;    // normalised ISO 8601 with the client's offset
+  int64_t epoch = 0;  // seconds since the epoch, UTC
+  std::string text;   // normalised ISO 8601 with the client's offset
 };
 
 // Parses "YYYY-MM-DDTHH:MM[:SS[.fff]][Z|+HH:MM|+HHMM]" or a date
@@ -54,6 +54,11 @@ Result<Datetime> ParseDatetime(std::string_view text, std::string_view field);
 
 // "2013-07-28T00:00:00Z" for an epoch (UTC).
 std::string FormatUtc(int64_t epoch);
+// The same text written into `buf` (at least kUtcTextMax bytes), without an
+// allocation (the document writers format several per row); returns its
+// length.
+constexpr size_t kUtcTextMax = 48;
+size_t FormatUtcTo(int64_t epoch, char* buf);
 // Same with milliseconds, for logs: "2013-07-28T00:00:00.123Z".
 std::string FormatUtcMillis(int64_t epoch_ms);
 

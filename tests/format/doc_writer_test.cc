@@ -11,6 +11,8 @@
 #include <random>
 #include <string>
 
+#include "util/time.h"
+
 namespace cammio {
 namespace {
 
@@ -81,19 +83,58 @@ TEST_CASE("doc writer: every leaf, escape and container as Render gives it") {
   });
 }
 
-TEST_CASE("doc writer: a byte that needs care at every place of a long string") {
+TEST_CASE("doc writer: members either side of the size written at once, and UtcDatetime") {
+  // JsonLeaf puts a member together in a 256-byte buffer when it fits and
+  // needs no escape: plain and escaped keys and values around that size.
+  CheckSame([&](DocWriter& w) {
+    w.BeginObject("sizes");
+    for (size_t n = 230; n < 262; ++n) {
+      w.String("k" + std::to_string(n), std::string(n, 'a'));
+      w.String(std::string(n, 'k'), "v");
+      w.String("e" + std::to_string(n), std::string(n, 'a') + "\"");
+      w.Int(std::string(n, 'i'), static_cast<int64_t>(n));
+      w.Null(std::string(n, 'n'));
+    }
+    w.EndObject();
+  });
+  // UtcDatetime is Datetime(FormatUtc(epoch)), in every form.
+  for (int64_t t : {int64_t{0}, int64_t{1700000000}, int64_t{-1}, int64_t{253402300800}}) {
+    CAPTURE(t);
+    for (Format f : {Format::kJson, Format::kXml}) {
+      DocWriter a(f), b(f);
+      for (DocWriter* w : {&a, &b}) w->BeginObject("x");
+      a.UtcDatetime("at", t);
+      b.Datetime("at", FormatUtc(t));
+      for (DocWriter* w : {&a, &b}) w->EndObject();
+      CHECK(a.Take() == b.Take());
+    }
+    const Value tree = BuildValue([&](DocWriter& w) {
+      w.BeginObject("x");
+      w.UtcDatetime("at", t);
+      w.EndObject();
+    });
+    CHECK(RenderJson(tree) ==
+          RenderJson(Value::Wrap("x", Value::Object().Set("at", Value::Datetime(FormatUtc(t))))));
+  }
+}
+
+TEST_CASE("doc writer: a byte that needs care at every place of a string of every length") {
   const std::string specials[] = {std::string(1, '\0'), "\x1f", "\"", "\\", "\x80",
                                   "\xC3\xA9",           "\x7f", " ",  "\t"};
   for (const std::string& special : specials) {
-    for (size_t at = 0; at <= 24; ++at) {
-      std::string s(24, 'a');
-      s.insert(at, special);
-      CAPTURE(at);
-      CheckSame([&s](DocWriter& w) {
-        w.BeginObject("o");
-        w.String("s", s);
-        w.EndObject();
-      });
+    for (size_t len = 0; len <= 24; ++len) {
+      for (size_t at = 0; at <= len; ++at) {
+        std::string s(len, 'a');
+        s.insert(at, special);
+        CAPTURE(len);
+        CAPTURE(at);
+        CheckSame([&s](DocWriter& w) {
+          w.BeginObject("o");
+          w.String("s", s);
+          w.String(s, "as a key");
+          w.EndObject();
+        });
+      }
     }
   }
 }

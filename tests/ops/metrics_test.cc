@@ -6,6 +6,7 @@
 
 #include "api/metrics.h"
 #include "ops/metrics_handler.h"
+#include "testing/api_helpers.h"
 #include "testing/test_support.h"
 #include "util/log.h"
 
@@ -82,6 +83,26 @@ TEST_CASE("ops metrics: requests by route and status, latency, connections, outb
   r = anon->Get("/metrics");
   REQUIRE(r);
   CHECK(Sample(r->body, "cammio_outbox_messages{outbox=\"mail\",status=\"pending\"}") == 1);
+  // That write went through the group commit and moved the change generation
+  // (a table without a narrower scope, mail_outbox aside, would count as global).
+  CHECK(Sample(r->body, "cammio_store_writes_total") >= 1);
+  CHECK(Sample(r->body, "cammio_store_write_groups_total") >= 1);
+  CHECK(Sample(r->body, "cammio_store_write_groups_total") <=
+        Sample(r->body, "cammio_store_writes_total") + Sample(r->body, "cammio_store_async_writes_total"));
+  CHECK(Sample(r->body, "cammio_change_log_generation") >= 1);
+  CHECK(r->body.find("# TYPE cammio_store_writes_total counter") != std::string::npos);
+
+  // A cacheable GET twice: one miss, then one hit, both counted.
+  const int64_t hits = Sample(r->body, "cammio_response_cache_lookups_total{result=\"hit\"}");
+  const int64_t misses = Sample(r->body, "cammio_response_cache_lookups_total{result=\"miss\"}");
+  testing::Api api(srv);
+  const std::string id = std::to_string(testing::CreateVacancy(api));
+  REQUIRE(cli->Get("/api/vacancies/" + id)->status == 200);
+  REQUIRE(cli->Get("/api/vacancies/" + id)->status == 200);
+  r = anon->Get("/metrics");
+  REQUIRE(r);
+  CHECK(Sample(r->body, "cammio_response_cache_lookups_total{result=\"miss\"}") >= misses + 1);
+  CHECK(Sample(r->body, "cammio_response_cache_lookups_total{result=\"hit\"}") == hits + 1);
 
   // With a token configured, only a request carrying it is answered.
   ops::SetMetricsToken("scrape-secret");

@@ -10,6 +10,7 @@
 
 #include "store/db.h"
 #include "store/migrate.h"
+#include "testing/api_helpers.h"
 #include "testing/test_support.h"
 
 namespace cammio {
@@ -45,16 +46,7 @@ constexpr char kMail[] =
 
 TEST_CASE("migration 014: live_recording defaults to 1, the outbox takes the interviewer kind") {
   TempDir dir;
-  auto db = OpenAtVersion(dir.path() + "/cammio.db", 13);
-  REQUIRE(db->Exec("INSERT INTO accounts (id, name, created_at) VALUES (1, 'A', 0);"
-                   "INSERT INTO users (id, account_id, email, name, created_at) VALUES"
-                   "  (1, 1, 'a@x.test', 'A', 0);"
-                   "INSERT INTO vacancies (id, account_id, recruiter_id, title, kind, scope, "
-                   "datetime_start, datetime_start_ts, datetime_end, datetime_end_ts, "
-                   "answering_time, cv_upload_required, use_as_template, public_token, "
-                   "created_at, updated_at) VALUES (1, 1, 1, 'v', 'live', 'private', 'x', 0, "
-                   "'x', 0, '60', 'no', 'no', 'pub', 0, 0);")
-              .ok());
+  auto db = OpenWithVacancyAt(dir, 13, "live");
   REQUIRE(db->Exec((std::string(kMail) +
                     "(1, 'guest_invitation', 3, 'g@x.test', 's', 't', 'h', '<m1@x>', 0, 0, 0)")
                        .c_str())

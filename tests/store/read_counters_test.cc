@@ -49,25 +49,8 @@ constexpr const char kMismatches[] =
     "FROM interview_day_counts c WHERE n != (SELECT COUNT(*) FROM interviews w "
     "  WHERE w.account_id = c.account_id AND " DAY_OF("w.datetime_end_ts") " = c.day)";
 
-std::string Mismatches(Db& db) {
-  std::string out;
-  Stmt st = db.Prepare(kMismatches);
-  Status s;
-  while (st.Step(&s)) out += st.Text(0) + "\n";
-  REQUIRE_MESSAGE(s.ok(), s.ToString());
-  return out;
-}
-
-std::string Mismatches(TestServer& server) {
-  std::string out;
-  REQUIRE(server.store()
-              .Read([&](Db& db) {
-                out = Mismatches(db);
-                return Status::OK();
-              })
-              .ok());
-  return out;
-}
+std::string Mismatches(Db& db) { return Lines(db, kMismatches); }
+std::string Mismatches(TestServer& server) { return Lines(server, kMismatches); }
 
 std::string S(int64_t v) { return std::to_string(v); }
 
@@ -143,22 +126,9 @@ TEST_CASE("read counters: every write keeps them equal to a recount") {
 
 TEST_CASE("read counters: migration 017 fills them for the rows already there") {
   TempDir dir;
-  auto opened = Db::Open(dir.path() + "/cammio.db", Db::Options());
-  REQUIRE(opened.ok());
-  Db& db = *opened.value();
-  const std::vector<Migration> all = EmbeddedMigrations();
-  REQUIRE(all.size() >= 17);
-  int version = 0;
-  REQUIRE(Migrate(db, std::vector<Migration>(all.begin(), all.begin() + 16), &version).ok());
-  REQUIRE(db.Exec("INSERT INTO accounts (id, name, created_at) VALUES (1, 'A', 0);"
-                  "INSERT INTO users (id, account_id, email, name, created_at) VALUES"
-                  "  (1, 1, 'a@x.test', 'A', 0);"
-                  "INSERT INTO vacancies (id, account_id, recruiter_id, title, kind, scope, "
-                  "datetime_start, datetime_start_ts, datetime_end, datetime_end_ts, "
-                  "answering_time, cv_upload_required, use_as_template, public_token, "
-                  "created_at, updated_at) VALUES (1, 1, 1, 'v', 'automated', 'private', 'x', 0, "
-                  "'x', 0, '60', 'no', 'no', 'pub', 0, 0);"
-                  "INSERT INTO questions (vacancy_id, idx, title) VALUES (1, 1, 'a'), (1, 2, 'b');"
+  std::unique_ptr<Db> opened = OpenWithVacancyAt(dir, 16);
+  Db& db = *opened;
+  REQUIRE(db.Exec("INSERT INTO questions (vacancy_id, idx, title) VALUES (1, 1, 'a'), (1, 2, 'b');"
                   "INSERT INTO candidates (id, account_id, email, name, created_at) VALUES"
                   "  (1, 1, 'c@x.test', 'C', 0);"
                   "INSERT INTO invitations (id, account_id, vacancy_id, candidate_id, "
@@ -175,7 +145,8 @@ TEST_CASE("read counters: migration 017 fills them for the rows already there") 
                   "INSERT INTO reviews (account_id, interview_id, reviewer_name, rating, "
                   "created_at) VALUES (1, 2, 'R', 3, 0);")
               .ok());
-  Status s = Migrate(db, all, &version);
+  int version = 0;
+  Status s = Migrate(db, EmbeddedMigrations(), &version);
   REQUIRE_MESSAGE(s.ok(), s.ToString());
   CHECK(Mismatches(db) == "");
   int64_t total = -1;

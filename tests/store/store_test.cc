@@ -11,6 +11,7 @@
 #include <future>
 #include <mutex>
 #include <set>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
@@ -407,6 +408,20 @@ TEST_CASE(
   auto id = async_ran.get_future();
   REQUIRE(id.wait_for(std::chrono::seconds(10)) == std::future_status::ready);
   CHECK(id.get() != std::this_thread::get_id());
+}
+
+TEST_CASE("store: a write that throws fails alone; the store keeps committing") {
+  TempDir dir;
+  auto store = OpenStore(dir.path() + "/cammio.db");
+  Status s = store->Write([](Db& db) -> Status {
+    auto a = CreateAccount(db, "rolled back", 0);
+    if (!a.ok()) return a.status();
+    throw std::runtime_error("boom");
+  });
+  CHECK(s.code() == Status::Code::kInternal);
+  CHECK(s.details().find("boom") != std::string::npos);
+  CHECK(store->Write([](Db& db) { return CreateAccount(db, "kept", 0).status(); }).ok());
+  CHECK(AccountNames(*store) == std::set<std::string>{"kept"});
 }
 
 TEST_CASE("store: WriteAsync jobs queued before Close are committed") {

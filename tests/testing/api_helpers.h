@@ -25,6 +25,7 @@
 #include "cammio/document.h"
 #include "format/render.h"
 #include "store/interviews.h"
+#include "store/migrate.h"
 #include "store/videos.h"
 #include "testing/test_support.h"
 
@@ -458,6 +459,54 @@ inline int64_t CountRows(TestServer& server, const std::string& sql) {
   });
   REQUIRE(s.ok());
   return n;
+}
+
+// The first column of each row of `sql` (a constant: Db::Prepare caches by
+// address), one line each; empty when there is no row. For the checks that
+// list what disagrees with a recount.
+inline std::string Lines(Db& db, const char* sql) {
+  std::string out;
+  Stmt st = db.Prepare(sql);
+  Status s;
+  while (st.Step(&s)) out += st.Text(0) + "\n";
+  REQUIRE_MESSAGE(s.ok(), s.ToString());
+  return out;
+}
+
+inline std::string Lines(TestServer& server, const char* sql) {
+  std::string out;
+  REQUIRE(server.store()
+              .Read([&](Db& db) {
+                out = Lines(db, sql);
+                return Status::OK();
+              })
+              .ok());
+  return out;
+}
+
+// A database in `dir` at schema version `version` (the first `version`
+// embedded migrations) holding account 1, its user 1 and its vacancy 1 of
+// `kind`: the start of a test of a later migration.
+inline std::unique_ptr<Db> OpenWithVacancyAt(const TempDir& dir, int version,
+                                             const std::string& kind = "automated") {
+  auto opened = Db::Open(dir.path() + "/cammio.db", Db::Options());
+  REQUIRE(opened.ok());
+  std::unique_ptr<Db> db = std::move(opened.value());
+  const std::vector<Migration> all = EmbeddedMigrations();
+  REQUIRE(static_cast<int>(all.size()) > version);
+  int at = 0;
+  REQUIRE(Migrate(*db, std::vector<Migration>(all.begin(), all.begin() + version), &at).ok());
+  REQUIRE(at == version);
+  const std::string sql =
+      "INSERT INTO accounts (id, name, created_at) VALUES (1, 'A', 0);"
+      "INSERT INTO users (id, account_id, email, name, created_at) VALUES (1, 1, 'a@x.test', 'A', "
+      "0);"
+      "INSERT INTO vacancies (id, account_id, recruiter_id, title, kind, scope, datetime_start, "
+      "datetime_start_ts, datetime_end, datetime_end_ts, answering_time, cv_upload_required, "
+      "use_as_template, public_token, created_at, updated_at) VALUES (1, 1, 1, 'v', '" +
+      kind + "', 'private', 'x', 0, 'x', 0, '60', 'no', 'no', 'pub', 0, 0);";
+  REQUIRE(db->Exec(sql.c_str()).ok());
+  return db;
 }
 
 // "https://cammio.test/public/job_interviews/<token>" -> token (empty when the

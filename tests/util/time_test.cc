@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <random>
 #include <string>
+#include <vector>
 
 namespace cammio {
 namespace {
@@ -163,6 +164,12 @@ TEST_CASE("time: FormatUtc") {
   CHECK(FormatUtc(-62167219200LL) == "0000-01-01T00:00:00Z");
   CHECK(FormatUtc(-62167219201LL) == "-001-12-31T23:59:59Z");
   CHECK(FormatUtc(253402300800LL) == "10000-01-01T00:00:00Z");
+  // FormatUtcTo writes the same text without an allocation.
+  for (int64_t t : std::vector<int64_t>{0, -1, 1700000000, -62167219201LL, 253402300800LL,
+                                        1000000000000000LL, -1000000000000000LL}) {
+    char buf[kUtcTextMax];
+    CHECK(std::string(buf, FormatUtcTo(t, buf)) == FormatUtc(t));
+  }
   // Round trip through the parser for a spread of instants.
   for (int64_t t = 0; t < 4102444800LL; t += 9876543) {
     CAPTURE(t);
