@@ -12,8 +12,21 @@ namespace cammio::console {
 const std::vector<Route>& ConsoleRoutes() {
   static const std::vector<Route> rows({
       {"GET", "/console", AppHandler, false},
-      {"GET", "/public/assets/console/console.js", web::AssetHandler, false},
+      // The app's files (src/web/assets/console/; index.html is GET /console).
       {"GET", "/public/assets/console/console.css", web::AssetHandler, false},
+      {"GET", "/public/assets/console/app.js", web::AssetHandler, false},
+      {"GET", "/public/assets/console/core.js", web::AssetHandler, false},
+      {"GET", "/public/assets/console/csv.js", web::AssetHandler, false},
+      {"GET", "/public/assets/console/table.js", web::AssetHandler, false},
+      {"GET", "/public/assets/console/tus.js", web::AssetHandler, false},
+      {"GET", "/public/assets/console/video.js", web::AssetHandler, false},
+      {"GET", "/public/assets/console/today.js", web::AssetHandler, false},
+      {"GET", "/public/assets/console/vacancies.js", web::AssetHandler, false},
+      {"GET", "/public/assets/console/invitations.js", web::AssetHandler, false},
+      {"GET", "/public/assets/console/interviews.js", web::AssetHandler, false},
+      {"GET", "/public/assets/console/settings.js", web::AssetHandler, false},
+      {"GET", "/public/assets/console/i18n/en.json", web::AssetHandler, false},
+      {"GET", "/public/assets/console/i18n/nl.json", web::AssetHandler, false},
       {"GET", "/console/sign-in", SignInPageHandler, false},
       {"POST", "/console/sign-in", SignInHandler, false},
       {"POST", "/console/sign-out", SignOutHandler},

@@ -297,8 +297,8 @@ TEST_CASE("console: GET /console redirects without a session and serves the app 
         std::string::npos);
   CHECK(app->get_header_value("Referrer-Policy") == "same-origin");
   CHECK(app->get_header_value("Cache-Control") == "no-store");
-  CHECK(app->body.find("/public/assets/console/console.js") != std::string::npos);
-  auto js = c->Get("/public/assets/console/console.js");
+  CHECK(app->body.find("/public/assets/console/app.js") != std::string::npos);
+  auto js = c->Get("/public/assets/console/app.js");
   REQUIRE(js);
   CHECK(js->status == 200);
   // Signed in, the sign-in form sends the browser on.

@@ -2,7 +2,7 @@
 // integrator calls it, Debian's chromium driven by playwright-core with fake
 // camera and microphone, screenshots as artifacts, and media checks.
 // Configured by run.sh through the environment:
-//   CAMMIO_URL (https://127.0.0.1:PORT), CAMMIO_USER, CAMMIO_TOKEN,
+//   CAMMIO_URL (https://127.0.0.1:PORT), CAMMIO_USER, CAMMIO_TOKEN, CAMMIO_PASSWORD,
 //   CAMMIO_CHROMIUM (the browser binary), CAMMIO_ARTIFACTS (screenshots),
 //   CAMMIO_Y4M (the fake camera clip).
 'use strict';
@@ -16,6 +16,7 @@ const env = {
   url: process.env.CAMMIO_URL,
   user: process.env.CAMMIO_USER,
   token: process.env.CAMMIO_TOKEN,
+  password: process.env.CAMMIO_PASSWORD,  // the user's console password
   chromium: process.env.CAMMIO_CHROMIUM || '/usr/bin/chromium',
   artifacts: process.env.CAMMIO_ARTIFACTS || path.join(__dirname, 'artifacts'),
   y4m: process.env.CAMMIO_Y4M,
