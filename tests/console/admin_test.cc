@@ -111,13 +111,16 @@ TEST_CASE(
   CHECK(reuse->status == 410);
 
   ConsoleSession rita = SignIn(server, "rita@agency.test", kPassword);
-  for (auto [method, p] :
+  for (const auto& route :
        {std::pair<std::string, std::string>{"GET", "/console/api/users"},
         {"POST", "/console/api/users"},
         {"PATCH", "/console/api/users/" + std::to_string(server.creds().user_id)},
         {"GET", "/console/api/tokens"},
         {"POST", "/console/api/tokens"},
         {"DELETE", "/console/api/tokens/1"}}) {
+    // Named copies: clang 14 cannot capture a structured binding in CAPTURE.
+    const std::string& method = route.first;
+    const std::string& p = route.second;
     CAPTURE(method);
     CAPTURE(p);
     auto r = Send(server, method, p, rita, R"({"user": {"name": "X"}})");

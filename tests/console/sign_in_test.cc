@@ -101,10 +101,13 @@ TEST_CASE("console: wrong password, unknown user, no password: one generic 403 p
   TestServer server;
   SetUserPassword(server, server.creds().email, kPassword);
   Credentials other = server.NewAccount("Other", "nopassword@other.test");
-  for (auto [email, password] :
+  for (const auto& attempt :
        {std::pair<std::string, std::string>{server.creds().email, "wrong password!"},
         {"nobody@nowhere.test", kPassword},
         {other.email, other.token}}) {
+    // Named copies: clang 14 cannot capture a structured binding in CAPTURE.
+    const std::string& email = attempt.first;
+    const std::string& password = attempt.second;
     CAPTURE(email);
     auto res = PostSignIn(server, email, password);
     REQUIRE(res);
