@@ -210,13 +210,17 @@ test('an import the server stops half-way completes on "Try again" without dupli
   assert.equal(keys[1], keys[3], "and Fay's with hers");
 });
 
-test('invite one candidate and revoke an invitation', async () => {
+test('invite one candidate, resend the email, revoke the invitation', async () => {
   await steps.go(page, `#/invitations/new?vacancy=${shared.vacancyId}`);
   await page.getByLabel("Candidate's name").fill('Dirk Direct');
   await page.getByLabel(/^Email/).fill('dirk@example.test');
   await page.getByRole('button', { name: 'Send invitation' }).click();
   await steps.toast(page, 'Dirk Direct is invited.');
   await page.getByRole('heading', { name: 'Dirk Direct' }).waitFor();
+  await page.getByRole('button', { name: 'Resend email' }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Resend email' }).click();
+  await steps.toast(page, 'Invitation email queued.');
+  await steps.axe(page, 'invitation (resent)');
   await page.getByRole('button', { name: 'Revoke' }).click();
   await page.getByRole('dialog').getByRole('button', { name: 'Revoke' }).click();
   await steps.toast(page, 'Invitation revoked.');
