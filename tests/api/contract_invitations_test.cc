@@ -484,6 +484,13 @@ TEST_CASE("contract: POST /api/invitations/:id/resend queues the candidate's ema
   CHECK(mails[2].to_address == "resend@cammio.com");
   CHECK(mails[1].message_id != mails[0].message_id);
   CHECK(mails[2].message_id != mails[1].message_id);
+  // With an Idempotency-Key, a retry replays the answer and mails nothing.
+  const std::string path = "/api/invitations/" + S(a) + "/resend";
+  CHECK(api.Post(path, "", "application/json", {{"Idempotency-Key", "resend-once"}}).status == 202);
+  Resp replay = api.Post(path, "", "application/json", {{"Idempotency-Key", "resend-once"}});
+  CHECK(replay.status == 202);
+  CHECK(replay.Header("Idempotent-Replayed") == "true");
+  REQUIRE(CandidateMails(server, a).size() == 4);
 
   SUBCASE("another vacancy's nested path, a missing id: 404") {
     const int64_t w = CreateVacancy(api, "automated");
@@ -493,7 +500,7 @@ TEST_CASE("contract: POST /api/invitations/:id/resend queues the candidate's ema
   SUBCASE("another account's invitation: 404, nothing queued") {
     Api other(server, server.NewAccount("Other", "other@cammio.test"));
     ErrorDetails(other.Post("/api/invitations/" + S(a) + "/resend", ""), 404);
-    CHECK(CandidateMails(server, a).size() == 3);
+    CHECK(CandidateMails(server, a).size() == 4);
   }
   SUBCASE("revoked: 404; completed: 412 with details; nothing queued") {
     const int64_t done = CreateInvitationId(api, v, "done@cammio.com");
@@ -503,14 +510,14 @@ TEST_CASE("contract: POST /api/invitations/:id/resend queues the candidate's ema
     CHECK(CandidateMails(server, done).size() == 1);
     REQUIRE(api.Delete("/api/invitations/" + S(a)).status == 200);
     ErrorDetails(api.Post("/api/invitations/" + S(a) + "/resend", ""), 404);
-    CHECK(CandidateMails(server, a).size() == 3);
+    CHECK(CandidateMails(server, a).size() == 4);
   }
   SUBCASE("email disabled for the account: 412, nothing queued") {
     REQUIRE(api.Put("/api/settings/notifications",
                     R"({"notification_settings": {"disable_email": true}})")
                 .status == 200);
     CHECK(!ErrorDetails(api.Post("/api/invitations/" + S(a) + "/resend", ""), 412).empty());
-    CHECK(CandidateMails(server, a).size() == 3);
+    CHECK(CandidateMails(server, a).size() == 4);
   }
 }
 
