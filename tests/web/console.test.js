@@ -316,9 +316,10 @@ test('a live vacancy: schedule an invitation, add a guest, see it on Today', asy
 test('settings: notifications, send test, delivery log', async () => {
   await steps.go(page, '#/settings');
   await page.getByRole('heading', { name: 'ATS notifications' }).waitFor();
-  await page.getByLabel('ATS host').fill('https://127.0.0.1:9');
-  await page.getByLabel('Endpoint').fill('/hook');
-  await page.getByRole('button', { name: 'Save' }).click();
+  const notif = page.getByRole('region', { name: 'ATS notifications' });
+  await notif.getByLabel('ATS host').fill('https://127.0.0.1:9');
+  await notif.getByLabel('Endpoint').fill('/hook');
+  await notif.getByRole('button', { name: 'Save' }).click();
   await steps.toast(page, 'Notification settings saved.');
   assert.equal((await a.get('/api/settings/notifications')).json.notification_settings.endpoint, '/hook');
   const log = page.getByRole('region', { name: 'Delivery log' });
@@ -326,9 +327,9 @@ test('settings: notifications, send test, delivery log', async () => {
   await row.waitFor();
   await row.getByRole('button', { name: 'Redeliver' }).click();
   await steps.toast(page, 'Queued for delivery again.');
-  await page.getByRole('button', { name: 'Send test' }).click();
-  await page.locator('.test-result p').waitFor({ timeout: 30000 });
-  assert.match(await page.locator('.test-result p').textContent(), /The test failed/);
+  await notif.getByRole('button', { name: 'Send test', exact: true }).click();
+  await notif.locator('.test-result p').waitFor({ timeout: 30000 });
+  assert.match(await notif.locator('.test-result p').textContent(), /The test failed/);
   await steps.axe(page, 'settings');
   await shot(page, 'console-12-settings');
 });
