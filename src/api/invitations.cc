@@ -10,6 +10,7 @@
 #include "api/scope.h"
 #include "mail/enqueue.h"
 #include "mail/message.h"
+#include "mail/settings.h"
 #include "store/live_sessions.h"
 #include "store/vacancies.h"
 #include "util/random.h"
@@ -306,6 +307,38 @@ Status DeleteInvitationHandler(Call& call) {
     call.ctx().live->registry().Close(revoked, "revoked", FormatUtc(call.now()));
   }
   call.Reply(200, Value::Wrap("result", Value::String("INVITATION_DELETED")));
+  return Status::OK();
+}
+
+Status ResendInvitationHandler(Call& call) {
+  Invitation inv;
+  std::vector<Guest> guests;  // the answer embeds them, as GET does
+  // WriteAndReply: with an Idempotency-Key, the queued email and the
+  // remembered answer commit together, so a retry never mails twice.
+  Status s = call.WriteAndReply(
+      [&](Db& db) {
+        auto found = LoadScoped(db, call, call.Param("id"));
+        if (!found.ok()) return found.status();
+        if (found->status != "open") {
+          return Status::PreconditionFailed("invitation " + std::to_string(found->id) +
+                                            " is completed; its email cannot be sent again");
+        }
+        // EnqueueCandidateInvitation queues nothing when email is off: say so
+        // rather than answer a resend that sends nothing.
+        auto disabled = mail::EmailDisabled(db, call.account_id());
+        if (!disabled.ok()) return disabled.status();
+        if (*disabled) {
+          return Status::PreconditionFailed(
+              "email is disabled for this account (settings/notifications disable_email)");
+        }
+        inv = std::move(found.value());
+        Status st = mail::EnqueueCandidateInvitation(db, call.ctx().links, inv, call.now());
+        if (st.ok()) st = ListGuests(db, call.account_id(), inv.id, &guests);
+        return st;
+      },
+      [&] { call.Reply(202, InvitationDocument(inv, call.ctx().links, &guests)); });
+  if (!s.ok()) return s;
+  call.ctx().events->MailQueued();
   return Status::OK();
 }
 

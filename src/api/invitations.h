@@ -25,6 +25,12 @@ Status CreateInvitationHandler(Call& call);
 Status GetInvitationHandler(Call& call);
 Status UpdateInvitationHandler(Call& call);
 Status DeleteInvitationHandler(Call& call);
+// POST .../invitations/:id/resend: queues the candidate's invitation email
+// again (composed as on create, a new Message-ID) and answers 202 with the
+// invitation. 404 for a missing, revoked or another account's id; 412 for a
+// completed invitation or an account whose email is disabled. Writes only
+// the mail outbox, so it evicts no cached answer (store/change_scopes.cc).
+Status ResendInvitationHandler(Call& call);
 
 Status ListGuestsHandler(Call& call);
 Status CreateGuestHandler(Call& call);

@@ -12,6 +12,8 @@
 //  /console/api/sessions/:id     revokes one of them GET|POST /console/api/users, PATCH
 //  /console/api/users/:id      (admin) GET|POST /console/api/tokens, DELETE /console/api/tokens/:id
 //  (admin)
+//  GET|PUT /console/api/settings/mail, POST /console/api/settings/mail/test,
+//  GET|PUT /console/api/settings/retention (admin; console/settings_api.cc)
 //
 // Thread-safety: handlers run on request threads; they share only the
 // ServerContext's services.
@@ -39,6 +41,13 @@ Status UpdateUserHandler(Call& call);
 Status ListTokensHandler(Call& call);
 Status CreateTokenHandler(Call& call);
 Status RevokeTokenHandler(Call& call);
+
+// The account's relay and retention (console/settings_api.cc; admin).
+Status GetMailSettingsHandler(Call& call);
+Status PutMailSettingsHandler(Call& call);
+Status TestMailSettingsHandler(Call& call);
+Status GetRetentionHandler(Call& call);
+Status PutRetentionHandler(Call& call);
 
 // Forbidden (403, Status::Unauthenticated) unless the caller's role is admin.
 Status RequireAdmin(const Call& call);

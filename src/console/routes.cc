@@ -42,6 +42,11 @@ const std::vector<Route>& ConsoleRoutes() {
       {"GET", "/console/api/tokens", ListTokensHandler},
       {"POST", "/console/api/tokens", CreateTokenHandler},
       {"DELETE", "/console/api/tokens/:id", RevokeTokenHandler},
+      {"GET", "/console/api/settings/mail", GetMailSettingsHandler},
+      {"PUT", "/console/api/settings/mail", PutMailSettingsHandler},
+      {"POST", "/console/api/settings/mail/test", TestMailSettingsHandler},
+      {"GET", "/console/api/settings/retention", GetRetentionHandler},
+      {"PUT", "/console/api/settings/retention", PutRetentionHandler},
   });
   return rows;
 }

@@ -10,27 +10,9 @@
 #include "util/log.h"
 
 namespace cammio::ops {
-namespace {
-
-constexpr int64_t kMaxDays = 36500;
-
-}  // namespace
-
 Status SetRetentionDays(Store& store, int64_t account_id, std::optional<int64_t> days,
                         int64_t now) {
-  if (days && (*days < 1 || *days > kMaxDays)) {
-    return Status::InvalidArgument("the retention period must be 1 to " + std::to_string(kMaxDays) +
-                                   " days");
-  }
-  return store.Write([&](Db& db) {
-    auto exists = AccountExists(db, account_id);
-    if (!exists.ok()) return exists.status();
-    if (!*exists) return Status::NotFound("no account " + std::to_string(account_id));
-    if (!days) {
-      return DeleteRetentionSetting(db, account_id);
-    }
-    return UpsertRetentionSetting(db, account_id, *days, now);
-  });
+  return store.Write([&](Db& db) { return SetRetentionPeriod(db, account_id, days, now); });
 }
 
 Result<std::optional<int64_t>> GetRetentionDays(Store& store, int64_t account_id) {

@@ -1,5 +1,10 @@
 #include "store/retention.h"
 
+#include <string>
+
+#include "store/accounts.h"
+#include "store/erase.h"
+
 namespace cammio {
 namespace {
 
@@ -16,6 +21,18 @@ constexpr const char kDueInterviews[] =
     " ORDER BY datetime_end_ts, id LIMIT ?3";
 
 }  // namespace
+
+Status SetRetentionPeriod(Db& db, int64_t account_id, std::optional<int64_t> days, int64_t now) {
+  if (days && (*days < 1 || *days > kMaxRetentionDays)) {
+    return Status::InvalidArgument("the retention period must be 1 to " +
+                                   std::to_string(kMaxRetentionDays) + " days");
+  }
+  auto exists = AccountExists(db, account_id);
+  if (!exists.ok()) return exists.status();
+  if (!*exists) return Status::NotFound("no account " + std::to_string(account_id));
+  if (!days) return DeleteRetentionSetting(db, account_id);
+  return UpsertRetentionSetting(db, account_id, *days, now);
+}
 
 Status UpsertRetentionSetting(Db& db, int64_t account_id, int64_t days, int64_t now) {
   Stmt up = db.Prepare(kUpsertRetention);

@@ -19,6 +19,15 @@
 
 namespace cammio {
 
+// The longest period an account may set, in days (100 years).
+inline constexpr int64_t kMaxRetentionDays = 36500;
+
+// The rules of setting a period, shared by the CLI (ops::SetRetentionDays)
+// and the console: sets (days in 1..kMaxRetentionDays) or clears (nullopt)
+// the account's period. InvalidArgument for days out of range (nothing is
+// written), NotFound for an unknown account. From Store::Write.
+Status SetRetentionPeriod(Db& db, int64_t account_id, std::optional<int64_t> days, int64_t now);
+
 // Sets (inserts or replaces) the account's period in days.
 Status UpsertRetentionSetting(Db& db, int64_t account_id, int64_t days, int64_t now);
 // The account's period, nullopt when none is set.

@@ -319,6 +319,9 @@ std::map<std::string, Scenario> Scenarios() {
 const std::map<std::string, std::string>& Exempt() {
   static const std::map<std::string, std::string> rows = {
       {"POST /api/settings/notifications/test", "sends a test delivery; writes no row"},
+      {"POST /api/invitations/:id/resend",
+       "mail_outbox rows only (store/change_scopes.cc); its own case below: evicts nothing"},
+      {"POST /api/vacancies/:vacancy_id/invitations/:id/resend", "as the flat path"},
       {"POST /api/notifications/:id/redeliver",
        "notifications rows: an outbox no cached GET reads (store/change_scopes.cc)"},
       {"POST /public/job_interviews/{token}/live/messages",
@@ -445,6 +448,16 @@ TEST_CASE("cache invalidation: a token's last-used update invalidates nothing") 
   const int64_t g = CurrentGeneration(x.server.store());
   TouchTokens(x.server.store(), x.server.creds().email, x.server.clock().Now() + 3600);
   CHECK(CurrentGeneration(x.server.store()) > g);  // a committed change, yet nothing shown
+  CHECK(HitsOf(x, primed) == primed.size());
+}
+
+TEST_CASE("cache invalidation: resending an invitation's email invalidates nothing") {
+  World x;
+  const auto primed = PrimeAll(x.api, AllViews(x));
+  const int64_t g = CurrentGeneration(x.server.store());
+  CHECK(x.api.Post(x.Inv() + "/resend", "").status == 202);
+  CHECK(x.api.Post(x.V() + "/invitations/" + S(x.inv) + "/resend", "").status == 202);
+  CHECK(CurrentGeneration(x.server.store()) > g);  // the outbox rows were committed
   CHECK(HitsOf(x, primed) == primed.size());
 }
 

@@ -5,17 +5,20 @@
 // updated_since, Idempotency-Key, and malformed input.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <set>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "store/mail_outbox.h"
 #include "testing/api_helpers.h"
 
 namespace cammio {
 namespace {
 
 using namespace cammio::testing;
+using mail::OutboxMail;
 
 // "Candidate invitations" example; the seed's JSON has two syntax slips (a
 // trailing comma inside callback_params and a missing comma after it),
@@ -197,11 +200,11 @@ TEST_CASE("contract: POST /api/invitations.xml with the seed's request example (
   CHECK(XmlArray(i, "guests", "guest").empty());
 
   // The same invitation in JSON.
-  CheckSeedInvitationListItem(Object(api.Get("/api/invitations/" + S(id)), 200, "invitation"),
-                              id, v);
+  CheckSeedInvitationListItem(Object(api.Get("/api/invitations/" + S(id)), 200, "invitation"), id,
+                              v);
   // The list in XML, also nested.
-  for (const std::string& path :
-       std::vector<std::string>{"/api/invitations.xml", "/api/vacancies/" + S(v) + "/invitations.xml"}) {
+  for (const std::string& path : std::vector<std::string>{
+           "/api/invitations.xml", "/api/vacancies/" + S(v) + "/invitations.xml"}) {
     XmlDoc list(api.Get(path));
     CHECK(list.root_name() == "invitations");
     CHECK(Attr(list.root(), "type") == "array");
@@ -238,13 +241,15 @@ TEST_CASE("contract: the seed's callback_params example, JSON and XML") {
     CheckCandidateLink(Str(i, "url"));
   };
 
-  Value json = Object(api.Post("/api/invitations", ReplaceAll(kSeedCallbackInvitation, "3324", S(v))),
-                      201, "invitation");
+  Value json =
+      Object(api.Post("/api/invitations", ReplaceAll(kSeedCallbackInvitation, "3324", S(v))), 201,
+             "invitation");
   check(json);
   check(Object(api.Get("/api/invitations/" + S(Int(json, "id"))), 200, "invitation"));
 
-  XmlDoc x(api.PostXml("/api/invitations.xml", ReplaceAll(kSeedCallbackInvitationXml, "3324", S(v))),
-           201);
+  XmlDoc x(
+      api.PostXml("/api/invitations.xml", ReplaceAll(kSeedCallbackInvitationXml, "3324", S(v))),
+      201);
   CHECK(x.root_name() == "invitation");
   int64_t xid = XmlInt(x.root(), "id");
   auto* cp = Child(x.root(), "callback_params");
@@ -307,11 +312,11 @@ TEST_CASE("contract: candidates are identified by email within the account") {
   // candidate_name from candidate_name alone.
   Value named = CreateInvitation(a, va, "named@cammio.com", "");
   CHECK(Str(named, "candidate_name") == "John Lennon");
-  Value whole = Object(a.Post("/api/invitations",
-                              "{\"invitation\": {\"vacancy_id\": " + S(va) +
-                                  ", \"candidate_email\": \"whole@cammio.com\", "
-                                  "\"candidate_name\": \"Ringo Starr\"}}"),
-                       201, "invitation");
+  Value whole =
+      Object(a.Post("/api/invitations", "{\"invitation\": {\"vacancy_id\": " + S(va) +
+                                            ", \"candidate_email\": \"whole@cammio.com\", "
+                                            "\"candidate_name\": \"Ringo Starr\"}}"),
+             201, "invitation");
   CHECK(Str(whole, "candidate_name") == "Ringo Starr");
   CHECK(IsNull(whole, "datetime_scheduled"));  // automated: not required
   CHECK(IsNull(whole, "candidate_phone"));
@@ -332,8 +337,9 @@ TEST_CASE("contract: a live vacancy needs datetime_scheduled; PUT reschedules") 
   std::string path = "/api/invitations/" + S(id);
   Value before = Object(api.Get(path), 200, "invitation");
 
-  Value put = Object(api.Put(path, "{\"invitation\": {\"datetime_scheduled\": "
-                                   "\"2013-08-01T10:00:00-05:00\"}}"),
+  Value put = Object(api.Put(path,
+                             "{\"invitation\": {\"datetime_scheduled\": "
+                             "\"2013-08-01T10:00:00-05:00\"}}"),
                      200, "invitation");
   CHECK(Str(put, "datetime_scheduled") == "2013-08-01T10:00:00-05:00");
   Value after = Object(api.Get(path), 200, "invitation");
@@ -387,8 +393,9 @@ TEST_CASE("contract: a completed invitation leaves the list but stays readable, 
   CheckError(api.Delete(path), 412, "completed");
   CheckError(api.Put(path, "{\"invitation\": {\"datetime_scheduled\": \"2014-01-01\"}}"), 412,
              "completed");
-  CheckError(api.Post(path + "/guests", "{\"guest\": {\"name\": \"G\", \"email\": \"g@cammio.com\"}}"),
-             412, "completed");
+  CheckError(
+      api.Post(path + "/guests", "{\"guest\": {\"name\": \"G\", \"email\": \"g@cammio.com\"}}"),
+      412, "completed");
   CheckError(api.Delete("/api/vacancies/" + S(v) + "/invitations/" + S(done)), 412, "completed");
   // Its guests are still listed, and frozen with it.
   std::vector<Value> guests = List(api.Get(path + "/guests"), "guest");
@@ -408,8 +415,8 @@ TEST_CASE("contract: DELETE /api/invitations/:id revokes; the invitation is gone
   int64_t a = Int(created_a, "id");
   int64_t b = CreateInvitationId(api, v, "b@cammio.com");
   int64_t c = CreateInvitationId(api, v, "c@cammio.com");
-  int64_t g = Int(Object(api.Post("/api/invitations/" + S(a) + "/guests", kSeedGuest), 201, "guest"),
-                  "id");
+  int64_t g =
+      Int(Object(api.Post("/api/invitations/" + S(a) + "/guests", kSeedGuest), 201, "guest"), "id");
 
   Value doc = Doc(api.Delete("/api/invitations/" + S(a)), 200);
   REQUIRE(doc.is_object());
@@ -445,6 +452,75 @@ TEST_CASE("contract: DELETE /api/invitations/:id revokes; the invitation is gone
   CHECK(Contains(state->body, "\"state\":\"revoked\""));
 }
 
+// The candidate invitation rows of `invitation` in the outbox, oldest first.
+std::vector<OutboxMail> CandidateMails(TestServer& server, int64_t invitation) {
+  std::vector<OutboxMail> rows, out;
+  REQUIRE(server.store()
+              .Read([&](Db& db) { return mail::ListMail(db, mail::MailFilter{}, &rows); })
+              .ok());
+  for (OutboxMail& m : rows) {
+    if (m.kind == mail::kCandidateInvitation && m.ref_id == invitation) out.push_back(m);
+  }
+  std::sort(out.begin(), out.end(),
+            [](const OutboxMail& a, const OutboxMail& b) { return a.id < b.id; });
+  return out;
+}
+
+TEST_CASE("contract: POST /api/invitations/:id/resend queues the candidate's email again") {
+  TestServer server;
+  Api api(server);
+  const int64_t v = CreateVacancy(api, "automated");
+  const int64_t a = CreateInvitationId(api, v, "resend@cammio.com");
+  REQUIRE(CandidateMails(server, a).size() == 1);
+
+  Value inv = Object(api.Post("/api/invitations/" + S(a) + "/resend", ""), 202, "invitation");
+  CHECK(Int(inv, "id") == a);
+  Object(api.Post("/api/vacancies/" + S(v) + "/invitations/" + S(a) + "/resend", ""), 202,
+         "invitation");
+  std::vector<OutboxMail> mails = CandidateMails(server, a);
+  REQUIRE(mails.size() == 3);
+  CHECK(mails[1].to_address == mails[0].to_address);
+  CHECK(mails[1].subject == mails[0].subject);
+  CHECK(mails[2].to_address == "resend@cammio.com");
+  CHECK(mails[1].message_id != mails[0].message_id);
+  CHECK(mails[2].message_id != mails[1].message_id);
+  // With an Idempotency-Key, a retry replays the answer and mails nothing.
+  const std::string path = "/api/invitations/" + S(a) + "/resend";
+  CHECK(api.Post(path, "", "application/json", {{"Idempotency-Key", "resend-once"}}).status == 202);
+  Resp replay = api.Post(path, "", "application/json", {{"Idempotency-Key", "resend-once"}});
+  CHECK(replay.status == 202);
+  CHECK(replay.Header("Idempotent-Replayed") == "true");
+  REQUIRE(CandidateMails(server, a).size() == 4);
+
+  SUBCASE("another vacancy's nested path, a missing id: 404") {
+    const int64_t w = CreateVacancy(api, "automated");
+    ErrorDetails(api.Post("/api/vacancies/" + S(w) + "/invitations/" + S(a) + "/resend", ""), 404);
+    ErrorDetails(api.Post("/api/invitations/999999/resend", ""), 404);
+  }
+  SUBCASE("another account's invitation: 404, nothing queued") {
+    Api other(server, server.NewAccount("Other", "other@cammio.test"));
+    ErrorDetails(other.Post("/api/invitations/" + S(a) + "/resend", ""), 404);
+    CHECK(CandidateMails(server, a).size() == 4);
+  }
+  SUBCASE("revoked: 404; completed: 412 with details; nothing queued") {
+    const int64_t done = CreateInvitationId(api, v, "done@cammio.com");
+    const int64_t now = server.clock().Now();
+    Complete(server, done, now - 600, now);
+    CHECK(!ErrorDetails(api.Post("/api/invitations/" + S(done) + "/resend", ""), 412).empty());
+    CHECK(CandidateMails(server, done).size() == 1);
+    REQUIRE(api.Delete("/api/invitations/" + S(a)).status == 200);
+    ErrorDetails(api.Post("/api/invitations/" + S(a) + "/resend", ""), 404);
+    CHECK(CandidateMails(server, a).size() == 4);
+  }
+  SUBCASE("email disabled for the account: 412, nothing queued") {
+    REQUIRE(api.Put("/api/settings/notifications",
+                    R"({"notification_settings": {"disable_email": true}})")
+                .status == 200);
+    CHECK(!ErrorDetails(api.Post("/api/invitations/" + S(a) + "/resend", ""), 412).empty());
+    CHECK(CandidateMails(server, a).size() == 4);
+  }
+}
+
 TEST_CASE("contract: GET /api/invitations from/to filter on datetime_scheduled") {
   TestServer server;
   Api api(server);
@@ -452,20 +528,22 @@ TEST_CASE("contract: GET /api/invitations from/to filter on datetime_scheduled")
   int64_t automated = CreateVacancy(api);
   auto invite = [&](int64_t v, const std::string& email, const std::string& when) {
     std::string sched = when.empty() ? "" : ", \"datetime_scheduled\": \"" + when + "\"";
-    return Int(Object(api.Post("/api/invitations",
-                               "{\"invitation\": {\"vacancy_id\": " + S(v) +
-                                   ", \"candidate_email\": \"" + email +
-                                   "\", \"candidate_name\": \"N\"" + sched + "}}"),
-                      201, "invitation"),
-               "id");
+    return Int(
+        Object(api.Post("/api/invitations", "{\"invitation\": {\"vacancy_id\": " + S(v) +
+                                                ", \"candidate_email\": \"" + email +
+                                                "\", \"candidate_name\": \"N\"" + sched + "}}"),
+               201, "invitation"),
+        "id");
   };
-  int64_t i29 = invite(live, "a@c.com", "2013-07-29T10:00:00+02:00");    // 29th 08:00Z
-  int64_t i29b = invite(live, "b@c.com", "2013-07-30T01:00:00+02:00");   // 29th 23:00Z
+  int64_t i29 = invite(live, "a@c.com", "2013-07-29T10:00:00+02:00");   // 29th 08:00Z
+  int64_t i29b = invite(live, "b@c.com", "2013-07-30T01:00:00+02:00");  // 29th 23:00Z
   int64_t i30 = invite(live, "c@c.com", "2013-07-30T12:00:00Z");
-  int64_t i01 = invite(live, "d@c.com", "2013-07-31T23:30:00-05:00");    // Aug 1 04:30Z
+  int64_t i01 = invite(live, "d@c.com", "2013-07-31T23:30:00-05:00");  // Aug 1 04:30Z
   int64_t none = invite(automated, "e@c.com", "");
 
-  auto ids = [&](const std::string& q) { return Ids(List(api.Get("/api/invitations" + q), "invitation")); };
+  auto ids = [&](const std::string& q) {
+    return Ids(List(api.Get("/api/invitations" + q), "invitation"));
+  };
   CHECK(ids("") == std::vector<int64_t>{i29, i29b, i30, i01, none});
   CHECK(ids("?from=2013-07-30&to=2013-07-30") == std::vector<int64_t>{i30});
   CHECK(ids("?to=2013-07-29") == std::vector<int64_t>{i29, i29b});
@@ -505,9 +583,9 @@ TEST_CASE("contract: GET /api/invitations?updated_since") {
   CHECK(ids(t0 + 100) == std::vector<int64_t>{a, b});
   CHECK(ids(t0 + 150) == std::vector<int64_t>{a});
   CHECK(ids(t0 + 201).empty());
-  CHECK(Ids(List(api.Get("/api/vacancies/" + S(v) + "/invitations?updated_since=" +
-                         FormatUtc(t0 + 150)),
-                 "invitation")) == std::vector<int64_t>{a});
+  CHECK(Ids(List(
+            api.Get("/api/vacancies/" + S(v) + "/invitations?updated_since=" + FormatUtc(t0 + 150)),
+            "invitation")) == std::vector<int64_t>{a});
 }
 
 TEST_CASE("contract: guests: a deleted guest's id is never given to the next guest") {
@@ -516,8 +594,8 @@ TEST_CASE("contract: guests: a deleted guest's id is never given to the next gue
   TestServer server;
   Api api(server);
   int64_t live = CreateVacancy(api, "live");
-  std::string base = "/api/invitations/" + S(CreateInvitationId(api, live, "l@cammio.com")) +
-                     "/guests";
+  std::string base =
+      "/api/invitations/" + S(CreateInvitationId(api, live, "l@cammio.com")) + "/guests";
   int64_t first = Int(Object(api.Post(base, kSeedGuest), 201, "guest"), "id");
   CHECK(Doc(api.Delete(base + "/" + S(first)), 200).size() == 1);
   int64_t second = Int(Object(api.Post(base, kSeedGuest), 201, "guest"), "id");
@@ -534,10 +612,9 @@ TEST_CASE("contract: guests: the seed's examples on live vacancies only") {
   int64_t li = CreateInvitationId(api, live, "l@cammio.com");
 
   CheckError(api.Post("/api/invitations/" + S(ai) + "/guests", kSeedGuest), 412, "live");
-  CHECK(Contains(XmlErrorDetails(api.PostXml("/api/invitations/" + S(ai) + "/guests.xml",
-                                             kSeedGuestXml),
-                                 412),
-                 "live"));
+  CHECK(Contains(
+      XmlErrorDetails(api.PostXml("/api/invitations/" + S(ai) + "/guests.xml", kSeedGuestXml), 412),
+      "live"));
   CHECK(List(api.Get("/api/invitations/" + S(ai) + "/guests"), "guest").empty());
 
   std::string base = "/api/invitations/" + S(li) + "/guests";
@@ -579,14 +656,16 @@ TEST_CASE("contract: guests: the seed's examples on live vacancies only") {
   CHECK(Str(put, "name") == "Bill Clinton");
   CHECK(Str(put, "email") == "hillary@cammio.com");
   CHECK(Str(Object(api.Get(base + "/" + S(g2)), 200, "guest"), "name") == "Bill Clinton");
-  CheckError(api.Put(base + "/" + S(g2), "{\"guest\": {\"email\": \"not an email\"}}"), 412, "email");
+  CheckError(api.Put(base + "/" + S(g2), "{\"guest\": {\"email\": \"not an email\"}}"), 412,
+             "email");
   CheckError(api.Put(base + "/" + S(g2), "{\"guest\": {\"name\": \"\"}}"), 412, "name");
 
   // Validation on create.
   CheckError(api.Post(base, "{\"guest\": {\"name\": \"G\", \"email\": \"nope\"}}"), 412, "email");
   CheckError(api.Post(base, "{\"guest\": {\"email\": \"g@cammio.com\"}}"), 412, "name");
   CheckError(api.Post(base, "{\"guest\": {\"name\": \"G\"}}"), 412, "email");
-  CheckError(api.Post(base, "{\"guest\": {\"name\": 5, \"email\": \"g@cammio.com\"}}"), 400, "name");
+  CheckError(api.Post(base, "{\"guest\": {\"name\": 5, \"email\": \"g@cammio.com\"}}"), 400,
+             "name");
   CheckError(api.Post(base, "{\"guest\": {\"name\": \"" + std::string(201, 'n') +
                                 "\", \"email\": \"g@cammio.com\"}}"),
              412, "name");
@@ -613,8 +692,8 @@ TEST_CASE("contract: nested /api/vacancies/:vacancy_id/invitations answer like t
   int64_t v2 = CreateVacancy(api, "live");
   int64_t i1 = CreateInvitationId(api, v1, "one@cammio.com");
   int64_t i2 = CreateInvitationId(api, v2, "two@cammio.com");
-  int64_t g2 = Int(Object(api.Post("/api/invitations/" + S(i2) + "/guests", kSeedGuest), 201, "guest"),
-                   "id");
+  int64_t g2 = Int(
+      Object(api.Post("/api/invitations/" + S(i2) + "/guests", kSeedGuest), 201, "guest"), "id");
   std::string n1 = "/api/vacancies/" + S(v1) + "/invitations";
   std::string n2 = "/api/vacancies/" + S(v2) + "/invitations";
 
@@ -657,8 +736,8 @@ TEST_CASE("contract: nested /api/vacancies/:vacancy_id/invitations answer like t
                                           InvitationFields("three@cammio.com") + "}}"),
                          201, "invitation");
   CHECK(Int(created, "vacancy_id") == v1);
-  Value unwrapped = Object(api.Post(n1, "{" + InvitationFields("four@cammio.com") + "}"), 201,
-                           "invitation");
+  Value unwrapped =
+      Object(api.Post(n1, "{" + InvitationFields("four@cammio.com") + "}"), 201, "invitation");
   CHECK(Int(unwrapped, "vacancy_id") == v1);
   Value junk = Object(api.Post(n1, "{\"invitation\": {\"vacancy_id\": \"junk\", " +
                                        InvitationFields("five@cammio.com") + "}}"),
@@ -712,8 +791,9 @@ TEST_CASE("contract: Idempotency-Key on POST replays the first answer") {
 
   // A failed POST is not remembered: the corrected retry creates.
   httplib::Headers key2{{"Idempotency-Key", "ats-req-43"}};
-  std::string unscheduled = "{\"invitation\": {\"vacancy_id\": " + S(va) +
-                            ", \"candidate_email\": \"late@cammio.com\", \"candidate_name\": \"L\"}}";
+  std::string unscheduled =
+      "{\"invitation\": {\"vacancy_id\": " + S(va) +
+      ", \"candidate_email\": \"late@cammio.com\", \"candidate_name\": \"L\"}}";
   CheckError(a.Post("/api/invitations", unscheduled, "application/json", key2), 412,
              "datetime_scheduled");
   CheckError(a.Post("/api/invitations", unscheduled, "application/json", key2), 412,
@@ -737,8 +817,9 @@ TEST_CASE("contract: Idempotency-Key on POST replays the first answer") {
 
   // Vacancies, in XML too.
   httplib::Headers key3{{"Idempotency-Key", "vacancy-1"}};
-  std::string xml = "<vacancy><title>X</title><datetime_start>2013-07-28</datetime_start>"
-                    "<datetime_end>2013-09-26</datetime_end></vacancy>";
+  std::string xml =
+      "<vacancy><title>X</title><datetime_start>2013-07-28</datetime_start>"
+      "<datetime_end>2013-09-26</datetime_end></vacancy>";
   Resp vx = a.PostXml("/api/vacancies.xml", xml, key3);
   XmlDoc x1(vx, 201);
   Resp vx2 = a.PostXml("/api/vacancies.xml", xml, key3);
@@ -768,8 +849,8 @@ TEST_CASE("contract: concurrent retries with one Idempotency-Key create once") {
   for (int k = 0; k < kThreads; ++k) {
     threads.emplace_back([&, k] {
       Api own(server);
-      answers[k] = own.Post("/api/invitations", body, "application/json",
-                            {{"Idempotency-Key", "race-1"}});
+      answers[k] =
+          own.Post("/api/invitations", body, "application/json", {{"Idempotency-Key", "race-1"}});
     });
   }
   for (auto& t : threads) t.join();
@@ -809,9 +890,9 @@ TEST_CASE("contract: malformed invitation input is refused with details and chan
   CheckError(api.Post("/api/invitations", ""), 400, "empty");
   CheckError(api.Post("/api/invitations", "{\"vacancy\": {\"title\": \"x\"}}"), 400, "invitation");
   CheckError(api.Post("/api/invitations", "{\"invitation\": [1, 2]}"), 400, "invitation");
-  CheckError(api.Post("/api/invitations", "[{\"invitation\": {" + vac + InvitationFields("a@b.com") +
-                                              "}}, {\"invitation\": {" + vac +
-                                              InvitationFields("c@d.com") + "}}]"),
+  CheckError(api.Post("/api/invitations",
+                      "[{\"invitation\": {" + vac + InvitationFields("a@b.com") +
+                          "}}, {\"invitation\": {" + vac + InvitationFields("c@d.com") + "}}]"),
              400, "invitation");
   CheckError(post(InvitationFields("x@cammio.com")), 412, "vacancy_id");
   CheckError(post("\"vacancy_id\": \"" + S(v) + "\", " + InvitationFields("x@cammio.com")), 400,
@@ -820,8 +901,8 @@ TEST_CASE("contract: malformed invitation input is refused with details and chan
              "vacancy_id");
   CheckError(post("\"vacancy_id\": -4, " + InvitationFields("x@cammio.com")), 412, "vacancy_id");
   // decisions.md: a body vacancy_id that is not the account's is 404.
-  CheckError(post("\"vacancy_id\": " + S(kMissingId) + ", " + InvitationFields("x@cammio.com")), 404,
-             S(kMissingId));
+  CheckError(post("\"vacancy_id\": " + S(kMissingId) + ", " + InvitationFields("x@cammio.com")),
+             404, S(kMissingId));
   CheckError(post(vac + InvitationFields("not-an-email")), 412, "candidate_email");
   CheckError(post(vac + InvitationFields("a@@cammio.com")), 412, "candidate_email");
   CheckError(post(vac + "\"candidate_name\": \"N\", \"datetime_scheduled\": \"2013-08-05\""), 412,
@@ -830,10 +911,10 @@ TEST_CASE("contract: malformed invitation input is refused with details and chan
                         "\"2013-08-05\""),
              412, "candidate_name");
   CheckError(post(vac + InvitationFields("x@cammio.com", "\"candidate_firstname\": \"" +
-                                                           std::string(101, 'f') + "\"")),
+                                                             std::string(101, 'f') + "\"")),
              412, "candidate_firstname");
-  CheckError(post(vac + InvitationFields("x@cammio.com", "\"candidate_phone\": \"" +
-                                                           std::string(41, '1') + "\"")),
+  CheckError(post(vac + InvitationFields("x@cammio.com",
+                                         "\"candidate_phone\": \"" + std::string(41, '1') + "\"")),
              412, "candidate_phone");
   CheckError(post(vac + InvitationFields("x@cammio.com", "\"candidate_phone\": true")), 400,
              "candidate_phone");
@@ -843,25 +924,27 @@ TEST_CASE("contract: malformed invitation input is refused with details and chan
              "datetime_scheduled");
   CheckError(post(vac + InvitationFields("x@cammio.com", "\"callback_params\": [\"a\"]")), 400,
              "callback_params");
-  CheckError(post(vac + InvitationFields("x@cammio.com", "\"callback_params\": {\"a\": {\"b\": 1}}")),
-             400, "callback_params");
+  CheckError(
+      post(vac + InvitationFields("x@cammio.com", "\"callback_params\": {\"a\": {\"b\": 1}}")), 400,
+      "callback_params");
   CheckError(post(vac + InvitationFields("x@cammio.com", "\"callback_params\": \"a=b\"")), 400,
              "callback_params");
   std::string many;
   for (int k = 0; k < 51; ++k) many += (k ? ", " : "") + std::string("\"p") + S(k) + "\": \"v\"";
-  CheckError(post(vac + InvitationFields("x@cammio.com", "\"callback_params\": {" + many + "}")), 412,
-             "callback_params");
-  CheckError(post(vac + InvitationFields("x@cammio.com", "\"callback_params\": {\"" +
-                                                           std::string(101, 'k') + "\": \"v\"}")),
+  CheckError(post(vac + InvitationFields("x@cammio.com", "\"callback_params\": {" + many + "}")),
              412, "callback_params");
-  CheckError(post(vac + InvitationFields("x@cammio.com", "\"redirect_url\": \"javascript:x\"")), 412,
-             "redirect_url");
+  CheckError(post(vac + InvitationFields("x@cammio.com", "\"callback_params\": {\"" +
+                                                             std::string(101, 'k') + "\": \"v\"}")),
+             412, "callback_params");
+  CheckError(post(vac + InvitationFields("x@cammio.com", "\"redirect_url\": \"javascript:x\"")),
+             412, "redirect_url");
   CheckError(post(vac + InvitationFields("x@cammio.com", "\"interviewer_email\": \"bob\"")), 412,
              "interviewer_email");
-  CHECK(Contains(XmlErrorDetails(api.PostXml("/api/invitations.xml",
-                                             "<invitation><vacancy_id>abc</vacancy_id></invitation>"),
-                                 400),
-                 "vacancy_id"));
+  CHECK(
+      Contains(XmlErrorDetails(api.PostXml("/api/invitations.xml",
+                                           "<invitation><vacancy_id>abc</vacancy_id></invitation>"),
+                               400),
+               "vacancy_id"));
 
   // PUT.
   CheckError(api.Put(path, ""), 400, "empty");

@@ -575,6 +575,8 @@ TEST_CASE("openapi: a run over every operation answers what the document declare
       "PUT", live + "/invitations/" + Str(inv_live),
       R"({"invitation": {"datetime_scheduled": "2013-07-30T10:00:00+02:00", "interviewer_name": "Bas"}})",
       200);
+  api.Call("POST", "/api/invitations/" + Str(inv_auto) + "/resend", "", 202);
+  api.Call("POST", live + "/invitations/" + Str(inv_live) + "/resend", "", 202);
   api.Call("DELETE", "/api/invitations/" + Str(inv_gone), "", 200);
   api.Call("DELETE", "/api/vacancies/" + Str(auto_id) + "/invitations/" + Str(inv_gone2), "", 200);
 
@@ -770,8 +772,9 @@ TEST_CASE("openapi: a run over every operation answers what the document declare
            R"({"guest": {"name": "Nobody", "email": "nobody@cammio.test"}})", 412);  // not live
   api.Call("PUT", "/api/invitations/" + Str(inv_auto),
            R"({"invitation": {"candidate_name": "Late"}})", 412);
-  api.Call("DELETE", "/api/invitations/" + Str(inv_auto), "", 412);  // completed
-  api.Call("DELETE", "/api/vacancies/" + Str(auto_id), "", 412);     // has an interview
+  api.Call("DELETE", "/api/invitations/" + Str(inv_auto), "", 412);            // completed
+  api.Call("POST", "/api/invitations/" + Str(inv_auto) + "/resend", "", 412);  // completed
+  api.Call("DELETE", "/api/vacancies/" + Str(auto_id), "", 412);               // has an interview
   api.Call("POST", "/api/vacancies", std::string(1200 * 1024, ' '), 413, {}, false, false);
 
   // --- every documented operation answered successfully at least once

@@ -65,6 +65,7 @@ const std::vector<Row>& TableBeforeSplit() {
       {"GET", "/api/invitations/:id", true, false, true},
       {"PUT", "/api/invitations/:id", true, false, false},
       {"DELETE", "/api/invitations/:id", true, false, false},
+      {"POST", "/api/invitations/:id/resend", true, false, false},
       {"GET", "/api/invitations/:invitation_id/guests", true, false, true},
       {"POST", "/api/invitations/:invitation_id/guests", true, false, false},
       {"GET", "/api/invitations/:invitation_id/guests/:id", true, false, true},
@@ -87,6 +88,7 @@ const std::vector<Row>& TableBeforeSplit() {
       {"GET", "/api/vacancies/:vacancy_id/invitations/:id", true, false, true},
       {"PUT", "/api/vacancies/:vacancy_id/invitations/:id", true, false, false},
       {"DELETE", "/api/vacancies/:vacancy_id/invitations/:id", true, false, false},
+      {"POST", "/api/vacancies/:vacancy_id/invitations/:id/resend", true, false, false},
       {"GET", "/api/vacancies/:vacancy_id/invitations/:invitation_id/guests", true, false, true},
       {"POST", "/api/vacancies/:vacancy_id/invitations/:invitation_id/guests", true, false, false},
       {"GET", "/api/vacancies/:vacancy_id/invitations/:invitation_id/guests/:id", true, false,
@@ -253,7 +255,7 @@ TEST_CASE(
   const std::vector<Route>& console = console::ConsoleRoutes();
   const std::vector<Route>& all = ServerRouter().routes();
   REQUIRE(all.size() == api.size() + pages.size() + console.size() + ops.size());
-  CHECK(api.size() == 89);
+  CHECK(api.size() == 91);
   CHECK(pages.size() == 21);
   CHECK(ops.size() == 1);
   size_t i = 0;

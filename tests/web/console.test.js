@@ -210,13 +210,17 @@ test('an import the server stops half-way completes on "Try again" without dupli
   assert.equal(keys[1], keys[3], "and Fay's with hers");
 });
 
-test('invite one candidate and revoke an invitation', async () => {
+test('invite one candidate, resend the email, revoke the invitation', async () => {
   await steps.go(page, `#/invitations/new?vacancy=${shared.vacancyId}`);
   await page.getByLabel("Candidate's name").fill('Dirk Direct');
   await page.getByLabel(/^Email/).fill('dirk@example.test');
   await page.getByRole('button', { name: 'Send invitation' }).click();
   await steps.toast(page, 'Dirk Direct is invited.');
   await page.getByRole('heading', { name: 'Dirk Direct' }).waitFor();
+  await page.getByRole('button', { name: 'Resend email' }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Resend email' }).click();
+  await steps.toast(page, 'Invitation email queued.');
+  await steps.axe(page, 'invitation (resent)');
   await page.getByRole('button', { name: 'Revoke' }).click();
   await page.getByRole('dialog').getByRole('button', { name: 'Revoke' }).click();
   await steps.toast(page, 'Invitation revoked.');
@@ -312,9 +316,10 @@ test('a live vacancy: schedule an invitation, add a guest, see it on Today', asy
 test('settings: notifications, send test, delivery log', async () => {
   await steps.go(page, '#/settings');
   await page.getByRole('heading', { name: 'ATS notifications' }).waitFor();
-  await page.getByLabel('ATS host').fill('https://127.0.0.1:9');
-  await page.getByLabel('Endpoint').fill('/hook');
-  await page.getByRole('button', { name: 'Save' }).click();
+  const notif = page.getByRole('region', { name: 'ATS notifications' });
+  await notif.getByLabel('ATS host').fill('https://127.0.0.1:9');
+  await notif.getByLabel('Endpoint').fill('/hook');
+  await notif.getByRole('button', { name: 'Save' }).click();
   await steps.toast(page, 'Notification settings saved.');
   assert.equal((await a.get('/api/settings/notifications')).json.notification_settings.endpoint, '/hook');
   const log = page.getByRole('region', { name: 'Delivery log' });
@@ -322,9 +327,9 @@ test('settings: notifications, send test, delivery log', async () => {
   await row.waitFor();
   await row.getByRole('button', { name: 'Redeliver' }).click();
   await steps.toast(page, 'Queued for delivery again.');
-  await page.getByRole('button', { name: 'Send test' }).click();
-  await page.locator('.test-result p').waitFor({ timeout: 30000 });
-  assert.match(await page.locator('.test-result p').textContent(), /The test failed/);
+  await notif.getByRole('button', { name: 'Send test', exact: true }).click();
+  await notif.locator('.test-result p').waitFor({ timeout: 30000 });
+  assert.match(await notif.locator('.test-result p').textContent(), /The test failed/);
   await steps.axe(page, 'settings');
   await shot(page, 'console-12-settings');
 });
@@ -404,4 +409,70 @@ test('admin: a recruiter, an API token, own sessions; signing out ends the sessi
   assert.equal((await stale.get(`${env.url}/console/api/session`)).status(), 403, 'the old cookie is dead');
   assert.equal((await stale.get(`${env.url}/console`, { maxRedirects: 0 })).status(), 303);
   await stale.dispose();
+});
+
+test('admin invites a recruiter who sets a password and creates a vacancy; relay, test mail and retention are admin only', async () => {
+  const admin = await steps.openConsole(browser, { password: env.password });
+  const email = `ivo.${Date.now()}@agency.test`;
+  const link = await steps.addUser(admin, { email, name: 'Ivo Invited', role: 'recruiter', invite: true });
+
+  // The relay: a real SMTP peer; the test mail reaches it, addressed to the admin.
+  const peer = await steps.startSmtpPeer();
+  try {
+    const relay = await steps.saveRelay(admin, { host: '127.0.0.1', port: peer.port, security: 'none',
+      from: 'hr@agency.test', fromName: 'Agency HR' });
+    await relay.getByRole('button', { name: 'Send test mail' }).click();
+    await relay.locator('.test-result p').waitFor({ timeout: 30000 });
+    assert.match(await relay.locator('.test-result p').textContent(), new RegExp(`Test mail sent to ${env.user}`));
+    const tests = peer.messages().filter((m) => m.subject === 'Cammio test message');
+    assert.equal(tests.length, 1);
+    assert.equal(tests[0].to_address, env.user);
+    const saved = await (await admin.request.get(`${env.url}/console/api/settings/mail`)).json();
+    assert.equal(saved.mail_settings.port, peer.port);
+    assert.equal(saved.mail_settings.from_name, 'Agency HR');
+    // A relay that is not there: the connection's error is shown.
+    await steps.saveRelay(admin, { host: '127.0.0.1', port: 9, security: 'none', from: 'hr@agency.test', fromName: 'Agency HR' });
+    await relay.getByRole('button', { name: 'Send test mail' }).click();
+    await relay.locator('.test-result p', { hasText: 'The test mail failed' }).waitFor({ timeout: 30000 });
+    assert.match(await relay.locator('.test-result p').textContent(), /The test mail failed: .+/);
+  } finally {
+    peer.stop();
+  }
+
+  // Retention: out of range is refused next to the field; then set.
+  const retention = admin.getByRole('region', { name: 'Retention' });
+  const days = retention.getByLabel(/^Delete completed interviews after/);
+  await days.fill('0');
+  await retention.getByRole('button', { name: 'Save' }).click();
+  await retention.locator('.field-error', { hasText: '1 to 36500' }).waitFor();
+  assert.equal(await days.getAttribute('aria-invalid'), 'true');
+  await days.fill('90');
+  await retention.getByRole('button', { name: 'Save' }).click();
+  await steps.toast(admin, 'Interviews are deleted after 90 days.');
+  const kept = await (await admin.request.get(`${env.url}/console/api/settings/retention`)).json();
+  assert.equal(kept.retention.interview_days, 90);
+  await steps.axe(admin, 'settings (relay, retention)');
+  await shot(admin, 'console-17-settings-relay-retention');
+  assert.deepEqual(admin.errors, []);
+  await admin.context().close();
+
+  // The recruiter: the link from the admin's screen, a password, a vacancy.
+  const password = `ivo-secret-${Date.now()}`;
+  await steps.setPassword(browser, link, password);
+  const ivo = await steps.openConsole(browser, { email, password });
+  const id = await steps.createVacancy(ivo, { title: 'Ivo’s vacancy', questions: ['Why this team?'] });
+  const vacancy = (await a.get(`/api/vacancies/${id}`)).json.vacancy;
+  assert.equal(vacancy.title, 'Ivo’s vacancy');
+  // No admin settings for a recruiter: not on the screen, 403 from the routes.
+  await steps.go(ivo, '#/settings');
+  await ivo.getByRole('region', { name: 'Your sessions' }).waitFor();
+  for (const name of ['Users', 'API tokens', 'Email relay', 'Retention']) {
+    assert.equal(await ivo.getByRole('region', { name, exact: true }).count(), 0, `no ${name} for a recruiter`);
+  }
+  for (const p of ['/console/api/settings/mail', '/console/api/settings/retention']) {
+    assert.equal((await ivo.request.get(`${env.url}${p}`)).status(), 403, p);
+  }
+  await steps.axe(ivo, 'settings (recruiter)');
+  assert.deepEqual(ivo.errors, []);
+  await ivo.context().close();
 });

@@ -4,6 +4,8 @@
 'use strict';
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
+const os = require('node:os');
+const { spawn } = require('node:child_process');
 const path = require('node:path');
 const { env, shot, videoPlays } = require('./lib');
 const flow = require('./flow');
@@ -217,7 +219,72 @@ async function completeInterview(browser, invitationUrl, answers, { intro = fals
   await context.close();
 }
 
+// An admin adds a user on the settings screen (with `invite`, the email with
+// the link is queued too); answers the set-password link the screen shows.
+async function addUser(page, { email, name, role = 'recruiter', invite = true }) {
+  await go(page, '#/settings');
+  const users = page.getByRole('region', { name: 'Users' });
+  await users.getByRole('textbox', { name: /^Email/ }).fill(email);
+  await users.getByLabel(/^Name/).fill(name);
+  await users.getByLabel('Role', { exact: true }).selectOption(role);
+  await users.getByLabel('Email them a link to set their password').setChecked(invite);
+  await users.getByRole('button', { name: 'Add user' }).click();
+  const link = await users.getByLabel('Link to set the password').inputValue();
+  assert.match(link, /\/console\/set-password\?token=/);
+  await users.getByRole('row', { name: new RegExp(email.replace(/[.]/g, '\\.')) }).waitFor();
+  return link;
+}
+
+// The new user opens `link` (in a context of their own) and sets `password`.
+async function setPassword(browser, link, password) {
+  const context = await browser.newContext({ ignoreHTTPSErrors: true });
+  const page = await context.newPage();
+  await page.goto(link);
+  await page.getByLabel('Password', { exact: true }).fill(password);
+  await page.getByLabel('Password again').fill(password);
+  await page.getByRole('button', { name: 'Save the password' }).click();
+  await page.getByRole('heading', { name: 'Password saved' }).waitFor();
+  await axe(page, 'password saved');
+  await context.close();
+}
+
+// A real SMTP server on 127.0.0.1 (tests/testing/smtp_peer.py, as the mail
+// unit tests use): answers {port, messages(), stop()}; messages() are the
+// summaries of what it accepted.
+async function startSmtpPeer() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cammio-smtp-'));
+  const script = path.join(__dirname, '..', 'testing', 'smtp_peer.py');
+  const child = spawn('/usr/bin/python3', [script, '--dir', dir], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const portFile = path.join(dir, 'port');
+  for (let i = 0; i < 400 && !fs.existsSync(portFile); i++) {
+    if (child.exitCode !== null) break;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  assert.ok(fs.existsSync(portFile), 'the SMTP peer started');
+  return {
+    port: Number(fs.readFileSync(portFile, 'utf8')),
+    messages: () => fs.readdirSync(dir).filter((f) => /^msg-.*\.json$/.test(f)).sort()
+      .map((f) => JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8'))),
+    stop: () => { child.kill(); fs.rmSync(dir, { recursive: true, force: true }); },
+  };
+}
+
+// An admin saves the email relay on the settings screen.
+async function saveRelay(page, { host, port, security, from, fromName }) {
+  const relay = page.getByRole('region', { name: 'Email relay' });
+  await relay.getByLabel(/^SMTP host/).fill(host);
+  await relay.getByLabel('Security').selectOption(security);
+  await relay.getByLabel(/^Port/).fill(String(port));
+  await relay.getByLabel(/^From address/).fill(from);
+  await relay.getByLabel(/^From name/).fill(fromName);
+  await relay.getByLabel("Verify the relay's certificate").uncheck();
+  await relay.getByRole('button', { name: 'Save' }).click();
+  await toast(page, 'Email relay saved.');
+  return relay;
+}
+
 module.exports = {
   openConsole, signIn, go, ready, axe, toast, shot, createVacancy, chooseCsv, importCsv, nowPlaying, recordQuestionVideo,
-  writeReview, inviteReviewer, makeForwardLink, keyboardNav, completeInterview,
+  writeReview, inviteReviewer, makeForwardLink, keyboardNav, completeInterview, addUser, setPassword, startSmtpPeer,
+  saveRelay,
 };

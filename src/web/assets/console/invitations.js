@@ -184,6 +184,9 @@ export async function renderDetail(view, { ids }) {
   const revoke = dangerButton(t('revoke'), t('revoke_confirm', { name: inv.candidate_name }),
     () => api('DELETE', `/api/invitations/${id}`), t('revoked'), () => { window.location.hash = '#/invitations'; }, 'danger');
   revoke.disabled = inv.status === 'completed';
+  const resend = dangerButton(t('resend_email'), t('resend_confirm', { email: inv.candidate_email }),
+    () => api('POST', `/api/invitations/${id}/resend`), t('resent'), null, 'secondary');
+  resend.disabled = inv.status !== 'open';
   const facts = h('dl', { class: 'facts' },
     [[t('vacancy'), link(`#/vacancies/${inv.vacancy_id}`, inv.title || `#${inv.vacancy_id}`)],
       [t('email'), inv.candidate_email], [t('phone'), inv.candidate_phone || '—'],
@@ -192,7 +195,7 @@ export async function renderDetail(view, { ids }) {
       [t('candidate_link'), h('span', {}, h('a', { href: inv.url, class: 'url' }, inv.url), ' ', copyButton(inv.url, t('copy_link')))],
       live ? [t('interviewer_link'), h('span', {}, `${inv.interviewer_name || ''} `, copyButton(inv.interviewer_url, t('copy_link')))] : null,
     ].filter(Boolean).map(([k, v]) => [h('dt', {}, k), h('dd', {}, v)]));
-  append(view, [heading(inv.candidate_name, h('div', { class: 'actions' }, revoke)),
+  append(view, [heading(inv.candidate_name, h('div', { class: 'actions' }, resend, revoke)),
     h('section', { class: 'card' }, facts), live ? guests(inv) : null]);
 }
 

@@ -1,6 +1,7 @@
 /* Settings: the ATS notification settings with "send test", the delivery
-   log with redeliver, and (through /console/api) the account's users and
-   API tokens (admins only) and the signed-in user's own sessions. */
+   log with redeliver, and (through /console/api) the account's users, API
+   tokens, email relay (with "send test mail") and retention (admins only)
+   and the signed-in user's own sessions. */
 import {
   t, h, clear, append, api, unwrap, busy, toast, dangerButton, field, fmtDate, heading, copyButton,
   newKey, currentSession, onSubmit,
@@ -20,6 +21,7 @@ export async function render(view) {
     h('nav', { class: 'subnav', 'aria-label': t('settings_sections') }, h('ul', {},
       [['notif-h', t('notifications')], ['log-h', t('delivery_log')],
         admin ? ['users-h', t('users')] : null, admin ? ['tokens-h', t('tokens')] : null,
+        admin ? ['relay-h', t('mail_relay')] : null, admin ? ['retention-h', t('retention')] : null,
         s ? ['sessions-h', t('sessions')] : null].filter(Boolean)
         .map(([id, text]) => h('li', {}, h('a', { href: '#/settings', onclick: (e) => {
           e.preventDefault();
@@ -28,7 +30,27 @@ export async function render(view) {
           target.focus();
         } }, text))))),
     await notifications(), deliveryLog(),
-    admin ? users() : null, admin ? tokens() : null, s ? sessions() : null]);
+    admin ? users() : null, admin ? tokens() : null,
+    admin ? await mailRelay() : null, admin ? await retention() : null, s ? sessions() : null]);
+}
+
+// A settings form's Save and "send test" buttons: the test runs `run` with
+// the button busy and shows `describe(answer)` ({ok, text: [...], toast})
+// under the form and as a toast. Answers the Save button (for onSubmit).
+function saveAndTest(form, label, run, describe) {
+  const save = h('button', { type: 'submit' }, t('save'));
+  const test = h('button', { type: 'button', class: 'secondary' }, label);
+  const result = h('div', { class: 'test-result', 'aria-live': 'polite' });
+  append(form, [h('div', { class: 'actions' }, save, test), result]);
+  test.addEventListener('click', async () => {
+    clear(result);
+    const res = await busy(test, run);
+    if (!res) return;
+    const r = describe(res);
+    append(result, h('p', { class: r.ok ? 'ok-text' : 'field-error' }, ...r.text));
+    toast(r.toast, r.ok ? 'ok' : 'error');
+  });
+  return save;
 }
 
 async function notifications() {
@@ -53,30 +75,74 @@ async function notifications() {
     field({ label: t('notif_verify_tls'), name: 'verify_tls', type: 'checkbox', value: cur.verify_tls !== false }),
     field({ label: t('notif_disable_email'), name: 'disable_email', type: 'checkbox', value: cur.disable_email }),
   ]);
-  const save = h('button', { type: 'submit' }, t('save'));
-  const test = h('button', { type: 'button', class: 'secondary' }, t('notif_test'));
-  const result = h('div', { class: 'test-result', 'aria-live': 'polite' });
-  append(form, [h('div', { class: 'actions' }, save, test), result]);
+  const save = saveAndTest(form, t('notif_test'), () => api('POST', '/api/settings/notifications/test',
+    { notification_test: {} }, { idempotencyKey: newKey() }), (res) => {
+    const r = res.json.notification_test || res.json;
+    return { ok: r.success,
+      text: [r.success ? t('notif_test_ok', { status: r.status_text || r.status_code, ms: r.duration_ms })
+        : t('notif_test_failed', { status: r.status_text || '—', error: r.error || '' }), ` (${r.method} ${r.url})`],
+      toast: r.success ? t('notif_test_sent') : t('notif_test_failed_short') };
+  });
   onSubmit(form, save, (v) => {
     const body = Object.assign({}, v, { timeout_seconds: v.timeout_seconds ? Number(v.timeout_seconds) : undefined });
     if (!v.password) delete body.password;
     for (const k of ['host', 'endpoint', 'body_msg', 'content_type', 'username']) if (body[k] === '') body[k] = null;
     return api('PUT', '/api/settings/notifications', { notification_settings: body });
   }, t('notif_saved'));
-  test.addEventListener('click', async () => {
-    clear(result);
-    const res = await busy(test, () => api('POST', '/api/settings/notifications/test', { notification_test: {} },
-      { idempotencyKey: newKey() }));
-    if (!res) return;
-    const r = res.json.notification_test || res.json;
-    append(result, h('p', { class: r.success ? 'ok-text' : 'field-error' },
-      r.success ? t('notif_test_ok', { status: r.status_text || r.status_code, ms: r.duration_ms })
-        : t('notif_test_failed', { status: r.status_text || '—', error: r.error || '' }),
-      ` (${r.method} ${r.url})`));
-    toast(r.success ? t('notif_test_sent') : t('notif_test_failed_short'), r.success ? 'ok' : 'error');
-  });
   return h('section', { class: 'card', 'aria-labelledby': 'notif-h' },
     h('h2', { id: 'notif-h' }, t('notifications')), h('p', { class: 'hint' }, t('notif_intro')), form);
+}
+
+// The account's SMTP relay (admins). The password is write-only: empty keeps
+// the saved one; clearing the user name clears both.
+async function mailRelay() {
+  const cur = (await api('GET', '/console/api/settings/mail')).json.mail_settings || {};
+  const form = h('form', { class: 'form', novalidate: true });
+  const none = cur.host ? null : h('p', { class: 'hint' }, t('mail_none'));
+  append(form, [
+    none,
+    h('div', { class: 'row' },
+      field({ label: t('mail_host'), name: 'host', value: cur.host, required: true, placeholder: 'smtp.example.com' }),
+      field({ label: t('mail_security'), name: 'security', type: 'select', value: cur.security || 'starttls',
+        options: ['starttls', 'tls', 'none'].map((x) => [x, t(`mail_security_${x}`)]) }),
+      field({ label: t('mail_port'), name: 'port', type: 'number', min: 1, max: 65535, value: cur.port, hint: t('mail_port_hint') })),
+    h('div', { class: 'row' },
+      field({ label: t('mail_username'), name: 'username', value: cur.username, autocomplete: 'off' }),
+      field({ label: t('mail_password'), name: 'password', type: 'password', autocomplete: 'new-password',
+        hint: cur.has_password ? t('mail_password_kept') : null })),
+    h('div', { class: 'row' },
+      field({ label: t('mail_from_address'), name: 'from_address', type: 'email', value: cur.from_address, required: true }),
+      field({ label: t('mail_from_name'), name: 'from_name', value: cur.from_name })),
+    field({ label: t('mail_verify_tls'), name: 'verify_tls', type: 'checkbox', value: cur.verify_tls !== false }),
+  ]);
+  const save = saveAndTest(form, t('mail_test'), () => api('POST', '/console/api/settings/mail/test', {}), (res) => {
+    const r = res.json.mail_test;
+    const text = r.success ? t('mail_test_ok', { to: r.to }) : t('mail_test_failed', { error: r.error || '' });
+    return { ok: r.success, text: [text], toast: r.success ? text : t('mail_test_failed_short') };
+  });
+  onSubmit(form, save, (v) => {
+    const body = Object.assign({}, v, { port: v.port ? Number(v.port) : undefined });
+    if (!v.password) delete body.password;
+    for (const k of ['username', 'from_name']) if (body[k] === '') body[k] = null;
+    return api('PUT', '/console/api/settings/mail', { mail_settings: body });
+  }, t('mail_saved'), () => { if (none) none.remove(); });
+  return h('section', { class: 'card', 'aria-labelledby': 'relay-h' },
+    h('h2', { id: 'relay-h' }, t('mail_relay')), h('p', { class: 'hint' }, t('mail_intro')), form);
+}
+
+// The account's retention period (admins): empty keeps interviews.
+async function retention() {
+  const cur = (await api('GET', '/console/api/settings/retention')).json.retention;
+  const form = h('form', { class: 'form inline-form', novalidate: true },
+    field({ label: t('retention_days'), name: 'interview_days', type: 'number', min: 1, max: cur.max_days,
+      value: cur.interview_days, hint: t('retention_hint', { max: cur.max_days }) }));
+  const save = h('button', { type: 'submit' }, t('save'));
+  form.appendChild(save);
+  onSubmit(form, save, (v) => api('PUT', '/console/api/settings/retention',
+    { retention: { interview_days: v.interview_days === '' ? null : Number(v.interview_days) } }),
+  (v) => (v.interview_days === '' ? t('retention_cleared') : t('retention_saved', { days: v.interview_days })));
+  return h('section', { class: 'card', 'aria-labelledby': 'retention-h' },
+    h('h2', { id: 'retention-h' }, t('retention')), h('p', { class: 'hint' }, t('retention_intro')), form);
 }
 
 function deliveryLog() {
