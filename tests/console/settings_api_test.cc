@@ -108,13 +108,16 @@ TEST_CASE("console settings: the relay is read and set by admins; the password i
 
   // The CLI's rules, with details naming the field; nothing changes.
   for (
-      const auto& [body, field] : std::vector<std::pair<std::string, std::string>>{
+      const auto& bad_case : std::vector<std::pair<std::string, std::string>>{
           {RelayBody(70000), "port"},
           {R"({"mail_settings": {"host": "a.test", "security": "ssl", "from_address": "x@a.test"}})",
            "security"},
           {R"({"mail_settings": {"host": "a.test"}})", "from_address"},
           {R"({"mail_settings": {"host": "a.test", "from_address": "not an address"}})",
            "from_address"}}) {
+    // Named copies: clang 14 cannot capture a structured binding in CAPTURE.
+    const std::string& body = bad_case.first;
+    const std::string& field = bad_case.second;
     CAPTURE(body);
     auto bad = Send(a.server, "PUT", "/console/api/settings/mail", a.session, body);
     REQUIRE(bad);
@@ -220,12 +223,14 @@ TEST_CASE("console settings: a recruiter gets 403 on every admin settings route"
          201);
   SetUserPassword(a.server, "rita@agency.test", kPassword);
   ConsoleSession rita = SignIn(a.server, "rita@agency.test", kPassword);
-  for (const auto& [method, path] : std::vector<std::pair<std::string, std::string>>{
+  for (const auto& route : std::vector<std::pair<std::string, std::string>>{
            {"GET", "/console/api/settings/mail"},
            {"PUT", "/console/api/settings/mail"},
            {"POST", "/console/api/settings/mail/test"},
            {"GET", "/console/api/settings/retention"},
            {"PUT", "/console/api/settings/retention"}}) {
+    const std::string& method = route.first;  // named: see above
+    const std::string& path = route.second;
     CAPTURE(method);
     CAPTURE(path);
     auto r = Send(a.server, method, path, rita, R"({"retention": {"interview_days": 1}})");
