@@ -476,3 +476,57 @@ test('admin invites a recruiter who sets a password and creates a vacancy; relay
   assert.deepEqual(ivo.errors, []);
   await ivo.context().close();
 });
+
+// The issue's story in one go, by a recruiter the admin invited: the recruiter
+// signs in with the password they chose, records a question video, creates a
+// vacancy, imports three candidates from a CSV file; a candidate completes the
+// interview and sees the question video; the recruiter watches, reviews,
+// invites a reviewer and makes a forward link, and signs out: the cookie dies.
+test('the story: an invited recruiter from question video to forward link, then signs out', async () => {
+  const admin = await steps.openConsole(browser, { password: env.password });
+  const email = `rosa.${Date.now()}@agency.test`;
+  const link = await steps.addUser(admin, { email, name: 'Rosa Recruiter', role: 'recruiter', invite: true });
+  await admin.context().close();
+  const password = `rosa-secret-${Date.now()}`;
+  await steps.setPassword(browser, link, password);
+  const rosa = await steps.openConsole(browser, { email, password });
+  const session = (await (await rosa.request.get(`${env.url}/console/api/session`)).json()).session;
+  assert.equal(session.role, 'recruiter');
+
+  const id = await steps.createVacancy(rosa, { title: 'Story vacancy', questions: ['Tell us about you'] });
+  await steps.recordQuestionVideo(rosa, 'Tell us about you');
+  const q = (await a.get(`/api/vacancies/${id}`)).json.vacancy.questions[0].question;
+  assert.ok(q.video_id > 0, 'the recorded video is the question\'s');
+
+  await steps.importCsv(rosa, id,
+    'name,email\nStory One,story.one@example.test\nStory Two,story.two@example.test\nStory Three,story.three@example.test\n', 3);
+  const invitations = (await a.get(`/api/vacancies/${id}/invitations`)).json.map((x) => x.invitation);
+  assert.equal(invitations.length, 3);
+  const one = invitations.find((i) => i.candidate_name === 'Story One');
+  await steps.completeInterview(browser, one.url, 1, { questionVideo: true });
+  const iv = (await a.get(`/api/vacancies/${id}/interviews`)).json[0].interview;
+
+  await steps.go(rosa, `#/interviews/${iv.id}`);
+  await rosa.getByRole('heading', { name: 'Story One', level: 1 }).waitFor();
+  assert.equal(await steps.nowPlaying(rosa), 'Answer 1 of 1: Tell us about you');
+  await rosa.waitForFunction(() => document.querySelector('video.player').readyState >= 1, null, { timeout: 15000 });
+  await steps.writeReview(rosa, 5, 'A clear story.');
+  await steps.inviteReviewer(rosa, 'Rob Reviewer', 'rob@example.test');
+  const forward = await steps.makeForwardLink(rosa);
+  assert.match(forward, /\/public\/video\/v\//);
+  const reviews = (await a.get(`/api/interviews/${iv.id}/reviews`)).json.map((x) => x.review);
+  assert.deepEqual(reviews.map((r) => [r.rating, r.remarks]), [[5, 'A clear story.']]);
+  await steps.axe(rosa, 'interview (recruiter)');
+  assert.deepEqual(rosa.errors, []);
+
+  const cookie = (await rosa.context().cookies()).find((c) => c.name === '__Host-cammio_session');
+  assert.ok(cookie, 'signed in with the session cookie');
+  await rosa.getByRole('button', { name: 'Sign out' }).click();
+  await rosa.waitForURL(/\/console\/sign-in/);
+  const stale = await request.newContext({ ignoreHTTPSErrors: true,
+    extraHTTPHeaders: { Cookie: `${cookie.name}=${cookie.value}` } });
+  assert.equal((await stale.get(`${env.url}/console/api/session`)).status(), 403, 'the old cookie is dead');
+  assert.equal((await stale.get(`${env.url}/api/vacancies`)).status(), 403, 'and so is its API access');
+  await stale.dispose();
+  await rosa.context().close();
+});

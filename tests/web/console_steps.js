@@ -198,8 +198,10 @@ async function keyboardNav(page) {
 
 // A candidate completes the interview of `invitationUrl` (`answers` answers)
 // in the candidate pages (flow.js). With `intro`, the vacancy's introduction
-// video comes first and must play.
-async function completeInterview(browser, invitationUrl, answers, { intro = false } = {}) {
+// video comes first and must play; with `questionVideo`, the first question
+// must show its video, served to the candidate under its own link.
+async function completeInterview(browser, invitationUrl, answers,
+                                 { intro = false, questionVideo = false } = {}) {
   const context = await browser.newContext({ ignoreHTTPSErrors: true, permissions: ['camera', 'microphone'] });
   const page = await context.newPage();
   await page.goto(invitationUrl);
@@ -211,6 +213,13 @@ async function completeInterview(browser, invitationUrl, answers, { intro = fals
   }
   await flow.cameraCheck(page);
   await page.getByRole('button', { name: 'Camera and microphone work' }).click();
+  if (questionVideo) {
+    const video = page.getByLabel('Question video');
+    await video.waitFor();
+    const status = await page.evaluate(async (src) => (await fetch(src)).status,
+                                       await video.getAttribute('src'));
+    assert.equal(status, 200, 'the question video plays for the candidate');
+  }
   for (let i = 0; i < answers; i++) {
     await flow.record(page, 1200);
     await page.getByRole('button', { name: 'Use this answer' }).click();
