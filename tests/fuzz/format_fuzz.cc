@@ -1,4 +1,4 @@
-// sources: src/format/*.cc src/util/status.cc .deps/tinyxml2-*/tinyxml2.cpp
+// sources: src/format/*.cc src/util/status.cc src/util/time.cc .deps/tinyxml2-*/tinyxml2.cpp
 //
 // libFuzzer target for src/format: feeds the input to ParseJson and ParseXml and
 // checks, for whatever parses, that rendering gives documents that parse again:

@@ -1,5 +1,5 @@
 // sources: src/notify/render.cc src/notify/settings.cc src/store/db.cc src/util/crypto.cc
-// sources: src/util/random.cc src/format/*.cc src/util/status.cc src/store/notification_settings.cc
+// sources: src/util/random.cc src/format/*.cc src/util/status.cc src/util/time.cc src/store/notification_settings.cc
 // sources: src/tls/ca_pem.cc .deps/tinyxml2-*/tinyxml2.cpp
 //
 // libFuzzer target for the notification renderer (src/notify/render.h):

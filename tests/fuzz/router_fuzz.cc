@@ -1,6 +1,7 @@
 // sources: src/api/router.cc src/api/routes.cc src/api/list_query.cc
 // sources: src/web/routes.cc src/ops/routes.cc src/cli/server_router.cc
 // sources: src/util/time.cc src/util/status.cc src/api/events.cc
+// sources: src/console/routes.cc
 // stub-handlers: the handlers the route tables name are aborting stubs (none is called).
 //
 // libFuzzer target for request routing: a method and a path against the real
