@@ -238,6 +238,25 @@ TEST_CASE("console settings: a recruiter gets 403 on every admin settings route"
     CHECK(r->status == 403);
     CHECK(Details(r->body) == "this needs the admin role");
   }
+  // The ATS notification settings are the admins' too, through the API: a
+  // recruiter may read them but not change or test them; an admin may.
+  const std::string body =
+      R"({"notification_settings": {"host": "https://ats.example", "endpoint": "/hook",
+          "method": "POST"}})";
+  auto read = Send(a.server, "GET", "/api/settings/notifications", rita, "");
+  REQUIRE(read);
+  CHECK(read->status == 200);
+  for (const char* path : {"/api/settings/notifications", "/api/settings/notifications/test"}) {
+    CAPTURE(path);
+    auto r = Send(a.server, std::string(path).find("test") != std::string::npos ? "POST" : "PUT",
+                  path, rita, body);
+    REQUIRE(r);
+    CHECK(r->status == 403);
+    CHECK(Details(r->body) == "only an account admin can change the account's settings");
+  }
+  auto put = Send(a.server, "PUT", "/api/settings/notifications", a.session, body);
+  REQUIRE(put);
+  CHECK(put->status == 200);
 }
 
 }  // namespace

@@ -466,12 +466,19 @@ test('admin invites a recruiter who sets a password and creates a vacancy; relay
   // No admin settings for a recruiter: not on the screen, 403 from the routes.
   await steps.go(ivo, '#/settings');
   await ivo.getByRole('region', { name: 'Your sessions' }).waitFor();
-  for (const name of ['Users', 'API tokens', 'Email relay', 'Retention']) {
+  for (const name of ['ATS notifications', 'Users', 'API tokens', 'Email relay', 'Retention']) {
     assert.equal(await ivo.getByRole('region', { name, exact: true }).count(), 0, `no ${name} for a recruiter`);
   }
   for (const p of ['/console/api/settings/mail', '/console/api/settings/retention']) {
     assert.equal((await ivo.request.get(`${env.url}${p}`)).status(), 403, p);
   }
+  // The ATS notification settings are an admin's too, through the API as well.
+  const csrf = (await (await ivo.request.get(`${env.url}/console/api/session`)).json()).session.csrf_token;
+  const put = await ivo.request.put(`${env.url}/api/settings/notifications`, {
+    headers: { 'X-CSRF-Token': csrf, 'Content-Type': 'application/json' },
+    data: JSON.stringify({ notification_settings: { host: 'http://127.0.0.1:9', endpoint: '/x', method: 'POST' } }) });
+  assert.equal(put.status(), 403, await put.text());
+  assert.match(await put.text(), /only an account admin/);
   await steps.axe(ivo, 'settings (recruiter)');
   assert.deepEqual(ivo.errors, []);
   await ivo.context().close();

@@ -19,7 +19,7 @@ export async function render(view) {
   const admin = s && s.role === 'admin';
   append(view, [heading(t('nav_settings')),
     h('nav', { class: 'subnav', 'aria-label': t('settings_sections') }, h('ul', {},
-      [['notif-h', t('notifications')], ['log-h', t('delivery_log')],
+      [admin ? ['notif-h', t('notifications')] : null, ['log-h', t('delivery_log')],
         admin ? ['users-h', t('users')] : null, admin ? ['tokens-h', t('tokens')] : null,
         admin ? ['relay-h', t('mail_relay')] : null, admin ? ['retention-h', t('retention')] : null,
         s ? ['sessions-h', t('sessions')] : null].filter(Boolean)
@@ -29,7 +29,7 @@ export async function render(view) {
           target.setAttribute('tabindex', '-1');
           target.focus();
         } }, text))))),
-    await notifications(), deliveryLog(),
+    admin ? await notifications() : null, deliveryLog(),
     admin ? users() : null, admin ? tokens() : null,
     admin ? await mailRelay() : null, admin ? await retention() : null, s ? sessions() : null]);
 }
