@@ -104,12 +104,7 @@ bool WorkerPool::MayStart(Clock::time_point now) const {
       running_ < options_.running_target) {
     return true;
   }
-  return now >= RescueAt();
-}
-
-WorkerPool::Clock::time_point WorkerPool::RescueAt() const {
-  assert(!jobs_.empty());
-  return std::max(jobs_.front().queued_at, last_progress_) + options_.max_queue_delay;
+  return now - jobs_.front().queued_at >= options_.max_queue_delay;
 }
 
 void WorkerPool::WorkerLoop() {
@@ -135,7 +130,7 @@ void WorkerPool::WorkerLoop() {
         TakeDue(&due, &woken);
       }
       lock.lock();
-      SlotFreedLocked();
+      --running_;
       PushLocked(&woken);
       continue;
     }
@@ -148,7 +143,8 @@ void WorkerPool::WorkerLoop() {
       // (it also watches the head job's deadline, if one waits).
       poller_ = true;
       auto until = std::min(parking_.NextDeadline(), now + kMaxPollSleep);
-      if (!jobs_.empty()) until = std::min(until, RescueAt());
+      if (!jobs_.empty())
+        until = std::min(until, jobs_.front().queued_at + options_.max_queue_delay);
       lock.unlock();
       parking_.Poll(until, &due);
       TakeDue(&due, &woken);
@@ -162,7 +158,7 @@ void WorkerPool::WorkerLoop() {
       // Every running slot is taken: wait for the head job's deadline, in
       // case none of them frees up in time.
       watcher_ = true;
-      cv_.wait_until(lock, RescueAt());
+      cv_.wait_until(lock, jobs_.front().queued_at + options_.max_queue_delay);
       watcher_ = false;
     } else {
       cv_.wait(lock);
@@ -176,13 +172,8 @@ void WorkerPool::WorkerLoop() {
 void WorkerPool::BlockingBegins() {
   std::lock_guard<std::mutex> lock(mu_);
   assert(running_ > 0);
-  SlotFreedLocked();
-  WakeLocked();  // a slot is free while this one waits
-}
-
-void WorkerPool::SlotFreedLocked() {
   --running_;
-  last_progress_ = Clock::now();
+  WakeLocked();  // a slot is free while this one waits
 }
 
 void WorkerPool::BlockingEnds() {

@@ -18,17 +18,10 @@
 //     sleeping, so under load there is about one wake-up per burst instead
 //     of one per request;
 //   * a worker that waits (util::ScopedBlocking: socket waits, group commit)
-//     gives its running slot to a queued connection while it waits. (It
-//     goes on at once when the wait ends, even if that makes one more than
-//     `running_target` run for a while: making it wait for a slot was
-//     measured: the hand-offs cost more throughput than the extra runner);
-//   * when the running workers make no progress for `max_queue_delay` (none
-//     finished a task or began a wait) while a connection is queued, another
-//     worker starts anyway, so a long export or an unmarked wait (slow disk)
-//     cannot hold back everyone else. The rescue looks at progress, not at
-//     how long the head waited: under a steady overload every queued
-//     connection waits longer than that, and starting a worker for each
-//     would put every thread on the run queue at once (the tail above).
+//     gives its running slot to a queued connection while it waits;
+//   * a queued connection never waits longer than `max_queue_delay` for a
+//     slot: past that, another worker starts anyway, so a long export or an
+//     unmarked wait (slow disk) cannot hold back everyone else.
 //
 // Each connection is counted from enqueue() (one accepted socket) until its
 // task ends without parking it: `connection_opened` / `connection_closed`.
@@ -71,9 +64,8 @@ struct WorkerPoolOptions {
   // Workers allowed to run (not waiting) at once before queued connections
   // wait for one to finish: > 0, or kNoRunningLimit.
   size_t running_target = 0;
-  // How long the running workers may make no progress (no task finished, no
-  // wait began) while a connection is queued before an extra worker takes
-  // it anyway; the head connection has waited at least this long too.
+  // The longest a queued connection waits for a running slot before an
+  // extra worker takes it anyway.
   std::chrono::microseconds max_queue_delay{3000};
   // Connections parked at once (0: none); past that, Park() refuses and the
   // caller waits on its own thread as before (bounded by `threads`).
@@ -146,13 +138,8 @@ class WorkerPool final : public httplib::TaskQueue, private util::BlockingObserv
   // slots for queued jobs, or one to watch the head job's deadline.
   void WakeLocked();
   void WorkerLoop();
-  // Under mu_: a running slot was given up (a task ended or began a wait).
-  void SlotFreedLocked();
   // Under mu_: whether the first queued job may start now.
   bool MayStart(Clock::time_point now) const;
-  // Under mu_, with a job queued and every slot taken: when the first queued
-  // job may start anyway if nothing changes (the rescue of a stall).
-  Clock::time_point RescueAt() const;
   void BlockingBegins() override;
   void BlockingEnds() override;
 
@@ -164,12 +151,9 @@ class WorkerPool final : public httplib::TaskQueue, private util::BlockingObserv
   mutable std::mutex mu_;
   std::condition_variable cv_;
   std::deque<Job> jobs_;
-  size_t running_ = 0;   // workers in a task and not in a blocking region
-  size_t sleeping_ = 0;  // workers waiting on cv_
-  size_t waking_ = 0;    // of those, notified and not yet awake
-  // The last time a running worker finished a task or began a wait (gave
-  // its slot up): the rescue counts a stall from here.
-  Clock::time_point last_progress_ = Clock::now();
+  size_t running_ = 0;    // workers in a task and not in a blocking region
+  size_t sleeping_ = 0;   // workers waiting on cv_
+  size_t waking_ = 0;     // of those, notified and not yet awake
   bool poller_ = false;   // a worker waits in parking_.Poll()
   bool watcher_ = false;  // a sleeping worker waits for the head job's deadline
   bool shutdown_ = false;

@@ -9,10 +9,8 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
-#include <functional>
 #include <future>
 #include <mutex>
-#include <string>
 #include <thread>
 #include <vector>
 
@@ -320,39 +318,6 @@ TEST_CASE("worker pool: a queued task starts after max_queue_delay even if the s
   CHECK(seconds >= 0.015);
   CHECK(seconds < 2.0);
   release.set_value();
-}
-
-// A pool of `threads` with `running_target` slots and the given rescue delay.
-WorkerPoolOptions PoolOptions(size_t threads, size_t running_target,
-                              std::chrono::microseconds max_queue_delay) {
-  WorkerPoolOptions o;
-  o.threads = threads;
-  o.running_target = running_target;
-  o.max_parked = 512;
-  o.max_queue_delay = max_queue_delay;
-  return o;
-}
-
-TEST_CASE("worker pool: a steady overload gets no rescue while the running tasks keep finishing") {
-  // 150 tasks of 2 ms on one slot: the last ones wait ~300 ms, far past
-  // max_queue_delay, but a task finishes every ~2 ms, so no extra worker
-  // starts (the rescue is for stalls; starting one per late task would put
-  // every thread on the run queue at once).
-  WorkerPool pool(PoolOptions(8, 1, milliseconds(100)));
-  Concurrency c;
-  std::atomic<int> done{0};
-  auto start = Clock::now();
-  for (int i = 0; i < 150; ++i) {
-    pool.enqueue([&] {
-      c.Enter();
-      std::this_thread::sleep_for(milliseconds(2));  // not marked: counts as running
-      c.Leave();
-      ++done;
-    });
-  }
-  CHECK(testing::WaitUntil([&] { return done == 150; }, std::chrono::seconds(20)));
-  CHECK(SecondsSince(start) > 0.25);  // the queue did wait past max_queue_delay
-  CHECK(c.most == 1);
 }
 
 TEST_CASE("worker pool: a parked connection stays counted and comes back on a worker") {
