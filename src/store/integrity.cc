@@ -6,6 +6,7 @@
 
 #include "store/db.h"
 #include "util/log.h"
+#include "util/thread_priority.h"
 
 namespace cammio {
 
@@ -54,6 +55,11 @@ void DatabaseIntegrity::StartCheck(const std::string& db_path) {
   Wait();
   Set(State::kChecking, "");
   worker_ = std::thread([this, db_path] {
+    // Requests first: a server restarted under load must not lose a CPU (or
+    // the disk) to the check for the seconds it reads the file.
+    if (Status p = util::EnterBackgroundPriority(); !p.ok()) {
+      LogWarn("the database check runs at normal priority: " + p.details());
+    }
     auto start = std::chrono::steady_clock::now();
     Status s = CheckDatabaseIntegrity(db_path, /*quick=*/true);
     double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

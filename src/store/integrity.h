@@ -8,7 +8,8 @@
 // PRAGMA quick_check once at start, on a thread of its own and a read-only
 // connection of its own, so the start is not delayed however large the
 // database is (quick_check reads every page once: roughly the time to read
-// the file). The result is logged (a warning when the check fails) and shown
+// the file). That thread runs in the idle CPU and I/O classes
+// (util/thread_priority.h): requests come first, the check takes what is left. The result is logged (a warning when the check fails) and shown
 // by GET /healthz ("status": "degraded" with a reason) and GET /metrics
 // (cammio_database_integrity_ok 1 or 0, once the check has finished). The
 // full PRAGMA integrity_check (also index against table) is what
