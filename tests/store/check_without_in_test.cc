@@ -17,33 +17,11 @@
 namespace cammio {
 namespace {
 
+using testing::DynamicLines;
+using testing::OpenAtVersion;
 using testing::TempDir;
 
 constexpr int kBefore = 20;  // the version before 021
-
-std::unique_ptr<Db> OpenAt(const std::string& path, size_t version) {
-  auto db = Db::Open(path, Db::Options());
-  REQUIRE(db.ok());
-  const std::vector<Migration> all = EmbeddedMigrations();
-  REQUIRE(all.size() >= version);
-  std::vector<Migration> prefix(all.begin(), all.begin() + static_cast<ptrdiff_t>(version));
-  int v = 0;
-  Status s = Migrate(*db.value(), prefix, &v);
-  REQUIRE_MESSAGE(s.ok(), s.ToString());
-  REQUIRE(v == static_cast<int>(version));
-  return std::move(db.value());
-}
-
-std::string Rows(Db& db, const std::string& sql) {
-  std::string out;
-  auto prepared = db.PrepareDynamic(sql);  // Prepare() caches by address: constants only
-  REQUIRE_MESSAGE(prepared.ok(), prepared.status().ToString());
-  Stmt st = std::move(prepared.value());
-  Status s;
-  while (st.Step(&s)) out += st.Text(0) + "\n";
-  REQUIRE_MESSAGE(s.ok(), s.ToString());
-  return out;
-}
 
 // Whether the program SQLite compiles for `sql` opens an ephemeral table.
 bool BuildsEphemeralTable(Db& db, const std::string& sql) {
@@ -102,8 +80,9 @@ TEST_CASE("migration 021: constraints without IN lists keep their rule and rows"
     CAPTURE(sql);
     CHECK_FALSE(BuildsEphemeralTable(*db, sql));
   }
-  CHECK(Rows(*db, "SELECT kind || ':' || status FROM mail_outbox") == "guest_invitation:sent\n");
-  CHECK(Rows(*db, "SELECT status FROM invitations") == "completed\n");
+  CHECK(DynamicLines(*db, "SELECT kind || ':' || status FROM mail_outbox") ==
+        "guest_invitation:sent\n");
+  CHECK(DynamicLines(*db, "SELECT status FROM invitations") == "completed\n");
 
   // Every listed value passes; anything else, or another case, fails.
   int n = 10;
@@ -121,19 +100,19 @@ TEST_CASE("migration 021: constraints without IN lists keep their rule and rows"
   CHECK_FALSE(db->Exec(Mail("guest_invitation", "bogus", ++n).c_str()).ok());
   CHECK_FALSE(db->Exec("UPDATE invitations SET status = 'closed'").ok());
   CHECK(db->Exec("UPDATE invitations SET status = 'revoked'").ok());
-  CHECK(Rows(*db, "PRAGMA integrity_check") == "ok\n");
+  CHECK(DynamicLines(*db, "PRAGMA integrity_check") == "ok\n");
 
   // The same schema as a database created at this version.
-  auto fresh = OpenAt(dir.path() + "/fresh.db", EmbeddedMigrations().size());
+  auto fresh = OpenAtVersion(dir.path() + "/fresh.db", EmbeddedMigrations().size());
   const std::string schema =
       "SELECT type || ' ' || name || ': ' || COALESCE(sql, '') FROM sqlite_schema "
       "WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name";
-  CHECK(Rows(*db, schema) == Rows(*fresh, schema));
+  CHECK(DynamicLines(*db, schema) == DynamicLines(*fresh, schema));
 }
 
 TEST_CASE("schema: no CHECK constraint compares with a list of more than two constants") {
   TempDir dir;
-  auto db = OpenAt(dir.path() + "/fresh.db", EmbeddedMigrations().size());
+  auto db = OpenAtVersion(dir.path() + "/fresh.db", EmbeddedMigrations().size());
   // A later migration that adds `CHECK (x IN ('a', 'b', 'c'))` brings back
   // the temporary b-tree per written row (schema/021's comment).
   const std::regex in_list(R"(CHECK\s*\(\s*\w+\s+IN\s*\(([^)]*)\)\s*\))", std::regex::icase);

@@ -12,25 +12,15 @@
 
 #include "store/db.h"
 #include "store/migrate.h"
+#include "testing/api_helpers.h"
 #include "testing/test_support.h"
 
 namespace cammio {
 namespace {
 
+using testing::DynamicLines;
+using testing::OpenAtVersion;
 using testing::TempDir;
-
-std::unique_ptr<Db> OpenAt(const std::string& path, size_t version) {
-  auto db = Db::Open(path, Db::Options());
-  REQUIRE(db.ok());
-  const std::vector<Migration> all = EmbeddedMigrations();
-  REQUIRE(all.size() >= version);
-  std::vector<Migration> prefix(all.begin(), all.begin() + static_cast<ptrdiff_t>(version));
-  int v = 0;
-  Status s = Migrate(*db.value(), prefix, &v);
-  REQUIRE_MESSAGE(s.ok(), s.ToString());
-  REQUIRE(v == static_cast<int>(version));
-  return std::move(db.value());
-}
 
 void Exec(Db& db, const std::string& sql) {
   Status s = db.Exec(sql.c_str());
@@ -162,7 +152,7 @@ int64_t NewId(Db& db, const std::string& insert) {
 TEST_CASE("migration 013: ids kept, checks pass, new ids above every id ever named") {
   TempDir dir;
   const std::string path = dir.path() + "/cammio.db";
-  auto db = OpenAt(path, 12);
+  auto db = OpenAtVersion(path, 12);
   Fill(*db);
   auto before = AllIds(*db);
   int version = 0;
@@ -179,7 +169,7 @@ TEST_CASE("migration 013: ids kept, checks pass, new ids above every id ever nam
   CHECK(Rows(*db, "SELECT COUNT(*) FROM questions WHERE vacancy_id = 1") == "2\n");
 
   // The same schema as a database created at version 13.
-  auto fresh = OpenAt(dir.path() + "/fresh.db", 13);
+  auto fresh = OpenAtVersion(dir.path() + "/fresh.db", 13);
   const std::string schema =
       "SELECT group_concat(type || ' ' || name || ': ' || sql, '\n') "
       "FROM (SELECT * FROM sqlite_schema ORDER BY name)";
@@ -216,7 +206,7 @@ TEST_CASE("migration 013: ids kept, checks pass, new ids above every id ever nam
 
 TEST_CASE("migration 013: an empty database starts every table at 1") {
   TempDir dir;
-  auto db = OpenAt(dir.path() + "/cammio.db", 13);
+  auto db = OpenAtVersion(dir.path() + "/cammio.db", 13);
   CHECK(Rows(*db, "SELECT COUNT(*) FROM sqlite_sequence WHERE seq <> 0") == "0\n");
   CHECK(NewId(*db, "INSERT INTO accounts (name, created_at) VALUES ('A', 0)") == 1);
 }

@@ -16,20 +16,9 @@
 namespace cammio {
 namespace {
 
+using testing::DynamicLines;
+using testing::OpenAtVersion;
 using testing::TempDir;
-
-std::unique_ptr<Db> OpenAtVersion(const std::string& path, size_t version) {
-  auto db = Db::Open(path, Db::Options());
-  REQUIRE(db.ok());
-  const std::vector<Migration> all = EmbeddedMigrations();
-  REQUIRE(all.size() >= version);
-  std::vector<Migration> prefix(all.begin(), all.begin() + static_cast<ptrdiff_t>(version));
-  int v = 0;
-  Status s = Migrate(*db.value(), prefix, &v);
-  REQUIRE_MESSAGE(s.ok(), s.ToString());
-  REQUIRE(v == static_cast<int>(version));
-  return std::move(db.value());
-}
 
 std::string Rows(Db& db, const std::string& sql) {
   std::string out;

@@ -165,12 +165,14 @@ TEST_CASE("store: a Write is visible to a following Read") {
   auto store = OpenStore(dir.path() + "/cammio.db");
   for (int i = 0; i < 20; ++i) {
     int64_t id = 0;
-    REQUIRE(store->Write([&](Db& db) {
-      auto a = CreateAccount(db, "a" + std::to_string(i), 100 + i);
-      if (!a.ok()) return a.status();
-      id = a->id;
-      return Status::OK();
-    }).ok());
+    REQUIRE(store
+                ->Write([&](Db& db) {
+                  auto a = CreateAccount(db, "a" + std::to_string(i), 100 + i);
+                  if (!a.ok()) return a.status();
+                  id = a->id;
+                  return Status::OK();
+                })
+                .ok());
     Status s = store->Read([&](Db& db) {
       auto a = GetAccount(db, id);
       if (!a.ok()) return a.status();
@@ -182,8 +184,7 @@ TEST_CASE("store: a Write is visible to a following Read") {
   }
   CHECK(CountAccounts(*store) == 20);
   // The Read's status is the callback's.
-  CHECK(store->Read([](Db&) { return Status::NotFound("x"); }).code() ==
-        Status::Code::kNotFound);
+  CHECK(store->Read([](Db&) { return Status::NotFound("x"); }).code() == Status::Code::kNotFound);
   // Reads are read-only.
   CHECK_FALSE(store->Read([](Db& db) { return db.Exec("DELETE FROM accounts"); }).ok());
   CHECK(CountAccounts(*store) == 20);
@@ -258,8 +259,8 @@ TEST_CASE("store: a failing job in a group is rolled back alone, the others comm
       if (fails(t, i)) {
         // An explicit refusal keeps its code; a constraint violation is a bug
         // surfacing as Internal (db.cc).
-        CHECK(results[t][i].code() == (t % 2 == 0 ? Status::Code::kPreconditionFailed
-                                                  : Status::Code::kInternal));
+        CHECK(results[t][i].code() ==
+              (t % 2 == 0 ? Status::Code::kPreconditionFailed : Status::Code::kInternal));
       } else {
         CHECK(results[t][i].ok());
         expected.insert("job-" + std::to_string(t) + "-" + std::to_string(i));
@@ -279,11 +280,13 @@ TEST_CASE("store: after a job's error rolled back the transaction, results match
   auto store = OpenStore(dir.path() + "/cammio.db");
   std::atomic<bool> gate_running{false};
   std::thread gate([&] {
-    CHECK(store->Write([&](Db&) {
-      gate_running = true;
-      std::this_thread::sleep_for(std::chrono::milliseconds(150));
-      return Status::OK();
-    }).ok());
+    CHECK(store
+              ->Write([&](Db&) {
+                gate_running = true;
+                std::this_thread::sleep_for(std::chrono::milliseconds(150));
+                return Status::OK();
+              })
+              .ok());
   });
   while (!gate_running) std::this_thread::yield();
   // Queued in this order behind the gate, so committed as one group.
@@ -430,7 +433,8 @@ TEST_CASE("store: WriteAsync jobs queued before Close are committed") {
   {
     auto store = OpenStore(path);
     for (int i = 0; i < 50; ++i) {
-      store->WriteAsync([i](Db& db) { return CreateAccount(db, "async" + std::to_string(i), 0).status(); });
+      store->WriteAsync(
+          [i](Db& db) { return CreateAccount(db, "async" + std::to_string(i), 0).status(); });
     }
     store->Close();
   }
@@ -518,10 +522,12 @@ Seeded Seed(Store& store, const std::string& email) {
 
 Result<Principal> Auth(Store& store, const std::string& email, const std::string& token) {
   Result<Principal> p = Status::Internal("unset");
-  REQUIRE(store.Read([&](Db& db) {
-    p = Authenticate(db, email, token);
-    return Status::OK();
-  }).ok());
+  REQUIRE(store
+              .Read([&](Db& db) {
+                p = Authenticate(db, email, token);
+                return Status::OK();
+              })
+              .ok());
   return p;
 }
 
@@ -544,12 +550,16 @@ TEST_CASE("store: CreateUser refuses a taken email, whatever its case") {
   });
   CHECK(w.code() == Status::Code::kPreconditionFailed);
   // Invalid email, unknown account.
-  CHECK(store->Write([&](Db& db) {
-    return CreateUser(db, s.account_id, "not-an-email", "X", std::nullopt, 11).status();
-  }).code() == Status::Code::kPreconditionFailed);
-  CHECK_FALSE(store->Write([&](Db& db) {
-    return CreateUser(db, 9999, "new@cammio.test", "X", std::nullopt, 11).status();
-  }).ok());
+  CHECK(store
+            ->Write([&](Db& db) {
+              return CreateUser(db, s.account_id, "not-an-email", "X", std::nullopt, 11).status();
+            })
+            .code() == Status::Code::kPreconditionFailed);
+  CHECK_FALSE(store
+                  ->Write([&](Db& db) {
+                    return CreateUser(db, 9999, "new@cammio.test", "X", std::nullopt, 11).status();
+                  })
+                  .ok());
 }
 
 TEST_CASE("store: Authenticate") {
@@ -582,12 +592,14 @@ TEST_CASE("store: Authenticate") {
   }
   SUBCASE("several tokens per user; a revoked one stops working, the others do not") {
     std::string second;
-    REQUIRE(store->Write([&](Db& db) {
-      auto t = CreateToken(db, s.user_id, 20, nullptr);
-      if (!t.ok()) return t.status();
-      second = *t;
-      return Status::OK();
-    }).ok());
+    REQUIRE(store
+                ->Write([&](Db& db) {
+                  auto t = CreateToken(db, s.user_id, 20, nullptr);
+                  if (!t.ok()) return t.status();
+                  second = *t;
+                  return Status::OK();
+                })
+                .ok());
     CHECK(second != s.token);
     CHECK(Auth(*store, "bas@cammio.test", second).ok());
     REQUIRE(store->Write([&](Db& db) { return RevokeToken(db, s.info.id, 30); }).ok());
@@ -598,12 +610,14 @@ TEST_CASE("store: Authenticate") {
     CHECK(store->Write([&](Db& db) { return RevokeToken(db, s.info.id, 31); }).code() ==
           Status::Code::kNotFound);
     std::vector<TokenInfo> list;
-    REQUIRE(store->Read([&](Db& db) {
-      auto l = ListTokens(db, "bas@cammio.test");
-      if (!l.ok()) return l.status();
-      list = *l;
-      return Status::OK();
-    }).ok());
+    REQUIRE(store
+                ->Read([&](Db& db) {
+                  auto l = ListTokens(db, "bas@cammio.test");
+                  if (!l.ok()) return l.status();
+                  list = *l;
+                  return Status::OK();
+                })
+                .ok());
     REQUIRE(list.size() == 2);
     CHECK(list[0].revoked_at == std::optional<int64_t>(30));
     CHECK_FALSE(list[1].revoked_at.has_value());
@@ -627,24 +641,28 @@ TEST_CASE("store: tokens are random, long, and stored only as a hash") {
   auto store = OpenStore(dir.path() + "/cammio.db");
   Seeded s = Seed(*store, "bas@cammio.test");
   std::vector<std::string> tokens = {s.token};
-  REQUIRE(store->Write([&](Db& db) {
-    for (int i = 0; i < 20; ++i) {
-      auto t = CreateToken(db, s.user_id, 10, nullptr);
-      if (!t.ok()) return t.status();
-      tokens.push_back(*t);
-    }
-    return Status::OK();
-  }).ok());
+  REQUIRE(store
+              ->Write([&](Db& db) {
+                for (int i = 0; i < 20; ++i) {
+                  auto t = CreateToken(db, s.user_id, 10, nullptr);
+                  if (!t.ok()) return t.status();
+                  tokens.push_back(*t);
+                }
+                return Status::OK();
+              })
+              .ok());
   CHECK(std::set<std::string>(tokens.begin(), tokens.end()).size() == tokens.size());
   for (const auto& t : tokens) CHECK(t.size() >= 26);
 
   std::vector<std::pair<std::string, std::string>> rows;
-  REQUIRE(store->Read([&](Db& db) {
-    Stmt st = db.Prepare(kTokenRows);
-    Status r;
-    while (st.Step(&r)) rows.emplace_back(st.Text(0), st.Text(1));
-    return r;
-  }).ok());
+  REQUIRE(store
+              ->Read([&](Db& db) {
+                Stmt st = db.Prepare(kTokenRows);
+                Status r;
+                while (st.Step(&r)) rows.emplace_back(st.Text(0), st.Text(1));
+                return r;
+              })
+              .ok());
   REQUIRE(rows.size() == tokens.size());
   for (size_t i = 0; i < rows.size(); ++i) {
     const auto& [hash, prefix] = rows[i];

@@ -484,6 +484,33 @@ inline std::string Lines(TestServer& server, const char* sql) {
   return out;
 }
 
+// A database at `path` at schema version `version` (the first `version`
+// embedded migrations), with no rows: the start of a migration test, or the
+// "fresh database at this version" its result is compared with.
+inline std::unique_ptr<Db> OpenAtVersion(const std::string& path, size_t version) {
+  auto db = Db::Open(path, Db::Options());
+  REQUIRE(db.ok());
+  const std::vector<Migration> all = EmbeddedMigrations();
+  REQUIRE(all.size() >= version);
+  std::vector<Migration> prefix(all.begin(), all.begin() + static_cast<ptrdiff_t>(version));
+  int v = 0;
+  Status s = Migrate(*db.value(), prefix, &v);
+  REQUIRE_MESSAGE(s.ok(), s.ToString());
+  REQUIRE(v == static_cast<int>(version));
+  return std::move(db.value());
+}
+
+// Lines() for SQL built at run time (not cached by Db::Prepare).
+inline std::string DynamicLines(Db& db, const std::string& sql) {
+  auto st = db.PrepareDynamic(sql);
+  REQUIRE_MESSAGE(st.ok(), st.status().ToString());
+  std::string out;
+  Status s;
+  while (st->Step(&s)) out += st->Text(0) + "\n";
+  REQUIRE_MESSAGE(s.ok(), s.ToString());
+  return out;
+}
+
 // A database in `dir` at schema version `version` (the first `version`
 // embedded migrations) holding account 1, its user 1 and its vacancy 1 of
 // `kind`: the start of a test of a later migration.
