@@ -69,6 +69,18 @@ int64_t Metrics::RequestCount(std::string_view method, std::string_view route, i
   return it == requests_.end() ? 0 : it->second;
 }
 
+namespace {
+
+// A counter with result="hit" and result="miss", with its # HELP and # TYPE.
+std::string HitMissCounter(const std::string& name, const char* help, int64_t hits,
+                           int64_t misses) {
+  return "# HELP " + name + " " + help + "\n# TYPE " + name + " counter\n" + name +
+         "{result=\"hit\"} " + std::to_string(hits) + "\n" + name + "{result=\"miss\"} " +
+         std::to_string(misses) + "\n";
+}
+
+}  // namespace
+
 std::string Metrics::Render() const {
   std::string out;
   out +=
@@ -108,15 +120,14 @@ std::string Metrics::Render() const {
       "# TYPE cammio_http_shed_connections_total counter\n"
       "cammio_http_shed_connections_total " +
       std::to_string(shed_connections_.load()) + "\n";
-  out +=
-      "# HELP cammio_response_cache_lookups_total Cached GET routes answered from the cache "
-      "(hit) or by their handler (miss).\n"
-      "# TYPE cammio_response_cache_lookups_total counter\n"
-      "cammio_response_cache_lookups_total{result=\"hit\"} " +
-      std::to_string(cache_hits_.load()) +
-      "\n"
-      "cammio_response_cache_lookups_total{result=\"miss\"} " +
-      std::to_string(cache_misses_.load()) + "\n";
+  out += HitMissCounter("cammio_response_cache_lookups_total",
+                        "Cached GET routes answered from the cache (hit) or by their handler "
+                        "(miss).",
+                        cache_hits_.load(), cache_misses_.load());
+  out += HitMissCounter("cammio_principal_cache_lookups_total",
+                        "API credentials found already checked (hit) or checked against the "
+                        "database (miss).",
+                        principal_hits_.load(), principal_misses_.load());
   return out;
 }
 

@@ -9,6 +9,7 @@
 //   http_request_duration_seconds{method,route}         histogram
 //   http_open_connections                               gauge
 //   response_cache_lookups_total{result="hit"|"miss"}   counter
+//   principal_cache_lookups_total{result="hit"|"miss"}  counter
 // `route` is the matched route pattern ("/api/vacancies/:id"), never the
 // raw path, so ids do not multiply series; unmatched requests are
 // route="unmatched". `method` is one of the methods the API serves (GET,
@@ -50,6 +51,8 @@ class Metrics {
   int64_t shed_connections() const { return shed_connections_.load(); }
   // A lookup in the response cache (api/response_cache.h).
   void RecordCacheLookup(bool hit) { (hit ? cache_hits_ : cache_misses_).fetch_add(1); }
+  // A lookup of API credentials in the principal cache (api/principal_cache.h).
+  void RecordPrincipalLookup(bool hit) { (hit ? principal_hits_ : principal_misses_).fetch_add(1); }
 
   // Requests counted so far for (method, route, status), `method` folded as
   // by RecordRequest; for tests.
@@ -77,6 +80,8 @@ class Metrics {
   std::atomic<int64_t> shed_connections_{0};
   std::atomic<int64_t> cache_hits_{0};
   std::atomic<int64_t> cache_misses_{0};
+  std::atomic<int64_t> principal_hits_{0};
+  std::atomic<int64_t> principal_misses_{0};
 };
 
 // A label value with \, " and newline escaped.

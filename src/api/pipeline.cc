@@ -12,6 +12,7 @@
 #include "api/idempotency.h"
 #include "api/log_path.h"
 #include "api/metrics.h"
+#include "api/principal_cache.h"
 #include "api/response_cache.h"
 #include "api/session_auth.h"
 #include "http/header_lookup.h"
@@ -114,7 +115,7 @@ Status AuthenticateCookie(const ServerContext& ctx, const httplib::Request& req,
 }
 
 Status Authenticate(const ServerContext& ctx, const PipelineOptions& options,
-                    const httplib::Request& req, RequestState& st) {
+                    PrincipalCache& principals, const httplib::Request& req, RequestState& st) {
   std::string user, token;
   // Basic credentials win over a session cookie sent with them (an ATS
   // integration running in a signed-in browser is still the token's user).
@@ -131,13 +132,21 @@ Status Authenticate(const ServerContext& ctx, const PipelineOptions& options,
   const int64_t wait = ctx.throttle->RetryAfter(user, client, now);
   Result<Principal> p = Status::Internal("unset");
   const bool cached = st.match.route->cached && ctx.response_cache != nullptr;
+  const std::string key = PrincipalCache::Key(user, token);
   Status s = ctx.store->Read([&](Db& db) {
-    p = cammio::Authenticate(db, user, token);
-    if (!p.ok() || !cached) return Status::OK();
-    // In the same snapshot, before the handler reads: see response_cache.h.
+    // In the same snapshot as the credentials' check and before the handler
+    // reads: see principal_cache.h and response_cache.h.
     auto generation = ChangeGeneration(db);
     if (!generation.ok()) return generation.status();
-    st.generation = generation.value();
+    if (cached) st.generation = generation.value();
+    auto hit = principals.Find(key, generation.value(), ctx.store->change_log());
+    if (ctx.metrics != nullptr) ctx.metrics->RecordPrincipalLookup(hit.has_value());
+    if (hit) {
+      p = std::move(*hit);
+      return Status::OK();
+    }
+    p = cammio::Authenticate(db, user, token);
+    if (p.ok()) principals.Put(key, p.value(), generation.value());
     return Status::OK();
   });
   if (!s.ok()) return s;
@@ -157,6 +166,7 @@ Status Authenticate(const ServerContext& ctx, const PipelineOptions& options,
   if (!p->token_last_used_at || *p->token_last_used_at < now - 60) {
     int64_t token_id = p->token_id;
     ctx.store->WriteAsync([token_id, now](Db& db) { return TouchToken(db, token_id, now); });
+    principals.NoteTokenUsed(key, now);
   }
   st.principal = std::move(p.value());
   return Status::OK();
@@ -244,7 +254,7 @@ http::HeadDecision Pipeline::OnHead(const httplib::Request& req, httplib::Respon
 bool Pipeline::OnAdmit(const httplib::Request& req, httplib::Response& res) {
   RequestState& st = Begin(res);
   if (!st.match.route->authenticated) return true;
-  Status s = Authenticate(ctx_, options_, req, st);
+  Status s = Authenticate(ctx_, options_, principals_, req, st);
   if (s.ok()) return true;
   if (s.code() == Status::Code::kTooManyRequests) res.set_header("Retry-After", "60");
   ReplyError(options_, req, res, st.formats.response, s);

@@ -24,6 +24,7 @@
 
 #include "api/call.h"
 #include "api/metrics.h"
+#include "api/principal_cache.h"
 #include "api/router.h"
 #include "http/handler.h"
 #include "net/address.h"
@@ -61,6 +62,8 @@ class Pipeline final : public http::Handler {
   ServerContext ctx_;
   const Router& router_;
   PipelineOptions options_;
+  // API credentials already checked (api/principal_cache.h).
+  PrincipalCache principals_;
 };
 
 // The transport's connection events and refused heads counted in `metrics`

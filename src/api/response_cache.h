@@ -20,7 +20,8 @@
 // would have read itself. Writes of bookkeeping rows no cached answer shows
 // (token last-used times, outboxes, idempotency keys) touch nothing.
 // Authentication runs for every request, hit or miss; the cache sits behind
-// it and never replaces it.
+// it and never replaces it (checked credentials are remembered on their own
+// terms: api/principal_cache.h).
 //
 // Keys name the user (and so the account), the format, the path and the
 // query (api/response_cache.cc, Key), so one account can never be answered

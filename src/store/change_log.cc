@@ -39,6 +39,7 @@ void ChangeLog::Register(int64_t generation, const ChangeSet& changes) {
     global_ = std::max(global_, known_);
   }
   if (changes.global) global_ = std::max(global_, generation);
+  if (changes.auth) auth_ = std::max(auth_, generation);
   for (const auto& [account, vacancy] : changes.vacancies) {
     vacancy_[vacancy] = generation;
     account_any_[account] = generation;
@@ -81,9 +82,18 @@ bool ChangeLog::Unchanged(const ChangeScope& scope, int64_t read, int64_t now) {
   return last <= read;
 }
 
+bool ChangeLog::AuthUnchanged(int64_t read, int64_t now) {
+  std::lock_guard<std::mutex> lock(mu_);
+  ObserveLocked(now);
+  if (now < read) return false;
+  if (pending_ > read && pending_ <= now) return false;  // as in Unchanged
+  return std::max(global_, auth_) <= read;
+}
+
 ChangeLog::Stats ChangeLog::stats() const {
   std::lock_guard<std::mutex> lock(mu_);
-  return Stats{known_, global_, vacancy_.size() + account_any_.size() + account_wide_.size()};
+  return Stats{known_, global_, vacancy_.size() + account_any_.size() + account_wide_.size(),
+               auth_};
 }
 
 }  // namespace cammio

@@ -20,6 +20,11 @@
 // accounts as a whole (users, candidates, settings: every answer of the
 // account), or everything (ChangeSet::global).
 //
+// Authentication: a commit that changed what a request's credentials resolve
+// to (accounts, users, access tokens other than their last-used time) is an
+// auth change. AuthUnchanged lets a cache of authenticated principals
+// (api/principal_cache.h) reuse one across every other write.
+//
 // Memory: one int64 per vacancy and per account touched; past `max_scopes`
 // of them the maps are cleared and replaced by one global invalidation.
 //
@@ -46,7 +51,8 @@ struct ChangeSet {
   bool global = false;                                 // anything, anywhere
   std::vector<std::pair<int64_t, int64_t>> vacancies;  // (account_id, vacancy_id)
   std::vector<int64_t> accounts;                       // every answer of these accounts
-  bool empty() const { return !global && vacancies.empty() && accounts.empty(); }
+  bool auth = false;  // accounts, users or tokens changed (see AuthUnchanged)
+  bool empty() const { return !global && vacancies.empty() && accounts.empty() && !auth; }
 };
 
 class ChangeLog {
@@ -78,10 +84,17 @@ class ChangeLog {
   // log keeps the newest change per scope only): a miss, never a stale hit.
   bool Unchanged(const ChangeScope& scope, int64_t read, int64_t now);
 
+  // The same for authentication: whether no commit after generation `read`
+  // up to `now` changed an account, a user or a token (other than its
+  // last-used time), as far as this log can tell. False when unsure, as
+  // Unchanged: a global change, another process's commit, a pending one.
+  bool AuthUnchanged(int64_t read, int64_t now);
+
   struct Stats {
     int64_t known = 0;   // the newest generation the log accounts for
     int64_t global = 0;  // the newest generation that changed everything
     size_t scopes = 0;   // vacancies and accounts remembered
+    int64_t auth = 0;    // the newest generation that changed authentication
   };
   Stats stats() const;
 
@@ -97,6 +110,7 @@ class ChangeLog {
   int64_t known_ = 0;
   int64_t pending_ = 0;  // 0: none
   int64_t global_ = 0;
+  int64_t auth_ = 0;  // the newest generation with ChangeSet::auth
   // The newest generation that changed: a row of the vacancy; anything in
   // the account (a vacancy's rows or account-wide rows); account-wide rows.
   std::unordered_map<int64_t, int64_t> vacancy_;

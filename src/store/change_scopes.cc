@@ -90,6 +90,21 @@ constexpr RuleSpec kRules[] = {
     {"retention_settings", Kind::kAccount, "account_id", nullptr, nullptr},
 };
 
+// Tables whose rows decide what credentials resolve to (store/accounts.h
+// Authenticate, AuthenticateSession): every change of one is an auth change
+// (ChangeSet::auth), except an UPDATE that changed only `bookkeeping`, a
+// column written as credentials are used and never part of the decision (a
+// token's last-used time). A missing bookkeeping column: every change counts.
+struct AuthSpec {
+  const char* table;
+  const char* bookkeeping;
+};
+constexpr AuthSpec kAuthTables[] = {
+    {"accounts", nullptr},
+    {"users", nullptr},
+    {"access_tokens", "last_used_at"},
+};
+
 constexpr const char kColumns[] = "SELECT cid, name FROM pragma_table_info(?1)";
 constexpr const char kVacancyAccount[] = "SELECT account_id FROM vacancies WHERE id = ?1";
 constexpr const char kInvitationOwner[] =
@@ -119,10 +134,12 @@ bool SameValue(sqlite3_value* a, sqlite3_value* b) {
   }
 }
 
-// An UPDATE that wrote every column back as it was.
-bool RowUnchanged(sqlite3* db) {
+// An UPDATE that wrote every column back as it was (but for column `skip`,
+// when >= 0).
+bool RowUnchanged(sqlite3* db, int skip = -1) {
   int n = sqlite3_preupdate_count(db);
   for (int i = 0; i < n; ++i) {
+    if (i == skip) continue;
     sqlite3_value *a = nullptr, *b = nullptr;
     if (sqlite3_preupdate_old(db, i, &a) != SQLITE_OK || a == nullptr) return false;
     if (sqlite3_preupdate_new(db, i, &b) != SQLITE_OK || b == nullptr) return false;
@@ -183,6 +200,14 @@ Result<std::unique_ptr<ChangeRecorder>> ChangeRecorder::Attach(Db& db) {
     rule.self = std::strcmp(spec.table, "invitations") == 0
                     ? true
                     : std::strcmp(spec.table, "interviews") == 0;
+    for (const AuthSpec& auth : kAuthTables) {
+      if (std::strcmp(auth.table, spec.table) != 0) continue;
+      rule.auth = true;
+      if (auth.bookkeeping != nullptr) {
+        auto it = cols.find(auth.bookkeeping);
+        if (it != cols.end()) rule.auth_bookkeeping = it->second;
+      }
+    }
     rec->rules_[spec.table] = rule;
   }
   sqlite3_preupdate_hook(db.raw(), &ChangeRecorder::Hook, rec.get());
@@ -197,6 +222,7 @@ void ChangeRecorder::Clear() {
   interviews_.clear();
   seen_ = 0;
   global_ = false;
+  auth_ = false;
 }
 
 void ChangeRecorder::Hook(void* self, sqlite3* db, int op, const char* schema, const char* table,
@@ -216,6 +242,10 @@ void ChangeRecorder::OnChange(sqlite3* db, int op, const char* table, int64_t ol
     return;
   }
   const Rule& rule = it->second;
+  if (rule.auth && !auth_) {
+    auth_ =
+        !(op == SQLITE_UPDATE && old_rowid == new_rowid && RowUnchanged(db, rule.auth_bookkeeping));
+  }
   if (rule.kind == Kind::kIgnore || (op == SQLITE_INSERT && rule.referenced)) return;
   if (op == SQLITE_UPDATE && old_rowid == new_rowid && RowUnchanged(db)) return;
   const bool is_invitation = std::strcmp(table, "invitations") == 0;
@@ -262,6 +292,7 @@ ChangeSet ChangeRecorder::Resolve(Db& db, int64_t changes) {
     out.global = true;
     return out;
   }
+  out.auth = auth_;
   std::sort(touches_.begin(), touches_.end(), [](const Touch& a, const Touch& b) {
     return std::tie(a.kind, a.key, a.account) < std::tie(b.kind, b.key, b.account);
   });

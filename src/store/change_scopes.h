@@ -67,12 +67,14 @@ class ChangeRecorder {
  private:
   struct Rule {
     Kind kind = Kind::kIgnore;
-    int key = -1;             // column of the owner id; -1: the rowid
-    int account = -1;         // column of the account id (kVacancy); -1: look it up
-    int only_if = -1;         // the row matters only where this column is not NULL
-    bool self = false;        // invitations / interviews: remember rowid -> owner
-    bool referenced = false;  // shown only through another row: INSERTs touch nothing
-    bool broken = false;      // a column was not found: everything
+    int key = -1;               // column of the owner id; -1: the rowid
+    int account = -1;           // column of the account id (kVacancy); -1: look it up
+    int only_if = -1;           // the row matters only where this column is not NULL
+    bool self = false;          // invitations / interviews: remember rowid -> owner
+    bool referenced = false;    // shown only through another row: INSERTs touch nothing
+    bool broken = false;        // a column was not found: everything
+    bool auth = false;          // kAuthTables: changes are auth changes
+    int auth_bookkeeping = -1;  // ... except UPDATEs of only this column
   };
   struct Touch {
     Kind kind;
@@ -94,6 +96,7 @@ class ChangeRecorder {
   std::unordered_map<int64_t, std::pair<int64_t, int64_t>> invitations_, interviews_;
   int64_t seen_ = 0;
   bool global_ = false;
+  bool auth_ = false;  // a row of kAuthTables changed (ChangeSet::auth)
 };
 
 }  // namespace cammio

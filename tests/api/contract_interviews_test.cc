@@ -90,10 +90,9 @@ SeedInterview MakeSeedInterview(TestServer& server, Api& api, int64_t vacancy_id
                          "image/jpeg", "jpeg bytes");
   s.ended_at = server.clock().Now();
   s.started_at = s.ended_at - 45;
-  s.interview_id =
-      Complete(server, s.invitation_id, s.started_at, s.ended_at,
-               {Rec(1, "Why do you apply for this job?", s.video1, s.thumb),
-                Rec(2, "What is your motivation?", s.video2, s.thumb)});
+  s.interview_id = Complete(server, s.invitation_id, s.started_at, s.ended_at,
+                            {Rec(1, "Why do you apply for this job?", s.video1, s.thumb),
+                             Rec(2, "What is your motivation?", s.video2, s.thumb)});
   return s;
 }
 
@@ -273,8 +272,7 @@ TEST_CASE("contract: GET /api/interviews from/to filter on completion time; limi
   // "New interviews over the past 24 hours", as an integrator polls.
   CHECK(ids("/api/interviews?from=" + FormatUtc(day16 - 86400 + 1)) == std::vector<int64_t>{w16});
   // Nested: restricted to the vacancy.
-  CHECK(ids("/api/vacancies/" + S(v) + "/interviews?from=2023-11-15") ==
-        std::vector<int64_t>{w16});
+  CHECK(ids("/api/vacancies/" + S(v) + "/interviews?from=2023-11-15") == std::vector<int64_t>{w16});
   CHECK(ids("/api/vacancies/" + S(other) + "/interviews") == std::vector<int64_t>{w15});
 
   Resp page = api.Get("/api/interviews?limit=1&offset=1");
@@ -374,8 +372,9 @@ TEST_CASE("contract: reviewers: the seed's example, list, get, put, delete, coun
   CHECK(Int(List(api.Get("/api/interviews"), "interview")[0], "num_of_review_invitations") == 2);
 
   // PUT.
-  Value put = Object(api.Put(base + "/" + S(r2), "{\"reviewer\": {\"name\": \"Al Pacino\", "
-                                                 "\"email\": \"al@cammio.com\"}}"),
+  Value put = Object(api.Put(base + "/" + S(r2),
+                             "{\"reviewer\": {\"name\": \"Al Pacino\", "
+                             "\"email\": \"al@cammio.com\"}}"),
                      200, "reviewer");
   CHECK(Str(put, "name") == "Al Pacino");
   CHECK(Str(put, "email") == "al@cammio.com");
@@ -388,8 +387,8 @@ TEST_CASE("contract: reviewers: the seed's example, list, get, put, delete, coun
   CheckError(api.Post(base, "{\"reviewer\": {\"name\": \"N\", \"email\": \"bad\"}}"), 412, "email");
   CheckError(api.Post(base, "{\"reviewer\": {\"email\": \"n@cammio.com\"}}"), 412, "name");
   CheckError(api.Post(base, "{\"reviewer\": {\"name\": \"N\"}}"), 412, "email");
-  CheckError(api.Post(base, "{\"reviewer\": {\"name\": [\"N\"], \"email\": \"n@cammio.com\"}}"), 400,
-             "name");
+  CheckError(api.Post(base, "{\"reviewer\": {\"name\": [\"N\"], \"email\": \"n@cammio.com\"}}"),
+             400, "name");
   CheckError(api.Post(base, "{\"review\": {\"name\": \"N\", \"email\": \"n@cammio.com\"}}"), 400,
              "reviewer");
   CheckError(api.Post(base, ""), 400, "empty");
@@ -434,8 +433,9 @@ TEST_CASE("contract: reviews: the seed's example, rating 1..5, reviewer_name is 
 
   // Another user of the same account reviews under their own name.
   Api second(server, SecondUser(server));
-  Value r4 = Object(second.Post(base, "{\"review\": {\"rating\": 2, \"remarks\": "
-                                      "\"Not the best candidate, however\"}}"),
+  Value r4 = Object(second.Post(base,
+                                "{\"review\": {\"rating\": 2, \"remarks\": "
+                                "\"Not the best candidate, however\"}}"),
                     201, "review");
   CHECK(Str(r4, "reviewer_name") == "Second Recruiter");
 
@@ -450,12 +450,12 @@ TEST_CASE("contract: reviews: the seed's example, rating 1..5, reviewer_name is 
   CheckError(api.Post(base, "{\"review\": {\"remarks\": \"no rating\"}}"), 412, "rating");
   CheckError(api.Post(base, "{\"review\": {\"rating\": null}}"), 412, "rating");
   CheckError(api.Post(base, "{\"review\": {\"rating\": 3, \"remarks\": 3}}"), 400, "remarks");
-  CHECK(Contains(XmlErrorDetails(api.PostXml(base + ".xml", "<review><rating>6</rating></review>"),
-                                 412),
-                 "rating"));
-  CHECK(Contains(XmlErrorDetails(api.PostXml(base + ".xml", "<review><rating>five</rating></review>"),
-                                 400),
-                 "rating"));
+  CHECK(Contains(
+      XmlErrorDetails(api.PostXml(base + ".xml", "<review><rating>6</rating></review>"), 412),
+      "rating"));
+  CHECK(Contains(
+      XmlErrorDetails(api.PostXml(base + ".xml", "<review><rating>five</rating></review>"), 400),
+      "rating"));
 
   Resp list = api.Get(base);
   std::vector<Value> reviews = List(list, "review");
@@ -598,7 +598,8 @@ TEST_CASE("contract: nested /api/vacancies/:vacancy_id/interviews answer like th
   Value created = Object(api.Post(n1 + "/" + S(w1) + "/reviews", kSeedReview), 201, "review");
   CHECK(Ids(List(api.Get(flat1 + "/reviews"), "review")) ==
         std::vector<int64_t>{rv1, Int(created, "id")});
-  Value reviewer = Object(api.Post(n1 + "/" + S(w1) + "/reviewers", kSeedReviewer), 201, "reviewer");
+  Value reviewer =
+      Object(api.Post(n1 + "/" + S(w1) + "/reviewers", kSeedReviewer), 201, "reviewer");
   CHECK(TotalCount(api.Get(flat1 + "/reviewers")) == 2);
   Doc(api.Delete(n1 + "/" + S(w1) + "/reviewers/" + S(Int(reviewer, "id"))), 200);
   CHECK(TotalCount(api.Get(flat1 + "/reviewers")) == 1);
@@ -653,9 +654,9 @@ TEST_CASE("contract: GET /api/videos/:id serves the bytes, with ranges, to its a
   int64_t v = CreateVacancy(api);
   int64_t w = Complete(server, CreateInvitationId(api, v, "a@cammio.com"), 0, 60,
                        {Rec(1, "Q", video, thumb)});
-  Value rec = Unwrap(At(Object(api.Get("/api/interviews/" + S(w)), 200, "interview"), "recordings")
-                         .items()[0],
-                     "recording");
+  Value rec = Unwrap(
+      At(Object(api.Get("/api/interviews/" + S(w)), 200, "interview"), "recordings").items()[0],
+      "recording");
   CHECK(Str(rec, "video_url") == std::string(kPublicUrl) + path);
   CHECK(Str(rec, "thumbnail") == std::string(kPublicUrl) + "/api/videos/" + S(thumb));
 

@@ -164,8 +164,8 @@ TEST_CASE("contract: POST /api/vacancies.xml with the seed's array example (XML)
 TEST_CASE("contract: an array of several vacancies creates all or none") {
   TestServer server;
   Api api(server);
-  std::string two = "[" + VacancyBody("First", "automated") + ", " +
-                    VacancyBody("Second", "live") + "]";
+  std::string two =
+      "[" + VacancyBody("First", "automated") + ", " + VacancyBody("Second", "live") + "]";
   Resp r = api.Post("/api/vacancies", two);
   Value doc = Doc(r, 201);
   REQUIRE(doc.is_array());
@@ -173,8 +173,8 @@ TEST_CASE("contract: an array of several vacancies creates all or none") {
   CHECK(Str(Unwrap(doc.items()[0], "vacancy"), "title") == "First");
   CHECK(Str(Unwrap(doc.items()[1], "vacancy"), "title") == "Second");
 
-  std::string bad = "[" + VacancyBody("Third", "automated") +
-                    ", {\"vacancy\": {\"title\": \"No dates\"}}]";
+  std::string bad =
+      "[" + VacancyBody("Third", "automated") + ", {\"vacancy\": {\"title\": \"No dates\"}}]";
   CheckError(api.Post("/api/vacancies", bad), 412, "datetime_start");
   CHECK(TotalCount(api.Get("/api/vacancies")) == 2);
 }
@@ -403,19 +403,20 @@ TEST_CASE("contract: malformed vacancy input is refused with details and changes
   CheckError(api.Post("/api/vacancies", "   "), 400, "empty");
   CheckError(api.Post("/api/vacancies", "{\"vacancy\": "), 400, "");
   CheckError(api.Post("/api/vacancies", "{\"invitation\": {\"title\": \"x\"}}"), 400, "vacancy");
-  CHECK(Contains(XmlErrorDetails(api.PostXml("/api/vacancies.xml",
-                                             "<invitation><title>x</title></invitation>"),
-                                 400),
-                 "vacancy"));
+  CHECK(Contains(
+      XmlErrorDetails(
+          api.PostXml("/api/vacancies.xml", "<invitation><title>x</title></invitation>"), 400),
+      "vacancy"));
   CheckError(api.Post("/api/vacancies", "{\"vacancy\": [" + VacancyBody("x", "live") + "]}"), 400,
              "vacancy");
   CheckError(api.Post("/api/vacancies", "[]"), 400, "empty");
   CheckError(api.Post("/api/vacancies", "\"REST API developer\""), 400, "vacancy");
-  CheckError(api.Post("/api/vacancies", VacancyBody("x", "live", "\"questions\": {\"title\": \"q\"}")),
-             400, "questions");
-  CheckError(api.Post("/api/vacancies",
-                      "{\"vacancy\": {\"title\": 5, \"datetime_start\": \"" + std::string(kStart) +
-                          "\", \"datetime_end\": \"" + kEnd + "\"}}"),
+  CheckError(
+      api.Post("/api/vacancies", VacancyBody("x", "live", "\"questions\": {\"title\": \"q\"}")),
+      400, "questions");
+  CheckError(api.Post("/api/vacancies", "{\"vacancy\": {\"title\": 5, \"datetime_start\": \"" +
+                                            std::string(kStart) + "\", \"datetime_end\": \"" +
+                                            kEnd + "\"}}"),
              400, "title");
   CheckError(api.Post("/api/vacancies", VacancyBody("x", "live", "\"num_of_retries\": \"2\"")), 400,
              "num_of_retries");
@@ -431,13 +432,14 @@ TEST_CASE("contract: malformed vacancy input is refused with details and changes
   CheckError(
       api.Post("/api/vacancies", VacancyBody("x", "live", "\"external_info_url\": \"ftp://x\"")),
       412, "external_info_url");
-  CheckError(api.Post("/api/vacancies", "{\"vacancy\": {\"datetime_start\": \"" +
-                                            std::string(kStart) + "\", \"datetime_end\": \"" +
-                                            kEnd + "\"}}"),
-             412, "title");
+  CheckError(
+      api.Post("/api/vacancies", "{\"vacancy\": {\"datetime_start\": \"" + std::string(kStart) +
+                                     "\", \"datetime_end\": \"" + kEnd + "\"}}"),
+      412, "title");
   CheckError(api.Post("/api/vacancies",
                       "{\"vacancy\": {\"title\": \"x\", \"datetime_start\": \"2013-02-30\", "
-                      "\"datetime_end\": \"" + std::string(kEnd) + "\"}}"),
+                      "\"datetime_end\": \"" +
+                          std::string(kEnd) + "\"}}"),
              400, "datetime_start");
   CheckError(api.Post("/api/vacancies", VacancyBody("x", "automated", "\"template_id\": 987654")),
              404, "template_id");

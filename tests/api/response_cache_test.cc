@@ -185,17 +185,11 @@ TEST_CASE("response cache: the server serves hits and never a stale answer") {
     CHECK(Str(Object(api.Get(path), 200, "vacancy"), "title") == "Second title");
   }
   SUBCASE("a write through another Store on the same file (the CLI) is visible at once") {
-    StoreOptions so;
-    so.path = server.data_dir() + "/cammio.db";
-    auto cli = Store::Open(so);
-    REQUIRE(cli.ok());
-    REQUIRE(cli.value()
-                ->Write([&](Db& db) {
-                  return db.Prepare("UPDATE vacancies SET title = 'From the CLI' WHERE id = ?1")
-                      .Bind(1, id)
-                      .Run();
-                })
-                .ok());
+    WriteAsCli(server, [&](Db& db) {
+      return db.Prepare("UPDATE vacancies SET title = 'From the CLI' WHERE id = ?1")
+          .Bind(1, id)
+          .Run();
+    });
     CHECK(Str(Object(api.Get(path), 200, "vacancy"), "title") == "From the CLI");
   }
   SUBCASE("a new invitation shows in the embedded list and the counters") {

@@ -109,3 +109,44 @@ TEST_CASE("change log: past its bound it forgets scopes for one global change") 
 
 }  // namespace
 }  // namespace cammio
+
+namespace cammio {
+namespace {
+
+ChangeSet AuthChange() {
+  ChangeSet c;
+  c.auth = true;
+  return c;
+}
+
+TEST_CASE("change log: authentication is unchanged across every commit but an auth change") {
+  ChangeLog log;
+  log.Observe(1);
+  Commit(log, 2, Vacancy(1, 10));
+  Commit(log, 3, Account(1));
+  Commit(log, 4, ChangeSet());  // bookkeeping (a token's last-used time)
+  CHECK(log.AuthUnchanged(1, 4));
+  CHECK_FALSE(log.AuthUnchanged(4, 3));  // never for an older snapshot
+  Commit(log, 5, AuthChange());
+  CHECK_FALSE(log.AuthUnchanged(4, 5));
+  CHECK(log.AuthUnchanged(5, 5));
+  CHECK(log.stats().auth == 5);
+  // An auth change is a change to no answer's scope by itself.
+  CHECK(log.Unchanged(kV, 4, 5));
+  CHECK_FALSE(AuthChange().empty());
+
+  // A global change, a pending commit, another process's commit: unsure.
+  ChangeSet global;
+  global.global = true;
+  Commit(log, 6, global);
+  CHECK_FALSE(log.AuthUnchanged(5, 6));
+  log.Register(7, Vacancy(1, 10));
+  CHECK_FALSE(log.AuthUnchanged(6, 7));
+  log.Committed(7);
+  CHECK(log.AuthUnchanged(6, 7));
+  CHECK_FALSE(log.AuthUnchanged(7, 8));  // 8: committed by another process
+  CHECK(log.AuthUnchanged(8, 8));
+}
+
+}  // namespace
+}  // namespace cammio

@@ -190,3 +190,45 @@ TEST_CASE("change scopes: another Store's commit (the admin CLI) changes everyth
 
 }  // namespace
 }  // namespace cammio
+
+namespace cammio {
+namespace {
+
+// Whether a write of `sql` is an auth change (ChangeSet::auth): what a
+// cached principal (api/principal_cache.h) must not outlive.
+bool AuthChanged(Fixture& f, const std::string& sql) {
+  const int64_t before = f.Generation();
+  f.store->change_log().Observe(before);
+  Status s = f.store->Write([&](Db& db) { return db.Exec(sql.c_str()); });
+  REQUIRE_MESSAGE(s.ok(), s.ToString());
+  return !f.store->change_log().AuthUnchanged(before, f.Generation());
+}
+
+TEST_CASE("change scopes: accounts, users and tokens are auth changes, last-used times are not") {
+  Fixture f;
+  CHECK_FALSE(AuthChanged(f, "UPDATE access_tokens SET last_used_at = 99 WHERE id = 1"));
+  CHECK_FALSE(AuthChanged(f, "UPDATE vacancies SET title = 'V2' WHERE id = 10"));
+  CHECK_FALSE(AuthChanged(f, "UPDATE candidates SET name = 'D' WHERE id = 1"));
+  CHECK_FALSE(AuthChanged(f, "UPDATE users SET name = name WHERE id = 1"));  // no-op
+  CHECK(AuthChanged(f, "UPDATE access_tokens SET revoked_at = 5 WHERE id = 1"));
+  // Last-used together with another column is an auth change.
+  CHECK(AuthChanged(f,
+                    "UPDATE access_tokens SET last_used_at = 100, revoked_at = NULL "
+                    "WHERE id = 1"));
+  CHECK(AuthChanged(f,
+                    "INSERT INTO access_tokens (id, user_id, token_hash, prefix, created_at)"
+                    " VALUES (2, 2, 'h2', 'p', 0)"));
+  CHECK(AuthChanged(f, "DELETE FROM access_tokens WHERE id = 2"));
+  CHECK(AuthChanged(f, "UPDATE users SET disabled = 1 WHERE id = 2"));
+  CHECK(AuthChanged(f, "UPDATE users SET role = 'recruiter' WHERE id = 1"));
+  CHECK(AuthChanged(f, "UPDATE users SET email = 'a2@x.test' WHERE id = 1"));
+  CHECK(AuthChanged(f, "UPDATE accounts SET disabled = 1 WHERE id = 2"));
+  CHECK(AuthChanged(f,
+                    "INSERT INTO users (id, account_id, email, name, created_at)"
+                    " VALUES (3, 2, 'c@x.test', 'C', 0)"));
+  // A table no rule places changes everything, authentication included.
+  CHECK(AuthChanged(f, "CREATE TABLE extra2 (x); INSERT INTO extra2 VALUES (1)"));
+}
+
+}  // namespace
+}  // namespace cammio

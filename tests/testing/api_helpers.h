@@ -16,6 +16,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -26,6 +27,7 @@
 #include "format/render.h"
 #include "store/interviews.h"
 #include "store/migrate.h"
+#include "store/store.h"
 #include "store/videos.h"
 #include "testing/test_support.h"
 
@@ -482,6 +484,18 @@ inline std::string Lines(TestServer& server, const char* sql) {
               })
               .ok());
   return out;
+}
+
+// Runs `write` as one write of a second Store on `server`'s database file,
+// as the admin CLI does from another process (the server's change log never
+// registered it).
+inline void WriteAsCli(const TestServer& server, const std::function<Status(Db&)>& write) {
+  StoreOptions so;
+  so.path = server.data_dir() + "/cammio.db";
+  auto cli = Store::Open(so);
+  REQUIRE(cli.ok());
+  Status s = cli.value()->Write(write);
+  REQUIRE_MESSAGE(s.ok(), s.ToString());
 }
 
 // A database at `path` at schema version `version` (the first `version`
