@@ -1,8 +1,7 @@
 -- CHECK constraints without IN lists (issue 17). SQLite compares a value
 -- with an IN list of more than two constants through a temporary b-tree that
--- it builds every time the statement runs: for `status IN ('open',
--- 'completed', 'revoked')` about 9,400 instructions per row written, five of
--- them per POST /api/invitations (the invitation and its mail), on the
+-- the writing statement fills when it runs (a micro-benchmark of single-row
+-- inserts: 3.4 µs with such a CHECK, 1.2 µs with the OR chain), on the
 -- thread that holds the write lock. `x = 'a' OR x = 'b' OR x = 'c'` is the
 -- same constraint (the same column affinity; NULL passes both, as every
 -- CHECK lets NULL through) and is compared inline.
