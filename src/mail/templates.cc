@@ -3,6 +3,7 @@
 #include <cctype>
 #include <cstdio>
 #include <ctime>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -17,28 +18,44 @@ namespace {
 using Vars = std::vector<std::pair<std::string, std::string>>;
 
 // `tmpl` with every "{name}" replaced by its value; the result HTML-escaped
-// (values and template text alike) when `html`.
+// (values and template text alike) when `html`. A "{" that starts no known
+// name is text; values are not searched for names again. Runs of template
+// text are copied (escaped) at once: composing an invitation fills ~20 of
+// these per POST /api/invitations.
 std::string Fill(const std::string& tmpl, const Vars& vars, bool html) {
   std::string out;
-  size_t i = 0;
-  while (i < tmpl.size()) {
-    if (tmpl[i] == '{') {
-      size_t close = tmpl.find('}', i);
-      if (close != std::string::npos) {
-        std::string name = tmpl.substr(i + 1, close - i - 1);
-        for (const auto& [k, v] : vars) {
-          if (k == name) {
-            out += html ? HtmlEscape(v) : v;
-            i = close + 1;
-            break;
-          }
-        }
-        if (i == close + 1) continue;
+  out.reserve(tmpl.size() + 64);
+  auto append = [&](std::string_view text) {
+    if (html) {
+      out += HtmlEscape(text);
+    } else {
+      out.append(text);
+    }
+  };
+  const std::string_view t(tmpl);
+  size_t run = 0;  // the template text from here on is not copied yet
+  size_t i = t.find('{');
+  while (i != std::string_view::npos) {
+    const size_t close = t.find('}', i);
+    if (close == std::string_view::npos) break;
+    const std::string_view name = t.substr(i + 1, close - i - 1);
+    const std::string* value = nullptr;
+    for (const auto& [k, v] : vars) {
+      if (k == name) {
+        value = &v;
+        break;
       }
     }
-    out += html ? HtmlEscape(std::string(1, tmpl[i])) : std::string(1, tmpl[i]);
-    ++i;
+    if (value == nullptr) {  // text: look again from the next character
+      i = t.find('{', i + 1);
+      continue;
+    }
+    append(t.substr(run, i - run));
+    append(*value);
+    run = close + 1;
+    i = t.find('{', run);
   }
+  append(t.substr(run));
   return out;
 }
 
