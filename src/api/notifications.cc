@@ -315,15 +315,10 @@ Status GetNotificationSettingsHandler(Call& call) {
 // The account's settings belong to its admins (docs/console.md, roles). Every
 // user made before roles existed is an admin (schema 019), so the ATS
 // integrations that change these settings keep doing so.
-Status RequireAdminRole(const Call& call) {
-  if (call.principal().user.role != "admin") {
-    return Status::Unauthenticated("only an account admin can change the account's settings");
-  }
-  return Status::OK();
-}
+constexpr char kSettingsAdminOnly[] = "only an account admin can change the account's settings";
 
 Status PutNotificationSettingsHandler(Call& call) {
-  if (Status s = RequireAdminRole(call); !s.ok()) return s;
+  if (Status s = RequireAdmin(call, kSettingsAdminOnly); !s.ok()) return s;
   auto body = call.BodyObject("notification_settings");
   if (!body.ok()) return body.status();
   auto doc = UpdateNotificationSettings(call.store(), call.account_id(), *body, call.now());
@@ -333,7 +328,7 @@ Status PutNotificationSettingsHandler(Call& call) {
 }
 
 Status TestNotificationSettingsHandler(Call& call) {
-  if (Status s = RequireAdminRole(call); !s.ok()) return s;
+  if (Status s = RequireAdmin(call, kSettingsAdminOnly); !s.ok()) return s;
   NotificationSettings settings;
   Status s = call.store().Read([&](Db& db) {
     auto got = GetNotificationSettings(db, call.account_id());
