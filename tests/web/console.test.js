@@ -122,7 +122,7 @@ test('copy from a template, edit, delete after confirming', async () => {
   assert.equal((await a.get(`/api/vacancies/${id}`)).status, 404);
 });
 
-test('the CSV parser and row checks: quotes, line breaks in a cell, BOM, CRLF, separators; duplicates, dates, schedules', async () => {
+test('the CSV parser and row checks: quotes, line breaks in a cell, BOM, CRLF, separators; duplicates, dates, schedules, the row cap', async () => {
   const out = await page.evaluate(async () => {
     const csv = await import('/public/assets/console/csv.js');
     return [
@@ -139,8 +139,14 @@ test('the CSV parser and row checks: quotes, line breaks in a cell, BOM, CRLF, s
     const t = (key) => key;
     const rows = csv.parseCsv('voornaam,achternaam,email,gepland\nAn,Aa,a@x.test,2030-01-02 10:00\n' +
       'Bo,,A@X.TEST,\n,,c@x.test,soon\n');
-    return { live: csv.checkRows(rows, true, t), noEmail: csv.checkRows([['name'], ['x']], false, t) };
+    const many = [['name', 'email']].concat(Array.from({ length: csv.MAX_ROWS + 1 }, (_, i) => [`P${i}`, `p${i}@x.test`]));
+    return { live: csv.checkRows(rows, true, t), noEmail: csv.checkRows([['name'], ['x']], false, t),
+      max: csv.MAX_ROWS, tooMany: csv.checkRows(many, false, t), enough: csv.checkRows(many.slice(0, -1), false, t) };
   });
+  assert.equal(checked.max, 1000, "the API's row cap");
+  assert.equal(checked.tooMany.error, 'csv_too_many');
+  assert.equal(checked.enough.error, null);
+  assert.equal(checked.enough.items.length, 1000);
   assert.deepEqual(checked.live.items.map((i) => i.errors), [
     [], ['csv_err_duplicate', 'csv_err_schedule'], ['csv_err_name', 'csv_err_date']]);
   assert.equal(checked.live.items[0].fields.datetime_scheduled, new Date('2030-01-02T10:00').toISOString().replace(/\.\d+Z$/, 'Z'));
