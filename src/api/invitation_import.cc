@@ -1,9 +1,11 @@
 // POST /api/vacancies/:vacancy_id/invitations/import: many invitations to
 // one vacancy, all or nothing (api/invitations.h, docs/decisions.md
 // "Invitation import").
-#include <algorithm>
 #include <cctype>
 #include <map>
+#include <optional>
+#include <string>
+#include <vector>
 
 #include "api/errors.h"
 #include "api/fields.h"
@@ -82,9 +84,8 @@ void ReplyRowErrors(Call& call, const std::vector<RowError>& bad, size_t rows) {
 
 // Before the write: every row parsed (pure), then on one snapshot the
 // vacancy (404 first, as the single create), the body's shape, every row's
-// rules, the
-// duplicates, and the emails. Inside one write: the vacancy's kind and the
-// rules again, then each row as the single create inserts it
+// rules, the duplicates, and the emails. Inside one write: the vacancy's
+// kind and the rules again, then each row as the single create inserts it
 // (api/invitation_create.h). One Store::Write is one transaction (its own
 // savepoint): a failure anywhere rolls back every row and email.
 Status ImportInvitationsHandler(Call& call) {
@@ -93,8 +94,8 @@ Status ImportInvitationsHandler(Call& call) {
   // Its shape is refused after the vacancy's 404 (below), as a bad field of
   // the single create is.
   auto rows = ImportRows(*body);
-  static const std::vector<Value> kNone;
-  const std::vector<Value>& items = rows.ok() ? (*rows)->items() : kNone;
+  const std::vector<Value> none;
+  const std::vector<Value>& items = rows.ok() ? (*rows)->items() : none;
   const int64_t account_id = call.account_id();
   const int64_t vacancy_id = call.Param("vacancy_id");
 
