@@ -122,4 +122,9 @@ void Call::ReplyList(const Value& items, std::string_view list_root, int64_t tot
   Reply(200, items, list_root);
 }
 
+Status RequireAdmin(const Call& call, std::string_view refusal) {
+  if (call.principal().user.is_admin()) return Status::OK();
+  return Status::Unauthenticated(std::string(refusal));
+}
+
 }  // namespace cammio

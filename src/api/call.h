@@ -187,4 +187,14 @@ class Call {
   mutable int64_t noted_vacancy_ = 0;
 };
 
+// The refusal of an admin-only console route to a recruiter.
+inline constexpr char kAdminRoleNeeded[] = "this needs the admin role";
+
+// OK when the caller is an admin of its account (User::is_admin), else
+// Forbidden (403, Status::Unauthenticated) with `refusal` as details: the one
+// role check of every admin-only route, the API's settings and the
+// console's users, tokens and settings (docs/console.md "Roles"). Only on
+// authenticated routes.
+Status RequireAdmin(const Call& call, std::string_view refusal = kAdminRoleNeeded);
+
 }  // namespace cammio

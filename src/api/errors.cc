@@ -85,11 +85,25 @@ const char* MessageForHttpStatus(int s) {
   }
 }
 
-Value ErrorDocument(int http_status, const std::string& details) {
+namespace {
+
+Value ErrorObject(int http_status, const std::string& details) {
   Value e = Value::Object();
   e.Set("code", Value::Int(http_status));
   e.Set("message", Value::String(MessageForHttpStatus(http_status)));
   e.Set("details", Value::String(details));
+  return e;
+}
+
+}  // namespace
+
+Value ErrorDocument(int http_status, const std::string& details) {
+  return Value::Wrap("error", ErrorObject(http_status, details));
+}
+
+Value ErrorDocument(int http_status, const std::string& details, Value errors) {
+  Value e = ErrorObject(http_status, details);
+  e.Set("errors", std::move(errors));
   return Value::Wrap("error", std::move(e));
 }
 

@@ -22,6 +22,10 @@ const char* MessageForHttpStatus(int http_status);
 
 // The error document for `http_status` with `details` (already client-safe).
 Value ErrorDocument(int http_status, const std::string& details);
+// The same with `errors` (an array) beside `details`: the single errors
+// behind one answer, e.g. the per-row errors of an invitation import
+// (api/invitations.h). XML renders each item as <item>.
+Value ErrorDocument(int http_status, const std::string& details, Value errors);
 // ErrorDocument for a Status; 5xx details are replaced by a generic text.
 Value ErrorDocumentFor(const Status& status);
 

@@ -112,4 +112,13 @@ Status CheckInvitation(const std::string& kind, const Invitation& inv) {
   return Status::OK();
 }
 
+std::string InvitationErrorField(const Status& error) {
+  const std::string& d = error.details();
+  size_t end = 0;
+  while (end < d.size() && ((d[end] >= 'a' && d[end] <= 'z') || d[end] == '_')) ++end;
+  // A name is followed by a space or a member ("callback_params.key ...").
+  if (end == 0 || (end < d.size() && d[end] != ' ' && d[end] != '.')) return "";
+  return d.substr(0, end);
+}
+
 }  // namespace cammio

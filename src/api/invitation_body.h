@@ -39,4 +39,10 @@ void ApplyInvitationPatch(const InvitationPatch& p, Invitation* inv);
 // where the stored row (update) or the vacancy's kind may have moved.
 Status CheckInvitation(const std::string& kind, const Invitation& inv);
 
+// The body field an error of ParseInvitationPatch or CheckInvitation is
+// about ("candidate_email"; "callback_params" for its members): their
+// details start with that name, as every Fields error's do. "" when the
+// details start otherwise.
+std::string InvitationErrorField(const Status& error);
+
 }  // namespace cammio

@@ -4,6 +4,7 @@
 
 #include "api/fields.h"
 #include "api/invitation_body.h"
+#include "api/invitation_create.h"
 #include "api/list_query.h"
 #include "api/live.h"
 #include "api/reply_text.h"
@@ -13,7 +14,6 @@
 #include "mail/settings.h"
 #include "store/live_sessions.h"
 #include "store/vacancies.h"
-#include "util/random.h"
 
 namespace cammio {
 namespace {
@@ -139,7 +139,8 @@ Status ListInvitationsHandler(Call& call) {
 
 // Before the write: the body, the token, the rules and the email (composed
 // from a snapshot of the vacancy). Inside: the vacancy's kind (it decides),
-// the insert, the re-read for the answer, the email's row.
+// the insert, the re-read for the answer, the email's row
+// (api/invitation_create.h; the import takes the same steps).
 Status CreateInvitationHandler(Call& call) {
   auto body = call.BodyObject("invitation");
   if (!body.ok()) return body.status();
@@ -151,32 +152,20 @@ Status CreateInvitationHandler(Call& call) {
     if (!f.ok()) return f.status();
   }
   const int64_t account_id = call.account_id();
-  const PublicLinks& links = call.ctx().links;
-  Invitation inv;
-  inv.account_id = account_id;
-  inv.vacancy_id = vacancy_id;
-  inv.recruiter_id = call.principal().user.id;
-  inv.token = OrderedToken(20);
-  inv.created_at = inv.updated_at = call.now();
   InvitationPatch patch;
   Status parsed = ParseInvitationPatch(*body, &patch);
-  ApplyInvitationPatch(patch, &inv);
-  mail::OutboxMail mail;
+  NewInvitation n = NewInvitationFor(call, vacancy_id, patch);
   Vacancy vacancy;
-  const std::string interviewer_message_id = mail::NewMessageId(links.host());
   Status s = call.store().Read([&](Db& db) {
     auto kind = GetVacancyKind(db, account_id, vacancy_id);
     if (!kind.ok()) return kind.status();
     if (!parsed.ok()) return parsed;
-    Status st = CheckInvitation(*kind, inv);
+    Status st = CheckInvitation(*kind, n.inv);
     if (!st.ok()) return st;
     auto v = GetVacancyRow(db, account_id, vacancy_id);
     if (!v.ok()) return v.status();
-    // The inviter is the caller: authentication read its user row.
-    const User& me = call.principal().user;
-    mail = mail::ComposeCandidateInvitation(links, inv, *v, UserContact{me.name, me.email},
-                                            mail::NewMessageId(links.host()), call.now());
     vacancy = std::move(v.value());
+    ComposeInvitationMail(call, vacancy, &n);
     return Status::OK();
   });
   if (!s.ok()) return s;
@@ -185,27 +174,11 @@ Status CreateInvitationHandler(Call& call) {
       [&](Db& db) {
         auto kind = GetVacancyKind(db, account_id, vacancy_id);
         if (!kind.ok()) return kind.status();
-        Status st = CheckInvitation(*kind, inv);
-        if (st.ok()) st = InsertInvitation(db, &inv);
+        Status st = CheckInvitation(*kind, n.inv);
         if (!st.ok()) return st;
-        auto stored = GetInvitation(db, account_id, inv.id);
-        if (!stored.ok()) return stored.status();
-        inv = std::move(stored.value());
-        // The candidate row keeps the address as first seen (emails are
-        // matched without case): the stored one is the recipient.
-        mail.to_address = inv.candidate_email;
-        st = mail::InsertComposed(db, &mail, inv.id);
-        if (!st.ok()) return st;
-        // Live: the interviewer's own link names the invitation's id, which
-        // only exists now (one template render, no reads).
-        const User& me = call.principal().user;
-        auto to_interviewer =
-            mail::ComposeInterviewerInvitation(links, inv, vacancy, UserContact{me.name, me.email},
-                                               interviewer_message_id, call.now());
-        if (!to_interviewer) return Status::OK();
-        return mail::InsertComposed(db, &*to_interviewer, inv.id);
+        return InsertNewInvitation(db, call, vacancy, &n);
       },
-      [&] { call.Reply(201, InvitationDocument(inv, links, &none)); });
+      [&] { call.Reply(201, InvitationDocument(n.inv, call.ctx().links, &none)); });
   if (!s.ok()) return s;
   call.ctx().events->MailQueued();
   return Status::OK();

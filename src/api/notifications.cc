@@ -3,8 +3,7 @@
 
 #include <cctype>
 #include <chrono>
-#include <map>
-#include <mutex>
+#include <optional>
 
 #include "api/fields.h"
 #include "api/list_query.h"
@@ -13,6 +12,7 @@
 #include "notify/sender.h"
 #include "notify/settings.h"
 #include "util/blocking.h"
+#include "util/keyed_slots.h"
 
 namespace cammio {
 namespace {
@@ -24,41 +24,10 @@ constexpr int kTestsPerAccount = 2;
 constexpr int kTestsPerServer = 8;
 constexpr int kTestRetryAfterSeconds = 5;
 
-// The test calls running now. A slot is held for the whole call.
-class TestSlots {
- public:
-  // False (and *why) when the account or the server is at its limit.
-  bool Acquire(int64_t account, std::string* why) {
-    std::lock_guard<std::mutex> lock(mu_);
-    if (running_[account] >= kTestsPerAccount) {
-      *why = std::to_string(kTestsPerAccount) +
-             " notification tests of this account are already running; retry when one has "
-             "finished (each ends within " +
-             std::to_string(kTestTimeout.count() / 1000) + " seconds)";
-      return false;
-    }
-    if (total_ >= kTestsPerServer) {
-      *why = "too many notification tests are running on this server; retry in a few seconds";
-      return false;
-    }
-    ++running_[account];
-    ++total_;
-    return true;
-  }
-  void Release(int64_t account) {
-    std::lock_guard<std::mutex> lock(mu_);
-    if (--running_[account] <= 0) running_.erase(account);
-    --total_;
-  }
-
- private:
-  std::mutex mu_;
-  std::map<int64_t, int> running_;
-  int total_ = 0;
-};
-
-TestSlots& RunningTests() {
-  static TestSlots slots;
+// The test calls running now (util/keyed_slots.h). A slot is held for the
+// whole call.
+util::KeyedSlots& RunningTests() {
+  static util::KeyedSlots slots(kTestsPerAccount, kTestsPerServer);
   return slots;
 }
 
@@ -315,15 +284,10 @@ Status GetNotificationSettingsHandler(Call& call) {
 // The account's settings belong to its admins (docs/console.md, roles). Every
 // user made before roles existed is an admin (schema 019), so the ATS
 // integrations that change these settings keep doing so.
-Status RequireAdminRole(const Call& call) {
-  if (call.principal().user.role != "admin") {
-    return Status::Unauthenticated("only an account admin can change the account's settings");
-  }
-  return Status::OK();
-}
+constexpr char kSettingsAdminOnly[] = "only an account admin can change the account's settings";
 
 Status PutNotificationSettingsHandler(Call& call) {
-  if (Status s = RequireAdminRole(call); !s.ok()) return s;
+  if (Status s = RequireAdmin(call, kSettingsAdminOnly); !s.ok()) return s;
   auto body = call.BodyObject("notification_settings");
   if (!body.ok()) return body.status();
   auto doc = UpdateNotificationSettings(call.store(), call.account_id(), *body, call.now());
@@ -333,7 +297,7 @@ Status PutNotificationSettingsHandler(Call& call) {
 }
 
 Status TestNotificationSettingsHandler(Call& call) {
-  if (Status s = RequireAdminRole(call); !s.ok()) return s;
+  if (Status s = RequireAdmin(call, kSettingsAdminOnly); !s.ok()) return s;
   NotificationSettings settings;
   Status s = call.store().Read([&](Db& db) {
     auto got = GetNotificationSettings(db, call.account_id());
@@ -352,23 +316,29 @@ Status TestNotificationSettingsHandler(Call& call) {
   auto request = RenderNotification(settings, params, interview_url);
   if (!request.ok()) return request.status();
   std::string webhook_id = NewWebhookId();
-  std::string busy;
-  if (!RunningTests().Acquire(call.account_id(), &busy)) {
+  util::KeyedSlots::Full full;
+  std::optional<util::KeyedSlots::Slot> slot = RunningTests().TryAcquire(call.account_id(), &full);
+  if (!slot) {
     call.res().set_header("Retry-After", std::to_string(kTestRetryAfterSeconds));
-    return Status::TooManyRequests(busy);
+    if (full == util::KeyedSlots::Full::kTotal) {
+      return Status::TooManyRequests(
+          "too many notification tests are running on this server; retry in a few seconds");
+    }
+    return Status::TooManyRequests(
+        std::to_string(kTestsPerAccount) +
+        " notification tests of this account are already running; retry when one has finished "
+        "(each ends within " +
+        std::to_string(kTestTimeout.count() / 1000) + " seconds)");
   }
   SendResult r;
   {
-    struct Release {
-      int64_t account;
-      ~Release() { RunningTests().Release(account); }
-    } release{call.account_id()};
     util::ScopedBlocking waiting;  // on the ATS: let another request thread run
     SendOptions options;
     options.outbound = call.ctx().outbound;
     options.total_timeout = kTestTimeout;
     r = SendNotification(*request, settings, webhook_id, call.now(), options);
   }
+  slot.reset();  // the call is over
   Value o = Value::Object();
   o.Set("webhook_id", Value::String(webhook_id));
   o.Set("method", Value::String(request->method));

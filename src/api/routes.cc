@@ -67,6 +67,8 @@ const std::vector<Route>& ApiRoutes() {
 
       Cached({"GET", V "/invitations", ListInvitationsHandler}),
       {"POST", V "/invitations", CreateInvitationHandler},
+      // Many at once, all or nothing (api/invitations.h).
+      {"POST", V "/invitations/import", ImportInvitationsHandler},
       Cached({"GET", V "/invitations/:id", GetInvitationHandler}),
       {"PUT", V "/invitations/:id", UpdateInvitationHandler},
       {"DELETE", V "/invitations/:id", DeleteInvitationHandler},

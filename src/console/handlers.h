@@ -49,7 +49,7 @@ Status TestMailSettingsHandler(Call& call);
 Status GetRetentionHandler(Call& call);
 Status PutRetentionHandler(Call& call);
 
-// Forbidden (403, Status::Unauthenticated) unless the caller's role is admin.
-Status RequireAdmin(const Call& call);
+// Admin-only handlers start with RequireAdmin(call) (api/call.h): 403 with
+// "this needs the admin role" for a recruiter.
 
 }  // namespace cammio::console

@@ -19,13 +19,6 @@ Value Time(int64_t t) { return Value::Datetime(FormatUtc(t)); }
 
 }  // namespace
 
-Status RequireAdmin(const Call& call) {
-  if (call.principal().user.role != "admin") {
-    return Status::Unauthenticated("this needs the admin role");
-  }
-  return Status::OK();
-}
-
 Status GetSessionHandler(Call& call) {
   Status s = RequireSession(call);
   if (!s.ok()) return s;

@@ -4,13 +4,15 @@
 //   GET  /console/api/settings/mail        {"mail_settings": {...} | null}
 //   PUT  /console/api/settings/mail        sets the relay (mail::PutRelaySettings)
 //   POST /console/api/settings/mail/test   one message through the relay to the
-//                                          signed-in user's own address
+//                                          signed-in user's own address (one at
+//                                          a time per account: 429 otherwise)
 //   GET  /console/api/settings/retention   {"retention": {"interview_days": N | null}}
 //   PUT  /console/api/settings/retention   sets or clears it (SetRetentionPeriod)
 //
 // The relay password is write-only: answers say `has_password`, never the
 // password. The CA PEM and HELO name (CLI only) are kept as they are.
 #include <chrono>
+#include <optional>
 
 #include "api/fields.h"
 #include "console/handlers.h"
@@ -18,6 +20,7 @@
 #include "mail/smtp_client.h"
 #include "store/retention.h"
 #include "util/blocking.h"
+#include "util/keyed_slots.h"
 #include "util/time.h"
 
 namespace cammio::console {
@@ -26,6 +29,15 @@ namespace {
 // A test message's waits: an administrator is looking at a spinner.
 constexpr std::chrono::milliseconds kTestConnectTimeout{10000};
 constexpr std::chrono::milliseconds kTestIoTimeout{20000};
+constexpr int kTestRetryAfterSeconds = 10;
+
+// A test message waits on the relay on a request thread: one at a time per
+// account, four on the whole server (util/keyed_slots.h; the notification
+// test call is bounded the same way in api/notifications.cc).
+util::KeyedSlots& SendingTests() {
+  static util::KeyedSlots slots(/*per_key=*/1, /*total=*/4);
+  return slots;
+}
 
 Value RelayDocument(const mail::RelaySettings& r) {
   Value o = Value::Object();
@@ -154,6 +166,15 @@ Status TestMailSettingsHandler(Call& call) {
   mail::SmtpOptions options;
   options.connect_timeout = kTestConnectTimeout;
   options.io_timeout = kTestIoTimeout;
+  util::KeyedSlots::Full full;
+  std::optional<util::KeyedSlots::Slot> slot = SendingTests().TryAcquire(call.account_id(), &full);
+  if (!slot) {
+    call.res().set_header("Retry-After", std::to_string(kTestRetryAfterSeconds));
+    return Status::TooManyRequests(
+        full == util::KeyedSlots::Full::kKey
+            ? "a test message of this account is already being sent; retry when it has finished"
+            : "too many test messages are being sent on this server; retry in a few seconds");
+  }
   mail::SmtpOutcome out;
   {
     util::ScopedBlocking waiting;  // on the relay: let another request thread run
@@ -162,6 +183,7 @@ Status TestMailSettingsHandler(Call& call) {
     if (out.ok()) out = client.Send((*relay)->from_address, me.email, mail::Compose(m));
     client.Quit();
   }
+  slot.reset();  // the message is sent (or not): the next test may run
   Value o = Value::Object();
   o.Set("success", Value::Bool(out.ok()));
   o.Set("to", Value::String(me.email));

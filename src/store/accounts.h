@@ -29,6 +29,9 @@ struct User {
   // Console role (docs/console.md "Roles"): "admin" or "recruiter".
   std::string role = "admin";
   bool disabled = false;  // cannot sign in, tokens refused, sessions end
+
+  // May change the account's users, tokens and settings.
+  bool is_admin() const { return role == "admin"; }
 };
 
 struct TokenInfo {

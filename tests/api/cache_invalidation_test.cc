@@ -146,6 +146,18 @@ void AddInvitationScenarios(std::map<std::string, Scenario>& out, bool nested) {
                                      InvitationFields("new@cammio.test") + "}}";
         CHECK(x.api.Post(Base(x, nested) + "/invitations", body).status == 201);
       }};
+  if (nested) {
+    out["POST /api/vacancies/:vacancy_id/invitations/import"] = {
+        [](World& x) {
+          return std::vector<std::string>{x.V(), x.V() + "/invitations?limit=20",
+                                          "/api/invitations?limit=20"};
+        },
+        [](World& x) {
+          const std::string body = "{\"invitations\": [{" + InvitationFields("i1@cammio.test") +
+                                   "}, {" + InvitationFields("i2@cammio.test") + "}]}";
+          CHECK(x.api.Post(x.V() + "/invitations/import", body).status == 201);
+        }};
+  }
   auto views = [nested](World& x) {
     const std::string inv = Base(x, nested) + "/invitations/" + S(x.inv);
     return std::vector<std::string>{inv, x.V(), x.V() + "/invitations?limit=20",

@@ -561,6 +561,19 @@ TEST_CASE("openapi: a run over every operation answers what the document declare
       201);
   const int64_t inv_gone2 = IdOf(v, "invitation");
 
+  // The import: all rows (201), a refused row (412) and a malformed one (400).
+  const std::string import = "/api/vacancies/" + Str(auto_id) + "/invitations/import";
+  api.Call("POST", import, R"({"invitations": [
+      {"candidate_email": "imported1@cammio.test", "candidate_name": "Imported One"},
+      {"invitation": {"candidate_email": "imported2@cammio.test", "candidate_firstname": "Imported",
+       "candidate_phone": 612345678, "callback_params": {"row": 2}}}]})",
+           201);
+  api.Call("POST", import, R"({"invitations": [
+      {"candidate_email": "imported3@cammio.test", "candidate_name": "Imported Three"},
+      {"candidate_name": "No Address"}]})",
+           412, {}, false, false);
+  api.Call("POST", import, R"({"invitations": [42]})", 400, {}, false, false);
+  api.Call("POST", import, R"({"invitations": "none"})", 400, {}, false, false);
   api.Call("GET", "/api/invitations", "", 200);
   api.Call(
       "GET",

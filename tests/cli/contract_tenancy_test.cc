@@ -119,6 +119,14 @@ std::string BodyFor(const std::string& collection, const std::string& method, bo
                : "{\"invitation\": {\"candidate_email\": \"m@evil.test\", \"candidate_name\": "
                  "\"Mallory\", \"datetime_scheduled\": \"2013-08-05T02:00:00+02:00\"}}";
   }
+  if (collection == "import") {  // POST .../invitations/import: one valid row
+    return xml ? "<invitation_import><invitations type=\"array\"><invitation><candidate_email>"
+                 "m@evil.test</candidate_email><candidate_name>Mallory</candidate_name>"
+                 "<datetime_scheduled>2013-08-05T02:00:00+02:00</datetime_scheduled>"
+                 "</invitation></invitations></invitation_import>"
+               : "{\"invitations\": [{\"candidate_email\": \"m@evil.test\", \"candidate_name\": "
+                 "\"Mallory\", \"datetime_scheduled\": \"2013-08-05T02:00:00+02:00\"}]}";
+  }
   if (collection == "guests" || collection == "reviewers") {
     std::string root = collection == "guests" ? "guest" : "reviewer";
     return xml ? "<" + root + "><name>Mallory</name><email>m@evil.test</email></" + root + ">"

@@ -85,6 +85,7 @@ const std::vector<Row>& TableBeforeSplit() {
       {"GET", "/api/interviews/:interview_id/forward_url", true, false, false},
       {"GET", "/api/vacancies/:vacancy_id/invitations", true, false, true},
       {"POST", "/api/vacancies/:vacancy_id/invitations", true, false, false},
+      {"POST", "/api/vacancies/:vacancy_id/invitations/import", true, false, false},
       {"GET", "/api/vacancies/:vacancy_id/invitations/:id", true, false, true},
       {"PUT", "/api/vacancies/:vacancy_id/invitations/:id", true, false, false},
       {"DELETE", "/api/vacancies/:vacancy_id/invitations/:id", true, false, false},
@@ -255,7 +256,7 @@ TEST_CASE(
   const std::vector<Route>& console = console::ConsoleRoutes();
   const std::vector<Route>& all = ServerRouter().routes();
   REQUIRE(all.size() == api.size() + pages.size() + console.size() + ops.size());
-  CHECK(api.size() == 91);
+  CHECK(api.size() == 92);
   CHECK(pages.size() == 21);
   CHECK(ops.size() == 1);
   size_t i = 0;

@@ -1,8 +1,16 @@
 // The console's admin settings (console/settings_api.cc) through a real HTTPS
 // server: the email relay (password write-only, the CLI's validation), the
-// test message through a real SMTP peer, the retention period, and 403 for a
-// recruiter.
+// test message through a real SMTP peer (one at a time per account), the
+// retention period, and 403 for a recruiter.
 #include <doctest/doctest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include <string>
+#include <thread>
+#include <vector>
 
 #include "console/console_helpers.h"
 #include "mail/settings.h"
@@ -166,6 +174,86 @@ TEST_CASE("console settings: the test message goes through the relay to the admi
   CHECK(error.find("550") != std::string::npos);
   CHECK(refusing.Count() == 0);
   CHECK(peer.Count() == 1);
+}
+
+// A relay that takes connections and says nothing: a test message to it
+// waits for the greeting until the relay hangs up (Release).
+class SilentRelay {
+ public:
+  SilentRelay() {
+    listener_ = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    REQUIRE(bind(listener_, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
+    REQUIRE(listen(listener_, 8) == 0);
+    // Accept gives up after 30 s rather than hang a broken test.
+    timeval wait{30, 0};
+    setsockopt(listener_, SOL_SOCKET, SO_RCVTIMEO, &wait, sizeof wait);
+    socklen_t len = sizeof a;
+    REQUIRE(getsockname(listener_, reinterpret_cast<sockaddr*>(&a), &len) == 0);
+    port_ = ntohs(a.sin_port);
+  }
+  ~SilentRelay() {
+    Release();
+    close(listener_);
+  }
+  int port() const { return port_; }
+  // Blocks until a client has connected; keeps the connection open.
+  void Accept() {
+    int fd = accept(listener_, nullptr, nullptr);
+    REQUIRE(fd >= 0);
+    open_.push_back(fd);
+  }
+  // Hangs up every accepted connection: their clients fail at once.
+  void Release() {
+    for (int fd : open_) close(fd);
+    open_.clear();
+  }
+
+ private:
+  int listener_ = -1;
+  int port_ = 0;
+  std::vector<int> open_;
+};
+
+TEST_CASE("console settings: one test message per account at a time; a second one is 429") {
+  Admin a;
+  SilentRelay relay;
+  Answer(Send(a.server, "PUT", "/console/api/settings/mail", a.session, RelayBody(relay.port())),
+         200);
+  int first_status = 0;
+  std::string first_body;
+  std::thread first([&] {
+    auto r = Send(a.server, "POST", "/console/api/settings/mail/test", a.session, "{}");
+    if (!r) return;
+    first_status = r->status;
+    first_body = r->body;
+  });
+  relay.Accept();  // the first message is in flight: its handler holds the account's slot
+  auto second = Send(a.server, "POST", "/console/api/settings/mail/test", a.session, "{}");
+  REQUIRE(second);
+  CHECK(second->status == 429);
+  CHECK(Details(second->body) ==
+        "a test message of this account is already being sent; retry when it has finished");
+  CHECK(second->get_header_value("Retry-After") == "10");
+  relay.Release();
+  first.join();
+  INFO(first_body);
+  CHECK(first_status == 200);
+  CHECK_FALSE(Json(first_body).Find("mail_test")->Find("success")->as_bool());
+
+  // The slot was given back: the next test message runs (and fails as the
+  // relay hangs up again).
+  int third_status = 0;
+  std::thread third([&] {
+    auto r = Send(a.server, "POST", "/console/api/settings/mail/test", a.session, "{}");
+    if (r) third_status = r->status;
+  });
+  relay.Accept();
+  relay.Release();
+  third.join();
+  CHECK(third_status == 200);
 }
 
 TEST_CASE("console settings: retention is shown, set and cleared with the CLI's rules") {

@@ -122,7 +122,7 @@ test('copy from a template, edit, delete after confirming', async () => {
   assert.equal((await a.get(`/api/vacancies/${id}`)).status, 404);
 });
 
-test('the CSV parser and row checks: quotes, line breaks in a cell, BOM, CRLF, separators; duplicates, dates, schedules', async () => {
+test('the CSV parser and row checks: quotes, line breaks in a cell, BOM, CRLF, separators; duplicates, dates, schedules, the row cap', async () => {
   const out = await page.evaluate(async () => {
     const csv = await import('/public/assets/console/csv.js');
     return [
@@ -139,8 +139,14 @@ test('the CSV parser and row checks: quotes, line breaks in a cell, BOM, CRLF, s
     const t = (key) => key;
     const rows = csv.parseCsv('voornaam,achternaam,email,gepland\nAn,Aa,a@x.test,2030-01-02 10:00\n' +
       'Bo,,A@X.TEST,\n,,c@x.test,soon\n');
-    return { live: csv.checkRows(rows, true, t), noEmail: csv.checkRows([['name'], ['x']], false, t) };
+    const many = [['name', 'email']].concat(Array.from({ length: csv.MAX_ROWS + 1 }, (_, i) => [`P${i}`, `p${i}@x.test`]));
+    return { live: csv.checkRows(rows, true, t), noEmail: csv.checkRows([['name'], ['x']], false, t),
+      max: csv.MAX_ROWS, tooMany: csv.checkRows(many, false, t), enough: csv.checkRows(many.slice(0, -1), false, t) };
   });
+  assert.equal(checked.max, 1000, "the API's row cap");
+  assert.equal(checked.tooMany.error, 'csv_too_many');
+  assert.equal(checked.enough.error, null);
+  assert.equal(checked.enough.items.length, 1000);
   assert.deepEqual(checked.live.items.map((i) => i.errors), [
     [], ['csv_err_duplicate', 'csv_err_schedule'], ['csv_err_name', 'csv_err_date']]);
   assert.equal(checked.live.items[0].fields.datetime_scheduled, new Date('2030-01-02T10:00').toISOString().replace(/\.\d+Z$/, 'Z'));
@@ -176,38 +182,67 @@ test('a CSV with one bad row creates nothing; a good one creates every invitatio
   await steps.axe(page, 'invitation');
 });
 
-test('an import the server stops half-way completes on "Try again" without duplicates', async () => {
-  // The second row's first POST fails as a lost connection would; the
-  // first row is created, the third not sent.
-  let failed = false;
+test('a file the browser accepts but the server refuses: the rows show why, nothing is created', async () => {
+  // A phone number longer than the API's 40 characters: a rule only the
+  // server checks. The whole file goes in one request to the import route.
+  const posts = [];
+  const route = /\/api\/vacancies\/\d+\/invitations(\/import)?$/;
+  await page.route(route, (r) => {
+    if (r.request().method() === 'POST') posts.push(r.request().url());
+    return r.continue();
+  });
+  const before = (await a.get(`/api/vacancies/${shared.vacancyId}/invitations`)).json.length;
+  await steps.chooseCsv(page, shared.vacancyId, 'long-phone.csv',
+    `name,email,phone\nHan Hoog,han@example.test,06\nIda Ink,ida@example.test,${'1'.repeat(41)}\nJan Jong,jan@example.test,\n`);
+  await page.getByText('All 3 rows are valid.').waitFor();
+  await page.getByRole('button', { name: 'Create 3 invitations' }).click();
+  await steps.toast(page, 'The server refused 1 of 3 rows (see the Check column). Nothing was created: fix the file and choose it again.');
+  await page.getByRole('row', { name: /Ida Ink/ }).getByText('candidate_phone is longer than 40 characters').waitFor();
+  await page.getByRole('row', { name: /Han Hoog/ }).getByText('not created').waitFor();
+  assert.equal(await page.getByRole('link', { name: 'created' }).count(), 0);
+  assert.ok(await page.getByRole('button', { name: 'Try again' }).isDisabled(), 'a refused file is chosen again, not retried');
+  await steps.axe(page, 'import refused by the server');
+  await shot(page, 'console-06a-import-refused');
+  await page.unroute(route);
+  assert.deepEqual(posts.map((u) => new URL(u).pathname), [`/api/vacancies/${shared.vacancyId}/invitations/import`], 'one request, to the import route');
+  assert.equal((await a.get(`/api/vacancies/${shared.vacancyId}/invitations`)).json.length, before, 'nothing created');
+});
+
+test('an import whose answer is lost completes on "Try again" exactly once', async () => {
+  // The server imports the file, but the browser never sees the answer (a
+  // connection lost on the way back). "Try again" sends the same rows with
+  // the same Idempotency-Key and gets the first answer again.
+  let lost = false;
   const keys = [];
-  await page.route(/\/api\/vacancies\/\d+\/invitations$/, (route) => {
-    const req = route.request();
-    if (req.method() !== 'POST') return route.continue();
+  const route = /\/api\/vacancies\/\d+\/invitations\/import$/;
+  await page.route(route, async (r) => {
+    const req = r.request();
+    if (req.method() !== 'POST') return r.continue();
     keys.push(req.headers()['idempotency-key']);
-    if (!failed && req.postDataJSON().invitation.candidate_email === 'fay@example.test') {
-      failed = true;
-      return route.abort('connectionreset');
+    if (!lost) {
+      lost = true;
+      const answered = await r.fetch();
+      assert.equal(answered.status(), 201, 'the server imported the file');
+      return r.abort('connectionreset');
     }
-    return route.continue();
+    return r.continue();
   });
   await steps.chooseCsv(page, shared.vacancyId, 'more.csv',
     'firstname,lastname,email\nEd,Eerst,ed@example.test\nFay,Faal,fay@example.test\nGus,Gaaf,gus@example.test\n');
   await page.getByRole('button', { name: 'Create 3 invitations' }).click();
-  await steps.toast(page, '1 of 3 invitations were created before an error.');
-  await page.getByRole('row', { name: /Gus Gaaf/ }).getByText('not sent').waitFor();
-  await page.getByRole('row', { name: /Fay Faal/ }).locator('.field-error').waitFor();
-  await shot(page, 'console-06b-import-partial');
+  await page.locator('#alerts').getByText(/^No answer from the server/).waitFor();
+  assert.equal(await page.getByRole('link', { name: 'created' }).count(), 0);
+  await shot(page, 'console-06b-import-lost');
   await page.getByRole('button', { name: 'Try again' }).click();
+  await steps.toast(page, '3 invitations created.');
   await page.getByRole('row', { name: /Gus Gaaf/ }).getByRole('link', { name: 'created' }).waitFor();
   assert.equal(await page.getByRole('link', { name: 'created' }).count(), 3);
-  await page.unroute(/\/api\/vacancies\/\d+\/invitations$/);
+  await page.unroute(route);
   const names = (await a.get(`/api/vacancies/${shared.vacancyId}/invitations`)).json
     .map((x) => x.invitation.candidate_email).filter((e) => /^(ed|fay|gus)@/.test(e));
   assert.deepEqual(names.sort(), ['ed@example.test', 'fay@example.test', 'gus@example.test'], 'each row once');
-  assert.equal(keys.length, 5, 'Ed, Fay (lost), then Ed again (replayed), Fay, Gus');
-  assert.equal(keys[0], keys[2], "the retry sends Ed's row with its first key");
-  assert.equal(keys[1], keys[3], "and Fay's with hers");
+  assert.equal(keys.length, 2, 'the file, then the file again');
+  assert.equal(keys[0], keys[1], 'the retry carries the first request\'s key');
 });
 
 test('invite one candidate, resend the email, revoke the invitation', async () => {

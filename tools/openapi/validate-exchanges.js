@@ -10,7 +10,8 @@
 //
 // For every exchange of an /api/ path or /healthz:
 //   - the operation is found by the document's path templates alone (a path
-//     that is no template as it stands is tried without a .xml/.json suffix);
+//     with a .xml/.json suffix is tried with and without it, the more literal
+//     template winning);
 //     none is only right for a 404 (unknown path) or a 405 (unknown method);
 //   - the status must be declared, the answer's media type listed for it,
 //     and a JSON answer must match its schema;
@@ -137,14 +138,19 @@ const templates = Object.keys(doc.paths).map((tpl) => {
 function matchTemplate(path) {
   const hits = templates.filter((t) => t.re.test(path));
   hits.sort((a, b) => b.literal - a.literal);
-  return hits.length ? hits[0].tpl : null;
+  return hits.length ? hits[0] : null;
 }
 
+// With a .xml/.json suffix both the path as it is and the path without it
+// may match; the more literal template wins, as on the server, whose id
+// segments are numbers only (".../invitations/import.xml" is the import's
+// path, not ".../invitations/{id}").
 function findTemplate(path) {
   const exact = matchTemplate(path);
-  if (exact) return exact;
   const m = /^(.*)\.(xml|json)$/.exec(path);
-  return m ? matchTemplate(m[1]) : null;
+  const bare = m ? matchTemplate(m[1]) : null;
+  const best = exact && bare ? (bare.literal > exact.literal ? bare : exact) : exact || bare;
+  return best ? best.tpl : null;
 }
 
 function mediaType(contentType) {

@@ -72,11 +72,14 @@ export function clear(node) {
 
 // ------------------------------------------------------------------ the API
 
+// `errors`: the single errors behind a refusal (the invitation import's
+// refused rows, [{row, field, code, details}]); [] for every other answer.
 export class ApiError extends Error {
-  constructor(status, message, details) {
+  constructor(status, message, details, errors) {
     super(details || message || `HTTP ${status}`);
     this.status = status;
     this.details = details || message || '';
+    this.errors = Array.isArray(errors) ? errors : [];
   }
 }
 
@@ -141,7 +144,7 @@ export async function api(method, path, body, opts = {}) {
     // A signed-in console whose session ended (idle, expired, revoked
     // elsewhere) gets 403 from the API: back to the sign-in form.
     if (res.status === 403 && session && !(await sessionAlive())) window.location.assign('/console/sign-in');
-    throw new ApiError(res.status, err.message, err.details || (json && json.details));
+    throw new ApiError(res.status, err.message, err.details || (json && json.details), err.errors);
   }
   return { status: res.status, json, headers: res.headers };
 }

@@ -54,11 +54,16 @@ const COLUMNS = {
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
+// The most rows one import may have (the API's limit, docs/decisions.md
+// "Invitation import"); a longer file is refused before it is sent.
+export const MAX_ROWS = 1000;
+
 // rows (with a header row) -> {columns, items: [{line, fields, errors}],
 // error}. `live`: the vacancy is live, so a schedule is required. `t` gives
 // the texts of the errors.
 export function checkRows(rows, live, t) {
   if (rows.length < 2) return { columns: [], items: [], error: t('csv_no_rows') };
+  if (rows.length - 1 > MAX_ROWS) return { columns: [], items: [], error: t('csv_too_many', { n: rows.length - 1, max: MAX_ROWS }) };
   const header = rows[0].map((x) => x.trim().toLowerCase().replace(/[\s-]+/g, '_'));
   const columns = header.map((x) => COLUMNS[x] || null);
   if (!columns.includes('candidate_email')) return { columns, items: [], error: t('csv_no_email_column') };

@@ -1,10 +1,10 @@
 /* Invitations: the open ones (paged and sorted by the API's id order:
    newest first is the last page first, from X-Total-Count), invite one,
    import many from a CSV file, and an invitation's detail with its link,
-   revoke, and for live vacancies its guests and interviewer link.
-   The API has no bulk route for invitations and no "resend email" route, so
-   the import creates them one by one, each with its own Idempotency-Key
-   (docs/web.md "Recruiter console"). */
+   resend, revoke, and for live vacancies its guests and interviewer link.
+   The import checks the file in the browser first, then sends it whole to
+   the API's import route, which creates every row or none (docs/web.md
+   "CSV import"). */
 import {
   t, h, clear, append, api, unwrap, busy, toast, dangerButton, field, fromLocal, fmtDate, heading,
   link, copyButton, newKey, onSubmit,
@@ -100,7 +100,9 @@ export async function renderImport(view, { query }) {
   const preview = h('section', { class: 'preview', 'aria-live': 'polite' });
   const form = h('form', { class: 'card form', onsubmit: (e) => e.preventDefault() }, pick, file);
   let checked = null;
-  let keys = [];
+  // One Idempotency-Key per file as checked: "Try again" after a lost
+  // answer is replayed, not imported twice.
+  let key = null;
 
   async function check() {
     clear(preview);
@@ -108,10 +110,13 @@ export async function renderImport(view, { query }) {
     if (!f) return;
     const v = vacancies.find((x) => String(x.id) === pick.control.value);
     checked = checkRows(parseCsv(await f.text()), v && v.kind === 'live', t);
-    keys = checked.items.map(() => newKey());
+    key = newKey();
     renderPreview();
   }
 
+  // `results[i]`: {id} created, {error} refused by the server, {skipped}
+  // not created because the server refused the file; {} not known (no
+  // answer): "ready" to be sent again.
   function renderPreview(results = []) {
     clear(preview);
     if (checked.error) {
@@ -119,9 +124,12 @@ export async function renderImport(view, { query }) {
       return;
     }
     const bad = checked.items.filter((x) => x.errors.length).length;
-    const summary = bad
-      ? h('p', { class: 'field-error', role: 'alert' }, t('csv_rows_bad', { bad, n: checked.items.length }))
-      : h('p', { class: 'ok-text' }, t('csv_rows_ok', { n: checked.items.length }));
+    const refused = results.filter((r) => r && r.error).length;
+    let summary;
+    if (bad) summary = h('p', { class: 'field-error', role: 'alert' }, t('csv_rows_bad', { bad, n: checked.items.length }));
+    // The toast announced it already: no second alert.
+    else if (refused) summary = h('p', { class: 'field-error' }, t('csv_refused', { bad: refused, n: checked.items.length }));
+    else summary = h('p', { class: 'ok-text' }, t('csv_rows_ok', { n: checked.items.length }));
     const table = h('table', { class: 'list' },
       h('caption', {}, t('csv_preview')),
       h('thead', {}, h('tr', {}, [t('csv_line'), t('candidate_name'), t('email'), t('phone'), t('scheduled'), t('csv_status')]
@@ -134,42 +142,52 @@ export async function renderImport(view, { query }) {
         if (item.errors.length) status = h('span', { class: 'field-error' }, item.errors.join(' '));
         else if (r && r.id) status = link(`#/invitations/${r.id}`, t('csv_created'));
         else if (r && r.error) status = h('span', { class: 'field-error' }, r.error);
-        else status = h('span', { class: 'muted' }, r && r.skipped ? t('csv_not_sent') : t('csv_ready'));
+        else status = h('span', { class: 'muted' }, r && r.skipped ? t('csv_not_created') : t('csv_ready'));
         return h('tr', { class: item.errors.length || (r && r.error) ? 'bad' : '' },
           h('th', { scope: 'row' }, String(item.line)), h('td', {}, name || '—'), h('td', {}, f.candidate_email || '—'),
           h('td', {}, f.candidate_phone || '—'), h('td', {}, f.datetime_scheduled ? fmtDate(f.datetime_scheduled) : '—'),
           h('td', {}, status));
       })));
-    const create = h('button', { type: 'button', disabled: bad > 0 || !checked.items.length },
+    // A refused file is fixed and chosen again; an imported one is done.
+    const done = results.length > 0 && results.every((r) => r && (r.error || r.skipped || r.id));
+    const create = h('button', { type: 'button', disabled: bad > 0 || done || !checked.items.length },
       results.length ? t('csv_retry') : t('csv_create', { n: checked.items.length }));
     create.addEventListener('click', () => run(create));
     append(preview, [summary, h('div', { class: 'scroll' }, table), h('div', { class: 'actions' }, create)]);
   }
 
-  // Creates the rows one after another, each with its own Idempotency-Key
-  // (kept for the page's life): after a failure, "try again" sends every row
-  // again and the ones already created are replayed, not duplicated.
+  // Sends the whole file in one request to the import route: the server
+  // creates every row or none. Its refusal names the rows (1-based in the
+  // sent array, which is the preview's order); they show the server's
+  // `details` and the button stays disabled until a fixed file is chosen.
+  // Without an answer (a lost connection) nothing is known: "Try again"
+  // sends the same rows with the same key, which the server replays if the
+  // first request did create them.
   async function run(button) {
     const vid = pick.control.value;
-    const results = [];
-    let failed = false;
+    const n = checked.items.length;
+    let results = [];
     await busy(button, async () => {
-      for (let i = 0; i < checked.items.length; i++) {
-        if (failed) { results[i] = { skipped: true }; continue; }
-        try {
-          const res = await api('POST', `/api/vacancies/${vid}/invitations`,
-            { invitation: checked.items[i].fields }, { idempotencyKey: keys[i] });
-          results[i] = { id: res.json.invitation.id };
-        } catch (e) {
-          results[i] = { error: e.details || e.message };
-          failed = true;
+      try {
+        const res = await api('POST', `/api/vacancies/${vid}/invitations/import`,
+          { invitations: checked.items.map((x) => x.fields) }, { idempotencyKey: key });
+        results = unwrap(res.json, 'invitation').map((inv) => ({ id: inv.id }));
+        toast(t('csv_done', { n: results.length }));
+      } catch (e) {
+        if (e.status === 0) {  // no answer: the rows' fate is unknown
+          results = checked.items.map(() => ({}));
+          toast(t('csv_failed', { error: e.details }), 'error');
+          return;
         }
+        results = checked.items.map(() => ({ skipped: true }));
+        e.errors.forEach((x) => {
+          if (x.row >= 1 && x.row <= n) results[x.row - 1] = { error: x.details };
+        });
+        const refused = results.filter((r) => r.error).length;
+        toast(refused ? t('csv_refused', { bad: refused, n }) : e.details, 'error');
       }
     });
     renderPreview(results);
-    const made = results.filter((r) => r.id).length;
-    if (failed) toast(t('csv_partial', { made, n: checked.items.length }), 'error');
-    else toast(t('csv_done', { n: made }));
   }
 
   file.control.addEventListener('change', check);
