@@ -20,15 +20,6 @@ using testing::DynamicLines;
 using testing::OpenAtVersion;
 using testing::TempDir;
 
-std::string Rows(Db& db, const std::string& sql) {
-  std::string out;
-  Stmt st = db.Prepare(sql.c_str());
-  Status s;
-  while (st.Step(&s)) out += st.Text(0) + "\n";
-  REQUIRE_MESSAGE(s.ok(), s.ToString());
-  return out;
-}
-
 constexpr char kMail[] =
     "INSERT INTO mail_outbox (account_id, kind, ref_id, to_address, subject, body_text, "
     "body_html, message_id, next_attempt_at, created_at, updated_at) VALUES ";
@@ -50,8 +41,8 @@ TEST_CASE("migration 014: live_recording defaults to 1, the outbox takes the int
   Status s = Migrate(*db, EmbeddedMigrations(), &version);
   REQUIRE_MESSAGE(s.ok(), s.ToString());
   CHECK(version >= 14);
-  CHECK(Rows(*db, "SELECT live_recording FROM vacancies") == "1\n");
-  CHECK(Rows(*db, "SELECT kind || ':' || COALESCE(calendar, 'null') FROM mail_outbox") ==
+  CHECK(DynamicLines(*db, "SELECT live_recording FROM vacancies") == "1\n");
+  CHECK(DynamicLines(*db, "SELECT kind || ':' || COALESCE(calendar, 'null') FROM mail_outbox") ==
         "guest_invitation:null\n");
   CHECK(db->Exec((std::string(kMail) + "(1, 'interviewer_invitation', 1, 'i@x.test', 's', 't', "
                                        "'h', '<m2@x>', 0, 0, 0)")
@@ -62,14 +53,14 @@ TEST_CASE("migration 014: live_recording defaults to 1, the outbox takes the int
                            .c_str())
                   .ok());
   CHECK_FALSE(db->Exec("UPDATE vacancies SET live_recording = 2").ok());
-  CHECK(Rows(*db, "PRAGMA integrity_check") == "ok\n");
+  CHECK(DynamicLines(*db, "PRAGMA integrity_check") == "ok\n");
 
   // The same schema as a database created at this version.
   auto fresh = OpenAtVersion(dir.path() + "/fresh.db", EmbeddedMigrations().size());
   const std::string schema =
       "SELECT type || ' ' || name || ': ' || COALESCE(sql, '') FROM sqlite_schema "
       "WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name";
-  CHECK(Rows(*db, schema) == Rows(*fresh, schema));
+  CHECK(DynamicLines(*db, schema) == DynamicLines(*fresh, schema));
 }
 
 }  // namespace
