@@ -1,6 +1,7 @@
 #include "store/db.h"
 
 #include <cassert>
+#include <cstring>
 
 namespace cammio {
 
@@ -104,6 +105,11 @@ Status Db::Exec(const char* sql) {
 
 Stmt Db::Prepare(const char* sql) {
   auto it = cache_.find(sql);
+  // The address is the key: the same address must hold the same text. A
+  // caller that passed a temporary (a std::string's c_str()) gets another
+  // statement's program without this check.
+  assert((it == cache_.end() || std::strcmp(sqlite3_sql(it->second), sql) == 0) &&
+         "Db::Prepare takes SQL constants only (PrepareDynamic for run-time text)");
   if (it != cache_.end()) return Stmt(this, it->second);
   sqlite3_stmt* stmt = nullptr;
   int rc = sqlite3_prepare_v3(db_, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
