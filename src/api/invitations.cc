@@ -131,9 +131,13 @@ Status ListInvitationsHandler(Call& call) {
     return st;
   });
   if (!s.ok()) return s;
-  Value list = Value::Array();
-  for (const auto& inv : rows) list.Push(InvitationDocument(inv, call.ctx().links, nullptr));
-  call.ReplyList(list, "invitations", total);
+  // Written straight into the answer: the bytes Render() gives for the list
+  // of InvitationDocument trees (tests/api/list_text_test.cc).
+  DocWriter out(call.format());
+  out.BeginArray("invitations");
+  for (const auto& inv : rows) WriteInvitation(out, inv, call.ctx().links, nullptr);
+  out.EndArray();
+  ReplyText(call, 200, out.Take(), total);
   return Status::OK();
 }
 
