@@ -15,31 +15,73 @@
 namespace cammio {
 namespace {
 
+// The JSON test of eight bytes at a time (a SWAR word): nonzero when a byte
+// of w needs an escape (a high bit, below 0x20, '"' or '\\'), zero when none
+// does (exact as a yes/no answer; which bits are set says nothing more).
+constexpr uint64_t k01 = 0x0101010101010101ULL, k80 = 0x8080808080808080ULL;
+inline uint64_t ZeroByteBits(uint64_t x) { return (x - k01) & ~x & k80; }
+inline uint64_t EscapeBits(uint64_t w) {
+  return (w & k80) | ((w - k01 * 0x20) & ~w & k80) | ZeroByteBits(w ^ (k01 * '"')) |
+         ZeroByteBits(w ^ (k01 * '\\'));
+}
+
+// Fixed-size loads and stores: one instruction each, where a memcpy of a
+// variable size is a library call (the test and the copy below run on
+// every key and value of a document, mostly short text).
+inline uint64_t Load8(const char* p) {
+  uint64_t w;
+  std::memcpy(&w, p, 8);
+  return w;
+}
+inline uint32_t Load4(const char* p) {
+  uint32_t w;
+  std::memcpy(&w, p, 4);
+  return w;
+}
+
+// EscapeBits over all of p[0, n), reading only those bytes: the last
+// (partial) eight overlap the ones before; fewer than eight are packed into
+// one word (overlapping halves, or first/middle/last byte) padded with a
+// plain byte. Stops at the first word that needs an escape.
+inline uint64_t EscapeBitsOf(const char* p, size_t n) {
+  constexpr uint64_t kPlain = k01 * 'a';
+  if (n <= 8) {
+    if (n >= 4) return EscapeBits(Load4(p) | uint64_t{Load4(p + n - 4)} << 32);
+    if (n == 0) return 0;
+    const auto byte = [p](size_t i) { return uint64_t{static_cast<unsigned char>(p[i])}; };
+    return EscapeBits((kPlain << 24) | byte(0) | byte(n / 2) << 8 | byte(n - 1) << 16);
+  }
+  uint64_t bits = EscapeBits(Load8(p + n - 8));
+  for (size_t i = 0; bits == 0 && i + 8 < n; i += 8) bits = EscapeBits(Load8(p + i));
+  return bits;
+}
+
 // True when `s` goes between quotes as it is: ASCII that needs no escape
-// (the keys, most values). Eight bytes at a time, the last (partial) eight
-// overlapping the ones before or padded with a plain byte: this test runs
-// twice per member of a document, mostly on short text.
-bool PlainJson(std::string_view s) {
-  constexpr uint64_t k01 = 0x0101010101010101ULL, k80 = 0x8080808080808080ULL;
-  // Nonzero when some byte of x is zero (exact as a yes/no answer).
-  auto zero_byte = [](uint64_t x) { return (x - k01) & ~x & k80; };
-  // High bit set, or below 0x20 ((w - 0x20..) & ~w & 0x80..), or '"', or '\\'.
-  auto needs_escape = [&](uint64_t w) {
-    return ((w & k80) | ((w - k01 * 0x20) & ~w & k80) | zero_byte(w ^ (k01 * '"')) |
-            zero_byte(w ^ (k01 * '\\'))) != 0;
-  };
-  const size_t n = s.size();
-  uint64_t w = k01 * 'a';
-  if (n < 8) {
-    if (n > 0) std::memcpy(&w, s.data(), n);
-    return !needs_escape(w);
+// (the keys, most values).
+inline bool PlainJson(std::string_view s) { return EscapeBitsOf(s.data(), s.size()) == 0; }
+
+// Copies src[0, n) to dst; returns dst + n. Up to 32 bytes as two
+// overlapping fixed-size moves, longer ones by memcpy.
+inline char* Put(char* dst, const char* src, size_t n) {
+  if (n >= 16) {
+    if (n > 32) {
+      std::memcpy(dst, src, n);
+    } else {
+      std::memcpy(dst, src, 16);
+      std::memcpy(dst + n - 16, src + n - 16, 16);
+    }
+  } else if (n >= 8) {
+    std::memcpy(dst, src, 8);
+    std::memcpy(dst + n - 8, src + n - 8, 8);
+  } else if (n >= 4) {
+    std::memcpy(dst, src, 4);
+    std::memcpy(dst + n - 4, src + n - 4, 4);
+  } else if (n > 0) {
+    dst[0] = src[0];
+    dst[n / 2] = src[n / 2];
+    dst[n - 1] = src[n - 1];
   }
-  for (size_t i = 0; i + 8 <= n; i += 8) {
-    std::memcpy(&w, s.data() + i, 8);
-    if (needs_escape(w)) return false;
-  }
-  if (n % 8 != 0) std::memcpy(&w, s.data() + n - 8, 8);
-  return !needs_escape(w);
+  return dst + n;
 }
 
 // `s` as a JSON string, quotes included (invalid UTF-8 repaired first, as
@@ -125,30 +167,34 @@ void DocWriter::JsonKey(std::string_view key) {
   }
 }
 
-void DocWriter::JsonLeaf(std::string_view key, std::string_view text, bool quoted) {
+void DocWriter::JsonLeaf(std::string_view key, std::string_view text, Quote quote) {
   Frame* f = stack_.empty() ? nullptr : &stack_.back();
   const bool comma = f != nullptr && !f->empty;
   const bool named = f != nullptr && !f->array;
   if (f != nullptr) f->empty = false;
+  const bool quoted = quote != Quote::kNone;
   // The usual member (a short key and value, neither needing an escape) is
   // put together here and appended at once: per piece, the appends cost more
   // than the bytes (a page of 50 interviews has ~1300 members).
   char buf[256];
   const size_t size = 1 + (named ? key.size() + 3 : 0) + text.size() + 2;
-  if (size <= sizeof buf && (!named || PlainJson(key)) && (!quoted || PlainJson(text))) {
+  if (size <= sizeof buf &&
+      ((named ? EscapeBitsOf(key.data(), key.size()) : 0) |
+       (quote == Quote::kCheck ? EscapeBitsOf(text.data(), text.size()) : 0)) == 0) {
     char* p = buf;
-    if (comma) *p++ = ',';
+    *p = ',';
+    p += comma;
     if (named) {
       *p++ = '"';
-      std::memcpy(p, key.data(), key.size());
-      p += key.size();
+      p = Put(p, key.data(), key.size());
       *p++ = '"';
       *p++ = ':';
     }
-    if (quoted) *p++ = '"';
-    std::memcpy(p, text.data(), text.size());
-    p += text.size();
-    if (quoted) *p++ = '"';
+    *p = '"';
+    p += quoted;
+    p = Put(p, text.data(), text.size());
+    *p = '"';
+    p += quoted;
     out_.append(buf, static_cast<size_t>(p - buf));
     return;
   }
@@ -225,11 +271,16 @@ void DocWriter::Begin(std::string_view name, bool array) {
 }
 
 void DocWriter::End() {
+  if (mode_ == Mode::kJson) {  // the frame's flags only: no move
+    const Frame& top = stack_.back();
+    out_ += top.array ? "]" : top.wrapped ? "}}" : "}";
+    stack_.pop_back();
+    return;
+  }
   Frame f = std::move(stack_.back());
   stack_.pop_back();
   switch (mode_) {
     case Mode::kJson:
-      out_ += f.array ? "]" : f.wrapped ? "}}" : "}";
       break;
     case Mode::kXml: {
       if (f.array && f.empty) {  // <name type="array"/>
@@ -250,10 +301,10 @@ void DocWriter::End() {
 }
 
 template <typename MakeValue>
-void DocWriter::Leaf(std::string_view key, const char* xml_type, std::string_view text, bool quoted,
+void DocWriter::Leaf(std::string_view key, const char* xml_type, std::string_view text, Quote quote,
                      MakeValue make) {
   if (mode_ == Mode::kJson) {
-    JsonLeaf(key, text, quoted);  // BeforeChild's comma included
+    JsonLeaf(key, text, quote);  // BeforeChild's comma included
     return;
   }
   BeforeChild();
@@ -272,30 +323,33 @@ void DocWriter::Leaf(std::string_view key, const char* xml_type, std::string_vie
 void DocWriter::Int(std::string_view key, int64_t v) {
   char buf[24];
   const auto r = std::to_chars(buf, buf + sizeof buf, v);
-  Leaf(key, "integer", std::string_view(buf, static_cast<size_t>(r.ptr - buf)), false,
+  Leaf(key, "integer", std::string_view(buf, static_cast<size_t>(r.ptr - buf)), Quote::kNone,
        [v] { return Value::Int(v); });
 }
 
 void DocWriter::Bool(std::string_view key, bool v) {
-  Leaf(key, "boolean", v ? "true" : "false", false, [v] { return Value::Bool(v); });
+  Leaf(key, "boolean", v ? "true" : "false", Quote::kNone, [v] { return Value::Bool(v); });
 }
 
 void DocWriter::String(std::string_view key, std::string_view v) {
-  Leaf(key, nullptr, v, true, [v] { return Value::String(std::string(v)); });
+  Leaf(key, nullptr, v, Quote::kCheck, [v] { return Value::String(std::string(v)); });
 }
 
 void DocWriter::Datetime(std::string_view key, std::string_view iso) {
-  Leaf(key, "datetime", iso, true, [iso] { return Value::Datetime(std::string(iso)); });
+  Leaf(key, "datetime", iso, Quote::kCheck, [iso] { return Value::Datetime(std::string(iso)); });
 }
 
 void DocWriter::UtcDatetime(std::string_view key, int64_t epoch) {
+  // Datetime's leaf, but FormatUtcTo's text (digits and "-T:Z") needs no
+  // JSON escape test.
   char buf[kUtcTextMax];
-  Datetime(key, std::string_view(buf, FormatUtcTo(epoch, buf)));
+  const std::string_view iso(buf, FormatUtcTo(epoch, buf));
+  Leaf(key, "datetime", iso, Quote::kPlain, [iso] { return Value::Datetime(std::string(iso)); });
 }
 
 void DocWriter::Null(std::string_view key) {
   if (mode_ == Mode::kJson) {
-    JsonLeaf(key, "null", false);  // BeforeChild's comma included
+    JsonLeaf(key, "null", Quote::kNone);  // BeforeChild's comma included
     return;
   }
   BeforeChild();

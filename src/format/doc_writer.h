@@ -81,15 +81,18 @@ class DocWriter {
   void BeforeChild();
   // JSON "key": in an object.
   void JsonKey(std::string_view key);
+  // How a scalar's text goes into JSON: as it is (a number, true, null), as
+  // a string, or as a string known to need no escape (a formatted time).
+  enum class Quote { kNone, kCheck, kPlain };
   // JSON: a whole scalar member or item, comma included (BeforeChild's
-  // part), `text` as the value (`quoted`: as a JSON string).
-  void JsonLeaf(std::string_view key, std::string_view text, bool quoted);
+  // part), `text` as the value.
+  void JsonLeaf(std::string_view key, std::string_view text, Quote quote);
   void XmlOpen(std::string_view name);  // indentation and "<name"
   void XmlLeaf(std::string_view key, const char* type, std::string_view text);
-  // A scalar: `text` as the JSON value (`quoted`: as a JSON string), in XML
-  // an element of `xml_type` (nullptr: none) holding `text`; make() the tree's.
+  // A scalar: `text` as the JSON value (quoted as `quote` says), in XML an
+  // element of `xml_type` (nullptr: none) holding `text`; make() the tree's.
   template <typename MakeValue>
-  void Leaf(std::string_view key, const char* xml_type, std::string_view text, bool quoted,
+  void Leaf(std::string_view key, const char* xml_type, std::string_view text, Quote quote,
             MakeValue make);
   void AddToTree(std::string_view key, Value v);
   int depth() const { return static_cast<int>(stack_.size()); }
