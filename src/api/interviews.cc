@@ -238,7 +238,7 @@ Status ListInterviewsHandler(Call& call) {
     return st;
   });
   if (!s.ok()) return s;
-  DocWriter out(call.format());
+  DocWriter out(call.format(), ListTextReserve(call.format(), rows.size(), 1024));
   out.BeginArray("interviews");
   for (const auto& w : rows) WriteInterview(out, w, call.ctx().links);
   out.EndArray();

@@ -133,7 +133,7 @@ Status ListInvitationsHandler(Call& call) {
   if (!s.ok()) return s;
   // Written straight into the answer: the bytes Render() gives for the list
   // of InvitationDocument trees (tests/api/list_text_test.cc).
-  DocWriter out(call.format());
+  DocWriter out(call.format(), ListTextReserve(call.format(), rows.size(), 1024));
   out.BeginArray("invitations");
   for (const auto& inv : rows) WriteInvitation(out, inv, call.ctx().links, nullptr);
   out.EndArray();

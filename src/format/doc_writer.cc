@@ -9,6 +9,10 @@
 #include <cstring>
 #include <utility>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "format/xml_text.h"
 #include "util/time.h"
 
@@ -39,10 +43,12 @@ inline uint32_t Load4(const char* p) {
   return w;
 }
 
-// EscapeBits over all of p[0, n), reading only those bytes: the last
-// (partial) eight overlap the ones before; fewer than eight are packed into
-// one word (overlapping halves, or first/middle/last byte) padded with a
-// plain byte. Stops at the first word that needs an escape.
+// EscapeBits over all of p[0, n), reading only those bytes, nonzero when
+// one needs an escape: fewer than eight are packed into one word
+// (overlapping halves, or first/middle/last byte) padded with a plain byte;
+// longer text is tested in overlapping words, sixteen bytes at a time with
+// SSE2 (x86-64 has it; a signed compare below 0x20 also catches a high
+// bit), else eight.
 inline uint64_t EscapeBitsOf(const char* p, size_t n) {
   constexpr uint64_t kPlain = k01 * 'a';
   if (n <= 8) {
@@ -51,9 +57,30 @@ inline uint64_t EscapeBitsOf(const char* p, size_t n) {
     const auto byte = [p](size_t i) { return uint64_t{static_cast<unsigned char>(p[i])}; };
     return EscapeBits((kPlain << 24) | byte(0) | byte(n / 2) << 8 | byte(n - 1) << 16);
   }
+#if defined(__SSE2__)
+  const __m128i below = _mm_set1_epi8(0x20), quote = _mm_set1_epi8('"'),
+                backslash = _mm_set1_epi8('\\');
+  const auto bad = [&](__m128i v) {
+    return _mm_or_si128(_mm_cmplt_epi8(v, below),
+                        _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)));
+  };
+  if (n <= 16) {  // the first eight and the last eight
+    const auto lo = static_cast<long long>(Load8(p)), hi = static_cast<long long>(Load8(p + n - 8));
+    return static_cast<uint64_t>(_mm_movemask_epi8(bad(_mm_set_epi64x(hi, lo))));
+  }
+  const auto load16 = [p](size_t i) {
+    return _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
+  };
+  uint64_t bits = static_cast<uint64_t>(_mm_movemask_epi8(bad(load16(n - 16))));
+  for (size_t i = 0; bits == 0 && i + 16 < n; i += 16) {
+    bits = static_cast<uint64_t>(_mm_movemask_epi8(bad(load16(i))));
+  }
+  return bits;
+#else
   uint64_t bits = EscapeBits(Load8(p + n - 8));
   for (size_t i = 0; bits == 0 && i + 8 < n; i += 8) bits = EscapeBits(Load8(p + i));
   return bits;
+#endif
 }
 
 // True when `s` goes between quotes as it is: ASCII that needs no escape
@@ -139,13 +166,15 @@ void AppendJsonString(std::string_view raw, std::string* out) {
 
 }  // namespace
 
-DocWriter::DocWriter(Format format) : mode_(format == Format::kXml ? Mode::kXml : Mode::kJson) {
-  out_.reserve(4096);
+DocWriter::DocWriter(Format format, size_t reserve)
+    : mode_(format == Format::kXml ? Mode::kXml : Mode::kJson) {
+  out_.reserve(reserve);
 }
 
 DocWriter::DocWriter(Value* tree) : mode_(Mode::kTree), tree_(tree) {}
 
 void DocWriter::BeforeChild() {
+  Flush();
   if (stack_.empty()) {
     if (mode_ == Mode::kXml) out_ += XmlDeclaration();
     return;
@@ -173,15 +202,14 @@ void DocWriter::JsonLeaf(std::string_view key, std::string_view text, Quote quot
   const bool named = f != nullptr && !f->array;
   if (f != nullptr) f->empty = false;
   const bool quoted = quote != Quote::kNone;
-  // The usual member (a short key and value, neither needing an escape) is
-  // put together here and appended at once: per piece, the appends cost more
-  // than the bytes (a page of 50 interviews has ~1300 members).
-  char buf[256];
+  // The usual member goes to pending_ (a page of 50 interviews has ~1300
+  // members); the longest, a quarter of it.
   const size_t size = 1 + (named ? key.size() + 3 : 0) + text.size() + 2;
-  if (size <= sizeof buf &&
+  if (size <= sizeof pending_ / 4 &&
       ((named ? EscapeBitsOf(key.data(), key.size()) : 0) |
        (quote == Quote::kCheck ? EscapeBitsOf(text.data(), text.size()) : 0)) == 0) {
-    char* p = buf;
+    if (pending_size_ + size > sizeof pending_) Flush();
+    char* p = pending_ + pending_size_;
     *p = ',';
     p += comma;
     if (named) {
@@ -195,9 +223,10 @@ void DocWriter::JsonLeaf(std::string_view key, std::string_view text, Quote quot
     p = Put(p, text.data(), text.size());
     *p = '"';
     p += quoted;
-    out_.append(buf, static_cast<size_t>(p - buf));
+    pending_size_ = static_cast<size_t>(p - pending_);
     return;
   }
+  Flush();
   if (comma) out_ += ',';
   if (named) {
     AppendJsonString(key, &out_);
@@ -272,6 +301,7 @@ void DocWriter::Begin(std::string_view name, bool array) {
 
 void DocWriter::End() {
   if (mode_ == Mode::kJson) {  // the frame's flags only: no move
+    Flush();
     const Frame& top = stack_.back();
     out_ += top.array ? "]" : top.wrapped ? "}}" : "}";
     stack_.pop_back();

@@ -19,6 +19,7 @@
 // Thread-safety: one DocWriter belongs to one thread.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -33,7 +34,10 @@ namespace cammio {
 class DocWriter {
  public:
   // Writes the text of `format`.
-  explicit DocWriter(Format format);
+  explicit DocWriter(Format format) : DocWriter(format, 4096) {}
+  // Same, with room for `reserve` bytes of text to start with (a list that
+  // knows its length: the text then grows without being copied).
+  DocWriter(Format format, size_t reserve);
   // Builds the tree into *tree (which must outlive the writer) instead.
   explicit DocWriter(Value* tree);
   DocWriter(const DocWriter&) = delete;
@@ -62,7 +66,10 @@ class DocWriter {
   void Tree(std::string_view key, Value v);
 
   // The text written (empty for a tree writer); the writer is spent.
-  std::string Take() { return std::move(out_); }
+  std::string Take() {
+    Flush();
+    return std::move(out_);
+  }
 
  private:
   enum class Mode { kJson, kXml, kTree };
@@ -96,9 +103,22 @@ class DocWriter {
             MakeValue make);
   void AddToTree(std::string_view key, Value v);
   int depth() const { return static_cast<int>(stack_.size()); }
+  // JSON: appends the members JsonLeaf put together in pending_. Anything
+  // else that writes to out_ flushes first, so the order stays.
+  void Flush() {
+    if (pending_size_ != 0) {
+      out_.append(pending_, pending_size_);
+      pending_size_ = 0;
+    }
+  }
 
   Mode mode_;
   std::string out_;
+  // The usual member (a short key and value, neither needing an escape) is
+  // put together here, a run of them appended at once: per piece or per
+  // member, the appends cost more than the bytes.
+  size_t pending_size_ = 0;
+  char pending_[1024];
   Value* tree_ = nullptr;
   std::vector<Frame> stack_;
 };
