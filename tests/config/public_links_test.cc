@@ -28,6 +28,17 @@ TEST_CASE("config PublicLinks: every link is base + its path") {
   CHECK(l.RecruiterReview(12) == "https://cammio.example:8443/recruiter/reviews/12");
   CHECK(l.Video(34) == "https://cammio.example:8443/api/videos/34");
   CHECK(l.Video(34) == l.base() + PublicLinks::VideoPath(34));
+  CHECK(l.RecruiterReview(12) == l.base() + PublicLinks::RecruiterReviewPath(12));
+  CHECK(PublicLinks::CandidateInterviewPath("abc") == "/public/job_interviews/abc");
+  CHECK(PublicLinks::PublicVacancyPath("pv") == "/public/vacancies/pv");
+  CHECK(PublicLinks::ReviewerPagePath("rv") == "/public/reviews/rv");
+  CHECK(PublicLinks::ForwardPagePath("fw") == "/public/video/v/fw");
+  CHECK(PublicLinks::GuestPagePath("3.abc") == "/public/guests/3.abc");
+  CHECK(PublicLinks::InterviewerPagePath("3.abc") == "/public/interviewers/3.abc");
+  // Same-origin links (no base) are the paths.
+  PublicLinks same_origin;
+  CHECK(same_origin.CandidateInterview("abc") == "/public/job_interviews/abc");
+  CHECK(same_origin.Video(34) == "/api/videos/34");
 }
 
 TEST_CASE("config PublicLinks: host() drops scheme, userinfo, port, path and IPv6 brackets") {
