@@ -98,12 +98,12 @@ void WriteInvitation(DocWriter& o, const Invitation& inv, const PublicLinks& lin
     // When each was first in the room (null until then): a no-show is told
     // from a candidate who waited for an interviewer (docs/decisions.md).
     auto joined = [&o](std::string_view key, const std::optional<int64_t>& at) {
-      at ? o.Datetime(key, FormatUtc(*at)) : o.Null(key);
+      at ? o.UtcDatetime(key, *at) : o.Null(key);
     };
     joined("datetime_candidate_joined", inv.candidate_joined_at);
     joined("datetime_interviewer_joined", inv.interviewer_joined_at);
   }
-  o.Datetime("datetime_updated", FormatUtc(inv.updated_at));
+  o.UtcDatetime("datetime_updated", inv.updated_at);
   if (guests != nullptr) {
     o.BeginArray("guests");
     for (const auto& g : *guests) WriteGuest(o, g);
