@@ -19,14 +19,19 @@
 namespace cammio {
 namespace {
 
-// The JSON test of eight bytes at a time (a SWAR word): nonzero when a byte
-// of w needs an escape (a high bit, below 0x20, '"' or '\\'), zero when none
-// does (exact as a yes/no answer; which bits are set says nothing more).
+// Which text goes into a document as it is, tested eight bytes at a time
+// (a SWAR word) or sixteen (SSE2): a byte is special when its high bit is
+// set, when it is below 0x20, or when it is one of A, B, C. JSON's are '"'
+// and '\\' (the escapes; a high bit may need UTF-8 repair), XML's '&', '<'
+// and '>'.
 constexpr uint64_t k01 = 0x0101010101010101ULL, k80 = 0x8080808080808080ULL;
 inline uint64_t ZeroByteBits(uint64_t x) { return (x - k01) & ~x & k80; }
-inline uint64_t EscapeBits(uint64_t w) {
-  return (w & k80) | ((w - k01 * 0x20) & ~w & k80) | ZeroByteBits(w ^ (k01 * '"')) |
-         ZeroByteBits(w ^ (k01 * '\\'));
+// Nonzero when a byte of w is special, zero when none is (exact as a yes/no
+// answer; which bits are set says nothing more).
+template <char A, char B, char C>
+uint64_t SpecialBits(uint64_t w) {
+  return (w & k80) | ((w - k01 * 0x20) & ~w & k80) | ZeroByteBits(w ^ (k01 * A)) |
+         ZeroByteBits(w ^ (k01 * B)) | ZeroByteBits(w ^ (k01 * C));
 }
 
 // Fixed-size loads and stores: one instruction each, where a memcpy of a
@@ -43,49 +48,63 @@ inline uint32_t Load4(const char* p) {
   return w;
 }
 
-// EscapeBits over all of p[0, n), reading only those bytes, nonzero when
-// one needs an escape: fewer than eight are packed into one word
-// (overlapping halves, or first/middle/last byte) padded with a plain byte;
-// longer text is tested in overlapping words, sixteen bytes at a time with
-// SSE2 (x86-64 has it; a signed compare below 0x20 also catches a high
-// bit), else eight.
-inline uint64_t EscapeBitsOf(const char* p, size_t n) {
+// Nonzero when a byte of p[0, n) is special, reading only those bytes:
+// fewer than eight are packed into one word (overlapping halves, or
+// first/middle/last byte) padded with a plain byte; longer text is tested
+// in overlapping words, sixteen bytes at a time with SSE2 (x86-64 has it; a
+// signed compare below 0x20 also catches a high bit), else eight.
+template <char A, char B, char C>
+uint64_t SpecialBitsOf(const char* p, size_t n) {
   constexpr uint64_t kPlain = k01 * 'a';
   if (n <= 8) {
-    if (n >= 4) return EscapeBits(Load4(p) | uint64_t{Load4(p + n - 4)} << 32);
+    if (n >= 4) return SpecialBits<A, B, C>(Load4(p) | uint64_t{Load4(p + n - 4)} << 32);
     if (n == 0) return 0;
     const auto byte = [p](size_t i) { return uint64_t{static_cast<unsigned char>(p[i])}; };
-    return EscapeBits((kPlain << 24) | byte(0) | byte(n / 2) << 8 | byte(n - 1) << 16);
+    return SpecialBits<A, B, C>((kPlain << 24) | byte(0) | byte(n / 2) << 8 | byte(n - 1) << 16);
   }
 #if defined(__SSE2__)
-  const __m128i below = _mm_set1_epi8(0x20), quote = _mm_set1_epi8('"'),
-                backslash = _mm_set1_epi8('\\');
-  const auto bad = [&](__m128i v) {
-    return _mm_or_si128(_mm_cmplt_epi8(v, below),
-                        _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)));
+  const __m128i below = _mm_set1_epi8(0x20), a = _mm_set1_epi8(A), b = _mm_set1_epi8(B),
+                c = _mm_set1_epi8(C);
+  const auto special = [&](__m128i v) {
+    return _mm_movemask_epi8(
+        _mm_or_si128(_mm_or_si128(_mm_cmplt_epi8(v, below), _mm_cmpeq_epi8(v, a)),
+                     _mm_or_si128(_mm_cmpeq_epi8(v, b), _mm_cmpeq_epi8(v, c))));
   };
   if (n <= 16) {  // the first eight and the last eight
     const auto lo = static_cast<long long>(Load8(p)), hi = static_cast<long long>(Load8(p + n - 8));
-    return static_cast<uint64_t>(_mm_movemask_epi8(bad(_mm_set_epi64x(hi, lo))));
+    return static_cast<uint64_t>(special(_mm_set_epi64x(hi, lo)));
   }
   const auto load16 = [p](size_t i) {
     return _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
   };
-  uint64_t bits = static_cast<uint64_t>(_mm_movemask_epi8(bad(load16(n - 16))));
+  auto bits = static_cast<uint64_t>(special(load16(n - 16)));
   for (size_t i = 0; bits == 0 && i + 16 < n; i += 16) {
-    bits = static_cast<uint64_t>(_mm_movemask_epi8(bad(load16(i))));
+    bits = static_cast<uint64_t>(special(load16(i)));
   }
   return bits;
 #else
-  uint64_t bits = EscapeBits(Load8(p + n - 8));
-  for (size_t i = 0; bits == 0 && i + 8 < n; i += 8) bits = EscapeBits(Load8(p + i));
+  uint64_t bits = SpecialBits<A, B, C>(Load8(p + n - 8));
+  for (size_t i = 0; bits == 0 && i + 8 < n; i += 8) bits = SpecialBits<A, B, C>(Load8(p + i));
   return bits;
 #endif
+}
+
+// Nonzero when p[0, n) needs a JSON escape or a UTF-8 check.
+inline uint64_t EscapeBitsOf(const char* p, size_t n) {
+  return SpecialBitsOf<'"', '\\', '\\'>(p, n);
 }
 
 // True when `s` goes between quotes as it is: ASCII that needs no escape
 // (the keys, most values).
 inline bool PlainJson(std::string_view s) { return EscapeBitsOf(s.data(), s.size()) == 0; }
+
+// True when `s` is XML element text as it is (AppendXmlText would copy it):
+// ASCII without '&', '<', '>' or a control character, and not only spaces
+// (those are written as character references).
+inline bool PlainXml(std::string_view s) {
+  return SpecialBitsOf<'&', '<', '>'>(s.data(), s.size()) == 0 &&
+         (s.empty() || s.find_first_not_of(' ') != std::string_view::npos);
+}
 
 // Copies src[0, n) to dst; returns dst + n. Up to 32 bytes as two
 // overlapping fixed-size moves, longer ones by memcpy.
@@ -174,25 +193,24 @@ DocWriter::DocWriter(Format format, size_t reserve)
 DocWriter::DocWriter(Value* tree) : mode_(Mode::kTree), tree_(tree) {}
 
 void DocWriter::BeforeChild() {
-  Flush();
   if (stack_.empty()) {
-    if (mode_ == Mode::kXml) out_ += XmlDeclaration();
+    if (mode_ == Mode::kXml) Out() += XmlDeclaration();
     return;
   }
   Frame& f = stack_.back();
   const bool first = f.empty;
   f.empty = false;
   if (mode_ == Mode::kJson) {
-    if (!first) out_ += ',';
+    if (!first) Out() += ',';
   } else if (mode_ == Mode::kXml && first) {
-    out_ += f.array ? ">\n" : "\n";
+    Out() += f.array ? ">\n" : "\n";
   }
 }
 
 void DocWriter::JsonKey(std::string_view key) {
   if (!stack_.empty() && !stack_.back().array) {
-    AppendJsonString(key, &out_);
-    out_.push_back(':');
+    AppendJsonString(key, &Out());
+    Out().push_back(':');
   }
 }
 
@@ -226,39 +244,69 @@ void DocWriter::JsonLeaf(std::string_view key, std::string_view text, Quote quot
     pending_size_ = static_cast<size_t>(p - pending_);
     return;
   }
-  Flush();
-  if (comma) out_ += ',';
+  if (comma) Out() += ',';
   if (named) {
-    AppendJsonString(key, &out_);
-    out_.push_back(':');
+    AppendJsonString(key, &Out());
+    Out().push_back(':');
   }
   if (quoted) {
-    AppendJsonString(text, &out_);
+    AppendJsonString(text, &Out());
   } else {
-    out_.append(text);
+    Out().append(text);
   }
 }
 
 void DocWriter::XmlOpen(std::string_view name) {
   std::string storage;
-  out_.append(2 * static_cast<size_t>(depth()), ' ');
-  out_ += '<';
-  out_.append(XmlElementName(name, &storage));
+  Out().append(2 * static_cast<size_t>(depth()), ' ');
+  Out() += '<';
+  Out().append(XmlElementName(name, &storage));
 }
 
 void DocWriter::XmlLeaf(std::string_view key, const char* type, std::string_view text) {
-  XmlOpen(key);
-  if (type != nullptr) {
-    out_ += " type=\"";
-    out_ += type;
-    out_ += '"';
-  }
-  out_ += '>';
-  AppendXmlText(text, &out_);
-  out_ += "</";
   std::string storage;
-  out_.append(XmlElementName(key, &storage));
-  out_ += ">\n";
+  const std::string_view name = XmlElementName(key, &storage);
+  // The usual element (text that needs no escape, repair or character
+  // references) goes to pending_ like a JSON member.
+  const size_t indent = 2 * static_cast<size_t>(depth());
+  const size_t type_size = type != nullptr ? std::strlen(type) : 0;
+  const size_t size = indent + 2 * name.size() + type_size + text.size() + 16;
+  if (size <= sizeof pending_ / 4 && PlainXml(text)) {
+    if (pending_size_ + size > sizeof pending_) Flush();
+    char* p = pending_ + pending_size_;
+    std::memset(p, ' ', indent);
+    p += indent;
+    *p++ = '<';
+    p = Put(p, name.data(), name.size());
+    if (type != nullptr) {
+      p = Put(p, " type=\"", 7);
+      p = Put(p, type, type_size);
+      *p++ = '"';
+    }
+    *p++ = '>';
+    p = Put(p, text.data(), text.size());
+    *p++ = '<';
+    *p++ = '/';
+    p = Put(p, name.data(), name.size());
+    *p++ = '>';
+    *p++ = '\n';
+    pending_size_ = static_cast<size_t>(p - pending_);
+    return;
+  }
+  std::string& out = Out();
+  out.append(indent, ' ');
+  out += '<';
+  out.append(name);
+  if (type != nullptr) {
+    out += " type=\"";
+    out += type;
+    out += '"';
+  }
+  out += '>';
+  AppendXmlText(text, &out);
+  out += "</";
+  out.append(name);
+  out += ">\n";
 }
 
 void DocWriter::AddToTree(std::string_view key, Value v) {
@@ -280,17 +328,17 @@ void DocWriter::Begin(std::string_view name, bool array) {
   switch (mode_) {
     case Mode::kJson:
       if (f.wrapped) {
-        out_ += '{';
-        AppendJsonString(name, &out_);
-        out_ += ':';
+        Out() += '{';
+        AppendJsonString(name, &Out());
+        Out() += ':';
       } else {
         JsonKey(name);
       }
-      out_ += array ? '[' : '{';
+      Out() += array ? '[' : '{';
       break;
     case Mode::kXml:
       XmlOpen(name);
-      out_ += array ? " type=\"array\"" : ">";
+      Out() += array ? " type=\"array\"" : ">";
       break;
     case Mode::kTree:
       f.tree = array ? Value::Array() : Value::Object();
@@ -301,9 +349,8 @@ void DocWriter::Begin(std::string_view name, bool array) {
 
 void DocWriter::End() {
   if (mode_ == Mode::kJson) {  // the frame's flags only: no move
-    Flush();
     const Frame& top = stack_.back();
-    out_ += top.array ? "]" : top.wrapped ? "}}" : "}";
+    Out() += top.array ? "]" : top.wrapped ? "}}" : "}";
     stack_.pop_back();
     return;
   }
@@ -314,14 +361,14 @@ void DocWriter::End() {
       break;
     case Mode::kXml: {
       if (f.array && f.empty) {  // <name type="array"/>
-        out_ += "/>\n";
+        Out() += "/>\n";
         break;
       }
-      if (!f.empty) out_.append(2 * static_cast<size_t>(depth()), ' ');
+      if (!f.empty) Out().append(2 * static_cast<size_t>(depth()), ' ');
       std::string storage;
-      out_ += "</";
-      out_.append(XmlElementName(f.name, &storage));
-      out_ += ">\n";
+      Out() += "</";
+      Out().append(XmlElementName(f.name, &storage));
+      Out() += ">\n";
       break;
     }
     case Mode::kTree:
@@ -388,7 +435,7 @@ void DocWriter::Null(std::string_view key) {
       break;
     case Mode::kXml:
       XmlOpen(key);
-      out_ += " nil=\"true\"/>\n";
+      Out() += " nil=\"true\"/>\n";
       break;
     case Mode::kTree:
       AddToTree(key, Value::Null());
@@ -401,10 +448,10 @@ void DocWriter::Tree(std::string_view key, Value v) {
   switch (mode_) {
     case Mode::kJson:
       JsonKey(key);
-      out_ += RenderJson(v);
+      Out() += RenderJson(v);
       break;
     case Mode::kXml:
-      AppendXmlElement(key, v, depth(), &out_);
+      AppendXmlElement(key, v, depth(), &Out());
       break;
     case Mode::kTree:
       AddToTree(key, std::move(v));

@@ -103,20 +103,25 @@ class DocWriter {
             MakeValue make);
   void AddToTree(std::string_view key, Value v);
   int depth() const { return static_cast<int>(stack_.size()); }
-  // JSON: appends the members JsonLeaf put together in pending_. Anything
-  // else that writes to out_ flushes first, so the order stays.
+  // Appends what the leaves put together in pending_.
   void Flush() {
     if (pending_size_ != 0) {
       out_.append(pending_, pending_size_);
       pending_size_ = 0;
     }
   }
+  // out_ for appending, flushed first: everything but the leaves' fast
+  // paths writes through it, so the text keeps its order.
+  std::string& Out() {
+    Flush();
+    return out_;
+  }
 
   Mode mode_;
   std::string out_;
-  // The usual member (a short key and value, neither needing an escape) is
-  // put together here, a run of them appended at once: per piece or per
-  // member, the appends cost more than the bytes.
+  // The usual JSON member (a short key and value, neither needing an
+  // escape) or XML element is put together here, a run of them appended at
+  // once: per piece or per member, the appends cost more than the bytes.
   size_t pending_size_ = 0;
   char pending_[1024];
   Value* tree_ = nullptr;

@@ -119,8 +119,20 @@ TEST_CASE("doc writer: members either side of the size written at once, and UtcD
 }
 
 TEST_CASE("doc writer: a byte that needs care at every place of a string of every length") {
-  const std::string specials[] = {std::string(1, '\0'), "\x1f", "\"", "\\", "\x80",
-                                  "\xC3\xA9",           "\x7f", " ",  "\t"};
+  const std::string specials[] = {std::string(1, '\0'),
+                                  "\x1f",
+                                  "\"",
+                                  "\\",
+                                  "\x80",
+                                  "\xC3\xA9",
+                                  "\x7f",
+                                  " ",
+                                  "\t",
+                                  "&",
+                                  "<",
+                                  ">",
+                                  "\r",
+                                  "\xEF\xBF\xBE"};
   for (const std::string& special : specials) {
     for (size_t len = 0; len <= 40; ++len) {
       for (size_t at = 0; at <= len; ++at) {
@@ -162,6 +174,22 @@ TEST_CASE("doc writer: plain keys and values of every length up to past the shor
       w.BeginObject(s);
       w.EndObject();
       w.EndArray();
+      w.EndObject();
+    });
+  }
+}
+
+TEST_CASE("doc writer: text of spaces only, of every length") {
+  // XML writes such text as character references (a parser would take it
+  // for indentation), so it leaves the path of plain text.
+  for (size_t len = 0; len <= 40; ++len) {
+    const std::string spaces(len, ' ');
+    CAPTURE(len);
+    CheckSame([&spaces](DocWriter& w) {
+      w.BeginObject("o");
+      w.String("s", spaces);
+      w.String("t", spaces + "x");
+      w.Datetime("d", spaces);
       w.EndObject();
     });
   }
