@@ -65,6 +65,14 @@ class DocWriter {
   // Any tree as the member `key` (e.g. stored JSON a client sent).
   void Tree(std::string_view key, Value v);
 
+  // Appends the text written since the start or the last call to *out and
+  // goes on writing (a streamed list's chunks: their concatenation is
+  // Take()'s text). Keeps the text's room for the next chunk.
+  void MoveTextTo(std::string* out) {
+    Flush();
+    out->append(out_);
+    out_.clear();
+  }
   // The text written (empty for a tree writer); the writer is spent.
   std::string Take() {
     Flush();

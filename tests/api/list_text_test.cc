@@ -1,13 +1,15 @@
-// The invitation lists are written straight into the answer's text
-// (api/invitations.cc, format/doc_writer.h): their bytes are what Render()
-// gives for the list of InvitationDocument trees, the way they were answered
-// before, in JSON and XML, with every optional field set and unset, text that
-// needs escapes, and X-Total-Count as it was.
+// The invitation lists and the streamed (unpaginated) interview list are
+// written straight into the answer's text (api/invitations.cc,
+// api/interviews.cc, format/doc_writer.h): their bytes are what Render()
+// gives for the list of InvitationDocument / InterviewDocument trees, the
+// way they were answered before, in JSON and XML, with every optional field
+// set and unset, text that needs escapes, and X-Total-Count as it was.
 #include <doctest/doctest.h>
 
 #include <string>
 #include <vector>
 
+#include "api/interviews.h"
 #include "api/invitations.h"
 #include "testing/api_helpers.h"
 
@@ -131,6 +133,51 @@ TEST_CASE("invitation list text: GET answers the rendered trees' bytes and X-Tot
       CHECK(TotalCount(r) == total);
       CHECK(r.body == TreeList(rows, links, f));
     }
+  }
+}
+
+// The streamed list: chunks of 256 rows (api/interviews.cc kStreamBatch),
+// so 257 rows end in a chunk of one; an empty list keeps ListWriter's form.
+TEST_CASE("interview stream text: GET without limit answers the rendered trees' bytes") {
+  TestServer server;
+  Api api(server);
+  const std::string empty_xml =
+      std::string(kXmlDecl) + "\n<interviews type=\"array\">\n</interviews>\n";
+  {
+    Resp json = api.Get("/api/interviews");
+    CHECK(json.body == "[]");
+    CHECK(TotalCount(json) == 0);
+    Resp xml = api.Get("/api/interviews.xml");
+    CHECK(xml.body == empty_xml);
+  }
+  const int64_t vacancy = CreateVacancy(api, "automated", "\"reference_id\": \"R-1\"");
+  const int64_t now = server.clock().Now();
+  for (int i = 0; i < 257; ++i) {
+    const std::string name = i % 50 == 0 ? R"("candidate_name": "Zo\u00eb \"Q\" <&> \\")"
+                                         : R"("candidate_name": "Plain Name")";
+    const int64_t inv =
+        CreateInvitationId(api, vacancy, "c" + std::to_string(i) + "@cammio.com", name);
+    Complete(server, inv, now - 600 - i, now - i);
+  }
+  std::vector<Interview> rows;
+  int64_t total = 0;
+  REQUIRE(server.store()
+              .Read([&](Db& db) {
+                return ListInterviews(db, server.creds().account_id, InterviewFilter(), &rows,
+                                      &total);
+              })
+              .ok());
+  REQUIRE(rows.size() == 257);
+  const PublicLinks links("https://cammio.test");
+  Value list = Value::Array();
+  for (const auto& w : rows) list.Push(InterviewDocument(w, links));
+  for (Format f : {Format::kJson, Format::kXml}) {
+    const bool xml = f == Format::kXml;
+    CAPTURE(xml);
+    Resp r = api.Get(xml ? "/api/interviews.xml" : "/api/interviews");
+    CHECK(r.status == 200);
+    CHECK(TotalCount(r) == 257);
+    CHECK(r.body == Render(list, f, "interviews"));
   }
 }
 
