@@ -188,6 +188,7 @@ void AppendJsonString(std::string_view raw, std::string* out) {
 DocWriter::DocWriter(Format format, size_t reserve)
     : mode_(format == Format::kXml ? Mode::kXml : Mode::kJson) {
   out_.reserve(reserve);
+  stack_.reserve(8);  // the API's documents nest three or four deep
 }
 
 DocWriter::DocWriter(Value* tree) : mode_(Mode::kTree), tree_(tree) {}
@@ -320,37 +321,64 @@ void DocWriter::AddToTree(std::string_view key, Value v) {
 }
 
 void DocWriter::Begin(std::string_view name, bool array) {
-  Frame f;
-  f.name.assign(name);
-  f.array = array;
-  f.wrapped = !array && (stack_.empty() || stack_.back().array);
-  BeforeChild();
-  switch (mode_) {
-    case Mode::kJson:
-      if (f.wrapped) {
-        Out() += '{';
-        AppendJsonString(name, &Out());
-        Out() += ':';
-      } else {
-        JsonKey(name);
-      }
-      Out() += array ? '[' : '{';
-      break;
-    case Mode::kXml:
-      XmlOpen(name);
-      Out() += array ? " type=\"array\"" : ">";
-      break;
-    case Mode::kTree:
-      f.tree = array ? Value::Array() : Value::Object();
-      break;
+  Frame* parent = stack_.empty() ? nullptr : &stack_.back();
+  const bool wrapped = !array && (parent == nullptr || parent->array);
+  // JSON with a name that needs no escape: into pending_ like a member
+  // (','? '{'? "name": and the bracket).
+  if (mode_ == Mode::kJson && name.size() <= sizeof pending_ / 4 &&
+      EscapeBitsOf(name.data(), name.size()) == 0) {
+    const bool comma = parent != nullptr && !parent->empty;
+    const bool named = wrapped || (parent != nullptr && !parent->array);
+    if (parent != nullptr) parent->empty = false;
+    if (pending_size_ + name.size() + 8 > sizeof pending_) Flush();
+    char* p = pending_ + pending_size_;
+    *p = ',';
+    p += comma;
+    *p = '{';
+    p += wrapped;
+    if (named) {
+      *p++ = '"';
+      p = Put(p, name.data(), name.size());
+      *p++ = '"';
+      *p++ = ':';
+    }
+    *p++ = array ? '[' : '{';
+    pending_size_ = static_cast<size_t>(p - pending_);
+  } else {
+    BeforeChild();
+    switch (mode_) {
+      case Mode::kJson:
+        if (wrapped) {
+          Out() += '{';
+          AppendJsonString(name, &Out());
+          Out() += ':';
+        } else {
+          JsonKey(name);
+        }
+        Out() += array ? '[' : '{';
+        break;
+      case Mode::kXml:
+        XmlOpen(name);
+        Out() += array ? " type=\"array\"" : ">";
+        break;
+      case Mode::kTree:
+        break;
+    }
   }
-  stack_.push_back(std::move(f));
+  // Built in place: a frame holds a string and a Value (the tree form's).
+  Frame& f = stack_.emplace_back();
+  f.array = array;
+  f.wrapped = wrapped;
+  if (mode_ != Mode::kJson) f.name.assign(name);  // JSON never reads it back
+  if (mode_ == Mode::kTree) f.tree = array ? Value::Array() : Value::Object();
 }
 
 void DocWriter::End() {
-  if (mode_ == Mode::kJson) {  // the frame's flags only: no move
+  if (mode_ == Mode::kJson) {  // the frame's flags only: into pending_
+    if (pending_size_ + 2 > sizeof pending_) Flush();
     const Frame& top = stack_.back();
-    Out() += top.array ? "]" : top.wrapped ? "}}" : "}";
+    pending_[pending_size_++] = top.array ? ']' : '}';
+    if (top.wrapped) pending_[pending_size_++] = '}';
     stack_.pop_back();
     return;
   }

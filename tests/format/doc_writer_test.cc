@@ -144,6 +144,15 @@ TEST_CASE("doc writer: a byte that needs care at every place of a string of ever
           w.BeginObject("o");
           w.String("s", s);
           w.String(s, "as a key");
+          w.BeginObject("o" + s);  // as an object's key, an item's name, an array's key
+          w.EndObject();
+          w.BeginArray("l");
+          w.BeginObject(s);
+          w.Int("i", 1);
+          w.EndObject();
+          w.EndArray();
+          w.BeginArray("a" + s);
+          w.EndArray();
           w.EndObject();
         });
       }
