@@ -118,8 +118,8 @@ class DocWriter {
       pending_size_ = 0;
     }
   }
-  // out_ for appending, flushed first: everything but the leaves' fast
-  // paths writes through it, so the text keeps its order.
+  // out_ for appending, flushed first: everything but the fast paths (the
+  // leaves, JSON's brackets) writes through it, so the text keeps its order.
   std::string& Out() {
     Flush();
     return out_;
@@ -136,8 +136,8 @@ class DocWriter {
   std::vector<Frame> stack_;
 };
 
-// The tree `write(DocWriter&)` builds, for callers that keep a Value (a list
-// rendered later, a streamed list's item): one definition of a document
+// The tree `write(DocWriter&)` builds, for callers that keep a Value (a
+// reply rendered from a tree, a list rendered later): one definition of a document
 // serves both ways.
 template <typename F>
 Value BuildValue(F write) {
