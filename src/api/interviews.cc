@@ -20,7 +20,8 @@ constexpr int64_t kForwardLinkOpens = 3;
 
 void MediaUrl(DocWriter& o, std::string_view key, const PublicLinks& links,
               const std::optional<int64_t>& id) {
-  id ? o.String(key, links.Video(*id)) : o.Null(key);
+  PublicLinks::Buffer buf;
+  id ? o.String(key, links.Video(*id, &buf)) : o.Null(key);
 }
 
 void WriteReviewer(DocWriter& o, const Reviewer& r, const PublicLinks& links) {
@@ -118,7 +119,8 @@ void InterviewFields(DocWriter& o, const Interview& w, const PublicLinks& links)
   o.Int("num_of_review_invitations", w.num_of_review_invitations);
   o.Int("num_of_reviews", w.num_of_reviews);
   MediaUrl(o, "thumbnail", links, w.thumbnail_video_id);
-  o.String("url", links.RecruiterReview(w.id));
+  PublicLinks::Buffer buf;
+  o.String("url", links.RecruiterReview(w.id, &buf));
   o.UtcDatetime("datetime_updated", w.updated_at);
 }
 

@@ -1,6 +1,7 @@
 #include "config/public_links.h"
 
 #include <charconv>
+#include <cstring>
 
 namespace cammio {
 namespace {
@@ -87,11 +88,27 @@ std::string PublicLinks::InterviewerPage(std::string_view interviewer_token) con
 }
 namespace {
 
-// base + path + id in one allocation (a list writes two of these per row).
+// base + path + id in one allocation.
 std::string WithId(const std::string& base, std::string_view path, int64_t id) {
   char digits[24];
   const auto end = std::to_chars(digits, digits + sizeof digits, id).ptr;
   return Join(base, path, std::string_view(digits, static_cast<size_t>(end - digits)));
+}
+
+// The same into buf->text, or buf->spill when it does not fit.
+std::string_view WithIdTo(const std::string& base, std::string_view path, int64_t id,
+                          PublicLinks::Buffer* buf) {
+  char* const text = buf->text;
+  constexpr size_t kDigitsMax = 20;  // INT64_MIN
+  if (base.size() + path.size() + kDigitsMax > sizeof buf->text) {
+    buf->spill = WithId(base, path, id);
+    return buf->spill;
+  }
+  std::memcpy(text, base.data(), base.size());
+  std::memcpy(text + base.size(), path.data(), path.size());
+  char* const digits = text + base.size() + path.size();
+  const auto end = std::to_chars(digits, text + sizeof buf->text, id).ptr;
+  return std::string_view(text, static_cast<size_t>(end - text));
 }
 
 }  // namespace
@@ -100,5 +117,11 @@ std::string PublicLinks::RecruiterReview(int64_t interview_id) const {
   return WithId(base_, kRecruiterReviews, interview_id);
 }
 std::string PublicLinks::Video(int64_t video_id) const { return WithId(base_, kVideos, video_id); }
+std::string_view PublicLinks::RecruiterReview(int64_t interview_id, Buffer* buf) const {
+  return WithIdTo(base_, kRecruiterReviews, interview_id, buf);
+}
+std::string_view PublicLinks::Video(int64_t video_id, Buffer* buf) const {
+  return WithIdTo(base_, kVideos, video_id, buf);
+}
 
 }  // namespace cammio

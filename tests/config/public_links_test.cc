@@ -4,6 +4,9 @@
 
 #include <doctest/doctest.h>
 
+#include <cstdint>
+#include <string>
+
 namespace cammio {
 namespace {
 
@@ -39,6 +42,21 @@ TEST_CASE("config PublicLinks: every link is base + its path") {
   PublicLinks same_origin;
   CHECK(same_origin.CandidateInterview("abc") == "/public/job_interviews/abc");
   CHECK(same_origin.Video(34) == "/api/videos/34");
+}
+
+TEST_CASE("config PublicLinks: the id links written into a buffer are the same text") {
+  // A base that fits the buffer, none, and one too long for it (the spill).
+  for (const std::string& base : {std::string("https://cammio.example:8443"), std::string(),
+                                  "https://" + std::string(140, 'h') + ".example"}) {
+    CAPTURE(base);
+    const PublicLinks l(base);
+    for (int64_t id : {int64_t{0}, int64_t{34}, int64_t{-5}, INT64_MAX, INT64_MIN}) {
+      CAPTURE(id);
+      PublicLinks::Buffer buf;
+      CHECK(l.Video(id, &buf) == l.Video(id));
+      CHECK(l.RecruiterReview(id, &buf) == l.RecruiterReview(id));
+    }
+  }
 }
 
 TEST_CASE("config PublicLinks: host() drops scheme, userinfo, port, path and IPv6 brackets") {
