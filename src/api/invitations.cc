@@ -90,7 +90,8 @@ void WriteInvitation(DocWriter& o, const Invitation& inv, const PublicLinks& lin
   params ? o.Tree("callback_params", std::move(*params)) : o.Null("callback_params");
   o.StringOrNull("redirect_url", inv.redirect_url);
   o.String("status", inv.status);
-  o.String("url", links.CandidateInterview(inv.token));
+  PublicLinks::Buffer url;
+  o.String("url", links.CandidateInterview(inv.token, &url));
   // Live invitations only (docs/decisions.md "Invitations and guests"):
   // automated answers stay as they were.
   if (inv.kind == "live") {

@@ -95,20 +95,26 @@ std::string WithId(const std::string& base, std::string_view path, int64_t id) {
   return Join(base, path, std::string_view(digits, static_cast<size_t>(end - digits)));
 }
 
-// The same into buf->text, or buf->spill when it does not fit.
-std::string_view WithIdTo(const std::string& base, std::string_view path, int64_t id,
-                          PublicLinks::Buffer* buf) {
-  char* const text = buf->text;
-  constexpr size_t kDigitsMax = 20;  // INT64_MIN
-  if (base.size() + path.size() + kDigitsMax > sizeof buf->text) {
-    buf->spill = WithId(base, path, id);
+// base + path + tail into buf->text, or buf->spill when it does not fit.
+std::string_view JoinTo(std::string_view base, std::string_view path, std::string_view tail,
+                        PublicLinks::Buffer* buf) {
+  const size_t size = base.size() + path.size() + tail.size();
+  if (size > sizeof buf->text) {
+    buf->spill = Join(base, path, tail);
     return buf->spill;
   }
-  std::memcpy(text, base.data(), base.size());
-  std::memcpy(text + base.size(), path.data(), path.size());
-  char* const digits = text + base.size() + path.size();
-  const auto end = std::to_chars(digits, text + sizeof buf->text, id).ptr;
-  return std::string_view(text, static_cast<size_t>(end - text));
+  char* p = buf->text;
+  std::memcpy(p, base.data(), base.size());
+  std::memcpy(p + base.size(), path.data(), path.size());
+  std::memcpy(p + base.size() + path.size(), tail.data(), tail.size());
+  return std::string_view(buf->text, size);
+}
+
+std::string_view WithIdTo(const std::string& base, std::string_view path, int64_t id,
+                          PublicLinks::Buffer* buf) {
+  char digits[24];
+  const auto end = std::to_chars(digits, digits + sizeof digits, id).ptr;
+  return JoinTo(base, path, std::string_view(digits, static_cast<size_t>(end - digits)), buf);
 }
 
 }  // namespace
@@ -117,6 +123,9 @@ std::string PublicLinks::RecruiterReview(int64_t interview_id) const {
   return WithId(base_, kRecruiterReviews, interview_id);
 }
 std::string PublicLinks::Video(int64_t video_id) const { return WithId(base_, kVideos, video_id); }
+std::string_view PublicLinks::CandidateInterview(std::string_view token, Buffer* buf) const {
+  return JoinTo(base_, kCandidateInterviews, token, buf);
+}
 std::string_view PublicLinks::RecruiterReview(int64_t interview_id, Buffer* buf) const {
   return WithIdTo(base_, kRecruiterReviews, interview_id, buf);
 }

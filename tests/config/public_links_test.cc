@@ -44,7 +44,7 @@ TEST_CASE("config PublicLinks: every link is base + its path") {
   CHECK(same_origin.Video(34) == "/api/videos/34");
 }
 
-TEST_CASE("config PublicLinks: the id links written into a buffer are the same text") {
+TEST_CASE("config PublicLinks: the links written into a buffer are the same text") {
   // A base that fits the buffer, none, and one too long for it (the spill).
   for (const std::string& base : {std::string("https://cammio.example:8443"), std::string(),
                                   "https://" + std::string(140, 'h') + ".example"}) {
@@ -55,6 +55,11 @@ TEST_CASE("config PublicLinks: the id links written into a buffer are the same t
       PublicLinks::Buffer buf;
       CHECK(l.Video(id, &buf) == l.Video(id));
       CHECK(l.RecruiterReview(id, &buf) == l.RecruiterReview(id));
+    }
+    for (const std::string& token :
+         {std::string(), std::string("abc"), std::string(30, 't'), std::string(170, 't')}) {
+      PublicLinks::Buffer buf;
+      CHECK(l.CandidateInterview(token, &buf) == l.CandidateInterview(token));
     }
   }
 }
