@@ -20,7 +20,8 @@ constexpr int64_t kForwardLinkOpens = 3;
 
 void MediaUrl(DocWriter& o, std::string_view key, const PublicLinks& links,
               const std::optional<int64_t>& id) {
-  id ? o.String(key, links.Video(*id)) : o.Null(key);
+  PublicLinks::Buffer buf;
+  id ? o.String(key, links.Video(*id, &buf)) : o.Null(key);
 }
 
 void WriteReviewer(DocWriter& o, const Reviewer& r, const PublicLinks& links) {
@@ -118,7 +119,8 @@ void InterviewFields(DocWriter& o, const Interview& w, const PublicLinks& links)
   o.Int("num_of_review_invitations", w.num_of_review_invitations);
   o.Int("num_of_reviews", w.num_of_reviews);
   MediaUrl(o, "thumbnail", links, w.thumbnail_video_id);
-  o.String("url", links.RecruiterReview(w.id));
+  PublicLinks::Buffer buf;
+  o.String("url", links.RecruiterReview(w.id, &buf));
   o.UtcDatetime("datetime_updated", w.updated_at);
 }
 
@@ -170,12 +172,17 @@ Status InterviewDetail(Db& db, const Interview& w, const PublicLinks& links, Doc
 // snapshot in chunks of kStreamBatch rows, so memory stays flat.
 constexpr int kStreamBatch = 256;
 
+// The rows are written with DocWriter (the bytes Render() gives for the
+// list of InterviewDocument trees), chunk by chunk; an empty list keeps
+// ListWriter's form, <interviews type="array"></interviews> in XML.
 struct InterviewStream {
   std::unique_ptr<Store::ReadSnapshot> snapshot;  // declared first: outlives the cursor
   std::unique_ptr<InterviewCursor> cursor;
   ListWriter writer;
   PublicLinks links;
+  std::unique_ptr<DocWriter> out;
   bool opened = false;
+  int64_t rows = 0;
 };
 
 Status StreamInterviews(Call& call, const InterviewFilter& f) {
@@ -188,31 +195,40 @@ Status StreamInterviews(Call& call, const InterviewFilter& f) {
       std::move(snapshot.value()), nullptr,
       ListWriter(call.format() == Format::kXml ? ListWriter::kXml : ListWriter::kJson,
                  "interviews"),
-      call.ctx().links});
+      call.ctx().links,
+      std::make_unique<DocWriter>(call.format(),
+                                  ListTextReserve(call.format(), kStreamBatch, 1024))});
   stream->cursor = std::make_unique<InterviewCursor>(stream->snapshot->db(), call.account_id(), f);
   call.res().status = 200;
   call.res().set_header("X-Total-Count", std::to_string(total));
   call.res().set_chunked_content_provider(
       ContentTypeFor(call.format()), [stream](size_t, httplib::DataSink& sink) {
-        std::string chunk;
         if (!stream->opened) {
-          chunk = stream->writer.Open();
+          stream->out->BeginArray("interviews");
           stream->opened = true;
         }
         Interview w;
         Status st;
         int n = 0;
         while (n < kStreamBatch && stream->cursor->Next(&w, &st)) {
-          stream->writer.Item(InterviewDocument(w, stream->links), &chunk);
+          WriteInterview(*stream->out, w, stream->links);
           ++n;
         }
         if (!st.ok()) return false;  // aborts the response; the client sees a cut stream
+        stream->rows += n;
+        std::string chunk;
         if (n < kStreamBatch) {
-          chunk += stream->writer.Close();
+          if (stream->rows == 0) {
+            chunk = stream->writer.Open() + stream->writer.Close();
+          } else {
+            stream->out->EndArray();
+            stream->out->MoveTextTo(&chunk);
+          }
           if (!sink.write(chunk.data(), chunk.size())) return false;
           sink.done();
           return true;
         }
+        stream->out->MoveTextTo(&chunk);
         return sink.write(chunk.data(), chunk.size());
       });
   return Status::OK();
@@ -238,7 +254,7 @@ Status ListInterviewsHandler(Call& call) {
     return st;
   });
   if (!s.ok()) return s;
-  DocWriter out(call.format());
+  DocWriter out(call.format(), ListTextReserve(call.format(), rows.size(), 1024));
   out.BeginArray("interviews");
   for (const auto& w : rows) WriteInterview(out, w, call.ctx().links);
   out.EndArray();

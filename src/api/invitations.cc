@@ -90,7 +90,8 @@ void WriteInvitation(DocWriter& o, const Invitation& inv, const PublicLinks& lin
   params ? o.Tree("callback_params", std::move(*params)) : o.Null("callback_params");
   o.StringOrNull("redirect_url", inv.redirect_url);
   o.String("status", inv.status);
-  o.String("url", links.CandidateInterview(inv.token));
+  PublicLinks::Buffer url;
+  o.String("url", links.CandidateInterview(inv.token, &url));
   // Live invitations only (docs/decisions.md "Invitations and guests"):
   // automated answers stay as they were.
   if (inv.kind == "live") {
@@ -98,12 +99,12 @@ void WriteInvitation(DocWriter& o, const Invitation& inv, const PublicLinks& lin
     // When each was first in the room (null until then): a no-show is told
     // from a candidate who waited for an interviewer (docs/decisions.md).
     auto joined = [&o](std::string_view key, const std::optional<int64_t>& at) {
-      at ? o.Datetime(key, FormatUtc(*at)) : o.Null(key);
+      at ? o.UtcDatetime(key, *at) : o.Null(key);
     };
     joined("datetime_candidate_joined", inv.candidate_joined_at);
     joined("datetime_interviewer_joined", inv.interviewer_joined_at);
   }
-  o.Datetime("datetime_updated", FormatUtc(inv.updated_at));
+  o.UtcDatetime("datetime_updated", inv.updated_at);
   if (guests != nullptr) {
     o.BeginArray("guests");
     for (const auto& g : *guests) WriteGuest(o, g);
@@ -131,9 +132,13 @@ Status ListInvitationsHandler(Call& call) {
     return st;
   });
   if (!s.ok()) return s;
-  Value list = Value::Array();
-  for (const auto& inv : rows) list.Push(InvitationDocument(inv, call.ctx().links, nullptr));
-  call.ReplyList(list, "invitations", total);
+  // Written straight into the answer: the bytes Render() gives for the list
+  // of InvitationDocument trees (tests/api/list_text_test.cc).
+  DocWriter out(call.format(), ListTextReserve(call.format(), rows.size(), 1024));
+  out.BeginArray("invitations");
+  for (const auto& inv : rows) WriteInvitation(out, inv, call.ctx().links, nullptr);
+  out.EndArray();
+  ReplyText(call, 200, out.Take(), total);
   return Status::OK();
 }
 

@@ -1,12 +1,28 @@
 #include "config/public_links.h"
 
 #include <charconv>
+#include <cstring>
 
 namespace cammio {
 namespace {
 
 constexpr char kRecruiterReviews[] = "/recruiter/reviews/";
 constexpr char kVideos[] = "/api/videos/";
+constexpr char kCandidateInterviews[] = "/public/job_interviews/";
+constexpr char kPublicVacancies[] = "/public/vacancies/";
+constexpr char kReviewerPages[] = "/public/reviews/";
+constexpr char kForwardPages[] = "/public/video/v/";
+constexpr char kGuestPages[] = "/public/guests/";
+constexpr char kInterviewerPages[] = "/public/interviewers/";
+
+// base + path + tail in one allocation (a list writes one or two links per
+// row).
+std::string Join(std::string_view base, std::string_view path, std::string_view tail) {
+  std::string out;
+  out.reserve(base.size() + path.size() + tail.size());
+  out.append(base).append(path).append(tail);
+  return out;
+}
 
 }  // namespace
 
@@ -30,22 +46,22 @@ PublicLinks::PublicLinks(std::string_view public_url, int https_port)
 }
 
 std::string PublicLinks::CandidateInterviewPath(std::string_view token) {
-  return "/public/job_interviews/" + std::string(token);
+  return Join("", kCandidateInterviews, token);
 }
 std::string PublicLinks::PublicVacancyPath(std::string_view token) {
-  return "/public/vacancies/" + std::string(token);
+  return Join("", kPublicVacancies, token);
 }
 std::string PublicLinks::ReviewerPagePath(std::string_view token) {
-  return "/public/reviews/" + std::string(token);
+  return Join("", kReviewerPages, token);
 }
 std::string PublicLinks::ForwardPagePath(std::string_view token) {
-  return "/public/video/v/" + std::string(token);
+  return Join("", kForwardPages, token);
 }
 std::string PublicLinks::GuestPagePath(std::string_view guest_token) {
-  return "/public/guests/" + std::string(guest_token);
+  return Join("", kGuestPages, guest_token);
 }
 std::string PublicLinks::InterviewerPagePath(std::string_view interviewer_token) {
-  return "/public/interviewers/" + std::string(interviewer_token);
+  return Join("", kInterviewerPages, interviewer_token);
 }
 std::string PublicLinks::RecruiterReviewPath(int64_t interview_id) {
   return kRecruiterReviews + std::to_string(interview_id);
@@ -53,33 +69,52 @@ std::string PublicLinks::RecruiterReviewPath(int64_t interview_id) {
 std::string PublicLinks::VideoPath(int64_t video_id) { return kVideos + std::to_string(video_id); }
 
 std::string PublicLinks::CandidateInterview(std::string_view token) const {
-  return base_ + CandidateInterviewPath(token);
+  return Join(base_, kCandidateInterviews, token);
 }
 std::string PublicLinks::PublicVacancy(std::string_view token) const {
-  return base_ + PublicVacancyPath(token);
+  return Join(base_, kPublicVacancies, token);
 }
 std::string PublicLinks::ReviewerPage(std::string_view token) const {
-  return base_ + ReviewerPagePath(token);
+  return Join(base_, kReviewerPages, token);
 }
 std::string PublicLinks::ForwardPage(std::string_view token) const {
-  return base_ + ForwardPagePath(token);
+  return Join(base_, kForwardPages, token);
 }
 std::string PublicLinks::GuestPage(std::string_view guest_token) const {
-  return base_ + GuestPagePath(guest_token);
+  return Join(base_, kGuestPages, guest_token);
 }
 std::string PublicLinks::InterviewerPage(std::string_view interviewer_token) const {
-  return base_ + InterviewerPagePath(interviewer_token);
+  return Join(base_, kInterviewerPages, interviewer_token);
 }
 namespace {
 
-// base + path + id in one allocation (a list writes two of these per row).
+// base + path + id in one allocation.
 std::string WithId(const std::string& base, std::string_view path, int64_t id) {
   char digits[24];
   const auto end = std::to_chars(digits, digits + sizeof digits, id).ptr;
-  std::string out;
-  out.reserve(base.size() + path.size() + static_cast<size_t>(end - digits));
-  out.append(base).append(path).append(digits, end);
-  return out;
+  return Join(base, path, std::string_view(digits, static_cast<size_t>(end - digits)));
+}
+
+// base + path + tail into buf->text, or buf->spill when it does not fit.
+std::string_view JoinTo(std::string_view base, std::string_view path, std::string_view tail,
+                        PublicLinks::Buffer* buf) {
+  const size_t size = base.size() + path.size() + tail.size();
+  if (size > sizeof buf->text) {
+    buf->spill = Join(base, path, tail);
+    return buf->spill;
+  }
+  char* p = buf->text;
+  std::memcpy(p, base.data(), base.size());
+  std::memcpy(p + base.size(), path.data(), path.size());
+  std::memcpy(p + base.size() + path.size(), tail.data(), tail.size());
+  return std::string_view(buf->text, size);
+}
+
+std::string_view WithIdTo(const std::string& base, std::string_view path, int64_t id,
+                          PublicLinks::Buffer* buf) {
+  char digits[24];
+  const auto end = std::to_chars(digits, digits + sizeof digits, id).ptr;
+  return JoinTo(base, path, std::string_view(digits, static_cast<size_t>(end - digits)), buf);
 }
 
 }  // namespace
@@ -88,5 +123,14 @@ std::string PublicLinks::RecruiterReview(int64_t interview_id) const {
   return WithId(base_, kRecruiterReviews, interview_id);
 }
 std::string PublicLinks::Video(int64_t video_id) const { return WithId(base_, kVideos, video_id); }
+std::string_view PublicLinks::CandidateInterview(std::string_view token, Buffer* buf) const {
+  return JoinTo(base_, kCandidateInterviews, token, buf);
+}
+std::string_view PublicLinks::RecruiterReview(int64_t interview_id, Buffer* buf) const {
+  return WithIdTo(base_, kRecruiterReviews, interview_id, buf);
+}
+std::string_view PublicLinks::Video(int64_t video_id, Buffer* buf) const {
+  return WithIdTo(base_, kVideos, video_id, buf);
+}
 
 }  // namespace cammio

@@ -54,6 +54,18 @@ class PublicLinks {
   std::string RecruiterReview(int64_t interview_id) const;
   std::string Video(int64_t video_id) const;
 
+  // The links of the documents' rows written into `buf` instead of a new
+  // string (a page of interviews writes two per row): the same text as
+  // CandidateInterview / RecruiterReview / Video, valid while `buf` lives
+  // and until it is used again.
+  struct Buffer {
+    char text[160];
+    std::string spill;  // the link when it is too long for text
+  };
+  std::string_view CandidateInterview(std::string_view token, Buffer* buf) const;
+  std::string_view RecruiterReview(int64_t interview_id, Buffer* buf) const;
+  std::string_view Video(int64_t video_id, Buffer* buf) const;
+
   static std::string CandidateInterviewPath(std::string_view token);
   static std::string PublicVacancyPath(std::string_view token);
   static std::string ReviewerPagePath(std::string_view token);

@@ -19,6 +19,7 @@
 // Thread-safety: one DocWriter belongs to one thread.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -33,7 +34,10 @@ namespace cammio {
 class DocWriter {
  public:
   // Writes the text of `format`.
-  explicit DocWriter(Format format);
+  explicit DocWriter(Format format) : DocWriter(format, 4096) {}
+  // Same, with room for `reserve` bytes of text to start with (a list that
+  // knows its length: the text then grows without being copied).
+  DocWriter(Format format, size_t reserve);
   // Builds the tree into *tree (which must outlive the writer) instead.
   explicit DocWriter(Value* tree);
   DocWriter(const DocWriter&) = delete;
@@ -61,8 +65,19 @@ class DocWriter {
   // Any tree as the member `key` (e.g. stored JSON a client sent).
   void Tree(std::string_view key, Value v);
 
+  // Appends the text written since the start or the last call to *out and
+  // goes on writing (a streamed list's chunks: their concatenation is
+  // Take()'s text). Keeps the text's room for the next chunk.
+  void MoveTextTo(std::string* out) {
+    Flush();
+    out->append(out_);
+    out_.clear();
+  }
   // The text written (empty for a tree writer); the writer is spent.
-  std::string Take() { return std::move(out_); }
+  std::string Take() {
+    Flush();
+    return std::move(out_);
+  }
 
  private:
   enum class Mode { kJson, kXml, kTree };
@@ -81,27 +96,48 @@ class DocWriter {
   void BeforeChild();
   // JSON "key": in an object.
   void JsonKey(std::string_view key);
+  // How a scalar's text goes into JSON: as it is (a number, true, null), as
+  // a string, or as a string known to need no escape (a formatted time).
+  enum class Quote { kNone, kCheck, kPlain };
   // JSON: a whole scalar member or item, comma included (BeforeChild's
-  // part), `text` as the value (`quoted`: as a JSON string).
-  void JsonLeaf(std::string_view key, std::string_view text, bool quoted);
+  // part), `text` as the value.
+  void JsonLeaf(std::string_view key, std::string_view text, Quote quote);
   void XmlOpen(std::string_view name);  // indentation and "<name"
   void XmlLeaf(std::string_view key, const char* type, std::string_view text);
-  // A scalar: `text` as the JSON value (`quoted`: as a JSON string), in XML
-  // an element of `xml_type` (nullptr: none) holding `text`; make() the tree's.
+  // A scalar: `text` as the JSON value (quoted as `quote` says), in XML an
+  // element of `xml_type` (nullptr: none) holding `text`; make() the tree's.
   template <typename MakeValue>
-  void Leaf(std::string_view key, const char* xml_type, std::string_view text, bool quoted,
+  void Leaf(std::string_view key, const char* xml_type, std::string_view text, Quote quote,
             MakeValue make);
   void AddToTree(std::string_view key, Value v);
   int depth() const { return static_cast<int>(stack_.size()); }
+  // Appends what the leaves put together in pending_.
+  void Flush() {
+    if (pending_size_ != 0) {
+      out_.append(pending_, pending_size_);
+      pending_size_ = 0;
+    }
+  }
+  // out_ for appending, flushed first: everything but the fast paths (the
+  // leaves, JSON's brackets) writes through it, so the text keeps its order.
+  std::string& Out() {
+    Flush();
+    return out_;
+  }
 
   Mode mode_;
   std::string out_;
+  // The usual JSON member (a short key and value, neither needing an
+  // escape) or XML element is put together here, a run of them appended at
+  // once: per piece or per member, the appends cost more than the bytes.
+  size_t pending_size_ = 0;
+  char pending_[1024];
   Value* tree_ = nullptr;
   std::vector<Frame> stack_;
 };
 
-// The tree `write(DocWriter&)` builds, for callers that keep a Value (a list
-// rendered later, a streamed list's item): one definition of a document
+// The tree `write(DocWriter&)` builds, for callers that keep a Value (a
+// reply rendered from a tree, a list rendered later): one definition of a document
 // serves both ways.
 template <typename F>
 Value BuildValue(F write) {

@@ -52,20 +52,36 @@ Status Stmt::Run() {
 bool Stmt::IsNull(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
 int64_t Stmt::Int(int col) const { return sqlite3_column_int64(stmt_, col); }
 
-std::string Stmt::Text(int col) const {
-  const auto* p = reinterpret_cast<const char*>(sqlite3_column_blob(stmt_, col));
-  int n = sqlite3_column_bytes(stmt_, col);
+namespace {
+
+// The text or blob of a column's value (its bytes, then its size: the
+// order SQLite documents), "" for NULL.
+std::string TextOf(sqlite3_value* v) {
+  const auto* p = static_cast<const char*>(sqlite3_value_blob(v));
+  const int n = sqlite3_value_bytes(v);
   return p ? std::string(p, static_cast<size_t>(n)) : std::string();
 }
 
+}  // namespace
+
+// The reads below take a column's value once (sqlite3_column_value) and ask
+// it their questions (type, then value; bytes, then size): each
+// sqlite3_column_* call repeats the column lookup and the error bookkeeping,
+// a good part of reading a page of rows. The value is unprotected, which
+// only matters to a connection shared between threads; ours are used by one
+// at a time (SQLITE_OPEN_NOMUTEX).
+std::string Stmt::Text(int col) const { return TextOf(sqlite3_column_value(stmt_, col)); }
+
 std::optional<std::string> Stmt::OptText(int col) const {
-  if (IsNull(col)) return std::nullopt;
-  return Text(col);
+  sqlite3_value* v = sqlite3_column_value(stmt_, col);
+  if (sqlite3_value_type(v) == SQLITE_NULL) return std::nullopt;
+  return TextOf(v);
 }
 
 std::optional<int64_t> Stmt::OptInt(int col) const {
-  if (IsNull(col)) return std::nullopt;
-  return Int(col);
+  sqlite3_value* v = sqlite3_column_value(stmt_, col);
+  if (sqlite3_value_type(v) == SQLITE_NULL) return std::nullopt;
+  return sqlite3_value_int64(v);
 }
 
 Result<std::unique_ptr<Db>> Db::Open(const std::string& path, const Options& options) {

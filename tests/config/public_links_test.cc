@@ -4,6 +4,9 @@
 
 #include <doctest/doctest.h>
 
+#include <cstdint>
+#include <string>
+
 namespace cammio {
 namespace {
 
@@ -28,6 +31,37 @@ TEST_CASE("config PublicLinks: every link is base + its path") {
   CHECK(l.RecruiterReview(12) == "https://cammio.example:8443/recruiter/reviews/12");
   CHECK(l.Video(34) == "https://cammio.example:8443/api/videos/34");
   CHECK(l.Video(34) == l.base() + PublicLinks::VideoPath(34));
+  CHECK(l.RecruiterReview(12) == l.base() + PublicLinks::RecruiterReviewPath(12));
+  CHECK(PublicLinks::CandidateInterviewPath("abc") == "/public/job_interviews/abc");
+  CHECK(PublicLinks::PublicVacancyPath("pv") == "/public/vacancies/pv");
+  CHECK(PublicLinks::ReviewerPagePath("rv") == "/public/reviews/rv");
+  CHECK(PublicLinks::ForwardPagePath("fw") == "/public/video/v/fw");
+  CHECK(PublicLinks::GuestPagePath("3.abc") == "/public/guests/3.abc");
+  CHECK(PublicLinks::InterviewerPagePath("3.abc") == "/public/interviewers/3.abc");
+  // Same-origin links (no base) are the paths.
+  PublicLinks same_origin;
+  CHECK(same_origin.CandidateInterview("abc") == "/public/job_interviews/abc");
+  CHECK(same_origin.Video(34) == "/api/videos/34");
+}
+
+TEST_CASE("config PublicLinks: the links written into a buffer are the same text") {
+  // A base that fits the buffer, none, and one too long for it (the spill).
+  for (const std::string& base : {std::string("https://cammio.example:8443"), std::string(),
+                                  "https://" + std::string(140, 'h') + ".example"}) {
+    CAPTURE(base);
+    const PublicLinks l(base);
+    for (int64_t id : {int64_t{0}, int64_t{34}, int64_t{-5}, INT64_MAX, INT64_MIN}) {
+      CAPTURE(id);
+      PublicLinks::Buffer buf;
+      CHECK(l.Video(id, &buf) == l.Video(id));
+      CHECK(l.RecruiterReview(id, &buf) == l.RecruiterReview(id));
+    }
+    for (const std::string& token :
+         {std::string(), std::string("abc"), std::string(30, 't'), std::string(170, 't')}) {
+      PublicLinks::Buffer buf;
+      CHECK(l.CandidateInterview(token, &buf) == l.CandidateInterview(token));
+    }
+  }
 }
 
 TEST_CASE("config PublicLinks: host() drops scheme, userinfo, port, path and IPv6 brackets") {

@@ -119,10 +119,22 @@ TEST_CASE("doc writer: members either side of the size written at once, and UtcD
 }
 
 TEST_CASE("doc writer: a byte that needs care at every place of a string of every length") {
-  const std::string specials[] = {std::string(1, '\0'), "\x1f", "\"", "\\", "\x80",
-                                  "\xC3\xA9",           "\x7f", " ",  "\t"};
+  const std::string specials[] = {std::string(1, '\0'),
+                                  "\x1f",
+                                  "\"",
+                                  "\\",
+                                  "\x80",
+                                  "\xC3\xA9",
+                                  "\x7f",
+                                  " ",
+                                  "\t",
+                                  "&",
+                                  "<",
+                                  ">",
+                                  "\r",
+                                  "\xEF\xBF\xBE"};
   for (const std::string& special : specials) {
-    for (size_t len = 0; len <= 24; ++len) {
+    for (size_t len = 0; len <= 40; ++len) {
       for (size_t at = 0; at <= len; ++at) {
         std::string s(len, 'a');
         s.insert(at, special);
@@ -132,10 +144,63 @@ TEST_CASE("doc writer: a byte that needs care at every place of a string of ever
           w.BeginObject("o");
           w.String("s", s);
           w.String(s, "as a key");
+          w.BeginObject("o" + s);  // as an object's key, an item's name, an array's key
+          w.EndObject();
+          w.BeginArray("l");
+          w.BeginObject(s);
+          w.Int("i", 1);
+          w.EndObject();
+          w.EndArray();
+          w.BeginArray("a" + s);
+          w.EndArray();
           w.EndObject();
         });
       }
     }
+  }
+}
+
+TEST_CASE("doc writer: plain keys and values of every length up to past the short copies") {
+  // JsonLeaf tests and copies short text in fixed-size words (up to 8, 16
+  // and 32 bytes): distinct bytes at every length show a byte copied to the
+  // wrong place or left out, in a string, a datetime, and a key of each kind
+  // of leaf.
+  for (size_t len = 0; len <= 70; ++len) {
+    static const std::string kPlain =
+        "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.:/@+ ";
+    std::string s;
+    for (size_t i = 0; i < len; ++i) s += kPlain[(i * 7 + len) % kPlain.size()];
+    CAPTURE(len);
+    CheckSame([&s](DocWriter& w) {
+      w.BeginObject("o");
+      w.String("s", s);
+      w.Datetime("d", s);
+      w.String(s, s);  // distinct keys: the tree keeps one member per key
+      w.Int("i" + s, static_cast<int64_t>(s.size()));
+      w.Null("n" + s);
+      w.Bool("b" + s, true);
+      w.BeginArray("a" + s);
+      w.BeginObject(s);
+      w.EndObject();
+      w.EndArray();
+      w.EndObject();
+    });
+  }
+}
+
+TEST_CASE("doc writer: text of spaces only, of every length") {
+  // XML writes such text as character references (a parser would take it
+  // for indentation), so it leaves the path of plain text.
+  for (size_t len = 0; len <= 40; ++len) {
+    const std::string spaces(len, ' ');
+    CAPTURE(len);
+    CheckSame([&spaces](DocWriter& w) {
+      w.BeginObject("o");
+      w.String("s", spaces);
+      w.String("t", spaces + "x");
+      w.Datetime("d", spaces);
+      w.EndObject();
+    });
   }
 }
 

@@ -179,6 +179,18 @@ TEST_CASE("time: FormatUtc") {
     CHECK(d->epoch == t);
     CHECK(d->text == s);
   }
+  // Every second of a day (each hour, minute and second written) and the
+  // days of a leap year's every month, through the parser again.
+  for (int64_t t = 1700006400; t < 1700006400 + 86400; ++t) {
+    const std::string s = FormatUtc(t);
+    Result<Datetime> d = ParseDatetime(s, "t");
+    if (!d.ok() || d->epoch != t) FAIL_CHECK(t << " -> " << s);
+  }
+  for (int64_t t = 946684800 + 43200; t < 978307200; t += 86400) {
+    const std::string s = FormatUtc(t);
+    Result<Datetime> d = ParseDatetime(s, "t");
+    if (!d.ok() || d->epoch != t) FAIL_CHECK(t << " -> " << s);
+  }
 }
 
 TEST_CASE("time: FormatUtcMillis") {
@@ -186,6 +198,10 @@ TEST_CASE("time: FormatUtcMillis") {
   CHECK(FormatUtcMillis(1374969600123LL) == "2013-07-28T00:00:00.123Z");
   CHECK(FormatUtcMillis(1700000000999LL) == "2023-11-14T22:13:20.999Z");
   CHECK(FormatUtcMillis(1700000000007LL) == "2023-11-14T22:13:20.007Z");
+  for (int ms = 0; ms < 1000; ++ms) {
+    const std::string digits = std::to_string(1000 + ms).substr(1);
+    CHECK(FormatUtcMillis(1700000000000LL + ms) == "2023-11-14T22:13:20." + digits + "Z");
+  }
   CHECK(FormatUtcMillis(-1) == "1969-12-31T23:59:59.999Z");
   CHECK(FormatUtcMillis(-1000) == "1969-12-31T23:59:59.000Z");
 }
