@@ -104,10 +104,7 @@ TEST_CASE("migration 021: constraints without IN lists keep their rule and rows"
 
   // The same schema as a database created at this version.
   auto fresh = OpenAtVersion(dir.path() + "/fresh.db", EmbeddedMigrations().size());
-  const std::string schema =
-      "SELECT type || ' ' || name || ': ' || COALESCE(sql, '') FROM sqlite_schema "
-      "WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name";
-  CHECK(DynamicLines(*db, schema) == DynamicLines(*fresh, schema));
+  CHECK(testing::SchemaText(*db) == testing::SchemaText(*fresh));
 }
 
 TEST_CASE("schema: no CHECK constraint compares with a list of more than two constants") {

@@ -57,10 +57,7 @@ TEST_CASE("migration 014: live_recording defaults to 1, the outbox takes the int
 
   // The same schema as a database created at this version.
   auto fresh = OpenAtVersion(dir.path() + "/fresh.db", EmbeddedMigrations().size());
-  const std::string schema =
-      "SELECT type || ' ' || name || ': ' || COALESCE(sql, '') FROM sqlite_schema "
-      "WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name";
-  CHECK(DynamicLines(*db, schema) == DynamicLines(*fresh, schema));
+  CHECK(testing::SchemaText(*db) == testing::SchemaText(*fresh));
 }
 
 }  // namespace

@@ -525,6 +525,14 @@ inline std::string DynamicLines(Db& db, const std::string& sql) {
   return out;
 }
 
+// The declared schema (every object but SQLite's own), one line each: what a
+// migrated database and a fresh one at the same version must agree on.
+inline std::string SchemaText(Db& db) {
+  return DynamicLines(db,
+                      "SELECT type || ' ' || name || ': ' || COALESCE(sql, '') FROM sqlite_schema "
+                      "WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name");
+}
+
 // A database in `dir` at schema version `version` (the first `version`
 // embedded migrations) holding account 1, its user 1 and its vacancy 1 of
 // `kind`: the start of a test of a later migration.
