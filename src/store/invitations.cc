@@ -5,19 +5,29 @@ namespace {
 
 // v.num_questions is kept by the triggers of schema/017. Only a live
 // invitation shows when each was first in the room (api/invitations.cc), so
-// the other kinds skip the two lookups.
-#define INVITATION_SELECT                                                                         \
-  "SELECT i.id, i.account_id, i.vacancy_id, i.candidate_id, i.recruiter_id, i.status, "           \
-  "i.datetime_scheduled, i.datetime_scheduled_ts, c.email, i.candidate_name, i.candidate_phone, " \
-  "i.candidate_gender, i.interviewer_name, i.interviewer_email, i.callback_params, "              \
-  "i.redirect_url, i.token, i.created_at, i.updated_at, v.title, v.kind, v.scope, "               \
-  "v.reference_id, v.num_questions, "                                                             \
-  "CASE WHEN v.kind = 'live' THEN (SELECT p.first_at FROM live_presence p "                       \
-  "WHERE p.invitation_id = i.id AND p.participant = 'candidate') END, "                           \
-  "CASE WHEN v.kind = 'live' THEN (SELECT p.first_at FROM live_presence p "                       \
-  "WHERE p.invitation_id = i.id AND p.participant = 'interviewer') END "                          \
-  "FROM invitations i JOIN candidates c ON c.id = i.candidate_id "                                \
+// the other kinds skip the two lookups. `email` is the candidate's email:
+// c.email through the join, or the row's own copy (schema/022).
+#define INVITATION_COLUMNS(email)                                                             \
+  "SELECT i.id, i.account_id, i.vacancy_id, i.candidate_id, i.recruiter_id, i.status, "       \
+  "i.datetime_scheduled, i.datetime_scheduled_ts, " email                                     \
+  ", i.candidate_name, "                                                                      \
+  "i.candidate_phone, i.candidate_gender, i.interviewer_name, i.interviewer_email, "          \
+  "i.callback_params, i.redirect_url, i.token, i.created_at, i.updated_at, v.title, v.kind, " \
+  "v.scope, v.reference_id, v.num_questions, "                                                \
+  "CASE WHEN v.kind = 'live' THEN (SELECT p.first_at FROM live_presence p "                   \
+  "WHERE p.invitation_id = i.id AND p.participant = 'candidate') END, "                       \
+  "CASE WHEN v.kind = 'live' THEN (SELECT p.first_at FROM live_presence p "                   \
+  "WHERE p.invitation_id = i.id AND p.participant = 'interviewer') END "
+#define INVITATION_SELECT                                          \
+  INVITATION_COLUMNS("c.email")                                    \
+  "FROM invitations i JOIN candidates c ON c.id = i.candidate_id " \
   "JOIN vacancies v ON v.id = i.vacancy_id "
+// A vacancy's open invitations: every column from the covering index
+// invitations_open_rows (schema/022), no table row and no candidates row.
+// tests/ops/open_invitation_rows_test.cc checks the plan.
+#define OPEN_INVITATION_SELECT            \
+  INVITATION_COLUMNS("i.candidate_email") \
+  "FROM invitations i JOIN vacancies v ON v.id = i.vacancy_id "
 
 // Two shapes of the same filter so each can use its index (a prepared
 // `(?2 IS NULL OR i.vacancy_id = ?2)` would scan the whole account).
@@ -38,7 +48,7 @@ constexpr const char kSelectInvitationByToken[] = INVITATION_SELECT "WHERE i.tok
 constexpr const char kListByAccount[] =
     INVITATION_SELECT INVITATION_BY_ACCOUNT "ORDER BY i.id LIMIT ?6 OFFSET ?7";
 constexpr const char kListByVacancy[] =
-    INVITATION_SELECT INVITATION_BY_VACANCY "ORDER BY i.id LIMIT ?6 OFFSET ?7";
+    OPEN_INVITATION_SELECT INVITATION_BY_VACANCY "ORDER BY i.id LIMIT ?6 OFFSET ?7";
 constexpr const char kCountByAccount[] =
     "SELECT COUNT(*) FROM invitations i " INVITATION_BY_ACCOUNT;
 constexpr const char kCountByVacancy[] =
@@ -56,13 +66,13 @@ constexpr const char kInsertInvitation[] =
     "INSERT INTO invitations (account_id, vacancy_id, candidate_id, recruiter_id, status, "
     "datetime_scheduled, datetime_scheduled_ts, candidate_name, candidate_phone, "
     "candidate_gender, interviewer_name, interviewer_email, callback_params, redirect_url, "
-    "token, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, 'open', ?5, ?6, ?7, ?8, ?9, ?10, "
-    "?11, ?12, ?13, ?14, ?15, ?16)";
+    "token, created_at, updated_at, candidate_email) VALUES (?1, ?2, ?3, ?4, 'open', ?5, ?6, ?7, "
+    "?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)";
 constexpr const char kUpdateInvitation[] =
     "UPDATE invitations SET candidate_id = ?3, datetime_scheduled = ?4, "
     "datetime_scheduled_ts = ?5, candidate_name = ?6, candidate_phone = ?7, "
     "candidate_gender = ?8, interviewer_name = ?9, interviewer_email = ?10, "
-    "callback_params = ?11, redirect_url = ?12, updated_at = ?13 "
+    "callback_params = ?11, redirect_url = ?12, updated_at = ?13, candidate_email = ?14 "
     "WHERE account_id = ?1 AND id = ?2 AND status = 'open'";
 constexpr const char kSetInvitationStatus[] =
     "UPDATE invitations SET status = ?2, updated_at = ?3 WHERE id = ?1";
@@ -176,6 +186,7 @@ Status InsertInvitation(Db& db, Invitation* inv) {
           .Bind(14, inv->token)
           .Bind(15, inv->created_at)
           .Bind(16, inv->updated_at)
+          .Bind(17, inv->candidate_email)  // the copy (schema/022)
           .Run();
   inv->id = db.LastInsertId();
   return s;
@@ -199,6 +210,7 @@ Status UpdateInvitation(Db& db, const Invitation& inv) {
           .Bind(11, inv.callback_params)
           .Bind(12, inv.redirect_url)
           .Bind(13, inv.updated_at)
+          .Bind(14, inv.candidate_email)  // the copy (schema/022)
           .Run();
   if (s.ok() && db.Changes() == 0) {
     return Status::PreconditionFailed("invitation " + std::to_string(inv.id) +

@@ -46,13 +46,6 @@ Lookups Count(TestServer& server) {
                  sample("cammio_principal_cache_lookups_total{result=\"miss\"} ")};
 }
 
-// Runs `sql` (bound to the caller's ids by the caller) as one write of the
-// server's own Store, as an admin route or the console would.
-void WriteSql(TestServer& server, const std::string& sql) {
-  Status s = server.store().Write([&](Db& db) { return db.Exec(sql.c_str()); });
-  REQUIRE_MESSAGE(s.ok(), s.ToString());
-}
-
 TEST_CASE("principal cache: keys name the user and a hash of the token, never the token") {
   const std::string k = PrincipalCache::Key("a@x.test", "cmo_secret_token");
   CHECK(k.find("cmo_secret_token") == std::string::npos);

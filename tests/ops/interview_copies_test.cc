@@ -39,11 +39,6 @@ constexpr const char kMismatches[] =
 std::string Mismatches(Db& db) { return Lines(db, kMismatches); }
 std::string Mismatches(TestServer& server) { return Lines(server, kMismatches); }
 
-void Exec(TestServer& server, const std::string& sql) {
-  Status s = server.store().Write([&](Db& db) { return db.Exec(sql.c_str()); });
-  REQUIRE_MESSAGE(s.ok(), s.ToString());
-}
-
 std::string S(int64_t v) { return std::to_string(v); }
 
 // An invitation without phone, gender or schedule: the interview shows the
@@ -92,29 +87,30 @@ TEST_CASE("interview copies: every kind of write keeps them equal to the join") 
   // interview's references.
   const int64_t c0 = CountRows(server, "SELECT candidate_id FROM interviews WHERE id = " + S(w0));
   const int64_t c2 = CountRows(server, "SELECT candidate_id FROM interviews WHERE id = " + S(w2));
-  Exec(server,
-       "UPDATE invitations SET candidate_name = 'Renamed', candidate_phone = NULL, "
-       "datetime_scheduled = NULL WHERE id = " +
-           S(inv0));
+  WriteSql(server,
+           "UPDATE invitations SET candidate_name = 'Renamed', candidate_phone = NULL, "
+           "datetime_scheduled = NULL WHERE id = " +
+               S(inv0));
   CHECK(Mismatches(server) == "");
   doc = Object(api.Get("/api/interviews/" + S(w0)), 200, "interview");
   CHECK(Str(doc, "candidate_name") == "Renamed");
   CHECK(IsNull(doc, "datetime_scheduled"));
-  Exec(server, "UPDATE candidates SET email = 'moved@x.test', phone = '777' WHERE id = " + S(c0));
+  WriteSql(server,
+           "UPDATE candidates SET email = 'moved@x.test', phone = '777' WHERE id = " + S(c0));
   CHECK(Mismatches(server) == "");
   doc = Object(api.Get("/api/interviews/" + S(w0)), 200, "interview");
   CHECK(Str(doc, "candidate_email") == "moved@x.test");
   CHECK(Str(doc, "candidate_phone") == "777");
-  Exec(server, "UPDATE interviews SET candidate_id = " + S(c2) + " WHERE id = " + S(w0));
+  WriteSql(server, "UPDATE interviews SET candidate_id = " + S(c2) + " WHERE id = " + S(w0));
   CHECK(Mismatches(server) == "");
-  Exec(server, "UPDATE interviews SET candidate_id = " + S(c0) +
-                   ", invitation_id = NULL "
-                   "WHERE id = " +
-                   S(w0));
+  WriteSql(server, "UPDATE interviews SET candidate_id = " + S(c0) +
+                       ", invitation_id = NULL "
+                       "WHERE id = " +
+                       S(w0));
   CHECK(Mismatches(server) == "");
   doc = Object(api.Get("/api/interviews/" + S(w0)), 200, "interview");
   CHECK(Str(doc, "candidate_name") == "John Lennon");  // the candidate's, without an invitation
-  Exec(server, "UPDATE interviews SET invitation_id = " + S(inv0) + " WHERE id = " + S(w0));
+  WriteSql(server, "UPDATE interviews SET invitation_id = " + S(inv0) + " WHERE id = " + S(w0));
   CHECK(Mismatches(server) == "");
 
   // The page (no joins) shows the same as the single interview.

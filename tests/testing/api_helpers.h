@@ -486,6 +486,13 @@ inline std::string Lines(TestServer& server, const char* sql) {
   return out;
 }
 
+// Runs `sql` (any number of statements) as one write of the server's store:
+// a writer that is not the API (the CLI, a bulk load, a future migration).
+inline void WriteSql(TestServer& server, const std::string& sql) {
+  Status s = server.store().Write([&](Db& db) { return db.Exec(sql.c_str()); });
+  REQUIRE_MESSAGE(s.ok(), s.ToString());
+}
+
 // Runs `write` as one write of a second Store on `server`'s database file,
 // as the admin CLI does from another process (the server's change log never
 // registered it).
