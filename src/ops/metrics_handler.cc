@@ -133,6 +133,14 @@ Status MetricsHandler(Call& call) {
   Counter(&out, "cammio_store_write_groups_total",
           "Transactions the group commit opened (writes per group = writes / groups).",
           writes.groups);
+  Counter(&out, "cammio_store_checkpoints_total",
+          "WAL checkpoints run on the checkpointer's own thread.", writes.checkpoints);
+  Counter(&out, "cammio_store_writer_checkpoints_total",
+          "WAL checkpoints a commit ran itself because the WAL had outgrown its bound.",
+          writes.writer_checkpoints);
+  Counter(&out, "cammio_store_checkpoint_failures_total",
+          "WAL checkpoints (either kind) that ended with an error; the next commits retry.",
+          writes.checkpoint_failures);
   const DatabaseIntegrity::Snapshot integrity =
       call.ctx().integrity ? call.ctx().integrity->Get() : DatabaseIntegrity::Snapshot();
   if (integrity.state == DatabaseIntegrity::State::kOk ||

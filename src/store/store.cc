@@ -5,6 +5,7 @@
 #include <exception>
 
 #include "store/change_scopes.h"
+#include "store/checkpointer.h"
 #include "store/migrate.h"
 #include "util/blocking.h"
 #include "util/log.h"
@@ -68,6 +69,17 @@ Status Store::Init() {
   auto recorder = ChangeRecorder::Attach(*writer_db_);
   if (!recorder.ok()) return recorder.status();
   recorder_ = std::move(recorder.value());
+  if (options_.checkpoint_frames > 0) {
+    CheckpointerOptions c;
+    c.path = options_.path;
+    c.vfs = options_.vfs;
+    c.busy_timeout_ms = options_.busy_timeout_ms;
+    c.wake_frames = options_.checkpoint_frames;
+    c.writer_frames = 20 * options_.checkpoint_frames;
+    auto started = Checkpointer::Start(*writer_db_, std::move(c));
+    if (!started.ok()) return started.status();
+    checkpointer_ = std::move(started.value());
+  }
   writer_ = std::thread([this] { WriterLoop(); });
   return Status::OK();
 }
@@ -84,7 +96,8 @@ void Store::Close() {
   }
   work_cv_.notify_all();
   if (writer_.joinable()) writer_.join();
-  recorder_.reset();  // before the connection it hooks
+  if (checkpointer_) checkpointer_->Stop();  // no commit runs now: the hook can go
+  recorder_.reset();                         // before the connection it hooks
   writer_db_.reset();
   std::lock_guard<std::mutex> lock(readers_mu_);
   open_readers_ -= readers_.size();
@@ -331,6 +344,12 @@ WriteStats Store::write_stats() const {
   w.writes = writes_.load(std::memory_order_relaxed);
   w.async_writes = async_writes_.load(std::memory_order_relaxed);
   w.groups = groups_.load(std::memory_order_relaxed);
+  if (checkpointer_) {
+    const CheckpointStats c = checkpointer_->stats();
+    w.checkpoints = c.background;
+    w.writer_checkpoints = c.by_writer;
+    w.checkpoint_failures = c.failed;
+  }
   return w;
 }
 

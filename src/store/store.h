@@ -17,6 +17,9 @@
 // for (WriteAsync) and what is queued at Close(). "The writer thread" in the
 // rest of the code means whichever thread commits: one at a time, in order.
 //
+// Checkpoints (copying the WAL back into the database file) run on their own
+// thread and connection (store/checkpointer.h), not inside a group's COMMIT.
+//
 // Thread-safety: all methods are thread-safe. Callbacks run on the calling
 // thread (Read) or on the committing thread (Write: the caller's, another
 // caller's, or the writer thread) and must not call back into the Store.
@@ -41,6 +44,7 @@
 namespace cammio {
 
 class ChangeRecorder;  // store/change_scopes.h
+class Checkpointer;    // store/checkpointer.h
 
 struct StoreOptions {
   std::string path;                  // the SQLite file, e.g. DATA/cammio.db
@@ -54,7 +58,11 @@ struct StoreOptions {
   // an extra connection is opened, so a nested or long read cannot deadlock.
   size_t max_readers = 8;
   int reader_wait_ms = 200;
-  size_t max_group = 256;      // writes committed together at most
+  size_t max_group = 256;  // writes committed together at most
+  // WAL frames after a commit that start a checkpoint on the checkpointer's
+  // thread (store/checkpointer.h; 20 times as many make the committing thread
+  // checkpoint too). 0: SQLite's autocheckpoint inside the COMMIT instead.
+  int64_t checkpoint_frames = 1000;
   bool run_migrations = true;  // apply schema/*.sql at open
   // Runs before migrations upgrade an existing schema (see Migrate); empty:
   // none. cli::OpenDataStore sets it to the pre-migration backup.
@@ -73,6 +81,11 @@ struct WriteStats {
   uint64_t writes = 0;        // jobs queued by Write() (the callers that wait)
   uint64_t async_writes = 0;  // jobs queued by WriteAsync() (bookkeeping)
   uint64_t groups = 0;        // transactions the writer opened for them
+  // WAL checkpoints (store/checkpointer.h): on the checkpointer's thread, by
+  // a committing thread past the WAL's bound, and those that failed.
+  uint64_t checkpoints = 0;
+  uint64_t writer_checkpoints = 0;
+  uint64_t checkpoint_failures = 0;
 };
 
 class Store {
@@ -155,6 +168,9 @@ class Store {
   // The writer connection's pre-update hook (the committing thread only
   // after Init).
   std::unique_ptr<ChangeRecorder> recorder_;
+  // The writer connection's WAL hook and the checkpoints' thread; null with
+  // checkpoint_frames 0. Stopped before the writer connection closes.
+  std::unique_ptr<Checkpointer> checkpointer_;
   ChangeLog change_log_;
 
   std::mutex mu_;
