@@ -118,6 +118,15 @@ Value InvitationDocument(const Invitation& inv, const PublicLinks& links,
   return BuildValue([&](DocWriter& o) { WriteInvitation(o, inv, links, guests); });
 }
 
+// Answers with one invitation document, written straight into the answer
+// (the bytes call.Reply(InvitationDocument(...)) gives, without the tree).
+void ReplyInvitation(Call& call, int http_status, const Invitation& inv,
+                     const std::vector<Guest>* guests) {
+  DocWriter out(call.format());
+  WriteInvitation(out, inv, call.ctx().links, guests);
+  ReplyText(call, http_status, out.Take());
+}
+
 Status ListInvitationsHandler(Call& call) {
   ListQuery q;
   Status s = ParseListQuery(call, {}, &q);
@@ -183,7 +192,7 @@ Status CreateInvitationHandler(Call& call) {
         if (!st.ok()) return st;
         return InsertNewInvitation(db, call, vacancy, &n);
       },
-      [&] { call.Reply(201, InvitationDocument(n.inv, call.ctx().links, &none)); });
+      [&] { ReplyInvitation(call, 201, n.inv, &none); });
   if (!s.ok()) return s;
   call.ctx().events->MailQueued();
   return Status::OK();
@@ -266,7 +275,7 @@ Status UpdateInvitationHandler(Call& call) {
     return Status::OK();
   });
   if (!s.ok()) return s;
-  call.Reply(200, InvitationDocument(stored, call.ctx().links, &guests));
+  ReplyInvitation(call, 200, stored, &guests);
   if (rescheduled || new_interviewer) call.ctx().events->MailQueued();
   return Status::OK();
 }
@@ -314,7 +323,7 @@ Status ResendInvitationHandler(Call& call) {
         if (st.ok()) st = ListGuests(db, call.account_id(), inv.id, &guests);
         return st;
       },
-      [&] { call.Reply(202, InvitationDocument(inv, call.ctx().links, &guests)); });
+      [&] { ReplyInvitation(call, 202, inv, &guests); });
   if (!s.ok()) return s;
   call.ctx().events->MailQueued();
   return Status::OK();
