@@ -4,8 +4,10 @@
 // Reads run on a pooled read-only connection (WAL lets them proceed while a
 // write commits). Writes are queued and committed in groups, one group at a
 // time on the one writer connection: the committer opens one IMMEDIATE
-// transaction, runs each write inside its own SAVEPOINT (a failed write is
-// rolled back alone), commits once with synchronous=FULL, and only then wakes
+// transaction, runs each write after the first inside its own SAVEPOINT (a
+// failed write is rolled back alone; a failed first write takes the
+// transaction with it, which holds nothing else, and the next write starts a
+// new one), commits once with synchronous=FULL, and only then wakes
 // each caller. So a Write() that returns OK is durable against kill -9 and
 // power loss, and 32 concurrent writers pay for one fsync between them, not 32.
 //

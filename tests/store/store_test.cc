@@ -8,6 +8,7 @@
 #include <atomic>
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <future>
 #include <mutex>
 #include <set>
@@ -270,6 +271,34 @@ TEST_CASE("store: a failing job in a group is rolled back alone, the others comm
   CHECK(AccountNames(*store) == expected);
 }
 
+// Runs one write per name, each from its own thread, queued in this order
+// behind a write that holds the writer for 150 ms: committed as one group.
+// `job` inserts and may fail; the callers' results, in order.
+std::vector<Status> OneGroup(Store& store, const std::vector<std::string>& names,
+                             const std::function<Status(Db&, const std::string&)>& job) {
+  std::atomic<bool> gate_running{false};
+  std::thread gate([&] {
+    CHECK(store
+              .Write([&](Db&) {
+                gate_running = true;
+                std::this_thread::sleep_for(std::chrono::milliseconds(150));
+                return Status::OK();
+              })
+              .ok());
+  });
+  while (!gate_running) std::this_thread::yield();
+  std::vector<Status> results(names.size());
+  std::vector<std::thread> threads;
+  for (size_t i = 0; i < names.size(); ++i) {
+    threads.emplace_back(
+        [&, i] { results[i] = store.Write([&, i](Db& db) { return job(db, names[i]); }); });
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  for (auto& th : threads) th.join();
+  gate.join();
+  return results;
+}
+
 // SQLite rolls the whole transaction back by itself after some errors inside
 // it (SQLITE_FULL, SQLITE_IOERR, SQLITE_NOMEM; the Store maps SQLITE_FULL to
 // 507, so a full disk is expected). Simulated here by a job that runs ROLLBACK
@@ -278,34 +307,13 @@ TEST_CASE("store: a failing job in a group is rolled back alone, the others comm
 TEST_CASE("store: after a job's error rolled back the transaction, results match the database") {
   TempDir dir;
   auto store = OpenStore(dir.path() + "/cammio.db");
-  std::atomic<bool> gate_running{false};
-  std::thread gate([&] {
-    CHECK(store
-              ->Write([&](Db&) {
-                gate_running = true;
-                std::this_thread::sleep_for(std::chrono::milliseconds(150));
-                return Status::OK();
-              })
-              .ok());
-  });
-  while (!gate_running) std::this_thread::yield();
-  // Queued in this order behind the gate, so committed as one group.
   const std::vector<std::string> names = {"before", "rollback", "after1", "after2"};
-  std::vector<Status> results(names.size());
-  std::vector<std::thread> threads;
-  for (size_t i = 0; i < names.size(); ++i) {
-    threads.emplace_back([&, i] {
-      results[i] = store->Write([&, i](Db& db) {
-        Status s = db.Prepare(kInsertProbe).Bind(1, names[i]).Run();
-        if (!s.ok() || names[i] != "rollback") return s;
-        db.Exec("ROLLBACK");
-        return Status::IoError("disk I/O error (simulated)");
-      });
-    });
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  for (auto& th : threads) th.join();
-  gate.join();
+  std::vector<Status> results = OneGroup(*store, names, [](Db& db, const std::string& name) {
+    Status s = db.Prepare(kInsertProbe).Bind(1, name).Run();
+    if (!s.ok() || name != "rollback") return s;
+    db.Exec("ROLLBACK");
+    return Status::IoError("disk I/O error (simulated)");
+  });
   std::set<std::string> stored = AccountNames(*store);
   CHECK_FALSE(results[1].ok());
   CHECK(stored.count("rollback") == 0);
@@ -314,6 +322,35 @@ TEST_CASE("store: after a job's error rolled back the transaction, results match
     CAPTURE(results[i].ToString());
     CHECK(results[i].ok() == (stored.count(names[i]) == 1));
   }
+}
+
+// The first job of a transaction runs without a savepoint (store.cc): when
+// it fails after writing, the transaction is rolled back and the next job
+// starts a new one, again without a savepoint; later jobs fail alone inside
+// theirs. Each caller is told the truth, and nothing of a failed job stays.
+TEST_CASE("store: a failing first job of a group is undone alone, the rest of the group commits") {
+  TempDir dir;
+  auto store = OpenStore(dir.path() + "/cammio.db");
+  // Two failing first jobs in a row, then a success, a failure inside the
+  // transaction (by a constraint), a success.
+  const std::vector<std::string> names = {"fail-a", "fail-b", "ok-1", "fail-c", "ok-2"};
+  std::vector<Status> results = OneGroup(*store, names, [](Db& db, const std::string& name) {
+    Status s = db.Prepare(kInsertProbe).Bind(1, name).Run();
+    if (!s.ok() || name.rfind("fail", 0) != 0) return s;
+    if (name == "fail-c") return db.Prepare(kBadDisabled).Bind(1, db.LastInsertId()).Run();
+    return Status::PreconditionFailed(name);
+  });
+  CHECK(results[0].code() == Status::Code::kPreconditionFailed);
+  CHECK(results[1].code() == Status::Code::kPreconditionFailed);
+  CHECK(results[2].ok());
+  CHECK(results[3].code() == Status::Code::kInternal);
+  CHECK(results[4].ok());
+  CHECK(AccountNames(*store) == std::set<std::string>{"ok-1", "ok-2"});
+  // One group (the gate's before it), whatever its jobs did.
+  CHECK(store->write_stats().groups == 2);
+  // The writer connection is usable: no transaction was left open.
+  CHECK(store->Write([](Db& db) { return db.Prepare(kInsertProbe).Bind(1, "later").Run(); }).ok());
+  CHECK(AccountNames(*store).count("later") == 1);
 }
 
 TEST_CASE("store: 16 threads x 200 acknowledged writes are all there after Close and reopen") {
