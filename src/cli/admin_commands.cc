@@ -267,6 +267,7 @@ Result<std::unique_ptr<Store>> OpenDataStore(const Config& config) {
   // An upgrade of an existing database is backed up first (serve, and every
   // admin or ops command that opens the data store).
   options.before_migration = ops::BackupBeforeMigrations;
+  options.writer_nice = config.writer_nice;
   return Store::Open(options);
 }
 

@@ -195,6 +195,15 @@ const std::vector<Row>& Rows() {
         "database changes (0 to 1048576; 0 turns the cache off).",
         nullptr},
        Number(&Config::response_cache_kib, "response_cache_kib", 0, 1024 * 1024)},
+      {{"writer_nice", "CAMMIO_WRITER_NICE", "-10", nullptr,
+        "nice value of the thread committing a group of writes (-20 to 0; 0 = unchanged); see "
+        "\"Durability\"",
+        "Nice value (-20 to 0) of the thread that commits a group of writes while it\n"
+        "commits: every write request waits for it. Needs permission (LimitNICE= in\n"
+        "the systemd unit, CAP_SYS_NICE or root); without it, a warning at start\n"
+        "and normal priority. 0 turns it off.",
+        nullptr},
+       Number(&Config::writer_nice, "writer_nice", -20, 0)},
       {{"metrics_token", "CAMMIO_METRICS_TOKEN", "", nullptr,
         "bearer token `GET /metrics` requires; empty: loopback clients only",
         "Bearer token that GET /metrics (Prometheus) requires from any client.\n"

@@ -41,6 +41,7 @@ struct Config {
   int max_body_kib = 0;          // larger request bodies answer 413
   int backlog = 0;               // listen backlog
   int response_cache_kib = 0;    // cached GET answers (api/response_cache.h); 0 = off
+  int writer_nice = 0;           // nice of the thread committing a write group; 0 = unchanged
   std::string log_level;         // debug, info, warn, error
   // CIDR lists (net/address.h), comma- or space-separated; "" = none.
   std::string outbound_allow;   // non-public ranges the ATS may be at

@@ -61,6 +61,11 @@ struct StoreOptions {
   size_t max_readers = 8;
   int reader_wait_ms = 200;
   size_t max_group = 256;  // writes committed together at most
+  // The nice value of a thread while it commits a group (< 0: a higher
+  // priority than the request threads, which all wait for it; see
+  // store.cc). Needs the permission util::MayRaisePriority checks; without
+  // it the Store logs once and commits at the thread's own priority. 0: off.
+  int writer_nice = 0;
   // WAL frames after a commit that start a checkpoint on the checkpointer's
   // thread (store/checkpointer.h; 20 times as many make the committing thread
   // checkpoint too). 0: SQLite's autocheckpoint inside the COMMIT instead.
@@ -180,6 +185,7 @@ class Store {
   std::deque<std::shared_ptr<Job>> queue_;
   bool closing_ = false;
   bool committing_ = false;  // a group is being committed (one at a time)
+  int writer_nice_ = 0;      // options_.writer_nice if permitted, else 0
   std::thread writer_;
   std::atomic<uint64_t> writes_{0}, async_writes_{0}, groups_{0};
 

@@ -1,5 +1,7 @@
-// Background priority for threads whose work can wait: the calling thread
-// yields the CPU and the disk to everything else.
+// Thread priorities: background priority for threads whose work can wait
+// (the calling thread yields the CPU and the disk to everything else), and a
+// raised priority for a thread that holds what every other request waits
+// for (the store's group commit, store/store.h).
 //
 // Why: `cammio serve` checks the whole database file at start (quick_check,
 // store/integrity.h). On a large database that reads every page (seconds on
@@ -23,5 +25,30 @@ namespace cammio::util {
 // errno's text); what could be set stays set. Callers treat a failure as a
 // log line: the work still runs, only at normal priority.
 Status EnterBackgroundPriority();
+
+// Whether the process may lower a thread's nice value to `nice` (< 0: a
+// higher priority): root, CAP_SYS_NICE, or an RLIMIT_NICE that allows it
+// (systemd's LimitNICE=). Tries it on the calling thread and puts the old
+// value back. Permission is the process's, so one answer holds for every
+// thread.
+bool MayRaisePriority(int nice);
+
+// Sets the calling thread's nice value to `nice` for the object's lifetime,
+// then back to the value it had. `nice` 0, or a process without permission
+// (see MayRaisePriority): nothing changes. Construct and destroy on the same
+// thread; a thread it starts meanwhile inherits the raised value.
+class ScopedNice {
+ public:
+  explicit ScopedNice(int nice);
+  ~ScopedNice();
+  ScopedNice(const ScopedNice&) = delete;
+  ScopedNice& operator=(const ScopedNice&) = delete;
+
+  bool raised() const { return raised_; }
+
+ private:
+  int previous_ = 0;
+  bool raised_ = false;
+};
 
 }  // namespace cammio::util

@@ -4,8 +4,12 @@
 #include "store/store.h"
 
 #include <doctest/doctest.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <filesystem>
 #include <functional>
@@ -22,6 +26,7 @@
 #include "store/migrate.h"
 #include "testing/test_support.h"
 #include "util/crypto.h"
+#include "util/thread_priority.h"
 
 namespace cammio {
 namespace {
@@ -477,6 +482,56 @@ TEST_CASE("store: WriteAsync jobs queued before Close are committed") {
   }
   auto store = OpenStore(path);
   CHECK(CountAccounts(*store) == 50);
+}
+
+// The nice value of the calling thread (the committing thread, in a job).
+int NiceOfCaller() {
+  errno = 0;
+  const int v = getpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)));
+  REQUIRE(errno == 0);
+  return v;
+}
+
+// StoreOptions::writer_nice: a job runs at it (on the caller that leads its
+// group, or on the writer thread for WriteAsync), and the caller's thread is
+// back at its own value when Write returns. Without the permission (a test
+// run that is not root) the Store commits at normal priority.
+TEST_CASE("store: the thread that commits a group runs at writer_nice while it does") {
+  TempDir dir;
+  StoreOptions o;
+  o.path = dir.path() + "/cammio.db";
+  o.writer_nice = -4;
+  auto opened = Store::Open(o);
+  REQUIRE(opened.ok());
+  Store& store = *opened.value();
+  const int expected = util::MayRaisePriority(-4) ? -4 : 0;
+  INFO("expected nice inside a job: " << expected);
+  REQUIRE(NiceOfCaller() == 0);
+  int inside = 99;
+  REQUIRE(store
+              .Write([&](Db&) {
+                inside = NiceOfCaller();
+                return Status::OK();
+              })
+              .ok());
+  CHECK(inside == expected);
+  CHECK(NiceOfCaller() == 0);
+  std::promise<int> async_inside;
+  store.WriteAsync([&](Db&) {
+    async_inside.set_value(NiceOfCaller());
+    return Status::OK();
+  });
+  CHECK(async_inside.get_future().get() == expected);
+  // writer_nice 0: unchanged.
+  TempDir dir2;
+  auto plain = OpenStore(dir2.path() + "/cammio.db");
+  REQUIRE(plain
+              ->Write([&](Db&) {
+                inside = NiceOfCaller();
+                return Status::OK();
+              })
+              .ok());
+  CHECK(inside == 0);
 }
 
 TEST_CASE("store: write_stats counts each Write and WriteAsync job and each transaction") {
