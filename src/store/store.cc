@@ -273,8 +273,15 @@ void Store::CommitGroup(std::vector<std::shared_ptr<Job>>& group) {
   Db& db = *writer_db_;
   groups_.fetch_add(1, std::memory_order_relaxed);
   size_t first = 0;  // the first job of the current transaction
-  Status s = db.Prepare(kBeginImmediate).Run();
-  int64_t changes_at_begin = sqlite3_total_changes64(db.raw());
+  Status s;          // of its BEGIN
+  int64_t changes_at_begin = 0;
+  // Opens the transaction whose first job is group[next].
+  auto begin = [&](size_t next) {
+    first = next;
+    s = db.Prepare(kBeginImmediate).Run();
+    changes_at_begin = sqlite3_total_changes64(db.raw());
+  };
+  begin(0);
   // Rows of a transaction rolled back below stay recorded: they can only
   // widen what the commit is said to touch.
   recorder_->Clear();
@@ -296,9 +303,7 @@ void Store::CommitGroup(std::vector<std::shared_ptr<Job>>& group) {
       db.Prepare(kRollback).Run();
       job.result = js;
       if (!job.wait) LogWarn("background write failed: " + js.ToString());
-      first = i + 1;
-      s = db.Prepare(kBeginImmediate).Run();
-      changes_at_begin = sqlite3_total_changes64(db.raw());
+      begin(i + 1);
       continue;
     }
     if (sqlite3_get_autocommit(db.raw())) {
@@ -312,9 +317,7 @@ void Store::CommitGroup(std::vector<std::shared_ptr<Job>>& group) {
       }
       job.result = lost;
       LogWarn("a write rolled back its whole group transaction: " + lost.ToString());
-      first = i + 1;
-      s = db.Prepare(kBeginImmediate).Run();
-      changes_at_begin = sqlite3_total_changes64(db.raw());
+      begin(i + 1);
       continue;
     }
     if (alone) {
