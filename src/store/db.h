@@ -26,6 +26,13 @@ namespace cammio {
 
 class Db;
 
+// Whether SQLite's process-wide settings (db.cc: memory statistics off) were
+// applied before SQLite initialized. They are set during static
+// initialization, so this is false only if something initialized SQLite
+// earlier; the settings then stay at SQLite's defaults, which are correct,
+// only slower.
+bool SqliteConfigured();
+
 // A prepared statement borrowed from a Db's cache. Reset (and unbound) when
 // the Stmt goes out of scope, so it can be reused.
 class Stmt {

@@ -10,6 +10,7 @@
 
 #include "store/db.h"
 #include "store/integrity.h"
+#include "testing/sqlite_memory.h"
 #include "testing/test_support.h"
 
 namespace cammio {
@@ -31,13 +32,15 @@ std::string MakeDatabase(const testing::TempDir& dir) {
   return path;
 }
 
-// SQLite's peak memory in use while `check` runs, beyond what was in use before.
+// SQLite's peak memory in use while `check` runs, beyond what was in use
+// before (counted by tests/testing/sqlite_memory.h).
 template <typename F>
 sqlite3_int64 PeakGrowth(F check) {
-  const sqlite3_int64 before = sqlite3_memory_used();
-  sqlite3_memory_highwater(/*resetFlag=*/1);
+  REQUIRE(testing::SqliteMemoryCounted());
+  const sqlite3_int64 before = testing::SqliteMemoryInUse();
+  testing::SqliteMemoryPeak(/*reset=*/true);
   check();
-  return sqlite3_memory_highwater(/*resetFlag=*/0) - before;
+  return testing::SqliteMemoryPeak(/*reset=*/false) - before;
 }
 
 TEST_CASE("integrity: the quick check reads the file through a small page cache") {
