@@ -178,22 +178,24 @@ Value VacancyDocument(const Vacancy& v, const PublicLinks& links, VacancyView vi
 }
 
 Status VacancyDetail(Db& db, const Vacancy& v, const PublicLinks& links, DocWriter* out) {
-  std::vector<Invitation> invitations;
-  std::vector<Interview> interviews;
-  int64_t total = 0;
-  InvitationFilter inv_filter;
-  inv_filter.vacancy_id = v.id;
-  InterviewFilter int_filter;
-  int_filter.vacancy_id = v.id;
-  Status s = ListOpenInvitations(db, v.account_id, inv_filter, &invitations, &total);
-  if (s.ok()) s = ListInterviews(db, v.account_id, int_filter, &interviews, &total);
-  if (!s.ok()) return s;
   DocWriter& o = *out;
   o.BeginObject("vacancy");
   VacancyFields(o, v, links, VacancyView::kDetail);
+  // Each open invitation is written as it is read (no list of them).
   o.BeginArray("invitations");
-  for (const auto& i : invitations) WriteInvitation(o, i, links, nullptr);
+  int64_t total = 0;
+  InvitationFilter inv_filter;
+  inv_filter.vacancy_id = v.id;
+  Status s = ForEachOpenInvitation(db, v.account_id, inv_filter, &total, [&](const Invitation& i) {
+    WriteInvitation(o, i, links, nullptr);
+  });
+  if (!s.ok()) return s;
   o.EndArray();
+  std::vector<Interview> interviews;
+  InterviewFilter int_filter;
+  int_filter.vacancy_id = v.id;
+  s = ListInterviews(db, v.account_id, int_filter, &interviews, &total);
+  if (!s.ok()) return s;
   o.BeginArray("interviews");
   for (const auto& w : interviews) WriteInterview(o, w, links);
   o.EndArray();

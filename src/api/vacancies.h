@@ -19,8 +19,9 @@ enum class VacancyView {
 // {"vacancy": {...}} with the seed's field names and types.
 Value VacancyDocument(const Vacancy& v, const PublicLinks& links, VacancyView view);
 
-// The GET-one view: questions, open invitations and interviews embedded
-// (read first; nothing is written to *out on error).
+// The GET-one view: questions, open invitations and interviews embedded,
+// written as they are read. On error *out holds part of a document: the
+// caller answers the error instead.
 Status VacancyDetail(Db& db, const Vacancy& v, const PublicLinks& links, DocWriter* out);
 
 Status ListVacanciesHandler(Call& call);

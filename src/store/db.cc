@@ -75,12 +75,14 @@ int64_t Stmt::Int(int col) const { return sqlite3_column_int64(stmt_, col); }
 namespace {
 
 // The text or blob of a column's value (its bytes, then its size: the
-// order SQLite documents), "" for NULL.
-std::string TextOf(sqlite3_value* v) {
+// order SQLite documents), "" for NULL; valid until the statement steps.
+std::string_view ViewOf(sqlite3_value* v) {
   const auto* p = static_cast<const char*>(sqlite3_value_blob(v));
   const int n = sqlite3_value_bytes(v);
-  return p ? std::string(p, static_cast<size_t>(n)) : std::string();
+  return p ? std::string_view(p, static_cast<size_t>(n)) : std::string_view();
 }
+
+std::string TextOf(sqlite3_value* v) { return std::string(ViewOf(v)); }
 
 }  // namespace
 
@@ -96,6 +98,21 @@ std::optional<std::string> Stmt::OptText(int col) const {
   sqlite3_value* v = sqlite3_column_value(stmt_, col);
   if (sqlite3_value_type(v) == SQLITE_NULL) return std::nullopt;
   return TextOf(v);
+}
+
+void Stmt::TextTo(int col, std::string* out) const {
+  out->assign(ViewOf(sqlite3_column_value(stmt_, col)));
+}
+
+void Stmt::OptTextTo(int col, std::optional<std::string>* out) const {
+  sqlite3_value* v = sqlite3_column_value(stmt_, col);
+  if (sqlite3_value_type(v) == SQLITE_NULL) {
+    out->reset();
+  } else if (out->has_value()) {
+    (*out)->assign(ViewOf(v));
+  } else {
+    out->emplace(ViewOf(v));
+  }
 }
 
 std::optional<int64_t> Stmt::OptInt(int col) const {

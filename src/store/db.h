@@ -68,6 +68,10 @@ class Stmt {
   std::string Text(int col) const;
   std::optional<std::string> OptText(int col) const;
   std::optional<int64_t> OptInt(int col) const;
+  // Text and OptText into an existing string, whose buffer is reused: a
+  // loop over many rows that refills one object allocates once per field.
+  void TextTo(int col, std::string* out) const;
+  void OptTextTo(int col, std::optional<std::string>* out) const;
 
  private:
   Db* db_;

@@ -90,34 +90,39 @@ constexpr const char kUpdateGuest[] =
 constexpr const char kDeleteGuest[] =
     "DELETE FROM guests WHERE account_id = ?1 AND invitation_id = ?2 AND id = ?3";
 
+// Refills *i from the row; its strings keep their buffers (Stmt::TextTo).
+void ReadRow(const Stmt& st, Invitation* i) {
+  i->id = st.Int(0);
+  i->account_id = st.Int(1);
+  i->vacancy_id = st.Int(2);
+  i->candidate_id = st.Int(3);
+  i->recruiter_id = st.Int(4);
+  st.TextTo(5, &i->status);
+  st.OptTextTo(6, &i->datetime_scheduled);
+  i->datetime_scheduled_ts = st.OptInt(7);
+  st.TextTo(8, &i->candidate_email);
+  st.TextTo(9, &i->candidate_name);
+  st.OptTextTo(10, &i->candidate_phone);
+  st.OptTextTo(11, &i->candidate_gender);
+  st.OptTextTo(12, &i->interviewer_name);
+  st.OptTextTo(13, &i->interviewer_email);
+  st.OptTextTo(14, &i->callback_params);
+  st.OptTextTo(15, &i->redirect_url);
+  st.TextTo(16, &i->token);
+  i->created_at = st.Int(17);
+  i->updated_at = st.Int(18);
+  st.TextTo(19, &i->title);
+  st.TextTo(20, &i->kind);
+  st.TextTo(21, &i->scope);
+  st.OptTextTo(22, &i->reference_id);
+  i->num_of_questions = st.Int(23);
+  i->candidate_joined_at = st.OptInt(24);
+  i->interviewer_joined_at = st.OptInt(25);
+}
+
 Invitation FromRow(const Stmt& st) {
   Invitation i;
-  i.id = st.Int(0);
-  i.account_id = st.Int(1);
-  i.vacancy_id = st.Int(2);
-  i.candidate_id = st.Int(3);
-  i.recruiter_id = st.Int(4);
-  i.status = st.Text(5);
-  i.datetime_scheduled = st.OptText(6);
-  i.datetime_scheduled_ts = st.OptInt(7);
-  i.candidate_email = st.Text(8);
-  i.candidate_name = st.Text(9);
-  i.candidate_phone = st.OptText(10);
-  i.candidate_gender = st.OptText(11);
-  i.interviewer_name = st.OptText(12);
-  i.interviewer_email = st.OptText(13);
-  i.callback_params = st.OptText(14);
-  i.redirect_url = st.OptText(15);
-  i.token = st.Text(16);
-  i.created_at = st.Int(17);
-  i.updated_at = st.Int(18);
-  i.title = st.Text(19);
-  i.kind = st.Text(20);
-  i.scope = st.Text(21);
-  i.reference_id = st.OptText(22);
-  i.num_of_questions = st.Int(23);
-  i.candidate_joined_at = st.OptInt(24);
-  i.interviewer_joined_at = st.OptInt(25);
+  ReadRow(st, &i);
   return i;
 }
 
@@ -246,6 +251,12 @@ Result<int64_t> FindInvitationIdByEmail(Db& db, int64_t vacancy_id, const std::s
 
 Status ListOpenInvitations(Db& db, int64_t account_id, const InvitationFilter& f,
                            std::vector<Invitation>* out, int64_t* total) {
+  return ForEachOpenInvitation(db, account_id, f, total,
+                               [out](const Invitation& i) { out->push_back(i); });
+}
+
+Status ForEachOpenInvitation(Db& db, int64_t account_id, const InvitationFilter& f, int64_t* total,
+                             const std::function<void(const Invitation&)>& each) {
   Status s;
   *total = 0;
   if (f.vacancy_id && !f.from && !f.to && !f.updated_since) {
@@ -262,7 +273,11 @@ Status ListOpenInvitations(Db& db, int64_t account_id, const InvitationFilter& f
   Stmt st = db.Prepare(f.vacancy_id ? kListByVacancy : kListByAccount);
   BindFilter(st, account_id, f);
   st.Bind(6, f.limit).Bind(7, f.offset);
-  while (st.Step(&s)) out->push_back(FromRow(st));
+  Invitation row;
+  while (st.Step(&s)) {
+    ReadRow(st, &row);
+    each(row);
+  }
   return s;
 }
 

@@ -181,5 +181,62 @@ TEST_CASE("interview stream text: GET without limit answers the rendered trees' 
   }
 }
 
+// The lists read every row into one Invitation object in turn (store/
+// invitations.h ForEachOpenInvitation): no field of a row may show through
+// in the next. Rows alternate between every optional field set (long
+// texts) and none set (short ones), so a stale value would show as a field
+// that is set where it is unset, or as a longer text.
+TEST_CASE("invitation lists: each row reads as the invitation's own GET answers it") {
+  TestServer server;
+  Api api(server);
+  const int64_t vacancy = CreateVacancy(api);
+  const std::string full_extra =
+      R"("callback_params": {"employee_id": "E-000000000000000001", "n": 12}, )"
+      R"("redirect_url": "https://ats.example/after/the/interview/a/long/path/x")";
+  for (int i = 0; i < 6; ++i) {
+    const std::string email = "row" + std::to_string(i) + "-a-longer-address@x.test";
+    if (i % 2 == 0) {
+      CreateInvitation(api, vacancy, email, full_extra);
+    } else {
+      const std::string body = "{\"invitation\": {\"vacancy_id\": " + std::to_string(vacancy) +
+                               ", \"candidate_email\": \"r" + std::to_string(i) +
+                               "@x.test\", \"candidate_name\": \"R\"}}";
+      Object(api.Post("/api/invitations", body), 201, "invitation");
+    }
+  }
+  // Another account's invitation in between: never listed here.
+  Api other(server, server.NewAccount("Other", "other@x.test"));
+  CreateInvitation(other, CreateVacancy(other), "other-account@x.test", full_extra);
+
+  const std::string v = std::to_string(vacancy);
+  const std::vector<Value> listed =
+      List(api.Get("/api/vacancies/" + v + "/invitations"), "invitation");
+  const Value detail = Object(api.Get("/api/vacancies/" + v), 200, "vacancy");
+  std::vector<Value> embedded;
+  for (const Value& item : At(detail, "invitations").items()) {
+    embedded.push_back(Unwrap(item, "invitation"));
+  }
+  REQUIRE(listed.size() == 6);
+  REQUIRE(embedded.size() == 6);
+  int full_rows = 0;
+  for (size_t i = 0; i < listed.size(); ++i) {
+    const int64_t id = Int(listed[i], "id");
+    const Value own = Object(api.Get("/api/invitations/" + std::to_string(id)), 200, "invitation");
+    if (!IsNull(own, "callback_params")) ++full_rows;
+    const Value* rows[] = {&listed[i], &embedded[i]};
+    for (const Value* row : rows) {
+      INFO("invitation " << id);
+      CHECK(Int(*row, "id") == id);
+      // Every member as the GET answers it; the GET alone adds the guests.
+      CHECK(row->members().size() + 1 == own.members().size());
+      for (const auto& m : row->members()) {
+        INFO(m.first);
+        CHECK(RenderJson(m.second) == RenderJson(At(own, m.first)));
+      }
+    }
+  }
+  CHECK(full_rows == 3);
+}
+
 }  // namespace
 }  // namespace cammio
