@@ -1,0 +1,1 @@
+"""The modules of tools/bench (the entry point and its documentation are there)."""
