@@ -317,7 +317,30 @@ def bench(args, results):
     if code != 0:
         results["errors"].append(f"server exited with {code} on SIGTERM")
 
-    # Errors that make a figure meaningless.
+    check_results(args, results)
+
+    env["loadavg_end"] = os.getloadavg()[0]
+    results["seconds"] = round(time.monotonic() - t_start, 1)
+    table = render(args, results)
+    print(table)
+    results["table_markdown"] = table
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump(results, f, indent=2)
+        log(f"wrote {args.json}")
+    if not args.keep:
+        shutil.rmtree(rundir, ignore_errors=True)
+    if results["errors"]:
+        for e in results["errors"]:
+            log(f"ERROR: {e}")
+        return 1
+    return 0
+
+
+def check_results(args, results):
+    """Errors that make a figure meaningless (results["errors"]), and warnings."""
+    phases = results["phases"]
+    lst = phases["list"]
     for name in WRK_ROWS:
         ph = phases[name]
         if ph["non_2xx"]:
@@ -365,20 +388,3 @@ def bench(args, results):
         results["errors"].append(
             f"unpaginated list incomplete: status {lst['status']}, curl exit {lst['curl_exit']},"
             f" {lst['rows']} of {lst['total']} rows")
-
-    env["loadavg_end"] = os.getloadavg()[0]
-    results["seconds"] = round(time.monotonic() - t_start, 1)
-    table = render(args, results)
-    print(table)
-    results["table_markdown"] = table
-    if args.json:
-        with open(args.json, "w") as f:
-            json.dump(results, f, indent=2)
-        log(f"wrote {args.json}")
-    if not args.keep:
-        shutil.rmtree(rundir, ignore_errors=True)
-    if results["errors"]:
-        for e in results["errors"]:
-            log(f"ERROR: {e}")
-        return 1
-    return 0
