@@ -249,12 +249,6 @@ Result<int64_t> FindInvitationIdByEmail(Db& db, int64_t vacancy_id, const std::s
   return int64_t{0};
 }
 
-Status ListOpenInvitations(Db& db, int64_t account_id, const InvitationFilter& f,
-                           std::vector<Invitation>* out, int64_t* total) {
-  return ForEachOpenInvitation(db, account_id, f, total,
-                               [out](const Invitation& i) { out->push_back(i); });
-}
-
 Status ForEachOpenInvitation(Db& db, int64_t account_id, const InvitationFilter& f, int64_t* total,
                              const std::function<void(const Invitation&)>& each) {
   Status s;

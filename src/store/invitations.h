@@ -65,15 +65,13 @@ Result<Invitation> GetInvitationByToken(Db& db, const std::string& token);
 // whose candidate has that email, or 0 when there is none; a failed read's
 // Status otherwise.
 Result<int64_t> FindInvitationIdByEmail(Db& db, int64_t vacancy_id, const std::string& email);
-// Open invitations only, ordered by id. *total: how many the filter selects
-// without its limit and offset.
-Status ListOpenInvitations(Db& db, int64_t account_id, const InvitationFilter& f,
-                           std::vector<Invitation>* out, int64_t* total);
-// The same rows, each passed to `each` as it is read, in one Invitation
-// object refilled per row (its strings keep their buffers, so a long list
-// allocates about once per field instead of once per field and row). `each`
-// must not keep the reference past its call. *total is set before the first
-// call. A failed read's Status; rows already passed stay passed.
+// The open invitations the filter selects, ordered by id, each passed to
+// `each` as it is read, in one Invitation object refilled per row (its
+// strings keep their buffers, so a long list allocates about once per field
+// instead of once per field and row). `each` must not keep the reference
+// past its call. *total is set before the first
+// call: how many the filter selects without its limit and offset. A failed
+// read's Status; rows already passed stay passed.
 Status ForEachOpenInvitation(Db& db, int64_t account_id, const InvitationFilter& f, int64_t* total,
                              const std::function<void(const Invitation&)>& each);
 // open -> revoked. PreconditionFailed for a completed one.

@@ -26,6 +26,7 @@
 #include "cammio/document.h"
 #include "format/render.h"
 #include "store/interviews.h"
+#include "store/invitations.h"
 #include "store/migrate.h"
 #include "store/store.h"
 #include "store/videos.h"
@@ -578,6 +579,14 @@ inline bool IsTokenText(const std::string& t) {
     if (!std::isalnum(static_cast<unsigned char>(c))) return false;
   }
   return true;
+}
+
+// The open invitations `f` selects, collected into *out (the store hands
+// them out one row at a time: ForEachOpenInvitation).
+inline Status ListOpenInvitations(Db& db, int64_t account_id, const InvitationFilter& f,
+                                  std::vector<Invitation>* out, int64_t* total) {
+  return ForEachOpenInvitation(db, account_id, f, total,
+                               [out](const Invitation& i) { out->push_back(i); });
 }
 
 }  // namespace cammio::testing
