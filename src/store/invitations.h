@@ -69,9 +69,9 @@ Result<int64_t> FindInvitationIdByEmail(Db& db, int64_t vacancy_id, const std::s
 // `each` as it is read, in one Invitation object refilled per row (its
 // strings keep their buffers, so a long list allocates about once per field
 // instead of once per field and row). `each` must not keep the reference
-// past its call. *total is set before the first
-// call: how many the filter selects without its limit and offset. A failed
-// read's Status; rows already passed stay passed.
+// past its call. *total, set before the first call: how many the filter
+// selects without its limit and offset. A failed read's Status; rows
+// already passed stay passed.
 Status ForEachOpenInvitation(Db& db, int64_t account_id, const InvitationFilter& f, int64_t* total,
                              const std::function<void(const Invitation&)>& each);
 // open -> revoked. PreconditionFailed for a completed one.
