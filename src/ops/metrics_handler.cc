@@ -139,8 +139,13 @@ Status MetricsHandler(Call& call) {
           "WAL checkpoints a commit ran itself because the WAL had outgrown its bound.",
           writes.writer_checkpoints);
   Counter(&out, "cammio_store_checkpoint_failures_total",
-          "WAL checkpoints (either kind) that ended with an error; the next commits retry.",
+          "WAL checkpoints (any kind) that ended with an error; the next commits retry.",
           writes.checkpoint_failures);
+  Counter(&out, "cammio_store_checkpoint_catch_ups_total",
+          "Short checkpoints run between two commits to let the WAL start over.",
+          writes.checkpoint_catch_ups);
+  Counter(&out, "cammio_store_wal_restarts_total",
+          "Catch-ups that made the WAL start over from its beginning.", writes.wal_restarts);
   const DatabaseIntegrity::Snapshot integrity =
       call.ctx().integrity ? call.ctx().integrity->Get() : DatabaseIntegrity::Snapshot();
   if (integrity.state == DatabaseIntegrity::State::kOk ||

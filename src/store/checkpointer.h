@@ -14,8 +14,24 @@
 // writer) at most once per `min_interval`. Past `writer_frames` the
 // committing thread also runs one itself, as SQLite would have: the bound on
 // the WAL's growth when the background thread cannot keep up. Durability is
-// SQLite's: a checkpoint syncs the WAL before it copies and the database
-// file after, whichever thread runs it.
+// SQLite's: a checkpoint syncs the WAL before it copies, and the database
+// file once it has copied the whole WAL, whichever thread runs it.
+//
+// Restarting the WAL: SQLite writes the WAL from its start again only when a
+// checkpoint copied every frame back (and synced the database file) and no
+// reader still uses the old frames. Under a steady write load neither holds
+// for long: commits land while a background checkpoint copies, and some
+// reader (often preempted) is always on an older snapshot. So the WAL grew to
+// `writer_frames`, and a committing thread checkpointed inline with every
+// write queued behind it (1.5 times a second under tools/bench's mixed load,
+// 11-16 ms each: mostly the sync of the database file). So past
+// `restart_frames` a catch-up follows the background checkpoint: it syncs the
+// database file (commits go on), then `between_commits` (the Store) holds off
+// group commits while a RESTART checkpoint copies the few frames committed
+// meanwhile, syncs again, waits at most `catch_up_wait` for readers of older
+// snapshots, and restarts the WAL. A catch-up that cannot restart (a long
+// read pins old frames) is retried after a wait that doubles up to
+// `catch_up_backoff`.
 //
 // Thread-safety: Start() and Stop() from the thread that owns the writer
 // connection (the Store, at open and close); stats() from any thread. The
@@ -26,6 +42,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -51,12 +68,26 @@ struct CheckpointerOptions {
   // many commits meanwhile is copied back once per checkpoint, with one sync
   // of the WAL and one of the database file.
   std::chrono::milliseconds min_interval{100};
+  // Runs its argument while no write commits on the writer connection and
+  // returns after it (the Store's commit queue). Empty: no catch-ups.
+  std::function<void(const std::function<void()>&)> between_commits;
+  // WAL frames at the start of a background checkpoint past which a
+  // catch-up follows it. >= wake_frames, < writer_frames.
+  int64_t restart_frames = 4000;
+  // How long a catch-up waits for readers of older snapshots (commits are
+  // held off meanwhile): about a short read's duration.
+  std::chrono::microseconds catch_up_wait{2000};
+  // The longest wait after a catch-up that could not restart the WAL (the
+  // first is min_interval but at least 10 ms, doubling).
+  std::chrono::milliseconds catch_up_backoff{1000};
 };
 
 struct CheckpointStats {
   uint64_t background = 0;  // checkpoints run by the checkpointer's thread
   uint64_t by_writer = 0;   // run by a committing thread past writer_frames
-  uint64_t failed = 0;      // either kind, ended with an error (logged)
+  uint64_t failed = 0;      // any kind, ended with an error (logged)
+  uint64_t catch_ups = 0;   // catch-ups run between commits (background only)
+  uint64_t restarts = 0;    // of those, the ones that restarted the WAL
 };
 
 class Checkpointer {
@@ -80,8 +111,17 @@ class Checkpointer {
   // sqlite3_wal_hook's callback.
   static int OnCommit(void* self, sqlite3* db, const char* schema, int frames);
   void Loop();
-  // Runs a PASSIVE checkpoint of `db` and counts it in *ran.
-  void Run(sqlite3* db, std::atomic<uint64_t>* ran);
+  // Runs a checkpoint of `db` in `mode`, counts it in *ran, sets *log to the
+  // WAL's frames when it began. SQLite's result code; errors other than
+  // BUSY are counted as failures and logged.
+  int Run(sqlite3* db, int mode, std::atomic<uint64_t>* ran, int* log);
+  // The catch-up: syncs the database file, then a RESTART checkpoint
+  // between commits. Whether it restarted the WAL.
+  bool CatchUp();
+  std::chrono::milliseconds FirstBackoff() const;
+  // sqlite3_busy_handler's callback on own_: waits (briefly, in steps)
+  // until wait_until_, then gives up.
+  static int OnBusy(void* self, int count);
 
   Db& writer_;
   const CheckpointerOptions options_;
@@ -93,6 +133,14 @@ class Checkpointer {
   std::atomic<uint64_t> background_{0};
   std::atomic<uint64_t> by_writer_{0};
   std::atomic<uint64_t> failed_{0};
+  std::atomic<uint64_t> catch_ups_{0};
+  std::atomic<uint64_t> restarts_{0};
+  // The thread's only: OnBusy's deadline during a catch-up, and the
+  // earliest time of the next catch-up.
+  std::chrono::steady_clock::time_point wait_until_{};
+  std::chrono::steady_clock::time_point next_catch_up_{};
+  // The wait after the next failed catch-up: FirstBackoff(), doubling.
+  std::chrono::milliseconds backoff_;
   std::thread thread_;
 };
 

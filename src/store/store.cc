@@ -77,6 +77,8 @@ Status Store::Init() {
     c.busy_timeout_ms = options_.busy_timeout_ms;
     c.wake_frames = options_.checkpoint_frames;
     c.writer_frames = 20 * options_.checkpoint_frames;
+    c.restart_frames = 4 * options_.checkpoint_frames;
+    c.between_commits = [this](const std::function<void()>& fn) { BetweenCommits(fn); };
     auto started = Checkpointer::Start(*writer_db_, std::move(c));
     if (!started.ok()) return started.status();
     checkpointer_ = std::move(started.value());
@@ -196,9 +198,10 @@ Status Store::Write(WriteFn fn) {
   std::unique_lock<std::mutex> lock(mu_);
   if (closing_) return Status::Unavailable("the server is shutting down");
   queue_.push_back(job);
+  auto my_turn = [&] { return !committing_ && pausing_ == 0; };
   for (;;) {
     if (job->done) return job->result;
-    if (!committing_) {
+    if (my_turn()) {
       // No group is being committed: this caller commits what is queued
       // (its own job first in line or behind others), on its own thread.
       LeadLocked(lock);
@@ -207,7 +210,7 @@ Status Store::Write(WriteFn fn) {
     // Another caller (or the writer thread) is committing: wait without a
     // running slot (a worker pool lets another request run meanwhile).
     util::ScopedBlocking blocking;
-    job->cv.wait(lock, [&] { return job->done || !committing_; });
+    job->cv.wait(lock, [&] { return job->done || my_turn(); });
   }
 }
 
@@ -218,14 +221,15 @@ void Store::WriteAsync(WriteFn fn) {
   std::lock_guard<std::mutex> lock(mu_);
   if (closing_) return;
   queue_.push_back(job);
-  if (!committing_) work_cv_.notify_one();
+  if (!committing_ && pausing_ == 0) work_cv_.notify_one();
 }
 
 void Store::WriterLoop() {
   std::unique_lock<std::mutex> lock(mu_);
   for (;;) {
     // Async jobs no caller waits for, and whatever is queued at Close().
-    work_cv_.wait(lock, [&] { return !committing_ && (closing_ || !queue_.empty()); });
+    work_cv_.wait(lock,
+                  [&] { return !committing_ && pausing_ == 0 && (closing_ || !queue_.empty()); });
     if (queue_.empty()) return;  // closing, and nothing is queued or committing
     LeadLocked(lock);
   }
@@ -251,17 +255,53 @@ void Store::LeadLocked(std::unique_lock<std::mutex>& lock) {
   lock.lock();
   for (auto& job : group) job->done = true;
   committing_ = false;
-  // The next group's leader: the first queued caller (it is waiting for
-  // exactly this), or the writer thread for an async job or at Close().
-  std::shared_ptr<Job> next = queue_.empty() ? nullptr : queue_.front();
-  const bool writer_next = closing_ || (next && !next->wait);
+  const Next next = NextLocked();
   lock.unlock();
   // `group` keeps each Job alive while it is notified, even if its caller
   // has already woken (spuriously) and returned.
   for (auto& job : group) job->cv.notify_one();
-  if (next && next->wait) next->cv.notify_one();
-  if (writer_next) work_cv_.notify_one();
+  Notify(next);
   lock.lock();
+}
+
+Store::Next Store::NextLocked() const {
+  assert(!committing_);
+  Next next;
+  if (pausing_ > 0) {
+    next.pauser = true;  // it waits for exactly this; the queue waits for its end
+    return next;
+  }
+  // The next group's leader: the first queued caller (it is waiting for
+  // exactly this), or the writer thread for an async job or at Close().
+  std::shared_ptr<Job> front = queue_.empty() ? nullptr : queue_.front();
+  if (front && front->wait) next.leader = std::move(front);
+  next.writer = closing_ || (front && !front->wait);
+  return next;
+}
+
+void Store::Notify(const Next& next) {
+  if (next.pauser) pause_cv_.notify_all();
+  if (next.leader) next.leader->cv.notify_one();
+  if (next.writer) work_cv_.notify_one();
+}
+
+void Store::BetweenCommits(const std::function<void()>& fn) {
+  std::unique_lock<std::mutex> lock(mu_);
+  ++pausing_;
+  pause_cv_.wait(lock, [&] { return !committing_; });
+  // Taken like a group's turn: Write() and the writer thread wait for it.
+  committing_ = true;
+  lock.unlock();
+  {
+    util::ScopedNice priority(writer_nice_);  // everyone queued waits for it, as for a group
+    fn();
+  }
+  lock.lock();
+  committing_ = false;
+  --pausing_;
+  const Next next = NextLocked();
+  lock.unlock();
+  Notify(next);
 }
 
 // Runs each job in its own savepoint inside one transaction, then commits
@@ -389,6 +429,8 @@ WriteStats Store::write_stats() const {
     w.checkpoints = c.background;
     w.writer_checkpoints = c.by_writer;
     w.checkpoint_failures = c.failed;
+    w.checkpoint_catch_ups = c.catch_ups;
+    w.wal_restarts = c.restarts;
   }
   return w;
 }

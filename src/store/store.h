@@ -21,6 +21,8 @@
 //
 // Checkpoints (copying the WAL back into the database file) run on their own
 // thread and connection (store/checkpointer.h), not inside a group's COMMIT.
+// Their catch-up holds off the next group for one short checkpoint
+// (BetweenCommits), taking the committer's turn like a group would.
 //
 // Thread-safety: all methods are thread-safe. Callbacks run on the calling
 // thread (Read) or on the committing thread (Write: the caller's, another
@@ -67,8 +69,9 @@ struct StoreOptions {
   // it the Store logs once and commits at the thread's own priority. 0: off.
   int writer_nice = 0;
   // WAL frames after a commit that start a checkpoint on the checkpointer's
-  // thread (store/checkpointer.h; 20 times as many make the committing thread
-  // checkpoint too). 0: SQLite's autocheckpoint inside the COMMIT instead.
+  // thread (store/checkpointer.h; 4 times as many make a catch-up follow it,
+  // 20 times as many make the committing thread checkpoint too). 0: SQLite's
+  // autocheckpoint inside the COMMIT instead.
   int64_t checkpoint_frames = 1000;
   bool run_migrations = true;  // apply schema/*.sql at open
   // Runs before migrations upgrade an existing schema (see Migrate); empty:
@@ -93,6 +96,9 @@ struct WriteStats {
   uint64_t checkpoints = 0;
   uint64_t writer_checkpoints = 0;
   uint64_t checkpoint_failures = 0;
+  // Catch-ups between commits, and those that restarted the WAL.
+  uint64_t checkpoint_catch_ups = 0;
+  uint64_t wal_restarts = 0;
 };
 
 class Store {
@@ -166,6 +172,20 @@ class Store {
   // done and wakes their callers and the next group's committer.
   void LeadLocked(std::unique_lock<std::mutex>& lock);
   void CommitGroup(std::vector<std::shared_ptr<Job>>& group);
+  // Waits until no group is being committed, runs `fn` while none starts
+  // (the checkpointer's catch-up), then lets the next group's leader go.
+  void BetweenCommits(const std::function<void()>& fn);
+  // Who goes next once a group or a BetweenCommits ends: a waiting
+  // BetweenCommits, else the first queued caller or the writer thread.
+  // NextLocked under mu_ (after committing_ turned false), Notify after
+  // releasing it.
+  struct Next {
+    bool pauser = false;
+    std::shared_ptr<Job> leader;
+    bool writer = false;
+  };
+  Next NextLocked() const;
+  void Notify(const Next& next);
   Result<std::unique_ptr<Db>> AcquireReader();
   void ReleaseReader(std::unique_ptr<Db> db);
 
@@ -185,7 +205,11 @@ class Store {
   std::deque<std::shared_ptr<Job>> queue_;
   bool closing_ = false;
   bool committing_ = false;  // a group is being committed (one at a time)
-  int writer_nice_ = 0;      // options_.writer_nice if permitted, else 0
+  // BetweenCommits callers waiting for the current group to end: no new
+  // group starts while > 0 (else a steady queue would starve them).
+  int pausing_ = 0;
+  std::condition_variable pause_cv_;
+  int writer_nice_ = 0;  // options_.writer_nice if permitted, else 0
   std::thread writer_;
   std::atomic<uint64_t> writes_{0}, async_writes_{0}, groups_{0};
 

@@ -1,16 +1,22 @@
 // store/checkpointer.h: checkpoints run on the checkpointer's thread, never
 // inside a commit below `writer_frames`; the WAL stays bounded by the
 // writer's fallback even when the thread is slow; a reader that pins the WAL
-// makes the writer take over and costs nothing once it ends; Stop() gives the
+// makes the writer take over and costs nothing once it ends; a catch-up runs
+// between commits, waits for a reader of an older snapshot and restarts the
+// WAL, or gives up after `catch_up_wait` and backs off; Stop() gives the
 // connection back to SQLite's own autocheckpoint; and a power failure at any
-// write or sync, checkpoints included, keeps every acknowledged write.
+// write or sync, checkpoints and catch-ups included, keeps every acknowledged
+// write.
 #include "store/checkpointer.h"
 
 #include <doctest/doctest.h>
 #include <sys/stat.h>
 
+#include <atomic>
+#include <mutex>
 #include <random>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "store/store.h"
@@ -22,6 +28,7 @@
 namespace cammio {
 namespace {
 
+using testing::SecondsSince;
 using testing::TempDir;
 using testing::WaitUntil;
 
@@ -143,6 +150,136 @@ TEST_CASE(
   CHECK(Rows(path) == 301);
 }
 
+// One commit of about 20 pages: past a catch-up's restart_frames at once.
+void BigCommit(Db& db) { REQUIRE(db.Exec("INSERT INTO t (b) VALUES (randomblob(80000))").ok()); }
+
+// A reader on its own connection holding the snapshot it began with until
+// End(), as a request's read transaction does while it runs.
+struct PinnedReader {
+  std::unique_ptr<Db> db;
+  explicit PinnedReader(const std::string& path) {
+    auto opened = Db::Open(path, Db::Options());
+    REQUIRE(opened.ok());
+    db = std::move(opened.value());
+    REQUIRE(db->Exec("BEGIN").ok());
+    auto st = db->PrepareDynamic("SELECT COUNT(*) FROM t");
+    REQUIRE(st.ok());
+    Status s;
+    REQUIRE(st->Step(&s));
+  }
+  void End() { REQUIRE(db->Exec("COMMIT").ok()); }
+};
+
+// A Checkpointer whose between_commits is the test's: it holds `commit_mu`
+// (which the test's commits take too) and counts its calls.
+struct WithCatchUp {
+  TempDir dir;
+  const std::string path = dir.path() + "/c.db";
+  std::unique_ptr<Db> writer = OpenWithTable(path);
+  std::mutex commit_mu;
+  std::atomic<int> between{0};
+  std::atomic<bool> inside{false};
+  std::unique_ptr<Checkpointer> checkpointer;
+  explicit WithCatchUp(std::chrono::microseconds wait,
+                       std::chrono::milliseconds backoff = std::chrono::milliseconds(1000)) {
+    CheckpointerOptions o = Small(path);
+    o.restart_frames = 16;
+    o.writer_frames = 100000;  // out of the way: the catch-up alone bounds the WAL here
+    o.catch_up_wait = wait;
+    o.catch_up_backoff = backoff;
+    o.between_commits = [this](const std::function<void()>& fn) {
+      std::lock_guard<std::mutex> lock(commit_mu);
+      ++between;
+      inside = true;
+      fn();
+      inside = false;
+    };
+    auto started = Checkpointer::Start(*writer, std::move(o));
+    REQUIRE(started.ok());
+    checkpointer = std::move(started.value());
+  }
+  void Commit() {
+    std::lock_guard<std::mutex> lock(commit_mu);
+    BigCommit(*writer);
+  }
+};
+
+TEST_CASE("checkpointer: a catch-up between commits restarts the WAL, so it stays small") {
+  WithCatchUp t(std::chrono::milliseconds(100));
+  Checkpointer& c = *t.checkpointer;
+  // Each commit takes the WAL past restart_frames; the next one waits for
+  // the catch-up it caused, so every commit after a restart writes the WAL
+  // from its start again and the file never grows past about two commits.
+  int64_t largest = 0;
+  for (uint64_t i = 1; i <= 20; ++i) {
+    t.Commit();
+    largest = std::max(largest, FileSize(t.path + "-wal"));
+    REQUIRE(WaitUntil([&] { return c.stats().restarts >= i; }));
+  }
+  INFO("largest WAL: " << largest / kFrameBytes << " frames");
+  CHECK(largest <= 2 * 24 * kFrameBytes);  // 20 commits without restarts: ~440 frames
+  CHECK(c.stats().catch_ups == c.stats().restarts);
+  CHECK(t.between.load() == static_cast<int>(c.stats().catch_ups));
+  CHECK(c.stats().failed == 0);
+  c.Stop();
+  CHECK(Rows(t.path) == 20);
+}
+
+TEST_CASE("checkpointer: a catch-up waits for a reader of an older snapshot, then restarts") {
+  WithCatchUp t(std::chrono::seconds(5));
+  Checkpointer& c = *t.checkpointer;
+  PinnedReader reader(t.path);
+  t.Commit();
+  // The catch-up holds commits off and waits for the reader's snapshot.
+  REQUIRE(WaitUntil([&] { return t.inside.load(); }));
+  const auto start = std::chrono::steady_clock::now();
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  CHECK(t.inside.load());
+  CHECK(c.stats().restarts == 0);
+  reader.End();
+  REQUIRE(WaitUntil([&] { return c.stats().restarts == 1; }));
+  CHECK(SecondsSince(start) < 2.0);  // it ended soon after the reader did, not at its 5 s limit
+  CHECK(c.stats().catch_ups == 1);
+  // Restarted: the next commit writes the WAL from its start.
+  const int64_t size = FileSize(t.path + "-wal");
+  t.Commit();
+  CHECK(FileSize(t.path + "-wal") == size);
+  c.Stop();
+  CHECK(Rows(t.path) == 2);
+}
+
+TEST_CASE(
+    "checkpointer: a catch-up gives up after catch_up_wait and backs off while a read lasts") {
+  WithCatchUp t(std::chrono::milliseconds(5), std::chrono::milliseconds(200));
+  Checkpointer& c = *t.checkpointer;
+  PinnedReader reader(t.path);
+  t.Commit();
+  REQUIRE(WaitUntil([&] { return c.stats().catch_ups >= 1; }));
+  // Commits go on (the catch-up gave up within its 5 ms), each waking the
+  // thread: without the back-off each would be followed by a catch-up.
+  const auto start = std::chrono::steady_clock::now();
+  int commits = 0;
+  while (SecondsSince(start) < 0.3) {
+    t.Commit();
+    ++commits;
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  const uint64_t tried = c.stats().catch_ups;
+  INFO(commits << " commits, " << tried << " catch-ups in 0.3 s while the read lasted");
+  CHECK(commits >= 20);
+  // Waits of 10, 20, 40, 80, 160, 200 ms: at most 6 more within 0.3 s.
+  CHECK(tried <= 8);
+  CHECK(c.stats().restarts == 0);
+  CHECK(c.stats().failed == 0);
+  reader.End();
+  t.Commit();
+  REQUIRE(WaitUntil([&] {
+    t.Commit();
+    return c.stats().restarts >= 1;
+  }));
+  c.Stop();
+}
+
 TEST_CASE("checkpointer: Stop gives the writer SQLite's own autocheckpoint back") {
   Started t;
   Checkpointer& c = *t.checkpointer;
@@ -152,6 +289,105 @@ TEST_CASE("checkpointer: Stop gives the writer SQLite's own autocheckpoint back"
   // SQLite's hook at the same threshold (8 frames) checkpoints in the commit.
   CHECK(largest <= 16 * kFrameBytes);
   CHECK(c.stats().background + c.stats().by_writer == ran);
+}
+
+TEST_CASE(
+    "checkpointer: catch-ups in a Store take turns with group commits; no write waits forever") {
+  TempDir dir;
+  const std::string path = dir.path() + "/cammio.db";
+  StoreOptions so;
+  so.path = path;
+  so.checkpoint_frames = 8;  // catch-ups past 32 frames, the writers' own past 160
+  auto opened = Store::Open(so);
+  REQUIRE(opened.ok());
+  Store& store = *opened.value();
+  REQUIRE(
+      store.Write([](Db& db) { return db.Exec("CREATE TABLE t (id INTEGER PRIMARY KEY, b BLOB)"); })
+          .ok());
+  constexpr int kWriters = 8;
+  constexpr uint64_t kRestarts = 3;
+  std::atomic<int> written{0};
+  std::atomic<int> async_queued{0};
+  std::atomic<int> failures{0};
+  std::atomic<bool> done{false};
+  // Writers, bookkeeping writes and readers run until the catch-ups have
+  // restarted the WAL a few times (a background checkpoint runs at most every
+  // 100 ms) or 30 s have passed.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  auto enough = [&] {
+    return store.write_stats().wal_restarts >= kRestarts ||
+           std::chrono::steady_clock::now() > deadline;
+  };
+  std::vector<std::thread> threads;
+  for (int w = 0; w < kWriters; ++w) {
+    threads.emplace_back([&] {
+      while (!enough()) {
+        Status s = store.Write(
+            [](Db& db) { return db.Exec("INSERT INTO t (b) VALUES (randomblob(6000))"); });
+        if (s.ok()) {
+          ++written;
+        } else {
+          ++failures;
+        }
+      }
+    });
+  }
+  threads.emplace_back([&] {  // bookkeeping writes nobody waits for
+    while (!enough()) {
+      store.WriteAsync(
+          [](Db& db) { return db.Exec("INSERT INTO t (b) VALUES (randomblob(100))"); });
+      ++async_queued;
+      std::this_thread::sleep_for(std::chrono::microseconds(500));
+    }
+  });
+  for (int r = 0; r < 2; ++r) {  // short reads, on older snapshots all along
+    threads.emplace_back([&] {
+      while (!done) {
+        Status s = store.Read([](Db& db) {
+          auto st = db.PrepareDynamic("SELECT MAX(id) FROM t");
+          if (!st.ok()) return st.status();
+          Status step;
+          st->Step(&step);
+          return step;
+        });
+        if (!s.ok()) ++failures;
+      }
+    });
+  }
+  for (int i = 0; i < kWriters + 1; ++i) threads[i].join();
+  REQUIRE(WaitUntil([&] {
+    return store.write_stats().async_writes == static_cast<uint64_t>(async_queued.load());
+  }));
+  done = true;
+  for (auto& th : threads) {
+    if (th.joinable()) th.join();
+  }
+  const WriteStats w = store.write_stats();
+  INFO(written.load() << " writes, " << w.checkpoints << " checkpoints, " << w.checkpoint_catch_ups
+                      << " catch-ups, " << w.wal_restarts << " restarts, " << w.writer_checkpoints
+                      << " by writers");
+  CHECK(failures == 0);
+  CHECK(w.wal_restarts >= kRestarts);
+  CHECK(w.checkpoint_catch_ups >= w.wal_restarts);
+  CHECK(w.checkpoint_failures == 0);
+  store.Close();  // with the checkpointer possibly in a catch-up: must not hang
+  CHECK(Rows(path) == written.load() + async_queued.load());
+}
+
+// The machine after rebooting: opened with the default VFS (recovery from
+// the WAL), the database is intact and holds every acknowledged row of t.
+void CheckAfterReboot(const std::string& path, const std::vector<int64_t>& acked) {
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE, nullptr) == SQLITE_OK);
+  CHECK(testing::Query(db, "PRAGMA integrity_check") == "ok\n");
+  std::vector<int64_t> missing;
+  for (int64_t id : acked) {
+    if (testing::Query(db, "SELECT COUNT(*) FROM t WHERE id = ?1", id) != "1\n") {
+      missing.push_back(id);
+    }
+  }
+  sqlite3_close(db);
+  CHECK(missing.empty());
 }
 
 TEST_CASE("checkpointer: a power failure at any write or sync keeps every acknowledged write") {
@@ -190,22 +426,67 @@ TEST_CASE("checkpointer: a power failure at any write or sync keeps every acknow
       vfs.CrashNow();
       store.value()->Close();
     }
-    // The machine after rebooting: the default VFS, recovery from the WAL.
-    sqlite3* db = nullptr;
-    REQUIRE(sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE, nullptr) == SQLITE_OK);
-    CHECK(testing::Query(db, "PRAGMA integrity_check") == "ok\n");
-    std::vector<int64_t> missing;
-    for (int64_t id : acked) {
-      if (testing::Query(db, "SELECT COUNT(*) FROM t WHERE id = ?1", id) != "1\n") {
-        missing.push_back(id);
-      }
-    }
-    sqlite3_close(db);
     INFO("run " << run << ": " << acked.size() << " acknowledged");
-    CHECK(missing.empty());
+    CheckAfterReboot(path, acked);
   }
   // The test is about checkpoints: most runs must have had some.
   CHECK(with_checkpoints >= 6);
+}
+
+TEST_CASE("checkpointer: a power failure during catch-ups keeps every acknowledged write") {
+  testing::QuietLogs quiet;
+  const uint64_t seed = testing::Seed();
+  INFO("CAMMIO_POWER_LOSS_SEED=" << seed);
+  std::mt19937_64 rng(seed);
+  int with_catch_ups = 0;
+  for (int run = 0; run < 12; ++run) {
+    TempDir dir;
+    const std::string path = dir.path() + "/c.db";
+    testing::LossyVfs vfs("lossy-catch-up", testing::LossyVfs::Mode::kRandomSubset, rng());
+    std::vector<int64_t> acked;
+    {
+      Db::Options o;
+      o.vfs = vfs.name();
+      auto writer = Db::Open(path, o);
+      REQUIRE(writer.ok());
+      REQUIRE(writer.value()->Exec("CREATE TABLE t (id INTEGER PRIMARY KEY, b BLOB)").ok());
+      std::mutex commit_mu;
+      CheckpointerOptions co = Small(path);
+      co.vfs = vfs.name();
+      co.restart_frames = 16;  // a catch-up after every commit below
+      co.writer_frames = 100000;
+      co.between_commits = [&](const std::function<void()>& fn) {
+        std::lock_guard<std::mutex> lock(commit_mu);
+        fn();
+      };
+      auto started = Checkpointer::Start(*writer.value(), std::move(co));
+      REQUIRE(started.ok());
+      Checkpointer& c = *started.value();
+      // The power fails somewhere among the commits, the checkpoints, the
+      // catch-ups' syncs of the database file and their RESTARTs.
+      vfs.ArmCrash(std::uniform_int_distribution<int64_t>(1, 600)(rng));
+      for (int64_t id = 1; id <= 40 && !vfs.crashed(); ++id) {
+        const uint64_t before = c.stats().catch_ups;
+        Status s;
+        {
+          std::lock_guard<std::mutex> lock(commit_mu);
+          const std::string sql =
+              "INSERT INTO t (id, b) VALUES (" + std::to_string(id) + ", randomblob(80000))";
+          s = writer.value()->Exec(sql.c_str());
+        }
+        if (s.ok()) acked.push_back(id);
+        WaitUntil([&] { return c.stats().catch_ups > before || vfs.crashed(); },
+                  std::chrono::milliseconds(500));
+      }
+      if (c.stats().catch_ups > 0) ++with_catch_ups;
+      vfs.CrashNow();
+      c.Stop();
+    }
+    INFO("run " << run << ": " << acked.size() << " acknowledged");
+    CheckAfterReboot(path, acked);
+  }
+  INFO(with_catch_ups << " of 12 runs had catch-ups before the power failed");
+  CHECK(with_catch_ups >= 6);
 }
 
 }  // namespace
