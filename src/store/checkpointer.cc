@@ -63,10 +63,11 @@ CheckpointStats Checkpointer::stats() const {
 int Checkpointer::OnCommit(void* self, sqlite3* db, const char* /*schema*/, int frames) {
   auto* c = static_cast<Checkpointer*>(self);
   const bool past_bound = frames >= c->options_.writer_frames;
-  // Past the bound the thread is woken only for its catch-up: a committing
-  // thread cannot restart the WAL while readers pin it (only a catch-up waits
-  // for them); without catch-ups the thread's checkpoint would only make the
-  // committing thread's busy.
+  // Past the bound the thread is woken only if it has catch-ups: while
+  // readers pin the WAL only a catch-up (which waits for them) restarts it.
+  // Without catch-ups the committing thread's own checkpoint is what lets
+  // the next commit restart the WAL, and one of the thread's running
+  // meanwhile would only make it busy.
   if (frames >= c->options_.wake_frames && (!past_bound || c->options_.between_commits)) {
     {
       std::lock_guard<std::mutex> lock(c->mu_);
