@@ -16,6 +16,10 @@ TOKEN=$(echo "$out" | sed -n 's/.*access token: //p')
 [ -n "$TOKEN" ] || fail "demo in chroot printed no token: $out"
 pass "the admin CLI works in an empty root"
 
+# Created first: the background shell opens it only when it gets to run, and
+# a `sed` of a missing file fails the script (set -e, pipefail) before the loop
+# below can retry.
+: >"$WORK/server.log"
 chroot "$ROOT" /cammio serve --data /data --listen 127.0.0.1:0 >"$WORK/server.out" 2>"$WORK/server.log" &
 SERVER_PID=$!
 for _ in $(seq 1 200); do
