@@ -273,8 +273,8 @@ Store::Next Store::NextLocked() const {
   }
   // The next group's leader: the first queued caller (it is waiting for
   // exactly this), or the writer thread for an async job or at Close().
-  std::shared_ptr<Job> front = queue_.empty() ? nullptr : queue_.front();
-  if (front && front->wait) next.leader = std::move(front);
+  const std::shared_ptr<Job> front = queue_.empty() ? nullptr : queue_.front();
+  if (front && front->wait) next.leader = front;
   next.writer = closing_ || (front && !front->wait);
   return next;
 }
