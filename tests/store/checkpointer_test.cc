@@ -39,8 +39,11 @@ int64_t FileSize(const std::string& path) {
   return ::stat(path.c_str(), &st) == 0 ? static_cast<int64_t>(st.st_size) : 0;
 }
 
-std::unique_ptr<Db> OpenWithTable(const std::string& path) {
-  auto db = Db::Open(path, Db::Options());
+// `vfs`: Db::Options::vfs ("": SQLite's default).
+std::unique_ptr<Db> OpenWithTable(const std::string& path, const std::string& vfs = "") {
+  Db::Options o;
+  o.vfs = vfs;
+  auto db = Db::Open(path, o);
   REQUIRE(db.ok());
   REQUIRE(db.value()->Exec("CREATE TABLE t (id INTEGER PRIMARY KEY, b BLOB)").ok());
   return std::move(db.value());
@@ -171,18 +174,23 @@ struct PinnedReader {
 };
 
 // A Checkpointer whose between_commits is the test's: it holds `commit_mu`
-// (which the test's commits take too) and counts its calls.
+// (which the test's commits take too) and counts its calls. Every
+// BigCommit() is followed by a catch-up. `vfs` as in OpenWithTable, for the
+// writer and the checkpointer.
 struct WithCatchUp {
   TempDir dir;
   const std::string path = dir.path() + "/c.db";
-  std::unique_ptr<Db> writer = OpenWithTable(path);
+  std::unique_ptr<Db> writer;
   std::mutex commit_mu;
   std::atomic<int> between{0};
   std::atomic<bool> inside{false};
   std::unique_ptr<Checkpointer> checkpointer;
   explicit WithCatchUp(std::chrono::microseconds wait,
-                       std::chrono::milliseconds backoff = std::chrono::milliseconds(1000)) {
+                       std::chrono::milliseconds backoff = std::chrono::milliseconds(1000),
+                       const std::string& vfs = "") {
+    writer = OpenWithTable(path, vfs);
     CheckpointerOptions o = Small(path);
+    o.vfs = vfs;
     o.restart_frames = 16;
     o.writer_frames = 100000;  // out of the way: the catch-up alone bounds the WAL here
     o.catch_up_wait = wait;
@@ -440,50 +448,32 @@ TEST_CASE("checkpointer: a power failure during catch-ups keeps every acknowledg
   std::mt19937_64 rng(seed);
   int with_catch_ups = 0;
   for (int run = 0; run < 12; ++run) {
-    TempDir dir;
-    const std::string path = dir.path() + "/c.db";
     testing::LossyVfs vfs("lossy-catch-up", testing::LossyVfs::Mode::kRandomSubset, rng());
+    WithCatchUp t(std::chrono::milliseconds(2), std::chrono::milliseconds(1000), vfs.name());
+    Checkpointer& c = *t.checkpointer;
     std::vector<int64_t> acked;
-    {
-      Db::Options o;
-      o.vfs = vfs.name();
-      auto writer = Db::Open(path, o);
-      REQUIRE(writer.ok());
-      REQUIRE(writer.value()->Exec("CREATE TABLE t (id INTEGER PRIMARY KEY, b BLOB)").ok());
-      std::mutex commit_mu;
-      CheckpointerOptions co = Small(path);
-      co.vfs = vfs.name();
-      co.restart_frames = 16;  // a catch-up after every commit below
-      co.writer_frames = 100000;
-      co.between_commits = [&](const std::function<void()>& fn) {
-        std::lock_guard<std::mutex> lock(commit_mu);
-        fn();
-      };
-      auto started = Checkpointer::Start(*writer.value(), std::move(co));
-      REQUIRE(started.ok());
-      Checkpointer& c = *started.value();
-      // The power fails somewhere among the commits, the checkpoints, the
-      // catch-ups' syncs of the database file and their RESTARTs.
-      vfs.ArmCrash(std::uniform_int_distribution<int64_t>(1, 600)(rng));
-      for (int64_t id = 1; id <= 40 && !vfs.crashed(); ++id) {
-        const uint64_t before = c.stats().catch_ups;
-        Status s;
-        {
-          std::lock_guard<std::mutex> lock(commit_mu);
-          const std::string sql =
-              "INSERT INTO t (id, b) VALUES (" + std::to_string(id) + ", randomblob(80000))";
-          s = writer.value()->Exec(sql.c_str());
-        }
-        if (s.ok()) acked.push_back(id);
-        WaitUntil([&] { return c.stats().catch_ups > before || vfs.crashed(); },
-                  std::chrono::milliseconds(500));
+    // The power fails somewhere among the commits, the checkpoints, the
+    // catch-ups' syncs of the database file and their RESTARTs.
+    vfs.ArmCrash(std::uniform_int_distribution<int64_t>(1, 600)(rng));
+    for (int64_t id = 1; id <= 40 && !vfs.crashed(); ++id) {
+      const uint64_t before = c.stats().catch_ups;
+      Status s;
+      {
+        std::lock_guard<std::mutex> lock(t.commit_mu);
+        const std::string sql =
+            "INSERT INTO t (id, b) VALUES (" + std::to_string(id) + ", randomblob(80000))";
+        s = t.writer->Exec(sql.c_str());
       }
-      if (c.stats().catch_ups > 0) ++with_catch_ups;
-      vfs.CrashNow();
-      c.Stop();
+      if (s.ok()) acked.push_back(id);
+      WaitUntil([&] { return c.stats().catch_ups > before || vfs.crashed(); },
+                std::chrono::milliseconds(500));
     }
+    if (c.stats().catch_ups > 0) ++with_catch_ups;
+    vfs.CrashNow();
+    c.Stop();
+    t.writer.reset();
     INFO("run " << run << ": " << acked.size() << " acknowledged");
-    CheckAfterReboot(path, acked);
+    CheckAfterReboot(t.path, acked);
   }
   INFO(with_catch_ups << " of 12 runs had catch-ups before the power failed");
   CHECK(with_catch_ups >= 6);
