@@ -42,7 +42,7 @@ TEST_CASE("config: DefaultConfig holds the table's defaults") {
   CHECK(c.write_timeout == 10);
   CHECK(c.max_body_kib == 1024);
   CHECK(c.backlog == 1024);
-  CHECK(c.response_cache_kib == 4096);
+  CHECK(c.response_cache_kib == 32768);
   CHECK(c.metrics_token.empty());
   CHECK(c.outbound_allow.empty());
   CHECK(c.trusted_proxies.empty());

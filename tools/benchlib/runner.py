@@ -218,6 +218,10 @@ def bench(args, results):
     mix["sent"] = dict(zip(("vacancy", "list", "post"), map(int, m.groups()))) if m else None
     mix["invitations_after"] = invitation_count(port, hdrs, cafile, mix_ids)
     mix["created"] = mix["invitations_after"] - mix_before
+    # Every POST adds an invitation to a vacancy's embedded list: the answers
+    # the GETs read grow during the run (shown beside the size at the start).
+    mix["vacancy_bytes_after"] = len(https_request(port, "GET", f"/api/vacancies/{mix_ids[0]}",
+                                                   hdrs, cafile=cafile)[2])
     posted = access_log(logf, mix_offset, "POST", "/api/invitations")
     mix["posts_201"] = posted.get("statuses", {}).get("201", 0)
     log(f"mixed: sent {mix['sent']}, answered {({k: v.get('statuses') for k, v in mix['server_kinds'].items()})}, "
