@@ -189,11 +189,8 @@ const std::vector<Row>& Rows() {
       {{"backlog", "CAMMIO_BACKLOG", "1024", nullptr, "listen backlog",
         "Listen backlog (16 to 65535).", nullptr},
        Number(&Config::backlog, "backlog", 16, 65535)},
-      // 32 MiB: the documents an ATS keeps reading must all fit. A vacancy
-      // embeds its open invitations (about 0.6 KiB each), so 200 vacancies
-      // with 80 open invitations are 10 MiB; at 4 MiB such a working set
-      // evicted itself and most GETs ran their queries (tools/bench's mixed
-      // load: 17 % more requests per second at 32 MiB; README "Benchmark").
+      // 32 MiB: the answers an ATS keeps reading must all fit, and a
+      // vacancy's grows with its open invitations (README "Response cache").
       {{"response_cache_kib", "CAMMIO_RESPONSE_CACHE_KIB", "32768", nullptr,
         "memory in KiB for cached GET answers (0 = off); see \"Response cache\"",
         "Memory in KiB for answers of read-only API requests, served again until the\n"

@@ -117,7 +117,7 @@ def render(args, r):
             f"invitations ({mq['vacancy_bytes'] / 1024:.1f} KiB each at the start"
             + (f", {mx['vacancy_bytes_after'] / 1024:.1f} KiB the first one at the end"
                if mx.get("vacancy_bytes_after") else "")
-            + f"; made through "
+            + "; made through "
             f"the API in {mq['made_seconds']:g} s): 70% GET /api/vacancies/:id, 15% GET "
             "/api/vacancies/:id/invitations?limit=20, 15% POST /api/invitations (new candidate, "
             f"random vacancy); answered {done('vacancy')} / {done('list')} / {done('post')}, "

@@ -135,12 +135,15 @@ def bench(args, results):
     if mix_before != args.mix_vacancies * MIX_INVITATIONS:
         raise BenchError(f"the {args.mix_vacancies} vacancies made have {mix_before} "
                          f"invitations, not {args.mix_vacancies * MIX_INVITATIONS}")
+    def mix_vacancy_bytes():  # the first mix vacancy's answer, in bytes
+        return len(https_request(port, "GET", f"/api/vacancies/{mix_ids[0]}", hdrs,
+                                 cafile=cafile)[2])
+
     results["requests"].update(
         mix=dict(vacancies=args.mix_vacancies, invitations_each=MIX_INVITATIONS,
                  made_seconds=mix_seconds, made_by_clients=8, first_id=mix_ids[0],
                  last_id=mix_ids[-1], invitations_before=mix_before,
-                 vacancy_bytes=len(https_request(port, "GET", f"/api/vacancies/{mix_ids[0]}",
-                                                 hdrs, cafile=cafile)[2])),
+                 vacancy_bytes=mix_vacancy_bytes()),
         small=dict(path=small_path, bytes=len(small_body), invitations=3),
         invitation=dict(path="/api/invitations/:id", ids=len(inv_ids), of=inv_total,
                         first=inv_ids[0], last=inv_ids[-1]),
@@ -220,8 +223,7 @@ def bench(args, results):
     mix["created"] = mix["invitations_after"] - mix_before
     # Every POST adds an invitation to a vacancy's embedded list: the answers
     # the GETs read grow during the run (shown beside the size at the start).
-    mix["vacancy_bytes_after"] = len(https_request(port, "GET", f"/api/vacancies/{mix_ids[0]}",
-                                                   hdrs, cafile=cafile)[2])
+    mix["vacancy_bytes_after"] = mix_vacancy_bytes()
     posted = access_log(logf, mix_offset, "POST", "/api/invitations")
     mix["posts_201"] = posted.get("statuses", {}).get("201", 0)
     log(f"mixed: sent {mix['sent']}, answered {({k: v.get('statuses') for k, v in mix['server_kinds'].items()})}, "
